@@ -1,0 +1,231 @@
+/* core.h — the consultation core: agenda, Q&A state, roles, decide(command) -> events and
+ * evolve(event). Pure: no I/O, no clock, no JSON, no SQL, no sockets, no logging. Time, when a
+ * rule needs it, arrives as a parameter. Every other layer talks to a consultation through this.
+ *
+ * Memory: core_state owns its questions' text and its vote set; both grow by doubling, so a
+ * vote costs no allocation once the set has room. Events borrow text from a core_decision or
+ * from the caller; evolve copies what it keeps. */
+#ifndef RT_CORE_H
+#define RT_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rt_err.h"
+
+/* QA-1: a question is 1..500 Unicode code points after cleaning. */
+#define CORE_TEXT_MAX_CP 500
+/* Four bytes per code point at most in UTF-8, plus the terminating NUL. */
+#define CORE_TEXT_MAX_BYTES (CORE_TEXT_MAX_CP * 4)
+/* Agenda strings: titles of consultations and segments, in code points. */
+#define CORE_TITLE_MAX_CP 200
+#define CORE_TITLE_MAX_BYTES (CORE_TITLE_MAX_CP * 4)
+#define CORE_MAX_SEGMENTS 50
+#define CORE_MAX_CHANNELS 3
+/* Consultation ids: lowercase letters and digits, as in links and logs. */
+#define CORE_ID_MAX 32
+#define CORE_TIMEZONE_MAX 64
+/* A pseudonym is the first 16 bytes of HMAC-SHA-256(consultation secret, participant key):
+ * enough to make a collision among 10^4 participants about 2^-100 likely. */
+#define CORE_PSEUD_LEN 16
+/* The most events one command can produce. */
+#define CORE_MAX_EVENTS 2
+
+typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
+
+typedef enum core_role {
+	CORE_ROLE_PARTICIPANT,
+	CORE_ROLE_COCHAIR,
+	CORE_ROLE_RAPPORTEUR,
+	CORE_ROLE_BOOTH,
+	CORE_ROLE_STAGE,
+	CORE_ROLE_COUNT
+} core_role;
+
+/* Who an event is encoded for: once per audience, never once per client. */
+typedef enum core_audience {
+	CORE_AUD_PUBLIC,     /* participant, booth, stage: approved questions only */
+	CORE_AUD_MODERATION, /* co-chair, rapporteur: every question */
+	CORE_AUD_AUTHOR,     /* the connections of the question's own author */
+	CORE_AUD_COUNT
+} core_audience;
+
+typedef enum core_segment_kind {
+	CORE_SEG_OPENING,
+	CORE_SEG_PANEL,
+	CORE_SEG_QA,
+	CORE_SEG_BREAK,
+	CORE_SEG_CLOSING,
+	CORE_SEG_KIND_COUNT
+} core_segment_kind;
+
+typedef enum core_qstate { CORE_Q_PENDING, CORE_Q_APPROVED, CORE_Q_REJECTED, CORE_Q_STATE_COUNT } core_qstate;
+
+typedef struct core_pseud {
+	uint8_t b[CORE_PSEUD_LEN];
+} core_pseud;
+
+typedef struct core_segment {
+	char title[CORE_TITLE_MAX_BYTES + 1];
+	core_segment_kind kind;
+	uint16_t start_min;    /* planned start, minutes after local midnight */
+	uint16_t duration_min; /* planned length in minutes, >= 1 */
+	bool questions_open;   /* participants may post during this segment */
+	bool chatham_house;    /* false: on the record */
+} core_segment;
+
+typedef struct core_agenda {
+	char id[CORE_ID_MAX + 1];
+	char title[CORE_TITLE_MAX_BYTES + 1];
+	char timezone[CORE_TIMEZONE_MAX + 1];
+	char date[11]; /* "YYYY-MM-DD" or empty */
+	core_lang floor;
+	core_lang channels[CORE_MAX_CHANNELS];
+	int nchannels;
+	bool premoderation;
+	core_segment segments[CORE_MAX_SEGMENTS];
+	int nsegments;
+} core_agenda;
+
+typedef struct core_question {
+	uint32_t id; /* ordinal from 1, the neutral label "Question 12" */
+	uint16_t segment;
+	core_lang lang;
+	core_qstate state;
+	uint32_t votes;
+	core_pseud author;
+	char *text; /* owned, NUL-terminated, valid UTF-8 */
+	uint32_t text_len;
+} core_question;
+
+/* The vote set: which pseudonym upvoted which question. Open addressing, owned by the state. */
+typedef struct core_vote_slot {
+	uint32_t question; /* 0: empty slot; UINT32_MAX: deleted */
+	core_pseud voter;
+} core_vote_slot;
+
+typedef struct core_state {
+	core_agenda agenda;
+	uint64_t seq;             /* the last event applied; 0 before any */
+	uint16_t current_segment; /* index into agenda.segments */
+	core_question *questions; /* questions[i].id == i + 1 */
+	uint32_t nquestions, qcap;
+	core_vote_slot *votes;
+	uint32_t vcap, vused; /* vused counts live and deleted slots */
+} core_state;
+
+typedef enum core_cmd_kind {
+	CORE_CMD_QUESTION_POST,
+	CORE_CMD_QUESTION_APPROVE,
+	CORE_CMD_QUESTION_REJECT,
+	CORE_CMD_QUESTION_VOTE,
+	CORE_CMD_QUESTION_UNVOTE,
+	CORE_CMD_COUNT
+} core_cmd_kind;
+
+typedef struct core_command {
+	core_cmd_kind kind;
+	uint32_t question; /* approve, reject, vote, unvote */
+	core_lang lang;    /* post */
+	const char *text;  /* post: borrowed, need not be NUL-terminated */
+	size_t text_len;
+} core_command;
+
+/* Who issues a command. Participants carry their pseudonym; other roles none. */
+typedef struct core_actor {
+	core_role role;
+	bool has_pseud;
+	core_pseud pseud;
+} core_actor;
+
+typedef enum core_event_kind {
+	CORE_EV_QUESTION_POSTED,
+	CORE_EV_QUESTION_APPROVED,
+	CORE_EV_QUESTION_REJECTED,
+	CORE_EV_VOTE_ADDED,
+	CORE_EV_VOTE_REMOVED,
+	CORE_EV_COUNT
+} core_event_kind;
+
+typedef struct core_event {
+	core_event_kind kind;
+	uint64_t seq;
+	uint32_t question;
+	/* CORE_EV_QUESTION_POSTED */
+	uint16_t segment;
+	core_lang lang;
+	core_qstate state; /* pending, or approved without pre-moderation */
+	core_pseud author;
+	const char *text; /* borrowed */
+	uint32_t text_len;
+	/* CORE_EV_VOTE_ADDED, CORE_EV_VOTE_REMOVED */
+	core_pseud voter;
+	uint32_t votes; /* the count after this event */
+} core_event;
+
+/* The output of core_decide: events whose text lives in the decision itself. */
+typedef struct core_decision {
+	core_event events[CORE_MAX_EVENTS];
+	int nevents;
+	char text[CORE_TEXT_MAX_BYTES + 1];
+} core_decision;
+
+/* --- state ------------------------------------------------------------------------------- */
+
+/* Initialises st for a consultation with this agenda and no questions. */
+void core_state_init(core_state *st, const core_agenda *agenda);
+/* Frees what st owns; st may be initialised again. */
+void core_state_free(core_state *st);
+
+/* The question with this id, or NULL. Borrowed: valid until the next evolve. */
+const core_question *core_question_get(const core_state *st, uint32_t id);
+/* Whether voter has upvoted question. */
+bool core_has_voted(const core_state *st, uint32_t question, const core_pseud *voter);
+/* Whether lang is the floor or one of the channels. */
+bool core_language_offered(const core_agenda *agenda, core_lang lang);
+
+/* --- roles ------------------------------------------------------------------------------- */
+
+bool core_role_may(core_role role, core_cmd_kind cmd);
+core_audience core_role_audience(core_role role);
+/* Whether a question in this state is shown to this audience (AUTHOR: always). */
+bool core_visible(core_audience aud, core_qstate state);
+/* The audiences an event is delivered to, as a bit mask of (1 << core_audience). */
+unsigned core_event_audiences(const core_event *ev);
+
+/* --- decide and evolve ------------------------------------------------------------------- */
+
+/* Turns a command into events without changing st. Checks the role first (auth.forbidden),
+ * then the rules. On RT_OK, out holds 1..CORE_MAX_EVENTS events numbered from st->seq + 1.
+ * On error, out->nevents is 0. `now_ms` is the server's clock, for the rules that need it. */
+rt_err core_decide(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                   core_decision *out);
+
+/* Applies one event. Cannot fail on an event core_decide produced for this state, except for
+ * running out of memory, which returns -1 and leaves st unchanged. Returns 0 otherwise. */
+int core_evolve(core_state *st, const core_event *ev);
+
+/* --- text and names ---------------------------------------------------------------------- */
+
+/* QA-1 cleaning: validates UTF-8, strips bidi embedding/override/isolate controls
+ * (U+202A..U+202E, U+2066..U+2069) and other control characters except line feeds, turns CR LF
+ * into LF and trims white space at both ends. Writes at most outcap-1 bytes and a NUL.
+ * Returns RT_OK and the code point count in *ncp, or RT_E_PROTOCOL_MALFORMED (bad UTF-8),
+ * RT_E_QUESTION_TEXT_EMPTY or RT_E_QUESTION_TEXT_TOO_LONG (over max_cp). */
+rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
+                       size_t *ncp);
+/* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */
+long core_utf8_count(const char *s, size_t len);
+
+const char *core_lang_name(core_lang lang);       /* "en" */
+const char *core_role_name(core_role role);       /* "cochair" */
+const char *core_qstate_name(core_qstate state);  /* "pending" */
+const char *core_segment_kind_name(core_segment_kind kind);
+/* Reverse look-ups; return -1 for an unknown name. */
+int core_lang_parse(const char *s);
+int core_role_parse(const char *s);
+int core_qstate_parse(const char *s);
+int core_segment_kind_parse(const char *s);
+
+#endif

@@ -1,0 +1,33 @@
+/* rt_err.c — stable code strings for the server's error enum. Append only: clients and
+ * translations key on these strings, so an existing one never changes. */
+#include "rt_err.h"
+
+static const char *const codes[RT_E_COUNT] = {
+	[RT_OK] = "ok",
+	[RT_E_PROTOCOL_MALFORMED] = "protocol.malformed",
+	[RT_E_PROTOCOL_UNKNOWN_TYPE] = "protocol.unknown_type",
+	[RT_E_PROTOCOL_UNKNOWN_FIELD] = "protocol.unknown_field",
+	[RT_E_PROTOCOL_MISSING_FIELD] = "protocol.missing_field",
+	[RT_E_PROTOCOL_INVALID_FIELD] = "protocol.invalid_field",
+	[RT_E_PROTOCOL_TOO_LARGE] = "protocol.too_large",
+	[RT_E_AUTH_REQUIRED] = "auth.required",
+	[RT_E_AUTH_ALREADY] = "auth.already",
+	[RT_E_AUTH_INVALID] = "auth.invalid",
+	[RT_E_AUTH_FORBIDDEN] = "auth.forbidden",
+	[RT_E_QUESTION_NOT_FOUND] = "question.not_found",
+	[RT_E_QUESTION_NOT_PENDING] = "question.not_pending",
+	[RT_E_QUESTION_TEXT_EMPTY] = "question.text_empty",
+	[RT_E_QUESTION_TEXT_TOO_LONG] = "question.text_too_long",
+	[RT_E_QUESTION_LANGUAGE_UNKNOWN] = "question.language_unknown",
+	[RT_E_VOTE_OWN_QUESTION] = "vote.own_question",
+	[RT_E_VOTE_ALREADY] = "vote.already",
+	[RT_E_VOTE_NOT_VOTED] = "vote.not_voted",
+	[RT_E_SERVER_UNAVAILABLE] = "server.unavailable",
+};
+
+const char *rt_err_code(rt_err err)
+{
+	if ((unsigned)err >= RT_E_COUNT || !codes[err])
+		return "server.unavailable";
+	return codes[err];
+}

@@ -1,0 +1,39 @@
+/* rt_err.h — the one error enum of the Roundtable server, and its stable protocol codes.
+ * Success is 0. Every layer returns these; the wire codec sends rt_err_code() to clients,
+ * which map the code to a localised message. Not a place for prose. */
+#ifndef RT_ERR_H
+#define RT_ERR_H
+
+typedef enum rt_err {
+	RT_OK = 0,
+	/* The frame itself: decoding and validation in server/wire. */
+	RT_E_PROTOCOL_MALFORMED,     /* not a JSON object, or not UTF-8 */
+	RT_E_PROTOCOL_UNKNOWN_TYPE,  /* "type" missing or names no message */
+	RT_E_PROTOCOL_UNKNOWN_FIELD, /* a field the message does not define */
+	RT_E_PROTOCOL_MISSING_FIELD, /* a required field is absent */
+	RT_E_PROTOCOL_INVALID_FIELD, /* wrong type, length or format */
+	RT_E_PROTOCOL_TOO_LARGE,     /* frame over the cap: the connection closes (1009) */
+	/* Who may do what. */
+	RT_E_AUTH_REQUIRED,  /* a command before auth */
+	RT_E_AUTH_ALREADY,   /* a second auth on one connection */
+	RT_E_AUTH_INVALID,   /* unknown or revoked token, or missing device key */
+	RT_E_AUTH_FORBIDDEN, /* the role may not use this command */
+	/* Q&A rules, decided by the core. */
+	RT_E_QUESTION_NOT_FOUND,        /* no such question visible to this role */
+	RT_E_QUESTION_NOT_PENDING,      /* approve/reject of a question not pending */
+	RT_E_QUESTION_TEXT_EMPTY,       /* nothing left once trimmed and cleaned */
+	RT_E_QUESTION_TEXT_TOO_LONG,    /* over CORE_TEXT_MAX_CP code points */
+	RT_E_QUESTION_LANGUAGE_UNKNOWN, /* not a language of the consultation */
+	RT_E_VOTE_OWN_QUESTION,         /* a participant upvoted their own question */
+	RT_E_VOTE_ALREADY,              /* second upvote of the same question */
+	RT_E_VOTE_NOT_VOTED,            /* unvote without a vote */
+	/* The server. */
+	RT_E_SERVER_UNAVAILABLE, /* the store could not commit: nothing changed */
+	RT_E_COUNT
+} rt_err;
+
+/* The stable code string of an error ("vote.already"); "ok" for RT_OK.
+ * Returns a static string; never NULL. */
+const char *rt_err_code(rt_err err);
+
+#endif

@@ -1,0 +1,57 @@
+/* hub.h — the path of a command, without sockets: authenticate a connection, decode its
+ * frames, let the core decide, append to the store's open batch, evolve, encode once per
+ * audience, and deliver acks and events only after the batch commits (group commit).
+ * The transport (server/net) owns connections and calls in; the hub calls back through hub_io.
+ *
+ * Everything here runs on the service thread. */
+#ifndef RT_HUB_H
+#define RT_HUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "store.h"
+#include "wire.h"
+
+typedef struct hub hub;
+typedef struct hub_room hub_room;
+
+/* One connection as the hub sees it. The transport embeds it in its per-connection state,
+ * zeroes it, sets `user`, and hands it to hub_peer_closed before freeing it. */
+typedef struct hub_peer {
+	void *user; /* the transport's connection */
+	hub_room *room; /* NULL until authenticated */
+	core_actor actor;
+	struct hub_peer *prev, *next; /* the room's list of connections */
+} hub_peer;
+
+typedef struct hub_io {
+	/* Queues buf for peer. Borrows buf: takes its own reference if it keeps it. */
+	void (*send)(void *ctx, hub_peer *peer, wire_buf *buf);
+	/* Asks for hub_flush once the current loop iteration has handled its input. */
+	void (*wake)(void *ctx);
+	/* The server's clock, in milliseconds. */
+	int64_t (*now_ms)(void *ctx);
+	void *ctx;
+} hub_io;
+
+/* Creates a hub over an open store (borrowed: it must outlive the hub). `headroom` is the
+ * space every outgoing buffer keeps in front of its payload (LWS_PRE). NULL when out of memory. */
+hub *hub_new(store *st, const hub_io *io, size_t headroom);
+/* Commits what is pending, then frees the hub and its rooms. */
+void hub_free(hub *h);
+
+/* Handles one complete client frame from peer. Replies are queued until hub_flush. */
+void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len);
+/* Commits the batch, then delivers its acks and events (or, if the commit failed, reloads the
+ * touched consultations and answers each command server.unavailable). */
+void hub_flush(hub *h);
+/* The transport is about to free peer: forget it everywhere. */
+void hub_peer_closed(hub *h, hub_peer *peer);
+
+/* Connections currently authenticated, over all consultations. */
+size_t hub_peer_count(const hub *h);
+
+#endif

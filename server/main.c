@@ -1,0 +1,485 @@
+/* main.c — the roundtable command line: parse arguments, open the store, and either create a
+ * consultation and print its role links (new), serve (serve), or both for the demo (demo).
+ * No consultation logic and no protocol here: those live in server/core and server/wire. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "crypto.h"
+#include "net.h"
+#include "store.h"
+#include "wire.h"
+
+#ifndef ROUNDTABLE_VERSION
+#define ROUNDTABLE_VERSION "0.1.0"
+#endif
+#ifndef ROUNDTABLE_WEB_DIR
+#define ROUNDTABLE_WEB_DIR "web-client"
+#endif
+
+/* The demo agenda (protocol/agendas/engagement-session.json), embedded by the build. */
+extern const char roundtable_demo_agenda[];
+extern const size_t roundtable_demo_agenda_len;
+
+/* Personal invitations are few per consultation (selected participants); a bound keeps a
+ * typo from minting a million links. */
+#define MAX_INVITATIONS 10000
+
+typedef struct options {
+	const char *data_dir;
+	const char *listen;
+	int port;
+	const char *web_dir;
+	const char *base_url;
+	int invitations;
+	bool json;
+} options;
+
+static const char usage_main[] =
+	"Usage: roundtable COMMAND [OPTIONS]\n"
+	"\n"
+	"Roundtable runs the live side of a virtual consultation held under the Chatham House\n"
+	"Rule: moderated questions and votes, language channels, the agenda clock.\n"
+	"\n"
+	"Commands:\n"
+	"  serve              serve every consultation in the database\n"
+	"  demo               create the demo consultation (once), print its role links, serve\n"
+	"  new AGENDA.json    create a consultation from an agenda file and print its role links\n"
+	"\n"
+	"Run 'roundtable COMMAND --help' for a command's options.\n";
+
+static const char usage_serve[] =
+	"Usage: roundtable serve [OPTIONS]\n"
+	"\n"
+	"Serve the web client and protocol roundtable.v1 for every consultation in the database.\n"
+	"\n"
+	"  --data DIR       folder of the database (default ./data)\n"
+	"  --listen ADDR    address to listen on (default 127.0.0.1)\n"
+	"  --port N         port to listen on (default 8080; 0 picks a free one)\n"
+	"  --web DIR        folder of the web client (default: the one built with roundtable)\n"
+	"  --help           this text\n";
+
+static const char usage_demo[] =
+	"Usage: roundtable demo [OPTIONS]\n"
+	"\n"
+	"Create the demo consultation (the engagement session 'International cooperation against\n"
+	"cybercrime') the first time, print a fresh link for every role, and serve.\n"
+	"Earlier links keep working: the server stores only hashes of tokens, so it cannot print\n"
+	"old links again.\n"
+	"\n"
+	"  --data DIR        folder of the database (default ./data)\n"
+	"  --listen ADDR     address to listen on (default 127.0.0.1)\n"
+	"  --port N          port to listen on (default 8080)\n"
+	"  --web DIR         folder of the web client\n"
+	"  --base-url URL    start of the printed links (default http://ADDR:PORT/)\n"
+	"  --invitations N   also print N personal invitation links (default 0)\n"
+	"  --help            this text\n";
+
+static const char usage_new[] =
+	"Usage: roundtable new AGENDA.json [OPTIONS]\n"
+	"\n"
+	"Create a consultation from an agenda file (format: protocol/agenda.md) and print one link\n"
+	"per role: the open participant link, personal invitations, co-chair, rapporteur, one booth\n"
+	"per interpretation channel, and stage. Links carry their token after '#'; keep them: the\n"
+	"server stores only their hashes.\n"
+	"\n"
+	"  --data DIR        folder of the database (default ./data)\n"
+	"  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
+	"  --invitations N   also create N personal invitation links (default 0)\n"
+	"  --json            print the links as one JSON object\n"
+	"  --help            this text\n";
+
+enum { OPT_DATA = 256, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, OPT_JSON, OPT_HELP };
+
+static const struct option long_options[] = {
+	{"data", required_argument, NULL, OPT_DATA},
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"web", required_argument, NULL, OPT_WEB},
+	{"base-url", required_argument, NULL, OPT_BASE_URL},
+	{"invitations", required_argument, NULL, OPT_INVITATIONS},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Parses options for one command; `allowed` lists the OPT_ values it takes. Returns 0, 1 after
+ * printing help, or -1 after printing an error. */
+static int parse_options(int argc, char **argv, const char *usage, const int *allowed, options *o, char **positional)
+{
+	optind = 1;
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		if (ch == 'h' || ch == OPT_HELP) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		bool ok = false;
+		for (int i = 0; allowed[i]; i++)
+			ok = ok || allowed[i] == ch;
+		if (!ok || ch == '?' || ch == ':') {
+			fprintf(stderr, "roundtable %s: unknown or incomplete option '%s'\n\n%s", argv[0],
+			        argv[optind - 1], usage);
+			return -1;
+		}
+		switch (ch) {
+		case OPT_DATA:
+			o->data_dir = optarg;
+			break;
+		case OPT_LISTEN:
+			o->listen = optarg;
+			break;
+		case OPT_PORT:
+			if (parse_int(optarg, 0, 65535, &o->port)) {
+				fprintf(stderr, "roundtable: --port must be a number from 0 to 65535\n");
+				return -1;
+			}
+			break;
+		case OPT_WEB:
+			o->web_dir = optarg;
+			break;
+		case OPT_BASE_URL:
+			o->base_url = optarg;
+			break;
+		case OPT_INVITATIONS:
+			if (parse_int(optarg, 0, MAX_INVITATIONS, &o->invitations)) {
+				fprintf(stderr, "roundtable: --invitations must be a number from 0 to %d\n", MAX_INVITATIONS);
+				return -1;
+			}
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		default:
+			break;
+		}
+	}
+	int npos = argc - optind;
+	if ((positional && npos != 1) || (!positional && npos != 0)) {
+		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0], positional ? "expects one agenda file" : "takes no arguments",
+		        usage);
+		return -1;
+	}
+	if (positional)
+		*positional = argv[optind];
+	return 0;
+}
+
+/* Opens (creating the folder if needed) the database under data_dir. */
+static store *open_store(const char *data_dir)
+{
+	if (mkdir(data_dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "roundtable: cannot create %s: %s\n", data_dir, strerror(errno));
+		return NULL;
+	}
+	char path[PATH_MAX], err[256];
+	snprintf(path, sizeof path, "%s/roundtable.db", data_dir);
+	store *st = store_open(path, err, sizeof err);
+	if (!st)
+		fprintf(stderr, "roundtable: %s: %s\n", path, err);
+	return st;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *nb = cap < (1u << 22) ? realloc(buf, cap * 2) : NULL;
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* --- creating consultations and links ---------------------------------------------------- */
+
+#define MAX_LINKS (MAX_INVITATIONS + 4 + CORE_MAX_CHANNELS)
+#define URL_MAX 512
+
+typedef struct link_set {
+	wire_link links[MAX_LINKS];
+	char urls[MAX_LINKS][URL_MAX];
+	char labels[MAX_LINKS][STORE_LABEL_MAX + 1];
+	int n;
+} link_set;
+
+/* Mints one token, stores its hash, and records its link. */
+static int issue(store *st, const core_agenda *a, const char *base, core_role role, store_token_kind kind,
+                 const char *label, link_set *ls)
+{
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	char text[CRYPTO_TOKEN_CHARS + 1];
+	store_token t = {.role = role, .kind = kind};
+	if (crypto_token_new(raw, text))
+		return -1;
+	crypto_sha256(raw, sizeof raw, t.hash);
+	snprintf(t.consultation, sizeof t.consultation, "%s", a->id);
+	snprintf(t.label, sizeof t.label, "%s", label);
+	if (store_add_token(st, &t) != RT_OK)
+		return -1;
+	int i = ls->n++;
+	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
+	snprintf(ls->urls[i], sizeof ls->urls[i], "%s#%s", base, text);
+	ls->links[i] = (wire_link){.role = role, .personal = kind == STORE_TOKEN_PERSONAL, .label = ls->labels[i],
+	                           .url = ls->urls[i]};
+	return 0;
+}
+
+/* One link per role: open participant link, invitations, co-chair, rapporteur, a booth per
+ * channel, stage. */
+static int issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls)
+{
+	int rc = issue(st, a, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, "", ls);
+	for (int i = 1; rc == 0 && i <= invitations; i++) {
+		char label[32];
+		snprintf(label, sizeof label, "invitation %d", i);
+		rc = issue(st, a, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, label, ls);
+	}
+	if (rc == 0)
+		rc = issue(st, a, base, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, "", ls);
+	if (rc == 0)
+		rc = issue(st, a, base, CORE_ROLE_RAPPORTEUR, STORE_TOKEN_ROLE, "", ls);
+	for (int i = 0; rc == 0 && i < a->nchannels; i++)
+		rc = issue(st, a, base, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, core_lang_name(a->channels[i]), ls);
+	if (rc == 0)
+		rc = issue(st, a, base, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, "", ls);
+	if (rc)
+		fprintf(stderr, "roundtable: could not store role links\n");
+	return rc;
+}
+
+static void print_links(const core_agenda *a, const link_set *ls, bool json)
+{
+	if (json) {
+		char *s = wire_encode_links(a, ls->links, ls->n);
+		if (s)
+			puts(s);
+		free(s);
+		return;
+	}
+	printf("Roundtable consultation %s: %s\n", a->id, a->title);
+	for (int i = 0; i < ls->n; i++) {
+		const wire_link *l = &ls->links[i];
+		char name[96];
+		if (l->personal)
+			snprintf(name, sizeof name, "%s", l->label);
+		else if (l->label[0])
+			snprintf(name, sizeof name, "%s %s", core_role_name(l->role), l->label);
+		else
+			snprintf(name, sizeof name, "%s", core_role_name(l->role));
+		printf("  %s: %*s%s\n", name, (int)(16 - strlen(name) > 16 ? 0 : 16 - strlen(name)), "", l->url);
+	}
+	fflush(stdout);
+}
+
+/* Creates a consultation from agenda text. Reports every agenda error on stderr. */
+static int create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
+                               core_agenda *a)
+{
+	wire_agenda_errors errs;
+	if (wire_decode_agenda(text, len, a, &errs)) {
+		fprintf(stderr, "roundtable: %s is not a valid agenda (%d error%s):\n", source, errs.n, errs.n == 1 ? "" : "s");
+		for (int i = 0; i < errs.n; i++)
+			fprintf(stderr, "  %s\n", errs.msg[i]);
+		return -1;
+	}
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret)) {
+		fprintf(stderr, "roundtable: the system's random generator failed\n");
+		return -1;
+	}
+	rt_err err = store_create_consultation(st, a, secret, origin);
+	memset(secret, 0, sizeof secret);
+	if (err) {
+		fprintf(stderr, "roundtable: could not store the consultation\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void default_base(const options *o, char *buf, size_t cap)
+{
+	if (o->base_url) {
+		size_t n = strlen(o->base_url);
+		snprintf(buf, cap, "%s%s", o->base_url, n && o->base_url[n - 1] == '/' ? "" : "/");
+	} else {
+		snprintf(buf, cap, "http://%s:%d/", o->listen, o->port);
+	}
+}
+
+/* --- commands ---------------------------------------------------------------------------- */
+
+static int cmd_new(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_BASE_URL, OPT_INVITATIONS, OPT_JSON, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *path = NULL;
+	int rc = parse_options(argc, argv, usage_new, allowed, &o, &path);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text) {
+		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	store *st = open_store(o.data_dir);
+	core_agenda *a = malloc(sizeof *a);
+	link_set *ls = calloc(1, sizeof *ls);
+	char base[URL_MAX - 32];
+	default_base(&o, base, sizeof base);
+	rc = 1;
+	if (st && a && ls && create_consultation(st, text, len, path, NULL, a) == 0 &&
+	    issue_links(st, a, base, o.invitations, ls) == 0) {
+		print_links(a, ls, o.json);
+		rc = 0;
+	}
+	free(ls);
+	free(a);
+	free(text);
+	store_close(st);
+	return rc;
+}
+
+static int serve_common(const options *o, store *st, void (*on_ready)(int, void *), void *arg)
+{
+	net_options no = {.listen = o->listen, .port = o->port, .web_dir = o->web_dir, .data_path = o->data_dir};
+	char index[PATH_MAX];
+	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
+	if (access(index, R_OK)) {
+		fprintf(stderr, "roundtable: no web client at %s (use --web DIR)\n", o->web_dir);
+		return 1;
+	}
+	return net_serve(&no, st, on_ready, arg);
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
+	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = open_store(o.data_dir);
+	if (!st)
+		return 1;
+	rc = serve_common(&o, st, NULL, NULL);
+	store_close(st);
+	return rc;
+}
+
+typedef struct demo_ctx {
+	options *o;
+	store *st;
+	core_agenda *a;
+	int rc;
+} demo_ctx;
+
+/* Runs once the port is known, so that the printed links carry it. */
+static void demo_ready(int port, void *arg)
+{
+	demo_ctx *d = arg;
+	link_set *ls = calloc(1, sizeof *ls);
+	char base[URL_MAX - 32];
+	d->o->port = port;
+	default_base(d->o, base, sizeof base);
+	if (ls && issue_links(d->st, d->a, base, d->o->invitations, ls) == 0)
+		print_links(d->a, ls, false);
+	else
+		d->rc = 1;
+	free(ls);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
+	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = open_store(o.data_dir);
+	core_agenda *a = calloc(1, sizeof *a);
+	if (!st || !a) {
+		store_close(st);
+		free(a);
+		return 1;
+	}
+	core_state state;
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rc = 1;
+	if (store_find_by_origin(st, "demo", a->id) == RT_OK && store_load(st, a->id, &state, secret) == RT_OK) {
+		*a = state.agenda;
+		core_state_free(&state);
+		memset(secret, 0, sizeof secret);
+		rc = 0;
+	} else if (create_consultation(st, roundtable_demo_agenda, roundtable_demo_agenda_len, "the demo agenda", "demo",
+	                               a) == 0) {
+		rc = 0;
+	}
+	if (rc == 0) {
+		demo_ctx d = {.o = &o, .st = st, .a = a};
+		rc = serve_common(&o, st, demo_ready, &d);
+		rc = rc ? rc : d.rc;
+	}
+	free(a);
+	store_close(st);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("roundtable %s\n", ROUNDTABLE_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(argc - 1, argv + 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc - 1, argv + 1);
+	fprintf(stderr, "roundtable: unknown command '%s'\n\n%s", cmd, usage_main);
+	return 2;
+}

@@ -1,0 +1,538 @@
+/* store.c — SQLite persistence for Roundtable. Each statement is prepared once, at open; the
+ * schema moves forward by numbered migrations keyed on PRAGMA user_version.
+ * It holds no consultation logic: rows are the image of core events.
+ *
+ * Privacy (CHR-3, CHR-4): question and vote rows carry the segment, an ordinal and a keyed
+ * pseudonym, never a time or anything a participant typed about themselves. Tokens are stored
+ * only as SHA-256 hashes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* Migrations, in order: migrations[i] takes user_version i to i + 1. Append only. */
+static const char *const migrations[] = {
+	/* 1: consultations, agenda segments, role tokens, questions and votes. */
+	"CREATE TABLE consultation ("
+	"  id TEXT PRIMARY KEY,"
+	"  origin TEXT,"
+	"  title TEXT NOT NULL,"
+	"  timezone TEXT NOT NULL,"
+	"  date TEXT NOT NULL,"
+	"  floor TEXT NOT NULL,"
+	"  channels TEXT NOT NULL," /* space-separated language codes */
+	"  premoderation INTEGER NOT NULL,"
+	"  secret BLOB,"            /* CHR-3 pseudonym key; destroyed when sealed */
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  current_segment INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE segment ("
+	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  start_min INTEGER NOT NULL,"
+	"  duration_min INTEGER NOT NULL,"
+	"  questions INTEGER NOT NULL,"
+	"  chatham_house INTEGER NOT NULL,"
+	"  PRIMARY KEY (consultation, position)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE token ("
+	"  hash BLOB PRIMARY KEY,"
+	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
+	"  role TEXT NOT NULL,"
+	"  kind INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  revoked INTEGER NOT NULL DEFAULT 0"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE question ("
+	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
+	"  id INTEGER NOT NULL,"
+	"  segment INTEGER NOT NULL,"
+	"  lang TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  author BLOB," /* pseudonym; nulled when sealed */
+	"  PRIMARY KEY (consultation, id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE vote ("
+	"  consultation TEXT NOT NULL,"
+	"  question INTEGER NOT NULL,"
+	"  voter BLOB NOT NULL," /* pseudonym */
+	"  PRIMARY KEY (consultation, question, voter),"
+	"  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
+	") STRICT, WITHOUT ROWID;",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* Every statement the store runs, prepared once at open. */
+enum stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_INSERT_CONSULTATION,
+	ST_INSERT_SEGMENT,
+	ST_FIND_ORIGIN,
+	ST_INSERT_TOKEN,
+	ST_FIND_TOKEN,
+	ST_LOAD_CONSULTATION,
+	ST_LOAD_SEGMENTS,
+	ST_LOAD_QUESTIONS,
+	ST_LOAD_VOTES,
+	ST_INSERT_QUESTION,
+	ST_SET_QUESTION_STATE,
+	ST_INSERT_VOTE,
+	ST_DELETE_VOTE,
+	ST_SET_SEQ,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_INSERT_CONSULTATION] = "INSERT INTO consultation (id, origin, title, timezone, date, floor, channels, "
+	                           "premoderation, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
+	                      "questions, chatham_house) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
+	[ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
+	[ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
+	[ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
+	                         "current_segment FROM consultation WHERE id = ?",
+	[ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house FROM segment "
+	                     "WHERE consultation = ? ORDER BY position",
+	[ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author FROM question WHERE consultation = ? "
+	                      "ORDER BY id",
+	[ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
+	[ST_INSERT_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author) "
+	                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_SET_QUESTION_STATE] = "UPDATE question SET state = ? WHERE consultation = ? AND id = ?",
+	[ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
+	[ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
+	[ST_SET_SEQ] = "UPDATE consultation SET seq = ? WHERE id = ?",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[ST_COUNT];
+	bool in_txn;
+	uint64_t commits;
+};
+
+static void set_err(char *errbuf, size_t errlen, const char *what, sqlite3 *db)
+{
+	if (errbuf && errlen)
+		snprintf(errbuf, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int version = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version < 0 || version > SCHEMA_VERSION) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "database schema version %d is newer than this roundtable (%d)", version,
+			         SCHEMA_VERSION);
+		return -1;
+	}
+	for (; version < SCHEMA_VERSION; version++) {
+		char pragma[48];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+		/* Each migration and its version bump commit together, or not at all. */
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			set_err(errbuf, errlen, "migrating the database schema", db);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+store *store_open(const char *path, char *errbuf, size_t errlen)
+{
+	store *s = calloc(1, sizeof *s);
+	if (!s) {
+		set_err(errbuf, errlen, "opening the database", NULL);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		set_err(errbuf, errlen, "opening the database", s->db);
+		goto fail;
+	}
+	/* WAL with synchronous=FULL: a commit is on disk when COMMIT returns (PL-3), and readers
+	 * (backups, exports) never block the loop. */
+	if (sqlite3_exec(s->db,
+	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+	                 "PRAGMA busy_timeout = 2000;",
+	                 NULL, NULL, NULL) != SQLITE_OK) {
+		set_err(errbuf, errlen, "configuring the database", s->db);
+		goto fail;
+	}
+	if (migrate(s->db, errbuf, errlen))
+		goto fail;
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			set_err(errbuf, errlen, "preparing statements", s->db);
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->in_txn)
+		sqlite3_step(s->stmt[ST_ROLLBACK]);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+/* Steps a statement that returns no row, then resets it. */
+static int run(store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	(void)s;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+static int begin(store *s)
+{
+	if (s->in_txn)
+		return 0;
+	if (run(s, s->stmt[ST_BEGIN]))
+		return -1;
+	s->in_txn = true;
+	return 0;
+}
+
+void store_rollback(store *s)
+{
+	if (s->in_txn)
+		run(s, s->stmt[ST_ROLLBACK]);
+	s->in_txn = false;
+}
+
+rt_err store_commit(store *s)
+{
+	if (!s->in_txn)
+		return RT_OK;
+	if (run(s, s->stmt[ST_COMMIT])) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	s->in_txn = false;
+	s->commits++;
+	return RT_OK;
+}
+
+bool store_in_transaction(const store *s) { return s->in_txn; }
+uint64_t store_commit_count(const store *s) { return s->commits; }
+
+/* --- organiser operations ---------------------------------------------------------------- */
+
+rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t secret[STORE_SECRET_BYTES],
+                                 const char *origin)
+{
+	char channels[CORE_MAX_CHANNELS * 3 + 1] = "";
+	for (int i = 0; i < a->nchannels; i++) {
+		if (i)
+			strcat(channels, " ");
+		strcat(channels, core_lang_name(a->channels[i]));
+	}
+	if (begin(s))
+		return RT_E_SERVER_UNAVAILABLE;
+	sqlite3_stmt *st = s->stmt[ST_INSERT_CONSULTATION];
+	sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+	if (origin)
+		sqlite3_bind_text(st, 2, origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->timezone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, a->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, core_lang_name(a->floor), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, channels, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, a->premoderation);
+	sqlite3_bind_blob(st, 9, secret, STORE_SECRET_BYTES, SQLITE_STATIC);
+	if (run(s, st))
+		goto fail;
+	for (int i = 0; i < a->nsegments; i++) {
+		const core_segment *seg = &a->segments[i];
+		st = s->stmt[ST_INSERT_SEGMENT];
+		sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, i);
+		sqlite3_bind_text(st, 3, seg->title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, core_segment_kind_name(seg->kind), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, seg->start_min);
+		sqlite3_bind_int(st, 6, seg->duration_min);
+		sqlite3_bind_int(st, 7, seg->questions_open);
+		sqlite3_bind_int(st, 8, seg->chatham_house);
+		if (run(s, st))
+			goto fail;
+	}
+	return store_commit(s);
+fail:
+	store_rollback(s);
+	return RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_find_by_origin(store *s, const char *origin, char *id)
+{
+	sqlite3_stmt *st = s->stmt[ST_FIND_ORIGIN];
+	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+	rt_err err = RT_E_QUESTION_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(id, CORE_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		err = RT_OK;
+	}
+	done(st);
+	return err;
+}
+
+rt_err store_add_token(store *s, const store_token *t)
+{
+	if (begin(s))
+		return RT_E_SERVER_UNAVAILABLE;
+	sqlite3_stmt *st = s->stmt[ST_INSERT_TOKEN];
+	sqlite3_bind_blob(st, 1, t->hash, STORE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->consultation, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, core_role_name(t->role), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, (int)t->kind);
+	sqlite3_bind_text(st, 5, t->label, -1, SQLITE_STATIC);
+	if (run(s, st)) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	return store_commit(s);
+}
+
+/* Constant-time comparison without linking libcrypto into the store. */
+static bool same_hash(const uint8_t *a, const uint8_t *b)
+{
+	volatile uint8_t diff = 0;
+	for (int i = 0; i < STORE_HASH_BYTES; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_token *out)
+{
+	/* The index finds the row by the hash of the token, never by the token itself, so the
+	 * look-up's timing says nothing about any token; the final comparison is constant-time. */
+	sqlite3_stmt *st = s->stmt[ST_FIND_TOKEN];
+	sqlite3_bind_blob(st, 1, hash, STORE_HASH_BYTES, SQLITE_STATIC);
+	rt_err err = RT_E_AUTH_INVALID;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == STORE_HASH_BYTES &&
+	    same_hash(sqlite3_column_blob(st, 0), hash)) {
+		memset(out, 0, sizeof *out);
+		memcpy(out->hash, hash, STORE_HASH_BYTES);
+		snprintf(out->consultation, sizeof out->consultation, "%s", (const char *)sqlite3_column_text(st, 1));
+		int role = core_role_parse((const char *)sqlite3_column_text(st, 2));
+		out->kind = (store_token_kind)sqlite3_column_int(st, 3);
+		snprintf(out->label, sizeof out->label, "%s", (const char *)sqlite3_column_text(st, 4));
+		if (role >= 0) {
+			out->role = (core_role)role;
+			err = RT_OK;
+		}
+	}
+	done(st);
+	return err;
+}
+
+/* --- load -------------------------------------------------------------------------------- */
+
+static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES],
+                          uint64_t *seq, int *current)
+{
+	sqlite3_stmt *st = s->stmt[ST_LOAD_CONSULTATION];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		done(st);
+		return rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	}
+	memset(a, 0, sizeof *a);
+	snprintf(a->id, sizeof a->id, "%s", id);
+	snprintf(a->title, sizeof a->title, "%s", (const char *)sqlite3_column_text(st, 0));
+	snprintf(a->timezone, sizeof a->timezone, "%s", (const char *)sqlite3_column_text(st, 1));
+	snprintf(a->date, sizeof a->date, "%s", (const char *)sqlite3_column_text(st, 2));
+	int floor = core_lang_parse((const char *)sqlite3_column_text(st, 3));
+	a->floor = floor < 0 ? CORE_LANG_EN : (core_lang)floor;
+	char channels[64];
+	snprintf(channels, sizeof channels, "%s", (const char *)sqlite3_column_text(st, 4));
+	for (char *save = NULL, *tok = strtok_r(channels, " ", &save); tok && a->nchannels < CORE_MAX_CHANNELS;
+	     tok = strtok_r(NULL, " ", &save)) {
+		int lang = core_lang_parse(tok);
+		if (lang >= 0)
+			a->channels[a->nchannels++] = (core_lang)lang;
+	}
+	a->premoderation = sqlite3_column_int(st, 5) != 0;
+	memset(secret, 0, STORE_SECRET_BYTES);
+	if (sqlite3_column_bytes(st, 6) == STORE_SECRET_BYTES)
+		memcpy(secret, sqlite3_column_blob(st, 6), STORE_SECRET_BYTES);
+	*seq = (uint64_t)sqlite3_column_int64(st, 7);
+	*current = sqlite3_column_int(st, 8);
+	done(st);
+
+	st = s->stmt[ST_LOAD_SEGMENTS];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->nsegments < CORE_MAX_SEGMENTS) {
+		core_segment *seg = &a->segments[a->nsegments++];
+		snprintf(seg->title, sizeof seg->title, "%s", (const char *)sqlite3_column_text(st, 0));
+		int kind = core_segment_kind_parse((const char *)sqlite3_column_text(st, 1));
+		seg->kind = kind < 0 ? CORE_SEG_OPENING : (core_segment_kind)kind;
+		seg->start_min = (uint16_t)sqlite3_column_int(st, 2);
+		seg->duration_min = (uint16_t)sqlite3_column_int(st, 3);
+		seg->questions_open = sqlite3_column_int(st, 4) != 0;
+		seg->chatham_house = sqlite3_column_int(st, 5) != 0;
+	}
+	done(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+static void column_pseud(sqlite3_stmt *st, int col, core_pseud *out)
+{
+	memset(out, 0, sizeof *out);
+	if (sqlite3_column_bytes(st, col) == CORE_PSEUD_LEN)
+		memcpy(out->b, sqlite3_column_blob(st, col), CORE_PSEUD_LEN);
+}
+
+rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STORE_SECRET_BYTES])
+{
+	core_agenda *agenda = malloc(sizeof *agenda);
+	if (!agenda)
+		return RT_E_SERVER_UNAVAILABLE;
+	uint64_t seq = 0;
+	int current = 0;
+	rt_err err = load_agenda(s, id, agenda, secret, &seq, &current);
+	if (err) {
+		free(agenda);
+		return err;
+	}
+	core_state_init(stt, agenda);
+	free(agenda);
+	stt->current_segment = (uint16_t)(current >= 0 && current < stt->agenda.nsegments ? current : 0);
+
+	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
+	 * state with the same code that built it live. */
+	int rc;
+	sqlite3_stmt *st = s->stmt[ST_LOAD_QUESTIONS];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		core_event ev = {.kind = CORE_EV_QUESTION_POSTED};
+		ev.question = (uint32_t)sqlite3_column_int64(st, 0);
+		ev.segment = (uint16_t)sqlite3_column_int(st, 1);
+		int lang = core_lang_parse((const char *)sqlite3_column_text(st, 2));
+		int state = core_qstate_parse((const char *)sqlite3_column_text(st, 3));
+		ev.lang = lang < 0 ? stt->agenda.floor : (core_lang)lang;
+		ev.state = state < 0 ? CORE_Q_PENDING : (core_qstate)state;
+		ev.text = (const char *)sqlite3_column_text(st, 4);
+		ev.text_len = (uint32_t)sqlite3_column_bytes(st, 4);
+		column_pseud(st, 5, &ev.author);
+		if (core_evolve(stt, &ev)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	done(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	st = s->stmt[ST_LOAD_VOTES];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		core_event ev = {.kind = CORE_EV_VOTE_ADDED};
+		ev.question = (uint32_t)sqlite3_column_int64(st, 0);
+		column_pseud(st, 1, &ev.voter);
+		if (core_evolve(stt, &ev)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	done(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	stt->seq = seq;
+	return RT_OK;
+fail:
+	core_state_free(stt);
+	return RT_E_SERVER_UNAVAILABLE;
+}
+
+/* --- append ------------------------------------------------------------------------------ */
+
+static int append_one(store *s, const char *cid, const core_event *ev)
+{
+	sqlite3_stmt *st;
+	switch (ev->kind) {
+	case CORE_EV_QUESTION_POSTED:
+		st = s->stmt[ST_INSERT_QUESTION];
+		sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->question);
+		sqlite3_bind_int(st, 3, ev->segment);
+		sqlite3_bind_text(st, 4, core_lang_name(ev->lang), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, core_qstate_name(ev->state), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, ev->text, (int)ev->text_len, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 7, ev->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+		break;
+	case CORE_EV_QUESTION_APPROVED:
+	case CORE_EV_QUESTION_REJECTED:
+		st = s->stmt[ST_SET_QUESTION_STATE];
+		sqlite3_bind_text(st, 1, core_qstate_name(ev->kind == CORE_EV_QUESTION_APPROVED ? CORE_Q_APPROVED : CORE_Q_REJECTED),
+		                  -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ev->question);
+		break;
+	case CORE_EV_VOTE_ADDED:
+	case CORE_EV_VOTE_REMOVED:
+		st = s->stmt[ev->kind == CORE_EV_VOTE_ADDED ? ST_INSERT_VOTE : ST_DELETE_VOTE];
+		sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, ev->question);
+		sqlite3_bind_blob(st, 3, ev->voter.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+		break;
+	default:
+		return -1;
+	}
+	if (run(s, st))
+		return -1;
+	st = s->stmt[ST_SET_SEQ];
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
+	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+	return run(s, st);
+}
+
+rt_err store_append(store *s, const char *consultation, const core_event *events, int n)
+{
+	if (begin(s))
+		return RT_E_SERVER_UNAVAILABLE;
+	/* A savepoint would let one failed command leave the batch's others intact; a failed
+	 * statement here means the database is failing, so the whole batch is refused instead. */
+	for (int i = 0; i < n; i++)
+		if (append_one(s, consultation, &events[i]))
+			return RT_E_SERVER_UNAVAILABLE;
+	return RT_OK;
+}

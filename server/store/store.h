@@ -1,0 +1,77 @@
+/* store.h — durable state in one SQLite file: schema migrations, consultations, role tokens,
+ * and the append of core events in group-committed transactions. The only layer that knows
+ * SQL. It stores what the core decided; it decides nothing.
+ *
+ * Runs on the service thread only; a store is not shared between threads. */
+#ifndef RT_STORE_H
+#define RT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "rt_err.h"
+
+#define STORE_HASH_BYTES 32
+#define STORE_SECRET_BYTES 32
+#define STORE_LABEL_MAX 64
+
+typedef struct store store;
+
+/* How a token identifies its holder. */
+typedef enum store_token_kind {
+	STORE_TOKEN_ROLE = 0, /* co-chair, rapporteur, booth, stage: a role, not a person */
+	STORE_TOKEN_OPEN = 1, /* the open participant link: the browser's device key tells people apart */
+	STORE_TOKEN_PERSONAL = 2, /* a personal invitation: the token itself is the person's key */
+} store_token_kind;
+
+typedef struct store_token {
+	uint8_t hash[STORE_HASH_BYTES];
+	char consultation[CORE_ID_MAX + 1];
+	core_role role;
+	store_token_kind kind;
+	char label[STORE_LABEL_MAX + 1]; /* "ar" for a booth, "invitation 3"; never a name */
+} store_token;
+
+/* Opens (creating if needed) the database at path, in WAL mode with synchronous=FULL, and
+ * migrates its schema to the current version. On failure returns NULL and, if errbuf is not
+ * NULL, a reason in errbuf. The store owns the connection; store_close frees everything. */
+store *store_open(const char *path, char *errbuf, size_t errlen);
+void store_close(store *s);
+
+/* --- organiser operations (not on the hot path) ------------------------------------------ */
+
+/* Creates a consultation from agenda (whose id must be set) with its pseudonym secret.
+ * `origin` tags how it was made ("demo", or NULL). */
+rt_err store_create_consultation(store *s, const core_agenda *agenda, const uint8_t secret[STORE_SECRET_BYTES],
+                                 const char *origin);
+/* The id of the newest consultation with this origin, into id (CORE_ID_MAX + 1 bytes).
+ * Returns RT_OK, or RT_E_QUESTION_NOT_FOUND when there is none. */
+rt_err store_find_by_origin(store *s, const char *origin, char *id);
+/* Records a token by its hash. */
+rt_err store_add_token(store *s, const store_token *t);
+/* Looks a token up by its hash; compares the stored hash in constant time. Returns
+ * RT_OK, or RT_E_AUTH_INVALID when unknown or revoked. */
+rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_token *out);
+
+/* Loads a consultation into st (initialised here; free with core_state_free) and its secret.
+ * Returns RT_OK, RT_E_QUESTION_NOT_FOUND for an unknown id, or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_load(store *s, const char *id, core_state *st, uint8_t secret[STORE_SECRET_BYTES]);
+
+/* --- group commit ------------------------------------------------------------------------ */
+
+/* Appends events to the open transaction, beginning one if none is open. Events of every
+ * command accepted in one loop iteration go into the same transaction. */
+rt_err store_append(store *s, const char *consultation, const core_event *events, int n);
+/* Commits the open transaction (if any). Returns RT_OK once it is durable. On failure the
+ * transaction is rolled back and RT_E_SERVER_UNAVAILABLE returned: the caller reloads. */
+rt_err store_commit(store *s);
+/* Rolls the open transaction back (if any): after a failed append, the caller reloads. */
+void store_rollback(store *s);
+/* Whether a transaction is open. */
+bool store_in_transaction(const store *s);
+/* Commits made since open: lets tests see that a batch shared one commit. */
+uint64_t store_commit_count(const store *s);
+
+#endif

@@ -1,0 +1,567 @@
+/* wire.c — jansson-based codec for protocol v1 and the agenda file.
+ * Decoding is strict: unknown fields, missing fields and wrong types are typed errors, checked
+ * in that order so that each frame has exactly one answer. Encoding builds the documented
+ * shapes only; nothing that identifies a participant is ever written. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "wire.h"
+
+/* --- buffers ----------------------------------------------------------------------------- */
+
+wire_buf *wire_buf_ref(wire_buf *b)
+{
+	b->refs++;
+	return b;
+}
+
+void wire_buf_unref(wire_buf *b)
+{
+	if (b && --b->refs == 0)
+		free(b);
+}
+
+/* Serialises j (and drops the caller's reference to it) into a new buffer. */
+static wire_buf *to_buf(json_t *j, size_t headroom)
+{
+	if (!j)
+		return NULL;
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return NULL;
+	size_t len = strlen(s);
+	wire_buf *b = malloc(sizeof *b + headroom + len);
+	if (b) {
+		b->refs = 1;
+		b->headroom = headroom;
+		b->len = len;
+		memcpy(b->data + headroom, s, len);
+	}
+	free(s);
+	return b;
+}
+
+/* --- decoding ---------------------------------------------------------------------------- */
+
+typedef enum field_kind { F_ID, F_TOKEN, F_TEXT, F_LANG, F_QUESTION } field_kind;
+
+typedef struct field_spec {
+	const char *name;
+	field_kind kind;
+	bool required;
+} field_spec;
+
+#define MAX_FIELDS 4
+
+typedef struct message_spec {
+	const char *type;
+	wire_msg_kind kind;
+	core_cmd_kind cmd; /* for commands */
+	field_spec fields[MAX_FIELDS];
+} message_spec;
+
+/* Every message a client may send; "type" is implied. Mirrors protocol/messages/. */
+static const message_spec specs[] = {
+	{"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}}},
+	{"question.post",
+	 WIRE_MSG_COMMAND,
+	 CORE_CMD_QUESTION_POST,
+	 {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}}},
+	{"question.approve", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_APPROVE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+	{"question.reject", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_REJECT, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+	{"question.vote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_VOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+	{"question.unvote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_UNVOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+};
+
+static const field_spec *find_field(const message_spec *spec, const char *name)
+{
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++)
+		if (strcmp(spec->fields[i].name, name) == 0)
+			return &spec->fields[i];
+	return NULL;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+	if (len < 1 || len > WIRE_ID_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		          c == '_' || c == ':' || c == '-';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool valid_token(const char *s, size_t len)
+{
+	if (len != WIRE_TOKEN_CHARS)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		          c == '_';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Checks one field's value and stores it in out. */
+static bool take_field(const field_spec *f, json_t *v, wire_message *out)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	size_t len = s ? json_string_length(v) : 0;
+	switch (f->kind) {
+	case F_ID:
+		if (!s || !valid_id(s, len))
+			return false;
+		memcpy(out->id, s, len + 1);
+		return true;
+	case F_TOKEN:
+		if (!s || !valid_token(s, len))
+			return false;
+		if (strcmp(f->name, "device") == 0) {
+			memcpy(out->device, s, len + 1);
+			out->has_device = true;
+		} else {
+			memcpy(out->token, s, len + 1);
+		}
+		return true;
+	case F_TEXT: {
+		long ncp = s ? core_utf8_count(s, len) : -1;
+		if (ncp < 1 || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
+			return false;
+		memcpy(out->text, s, len + 1);
+		out->cmd.text = out->text;
+		out->cmd.text_len = len;
+		return true;
+	}
+	case F_LANG: {
+		int lang = core_lang_parse(s);
+		if (lang < 0)
+			return false;
+		out->cmd.lang = (core_lang)lang;
+		return true;
+	}
+	case F_QUESTION: {
+		if (!json_is_integer(v))
+			return false;
+		json_int_t q = json_integer_value(v);
+		if (q < 1 || q > INT32_MAX)
+			return false;
+		out->cmd.question = (uint32_t)q;
+		return true;
+	}
+	}
+	return false;
+}
+
+static void set_field(wire_message *out, const char *name)
+{
+	snprintf(out->field, sizeof out->field, "%s", name);
+}
+
+rt_err wire_decode(const char *buf, size_t len, wire_message *out)
+{
+	memset(out, 0, offsetof(wire_message, text));
+	out->text[0] = '\0';
+	json_error_t jerr;
+	/* Duplicate keys would make "which value counts" ambiguous: refuse them. */
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		return RT_E_PROTOCOL_MALFORMED;
+	}
+	rt_err err = RT_OK;
+	/* Read the id first, so that every later error can name the command it refuses. */
+	json_t *idv = json_object_get(root, "id");
+	if (json_is_string(idv) && valid_id(json_string_value(idv), json_string_length(idv)))
+		memcpy(out->id, json_string_value(idv), json_string_length(idv) + 1);
+
+	const char *type = json_string_value(json_object_get(root, "type"));
+	const message_spec *spec = NULL;
+	for (size_t i = 0; type && i < sizeof specs / sizeof specs[0]; i++)
+		if (strcmp(specs[i].type, type) == 0)
+			spec = &specs[i];
+	if (!spec) {
+		err = RT_E_PROTOCOL_UNKNOWN_TYPE;
+		goto done;
+	}
+	out->kind = spec->kind;
+	out->cmd.kind = spec->cmd;
+
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "type") != 0 && !find_field(spec, key)) {
+			set_field(out, key);
+			err = RT_E_PROTOCOL_UNKNOWN_FIELD;
+			goto done;
+		}
+	}
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
+		if (spec->fields[i].required && !json_object_get(root, spec->fields[i].name)) {
+			set_field(out, spec->fields[i].name);
+			err = RT_E_PROTOCOL_MISSING_FIELD;
+			goto done;
+		}
+	}
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
+		v = json_object_get(root, spec->fields[i].name);
+		if (v && !take_field(&spec->fields[i], v, out)) {
+			set_field(out, spec->fields[i].name);
+			err = RT_E_PROTOCOL_INVALID_FIELD;
+			goto done;
+		}
+	}
+done:
+	json_decref(root);
+	return err;
+}
+
+/* --- encoding ---------------------------------------------------------------------------- */
+
+static json_t *question_json(const core_question *q)
+{
+	return json_pack("{s:I, s:i, s:s%, s:s, s:s, s:I}", "id", (json_int_t)q->id, "segment", (int)q->segment, "text",
+	                 q->text, (size_t)q->text_len, "lang", core_lang_name(q->lang), "state",
+	                 core_qstate_name(q->state), "votes", (json_int_t)q->votes);
+}
+
+static json_t *consultation_json(const core_state *st)
+{
+	const core_agenda *a = &st->agenda;
+	json_t *segs = json_array(), *chans = json_array();
+	for (int i = 0; i < a->nsegments; i++) {
+		const core_segment *s = &a->segments[i];
+		char start[6];
+		snprintf(start, sizeof start, "%02u:%02u", (unsigned)(s->start_min / 60 % 24), (unsigned)(s->start_min % 60));
+		json_array_append_new(segs, json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "title", s->title, "kind",
+		                                      core_segment_kind_name(s->kind), "start", start, "duration",
+		                                      (int)s->duration_min, "questions", s->questions_open, "rule",
+		                                      s->chatham_house ? "chatham_house" : "on_record"));
+	}
+	for (int i = 0; i < a->nchannels; i++)
+		json_array_append_new(chans, json_string(core_lang_name(a->channels[i])));
+	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:i}", "id", a->id, "title", a->title, "timezone",
+	                      a->timezone, "floor", core_lang_name(a->floor), "channels", chans, "premoderation",
+	                      a->premoderation, "segments", segs, "current_segment", (int)st->current_segment);
+	if (c && a->date[0])
+		json_object_set_new(c, "date", json_string(a->date));
+	return c;
+}
+
+wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_pseud *pseud, size_t headroom)
+{
+	core_audience aud = core_role_audience(role);
+	json_t *qs = json_array(), *mine = json_array(), *voted = json_array();
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
+		if (!core_visible(aud, q->state) && !own)
+			continue;
+		json_array_append_new(qs, question_json(q));
+		if (own)
+			json_array_append_new(mine, json_integer(q->id));
+		else if (pseud && q->state == CORE_Q_APPROVED && core_has_voted(st, q->id, pseud))
+			json_array_append_new(voted, json_integer(q->id));
+	}
+	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:{s:o, s:o}}", "type", "snapshot", "seq", (json_int_t)st->seq,
+	                        "role", core_role_name(role), "consultation", consultation_json(st), "questions", qs,
+	                        "you", "mine", mine, "voted", voted),
+	              headroom);
+}
+
+/* The message type an event has for an audience. */
+static const char *event_type(const core_event *ev, core_audience aud)
+{
+	switch (ev->kind) {
+	case CORE_EV_QUESTION_POSTED:
+		/* The public audience learns of a question when it becomes visible to it. */
+		return aud == CORE_AUD_PUBLIC ? "question.approved" : "question.posted";
+	case CORE_EV_QUESTION_APPROVED:
+		return "question.approved";
+	case CORE_EV_QUESTION_REJECTED:
+		return "question.rejected";
+	case CORE_EV_VOTE_ADDED:
+	case CORE_EV_VOTE_REMOVED:
+		return "question.votes";
+	case CORE_EV_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
+{
+	const core_question *q = core_question_get(st, ev->question);
+	const char *type = event_type(ev, aud);
+	if (!q || !type)
+		return NULL;
+	if (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED)
+		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", (json_int_t)ev->seq, "question",
+		                        (json_int_t)q->id, "votes", (json_int_t)ev->votes),
+		              headroom);
+	return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", (json_int_t)ev->seq, "question", question_json(q)),
+	              headroom);
+}
+
+wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event *last, const core_actor *actor,
+                          size_t headroom)
+{
+	const core_question *q = core_question_get(st, last->question);
+	if (!q)
+		return NULL;
+	json_t *result = json_pack("{s:o}", "question", question_json(q));
+	if (result && (last->kind == CORE_EV_VOTE_ADDED || last->kind == CORE_EV_VOTE_REMOVED) && actor->has_pseud)
+		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
+	return to_buf(json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)last->seq, "result",
+	                        result),
+	              headroom);
+}
+
+wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, size_t headroom)
+{
+	json_t *j = json_pack("{s:s, s:o, s:s}", "type", "error", "id", id && id[0] ? json_string(id) : json_null(),
+	                      "code", rt_err_code(err));
+	if (!j)
+		return NULL;
+	json_t *params = NULL;
+	if (field && field[0])
+		params = json_pack("{s:s}", "field", field);
+	else if (err == RT_E_QUESTION_TEXT_TOO_LONG)
+		params = json_pack("{s:i}", "max", CORE_TEXT_MAX_CP);
+	if (params)
+		json_object_set_new(j, "params", params);
+	return to_buf(j, headroom);
+}
+
+char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n)
+{
+	json_t *all = json_object(), *inv = json_array(), *booth = json_object();
+	for (int i = 0; i < n; i++) {
+		const wire_link *l = &links[i];
+		if (l->role == CORE_ROLE_PARTICIPANT && l->personal)
+			json_array_append_new(inv, json_string(l->url));
+		else if (l->role == CORE_ROLE_BOOTH)
+			json_object_set_new(booth, l->label, json_string(l->url));
+		else
+			json_object_set_new(all, core_role_name(l->role), json_string(l->url));
+	}
+	json_object_set_new(all, "invitations", inv);
+	json_object_set_new(all, "booth", booth);
+	json_t *j = json_pack("{s:s, s:s, s:o}", "consultation", agenda->id, "title", agenda->title, "links", all);
+	char *out = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	json_decref(j);
+	return out;
+}
+
+/* --- the agenda file --------------------------------------------------------------------- */
+
+static void agenda_error(wire_agenda_errors *errs, const char *fmt, ...)
+{
+	if (errs->n >= WIRE_AGENDA_MAX_ERRORS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errs->msg[errs->n++], sizeof errs->msg[0], fmt, ap);
+	va_end(ap);
+}
+
+/* Copies a string of 1..max_cp code points into dst (cap bytes); reports at path otherwise. */
+static void agenda_string(json_t *v, const char *path, size_t max_cp, char *dst, size_t cap, wire_agenda_errors *errs)
+{
+	if (!v) {
+		agenda_error(errs, "%s: is required", path);
+		return;
+	}
+	const char *s = json_string_value(v);
+	long n = s ? core_utf8_count(s, json_string_length(v)) : -1;
+	if (!s || n < 1 || (size_t)n > max_cp || json_string_length(v) >= cap) {
+		agenda_error(errs, "%s: must be a string of 1 to %zu characters", path, max_cp);
+		return;
+	}
+	memcpy(dst, s, json_string_length(v) + 1);
+}
+
+static int agenda_lang(json_t *v, const char *path, wire_agenda_errors *errs)
+{
+	int lang = core_lang_parse(json_string_value(v));
+	if (lang < 0)
+		agenda_error(errs, "%s: must be one of en, ar, fr, es", path);
+	return lang;
+}
+
+/* Reports every key of obj not in `known` (a NULL-terminated list). */
+static void agenda_unknown(json_t *obj, const char *prefix, const char *const *known, wire_agenda_errors *errs)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		bool ok = false;
+		for (int i = 0; known[i]; i++)
+			ok = ok || strcmp(known[i], key) == 0;
+		if (!ok)
+			agenda_error(errs, "%s%s: is not a field of the agenda format", prefix, key);
+	}
+}
+
+static bool valid_timezone(const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (len < 3 || len > CORE_TIMEZONE_MAX)
+		return false;
+	if (strcmp(s, "UTC") == 0)
+		return true;
+	if (!(s[0] >= 'A' && s[0] <= 'Z') || !strchr(s, '/'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
+		      c == '-' || c == '+'))
+			return false;
+	}
+	return true;
+}
+
+static bool valid_date(const char *s)
+{
+	unsigned y, m, d;
+	char tail;
+	return s && strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && s[4] == '-' && s[7] == '-' &&
+	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_errors *errs)
+{
+	static const char *const known[] = {"title", "kind", "start", "duration", "questions", "rule", NULL};
+	char path[64], prefix[32];
+	snprintf(prefix, sizeof prefix, "segments[%d].", i);
+	if (!json_is_object(seg)) {
+		agenda_error(errs, "segments[%d]: must be an object", i);
+		return;
+	}
+	agenda_unknown(seg, prefix, known, errs);
+	snprintf(path, sizeof path, "%stitle", prefix);
+	agenda_string(json_object_get(seg, "title"), path, CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
+
+	int kind = core_segment_kind_parse(json_string_value(json_object_get(seg, "kind")));
+	if (kind < 0)
+		agenda_error(errs, "%skind: must be one of opening, panel, qa, break, closing", prefix);
+	else
+		out->kind = (core_segment_kind)kind;
+
+	const char *start = json_string_value(json_object_get(seg, "start"));
+	unsigned hh, mm;
+	char tail;
+	if (!start || strlen(start) != 5 || sscanf(start, "%2u:%2u%c", &hh, &mm, &tail) != 2 || start[2] != ':' ||
+	    hh > 23 || mm > 59)
+		agenda_error(errs, "%sstart: must be a time HH:MM", prefix);
+	else
+		out->start_min = (uint16_t)(hh * 60 + mm);
+
+	json_t *dur = json_object_get(seg, "duration");
+	if (!json_is_integer(dur) || json_integer_value(dur) < 1 || json_integer_value(dur) > 720)
+		agenda_error(errs, "%sduration: must be a positive whole number of minutes, at most 720", prefix);
+	else
+		out->duration_min = (uint16_t)json_integer_value(dur);
+
+	json_t *qv = json_object_get(seg, "questions");
+	if (!json_is_boolean(qv))
+		agenda_error(errs, "%squestions: must be true or false", prefix);
+	else
+		out->questions_open = json_is_true(qv);
+
+	const char *rule = json_string_value(json_object_get(seg, "rule"));
+	if (!rule || (strcmp(rule, "chatham_house") != 0 && strcmp(rule, "on_record") != 0))
+		agenda_error(errs, "%srule: must be chatham_house or on_record", prefix);
+	else
+		out->chatham_house = strcmp(rule, "chatham_house") == 0;
+}
+
+int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
+{
+	static const char *const known[] = {"format",        "title",    "timezone", "date", "floor", "channels",
+	                                    "premoderation", "segments", NULL};
+	memset(out, 0, sizeof *out);
+	errs->n = 0;
+	json_error_t jerr;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		agenda_error(errs, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		agenda_error(errs, "(root): must be an object");
+		json_decref(root);
+		return -1;
+	}
+	agenda_unknown(root, "", known, errs);
+
+	const char *format = json_string_value(json_object_get(root, "format"));
+	if (!format || strcmp(format, "roundtable.agenda.v1") != 0)
+		agenda_error(errs, "format: must be \"roundtable.agenda.v1\"");
+	agenda_string(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
+
+	const char *tz = json_string_value(json_object_get(root, "timezone"));
+	if (!valid_timezone(tz))
+		agenda_error(errs, "timezone: must be an IANA time zone name such as Europe/London or UTC");
+	else
+		snprintf(out->timezone, sizeof out->timezone, "%s", tz);
+
+	json_t *date = json_object_get(root, "date");
+	if (date && !valid_date(json_string_value(date)))
+		agenda_error(errs, "date: must be a date YYYY-MM-DD");
+	else if (date)
+		snprintf(out->date, sizeof out->date, "%s", json_string_value(date));
+
+	int floor = agenda_lang(json_object_get(root, "floor"), "floor", errs);
+	out->floor = floor < 0 ? CORE_LANG_EN : (core_lang)floor;
+
+	json_t *chans = json_object_get(root, "channels");
+	if (!json_is_array(chans) || json_array_size(chans) > CORE_MAX_CHANNELS) {
+		agenda_error(errs, "channels: must be a list of at most %d languages", CORE_MAX_CHANNELS);
+	} else {
+		size_t i;
+		json_t *c;
+		json_array_foreach(chans, i, c)
+		{
+			char path[32];
+			snprintf(path, sizeof path, "channels[%zu]", i);
+			int lang = agenda_lang(c, path, errs);
+			if (lang < 0)
+				continue;
+			if (lang == floor || core_language_offered(out, (core_lang)lang))
+				agenda_error(errs, "%s: must differ from the floor and the other channels", path);
+			else
+				out->channels[out->nchannels++] = (core_lang)lang;
+		}
+	}
+
+	json_t *pm = json_object_get(root, "premoderation");
+	if (pm && !json_is_boolean(pm))
+		agenda_error(errs, "premoderation: must be true or false");
+	out->premoderation = pm ? json_is_true(pm) : true;
+
+	json_t *segs = json_object_get(root, "segments");
+	if (!json_is_array(segs) || json_array_size(segs) < 1 || json_array_size(segs) > CORE_MAX_SEGMENTS) {
+		agenda_error(errs, "segments: must be a list of 1 to %d segments", CORE_MAX_SEGMENTS);
+	} else {
+		size_t i;
+		json_t *s;
+		json_array_foreach(segs, i, s) agenda_segment(s, (int)i, &out->segments[i], errs);
+		out->nsegments = (int)json_array_size(segs);
+	}
+	json_decref(root);
+	return errs->n ? -1 : 0;
+}

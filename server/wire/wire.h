@@ -1,0 +1,110 @@
+/* wire.h — the JSON codec of protocol v1 (protocol/README.md): strict decoding of what clients
+ * send, encoding of what the server sends, and the agenda file. The only layer that knows JSON.
+ * It decides nothing: rules live in server/core. */
+#ifndef RT_WIRE_H
+#define RT_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "rt_err.h"
+
+/* Subprotocol name, with its version. */
+#define WIRE_SUBPROTOCOL "roundtable.v1"
+/* PL-6: the largest message accepted; a bigger one closes its connection with 1009. */
+#define WIRE_MAX_MESSAGE 65536
+/* Command ids: 1..64 characters of [A-Za-z0-9._:-]. */
+#define WIRE_ID_MAX 64
+/* question.post text as sent, before the core cleans it, in code points. */
+#define WIRE_TEXT_MAX_CP 2000
+#define WIRE_TOKEN_CHARS 22
+
+/* --- outgoing buffers -------------------------------------------------------------------- */
+
+/* An encoded message, shared by every connection it is queued on. `headroom` bytes precede
+ * the payload so the transport can write its frame header in place (LWS_PRE). */
+typedef struct wire_buf {
+	unsigned refs;
+	size_t headroom;
+	size_t len; /* payload bytes */
+	unsigned char data[];
+} wire_buf;
+
+/* The payload, after the headroom. */
+static inline unsigned char *wire_buf_payload(wire_buf *b) { return b->data + b->headroom; }
+/* Takes one more reference; returns b. */
+wire_buf *wire_buf_ref(wire_buf *b);
+/* Drops one reference; frees b with the last one. NULL is ignored. */
+void wire_buf_unref(wire_buf *b);
+
+/* --- decoding client messages ------------------------------------------------------------ */
+
+typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND } wire_msg_kind;
+
+typedef struct wire_message {
+	wire_msg_kind kind;
+	/* Command id; empty when absent or unreadable (then errors go out with "id": null). */
+	char id[WIRE_ID_MAX + 1];
+	/* auth */
+	char token[WIRE_TOKEN_CHARS + 1];
+	bool has_device;
+	char device[WIRE_TOKEN_CHARS + 1];
+	/* command; cmd.text points into `text` */
+	core_command cmd;
+	char text[WIRE_TEXT_MAX_CP * 4 + 1];
+	/* on error: the field at fault, for params.field */
+	char field[32];
+} wire_message;
+
+/* Decodes and validates one client frame. On RT_OK, *out is filled. On error, out->id holds the
+ * command id if one could be read, and out->field names the field at fault when there is one.
+ * Never allocates past its return. */
+rt_err wire_decode(const char *buf, size_t len, wire_message *out);
+
+/* --- encoding server messages ------------------------------------------------------------ */
+/* Each returns a new buffer with one reference, or NULL when out of memory. */
+
+/* The snapshot for one connection: everything `role` may see, and for a participant (has_pseud)
+ * the ids of its own questions and of those it upvoted. */
+wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_pseud *pseud, size_t headroom);
+
+/* One event for one audience, encoded against st as it is right after evolving the event. */
+wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom);
+
+/* The ack of a command whose last event is `last` (st right after it); `pseud` is the actor's. */
+wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event *last, const core_actor *actor,
+                          size_t headroom);
+
+/* An error; id may be empty (sent as null); field, when not empty, goes into params.field. */
+wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, size_t headroom);
+
+/* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
+
+typedef struct wire_link {
+	core_role role;
+	bool personal;     /* a personal invitation rather than the open participant link */
+	const char *label; /* the booth's language, or "invitation N" */
+	const char *url;
+} wire_link;
+
+/* {"consultation": id, "title": ..., "links": {"participant": url, "invitations": [url...],
+ * "cochair": url, "rapporteur": url, "booth": {"ar": url, ...}, "stage": url}} as a malloc'd,
+ * NUL-terminated string (the caller frees it), or NULL when out of memory. */
+char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n);
+
+/* --- the agenda file (protocol/agenda.md) ------------------------------------------------ */
+
+#define WIRE_AGENDA_MAX_ERRORS 32
+
+typedef struct wire_agenda_errors {
+	int n;
+	char msg[WIRE_AGENDA_MAX_ERRORS][160]; /* "segments[2].duration: must be ..." */
+} wire_agenda_errors;
+
+/* Parses and validates an agenda file, reporting every error with its JSON path. Fills *out
+ * (without an id) and returns 0, or returns -1 with errs->n >= 1. */
+int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs);
+
+#endif
