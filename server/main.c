@@ -42,71 +42,71 @@ typedef struct options {
 } options;
 
 static const char usage_main[] =
-	"Usage: roundtable COMMAND [OPTIONS]\n"
-	"\n"
-	"Roundtable runs the live side of a virtual consultation held under the Chatham House\n"
-	"Rule: moderated questions and votes, language channels, the agenda clock.\n"
-	"\n"
-	"Commands:\n"
-	"  serve              serve every consultation in the database\n"
-	"  demo               create the demo consultation (once), print its role links, serve\n"
-	"  new AGENDA.json    create a consultation from an agenda file and print its role links\n"
-	"\n"
-	"Run 'roundtable COMMAND --help' for a command's options.\n";
+    "Usage: roundtable COMMAND [OPTIONS]\n"
+    "\n"
+    "Roundtable runs the live side of a virtual consultation held under the Chatham House\n"
+    "Rule: moderated questions and votes, language channels, the agenda clock.\n"
+    "\n"
+    "Commands:\n"
+    "  serve              serve every consultation in the database\n"
+    "  demo               create the demo consultation (once), print its role links, serve\n"
+    "  new AGENDA.json    create a consultation from an agenda file and print its role links\n"
+    "\n"
+    "Run 'roundtable COMMAND --help' for a command's options.\n";
 
 static const char usage_serve[] =
-	"Usage: roundtable serve [OPTIONS]\n"
-	"\n"
-	"Serve the web client and protocol roundtable.v1 for every consultation in the database.\n"
-	"\n"
-	"  --data DIR       folder of the database (default ./data)\n"
-	"  --listen ADDR    address to listen on (default 127.0.0.1)\n"
-	"  --port N         port to listen on (default 8080; 0 picks a free one)\n"
-	"  --web DIR        folder of the web client (default: the one built with roundtable)\n"
-	"  --help           this text\n";
+    "Usage: roundtable serve [OPTIONS]\n"
+    "\n"
+    "Serve the web client and protocol roundtable.v1 for every consultation in the database.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --listen ADDR    address to listen on (default 127.0.0.1)\n"
+    "  --port N         port to listen on (default 8080; 0 picks a free one)\n"
+    "  --web DIR        folder of the web client (default: the one built with roundtable)\n"
+    "  --help           this text\n";
 
 static const char usage_demo[] =
-	"Usage: roundtable demo [OPTIONS]\n"
-	"\n"
-	"Create the demo consultation (the engagement session 'International cooperation against\n"
-	"cybercrime') the first time, print a fresh link for every role, and serve.\n"
-	"Earlier links keep working: the server stores only hashes of tokens, so it cannot print\n"
-	"old links again.\n"
-	"\n"
-	"  --data DIR        folder of the database (default ./data)\n"
-	"  --listen ADDR     address to listen on (default 127.0.0.1)\n"
-	"  --port N          port to listen on (default 8080)\n"
-	"  --web DIR         folder of the web client\n"
-	"  --base-url URL    start of the printed links (default http://ADDR:PORT/)\n"
-	"  --invitations N   also print N personal invitation links (default 0)\n"
-	"  --help            this text\n";
+    "Usage: roundtable demo [OPTIONS]\n"
+    "\n"
+    "Create the demo consultation (the engagement session 'International cooperation against\n"
+    "cybercrime') the first time, print a fresh link for every role, and serve.\n"
+    "Earlier links keep working: the server stores only hashes of tokens, so it cannot print\n"
+    "old links again.\n"
+    "\n"
+    "  --data DIR        folder of the database (default ./data)\n"
+    "  --listen ADDR     address to listen on (default 127.0.0.1)\n"
+    "  --port N          port to listen on (default 8080)\n"
+    "  --web DIR         folder of the web client\n"
+    "  --base-url URL    start of the printed links (default http://ADDR:PORT/)\n"
+    "  --invitations N   also print N personal invitation links (default 0)\n"
+    "  --help            this text\n";
 
 static const char usage_new[] =
-	"Usage: roundtable new AGENDA.json [OPTIONS]\n"
-	"\n"
-	"Create a consultation from an agenda file (format: protocol/agenda.md) and print one link\n"
-	"per role: the open participant link, personal invitations, co-chair, rapporteur, one booth\n"
-	"per interpretation channel, and stage. Links carry their token after '#'; keep them: the\n"
-	"server stores only their hashes.\n"
-	"\n"
-	"  --data DIR        folder of the database (default ./data)\n"
-	"  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
-	"  --invitations N   also create N personal invitation links (default 0)\n"
-	"  --json            print the links as one JSON object\n"
-	"  --help            this text\n";
+    "Usage: roundtable new AGENDA.json [OPTIONS]\n"
+    "\n"
+    "Create a consultation from an agenda file (format: protocol/agenda.md) and print one link\n"
+    "per role: the open participant link, personal invitations, co-chair, rapporteur, one booth\n"
+    "per interpretation channel, and stage. Links carry their token after '#'; keep them: the\n"
+    "server stores only their hashes.\n"
+    "\n"
+    "  --data DIR        folder of the database (default ./data)\n"
+    "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
+    "  --invitations N   also create N personal invitation links (default 0)\n"
+    "  --json            print the links as one JSON object\n"
+    "  --help            this text\n";
 
 enum { OPT_DATA = 256, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, OPT_JSON, OPT_HELP };
 
 static const struct option long_options[] = {
-	{"data", required_argument, NULL, OPT_DATA},
-	{"listen", required_argument, NULL, OPT_LISTEN},
-	{"port", required_argument, NULL, OPT_PORT},
-	{"web", required_argument, NULL, OPT_WEB},
-	{"base-url", required_argument, NULL, OPT_BASE_URL},
-	{"invitations", required_argument, NULL, OPT_INVITATIONS},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+    {"data", required_argument, NULL, OPT_DATA},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"port", required_argument, NULL, OPT_PORT},
+    {"web", required_argument, NULL, OPT_WEB},
+    {"base-url", required_argument, NULL, OPT_BASE_URL},
+    {"invitations", required_argument, NULL, OPT_INVITATIONS},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -161,7 +161,8 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_INVITATIONS:
 			if (parse_int(optarg, 0, MAX_INVITATIONS, &o->invitations)) {
-				fprintf(stderr, "roundtable: --invitations must be a number from 0 to %d\n", MAX_INVITATIONS);
+				fprintf(stderr, "roundtable: --invitations must be a number from 0 to %d\n",
+				        MAX_INVITATIONS);
 				return -1;
 			}
 			break;
@@ -174,8 +175,8 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 	}
 	int npos = argc - optind;
 	if ((positional && npos != 1) || (!positional && npos != 0)) {
-		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0], positional ? "expects one agenda file" : "takes no arguments",
-		        usage);
+		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0],
+		        positional ? "expects one agenda file" : "takes no arguments", usage);
 		return -1;
 	}
 	if (positional)
@@ -253,8 +254,8 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	int i = ls->n++;
 	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
 	snprintf(ls->urls[i], sizeof ls->urls[i], "%s#%s", base, text);
-	ls->links[i] = (wire_link){.role = role, .personal = kind == STORE_TOKEN_PERSONAL, .label = ls->labels[i],
-	                           .url = ls->urls[i]};
+	ls->links[i] = (wire_link){
+	    .role = role, .personal = kind == STORE_TOKEN_PERSONAL, .label = ls->labels[i], .url = ls->urls[i]};
 	return 0;
 }
 
@@ -311,7 +312,8 @@ static int create_consultation(store *st, const char *text, size_t len, const ch
 {
 	wire_agenda_errors errs;
 	if (wire_decode_agenda(text, len, a, &errs)) {
-		fprintf(stderr, "roundtable: %s is not a valid agenda (%d error%s):\n", source, errs.n, errs.n == 1 ? "" : "s");
+		fprintf(stderr, "roundtable: %s is not a valid agenda (%d error%s):\n", source, errs.n,
+		        errs.n == 1 ? "" : "s");
 		for (int i = 0; i < errs.n; i++)
 			fprintf(stderr, "  %s\n", errs.msg[i]);
 		return -1;
@@ -445,8 +447,8 @@ static int cmd_demo(int argc, char **argv)
 		core_state_free(&state);
 		memset(secret, 0, sizeof secret);
 		rc = 0;
-	} else if (create_consultation(st, roundtable_demo_agenda, roundtable_demo_agenda_len, "the demo agenda", "demo",
-	                               a) == 0) {
+	} else if (create_consultation(st, roundtable_demo_agenda, roundtable_demo_agenda_len, "the demo agenda",
+	                               "demo", a) == 0) {
 		rc = 0;
 	}
 	if (rc == 0) {

@@ -22,33 +22,54 @@ static int parse_name(const char *const *names, int n, const char *s)
 	return -1;
 }
 
-const char *core_lang_name(core_lang lang) { return (unsigned)lang < CORE_LANG_COUNT ? lang_names[lang] : "en"; }
-const char *core_role_name(core_role role) { return (unsigned)role < CORE_ROLE_COUNT ? role_names[role] : "stage"; }
-const char *core_qstate_name(core_qstate s) { return (unsigned)s < CORE_Q_STATE_COUNT ? qstate_names[s] : "pending"; }
+const char *core_lang_name(core_lang lang)
+{
+	return (unsigned)lang < CORE_LANG_COUNT ? lang_names[lang] : "en";
+}
+const char *core_role_name(core_role role)
+{
+	return (unsigned)role < CORE_ROLE_COUNT ? role_names[role] : "stage";
+}
+const char *core_qstate_name(core_qstate s)
+{
+	return (unsigned)s < CORE_Q_STATE_COUNT ? qstate_names[s] : "pending";
+}
 const char *core_segment_kind_name(core_segment_kind k)
 {
 	return (unsigned)k < CORE_SEG_KIND_COUNT ? kind_names[k] : "opening";
 }
-int core_lang_parse(const char *s) { return parse_name(lang_names, CORE_LANG_COUNT, s); }
-int core_role_parse(const char *s) { return parse_name(role_names, CORE_ROLE_COUNT, s); }
-int core_qstate_parse(const char *s) { return parse_name(qstate_names, CORE_Q_STATE_COUNT, s); }
-int core_segment_kind_parse(const char *s) { return parse_name(kind_names, CORE_SEG_KIND_COUNT, s); }
+int core_lang_parse(const char *s)
+{
+	return parse_name(lang_names, CORE_LANG_COUNT, s);
+}
+int core_role_parse(const char *s)
+{
+	return parse_name(role_names, CORE_ROLE_COUNT, s);
+}
+int core_qstate_parse(const char *s)
+{
+	return parse_name(qstate_names, CORE_Q_STATE_COUNT, s);
+}
+int core_segment_kind_parse(const char *s)
+{
+	return parse_name(kind_names, CORE_SEG_KIND_COUNT, s);
+}
 
 /* --- roles ------------------------------------------------------------------------------- */
 
 /* Which role may issue which command. A new command is denied to everyone until listed. */
 static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
-	[CORE_ROLE_PARTICIPANT] =
-		{
-			[CORE_CMD_QUESTION_POST] = true,
-			[CORE_CMD_QUESTION_VOTE] = true,
-			[CORE_CMD_QUESTION_UNVOTE] = true,
-		},
-	[CORE_ROLE_COCHAIR] =
-		{
-			[CORE_CMD_QUESTION_APPROVE] = true,
-			[CORE_CMD_QUESTION_REJECT] = true,
-		},
+    [CORE_ROLE_PARTICIPANT] =
+        {
+            [CORE_CMD_QUESTION_POST] = true,
+            [CORE_CMD_QUESTION_VOTE] = true,
+            [CORE_CMD_QUESTION_UNVOTE] = true,
+        },
+    [CORE_ROLE_COCHAIR] =
+        {
+            [CORE_CMD_QUESTION_APPROVE] = true,
+            [CORE_CMD_QUESTION_REJECT] = true,
+        },
 };
 
 bool core_role_may(core_role role, core_cmd_kind cmd)
@@ -214,14 +235,13 @@ static core_event *next_event(const core_state *st, core_decision *out, core_eve
 	return ev;
 }
 
-static rt_err decide_post(const core_state *st, const core_actor *actor, const core_command *cmd,
-                          core_decision *out)
+static rt_err decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
 {
 	if (!core_language_offered(&st->agenda, cmd->lang))
 		return RT_E_QUESTION_LANGUAGE_UNKNOWN;
 	size_t len, ncp;
-	rt_err err = core_text_clean(cmd->text, cmd->text_len, CORE_TEXT_MAX_CP, out->text, sizeof out->text, &len,
-	                             &ncp);
+	rt_err err =
+	    core_text_clean(cmd->text, cmd->text_len, CORE_TEXT_MAX_CP, out->text, sizeof out->text, &len, &ncp);
 	if (err)
 		return err;
 	core_event *ev = next_event(st, out, CORE_EV_QUESTION_POSTED, st->nquestions + 1);
@@ -241,13 +261,13 @@ static rt_err decide_moderation(const core_state *st, const core_command *cmd, c
 		return RT_E_QUESTION_NOT_FOUND;
 	if (q->state != CORE_Q_PENDING)
 		return RT_E_QUESTION_NOT_PENDING;
-	next_event(st, out, cmd->kind == CORE_CMD_QUESTION_APPROVE ? CORE_EV_QUESTION_APPROVED : CORE_EV_QUESTION_REJECTED,
+	next_event(st, out,
+	           cmd->kind == CORE_CMD_QUESTION_APPROVE ? CORE_EV_QUESTION_APPROVED : CORE_EV_QUESTION_REJECTED,
 	           q->id);
 	return RT_OK;
 }
 
-static rt_err decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd,
-                          core_decision *out)
+static rt_err decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
 {
 	const core_question *q = core_question_get(st, cmd->question);
 	/* QA-7: a question this participant cannot see does not exist, whatever its state. */

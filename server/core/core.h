@@ -218,9 +218,9 @@ rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, siz
 /* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */
 long core_utf8_count(const char *s, size_t len);
 
-const char *core_lang_name(core_lang lang);       /* "en" */
-const char *core_role_name(core_role role);       /* "cochair" */
-const char *core_qstate_name(core_qstate state);  /* "pending" */
+const char *core_lang_name(core_lang lang);      /* "en" */
+const char *core_role_name(core_role role);      /* "cochair" */
+const char *core_qstate_name(core_qstate state); /* "pending" */
 const char *core_segment_kind_name(core_segment_kind kind);
 /* Reverse look-ups; return -1 for an unknown name. */
 int core_lang_parse(const char *s);

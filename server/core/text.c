@@ -69,17 +69,33 @@ static bool is_dropped_control(uint32_t cp)
 static bool is_space(uint32_t cp)
 {
 	switch (cp) {
-	case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
-	case 0x1680: case 0x180E: case 0x200B: case 0x200C: case 0x200D: case 0x2028: case 0x2029:
-	case 0x202F: case 0x205F: case 0x2060: case 0x3000: case 0xFEFF:
+	case 0x09:
+	case 0x0A:
+	case 0x0B:
+	case 0x0C:
+	case 0x0D:
+	case 0x20:
+	case 0x85:
+	case 0xA0:
+	case 0x1680:
+	case 0x180E:
+	case 0x200B:
+	case 0x200C:
+	case 0x200D:
+	case 0x2028:
+	case 0x2029:
+	case 0x202F:
+	case 0x205F:
+	case 0x2060:
+	case 0x3000:
+	case 0xFEFF:
 		return true;
 	default:
 		return cp >= 0x2000 && cp <= 0x200A;
 	}
 }
 
-rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
-                       size_t *ncp)
+rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t o = 0, count = 0;

@@ -34,8 +34,8 @@ typedef struct pending {
 	core_audience aud;
 	core_pseud author; /* P_AUDIENCE to CORE_AUD_AUTHOR */
 	wire_buf *buf;
-	bool is_ack;                /* turns into an error if the batch fails */
-	char id[WIRE_ID_MAX + 1];  /* the command id, for that error */
+	bool is_ack;              /* turns into an error if the batch fails */
+	char id[WIRE_ID_MAX + 1]; /* the command id, for that error */
 } pending;
 
 struct hub {
@@ -77,7 +77,10 @@ void hub_free(hub *h)
 	free(h);
 }
 
-size_t hub_peer_count(const hub *h) { return h->npeers; }
+size_t hub_peer_count(const hub *h)
+{
+	return h->npeers;
+}
 
 /* --- pending deliveries ------------------------------------------------------------------ */
 
@@ -111,7 +114,10 @@ static void queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, cons
 		p->peer = peer;
 }
 
-static bool is_moderation(const hub_peer *peer) { return core_role_audience(peer->actor.role) == CORE_AUD_MODERATION; }
+static bool is_moderation(const hub_peer *peer)
+{
+	return core_role_audience(peer->actor.role) == CORE_AUD_MODERATION;
+}
 
 static void deliver(hub *h, const pending *p)
 {
@@ -311,7 +317,8 @@ static void run_command(hub *h, hub_peer *peer, const wire_message *m)
 		for (int aud = 0; aud < CORE_AUD_COUNT; aud++) {
 			if (!(mask & (1u << aud)))
 				continue;
-			pending *p = push(h, P_AUDIENCE, wire_encode_event(&r->st, ev, (core_audience)aud, h->headroom));
+			pending *p =
+			    push(h, P_AUDIENCE, wire_encode_event(&r->st, ev, (core_audience)aud, h->headroom));
 			if (p) {
 				p->room = r;
 				p->aud = (core_audience)aud;
@@ -319,7 +326,8 @@ static void run_command(hub *h, hub_peer *peer, const wire_message *m)
 			}
 		}
 	}
-	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, &d->events[d->nevents - 1], &peer->actor, h->headroom));
+	pending *p =
+	    push(h, P_PEER, wire_encode_ack(&r->st, m->id, &d->events[d->nevents - 1], &peer->actor, h->headroom));
 	if (p) {
 		p->peer = peer;
 		p->is_ack = true;

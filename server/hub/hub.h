@@ -21,7 +21,7 @@ typedef struct hub_room hub_room;
 /* One connection as the hub sees it. The transport embeds it in its per-connection state,
  * zeroes it, sets `user`, and hands it to hub_peer_closed before freeing it. */
 typedef struct hub_peer {
-	void *user; /* the transport's connection */
+	void *user;     /* the transport's connection */
 	hub_room *room; /* NULL until authenticated */
 	core_actor actor;
 	struct hub_peer *prev, *next; /* the room's list of connections */

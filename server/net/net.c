@@ -129,7 +129,8 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	if (c->rxlen + len > WIRE_MAX_MESSAGE) {
 		/* PL-6: an oversized message closes this connection only, with 1009. */
 		static const char reason[] = "protocol.too_large";
-		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason, sizeof reason - 1);
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
+		                 sizeof reason - 1);
 		return -1;
 	}
 	if (!c->rx && !(c->rx = malloc(WIRE_MAX_MESSAGE)))
@@ -185,6 +186,16 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 	return 0;
 }
 
+/* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
+ * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
+ * session speaks a named, versioned protocol. */
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+		return 1;
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
 /* --- context ----------------------------------------------------------------------------- */
 
 /* Headers on every HTTP response (CHR-8, PL-2): nothing from another origin, no referrer that
@@ -193,8 +204,8 @@ static const struct lws_protocol_vhost_options hdr_nosniff = {NULL, NULL, "x-con
 static const struct lws_protocol_vhost_options hdr_frame = {&hdr_nosniff, NULL, "x-frame-options:", "DENY"};
 static const struct lws_protocol_vhost_options hdr_referrer = {&hdr_frame, NULL, "referrer-policy:", "no-referrer"};
 static const struct lws_protocol_vhost_options hdr_csp = {
-	&hdr_referrer, NULL, "content-security-policy:",
-	"default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"};
+    &hdr_referrer, NULL, "content-security-policy:",
+    "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"};
 
 static const struct lws_protocol_vhost_options mime_json = {NULL, NULL, ".json", "application/json"};
 static const struct lws_protocol_vhost_options mime_mjs = {&mime_json, NULL, ".mjs", "text/javascript"};
@@ -202,9 +213,9 @@ static const struct lws_protocol_vhost_options mime_mjs = {&mime_json, NULL, ".m
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)
 {
 	static const struct lws_protocols protocols[] = {
-		{"http", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
-		{WIRE_SUBPROTOCOL, callback_roundtable, sizeof(conn), 4096, 0, NULL, 0},
-		{NULL, NULL, 0, 0, 0, NULL, 0},
+	    {"http", callback_http, 0, 0, 0, NULL, 0},
+	    {WIRE_SUBPROTOCOL, callback_roundtable, sizeof(conn), 4096, 0, NULL, 0},
+	    {NULL, NULL, 0, 0, 0, NULL, 0},
 	};
 	server s = {0};
 	struct lws_http_mount mount = {0};

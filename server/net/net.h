@@ -7,9 +7,9 @@
 #include "store.h"
 
 typedef struct net_options {
-	const char *listen; /* address to bind, e.g. "127.0.0.1" */
-	int port;           /* 0 picks a free port */
-	const char *web_dir; /* folder served at / */
+	const char *listen;    /* address to bind, e.g. "127.0.0.1" */
+	int port;              /* 0 picks a free port */
+	const char *web_dir;   /* folder served at / */
 	const char *data_path; /* for messages only */
 } net_options;
 

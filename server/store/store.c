@@ -15,56 +15,56 @@
 
 /* Migrations, in order: migrations[i] takes user_version i to i + 1. Append only. */
 static const char *const migrations[] = {
-	/* 1: consultations, agenda segments, role tokens, questions and votes. */
-	"CREATE TABLE consultation ("
-	"  id TEXT PRIMARY KEY,"
-	"  origin TEXT,"
-	"  title TEXT NOT NULL,"
-	"  timezone TEXT NOT NULL,"
-	"  date TEXT NOT NULL,"
-	"  floor TEXT NOT NULL,"
-	"  channels TEXT NOT NULL," /* space-separated language codes */
-	"  premoderation INTEGER NOT NULL,"
-	"  secret BLOB,"            /* CHR-3 pseudonym key; destroyed when sealed */
-	"  seq INTEGER NOT NULL DEFAULT 0,"
-	"  current_segment INTEGER NOT NULL DEFAULT 0"
-	") STRICT;"
-	"CREATE TABLE segment ("
-	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
-	"  position INTEGER NOT NULL,"
-	"  title TEXT NOT NULL,"
-	"  kind TEXT NOT NULL,"
-	"  start_min INTEGER NOT NULL,"
-	"  duration_min INTEGER NOT NULL,"
-	"  questions INTEGER NOT NULL,"
-	"  chatham_house INTEGER NOT NULL,"
-	"  PRIMARY KEY (consultation, position)"
-	") STRICT, WITHOUT ROWID;"
-	"CREATE TABLE token ("
-	"  hash BLOB PRIMARY KEY,"
-	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
-	"  role TEXT NOT NULL,"
-	"  kind INTEGER NOT NULL,"
-	"  label TEXT NOT NULL,"
-	"  revoked INTEGER NOT NULL DEFAULT 0"
-	") STRICT, WITHOUT ROWID;"
-	"CREATE TABLE question ("
-	"  consultation TEXT NOT NULL REFERENCES consultation(id),"
-	"  id INTEGER NOT NULL,"
-	"  segment INTEGER NOT NULL,"
-	"  lang TEXT NOT NULL,"
-	"  state TEXT NOT NULL,"
-	"  text TEXT NOT NULL,"
-	"  author BLOB," /* pseudonym; nulled when sealed */
-	"  PRIMARY KEY (consultation, id)"
-	") STRICT, WITHOUT ROWID;"
-	"CREATE TABLE vote ("
-	"  consultation TEXT NOT NULL,"
-	"  question INTEGER NOT NULL,"
-	"  voter BLOB NOT NULL," /* pseudonym */
-	"  PRIMARY KEY (consultation, question, voter),"
-	"  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
-	") STRICT, WITHOUT ROWID;",
+    /* 1: consultations, agenda segments, role tokens, questions and votes. */
+    "CREATE TABLE consultation ("
+    "  id TEXT PRIMARY KEY,"
+    "  origin TEXT,"
+    "  title TEXT NOT NULL,"
+    "  timezone TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  floor TEXT NOT NULL,"
+    "  channels TEXT NOT NULL," /* space-separated language codes */
+    "  premoderation INTEGER NOT NULL,"
+    "  secret BLOB," /* CHR-3 pseudonym key; destroyed when sealed */
+    "  seq INTEGER NOT NULL DEFAULT 0,"
+    "  current_segment INTEGER NOT NULL DEFAULT 0"
+    ") STRICT;"
+    "CREATE TABLE segment ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  position INTEGER NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  start_min INTEGER NOT NULL,"
+    "  duration_min INTEGER NOT NULL,"
+    "  questions INTEGER NOT NULL,"
+    "  chatham_house INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, position)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE token ("
+    "  hash BLOB PRIMARY KEY,"
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  role TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE question ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  id INTEGER NOT NULL,"
+    "  segment INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  author BLOB," /* pseudonym; nulled when sealed */
+    "  PRIMARY KEY (consultation, id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE vote ("
+    "  consultation TEXT NOT NULL,"
+    "  question INTEGER NOT NULL,"
+    "  voter BLOB NOT NULL," /* pseudonym */
+    "  PRIMARY KEY (consultation, question, voter),"
+    "  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -91,29 +91,29 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_INSERT_CONSULTATION] = "INSERT INTO consultation (id, origin, title, timezone, date, floor, channels, "
-	                           "premoderation, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
-	                      "questions, chatham_house) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
-	[ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
-	[ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
-	[ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
-	                         "current_segment FROM consultation WHERE id = ?",
-	[ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house FROM segment "
-	                     "WHERE consultation = ? ORDER BY position",
-	[ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author FROM question WHERE consultation = ? "
-	                      "ORDER BY id",
-	[ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
-	[ST_INSERT_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author) "
-	                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ST_SET_QUESTION_STATE] = "UPDATE question SET state = ? WHERE consultation = ? AND id = ?",
-	[ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
-	[ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
-	[ST_SET_SEQ] = "UPDATE consultation SET seq = ? WHERE id = ?",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_INSERT_CONSULTATION] = "INSERT INTO consultation (id, origin, title, timezone, date, floor, channels, "
+                               "premoderation, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
+                          "questions, chatham_house) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
+    [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
+    [ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
+    [ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
+                             "current_segment FROM consultation WHERE id = ?",
+    [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house FROM segment "
+                         "WHERE consultation = ? ORDER BY position",
+    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author FROM question WHERE consultation = ? "
+                          "ORDER BY id",
+    [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
+    [ST_INSERT_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    [ST_SET_QUESTION_STATE] = "UPDATE question SET state = ? WHERE consultation = ? AND id = ?",
+    [ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
+    [ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
+    [ST_SET_SEQ] = "UPDATE consultation SET seq = ? WHERE id = ?",
 };
 
 struct store {
@@ -138,8 +138,8 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
 	sqlite3_finalize(st);
 	if (version < 0 || version > SCHEMA_VERSION) {
 		if (errbuf)
-			snprintf(errbuf, errlen, "database schema version %d is newer than this roundtable (%d)", version,
-			         SCHEMA_VERSION);
+			snprintf(errbuf, errlen, "database schema version %d is newer than this roundtable (%d)",
+			         version, SCHEMA_VERSION);
 		return -1;
 	}
 	for (; version < SCHEMA_VERSION; version++) {
@@ -182,7 +182,8 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 	if (migrate(s->db, errbuf, errlen))
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
+		    SQLITE_OK) {
 			set_err(errbuf, errlen, "preparing statements", s->db);
 			goto fail;
 		}
@@ -251,8 +252,14 @@ rt_err store_commit(store *s)
 	return RT_OK;
 }
 
-bool store_in_transaction(const store *s) { return s->in_txn; }
-uint64_t store_commit_count(const store *s) { return s->commits; }
+bool store_in_transaction(const store *s)
+{
+	return s->in_txn;
+}
+uint64_t store_commit_count(const store *s)
+{
+	return s->commits;
+}
 
 /* --- organiser operations ---------------------------------------------------------------- */
 
@@ -365,8 +372,8 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_to
 
 /* --- load -------------------------------------------------------------------------------- */
 
-static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES],
-                          uint64_t *seq, int *current)
+static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES], uint64_t *seq,
+                          int *current)
 {
 	sqlite3_stmt *st = s->stmt[ST_LOAD_CONSULTATION];
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -502,8 +509,9 @@ static int append_one(store *s, const char *cid, const core_event *ev)
 	case CORE_EV_QUESTION_APPROVED:
 	case CORE_EV_QUESTION_REJECTED:
 		st = s->stmt[ST_SET_QUESTION_STATE];
-		sqlite3_bind_text(st, 1, core_qstate_name(ev->kind == CORE_EV_QUESTION_APPROVED ? CORE_Q_APPROVED : CORE_Q_REJECTED),
-		                  -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    st, 1, core_qstate_name(ev->kind == CORE_EV_QUESTION_APPROVED ? CORE_Q_APPROVED : CORE_Q_REJECTED),
+		    -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, ev->question);
 		break;

@@ -21,8 +21,8 @@ typedef struct store store;
 
 /* How a token identifies its holder. */
 typedef enum store_token_kind {
-	STORE_TOKEN_ROLE = 0, /* co-chair, rapporteur, booth, stage: a role, not a person */
-	STORE_TOKEN_OPEN = 1, /* the open participant link: the browser's device key tells people apart */
+	STORE_TOKEN_ROLE = 0,     /* co-chair, rapporteur, booth, stage: a role, not a person */
+	STORE_TOKEN_OPEN = 1,     /* the open participant link: the browser's device key tells people apart */
 	STORE_TOKEN_PERSONAL = 2, /* a personal invitation: the token itself is the person's key */
 } store_token_kind;
 

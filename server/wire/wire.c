@@ -67,15 +67,24 @@ typedef struct message_spec {
 
 /* Every message a client may send; "type" is implied. Mirrors protocol/messages/. */
 static const message_spec specs[] = {
-	{"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}}},
-	{"question.post",
-	 WIRE_MSG_COMMAND,
-	 CORE_CMD_QUESTION_POST,
-	 {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}}},
-	{"question.approve", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_APPROVE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-	{"question.reject", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_REJECT, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-	{"question.vote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_VOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-	{"question.unvote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_UNVOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+    {"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}}},
+    {"question.post",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_POST,
+     {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}}},
+    {"question.approve",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_APPROVE,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+    {"question.reject",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_REJECT,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+    {"question.vote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_VOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+    {"question.unvote",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_UNVOTE,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -106,8 +115,8 @@ static bool valid_token(const char *s, size_t len)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-		          c == '_';
+		bool ok =
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 		if (!ok)
 			return false;
 	}
@@ -244,7 +253,8 @@ static json_t *consultation_json(const core_state *st)
 	for (int i = 0; i < a->nsegments; i++) {
 		const core_segment *s = &a->segments[i];
 		char start[6];
-		snprintf(start, sizeof start, "%02u:%02u", (unsigned)(s->start_min / 60 % 24), (unsigned)(s->start_min % 60));
+		snprintf(start, sizeof start, "%02u:%02u", (unsigned)(s->start_min / 60 % 24),
+		         (unsigned)(s->start_min % 60));
 		json_array_append_new(segs, json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "title", s->title, "kind",
 		                                      core_segment_kind_name(s->kind), "start", start, "duration",
 		                                      (int)s->duration_min, "questions", s->questions_open, "rule",
@@ -275,9 +285,9 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 		else if (pseud && q->state == CORE_Q_APPROVED && core_has_voted(st, q->id, pseud))
 			json_array_append_new(voted, json_integer(q->id));
 	}
-	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:{s:o, s:o}}", "type", "snapshot", "seq", (json_int_t)st->seq,
-	                        "role", core_role_name(role), "consultation", consultation_json(st), "questions", qs,
-	                        "you", "mine", mine, "voted", voted),
+	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:{s:o, s:o}}", "type", "snapshot", "seq",
+	                        (json_int_t)st->seq, "role", core_role_name(role), "consultation",
+	                        consultation_json(st), "questions", qs, "you", "mine", mine, "voted", voted),
 	              headroom);
 }
 
@@ -311,8 +321,9 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", (json_int_t)ev->seq, "question",
 		                        (json_int_t)q->id, "votes", (json_int_t)ev->votes),
 		              headroom);
-	return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", (json_int_t)ev->seq, "question", question_json(q)),
-	              headroom);
+	return to_buf(
+	    json_pack("{s:s, s:I, s:o}", "type", type, "seq", (json_int_t)ev->seq, "question", question_json(q)),
+	    headroom);
 }
 
 wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event *last, const core_actor *actor,
@@ -324,9 +335,9 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event
 	json_t *result = json_pack("{s:o}", "question", question_json(q));
 	if (result && (last->kind == CORE_EV_VOTE_ADDED || last->kind == CORE_EV_VOTE_REMOVED) && actor->has_pseud)
 		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
-	return to_buf(json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)last->seq, "result",
-	                        result),
-	              headroom);
+	return to_buf(
+	    json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)last->seq, "result", result),
+	    headroom);
 }
 
 wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, size_t headroom)
@@ -427,8 +438,8 @@ static bool valid_timezone(const char *s)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
-		      c == '-' || c == '+'))
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+		      c == '_' || c == '-' || c == '+'))
 			return false;
 	}
 	return true;
@@ -438,8 +449,8 @@ static bool valid_date(const char *s)
 {
 	unsigned y, m, d;
 	char tail;
-	return s && strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && s[4] == '-' && s[7] == '-' &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return s && strlen(s) == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && s[4] == '-' &&
+	       s[7] == '-' && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_errors *errs)
@@ -491,8 +502,8 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",        "title",    "timezone", "date", "floor", "channels",
-	                                    "premoderation", "segments", NULL};
+	static const char *const known[] = {"format",   "title",         "timezone", "date", "floor",
+	                                    "channels", "premoderation", "segments", NULL};
 	memset(out, 0, sizeof *out);
 	errs->n = 0;
 	json_error_t jerr;

@@ -33,7 +33,10 @@ typedef struct wire_buf {
 } wire_buf;
 
 /* The payload, after the headroom. */
-static inline unsigned char *wire_buf_payload(wire_buf *b) { return b->data + b->headroom; }
+static inline unsigned char *wire_buf_payload(wire_buf *b)
+{
+	return b->data + b->headroom;
+}
 /* Takes one more reference; returns b. */
 wire_buf *wire_buf_ref(wire_buf *b);
 /* Drops one reference; frees b with the last one. NULL is ignored. */

@@ -83,13 +83,15 @@ int main(int argc, char **argv)
 	if (!expected) {
 		/* A message only the server sends. */
 		if (err != RT_E_PROTOCOL_UNKNOWN_TYPE) {
-			fprintf(stderr, "%s: a server message must be refused from a client as protocol.unknown_type, got %s\n",
+			fprintf(stderr,
+			        "%s: a server message must be refused from a client as protocol.unknown_type, got %s\n",
 			        file, rt_err_code(err));
 			rc = 1;
 		}
 	} else if (valid) {
 		if (err) {
-			fprintf(stderr, "%s: valid example refused: %s (field '%s')\n", file, rt_err_code(err), m->field);
+			fprintf(stderr, "%s: valid example refused: %s (field '%s')\n", file, rt_err_code(err),
+			        m->field);
 			rc = 1;
 		}
 	} else {
