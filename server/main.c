@@ -277,6 +277,9 @@ static int issue_links(store *st, const core_agenda *a, const char *base, int in
 		rc = issue(st, a, base, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, core_lang_name(a->channels[i]), ls);
 	if (rc == 0)
 		rc = issue(st, a, base, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, "", ls);
+	/* The links are printed only once every token (and a new consultation) is durable. */
+	if (rc == 0 && store_commit(st) != RT_OK)
+		rc = -1;
 	if (rc)
 		fprintf(stderr, "roundtable: could not store role links\n");
 	return rc;

@@ -301,7 +301,7 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		if (run(s, st))
 			goto fail;
 	}
-	return store_commit(s);
+	return RT_OK;
 fail:
 	store_rollback(s);
 	return RT_E_SERVER_UNAVAILABLE;
@@ -334,7 +334,7 @@ rt_err store_add_token(store *s, const store_token *t)
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
-	return store_commit(s);
+	return RT_OK;
 }
 
 /* Constant-time comparison without linking libcrypto into the store. */

@@ -42,14 +42,16 @@ void store_close(store *s);
 
 /* --- organiser operations (not on the hot path) ------------------------------------------ */
 
-/* Creates a consultation from agenda (whose id must be set) with its pseudonym secret.
- * `origin` tags how it was made ("demo", or NULL). */
+/* Creates a consultation from agenda (whose id must be set) with its pseudonym secret, in the
+ * open transaction (begun if none is): store_commit makes it durable, together with its
+ * tokens. `origin` tags how it was made ("demo", or NULL). On failure everything uncommitted
+ * is rolled back. */
 rt_err store_create_consultation(store *s, const core_agenda *agenda, const uint8_t secret[STORE_SECRET_BYTES],
                                  const char *origin);
 /* The id of the newest consultation with this origin, into id (CORE_ID_MAX + 1 bytes).
  * Returns RT_OK, or RT_E_QUESTION_NOT_FOUND when there is none. */
 rt_err store_find_by_origin(store *s, const char *origin, char *id);
-/* Records a token by its hash. */
+/* Records a token by its hash, in the open transaction (begun if none is); see above. */
 rt_err store_add_token(store *s, const store_token *t);
 /* Looks a token up by its hash; compares the stored hash in constant time. Returns
  * RT_OK, or RT_E_AUTH_INVALID when unknown or revoked. */
