@@ -45,7 +45,7 @@ static const char usage_main[] =
     "Usage: roundtable COMMAND [OPTIONS]\n"
     "\n"
     "Roundtable runs the live side of a virtual consultation held under the Chatham House\n"
-    "Rule: moderated questions and votes, language channels, the agenda clock.\n"
+    "Rule: moderated questions and upvotes, with no question or vote ever attributable.\n"
     "\n"
     "Commands:\n"
     "  serve              serve every consultation in the database\n"

@@ -428,6 +428,50 @@ static void column_pseud(sqlite3_stmt *st, int col, core_pseud *out)
 		memcpy(out->b, sqlite3_column_blob(st, col), CORE_PSEUD_LEN);
 }
 
+/* Turns one row of a load statement into the event that produced it. */
+typedef void (*row_event_fn)(sqlite3_stmt *st, const core_state *stt, core_event *ev);
+
+static void question_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
+{
+	ev->kind = CORE_EV_QUESTION_POSTED;
+	ev->question = (uint32_t)sqlite3_column_int64(st, 0);
+	ev->segment = (uint16_t)sqlite3_column_int(st, 1);
+	int lang = core_lang_parse((const char *)sqlite3_column_text(st, 2));
+	int state = core_qstate_parse((const char *)sqlite3_column_text(st, 3));
+	ev->lang = lang < 0 ? stt->agenda.floor : (core_lang)lang;
+	ev->state = state < 0 ? CORE_Q_PENDING : (core_qstate)state;
+	ev->text = (const char *)sqlite3_column_text(st, 4);
+	ev->text_len = (uint32_t)sqlite3_column_bytes(st, 4);
+	column_pseud(st, 5, &ev->author);
+}
+
+static void vote_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
+{
+	(void)stt;
+	ev->kind = CORE_EV_VOTE_ADDED;
+	ev->question = (uint32_t)sqlite3_column_int64(st, 0);
+	column_pseud(st, 1, &ev->voter);
+}
+
+/* Runs a load statement for one consultation and evolves stt with each row's event. */
+static int replay(store *s, enum stmt_id which, const char *id, row_event_fn to_event, core_state *stt)
+{
+	sqlite3_stmt *st = s->stmt[which];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		core_event ev;
+		memset(&ev, 0, sizeof ev);
+		to_event(st, stt, &ev);
+		if (core_evolve(stt, &ev)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STORE_SECRET_BYTES])
 {
 	core_agenda *agenda = malloc(sizeof *agenda);
@@ -446,42 +490,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
 	 * state with the same code that built it live. */
-	int rc;
-	sqlite3_stmt *st = s->stmt[ST_LOAD_QUESTIONS];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		core_event ev = {.kind = CORE_EV_QUESTION_POSTED};
-		ev.question = (uint32_t)sqlite3_column_int64(st, 0);
-		ev.segment = (uint16_t)sqlite3_column_int(st, 1);
-		int lang = core_lang_parse((const char *)sqlite3_column_text(st, 2));
-		int state = core_qstate_parse((const char *)sqlite3_column_text(st, 3));
-		ev.lang = lang < 0 ? stt->agenda.floor : (core_lang)lang;
-		ev.state = state < 0 ? CORE_Q_PENDING : (core_qstate)state;
-		ev.text = (const char *)sqlite3_column_text(st, 4);
-		ev.text_len = (uint32_t)sqlite3_column_bytes(st, 4);
-		column_pseud(st, 5, &ev.author);
-		if (core_evolve(stt, &ev)) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-	}
-	done(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-
-	st = s->stmt[ST_LOAD_VOTES];
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		core_event ev = {.kind = CORE_EV_VOTE_ADDED};
-		ev.question = (uint32_t)sqlite3_column_int64(st, 0);
-		column_pseud(st, 1, &ev.voter);
-		if (core_evolve(stt, &ev)) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-	}
-	done(st);
-	if (rc != SQLITE_DONE)
+	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt))
 		goto fail;
 	stt->seq = seq;
 	return RT_OK;
