@@ -27,7 +27,7 @@ typedef struct conn {
 	hub_peer peer;
 	/* reassembly of a message split over frames or reads, capped at WIRE_MAX_MESSAGE */
 	char *rx;
-	size_t rxlen;
+	size_t rxlen, rxcap;
 	/* outgoing ring of shared buffers */
 	wire_buf **q;
 	size_t qhead, qlen, qcap, qbytes;
@@ -121,7 +121,7 @@ static void conn_free(conn *c)
 	free(c->rx);
 	c->q = NULL;
 	c->rx = NULL;
-	c->qlen = c->qbytes = 0;
+	c->qlen = c->qbytes = c->rxcap = 0;
 }
 
 static int on_receive(server *s, conn *c, const void *in, size_t len)
@@ -133,11 +133,28 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 		                 sizeof reason - 1);
 		return -1;
 	}
-	if (!c->rx && !(c->rx = malloc(WIRE_MAX_MESSAGE)))
-		return -1;
+	bool complete = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
+	if (complete && c->rxlen == 0) {
+		/* The common case: a whole message in one read, handled in place. */
+		hub_receive(s->hub, &c->peer, in, len);
+		return 0;
+	}
+	/* A message in pieces: gather it in a buffer that grows only as far as it needs. */
+	if (c->rxlen + len > c->rxcap) {
+		size_t ncap = c->rxcap ? c->rxcap : 4096;
+		while (ncap < c->rxlen + len)
+			ncap *= 2;
+		if (ncap > WIRE_MAX_MESSAGE)
+			ncap = WIRE_MAX_MESSAGE;
+		char *nrx = realloc(c->rx, ncap);
+		if (!nrx)
+			return -1;
+		c->rx = nrx;
+		c->rxcap = ncap;
+	}
 	memcpy(c->rx + c->rxlen, in, len);
 	c->rxlen += len;
-	if (!lws_is_final_fragment(c->wsi) || lws_remaining_packet_payload(c->wsi))
+	if (!complete)
 		return 0;
 	size_t n = c->rxlen;
 	c->rxlen = 0;
