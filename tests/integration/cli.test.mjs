@@ -1,0 +1,103 @@
+// The command line: help, agenda validation with JSON paths, and the demo.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { bin, run, freePort, waitForLine, randomKey, webDir, demoAgenda } from '../lib/harness.mjs';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-cli-'));
+
+test('help for the program and each command', async () => {
+  const main = await run(['--help']);
+  assert.equal(main.code, 0);
+  for (const cmd of ['serve', 'demo', 'new']) assert.match(main.stdout, new RegExp(`\\b${cmd}\\b`));
+  for (const cmd of ['serve', 'demo', 'new']) {
+    const r = await run([cmd, '--help']);
+    assert.equal(r.code, 0, cmd);
+    assert.match(r.stdout, new RegExp(`^Usage: roundtable ${cmd}`), cmd);
+    assert.match(r.stdout, /--data DIR/);
+  }
+  const bad = await run(['launch']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unknown command 'launch'/);
+  const badOpt = await run(['serve', '--colour', 'blue']);
+  assert.notEqual(badOpt.code, 0);
+  const badPort = await run(['serve', '--port', '70000']);
+  assert.notEqual(badPort.code, 0);
+  assert.match(badPort.stderr, /--port/);
+});
+
+test('new reports every agenda error with its JSON path and creates nothing', async () => {
+  const dir = tmp();
+  const agenda = structuredClone(demoAgenda);
+  delete agenda.title;
+  agenda.organiser = 'someone';
+  agenda.segments[1].duration = -5;
+  agenda.segments[2].kind = 'workshop';
+  agenda.segments[3].start = '25:00';
+  agenda.channels = ['ar', 'en'];
+  const file = path.join(dir, 'bad.json');
+  fs.writeFileSync(file, JSON.stringify(agenda));
+  const r = await run(['new', file, '--data', path.join(dir, 'data')]);
+  assert.notEqual(r.code, 0);
+  for (const p of ['title: ', 'organiser: ', 'segments[1].duration: ', 'segments[2].kind: ', 'segments[3].start: ', 'channels[1]: ']) {
+    assert.ok(r.stderr.includes(p), `missing error for ${p} in:\n${r.stderr}`);
+  }
+  assert.match(r.stderr, /\(6 errors\)/);
+  const notJson = path.join(dir, 'broken.json');
+  fs.writeFileSync(notJson, '{"format": ');
+  const r2 = await run(['new', notJson, '--data', path.join(dir, 'data')]);
+  assert.notEqual(r2.code, 0);
+  assert.match(r2.stderr, /line 1/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function runDemo(dir, port) {
+  const proc = spawn(bin, ['demo', '--data', dir, '--port', String(port), '--web', webDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.setEncoding('utf8');
+  const out = await waitForLine(proc, /listening on/);
+  return { proc, out };
+}
+
+function authAs(port, token, device) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'roundtable.v1');
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify(device ? { type: 'auth', token, device } : { type: 'auth', token })));
+    ws.once('message', (d) => { ws.close(); resolve(JSON.parse(String(d))); });
+  });
+}
+
+test('demo prints one working link per role and keeps one consultation across runs', async () => {
+  const dir = tmp();
+  let consultation;
+  for (let run = 0; run < 2; run++) {
+    const port = await freePort();
+    const { proc, out } = await runDemo(dir, port);
+    try {
+      const links = {};
+      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+(http:\/\/127\.0\.0\.1:(\d+)\/#([A-Za-z0-9_-]{22}))$/gm)) {
+        assert.equal(Number(m[3]), port);
+        links[m[1]] = m[4];
+      }
+      assert.deepEqual(Object.keys(links).sort(), ['booth ar', 'booth es', 'booth fr', 'cochair', 'participant', 'rapporteur', 'stage']);
+      const roles = { participant: 'participant', cochair: 'cochair', rapporteur: 'rapporteur', stage: 'stage', 'booth ar': 'booth', 'booth fr': 'booth', 'booth es': 'booth' };
+      for (const [name, token] of Object.entries(links)) {
+        const snap = await authAs(port, token, name === 'participant' ? randomKey() : undefined);
+        assert.equal(snap.type, 'snapshot', `${name}: ${JSON.stringify(snap)}`);
+        assert.equal(snap.role, roles[name]);
+        assert.equal(snap.consultation.segments.length, 4);
+        if (consultation) assert.equal(snap.consultation.id, consultation, 'demo created a second consultation');
+        consultation = snap.consultation.id;
+      }
+      assert.match(out, /International cooperation against cybercrime/);
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,238 @@
+// harness.mjs — starts the real roundtable binary on a free 127.0.0.1 port with a consultation
+// in a temporary database, and connects real WebSocket clients (the `ws` library) to it.
+// Every message a client receives is checked against the protocol's JSON Schemas.
+import { spawn, execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { repo, schemaErrors } from './schemas.mjs';
+
+export { repo };
+export const bin = process.env.ROUNDTABLE_BIN || path.join(repo, 'build', 'roundtable');
+export const webDir = process.env.ROUNDTABLE_WEB || path.join(repo, 'build', 'web');
+export const demoAgenda = JSON.parse(
+  fs.readFileSync(path.join(repo, 'protocol', 'agendas', 'engagement-session.json'), 'utf8'));
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function randomKey() {
+  return crypto.randomBytes(16).toString('base64url');
+}
+
+// Runs the binary to completion: { code, stdout, stderr }.
+export function run(args, opts = {}) {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: 20000, ...opts }, (err, stdout, stderr) => {
+      resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// Waits until `stream` has printed a line matching re; rejects if the process exits first.
+export function waitForLine(proc, re, timeoutMs = 10000) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${out}`)), timeoutMs);
+    const onData = (d) => {
+      out += d;
+      if (re.test(out)) {
+        clearTimeout(timer);
+        proc.stdout.off('data', onData);
+        resolve(out);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`roundtable exited (${code ?? sig}) before printing ${re}; stdout:\n${out}`));
+    });
+  });
+}
+
+class Client {
+  constructor(ws, server) {
+    this.ws = ws;
+    this.server = server;
+    this.queue = [];
+    this.waiters = [];
+    this.seqs = [];
+    this.nextId = 1;
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    ws.on('message', (data) => this.#receive(data));
+  }
+
+  #receive(data) {
+    let msg;
+    try {
+      msg = JSON.parse(String(data));
+    } catch (e) {
+      this.server.violations.push(`not JSON: ${String(data).slice(0, 200)}`);
+      return;
+    }
+    const err = schemaErrors(msg.type, msg);
+    if (err) this.server.violations.push(`${msg.type}: ${err}: ${JSON.stringify(msg).slice(0, 300)}`);
+    if (typeof msg.seq === 'number' && msg.type !== 'ack') this.seqs.push(msg.seq);
+    this.queue.push(msg);
+    this.#match();
+  }
+
+  #match() {
+    for (const w of [...this.waiters]) {
+      const i = this.queue.findIndex(w.pred);
+      if (i >= 0) {
+        const [msg] = this.queue.splice(i, 1);
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        clearTimeout(w.timer);
+        w.resolve(msg);
+      }
+    }
+  }
+
+  send(obj) {
+    this.ws.send(JSON.stringify(obj));
+  }
+
+  sendRaw(data) {
+    this.ws.send(data);
+  }
+
+  // The next received message matching pred (consumed), in arrival order.
+  next(pred = () => true, timeoutMs = 3000) {
+    if (this.server.violations.length) return Promise.reject(new Error(this.server.violations.join('\n')));
+    return new Promise((resolve, reject) => {
+      const w = { pred, resolve };
+      w.timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        reject(new Error(`no matching message within ${timeoutMs} ms; queued: ${JSON.stringify(this.queue).slice(0, 500)}`));
+      }, timeoutMs);
+      this.waiters.push(w);
+      this.#match();
+    });
+  }
+
+  // Resolves with nothing if no message matching pred arrives within ms, else rejects.
+  async nothing(pred = () => true, ms = 300) {
+    await new Promise((r) => setTimeout(r, ms));
+    const found = this.queue.find(pred);
+    if (found) throw new Error(`unexpected message: ${JSON.stringify(found)}`);
+  }
+
+  // Sends a command (an id is added when missing) and resolves with its ack or error.
+  command(obj, timeoutMs = 3000) {
+    const cmd = { ...obj };
+    if (!('id' in cmd)) cmd.id = `t${this.nextId++}`;
+    this.send(cmd);
+    return this.next((m) => (m.type === 'ack' || m.type === 'error') && m.id === cmd.id, timeoutMs);
+  }
+
+  close() {
+    this.ws.close();
+  }
+}
+
+export async function startServer(opts = {}) {
+  const dataDir = opts.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-test-'));
+  const port = await freePort();
+  const agendaPath = path.join(dataDir, 'agenda.json');
+  fs.writeFileSync(agendaPath, JSON.stringify(opts.agenda || demoAgenda));
+  const made = await run(['new', agendaPath, '--data', dataDir, '--invitations', String(opts.invitations ?? 2),
+    '--json', '--base-url', `http://127.0.0.1:${port}/`]);
+  if (made.code !== 0) throw new Error(`roundtable new failed (${made.code}):\n${made.stderr}`);
+  const created = JSON.parse(made.stdout);
+  const tokenOf = (url) => url.slice(url.indexOf('#') + 1);
+  const links = created.links;
+  const tokens = {
+    participant: tokenOf(links.participant),
+    cochair: tokenOf(links.cochair),
+    rapporteur: tokenOf(links.rapporteur),
+    stage: tokenOf(links.stage),
+    booth: Object.fromEntries(Object.entries(links.booth).map(([k, v]) => [k, tokenOf(v)])),
+    invitations: links.invitations.map(tokenOf),
+  };
+
+  const srv = {
+    baseUrl: `http://127.0.0.1:${port}/`,
+    port,
+    dataDir,
+    consultation: created.consultation,
+    links,
+    tokens,
+    violations: [],
+    stderr: '',
+    proc: null,
+    clients: [],
+  };
+
+  srv.start = async () => {
+    const proc = spawn(bin, ['serve', '--data', dataDir, '--port', String(port), '--listen', '127.0.0.1',
+      '--web', opts.web || webDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (d) => { srv.stderr += d; });
+    srv.proc = proc;
+    srv.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    await waitForLine(proc, /listening on/);
+  };
+
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1' } = {}) =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol);
+      const client = new Client(ws, srv);
+      srv.clients.push(client);
+      ws.once('error', reject);
+      ws.once('open', async () => {
+        const auth = { type: 'auth', token };
+        if (device) auth.device = device;
+        client.send(auth);
+        try {
+          client.snapshot = await client.next((m) => m.type === 'snapshot' || m.type === 'error');
+          if (client.snapshot.type === 'error') reject(new Error(`auth refused: ${client.snapshot.code}`));
+          else resolve(client);
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+
+  srv.kill = async (signal = 'SIGKILL') => {
+    for (const c of srv.clients) c.ws.terminate();
+    srv.clients = [];
+    srv.proc.kill(signal);
+    return srv.exited;
+  };
+
+  srv.restart = async () => {
+    if (srv.proc.exitCode === null && srv.proc.signalCode === null) await srv.kill('SIGTERM');
+    await srv.start();
+  };
+
+  // Stops the server gracefully and fails if it did not exit cleanly (a sanitizer report,
+  // a crash) or if any client received a message outside the protocol.
+  srv.stop = async () => {
+    for (const c of srv.clients) c.ws.close();
+    srv.clients = [];
+    let result = { code: 0 };
+    if (srv.proc && srv.proc.exitCode === null && srv.proc.signalCode === null) {
+      srv.proc.kill('SIGTERM');
+      result = await srv.exited;
+    }
+    if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (srv.violations.length) throw new Error(`protocol violations:\n${srv.violations.join('\n')}`);
+    if (result.code !== 0) throw new Error(`roundtable exited with ${result.code ?? result.signal}:\n${srv.stderr}`);
+  };
+
+  await srv.start();
+  return srv;
+}
