@@ -180,8 +180,10 @@ static void set_field(wire_message *out, const char *name)
 
 rt_err wire_decode(const char *buf, size_t len, wire_message *out)
 {
+	/* Everything but the large text buffer, which only a decoded post fills. */
 	memset(out, 0, offsetof(wire_message, text));
 	out->text[0] = '\0';
+	out->field[0] = '\0';
 	json_error_t jerr;
 	/* Duplicate keys would make "which value counts" ambiguous: refuse them. */
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);

@@ -1,0 +1,117 @@
+// The first slice in real Chromium: a participant posts, a co-chair approves, the participant
+// sees it approved, a second participant upvotes, and everyone sees the count live.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer } from '../lib/harness.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+let srv;
+let browser;
+const problems = [];
+
+before(async () => {
+  srv = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+// A page in its own browser context (its own storage: a different participant), watched for
+// console errors, CSP violations and requests to any other origin.
+async function openPage(url, name) {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  const origin = new URL(srv.baseUrl).origin;
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol.startsWith('http') && u.origin !== origin) problems.push(`${name} requested ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
+  return page;
+}
+
+test('post, approve and upvote live across pages', async () => {
+  const alice = await openPage(srv.links.participant, 'participant A');
+  const chair = await openPage(srv.links.cochair, 'co-chair');
+  const text = 'سؤال about Article 24 (A/RES/74/247)?';
+
+  await alice.getByTestId('question-text').fill(text);
+  await alice.getByTestId('question-lang').selectOption('ar');
+  await alice.getByTestId('question-submit').click();
+  const mine = alice.getByTestId('my-question');
+  await mine.and(alice.locator('[data-state="pending"]')).waitFor({ timeout: 5000 });
+  assert.equal(await mine.locator('.text').textContent(), text);
+  assert.equal(await mine.locator('.text').getAttribute('dir'), 'auto');
+  assert.equal(await alice.getByTestId('question-text').inputValue(), '', 'the form clears after the ack');
+
+  const incoming = chair.getByTestId('incoming-item');
+  await incoming.waitFor({ timeout: 5000 });
+  assert.equal(await incoming.locator('.text').textContent(), text);
+  await incoming.getByTestId('approve-button').click();
+  await chair.getByTestId('queue-item').waitFor({ timeout: 5000 });
+  assert.equal(await chair.getByTestId('incoming-item').count(), 0);
+
+  await mine.and(alice.locator('[data-state="approved"]')).waitFor({ timeout: 5000 });
+  const aliceItem = alice.getByTestId('queue-item');
+  await aliceItem.waitFor({ timeout: 5000 });
+  assert.ok(await aliceItem.getByTestId('vote-button').isDisabled(), 'own question cannot be upvoted');
+
+  const bob = await openPage(srv.links.participant, 'participant B');
+  const bobItem = bob.getByTestId('queue-item');
+  await bobItem.waitFor({ timeout: 5000 });
+  assert.equal(await bob.getByTestId('my-question').count(), 0, 'B has no questions of its own');
+  await bobItem.getByTestId('vote-button').click();
+  await bobItem.getByTestId('vote-button').and(bob.locator('[aria-pressed="true"]')).waitFor({ timeout: 5000 });
+
+  for (const [page, name] of [[alice, 'participant A'], [chair, 'co-chair'], [bob, 'participant B']]) {
+    await page.getByTestId('queue-item').getByTestId('votes').filter({ hasText: /^1$/ }).waitFor({ timeout: 5000 })
+      .catch(() => assert.fail(`${name} did not see the vote`));
+  }
+
+  // After a reload B still sees its upvote, and A its own question.
+  await bob.reload();
+  await bob.getByTestId('queue-item').getByTestId('vote-button').and(bob.locator('[aria-pressed="true"]'))
+    .waitFor({ timeout: 5000 });
+  await alice.reload();
+  await alice.getByTestId('my-question').and(alice.locator('[data-state="approved"]')).waitFor({ timeout: 5000 });
+
+  // Taking the vote back updates everyone.
+  await bob.getByTestId('vote-button').click();
+  await chair.getByTestId('votes').filter({ hasText: /^0$/ }).waitFor({ timeout: 5000 });
+
+  // Whitespace cannot be sent; a text the server refuses (only a bidi control) is shown
+  // refused with its localised reason, and the text stays for the participant to fix.
+  await alice.getByTestId('question-text').fill('   ');
+  assert.ok(await alice.getByTestId('question-submit').isDisabled(), 'whitespace cannot be sent');
+  await alice.getByTestId('question-text').fill('\u202e');
+  await alice.getByTestId('question-submit').click();
+  await alice.getByTestId('action-error').filter({ hasText: 'Write a question first.' }).waitFor({ timeout: 5000 });
+  assert.equal(await alice.getByTestId('question-text').inputValue(), '\u202e');
+  await alice.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/participant.png` : '/dev/null' })
+    .catch(() => {});
+  await chair.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/chair.png` : '/dev/null' })
+    .catch(() => {});
+
+  assert.deepEqual(problems, []);
+});
+
+test('a page without a token explains itself', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(srv.baseUrl);
+  await page.getByText('This page opens from a Roundtable link').waitFor({ timeout: 5000 });
+  const refused = await context.newPage();
+  await refused.goto(srv.baseUrl + '#AAAAAAAAAAAAAAAAAAAAAA');
+  await refused.getByTestId('connection').and(refused.locator('[data-state="refused"]')).waitFor({ timeout: 5000 });
+  await context.close();
+});

@@ -1,0 +1,167 @@
+/* test_store.c — SQLite persistence on a real temporary file: schema, tokens by hash, group
+ * commit, replay on load, rollback. */
+#include <sqlite3.h>
+
+#include "check.h"
+#include "crypto.h"
+#include "fixtures.h"
+#include "store.h"
+#include "tmpdir.h"
+
+static int pragma_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int v = -1;
+	sqlite3_open(db, &h);
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_TEXT ? (strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0)
+		                                               : sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* Decides and appends one command; returns the decision's error. */
+static rt_err step(store *s, core_state *st, const core_actor *who, core_command cmd)
+{
+	core_decision dec;
+	rt_err err = core_decide(st, who, &cmd, FIXED_NOW_MS, &dec);
+	if (err)
+		return err;
+	CHECK_EQ_INT(store_append(s, st->agenda.id, dec.events, dec.nevents), RT_OK);
+	for (int i = 0; i < dec.nevents; i++)
+		CHECK_EQ_INT(core_evolve(st, &dec.events[i]), 0);
+	return RT_OK;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(buf + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+int main(void)
+{
+	tmpdir t;
+	tmpdir_make(&t);
+	char err[256];
+	store *s = store_open(t.db, err, sizeof err);
+	CHECK(s != NULL);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 1);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
+
+	/* A consultation and a token, committed together. */
+	core_agenda ag = fixture_agenda(true);
+	uint8_t secret[STORE_SECRET_BYTES], secret2[STORE_SECRET_BYTES];
+	crypto_random(secret, sizeof secret);
+	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, "demo"), RT_OK);
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	char text[CRYPTO_TOKEN_CHARS + 1];
+	crypto_token_new(raw, text);
+	store_token tok = {.role = CORE_ROLE_BOOTH, .kind = STORE_TOKEN_ROLE};
+	crypto_sha256(raw, sizeof raw, tok.hash);
+	strcpy(tok.consultation, ag.id);
+	strcpy(tok.label, "ar");
+	CHECK_EQ_INT(store_add_token(s, &tok), RT_OK);
+	CHECK(store_in_transaction(s));
+	uint64_t commits = store_commit_count(s);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_commit_count(s), commits + 1);
+
+	store_token found;
+	CHECK_EQ_INT(store_find_token(s, tok.hash, &found), RT_OK);
+	CHECK_EQ_INT(found.role, CORE_ROLE_BOOTH);
+	CHECK_EQ_STR(found.label, "ar");
+	CHECK_EQ_STR(found.consultation, ag.id);
+	uint8_t other[STORE_HASH_BYTES] = {0};
+	CHECK_EQ_INT(store_find_token(s, other, &found), RT_E_AUTH_INVALID);
+	char id[CORE_ID_MAX + 1];
+	CHECK_EQ_INT(store_find_by_origin(s, "demo", id), RT_OK);
+	CHECK_EQ_STR(id, ag.id);
+	CHECK_EQ_INT(store_find_by_origin(s, "elsewhere", id), RT_E_QUESTION_NOT_FOUND);
+
+	/* A batch of many commands is one commit. */
+	core_state st;
+	CHECK_EQ_INT(store_load(s, ag.id, &st, secret2), RT_OK);
+	CHECK(memcmp(secret, secret2, sizeof secret) == 0);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
+	commits = store_commit_count(s);
+	for (int i = 0; i < 10; i++) {
+		core_command post = {.kind = CORE_CMD_QUESTION_POST, .text = "Batch", .text_len = 5, .lang = CORE_LANG_AR};
+		CHECK_EQ_INT(step(s, &st, &p1, post), RT_OK);
+	}
+	CHECK_EQ_INT(step(s, &st, &chair, (core_command){.kind = CORE_CMD_QUESTION_APPROVE, .question = 3}), RT_OK);
+	CHECK_EQ_INT(step(s, &st, &chair, (core_command){.kind = CORE_CMD_QUESTION_REJECT, .question = 4}), RT_OK);
+	CHECK_EQ_INT(step(s, &st, &p2, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_OK);
+	CHECK_EQ_INT(store_commit_count(s), commits);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_commit_count(s), commits + 1);
+	CHECK_EQ_INT(store_commit(s), RT_OK); /* nothing open: no commit */
+	CHECK_EQ_INT(store_commit_count(s), commits + 1);
+
+	/* A vote taken back is gone from disk too. */
+	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_E_VOTE_OWN_QUESTION);
+	core_actor p3 = fixture_participant(3);
+	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_OK);
+	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_UNVOTE, .question = 3}), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+
+	/* An uncommitted batch vanishes on rollback. */
+	core_state scratch;
+	CHECK_EQ_INT(store_load(s, ag.id, &scratch, secret2), RT_OK);
+	core_command lost = {.kind = CORE_CMD_QUESTION_POST, .text = "Lost", .text_len = 4, .lang = CORE_LANG_EN};
+	CHECK_EQ_INT(step(s, &scratch, &p2, lost), RT_OK);
+	store_rollback(s);
+	CHECK(!store_in_transaction(s));
+	core_state_free(&scratch);
+
+	/* An uncommitted batch also vanishes when the process goes away. */
+	CHECK_EQ_INT(store_load(s, ag.id, &scratch, secret2), RT_OK);
+	CHECK_EQ_INT(step(s, &scratch, &p2, lost), RT_OK);
+	core_state_free(&scratch);
+	store_close(s);
+
+	/* Reopen: the same state comes back through replay. */
+	s = store_open(t.db, err, sizeof err);
+	CHECK(s != NULL);
+	core_state back;
+	CHECK_EQ_INT(store_load(s, ag.id, &back, secret2), RT_OK);
+	CHECK_EQ_INT(back.seq, st.seq);
+	CHECK_EQ_INT(back.nquestions, 10);
+	for (uint32_t q = 1; q <= st.nquestions; q++) {
+		const core_question *a = core_question_get(&st, q), *b = core_question_get(&back, q);
+		CHECK_EQ_STR(b->text, a->text);
+		CHECK_EQ_INT(b->state, a->state);
+		CHECK_EQ_INT(b->votes, a->votes);
+		CHECK_EQ_INT(b->lang, a->lang);
+		CHECK_EQ_INT(b->segment, a->segment);
+		CHECK(memcmp(b->author.b, a->author.b, CORE_PSEUD_LEN) == 0);
+	}
+	CHECK(core_has_voted(&back, 3, &p2.pseud));
+	CHECK(!core_has_voted(&back, 3, &p3.pseud));
+	CHECK_EQ_INT(back.agenda.nsegments, 4);
+	CHECK_EQ_STR(back.agenda.segments[2].title, "Q&A session");
+	CHECK_EQ_INT(back.agenda.nchannels, 2);
+	CHECK_EQ_INT(back.agenda.channels[1], CORE_LANG_FR);
+	CHECK(back.agenda.premoderation);
+	CHECK_EQ_INT(store_load(s, "nosuchthing", &scratch, secret2), RT_E_QUESTION_NOT_FOUND);
+	core_state_free(&back);
+	core_state_free(&st);
+	store_close(s);
+
+	/* Tokens exist on disk only as hashes. */
+	CHECK(!file_contains(t.db, text));
+	CHECK(!file_contains(t.db, "Lost"));
+	tmpdir_remove(&t);
+	return check_done();
+}

@@ -1,0 +1,99 @@
+// connection.js — one WebSocket to the server speaking roundtable.v1: authenticates with the
+// role link's token, reconnects with jittered exponential backoff, and pairs each command
+// with its ack or error.
+
+const SUBPROTOCOL = 'roundtable.v1';
+const DEVICE_KEY = 'roundtable.device';
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 10000;
+
+// The browser's device key: 128 random bits, made once and kept in this browser only. With
+// the open participant link it is what makes one browser one participant.
+export function deviceKey() {
+  let key = null;
+  try {
+    key = localStorage.getItem(DEVICE_KEY);
+  } catch (e) {
+    key = null;
+  }
+  if (!key || !/^[A-Za-z0-9_-]{22}$/.test(key)) {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    try {
+      localStorage.setItem(DEVICE_KEY, key);
+    } catch (e) {
+      // Private browsing without storage: this page stays one participant until it reloads.
+    }
+  }
+  return key;
+}
+
+export class Connection {
+  // onMessage(msg, pending): every server message, with the command it answers if any.
+  // onStatus(status): 'connecting' | 'live' | 'reconnecting' | 'refused'.
+  constructor(token, { onMessage, onStatus }) {
+    this.token = token;
+    this.onMessage = onMessage;
+    this.onStatus = onStatus;
+    this.pending = new Map(); // command id -> { cmd, resolve }
+    this.counter = 0;
+    this.attempt = 0;
+    this.ws = null;
+    this.live = false;
+    this.stopped = false;
+  }
+
+  start() {
+    this.onStatus(this.attempt ? 'reconnecting' : 'connecting');
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    const ws = new WebSocket(`${scheme}${location.host}/ws`, SUBPROTOCOL);
+    this.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token, device: deviceKey() }));
+    ws.onmessage = (ev) => this.#receive(JSON.parse(ev.data));
+    ws.onclose = () => this.#closed();
+  }
+
+  #receive(msg) {
+    if (msg.type === 'snapshot') {
+      this.live = true;
+      this.attempt = 0;
+      this.onStatus('live');
+    }
+    if (msg.type === 'error' && msg.id === null && !this.live && msg.code.startsWith('auth.')) {
+      // The link itself is refused: retrying will not help.
+      this.stopped = true;
+      this.onStatus('refused');
+    }
+    let pending = null;
+    if ((msg.type === 'ack' || msg.type === 'error') && msg.id && this.pending.has(msg.id)) {
+      pending = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+    }
+    this.onMessage(msg, pending && pending.cmd);
+    if (pending) pending.resolve(msg);
+  }
+
+  #closed() {
+    this.live = false;
+    // Commands in flight are answered by nobody now; the fresh snapshot shows what happened.
+    for (const { resolve } of this.pending.values()) resolve({ type: 'error', code: 'connection.lost' });
+    this.pending.clear();
+    if (this.stopped) return;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    this.onStatus('reconnecting');
+    setTimeout(() => this.start(), ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  // Sends a command; resolves with its ack or error message.
+  command(cmd) {
+    if (!this.live) return Promise.resolve({ type: 'error', code: 'connection.lost' });
+    this.counter += 1;
+    const id = `${Date.now().toString(36)}-${this.counter}`;
+    const full = { ...cmd, id };
+    return new Promise((resolve) => {
+      this.pending.set(id, { cmd: full, resolve });
+      this.ws.send(JSON.stringify(full));
+    });
+  }
+}
