@@ -36,7 +36,7 @@ static int check_passed, check_failed;
 			check_passed++;                                                                                \
 		} else {                                                                                               \
 			check_failed++;                                                                                \
-			fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,               \
+			fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,                \
 			        g_ ? g_ : "(null)", w_ ? w_ : "(null)");                                               \
 		}                                                                                                      \
 	} while (0)

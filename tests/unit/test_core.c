@@ -55,9 +55,9 @@ static void test_permissions(void)
 {
 	/* Who may do what: the whole table. */
 	static const bool want[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
-		[CORE_ROLE_PARTICIPANT] = {[CORE_CMD_QUESTION_POST] = true, [CORE_CMD_QUESTION_VOTE] = true,
-		                           [CORE_CMD_QUESTION_UNVOTE] = true},
-		[CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true, [CORE_CMD_QUESTION_REJECT] = true},
+	    [CORE_ROLE_PARTICIPANT] =
+	        {[CORE_CMD_QUESTION_POST] = true, [CORE_CMD_QUESTION_VOTE] = true, [CORE_CMD_QUESTION_UNVOTE] = true},
+	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true, [CORE_CMD_QUESTION_REJECT] = true},
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -69,7 +69,8 @@ static void test_permissions(void)
 			core_state_init(&st, &ag);
 			core_actor who = fixture_role((core_role)r);
 			who.has_pseud = r == CORE_ROLE_PARTICIPANT;
-			core_command cmd = c == CORE_CMD_QUESTION_POST ? post("Hello", CORE_LANG_EN) : on((core_cmd_kind)c, 1);
+			core_command cmd =
+			    c == CORE_CMD_QUESTION_POST ? post("Hello", CORE_LANG_EN) : on((core_cmd_kind)c, 1);
 			cmd.kind = (core_cmd_kind)c;
 			CHECK_EQ_STR(rt_err_code(apply(&st, &who, cmd)), "auth.forbidden");
 			core_state_free(&st);
@@ -106,26 +107,26 @@ static void test_qa_scenario(void)
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
 	core_actor p[4] = {chair, fixture_participant(1), fixture_participant(2), fixture_participant(3)};
 	const step steps[] = {
-		{"post by 1", 1, post("  What about Article 24?  ", CORE_LANG_EN), RT_OK, 0},
-		{"post by 2 in French", 2, post("Et l'article 5 ?", CORE_LANG_FR), RT_OK, 0},
-		{"post in a language not offered", 1, post("Hola", CORE_LANG_ES), RT_E_QUESTION_LANGUAGE_UNKNOWN, 0},
-		{"post empty", 1, post(" \xe2\x80\xae ", CORE_LANG_EN), RT_E_QUESTION_TEXT_EMPTY, 0},
-		{"vote on a pending question", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_QUESTION_NOT_FOUND, 0},
-		{"unvote on a pending question", 2, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_E_QUESTION_NOT_FOUND, 0},
-		{"approve 1", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_OK, 0},
-		{"approve 1 again", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_E_QUESTION_NOT_PENDING, 0},
-		{"reject 1 after approval", 0, on(CORE_CMD_QUESTION_REJECT, 1), RT_E_QUESTION_NOT_PENDING, 0},
-		{"approve unknown", 0, on(CORE_CMD_QUESTION_APPROVE, 99), RT_E_QUESTION_NOT_FOUND, 0},
-		{"reject 2", 0, on(CORE_CMD_QUESTION_REJECT, 2), RT_OK, 0},
-		{"vote on a rejected question", 1, on(CORE_CMD_QUESTION_VOTE, 2), RT_E_QUESTION_NOT_FOUND, 0},
-		{"vote own", 1, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_VOTE_OWN_QUESTION, 0},
-		{"vote by 2", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 1},
-		{"vote by 2 again", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_VOTE_ALREADY, 1},
-		{"vote by 3", 3, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 2},
-		{"unvote by 3", 3, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_OK, 1},
-		{"unvote by 3 again", 3, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_E_VOTE_NOT_VOTED, 1},
-		{"vote by 3 again", 3, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 2},
-		{"vote on unknown", 3, on(CORE_CMD_QUESTION_VOTE, 7), RT_E_QUESTION_NOT_FOUND, 2},
+	    {"post by 1", 1, post("  What about Article 24?  ", CORE_LANG_EN), RT_OK, 0},
+	    {"post by 2 in French", 2, post("Et l'article 5 ?", CORE_LANG_FR), RT_OK, 0},
+	    {"post in a language not offered", 1, post("Hola", CORE_LANG_ES), RT_E_QUESTION_LANGUAGE_UNKNOWN, 0},
+	    {"post empty", 1, post(" \xe2\x80\xae ", CORE_LANG_EN), RT_E_QUESTION_TEXT_EMPTY, 0},
+	    {"vote on a pending question", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_QUESTION_NOT_FOUND, 0},
+	    {"unvote on a pending question", 2, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_E_QUESTION_NOT_FOUND, 0},
+	    {"approve 1", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_OK, 0},
+	    {"approve 1 again", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_E_QUESTION_NOT_PENDING, 0},
+	    {"reject 1 after approval", 0, on(CORE_CMD_QUESTION_REJECT, 1), RT_E_QUESTION_NOT_PENDING, 0},
+	    {"approve unknown", 0, on(CORE_CMD_QUESTION_APPROVE, 99), RT_E_QUESTION_NOT_FOUND, 0},
+	    {"reject 2", 0, on(CORE_CMD_QUESTION_REJECT, 2), RT_OK, 0},
+	    {"vote on a rejected question", 1, on(CORE_CMD_QUESTION_VOTE, 2), RT_E_QUESTION_NOT_FOUND, 0},
+	    {"vote own", 1, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_VOTE_OWN_QUESTION, 0},
+	    {"vote by 2", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 1},
+	    {"vote by 2 again", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_VOTE_ALREADY, 1},
+	    {"vote by 3", 3, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 2},
+	    {"unvote by 3", 3, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_OK, 1},
+	    {"unvote by 3 again", 3, on(CORE_CMD_QUESTION_UNVOTE, 1), RT_E_VOTE_NOT_VOTED, 1},
+	    {"vote by 3 again", 3, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, 2},
+	    {"vote on unknown", 3, on(CORE_CMD_QUESTION_VOTE, 7), RT_E_QUESTION_NOT_FOUND, 2},
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		const step *s = &steps[i];

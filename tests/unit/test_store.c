@@ -15,8 +15,9 @@ static int pragma_int(const char *db, const char *sql)
 	int v = -1;
 	sqlite3_open(db, &h);
 	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_TEXT ? (strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0)
-		                                               : sqlite3_column_int(st, 0);
+		v = sqlite3_column_type(st, 0) == SQLITE_TEXT
+		        ? (strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0)
+		        : sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 	return v;
@@ -97,7 +98,8 @@ int main(void)
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
 	commits = store_commit_count(s);
 	for (int i = 0; i < 10; i++) {
-		core_command post = {.kind = CORE_CMD_QUESTION_POST, .text = "Batch", .text_len = 5, .lang = CORE_LANG_AR};
+		core_command post = {
+		    .kind = CORE_CMD_QUESTION_POST, .text = "Batch", .text_len = 5, .lang = CORE_LANG_AR};
 		CHECK_EQ_INT(step(s, &st, &p1, post), RT_OK);
 	}
 	CHECK_EQ_INT(step(s, &st, &chair, (core_command){.kind = CORE_CMD_QUESTION_APPROVE, .question = 3}), RT_OK);
@@ -110,7 +112,8 @@ int main(void)
 	CHECK_EQ_INT(store_commit_count(s), commits + 1);
 
 	/* A vote taken back is gone from disk too. */
-	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_E_VOTE_OWN_QUESTION);
+	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}),
+	             RT_E_VOTE_OWN_QUESTION);
 	core_actor p3 = fixture_participant(3);
 	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_OK);
 	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_UNVOTE, .question = 3}), RT_OK);

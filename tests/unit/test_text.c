@@ -13,29 +13,40 @@ typedef struct text_case {
 } text_case;
 
 static const text_case cases[] = {
-	{"plain ascii", "Is Article 24 needed?", RT_OK, "Is Article 24 needed?", 21},
-	{"trim ascii", "  \t hello \n ", RT_OK, "hello", 5},
-	{"trim unicode spaces", "\xc2\xa0\xe3\x80\x80hello\xe2\x80\x8b\xef\xbb\xbf", RT_OK, "hello", 5},
-	{"inner spaces kept", "a  b", RT_OK, "a  b", 4},
-	{"bidi override stripped", "\xe2\x80\xae" "evil\xe2\x80\xac", RT_OK, "evil", 4},
-	{"bidi isolates stripped", "a\xe2\x81\xa6" "b\xe2\x81\xa9" "c", RT_OK, "abc", 3},
-	{"all bidi controls", "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8"
-	                      "\xe2\x81\xa9x",
-	 RT_OK, "x", 1},
-	{"crlf to lf", "line one\r\nline two\rthree", RT_OK, "line one\nline two\nthree", 23},
-	{"controls dropped, tab kept", "a\x01\x7f\tb\x1b", RT_OK, "a\tb", 3},
-	{"c1 controls dropped", "a\xc2\x85\xc2\x9b" "b", RT_OK, "ab", 2},
-	{"arabic mixed kept byte-exact", "\xd8\xb3\xd8\xa4\xd8\xa7\xd9\x84 about Article 24 (A/RES/74/247)?", RT_OK,
-	 "\xd8\xb3\xd8\xa4\xd8\xa7\xd9\x84 about Article 24 (A/RES/74/247)?", 37},
-	{"emoji is one code point", "\xf0\x9f\x8c\x8d", RT_OK, "\xf0\x9f\x8c\x8d", 1},
-	{"empty", "", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
-	{"whitespace only", " \t\n\xc2\xa0 ", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
-	{"bidi only", "\xe2\x80\xae\xe2\x81\xa6", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
-	{"overlong encoding", "\xc0\xaf", RT_E_PROTOCOL_MALFORMED, NULL, 0},
-	{"surrogate", "\xed\xa0\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
-	{"truncated", "abc\xe2\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
-	{"invalid byte", "abc\xff", RT_E_PROTOCOL_MALFORMED, NULL, 0},
-	{"beyond unicode", "\xf4\x90\x80\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
+    {"plain ascii", "Is Article 24 needed?", RT_OK, "Is Article 24 needed?", 21},
+    {"trim ascii", "  \t hello \n ", RT_OK, "hello", 5},
+    {"trim unicode spaces", "\xc2\xa0\xe3\x80\x80hello\xe2\x80\x8b\xef\xbb\xbf", RT_OK, "hello", 5},
+    {"inner spaces kept", "a  b", RT_OK, "a  b", 4},
+    {"bidi override stripped",
+     "\xe2\x80\xae"
+     "evil\xe2\x80\xac",
+     RT_OK, "evil", 4},
+    {"bidi isolates stripped",
+     "a\xe2\x81\xa6"
+     "b\xe2\x81\xa9"
+     "c",
+     RT_OK, "abc", 3},
+    {"all bidi controls",
+     "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8"
+     "\xe2\x81\xa9x",
+     RT_OK, "x", 1},
+    {"crlf to lf", "line one\r\nline two\rthree", RT_OK, "line one\nline two\nthree", 23},
+    {"controls dropped, tab kept", "a\x01\x7f\tb\x1b", RT_OK, "a\tb", 3},
+    {"c1 controls dropped",
+     "a\xc2\x85\xc2\x9b"
+     "b",
+     RT_OK, "ab", 2},
+    {"arabic mixed kept byte-exact", "\xd8\xb3\xd8\xa4\xd8\xa7\xd9\x84 about Article 24 (A/RES/74/247)?", RT_OK,
+     "\xd8\xb3\xd8\xa4\xd8\xa7\xd9\x84 about Article 24 (A/RES/74/247)?", 37},
+    {"emoji is one code point", "\xf0\x9f\x8c\x8d", RT_OK, "\xf0\x9f\x8c\x8d", 1},
+    {"empty", "", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
+    {"whitespace only", " \t\n\xc2\xa0 ", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
+    {"bidi only", "\xe2\x80\xae\xe2\x81\xa6", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
+    {"overlong encoding", "\xc0\xaf", RT_E_PROTOCOL_MALFORMED, NULL, 0},
+    {"surrogate", "\xed\xa0\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
+    {"truncated", "abc\xe2\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
+    {"invalid byte", "abc\xff", RT_E_PROTOCOL_MALFORMED, NULL, 0},
+    {"beyond unicode", "\xf4\x90\x80\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
 };
 
 /* n copies of a UTF-8 sequence, plus a suffix, in a new string. */

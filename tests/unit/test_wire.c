@@ -19,40 +19,42 @@ typedef struct decode_case {
 #define TOK "q4pYHk1u6vG0m0QmVgX1yQ"
 
 static const decode_case decode_cases[] = {
-	{"{\"type\":\"auth\",\"token\":\"" TOK "\"}", RT_OK, "", ""},
-	{"{\"type\":\"auth\",\"token\":\"" TOK "\",\"device\":\"" TOK "\"}", RT_OK, "", ""},
-	{"{\"type\":\"auth\",\"token\":\"short\"}", RT_E_PROTOCOL_INVALID_FIELD, "", "token"},
-	{"{\"type\":\"auth\",\"token\":\"" TOK "\",\"device\":\"a+b/c\"}", RT_E_PROTOCOL_INVALID_FIELD, "", "device"},
-	{"{\"type\":\"auth\",\"token\":\"" TOK "\",\"email\":\"x@y.org\"}", RT_E_PROTOCOL_UNKNOWN_FIELD, "", "email"},
-	{"{\"type\":\"question.post\",\"id\":\"c1\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_OK, "c1", ""},
-	{"{\"type\":\"question.post\",\"id\":\"c2\",\"text\":\"Hi\",\"lang\":\"en\",\"country\":\"FR\"}",
-	 RT_E_PROTOCOL_UNKNOWN_FIELD, "c2", "country"},
-	{"{\"type\":\"question.post\",\"id\":\"c3\",\"text\":\"Hi\"}", RT_E_PROTOCOL_MISSING_FIELD, "c3", "lang"},
-	{"{\"type\":\"question.post\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_E_PROTOCOL_MISSING_FIELD, "", "id"},
-	{"{\"type\":\"question.post\",\"id\":\"c4\",\"text\":\"\",\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "c4", "text"},
-	{"{\"type\":\"question.post\",\"id\":\"c5\",\"text\":7,\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "c5", "text"},
-	{"{\"type\":\"question.post\",\"id\":\"c6\",\"text\":\"Hi\",\"lang\":\"EN\"}", RT_E_PROTOCOL_INVALID_FIELD, "c6",
-	 "lang"},
-	{"{\"type\":\"question.post\",\"id\":\"bad id\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "",
-	 "id"},
-	{"{\"type\":\"question.vote\",\"id\":\"v1\",\"question\":3}", RT_OK, "v1", ""},
-	{"{\"type\":\"question.vote\",\"id\":\"v2\",\"question\":0}", RT_E_PROTOCOL_INVALID_FIELD, "v2", "question"},
-	{"{\"type\":\"question.vote\",\"id\":\"v3\",\"question\":2147483648}", RT_E_PROTOCOL_INVALID_FIELD, "v3",
-	 "question"},
-	{"{\"type\":\"question.vote\",\"id\":\"v4\",\"question\":1.5}", RT_E_PROTOCOL_INVALID_FIELD, "v4", "question"},
-	{"{\"type\":\"question.vote\",\"id\":\"v5\",\"question\":\"3\"}", RT_E_PROTOCOL_INVALID_FIELD, "v5", "question"},
-	{"{\"type\":\"question.approve\",\"id\":\"a1\",\"question\":2147483647}", RT_OK, "a1", ""},
-	{"{\"type\":\"question.delete\",\"id\":\"d1\",\"question\":1}", RT_E_PROTOCOL_UNKNOWN_TYPE, "d1", ""},
-	{"{\"type\":\"snapshot\",\"seq\":1}", RT_E_PROTOCOL_UNKNOWN_TYPE, "", ""},
-	{"{\"id\":\"n1\"}", RT_E_PROTOCOL_UNKNOWN_TYPE, "n1", ""},
-	{"{\"type\":7}", RT_E_PROTOCOL_UNKNOWN_TYPE, "", ""},
-	{"[1,2]", RT_E_PROTOCOL_MALFORMED, "", ""},
-	{"\"auth\"", RT_E_PROTOCOL_MALFORMED, "", ""},
-	{"{\"type\":\"auth\",", RT_E_PROTOCOL_MALFORMED, "", ""},
-	{"{\"type\":\"auth\",\"type\":\"auth\",\"token\":\"" TOK "\"}", RT_E_PROTOCOL_MALFORMED, "", ""},
-	{"{\"type\":\"question.post\",\"id\":\"u1\",\"text\":\"\xff\",\"lang\":\"en\"}", RT_E_PROTOCOL_MALFORMED, "", ""},
-	{"{\"type\":\"question.post\",\"id\":\"u2\",\"text\":\"a\\u0000b\",\"lang\":\"en\"}", RT_E_PROTOCOL_MALFORMED, "",
-	 ""},
+    {"{\"type\":\"auth\",\"token\":\"" TOK "\"}", RT_OK, "", ""},
+    {"{\"type\":\"auth\",\"token\":\"" TOK "\",\"device\":\"" TOK "\"}", RT_OK, "", ""},
+    {"{\"type\":\"auth\",\"token\":\"short\"}", RT_E_PROTOCOL_INVALID_FIELD, "", "token"},
+    {"{\"type\":\"auth\",\"token\":\"" TOK "\",\"device\":\"a+b/c\"}", RT_E_PROTOCOL_INVALID_FIELD, "", "device"},
+    {"{\"type\":\"auth\",\"token\":\"" TOK "\",\"email\":\"x@y.org\"}", RT_E_PROTOCOL_UNKNOWN_FIELD, "", "email"},
+    {"{\"type\":\"question.post\",\"id\":\"c1\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_OK, "c1", ""},
+    {"{\"type\":\"question.post\",\"id\":\"c2\",\"text\":\"Hi\",\"lang\":\"en\",\"country\":\"FR\"}",
+     RT_E_PROTOCOL_UNKNOWN_FIELD, "c2", "country"},
+    {"{\"type\":\"question.post\",\"id\":\"c3\",\"text\":\"Hi\"}", RT_E_PROTOCOL_MISSING_FIELD, "c3", "lang"},
+    {"{\"type\":\"question.post\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_E_PROTOCOL_MISSING_FIELD, "", "id"},
+    {"{\"type\":\"question.post\",\"id\":\"c4\",\"text\":\"\",\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "c4",
+     "text"},
+    {"{\"type\":\"question.post\",\"id\":\"c5\",\"text\":7,\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "c5",
+     "text"},
+    {"{\"type\":\"question.post\",\"id\":\"c6\",\"text\":\"Hi\",\"lang\":\"EN\"}", RT_E_PROTOCOL_INVALID_FIELD, "c6",
+     "lang"},
+    {"{\"type\":\"question.post\",\"id\":\"bad id\",\"text\":\"Hi\",\"lang\":\"en\"}", RT_E_PROTOCOL_INVALID_FIELD, "",
+     "id"},
+    {"{\"type\":\"question.vote\",\"id\":\"v1\",\"question\":3}", RT_OK, "v1", ""},
+    {"{\"type\":\"question.vote\",\"id\":\"v2\",\"question\":0}", RT_E_PROTOCOL_INVALID_FIELD, "v2", "question"},
+    {"{\"type\":\"question.vote\",\"id\":\"v3\",\"question\":2147483648}", RT_E_PROTOCOL_INVALID_FIELD, "v3",
+     "question"},
+    {"{\"type\":\"question.vote\",\"id\":\"v4\",\"question\":1.5}", RT_E_PROTOCOL_INVALID_FIELD, "v4", "question"},
+    {"{\"type\":\"question.vote\",\"id\":\"v5\",\"question\":\"3\"}", RT_E_PROTOCOL_INVALID_FIELD, "v5", "question"},
+    {"{\"type\":\"question.approve\",\"id\":\"a1\",\"question\":2147483647}", RT_OK, "a1", ""},
+    {"{\"type\":\"question.delete\",\"id\":\"d1\",\"question\":1}", RT_E_PROTOCOL_UNKNOWN_TYPE, "d1", ""},
+    {"{\"type\":\"snapshot\",\"seq\":1}", RT_E_PROTOCOL_UNKNOWN_TYPE, "", ""},
+    {"{\"id\":\"n1\"}", RT_E_PROTOCOL_UNKNOWN_TYPE, "n1", ""},
+    {"{\"type\":7}", RT_E_PROTOCOL_UNKNOWN_TYPE, "", ""},
+    {"[1,2]", RT_E_PROTOCOL_MALFORMED, "", ""},
+    {"\"auth\"", RT_E_PROTOCOL_MALFORMED, "", ""},
+    {"{\"type\":\"auth\",", RT_E_PROTOCOL_MALFORMED, "", ""},
+    {"{\"type\":\"auth\",\"type\":\"auth\",\"token\":\"" TOK "\"}", RT_E_PROTOCOL_MALFORMED, "", ""},
+    {"{\"type\":\"question.post\",\"id\":\"u1\",\"text\":\"\xff\",\"lang\":\"en\"}", RT_E_PROTOCOL_MALFORMED, "", ""},
+    {"{\"type\":\"question.post\",\"id\":\"u2\",\"text\":\"a\\u0000b\",\"lang\":\"en\"}", RT_E_PROTOCOL_MALFORMED, "",
+     ""},
 };
 
 static void test_decode(void)
@@ -124,17 +126,18 @@ static void test_encode(void)
 		core_actor *who;
 		core_command cmd;
 	} script[] = {
-		{&p1, {.kind = CORE_CMD_QUESTION_POST, .text = "One", .text_len = 3, .lang = CORE_LANG_EN}},
-		{&p2, {.kind = CORE_CMD_QUESTION_POST, .text = "Two", .text_len = 3, .lang = CORE_LANG_AR}},
-		{&p1, {.kind = CORE_CMD_QUESTION_POST, .text = "Three", .text_len = 5, .lang = CORE_LANG_FR}},
-		{NULL, {.kind = CORE_CMD_QUESTION_APPROVE, .question = 1}},
-		{NULL, {.kind = CORE_CMD_QUESTION_REJECT, .question = 3}},
-		{&p2, {.kind = CORE_CMD_QUESTION_VOTE, .question = 1}},
+	    {&p1, {.kind = CORE_CMD_QUESTION_POST, .text = "One", .text_len = 3, .lang = CORE_LANG_EN}},
+	    {&p2, {.kind = CORE_CMD_QUESTION_POST, .text = "Two", .text_len = 3, .lang = CORE_LANG_AR}},
+	    {&p1, {.kind = CORE_CMD_QUESTION_POST, .text = "Three", .text_len = 5, .lang = CORE_LANG_FR}},
+	    {NULL, {.kind = CORE_CMD_QUESTION_APPROVE, .question = 1}},
+	    {NULL, {.kind = CORE_CMD_QUESTION_REJECT, .question = 3}},
+	    {&p2, {.kind = CORE_CMD_QUESTION_VOTE, .question = 1}},
 	};
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
 	for (size_t i = 0; i < sizeof script / sizeof script[0]; i++) {
-		CHECK_EQ_INT(core_decide(&st, script[i].who ? script[i].who : &chair, &script[i].cmd, FIXED_NOW_MS, &dec),
-		             RT_OK);
+		CHECK_EQ_INT(
+		    core_decide(&st, script[i].who ? script[i].who : &chair, &script[i].cmd, FIXED_NOW_MS, &dec),
+		    RT_OK);
 		CHECK_EQ_INT(core_evolve(&st, &dec.events[0]), 0);
 	}
 	static const char *const snap_keys[] = {"type", "seq", "role", "consultation", "questions", "you", NULL};
@@ -276,10 +279,19 @@ static void test_agenda(void)
 	                  "\"questions\":\"yes\",\"rule\":\"public\",\"speaker\":\"Dr X\"}]}";
 	CHECK_EQ_INT(wire_decode_agenda(bad, strlen(bad), &a, &errs), -1);
 	static const char *const want[] = {
-		"organiser: ",         "title: ",           "timezone: ",         "date: ",
-		"channels[1]: ",       "channels[2]: ",     "segments[1].speaker: ", "segments[1].title: ",
-		"segments[1].kind: ",  "segments[1].start: ", "segments[1].duration: ", "segments[1].questions: ",
-		"segments[1].rule: ",
+	    "organiser: ",
+	    "title: ",
+	    "timezone: ",
+	    "date: ",
+	    "channels[1]: ",
+	    "channels[2]: ",
+	    "segments[1].speaker: ",
+	    "segments[1].title: ",
+	    "segments[1].kind: ",
+	    "segments[1].start: ",
+	    "segments[1].duration: ",
+	    "segments[1].questions: ",
+	    "segments[1].rule: ",
 	};
 	CHECK_EQ_INT(errs.n, (int)(sizeof want / sizeof want[0]));
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

@@ -1,0 +1,242 @@
+/* test_hub.c — the path of a command without sockets: a recording transport, a real store on
+ * a temporary file, and a fixed clock. Shows that acks and events wait for the commit, that a
+ * batch shares one commit, and that each audience gets what it may see. */
+#include <stdlib.h>
+
+#include <sqlite3.h>
+
+#include "check.h"
+#include "crypto.h"
+#include "fixtures.h"
+#include "hub.h"
+#include "tmpdir.h"
+
+#define MAX_PEERS 8
+#define MAX_MSGS 64
+
+typedef struct recorder {
+	char *msgs[MAX_PEERS][MAX_MSGS];
+	int n[MAX_PEERS];
+	int wakes;
+} recorder;
+
+typedef struct test_peer {
+	hub_peer peer;
+	int index;
+} test_peer;
+
+static void rec_send(void *ctx, hub_peer *peer, wire_buf *buf)
+{
+	recorder *r = ctx;
+	int i = ((test_peer *)peer->user)->index;
+	if (r->n[i] < MAX_MSGS) {
+		char *s = malloc(buf->len + 1);
+		memcpy(s, wire_buf_payload(buf), buf->len);
+		s[buf->len] = '\0';
+		r->msgs[i][r->n[i]++] = s;
+	}
+}
+
+static void rec_wake(void *ctx)
+{
+	((recorder *)ctx)->wakes++;
+}
+static int64_t fixed_now(void *ctx)
+{
+	(void)ctx;
+	return FIXED_NOW_MS;
+}
+
+static void rec_clear(recorder *r)
+{
+	for (int p = 0; p < MAX_PEERS; p++) {
+		for (int m = 0; m < r->n[p]; m++)
+			free(r->msgs[p][m]);
+		r->n[p] = 0;
+	}
+}
+
+/* Whether peer i received a message containing each of the fragments, in order of arrival. */
+static bool got(recorder *r, int i, const char *fragment)
+{
+	for (int m = 0; m < r->n[i]; m++)
+		if (strstr(r->msgs[i][m], fragment))
+			return true;
+	return false;
+}
+
+typedef struct tokens {
+	char open[CRYPTO_TOKEN_CHARS + 1], invite[CRYPTO_TOKEN_CHARS + 1], chair[CRYPTO_TOKEN_CHARS + 1],
+	    stage[CRYPTO_TOKEN_CHARS + 1];
+} tokens;
+
+static void add_token(store *s, const char *cid, core_role role, store_token_kind kind, char *text)
+{
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	store_token t = {.role = role, .kind = kind};
+	crypto_token_new(raw, text);
+	crypto_sha256(raw, sizeof raw, t.hash);
+	strcpy(t.consultation, cid);
+	CHECK_EQ_INT(store_add_token(s, &t), RT_OK);
+}
+
+static void frame(hub *h, test_peer *p, const char *json)
+{
+	hub_receive(h, &p->peer, json, strlen(json));
+}
+
+static void auth(hub *h, test_peer *p, const char *token, const char *device)
+{
+	char buf[160];
+	if (device)
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\"}", token, device);
+	else
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"}", token);
+	frame(h, p, buf);
+}
+
+int main(void)
+{
+	tmpdir t;
+	tmpdir_make(&t);
+	char err[256];
+	store *s = store_open(t.db, err, sizeof err);
+	core_agenda ag = fixture_agenda(true);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	crypto_random(secret, sizeof secret);
+	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
+	tokens tk;
+	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
+	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
+	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
+	add_token(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk.stage);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+
+	recorder rec = {0};
+	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .ctx = &rec};
+	hub *h = hub_new(s, &io, 16);
+	test_peer peers[MAX_PEERS];
+	memset(peers, 0, sizeof peers);
+	for (int i = 0; i < MAX_PEERS; i++) {
+		peers[i].index = i;
+		peers[i].peer.user = &peers[i];
+	}
+	test_peer *alice = &peers[0], *bob = &peers[1], *chair = &peers[2], *stage = &peers[3], *late = &peers[4];
+
+	/* Authentication. */
+	auth(h, late, "AAAAAAAAAAAAAAAAAAAAAA", NULL);
+	CHECK_EQ_INT(rec.n[4], 0); /* replies wait for the flush */
+	hub_flush(h);
+	CHECK(got(&rec, 4, "\"code\":\"auth.invalid\""));
+	auth(h, late, tk.open, NULL); /* the open link needs a device key */
+	hub_flush(h);
+	CHECK_EQ_INT(rec.n[4], 2);
+	CHECK(strstr(rec.msgs[4][1], "auth.invalid") != NULL);
+	frame(h, late, "{\"type\":\"question.post\",\"id\":\"p0\",\"text\":\"Hi\",\"lang\":\"en\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 4, "\"id\":\"p0\",\"code\":\"auth.required\""));
+	CHECK(late->peer.room == NULL);
+
+	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
+	auth(h, bob, tk.invite, NULL);
+	auth(h, chair, tk.chair, NULL);
+	auth(h, stage, tk.stage, NULL);
+	CHECK(got(&rec, 0, "\"type\":\"snapshot\"") && got(&rec, 0, "\"role\":\"participant\""));
+	CHECK(got(&rec, 2, "\"role\":\"cochair\""));
+	CHECK_EQ_INT(hub_peer_count(h), 4);
+	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "auth.already"));
+	rec_clear(&rec);
+
+	/* A post: nothing leaves before the commit; then the author and the co-chair hear of it. */
+	uint64_t commits = store_commit_count(s);
+	frame(h, alice,
+	      "{\"type\":\"question.post\",\"id\":\"p1\",\"text\":\"What about Article 24?\",\"lang\":\"en\"}");
+	CHECK(store_in_transaction(s));
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ_INT(rec.n[i], 0);
+	hub_flush(h);
+	CHECK_EQ_INT(store_commit_count(s), commits + 1);
+	CHECK_EQ_INT(rec.n[0], 2);
+	CHECK(strstr(rec.msgs[0][0], "\"type\":\"question.posted\"") != NULL);
+	CHECK(strstr(rec.msgs[0][1], "\"type\":\"ack\",\"id\":\"p1\"") != NULL);
+	CHECK(got(&rec, 2, "\"type\":\"question.posted\""));
+	CHECK_EQ_INT(rec.n[1], 0); /* another participant: nothing */
+	CHECK_EQ_INT(rec.n[3], 0); /* the stage: nothing */
+	rec_clear(&rec);
+
+	/* A batch from several peers: one commit, every ack after it. */
+	commits = store_commit_count(s);
+	int wakes = rec.wakes;
+	frame(h, chair, "{\"type\":\"question.approve\",\"id\":\"a1\",\"question\":1}");
+	frame(h, bob, "{\"type\":\"question.vote\",\"id\":\"v1\",\"question\":1}");
+	frame(h, bob, "{\"type\":\"question.post\",\"id\":\"p2\",\"text\":\"Et l'article 5 ?\",\"lang\":\"fr\"}");
+	frame(h, alice, "{\"type\":\"question.vote\",\"id\":\"v2\",\"question\":1}");
+	CHECK_EQ_INT(rec.wakes, wakes + 1); /* one wake-up for the whole batch */
+	hub_flush(h);
+	CHECK_EQ_INT(store_commit_count(s), commits + 1);
+	CHECK(got(&rec, 2, "\"id\":\"a1\""));
+	CHECK(got(&rec, 1, "\"type\":\"ack\",\"id\":\"v1\""));
+	CHECK(got(&rec, 1, "\"type\":\"ack\",\"id\":\"p2\""));
+	CHECK(got(&rec, 0, "\"id\":\"v2\",\"code\":\"vote.own_question\""));
+	for (int i = 0; i < 4; i++) {
+		CHECK(got(&rec, i, "\"type\":\"question.approved\""));
+		CHECK(got(&rec, i, "\"type\":\"question.votes\",\"seq\":3,\"question\":1,\"votes\":1"));
+	}
+	CHECK(!got(&rec, 3, "Et l'article")); /* bob's pending question: not on stage */
+	CHECK(!got(&rec, 0, "Et l'article"));
+	CHECK(got(&rec, 2, "Et l'article"));
+	rec_clear(&rec);
+
+	/* A peer that closes before the flush gets nothing, and nothing breaks. */
+	frame(h, bob, "{\"type\":\"question.unvote\",\"id\":\"u1\",\"question\":1}");
+	hub_peer_closed(h, &bob->peer);
+	hub_flush(h);
+	CHECK_EQ_INT(rec.n[1], 0);
+	CHECK(got(&rec, 2, "\"votes\":0"));
+	CHECK_EQ_INT(hub_peer_count(h), 3);
+	rec_clear(&rec);
+
+	/* Another process holds the database's write lock: the command cannot be stored, so it is
+	 * refused server.unavailable, nobody hears of it, and the state is as before. */
+	sqlite3 *other;
+	CHECK_EQ_INT(sqlite3_open(t.db, &other), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	frame(h, alice, "{\"type\":\"question.post\",\"id\":\"p3\",\"text\":\"Locked out\",\"lang\":\"en\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"id\":\"p3\",\"code\":\"server.unavailable\""));
+	CHECK(!got(&rec, 2, "Locked out"));
+	CHECK_EQ_INT(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	rec_clear(&rec);
+	frame(h, alice, "{\"type\":\"question.post\",\"id\":\"p4\",\"text\":\"Back again\",\"lang\":\"en\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"type\":\"ack\",\"id\":\"p4\",\"seq\":6"));
+	CHECK(got(&rec, 2, "\"id\":3,"));
+	rec_clear(&rec);
+
+	/* A restart brings everything back. */
+	hub_free(h);
+	store_close(s);
+	s = store_open(t.db, err, sizeof err);
+	h = hub_new(s, &io, 16);
+	memset(peers, 0, sizeof peers);
+	for (int i = 0; i < MAX_PEERS; i++) {
+		peers[i].index = i;
+		peers[i].peer.user = &peers[i];
+	}
+	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
+	auth(h, chair, tk.chair, NULL);
+	CHECK(got(&rec, 0, "\"seq\":6"));
+	CHECK(got(&rec, 0, "\"mine\":[1,3]"));
+	CHECK(got(&rec, 2, "Et l'article 5 ?"));
+	CHECK(got(&rec, 2, "What about Article 24?"));
+	CHECK(got(&rec, 2, "Back again"));
+	CHECK(!got(&rec, 2, "Locked out"));
+	rec_clear(&rec);
+	hub_free(h);
+	store_close(s);
+	tmpdir_remove(&t);
+	return check_done();
+}
