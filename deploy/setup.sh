@@ -38,7 +38,7 @@ if [ "$tests" -eq 1 ]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DROUNDTABLE_SANITIZE=ON >/dev/null
 else
   build=build
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
 fi
 cmake --build "$build" -j "$(nproc)"
 echo "roundtable setup: built $build/roundtable"
