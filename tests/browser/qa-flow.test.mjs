@@ -78,6 +78,12 @@ test('post, approve and upvote live across pages', async () => {
       .catch(() => assert.fail(`${name} did not see the vote`));
   }
 
+  // The stage (a read-only role) shows the approved question with its count, and no controls.
+  const stage = await openPage(srv.links.stage, 'stage');
+  await stage.getByTestId('queue-item').getByTestId('votes').filter({ hasText: /^1$/ }).waitFor({ timeout: 5000 });
+  assert.equal(await stage.getByTestId('vote-button').count(), 0);
+  assert.equal(await stage.getByTestId('question-form').count(), 0);
+
   // After a reload B still sees its upvote, and A its own question.
   await bob.reload();
   await bob.getByTestId('queue-item').getByTestId('vote-button').and(bob.locator('[aria-pressed="true"]'))

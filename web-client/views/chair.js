@@ -3,7 +3,7 @@
 import { html, useState } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { listQuestions } from '../lib/state.js';
-import { ActionError, QuestionBody, VoteCount, useAction } from './common.js';
+import { ActionError, QuestionBody, WatchedQueue, useAction } from './common.js';
 
 function IncomingItem({ q, conn }) {
   const action = useAction(conn);
@@ -44,14 +44,7 @@ export function ChairView({ state, conn }) {
                 ${t(`chair.queue.by_${o}`)}</button>`)}
           </div>
         </div>
-        ${queue.length === 0 && html`<p class="empty">${t('chair.queue.empty')}</p>`}
-        <ol class="questions" data-testid="queue">
-          ${queue.map((q) => html`
-            <li key=${q.id} class="question" data-testid="queue-item" data-id=${q.id}>
-              <${QuestionBody} q=${q} />
-              <div class="actions"><${VoteCount} q=${q} /></div>
-            </li>`)}
-        </ol>
+        <${WatchedQueue} queue=${queue} empty=${t('chair.queue.empty')} />
       </section>
     </div>`;
 }

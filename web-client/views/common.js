@@ -36,3 +36,16 @@ export function VoteCount({ q }) {
   return html`<span class="votes" aria-label=${t('question.votes', { count: q.votes })}>
     <span data-testid="votes">${q.votes}</span></span>`;
 }
+
+// The approved queue as others watch it: each question with its vote count, no actions.
+export function WatchedQueue({ queue, empty }) {
+  return html`
+    ${queue.length === 0 && html`<p class="empty">${empty}</p>`}
+    <ol class="questions" data-testid="queue">
+      ${queue.map((q) => html`
+        <li key=${q.id} class="question" data-testid="queue-item" data-id=${q.id}>
+          <${QuestionBody} q=${q} />
+          <div class="actions"><${VoteCount} q=${q} /></div>
+        </li>`)}
+    </ol>`;
+}
