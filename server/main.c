@@ -277,6 +277,18 @@ static int issue_links(store *st, const core_agenda *a, const char *base, int in
 		rc = issue(st, a, base, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, core_lang_name(a->channels[i]), ls);
 	if (rc == 0)
 		rc = issue(st, a, base, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, "", ls);
+	/* The stage shows the join QR code and link, so its link carries the open participant
+	 * token after its own: "#STAGE.JOIN". The page sends only the first to the server, and the
+	 * server keeps hashes only, so this is the one place both are known together. */
+	if (rc == 0) {
+		char *stage = ls->urls[ls->n - 1];
+		const char *join = strchr(ls->urls[0], '#');
+		size_t len = strlen(stage);
+		if (!join || len + strlen(join) >= URL_MAX)
+			rc = -1;
+		else
+			snprintf(stage + len, URL_MAX - len, ".%s", join + 1);
+	}
 	/* The links are printed only once every token (and a new consultation) is durable. */
 	if (rc == 0 && store_commit(st) != RT_OK)
 		rc = -1;

@@ -11,7 +11,8 @@
 
 static const char *const lang_names[CORE_LANG_COUNT] = {"en", "ar", "fr", "es"};
 static const char *const role_names[CORE_ROLE_COUNT] = {"participant", "cochair", "rapporteur", "booth", "stage"};
-static const char *const qstate_names[CORE_Q_STATE_COUNT] = {"pending", "approved", "rejected"};
+static const char *const qstate_names[CORE_Q_STATE_COUNT] = {"pending",  "approved",  "answered",
+                                                             "rejected", "withdrawn", "merged"};
 static const char *const kind_names[CORE_SEG_KIND_COUNT] = {"opening", "panel", "qa", "break", "closing"};
 
 static int parse_name(const char *const *names, int n, const char *s)
@@ -64,11 +65,23 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_POST] = true,
             [CORE_CMD_QUESTION_VOTE] = true,
             [CORE_CMD_QUESTION_UNVOTE] = true,
+            [CORE_CMD_QUESTION_WITHDRAW] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
             [CORE_CMD_QUESTION_APPROVE] = true,
             [CORE_CMD_QUESTION_REJECT] = true,
+            [CORE_CMD_QUESTION_EDIT] = true,
+            [CORE_CMD_QUESTION_MERGE] = true,
+            [CORE_CMD_QUESTION_PIN] = true,
+            [CORE_CMD_QUESTION_UNPIN] = true,
+            [CORE_CMD_QUESTION_ANSWER_NOW] = true,
+            [CORE_CMD_QUESTION_ANSWER] = true,
+            [CORE_CMD_QUESTION_REOPEN] = true,
+            [CORE_CMD_QUESTION_MOVE] = true,
+            [CORE_CMD_SEGMENT_OPEN] = true,
+            [CORE_CMD_SEGMENT_CLOSE] = true,
+            [CORE_CMD_AGENDA_GOTO] = true,
         },
 };
 
@@ -84,28 +97,22 @@ core_audience core_role_audience(core_role role)
 
 bool core_visible(core_audience aud, core_qstate state)
 {
-	return aud != CORE_AUD_PUBLIC || state == CORE_Q_APPROVED;
+	return aud != CORE_AUD_PUBLIC || state == CORE_Q_APPROVED || state == CORE_Q_ANSWERED;
 }
 
-unsigned core_event_audiences(const core_event *ev)
+unsigned core_event_audiences(const core_state *st, const core_event *ev)
 {
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
-	switch (ev->kind) {
-	case CORE_EV_QUESTION_POSTED:
-		/* Without pre-moderation the question is public at once and the author is in the
-		 * public audience already. */
-		return ev->state == CORE_Q_APPROVED ? mod | pub : mod | author;
-	case CORE_EV_QUESTION_APPROVED:
+	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
+	    ev->kind == CORE_EV_AGENDA_CURRENT)
 		return mod | pub;
-	case CORE_EV_QUESTION_REJECTED:
-		return mod | author;
-	case CORE_EV_VOTE_ADDED:
-	case CORE_EV_VOTE_REMOVED:
-		return mod | pub;
-	case CORE_EV_COUNT:
-		break;
-	}
-	return 0;
+	const core_question *q = core_question_get(st, ev->question);
+	if (!q || ev->kind >= CORE_EV_COUNT)
+		return 0;
+	/* The public hears of a question while it may see it, and of the change that hides it;
+	 * otherwise only the author's own connections do (the public includes them already). */
+	bool public = core_visible(CORE_AUD_PUBLIC, ev->prev_state) || core_visible(CORE_AUD_PUBLIC, q->state);
+	return public ? mod | pub : mod | author;
 }
 
 /* --- state ------------------------------------------------------------------------------- */
@@ -114,6 +121,12 @@ void core_state_init(core_state *st, const core_agenda *agenda)
 {
 	memset(st, 0, sizeof *st);
 	st->agenda = *agenda;
+	if (!st->agenda.max_open_questions)
+		st->agenda.max_open_questions = CORE_DEFAULT_OPEN_QUESTIONS;
+	if (!st->agenda.votes_per_minute)
+		st->agenda.votes_per_minute = CORE_DEFAULT_VOTES_PER_MINUTE;
+	if (st->agenda.nsegments < 1)
+		st->agenda.nsegments = 1; /* a consultation always has a current segment */
 }
 
 void core_state_free(core_state *st)
@@ -122,6 +135,7 @@ void core_state_free(core_state *st)
 		free(st->questions[i].text);
 	free(st->questions);
 	free(st->votes);
+	free(st->rates);
 	memset(st, 0, sizeof *st);
 }
 
@@ -183,12 +197,14 @@ static long vote_find(const core_state *st, uint32_t question, const core_pseud 
 	return first_deleted;
 }
 
-/* Grows (or cleans) the table so one more vote fits under a 3/4 load. */
-static int vote_reserve(core_state *st)
+/* Grows (or cleans) the table so n more votes fit under a 3/4 load. */
+static int vote_reserve(core_state *st, uint32_t n)
 {
-	if (st->vcap && (st->vused + 1) * 4 <= st->vcap * 3)
+	if (st->vcap && ((uint64_t)st->vused + n) * 4 <= (uint64_t)st->vcap * 3)
 		return 0;
-	uint32_t ncap = st->vcap ? st->vcap * 2 : 64;
+	uint32_t ncap = st->vcap ? st->vcap : 64;
+	while (((uint64_t)st->vused + n) * 4 > (uint64_t)ncap * 3)
+		ncap *= 2;
 	core_vote_slot *nv = calloc(ncap, sizeof *nv);
 	if (!nv)
 		return -1;
@@ -217,6 +233,54 @@ bool core_has_voted(const core_state *st, uint32_t question, const core_pseud *v
 	return found;
 }
 
+/* --- the rate window --------------------------------------------------------------------- */
+
+static uint32_t pseud_hash(const core_pseud *p)
+{
+	uint32_t h;
+	memcpy(&h, p->b, sizeof h);
+	return h;
+}
+
+static core_rate_slot *rate_find(const core_state *st, const core_pseud *who)
+{
+	if (st->rcap == 0)
+		return NULL;
+	uint32_t mask = st->rcap - 1;
+	for (uint32_t i = pseud_hash(who) & mask;; i = (i + 1) & mask) {
+		core_rate_slot *s = &st->rates[i];
+		if (!s->used || memcmp(s->who.b, who->b, CORE_PSEUD_LEN) == 0)
+			return s;
+	}
+}
+
+/* The slot of `who`, created if needed; NULL when out of memory. */
+static core_rate_slot *rate_slot(core_state *st, const core_pseud *who)
+{
+	if ((st->rused + 1) * 4 > st->rcap * 3) {
+		uint32_t ncap = st->rcap ? st->rcap * 2 : 64;
+		core_rate_slot *nr = calloc(ncap, sizeof *nr), *old = st->rates;
+		if (!nr)
+			return NULL;
+		uint32_t ocap = st->rcap;
+		st->rates = nr;
+		st->rcap = ncap;
+		for (uint32_t i = 0; i < ocap; i++)
+			if (old[i].used)
+				*rate_find(st, &old[i].who) = old[i];
+		free(old);
+	}
+	core_rate_slot *s = rate_find(st, who);
+	if (!s->used) {
+		s->used = true;
+		s->who = *who;
+		s->count = 0;
+		s->window_start = 0;
+		st->rused++;
+	}
+	return s;
+}
+
 /* --- decide ------------------------------------------------------------------------------ */
 
 static bool same_pseud(const core_pseud *a, const core_pseud *b)
@@ -224,100 +288,314 @@ static bool same_pseud(const core_pseud *a, const core_pseud *b)
 	return memcmp(a->b, b->b, CORE_PSEUD_LEN) == 0;
 }
 
-static core_event *next_event(const core_state *st, core_decision *out, core_event_kind kind, uint32_t question)
+uint32_t core_open_questions(const core_state *st, const core_pseud *who)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		if ((q->state == CORE_Q_PENDING || q->state == CORE_Q_APPROVED) && same_pseud(&q->author, who))
+			n++;
+	}
+	return n;
+}
+
+static core_event *next_event(const core_state *st, core_decision *out, core_event_kind kind, const core_question *q)
 {
 	core_event *ev = &out->events[out->nevents];
 	memset(ev, 0, sizeof *ev);
 	ev->kind = kind;
-	ev->question = question;
+	if (q) {
+		ev->question = q->id;
+		ev->prev_state = q->state;
+	}
 	ev->seq = st->seq + 1 + (uint64_t)out->nevents;
 	out->nevents++;
 	return ev;
 }
 
+/* Refuses because of q's state, saying which state (and, when merged, into what). */
+static rt_err state_error(core_decision *out, rt_err err, const core_question *q)
+{
+	out->err.state = (int)q->state;
+	out->err.question = q->id;
+	out->err.into = q->state == CORE_Q_MERGED ? q->into : 0;
+	return err;
+}
+
+/* Clears "now answering" as a second event when q is the question being answered. */
+static void stop_answering_if(const core_state *st, core_decision *out, const core_question *q, uint32_t next)
+{
+	if (st->answering == q->id)
+		next_event(st, out, CORE_EV_ANSWERING, NULL)->question = next;
+}
+
+static rt_err clean_text(const core_command *cmd, core_decision *out, size_t *len)
+{
+	size_t ncp;
+	rt_err err =
+	    core_text_clean(cmd->text, cmd->text_len, CORE_TEXT_MAX_CP, out->text, sizeof out->text, len, &ncp);
+	if (err == RT_E_QUESTION_TEXT_TOO_LONG)
+		out->err.max = CORE_TEXT_MAX_CP;
+	return err;
+}
+
 static rt_err decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
 {
+	if (!st->agenda.segments[st->current_segment].questions_open) {
+		out->err.segment = st->current_segment;
+		return RT_E_QUEUE_CLOSED;
+	}
+	if (core_open_questions(st, &actor->pseud) >= st->agenda.max_open_questions) {
+		out->err.max = st->agenda.max_open_questions;
+		return RT_E_LIMIT_OPEN_QUESTIONS;
+	}
 	if (!core_language_offered(&st->agenda, cmd->lang))
 		return RT_E_QUESTION_LANGUAGE_UNKNOWN;
-	size_t len, ncp;
-	rt_err err =
-	    core_text_clean(cmd->text, cmd->text_len, CORE_TEXT_MAX_CP, out->text, sizeof out->text, &len, &ncp);
+	size_t len;
+	rt_err err = clean_text(cmd, out, &len);
 	if (err)
 		return err;
-	core_event *ev = next_event(st, out, CORE_EV_QUESTION_POSTED, st->nquestions + 1);
+	core_event *ev = next_event(st, out, CORE_EV_QUESTION_POSTED, NULL);
+	ev->question = st->nquestions + 1;
 	ev->segment = st->current_segment;
 	ev->lang = cmd->lang;
 	ev->state = st->agenda.premoderation ? CORE_Q_PENDING : CORE_Q_APPROVED;
+	ev->prev_state = ev->state;
 	ev->author = actor->pseud;
 	ev->text = out->text;
 	ev->text_len = (uint32_t)len;
 	return RT_OK;
 }
 
+/* The voters of `from` who would be new voters of `to`: not already voting for it, and not
+ * its author. Counted without changing anything. */
+static uint32_t merge_gain(const core_state *st, const core_question *from, const core_question *to)
+{
+	uint32_t gain = 0;
+	for (uint32_t i = 0; i < st->vcap; i++) {
+		const core_vote_slot *s = &st->votes[i];
+		if (s->question == from->id && !same_pseud(&s->voter, &to->author) &&
+		    !core_has_voted(st, to->id, &s->voter))
+			gain++;
+	}
+	return gain;
+}
+
+static rt_err decide_merge(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	const core_question *q = core_question_get(st, cmd->question), *into = core_question_get(st, cmd->into);
+	if (!q || !into)
+		return RT_E_QUESTION_NOT_FOUND;
+	if (q == into)
+		return RT_E_QUESTION_MERGE_SELF;
+	if (q->state != CORE_Q_PENDING && q->state != CORE_Q_APPROVED)
+		return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+	if (into->state != CORE_Q_APPROVED)
+		return state_error(out, RT_E_QUESTION_WRONG_STATE, into);
+	core_event *ev = next_event(st, out, CORE_EV_QUESTION_MERGED, q);
+	ev->into = into->id;
+	ev->votes = into->votes + merge_gain(st, q, into);
+	/* The duplicate was being answered: the question it joined is now. */
+	stop_answering_if(st, out, q, into->id);
+	return RT_OK;
+}
+
+#define FROM(state) (1u << (state))
+
+/* The moves of a question from one state to another that a co-chair makes by one command. */
+static const struct transition {
+	core_cmd_kind cmd;
+	unsigned from; /* states it applies in, as FROM() bits */
+	core_event_kind event;
+	rt_err refused; /* the error in any other state */
+} transitions[] = {
+    {CORE_CMD_QUESTION_APPROVE, FROM(CORE_Q_PENDING) | FROM(CORE_Q_REJECTED), CORE_EV_QUESTION_APPROVED,
+     RT_E_QUESTION_NOT_PENDING},
+    {CORE_CMD_QUESTION_REJECT, FROM(CORE_Q_PENDING), CORE_EV_QUESTION_REJECTED, RT_E_QUESTION_NOT_PENDING},
+    {CORE_CMD_QUESTION_ANSWER, FROM(CORE_Q_APPROVED), CORE_EV_QUESTION_ANSWERED, RT_E_QUESTION_WRONG_STATE},
+    {CORE_CMD_QUESTION_REOPEN, FROM(CORE_Q_ANSWERED), CORE_EV_QUESTION_REOPENED, RT_E_QUESTION_WRONG_STATE},
+};
+
+/* Commands a co-chair issues about one question. */
 static rt_err decide_moderation(const core_state *st, const core_command *cmd, core_decision *out)
 {
 	const core_question *q = core_question_get(st, cmd->question);
 	if (!q)
 		return RT_E_QUESTION_NOT_FOUND;
-	if (q->state != CORE_Q_PENDING)
-		return RT_E_QUESTION_NOT_PENDING;
-	next_event(st, out,
-	           cmd->kind == CORE_CMD_QUESTION_APPROVE ? CORE_EV_QUESTION_APPROVED : CORE_EV_QUESTION_REJECTED,
-	           q->id);
+	core_qstate s = q->state;
+	for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++) {
+		const struct transition *t = &transitions[i];
+		if (t->cmd != cmd->kind)
+			continue;
+		if (!(t->from & FROM(s)))
+			return state_error(out, t->refused, q);
+		next_event(st, out, t->event, q);
+		/* An answered question is no longer being answered. */
+		if (t->event == CORE_EV_QUESTION_ANSWERED)
+			stop_answering_if(st, out, q, 0);
+		return RT_OK;
+	}
+	bool live = s == CORE_Q_APPROVED;
+	bool editable = s == CORE_Q_PENDING || live || s == CORE_Q_ANSWERED;
+	size_t len;
+	rt_err err;
+	switch (cmd->kind) {
+	case CORE_CMD_QUESTION_EDIT:
+		if (!editable)
+			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+		if ((err = clean_text(cmd, out, &len)))
+			return err;
+		if (len == q->text_len && memcmp(out->text, q->text, len) == 0)
+			return RT_OK; /* nothing to change */
+		core_event *ev = next_event(st, out, CORE_EV_QUESTION_EDITED, q);
+		ev->text = out->text;
+		ev->text_len = (uint32_t)len;
+		return RT_OK;
+	case CORE_CMD_QUESTION_PIN:
+		if (!live)
+			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+		if (!q->pinned)
+			next_event(st, out, CORE_EV_QUESTION_PINNED, q);
+		return RT_OK;
+	case CORE_CMD_QUESTION_UNPIN:
+		/* Only a live question is ever pinned; unpinning anything else changes nothing. */
+		if (q->pinned)
+			next_event(st, out, CORE_EV_QUESTION_UNPINNED, q);
+		return RT_OK;
+	case CORE_CMD_QUESTION_ANSWER_NOW:
+		if (!live)
+			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+		if (st->answering != q->id)
+			next_event(st, out, CORE_EV_ANSWERING, NULL)->question = q->id;
+		return RT_OK;
+	case CORE_CMD_QUESTION_MOVE:
+		if (cmd->segment >= st->agenda.nsegments) {
+			out->err.segment = cmd->segment;
+			return RT_E_SEGMENT_NOT_FOUND;
+		}
+		if (!editable)
+			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+		if (q->segment != cmd->segment)
+			next_event(st, out, CORE_EV_QUESTION_MOVED, q)->segment = cmd->segment;
+		return RT_OK;
+	default:
+		return RT_E_AUTH_FORBIDDEN;
+	}
+}
+
+static rt_err decide_withdraw(const core_state *st, const core_actor *actor, const core_command *cmd,
+                              core_decision *out)
+{
+	const core_question *q = core_question_get(st, cmd->question);
+	bool own = q && same_pseud(&q->author, &actor->pseud);
+	/* QA-7: someone else's question that this participant cannot see does not exist. */
+	if (!q || (!own && !core_visible(CORE_AUD_PUBLIC, q->state)))
+		return RT_E_QUESTION_NOT_FOUND;
+	if (!own)
+		return RT_E_QUESTION_NOT_OWN;
+	if (q->state != CORE_Q_PENDING && q->state != CORE_Q_APPROVED)
+		return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+	next_event(st, out, CORE_EV_QUESTION_WITHDRAWN, q);
+	stop_answering_if(st, out, q, 0);
 	return RT_OK;
 }
 
-static rt_err decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
+static rt_err decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                          core_decision *out)
 {
 	const core_question *q = core_question_get(st, cmd->question);
 	/* QA-7: a question this participant cannot see does not exist, whatever its state. */
 	if (!q || !core_visible(CORE_AUD_PUBLIC, q->state))
 		return RT_E_QUESTION_NOT_FOUND;
+	if (same_pseud(&q->author, &actor->pseud))
+		return RT_E_VOTE_OWN_QUESTION;
+	if (q->state != CORE_Q_APPROVED)
+		return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
 	bool voted = core_has_voted(st, q->id, &actor->pseud);
-	core_event *ev;
-	if (cmd->kind == CORE_CMD_QUESTION_VOTE) {
-		if (same_pseud(&q->author, &actor->pseud))
-			return RT_E_VOTE_OWN_QUESTION;
-		if (voted)
-			return RT_E_VOTE_ALREADY;
-		ev = next_event(st, out, CORE_EV_VOTE_ADDED, q->id);
-		ev->votes = q->votes + 1;
-	} else {
-		if (!voted)
-			return RT_E_VOTE_NOT_VOTED;
-		ev = next_event(st, out, CORE_EV_VOTE_REMOVED, q->id);
-		ev->votes = q->votes - 1;
+	bool up = cmd->kind == CORE_CMD_QUESTION_VOTE;
+	if (up && voted)
+		return RT_E_VOTE_ALREADY;
+	if (!up && !voted)
+		return RT_E_VOTE_NOT_VOTED;
+	const core_rate_slot *r = rate_find(st, &actor->pseud);
+	if (r && r->used && now_ms - r->window_start < CORE_VOTE_WINDOW_MS && r->count >= st->agenda.votes_per_minute) {
+		out->err.max = st->agenda.votes_per_minute;
+		out->err.seconds = CORE_VOTE_WINDOW_MS / 1000;
+		return RT_E_LIMIT_VOTE_RATE;
 	}
+	core_event *ev = next_event(st, out, up ? CORE_EV_VOTE_ADDED : CORE_EV_VOTE_REMOVED, q);
+	ev->votes = up ? q->votes + 1 : q->votes - 1;
 	ev->voter = actor->pseud;
+	ev->at_ms = now_ms;
+	return RT_OK;
+}
+
+static rt_err decide_segment(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	if (cmd->segment >= st->agenda.nsegments) {
+		out->err.segment = cmd->segment;
+		return RT_E_SEGMENT_NOT_FOUND;
+	}
+	bool open = st->agenda.segments[cmd->segment].questions_open;
+	core_event_kind kind;
+	if (cmd->kind == CORE_CMD_AGENDA_GOTO) {
+		if (st->current_segment == cmd->segment)
+			return RT_OK;
+		kind = CORE_EV_AGENDA_CURRENT;
+	} else if (cmd->kind == CORE_CMD_SEGMENT_OPEN) {
+		if (open)
+			return RT_OK;
+		kind = CORE_EV_SEGMENT_OPENED;
+	} else {
+		if (!open)
+			return RT_OK;
+		kind = CORE_EV_SEGMENT_CLOSED;
+	}
+	next_event(st, out, kind, NULL)->segment = cmd->segment;
 	return RT_OK;
 }
 
 rt_err core_decide(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                    core_decision *out)
 {
-	(void)now_ms; /* no rule of this slice depends on time yet */
 	out->nevents = 0;
+	out->err = (core_err_params){.state = -1, .segment = -1};
 	if (!core_role_may(actor->role, cmd->kind))
 		return RT_E_AUTH_FORBIDDEN;
 	/* Participant commands need the pseudonym that links them while live (CHR-3). */
-	bool needs_pseud = cmd->kind == CORE_CMD_QUESTION_POST || cmd->kind == CORE_CMD_QUESTION_VOTE ||
-	                   cmd->kind == CORE_CMD_QUESTION_UNVOTE;
-	if (needs_pseud && !actor->has_pseud)
+	if (actor->role == CORE_ROLE_PARTICIPANT && !actor->has_pseud)
 		return RT_E_AUTH_FORBIDDEN;
-	rt_err err = RT_E_AUTH_FORBIDDEN;
+	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_POST:
 		err = decide_post(st, actor, cmd, out);
 		break;
-	case CORE_CMD_QUESTION_APPROVE:
-	case CORE_CMD_QUESTION_REJECT:
-		err = decide_moderation(st, cmd, out);
-		break;
 	case CORE_CMD_QUESTION_VOTE:
 	case CORE_CMD_QUESTION_UNVOTE:
-		err = decide_vote(st, actor, cmd, out);
+		err = decide_vote(st, actor, cmd, now_ms, out);
 		break;
-	case CORE_CMD_COUNT:
+	case CORE_CMD_QUESTION_WITHDRAW:
+		err = decide_withdraw(st, actor, cmd, out);
+		break;
+	case CORE_CMD_QUESTION_MERGE:
+		err = decide_merge(st, cmd, out);
+		break;
+	case CORE_CMD_QUESTION_ANSWER_NOW:
+		if (cmd->question == 0) {
+			if (st->answering)
+				next_event(st, out, CORE_EV_ANSWERING, NULL);
+			err = RT_OK;
+			break;
+		}
+		err = decide_moderation(st, cmd, out);
+		break;
+	case CORE_CMD_SEGMENT_OPEN:
+	case CORE_CMD_SEGMENT_CLOSE:
+	case CORE_CMD_AGENDA_GOTO:
+		err = decide_segment(st, cmd, out);
+		break;
+	default:
+		err = decide_moderation(st, cmd, out);
 		break;
 	}
 	if (err)
@@ -350,34 +628,142 @@ static int evolve_posted(core_state *st, const core_event *ev)
 	q->segment = ev->segment;
 	q->lang = ev->lang;
 	q->state = ev->state;
+	q->edited = ev->edited;
+	q->pinned = ev->pinned;
+	q->into = ev->into;
 	q->author = ev->author;
 	q->text = text;
 	q->text_len = ev->text_len;
 	return 0;
 }
 
-static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
+static int vote_insert(core_state *st, uint32_t question, const core_pseud *voter)
 {
 	bool found;
+	long at = vote_find(st, question, voter, &found);
+	if (found || at < 0)
+		return -1;
+	if (st->votes[at].question == SLOT_EMPTY)
+		st->vused++;
+	st->votes[at].question = question;
+	st->votes[at].voter = *voter;
+	return 0;
+}
+
+static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
+{
+	core_rate_slot *r = NULL;
+	/* Replayed votes carry no time (CHR-4): they count for nothing in any window. */
+	if (ev->at_ms) {
+		r = rate_slot(st, &ev->voter);
+		if (!r)
+			return -1;
+	}
 	if (ev->kind == CORE_EV_VOTE_ADDED) {
-		if (vote_reserve(st))
+		if (vote_reserve(st, 1) || vote_insert(st, q->id, &ev->voter))
 			return -1;
-		long at = vote_find(st, q->id, &ev->voter, &found);
-		if (found || at < 0)
-			return -1;
-		if (st->votes[at].question == SLOT_EMPTY)
-			st->vused++;
-		st->votes[at].question = q->id;
-		st->votes[at].voter = ev->voter;
 		q->votes++;
 	} else {
+		bool found;
 		long at = vote_find(st, q->id, &ev->voter, &found);
 		if (!found)
 			return -1;
 		st->votes[at].question = SLOT_DELETED;
 		q->votes--;
 	}
+	if (r) {
+		if (ev->at_ms - r->window_start >= CORE_VOTE_WINDOW_MS) {
+			r->window_start = ev->at_ms;
+			r->count = 0;
+		}
+		r->count++;
+	}
 	return 0;
+}
+
+/* QA-4: the duplicate's voters join `into`, except those already there and its author. */
+static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
+{
+	core_question *into = ev->into && ev->into <= st->nquestions ? &st->questions[ev->into - 1] : NULL;
+	if (!into || into == q)
+		return -1;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < st->vcap; i++)
+		n += st->votes[i].question == q->id;
+	core_pseud *moved = n ? malloc((size_t)n * sizeof *moved) : NULL;
+	if (n && (!moved || vote_reserve(st, n))) {
+		free(moved);
+		return -1;
+	}
+	/* Nothing below allocates: the state changes all at once or not at all. */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < st->vcap; i++) {
+		if (st->votes[i].question != q->id)
+			continue;
+		moved[k++] = st->votes[i].voter;
+		st->votes[i].question = SLOT_DELETED;
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		if (same_pseud(&moved[i], &into->author) || core_has_voted(st, into->id, &moved[i]))
+			continue;
+		vote_insert(st, into->id, &moved[i]);
+		into->votes++;
+	}
+	free(moved);
+	q->votes = 0;
+	q->state = CORE_Q_MERGED;
+	q->into = into->id;
+	q->pinned = false;
+	return 0;
+}
+
+static int evolve_question(core_state *st, core_question *q, const core_event *ev)
+{
+	char *text;
+	switch (ev->kind) {
+	case CORE_EV_QUESTION_APPROVED:
+		q->state = CORE_Q_APPROVED;
+		return 0;
+	case CORE_EV_QUESTION_REJECTED:
+		q->state = CORE_Q_REJECTED;
+		return 0;
+	case CORE_EV_QUESTION_WITHDRAWN:
+		q->state = CORE_Q_WITHDRAWN;
+		q->pinned = false;
+		return 0;
+	case CORE_EV_QUESTION_ANSWERED:
+		q->state = CORE_Q_ANSWERED;
+		q->pinned = false;
+		return 0;
+	case CORE_EV_QUESTION_REOPENED:
+		q->state = CORE_Q_APPROVED;
+		return 0;
+	case CORE_EV_QUESTION_PINNED:
+	case CORE_EV_QUESTION_UNPINNED:
+		q->pinned = ev->kind == CORE_EV_QUESTION_PINNED;
+		return 0;
+	case CORE_EV_QUESTION_MOVED:
+		q->segment = ev->segment;
+		return 0;
+	case CORE_EV_QUESTION_EDITED:
+		text = malloc((size_t)ev->text_len + 1);
+		if (!text)
+			return -1;
+		memcpy(text, ev->text, ev->text_len);
+		text[ev->text_len] = '\0';
+		free(q->text);
+		q->text = text;
+		q->text_len = ev->text_len;
+		q->edited = true;
+		return 0;
+	case CORE_EV_QUESTION_MERGED:
+		return evolve_merged(st, q, ev);
+	case CORE_EV_VOTE_ADDED:
+	case CORE_EV_VOTE_REMOVED:
+		return evolve_vote(st, q, ev);
+	default:
+		return -1;
+	}
 }
 
 int core_evolve(core_state *st, const core_event *ev)
@@ -388,19 +774,26 @@ int core_evolve(core_state *st, const core_event *ev)
 	case CORE_EV_QUESTION_POSTED:
 		rc = evolve_posted(st, ev);
 		break;
-	case CORE_EV_QUESTION_APPROVED:
-	case CORE_EV_QUESTION_REJECTED:
-		if (q) {
-			q->state = ev->kind == CORE_EV_QUESTION_APPROVED ? CORE_Q_APPROVED : CORE_Q_REJECTED;
+	case CORE_EV_ANSWERING:
+		if (!ev->question || q) {
+			st->answering = ev->question;
 			rc = 0;
 		}
 		break;
-	case CORE_EV_VOTE_ADDED:
-	case CORE_EV_VOTE_REMOVED:
-		if (q)
-			rc = evolve_vote(st, q, ev);
+	case CORE_EV_SEGMENT_OPENED:
+	case CORE_EV_SEGMENT_CLOSED:
+	case CORE_EV_AGENDA_CURRENT:
+		if (ev->segment < st->agenda.nsegments) {
+			if (ev->kind == CORE_EV_AGENDA_CURRENT)
+				st->current_segment = ev->segment;
+			else
+				st->agenda.segments[ev->segment].questions_open = ev->kind == CORE_EV_SEGMENT_OPENED;
+			rc = 0;
+		}
 		break;
-	case CORE_EV_COUNT:
+	default:
+		if (q)
+			rc = evolve_question(st, q, ev);
 		break;
 	}
 	if (rc == 0 && ev->seq > st->seq)

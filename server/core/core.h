@@ -29,8 +29,12 @@
 /* A pseudonym is the first 16 bytes of HMAC-SHA-256(consultation secret, participant key):
  * enough to make a collision among 10^4 participants about 2^-100 likely. */
 #define CORE_PSEUD_LEN 16
-/* The most events one command can produce. */
+/* The most events one command can produce (a question answered and "now answering" cleared). */
 #define CORE_MAX_EVENTS 2
+/* QA-7 defaults, when the agenda file sets no limits. */
+#define CORE_DEFAULT_OPEN_QUESTIONS 3
+#define CORE_DEFAULT_VOTES_PER_MINUTE 30
+#define CORE_VOTE_WINDOW_MS 60000
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 
@@ -60,7 +64,16 @@ typedef enum core_segment_kind {
 	CORE_SEG_KIND_COUNT
 } core_segment_kind;
 
-typedef enum core_qstate { CORE_Q_PENDING, CORE_Q_APPROVED, CORE_Q_REJECTED, CORE_Q_STATE_COUNT } core_qstate;
+/* A question's life (protocol/README.md, "The question view"). */
+typedef enum core_qstate {
+	CORE_Q_PENDING,   /* awaiting moderation */
+	CORE_Q_APPROVED,  /* live: in the queue, can be upvoted */
+	CORE_Q_ANSWERED,  /* marked answered; can be reopened */
+	CORE_Q_REJECTED,  /* rejected by a co-chair; can still be approved */
+	CORE_Q_WITHDRAWN, /* withdrawn by its author */
+	CORE_Q_MERGED,    /* merged into another question (core_question.into) */
+	CORE_Q_STATE_COUNT
+} core_qstate;
 
 typedef struct core_pseud {
 	uint8_t b[CORE_PSEUD_LEN];
@@ -71,7 +84,7 @@ typedef struct core_segment {
 	core_segment_kind kind;
 	uint16_t start_min;    /* planned start, minutes after local midnight */
 	uint16_t duration_min; /* planned length in minutes, >= 1 */
-	bool questions_open;   /* participants may post during this segment */
+	bool questions_open;   /* participants may post while it is current; co-chairs change it */
 	bool chatham_house;    /* false: on the record */
 } core_segment;
 
@@ -84,6 +97,8 @@ typedef struct core_agenda {
 	core_lang channels[CORE_MAX_CHANNELS];
 	int nchannels;
 	bool premoderation;
+	uint16_t max_open_questions; /* QA-7: pending or live questions per participant */
+	uint16_t votes_per_minute;   /* QA-7: upvotes and take-backs per participant per minute */
 	core_segment segments[CORE_MAX_SEGMENTS];
 	int nsegments;
 } core_agenda;
@@ -94,8 +109,11 @@ typedef struct core_question {
 	core_lang lang;
 	core_qstate state;
 	uint32_t votes;
+	bool edited;   /* a co-chair changed the text */
+	bool pinned;   /* only while approved */
+	uint32_t into; /* CORE_Q_MERGED: the question it was merged into */
 	core_pseud author;
-	char *text; /* owned, NUL-terminated, valid UTF-8 */
+	char *text; /* owned, NUL-terminated, valid UTF-8, NFC */
 	uint32_t text_len;
 } core_question;
 
@@ -105,14 +123,26 @@ typedef struct core_vote_slot {
 	core_pseud voter;
 } core_vote_slot;
 
+/* QA-7 vote-rate window of one participant. Kept in memory only, never stored: it is
+ * linkage a live consultation needs (CHR-3) and nothing after it. */
+typedef struct core_rate_slot {
+	bool used;
+	uint16_t count;       /* votes in the window */
+	int64_t window_start; /* server clock, ms */
+	core_pseud who;
+} core_rate_slot;
+
 typedef struct core_state {
-	core_agenda agenda;
+	core_agenda agenda;       /* segments[].questions_open is live state */
 	uint64_t seq;             /* the last event applied; 0 before any */
 	uint16_t current_segment; /* index into agenda.segments */
+	uint32_t answering;       /* the question being answered now, 0 for none */
 	core_question *questions; /* questions[i].id == i + 1 */
 	uint32_t nquestions, qcap;
 	core_vote_slot *votes;
 	uint32_t vcap, vused; /* vused counts live and deleted slots */
+	core_rate_slot *rates;
+	uint32_t rcap, rused;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -121,14 +151,28 @@ typedef enum core_cmd_kind {
 	CORE_CMD_QUESTION_REJECT,
 	CORE_CMD_QUESTION_VOTE,
 	CORE_CMD_QUESTION_UNVOTE,
+	CORE_CMD_QUESTION_WITHDRAW,
+	CORE_CMD_QUESTION_EDIT,
+	CORE_CMD_QUESTION_MERGE,
+	CORE_CMD_QUESTION_PIN,
+	CORE_CMD_QUESTION_UNPIN,
+	CORE_CMD_QUESTION_ANSWER_NOW,
+	CORE_CMD_QUESTION_ANSWER,
+	CORE_CMD_QUESTION_REOPEN,
+	CORE_CMD_QUESTION_MOVE,
+	CORE_CMD_SEGMENT_OPEN,
+	CORE_CMD_SEGMENT_CLOSE,
+	CORE_CMD_AGENDA_GOTO,
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
 typedef struct core_command {
 	core_cmd_kind kind;
-	uint32_t question; /* approve, reject, vote, unvote */
+	uint32_t question; /* the question acted on; 0 with answer_now: none */
+	uint32_t into;     /* merge: the question kept */
+	uint16_t segment;  /* move, segment.open/close, agenda.goto */
 	core_lang lang;    /* post */
-	const char *text;  /* post: borrowed, need not be NUL-terminated */
+	const char *text;  /* post, edit: borrowed, need not be NUL-terminated */
 	size_t text_len;
 } core_command;
 
@@ -145,29 +189,58 @@ typedef enum core_event_kind {
 	CORE_EV_QUESTION_REJECTED,
 	CORE_EV_VOTE_ADDED,
 	CORE_EV_VOTE_REMOVED,
+	CORE_EV_QUESTION_WITHDRAWN,
+	CORE_EV_QUESTION_EDITED,
+	CORE_EV_QUESTION_MERGED,
+	CORE_EV_QUESTION_PINNED,
+	CORE_EV_QUESTION_UNPINNED,
+	CORE_EV_QUESTION_ANSWERED,
+	CORE_EV_QUESTION_REOPENED,
+	CORE_EV_QUESTION_MOVED,
+	CORE_EV_ANSWERING,
+	CORE_EV_SEGMENT_OPENED,
+	CORE_EV_SEGMENT_CLOSED,
+	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_COUNT
 } core_event_kind;
 
 typedef struct core_event {
 	core_event_kind kind;
 	uint64_t seq;
-	uint32_t question;
-	/* CORE_EV_QUESTION_POSTED */
-	uint16_t segment;
+	uint32_t question;      /* the question it is about; for ANSWERING the new one (0: none) */
+	core_qstate prev_state; /* question events: the state before, which decides who hears of it */
+	/* POSTED: the new question (edited, pinned and into only when the store replays a row) */
+	uint16_t segment; /* also MOVED (the new segment) and the segment and agenda events */
 	core_lang lang;
-	core_qstate state; /* pending, or approved without pre-moderation */
+	core_qstate state;
+	bool edited, pinned;
 	core_pseud author;
-	const char *text; /* borrowed */
+	const char *text; /* POSTED and EDITED; borrowed */
 	uint32_t text_len;
-	/* CORE_EV_VOTE_ADDED, CORE_EV_VOTE_REMOVED */
+	/* MERGED */
+	uint32_t into;
+	/* VOTE_ADDED, VOTE_REMOVED; MERGED (the count of `into` after it) */
 	core_pseud voter;
 	uint32_t votes; /* the count after this event */
+	int64_t at_ms;  /* votes: the server clock, for the rate window; never stored (CHR-4) */
 } core_event;
 
-/* The output of core_decide: events whose text lives in the decision itself. */
+/* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
+typedef struct core_err_params {
+	int state;         /* the question's state, as core_qstate */
+	uint32_t question; /* which question the state belongs to, when the command names two */
+	uint32_t into;     /* a merged question's target */
+	int segment;
+	int max;
+	int seconds;
+} core_err_params;
+
+/* The output of core_decide: events whose text lives in the decision itself. An accepted
+ * command may produce no event when it asks for what already is (pin a pinned question). */
 typedef struct core_decision {
 	core_event events[CORE_MAX_EVENTS];
 	int nevents;
+	core_err_params err; /* filled when core_decide refuses */
 	char text[CORE_TEXT_MAX_BYTES + 1];
 } core_decision;
 
@@ -191,8 +264,12 @@ bool core_role_may(core_role role, core_cmd_kind cmd);
 core_audience core_role_audience(core_role role);
 /* Whether a question in this state is shown to this audience (AUTHOR: always). */
 bool core_visible(core_audience aud, core_qstate state);
-/* The audiences an event is delivered to, as a bit mask of (1 << core_audience). */
-unsigned core_event_audiences(const core_event *ev);
+/* The audiences an event is delivered to, as a bit mask of (1 << core_audience), given the
+ * state right after it was applied. A question event reaches the public when the question was
+ * or is visible to it, and otherwise its author. */
+unsigned core_event_audiences(const core_state *st, const core_event *ev);
+/* Pending or approved questions by this participant (QA-7). */
+uint32_t core_open_questions(const core_state *st, const core_pseud *who);
 
 /* --- decide and evolve ------------------------------------------------------------------- */
 
@@ -210,9 +287,10 @@ int core_evolve(core_state *st, const core_event *ev);
 
 /* QA-1 cleaning: validates UTF-8, strips bidi embedding/override/isolate controls
  * (U+202A..U+202E, U+2066..U+2069) and other control characters except line feeds, turns CR LF
- * into LF and trims white space at both ends. Writes at most outcap-1 bytes and a NUL.
- * Returns RT_OK and the code point count in *ncp, or RT_E_PROTOCOL_MALFORMED (bad UTF-8),
- * RT_E_QUESTION_TEXT_EMPTY or RT_E_QUESTION_TEXT_TOO_LONG (over max_cp). */
+ * into LF, trims white space at both ends and normalises to NFC. Writes at most outcap-1 bytes
+ * and a NUL. Returns RT_OK and the code point count (after NFC) in *ncp, or
+ * RT_E_PROTOCOL_MALFORMED (bad UTF-8), RT_E_QUESTION_TEXT_EMPTY or RT_E_QUESTION_TEXT_TOO_LONG
+ * (over max_cp, or over outcap). */
 rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
                        size_t *ncp);
 /* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */

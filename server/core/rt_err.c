@@ -23,6 +23,13 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_VOTE_ALREADY] = "vote.already",
     [RT_E_VOTE_NOT_VOTED] = "vote.not_voted",
     [RT_E_SERVER_UNAVAILABLE] = "server.unavailable",
+    [RT_E_QUESTION_WRONG_STATE] = "question.wrong_state",
+    [RT_E_QUESTION_NOT_OWN] = "question.not_own",
+    [RT_E_QUESTION_MERGE_SELF] = "question.merge_self",
+    [RT_E_SEGMENT_NOT_FOUND] = "segment.not_found",
+    [RT_E_QUEUE_CLOSED] = "queue.closed",
+    [RT_E_LIMIT_OPEN_QUESTIONS] = "limit.open_questions",
+    [RT_E_LIMIT_VOTE_RATE] = "limit.vote_rate",
 };
 
 const char *rt_err_code(rt_err err)

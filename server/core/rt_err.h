@@ -20,7 +20,7 @@ typedef enum rt_err {
 	RT_E_AUTH_FORBIDDEN, /* the role may not use this command */
 	/* Q&A rules, decided by the core. */
 	RT_E_QUESTION_NOT_FOUND,        /* no such question visible to this role */
-	RT_E_QUESTION_NOT_PENDING,      /* approve/reject of a question not pending */
+	RT_E_QUESTION_NOT_PENDING,      /* approve/reject of a question in another state */
 	RT_E_QUESTION_TEXT_EMPTY,       /* nothing left once trimmed and cleaned */
 	RT_E_QUESTION_TEXT_TOO_LONG,    /* over CORE_TEXT_MAX_CP code points */
 	RT_E_QUESTION_LANGUAGE_UNKNOWN, /* not a language of the consultation */
@@ -29,6 +29,14 @@ typedef enum rt_err {
 	RT_E_VOTE_NOT_VOTED,            /* unvote without a vote */
 	/* The server. */
 	RT_E_SERVER_UNAVAILABLE, /* the store could not commit: nothing changed */
+	/* Moderation, segments and limits (QA-4..QA-7). */
+	RT_E_QUESTION_WRONG_STATE, /* the command does not apply in the question's state */
+	RT_E_QUESTION_NOT_OWN,     /* withdraw of someone else's question */
+	RT_E_QUESTION_MERGE_SELF,  /* a question merged into itself */
+	RT_E_SEGMENT_NOT_FOUND,    /* no such agenda segment */
+	RT_E_QUEUE_CLOSED,         /* the current segment is closed for questions */
+	RT_E_LIMIT_OPEN_QUESTIONS, /* too many pending or live questions by this participant */
+	RT_E_LIMIT_VOTE_RATE,      /* too many votes in the window */
 	RT_E_COUNT
 } rt_err;
 

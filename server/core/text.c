@@ -1,6 +1,9 @@
-/* text.c — UTF-8 handling for question text (QA-1): validation, cleaning, counting.
- * Pure byte work; no locale, no allocation. NFC normalisation is not done here. */
+/* text.c — UTF-8 handling for question text (QA-1): validation, cleaning, NFC normalisation,
+ * counting. Pure: no locale, no I/O; libunistring supplies the Unicode normalisation tables. */
+#include <stdlib.h>
 #include <string.h>
+
+#include <uninorm.h>
 
 #include "core.h"
 
@@ -95,7 +98,8 @@ static bool is_space(uint32_t cp)
 	}
 }
 
-rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
+/* The cleaning pass: everything but NFC. */
+static rt_err strip(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t o = 0, count = 0;
@@ -147,5 +151,43 @@ rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, siz
 		return RT_E_QUESTION_TEXT_TOO_LONG;
 	*outlen = keep_o;
 	*ncp = keep_count;
+	return RT_OK;
+}
+
+/* Composition can shorten a text (e + U+0301 becomes é), so the cleaning pass allows this many
+ * times the limit in code points before NFC decides. */
+#define PRE_NFC_FACTOR 4
+
+rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
+{
+	size_t cap = max_cp * PRE_NFC_FACTOR * 4 + 1;
+	char *tmp = malloc(cap);
+	if (!tmp)
+		return RT_E_SERVER_UNAVAILABLE;
+	size_t tlen, tcp;
+	*outlen = 0;
+	*ncp = 0;
+	if (outcap)
+		out[0] = '\0';
+	rt_err err = strip(in, len, max_cp * PRE_NFC_FACTOR, tmp, cap, &tlen, &tcp);
+	if (err) {
+		free(tmp);
+		return err;
+	}
+	size_t nlen = 0;
+	uint8_t *nfc = u8_normalize(UNINORM_NFC, (const uint8_t *)tmp, tlen, NULL, &nlen);
+	free(tmp);
+	if (!nfc)
+		return RT_E_SERVER_UNAVAILABLE; /* out of memory: refuse rather than store unnormalised */
+	long count = core_utf8_count((const char *)nfc, nlen);
+	if (count < 1 || (size_t)count > max_cp || nlen >= outcap) {
+		free(nfc);
+		return count == 0 ? RT_E_QUESTION_TEXT_EMPTY : RT_E_QUESTION_TEXT_TOO_LONG;
+	}
+	memcpy(out, nfc, nlen);
+	out[nlen] = '\0';
+	free(nfc);
+	*outlen = nlen;
+	*ncp = (size_t)count;
 	return RT_OK;
 }

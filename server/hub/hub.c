@@ -107,9 +107,10 @@ static pending *push(hub *h, pending_kind kind, wire_buf *buf)
 	return p;
 }
 
-static void queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+static void queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field,
+                        const core_err_params *params)
 {
-	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, h->headroom));
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, params, h->headroom));
 	if (p)
 		p->peer = peer;
 }
@@ -171,7 +172,7 @@ static void abort_batch(hub *h)
 			p->kind = P_PEER;
 		} else if (p->is_ack) {
 			wire_buf_unref(p->buf);
-			p->buf = wire_encode_error(p->id, RT_E_SERVER_UNAVAILABLE, NULL, h->headroom);
+			p->buf = wire_encode_error(p->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, h->headroom);
 			p->is_ack = false;
 		}
 	}
@@ -288,32 +289,35 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 
 /* --- commands ---------------------------------------------------------------------------- */
 
+/* Answers a command that could not be stored: the batch is gone, and so is this command. */
+static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
+{
+	abort_batch(h);
+	queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+}
+
 static void run_command(hub *h, hub_peer *peer, const wire_message *m)
 {
 	hub_room *r = peer->room;
 	core_decision *d = &h->dec;
 	rt_err err = core_decide(&r->st, &peer->actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
 	if (err) {
-		queue_error(h, peer, m->id, err, NULL);
+		queue_error(h, peer, m->id, err, NULL, &d->err);
 		return;
 	}
-	if (store_append(h->store, r->st.agenda.id, d->events, d->nevents) != RT_OK) {
-		abort_batch(h);
-		queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL);
-		return;
-	}
-	r->dirty = true;
+	if (d->nevents)
+		r->dirty = true;
 	for (int i = 0; i < d->nevents; i++) {
 		const core_event *ev = &d->events[i];
 		if (core_evolve(&r->st, ev)) {
 			/* Out of memory: the state no longer matches the transaction. */
-			abort_batch(h);
-			queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL);
+			refuse_unstored(h, peer, m);
 			return;
 		}
 		/* Encoded once per audience, right after its own evolve, so that each event shows
 		 * the state it produced even when later events of the batch change it again. */
-		unsigned mask = core_event_audiences(ev);
+		unsigned mask = core_event_audiences(&r->st, ev);
+		const core_question *q = core_question_get(&r->st, ev->question);
 		for (int aud = 0; aud < CORE_AUD_COUNT; aud++) {
 			if (!(mask & (1u << aud)))
 				continue;
@@ -322,12 +326,19 @@ static void run_command(hub *h, hub_peer *peer, const wire_message *m)
 			if (p) {
 				p->room = r;
 				p->aud = (core_audience)aud;
-				p->author = r->st.questions[ev->question - 1].author;
+				if (q)
+					p->author = q->author;
 			}
 		}
 	}
-	pending *p =
-	    push(h, P_PEER, wire_encode_ack(&r->st, m->id, &d->events[d->nevents - 1], &peer->actor, h->headroom));
+	/* Rows are written as images of the state the events produced. */
+	if (store_append(h->store, &r->st, d->events, d->nevents) != RT_OK) {
+		refuse_unstored(h, peer, m);
+		return;
+	}
+	uint64_t seq = d->nevents ? d->events[d->nevents - 1].seq : r->st.seq;
+	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
+	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, &peer->actor, h->headroom));
 	if (p) {
 		p->peer = peer;
 		p->is_ack = true;
@@ -340,17 +351,17 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 	wire_message *m = &h->msg;
 	rt_err err = wire_decode(frame, len, m);
 	if (err) {
-		queue_error(h, peer, m->id, err, m->field);
+		queue_error(h, peer, m->id, err, m->field, NULL);
 		return;
 	}
 	if (m->kind == WIRE_MSG_AUTH) {
 		err = peer->room ? RT_E_AUTH_ALREADY : authenticate(h, peer, m);
 		if (err)
-			queue_error(h, peer, NULL, err, NULL);
+			queue_error(h, peer, NULL, err, NULL, NULL);
 		return;
 	}
 	if (!peer->room) {
-		queue_error(h, peer, m->id, RT_E_AUTH_REQUIRED, NULL);
+		queue_error(h, peer, m->id, RT_E_AUTH_REQUIRED, NULL, NULL);
 		return;
 	}
 	run_command(h, peer, m);

@@ -65,6 +65,14 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (consultation, question, voter),"
     "  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
     ") STRICT, WITHOUT ROWID;",
+    /* 2: the complete Q&A (QA-4..QA-7): moderation marks on questions, the question being
+     * answered, per-participant limits. segment.questions becomes live state. */
+    "ALTER TABLE question ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE question ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE question ADD COLUMN merged_into INTEGER;"
+    "ALTER TABLE consultation ADD COLUMN answering INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE consultation ADD COLUMN max_open_questions INTEGER NOT NULL DEFAULT 3;"
+    "ALTER TABLE consultation ADD COLUMN votes_per_minute INTEGER NOT NULL DEFAULT 30;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -82,11 +90,15 @@ enum stmt_id {
 	ST_LOAD_SEGMENTS,
 	ST_LOAD_QUESTIONS,
 	ST_LOAD_VOTES,
-	ST_INSERT_QUESTION,
-	ST_SET_QUESTION_STATE,
+	ST_SAVE_QUESTION,
 	ST_INSERT_VOTE,
 	ST_DELETE_VOTE,
+	ST_MOVE_VOTES,
+	ST_DELETE_VOTES,
 	ST_SET_SEQ,
+	ST_SET_ANSWERING,
+	ST_SET_CURRENT,
+	ST_SET_SEGMENT_OPEN,
 	ST_COUNT
 };
 
@@ -95,25 +107,38 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_INSERT_CONSULTATION] = "INSERT INTO consultation (id, origin, title, timezone, date, floor, channels, "
-                               "premoderation, secret) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "premoderation, secret, max_open_questions, votes_per_minute) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
                           "questions, chatham_house) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
     [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
     [ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
     [ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
-                             "current_segment FROM consultation WHERE id = ?",
+                             "current_segment, answering, max_open_questions, votes_per_minute "
+                             "FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house FROM segment "
                          "WHERE consultation = ? ORDER BY position",
-    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author FROM question WHERE consultation = ? "
-                          "ORDER BY id",
+    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into "
+                          "FROM question WHERE consultation = ? ORDER BY id",
     [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
-    [ST_INSERT_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-    [ST_SET_QUESTION_STATE] = "UPDATE question SET state = ? WHERE consultation = ? AND id = ?",
+    /* A question row is the image of the question after the event: one statement serves every
+     * question event. The author is written once, when the row is made. */
+    [ST_SAVE_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author, edited, "
+                         "pinned, merged_into) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                         "ON CONFLICT (consultation, id) DO UPDATE SET segment = ?3, state = ?5, text = ?6, "
+                         "edited = ?8, pinned = ?9, merged_into = ?10",
     [ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
     [ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
+    /* A merge: the duplicate's voters join the question kept, unless already there or its
+     * author (QA-4: union, no double count); what is left of the duplicate's votes goes. */
+    [ST_MOVE_VOTES] = "UPDATE OR IGNORE vote SET question = ?3 WHERE consultation = ?1 AND question = ?2 AND "
+                      "voter IS NOT (SELECT author FROM question WHERE consultation = ?1 AND id = ?3)",
+    [ST_DELETE_VOTES] = "DELETE FROM vote WHERE consultation = ? AND question = ?",
     [ST_SET_SEQ] = "UPDATE consultation SET seq = ? WHERE id = ?",
+    [ST_SET_ANSWERING] = "UPDATE consultation SET answering = ? WHERE id = ?",
+    [ST_SET_CURRENT] = "UPDATE consultation SET current_segment = ? WHERE id = ?",
+    [ST_SET_SEGMENT_OPEN] = "UPDATE segment SET questions = ? WHERE consultation = ? AND position = ?",
 };
 
 struct store {
@@ -285,6 +310,8 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 	sqlite3_bind_text(st, 7, channels, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, a->premoderation);
 	sqlite3_bind_blob(st, 9, secret, STORE_SECRET_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, a->max_open_questions ? a->max_open_questions : CORE_DEFAULT_OPEN_QUESTIONS);
+	sqlite3_bind_int(st, 11, a->votes_per_minute ? a->votes_per_minute : CORE_DEFAULT_VOTES_PER_MINUTE);
 	if (run(s, st))
 		goto fail;
 	for (int i = 0; i < a->nsegments; i++) {
@@ -373,7 +400,7 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_to
 /* --- load -------------------------------------------------------------------------------- */
 
 static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES], uint64_t *seq,
-                          int *current)
+                          int *current, uint32_t *answering)
 {
 	sqlite3_stmt *st = s->stmt[ST_LOAD_CONSULTATION];
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -403,6 +430,9 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		memcpy(secret, sqlite3_column_blob(st, 6), STORE_SECRET_BYTES);
 	*seq = (uint64_t)sqlite3_column_int64(st, 7);
 	*current = sqlite3_column_int(st, 8);
+	*answering = (uint32_t)sqlite3_column_int64(st, 9);
+	a->max_open_questions = (uint16_t)sqlite3_column_int(st, 10);
+	a->votes_per_minute = (uint16_t)sqlite3_column_int(st, 11);
 	done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -443,6 +473,9 @@ static void question_row(sqlite3_stmt *st, const core_state *stt, core_event *ev
 	ev->text = (const char *)sqlite3_column_text(st, 4);
 	ev->text_len = (uint32_t)sqlite3_column_bytes(st, 4);
 	column_pseud(st, 5, &ev->author);
+	ev->edited = sqlite3_column_int(st, 6) != 0;
+	ev->pinned = sqlite3_column_int(st, 7) != 0;
+	ev->into = (uint32_t)sqlite3_column_int64(st, 8);
 }
 
 static void vote_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
@@ -479,7 +512,8 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 		return RT_E_SERVER_UNAVAILABLE;
 	uint64_t seq = 0;
 	int current = 0;
-	rt_err err = load_agenda(s, id, agenda, secret, &seq, &current);
+	uint32_t answering = 0;
+	rt_err err = load_agenda(s, id, agenda, secret, &seq, &current, &answering);
 	if (err) {
 		free(agenda);
 		return err;
@@ -493,6 +527,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt))
 		goto fail;
 	stt->seq = seq;
+	stt->answering = core_question_get(stt, answering) ? answering : 0;
 	return RT_OK;
 fail:
 	core_state_free(stt);
@@ -501,55 +536,99 @@ fail:
 
 /* --- append ------------------------------------------------------------------------------ */
 
-static int append_one(store *s, const char *cid, const core_event *ev)
+static void bind_id(sqlite3_stmt *st, int col, const char *cid)
 {
-	sqlite3_stmt *st;
-	switch (ev->kind) {
-	case CORE_EV_QUESTION_POSTED:
-		st = s->stmt[ST_INSERT_QUESTION];
-		sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ev->question);
-		sqlite3_bind_int(st, 3, ev->segment);
-		sqlite3_bind_text(st, 4, core_lang_name(ev->lang), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, core_qstate_name(ev->state), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, ev->text, (int)ev->text_len, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 7, ev->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
-		break;
-	case CORE_EV_QUESTION_APPROVED:
-	case CORE_EV_QUESTION_REJECTED:
-		st = s->stmt[ST_SET_QUESTION_STATE];
-		sqlite3_bind_text(
-		    st, 1, core_qstate_name(ev->kind == CORE_EV_QUESTION_APPROVED ? CORE_Q_APPROVED : CORE_Q_REJECTED),
-		    -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ev->question);
-		break;
-	case CORE_EV_VOTE_ADDED:
-	case CORE_EV_VOTE_REMOVED:
-		st = s->stmt[ev->kind == CORE_EV_VOTE_ADDED ? ST_INSERT_VOTE : ST_DELETE_VOTE];
-		sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, ev->question);
-		sqlite3_bind_blob(st, 3, ev->voter.b, CORE_PSEUD_LEN, SQLITE_STATIC);
-		break;
-	default:
+	sqlite3_bind_text(st, col, cid, -1, SQLITE_STATIC);
+}
+
+/* Writes the row image of question `id` as it is in st. */
+static int save_question(store *s, const char *cid, const core_state *stt, uint32_t id)
+{
+	const core_question *q = core_question_get(stt, id);
+	if (!q)
 		return -1;
-	}
-	if (run(s, st))
-		return -1;
-	st = s->stmt[ST_SET_SEQ];
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
-	sqlite3_bind_text(st, 2, cid, -1, SQLITE_STATIC);
+	sqlite3_stmt *st = s->stmt[ST_SAVE_QUESTION];
+	bind_id(st, 1, cid);
+	sqlite3_bind_int64(st, 2, q->id);
+	sqlite3_bind_int(st, 3, q->segment);
+	sqlite3_bind_text(st, 4, core_lang_name(q->lang), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, core_qstate_name(q->state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, q->text, (int)q->text_len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, q->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, q->edited);
+	sqlite3_bind_int(st, 9, q->pinned);
+	if (q->state == CORE_Q_MERGED)
+		sqlite3_bind_int64(st, 10, q->into);
 	return run(s, st);
 }
 
-rt_err store_append(store *s, const char *consultation, const core_event *events, int n)
+/* Binds (consultation, a, b) as integers after the id and runs the statement. */
+static int run_ints(store *s, enum stmt_id which, const char *cid, int64_t a, int64_t b, int nb)
 {
+	sqlite3_stmt *st = s->stmt[which];
+	bind_id(st, 1, cid);
+	sqlite3_bind_int64(st, 2, a);
+	if (nb > 1)
+		sqlite3_bind_int64(st, 3, b);
+	return run(s, st);
+}
+
+/* Runs a statement whose parameters are (value, consultation). */
+static int set_consultation(store *s, enum stmt_id which, const char *cid, int64_t value)
+{
+	sqlite3_stmt *st = s->stmt[which];
+	sqlite3_bind_int64(st, 1, value);
+	bind_id(st, 2, cid);
+	return run(s, st);
+}
+
+static int append_one(store *s, const char *cid, const core_state *stt, const core_event *ev)
+{
+	sqlite3_stmt *st;
+	switch (ev->kind) {
+	case CORE_EV_VOTE_ADDED:
+	case CORE_EV_VOTE_REMOVED:
+		st = s->stmt[ev->kind == CORE_EV_VOTE_ADDED ? ST_INSERT_VOTE : ST_DELETE_VOTE];
+		bind_id(st, 1, cid);
+		sqlite3_bind_int64(st, 2, ev->question);
+		sqlite3_bind_blob(st, 3, ev->voter.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+		return run(s, st);
+	case CORE_EV_QUESTION_MERGED:
+		if (run_ints(s, ST_MOVE_VOTES, cid, ev->question, ev->into, 2) ||
+		    run_ints(s, ST_DELETE_VOTES, cid, ev->question, 0, 1))
+			return -1;
+		return save_question(s, cid, stt, ev->question);
+	case CORE_EV_ANSWERING:
+		return set_consultation(s, ST_SET_ANSWERING, cid, ev->question);
+	case CORE_EV_AGENDA_CURRENT:
+		return set_consultation(s, ST_SET_CURRENT, cid, ev->segment);
+	case CORE_EV_SEGMENT_OPENED:
+	case CORE_EV_SEGMENT_CLOSED:
+		st = s->stmt[ST_SET_SEGMENT_OPEN];
+		sqlite3_bind_int(st, 1, ev->kind == CORE_EV_SEGMENT_OPENED);
+		bind_id(st, 2, cid);
+		sqlite3_bind_int(st, 3, ev->segment);
+		return run(s, st);
+	case CORE_EV_COUNT:
+		return -1;
+	default:
+		return save_question(s, cid, stt, ev->question);
+	}
+}
+
+rt_err store_append(store *s, const core_state *stt, const core_event *events, int n)
+{
+	const char *cid = stt->agenda.id;
+	if (n == 0)
+		return RT_OK;
 	if (begin(s))
 		return RT_E_SERVER_UNAVAILABLE;
 	/* A savepoint would let one failed command leave the batch's others intact; a failed
 	 * statement here means the database is failing, so the whole batch is refused instead. */
 	for (int i = 0; i < n; i++)
-		if (append_one(s, consultation, &events[i]))
+		if (append_one(s, cid, stt, &events[i]))
 			return RT_E_SERVER_UNAVAILABLE;
+	if (set_consultation(s, ST_SET_SEQ, cid, (int64_t)events[n - 1].seq))
+		return RT_E_SERVER_UNAVAILABLE;
 	return RT_OK;
 }

@@ -63,9 +63,11 @@ rt_err store_load(store *s, const char *id, core_state *st, uint8_t secret[STORE
 
 /* --- group commit ------------------------------------------------------------------------ */
 
-/* Appends events to the open transaction, beginning one if none is open. Events of every
- * command accepted in one loop iteration go into the same transaction. */
-rt_err store_append(store *s, const char *consultation, const core_event *events, int n);
+/* Appends the events of one command to the open transaction, beginning one if none is open.
+ * `st` is the consultation right after evolving them: question rows are written as images of
+ * the questions in it. Events of every command accepted in one loop iteration go into the
+ * same transaction. */
+rt_err store_append(store *s, const core_state *st, const core_event *events, int n);
 /* Commits the open transaction (if any). Returns RT_OK once it is durable. On failure the
  * transaction is rolled back and RT_E_SERVER_UNAVAILABLE returned: the caller reloads. */
 rt_err store_commit(store *s);

@@ -48,7 +48,16 @@ static wire_buf *to_buf(json_t *j, size_t headroom)
 
 /* --- decoding ---------------------------------------------------------------------------- */
 
-typedef enum field_kind { F_ID, F_TOKEN, F_TEXT, F_LANG, F_QUESTION } field_kind;
+typedef enum field_kind {
+	F_ID,
+	F_TOKEN,
+	F_TEXT,
+	F_LANG,
+	F_QUESTION,
+	F_QUESTION_OR_NULL, /* a question id, or null for none */
+	F_INTO,             /* a question id, into cmd.into */
+	F_SEGMENT,          /* an agenda segment index */
+} field_kind;
 
 typedef struct field_spec {
 	const char *name;
@@ -56,7 +65,7 @@ typedef struct field_spec {
 	bool required;
 } field_spec;
 
-#define MAX_FIELDS 4
+#define MAX_FIELDS 4 /* the type is not listed */
 
 typedef struct message_spec {
 	const char *type;
@@ -65,6 +74,27 @@ typedef struct message_spec {
 	field_spec fields[MAX_FIELDS];
 } message_spec;
 
+#define QUESTION_COMMAND(type, kind)                                                                                   \
+	{                                                                                                              \
+		type, WIRE_MSG_COMMAND, kind,                                                                          \
+		{                                                                                                      \
+			{"id", F_ID, true},                                                                            \
+			{                                                                                              \
+				"question", F_QUESTION, true                                                           \
+			}                                                                                              \
+		}                                                                                                      \
+	}
+#define SEGMENT_COMMAND(type, kind)                                                                                    \
+	{                                                                                                              \
+		type, WIRE_MSG_COMMAND, kind,                                                                          \
+		{                                                                                                      \
+			{"id", F_ID, true},                                                                            \
+			{                                                                                              \
+				"segment", F_SEGMENT, true                                                             \
+			}                                                                                              \
+		}                                                                                                      \
+	}
+
 /* Every message a client may send; "type" is implied. Mirrors protocol/messages/. */
 static const message_spec specs[] = {
     {"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}}},
@@ -72,19 +102,34 @@ static const message_spec specs[] = {
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_POST,
      {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}}},
-    {"question.approve",
+    QUESTION_COMMAND("question.approve", CORE_CMD_QUESTION_APPROVE),
+    QUESTION_COMMAND("question.reject", CORE_CMD_QUESTION_REJECT),
+    QUESTION_COMMAND("question.vote", CORE_CMD_QUESTION_VOTE),
+    QUESTION_COMMAND("question.unvote", CORE_CMD_QUESTION_UNVOTE),
+    QUESTION_COMMAND("question.withdraw", CORE_CMD_QUESTION_WITHDRAW),
+    {"question.edit",
      WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_APPROVE,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-    {"question.reject",
+     CORE_CMD_QUESTION_EDIT,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"text", F_TEXT, true}}},
+    {"question.merge",
      WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_REJECT,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-    {"question.vote", WIRE_MSG_COMMAND, CORE_CMD_QUESTION_VOTE, {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
-    {"question.unvote",
+     CORE_CMD_QUESTION_MERGE,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"into", F_INTO, true}}},
+    QUESTION_COMMAND("question.pin", CORE_CMD_QUESTION_PIN),
+    QUESTION_COMMAND("question.unpin", CORE_CMD_QUESTION_UNPIN),
+    {"question.answer_now",
      WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_UNVOTE,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}}},
+     CORE_CMD_QUESTION_ANSWER_NOW,
+     {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
+    QUESTION_COMMAND("question.answer", CORE_CMD_QUESTION_ANSWER),
+    QUESTION_COMMAND("question.reopen", CORE_CMD_QUESTION_REOPEN),
+    {"question.move",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_MOVE,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"segment", F_SEGMENT, true}}},
+    SEGMENT_COMMAND("segment.open", CORE_CMD_SEGMENT_OPEN),
+    SEGMENT_COMMAND("segment.close", CORE_CMD_SEGMENT_CLOSE),
+    SEGMENT_COMMAND("agenda.goto", CORE_CMD_AGENDA_GOTO),
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -160,13 +205,29 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.lang = (core_lang)lang;
 		return true;
 	}
-	case F_QUESTION: {
+	case F_QUESTION_OR_NULL:
+		if (json_is_null(v)) {
+			out->cmd.question = 0;
+			return true;
+		}
+		/* fall through */
+	case F_QUESTION:
+	case F_INTO: {
 		if (!json_is_integer(v))
 			return false;
 		json_int_t q = json_integer_value(v);
 		if (q < 1 || q > INT32_MAX)
 			return false;
-		out->cmd.question = (uint32_t)q;
+		*(f->kind == F_INTO ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		return true;
+	}
+	case F_SEGMENT: {
+		if (!json_is_integer(v))
+			return false;
+		json_int_t seg = json_integer_value(v);
+		if (seg < 0 || seg >= CORE_MAX_SEGMENTS)
+			return false;
+		out->cmd.segment = (uint16_t)seg;
 		return true;
 	}
 	}
@@ -243,9 +304,19 @@ done:
 
 static json_t *question_json(const core_question *q)
 {
-	return json_pack("{s:I, s:i, s:s%, s:s, s:s, s:I}", "id", (json_int_t)q->id, "segment", (int)q->segment, "text",
-	                 q->text, (size_t)q->text_len, "lang", core_lang_name(q->lang), "state",
-	                 core_qstate_name(q->state), "votes", (json_int_t)q->votes);
+	json_t *j = json_pack("{s:I, s:i, s:s%, s:s, s:s, s:I, s:b, s:b}", "id", (json_int_t)q->id, "segment",
+	                      (int)q->segment, "text", q->text, (size_t)q->text_len, "lang", core_lang_name(q->lang),
+	                      "state", core_qstate_name(q->state), "votes", (json_int_t)q->votes, "edited", q->edited,
+	                      "pinned", q->pinned);
+	if (j && q->state == CORE_Q_MERGED)
+		json_object_set_new(j, "into", json_integer(q->into));
+	return j;
+}
+
+/* A question id, or null for 0. */
+static json_t *id_or_null(uint32_t id)
+{
+	return id ? json_integer(id) : json_null();
 }
 
 static json_t *consultation_json(const core_state *st)
@@ -264,9 +335,11 @@ static json_t *consultation_json(const core_state *st)
 	}
 	for (int i = 0; i < a->nchannels; i++)
 		json_array_append_new(chans, json_string(core_lang_name(a->channels[i])));
-	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:i}", "id", a->id, "title", a->title, "timezone",
-	                      a->timezone, "floor", core_lang_name(a->floor), "channels", chans, "premoderation",
-	                      a->premoderation, "segments", segs, "current_segment", (int)st->current_segment);
+	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:{s:i, s:i}, s:o, s:i, s:o}", "id", a->id, "title",
+	                      a->title, "timezone", a->timezone, "floor", core_lang_name(a->floor), "channels", chans,
+	                      "premoderation", a->premoderation, "limits", "open_questions", (int)a->max_open_questions,
+	                      "votes_per_minute", (int)a->votes_per_minute, "segments", segs, "current_segment",
+	                      (int)st->current_segment, "answering", id_or_null(st->answering));
 	if (c && a->date[0])
 		json_object_set_new(c, "date", json_string(a->date));
 	return c;
@@ -284,7 +357,7 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 		json_array_append_new(qs, question_json(q));
 		if (own)
 			json_array_append_new(mine, json_integer(q->id));
-		else if (pseud && q->state == CORE_Q_APPROVED && core_has_voted(st, q->id, pseud))
+		else if (pseud && core_has_voted(st, q->id, pseud))
 			json_array_append_new(voted, json_integer(q->id));
 	}
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:{s:o, s:o}}", "type", "snapshot", "seq",
@@ -293,68 +366,104 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 	              headroom);
 }
 
-/* The message type an event has for an audience. */
-static const char *event_type(const core_event *ev, core_audience aud)
-{
-	switch (ev->kind) {
-	case CORE_EV_QUESTION_POSTED:
-		/* The public audience learns of a question when it becomes visible to it. */
-		return aud == CORE_AUD_PUBLIC ? "question.approved" : "question.posted";
-	case CORE_EV_QUESTION_APPROVED:
-		return "question.approved";
-	case CORE_EV_QUESTION_REJECTED:
-		return "question.rejected";
-	case CORE_EV_VOTE_ADDED:
-	case CORE_EV_VOTE_REMOVED:
-		return "question.votes";
-	case CORE_EV_COUNT:
-		break;
-	}
-	return NULL;
-}
+/* The message type of each event; the public audience learns of a question posted without
+ * pre-moderation as it learns of any question becoming live. */
+static const char *const event_types[CORE_EV_COUNT] = {
+    [CORE_EV_QUESTION_POSTED] = "question.posted",     [CORE_EV_QUESTION_APPROVED] = "question.approved",
+    [CORE_EV_QUESTION_REJECTED] = "question.rejected", [CORE_EV_VOTE_ADDED] = "question.votes",
+    [CORE_EV_VOTE_REMOVED] = "question.votes",         [CORE_EV_QUESTION_WITHDRAWN] = "question.withdrawn",
+    [CORE_EV_QUESTION_EDITED] = "question.edited",     [CORE_EV_QUESTION_MERGED] = "question.merged",
+    [CORE_EV_QUESTION_PINNED] = "question.pinned",     [CORE_EV_QUESTION_UNPINNED] = "question.unpinned",
+    [CORE_EV_QUESTION_ANSWERED] = "question.answered", [CORE_EV_QUESTION_REOPENED] = "question.reopened",
+    [CORE_EV_QUESTION_MOVED] = "question.moved",       [CORE_EV_ANSWERING] = "question.answering",
+    [CORE_EV_SEGMENT_OPENED] = "segment.opened",       [CORE_EV_SEGMENT_CLOSED] = "segment.closed",
+    [CORE_EV_AGENDA_CURRENT] = "agenda.current",
+};
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
 {
-	const core_question *q = core_question_get(st, ev->question);
-	const char *type = event_type(ev, aud);
-	if (!q || !type)
+	if ((unsigned)ev->kind >= CORE_EV_COUNT)
 		return NULL;
-	if (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED)
-		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", (json_int_t)ev->seq, "question",
-		                        (json_int_t)q->id, "votes", (json_int_t)ev->votes),
+	const char *type = event_types[ev->kind];
+	if (ev->kind == CORE_EV_QUESTION_POSTED && aud == CORE_AUD_PUBLIC)
+		type = "question.approved";
+	json_int_t seq = (json_int_t)ev->seq;
+	switch (ev->kind) {
+	case CORE_EV_ANSWERING:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", id_or_null(ev->question)),
+		    headroom);
+	case CORE_EV_SEGMENT_OPENED:
+	case CORE_EV_SEGMENT_CLOSED:
+	case CORE_EV_AGENDA_CURRENT:
+		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "seq", seq, "segment", (int)ev->segment),
 		              headroom);
-	return to_buf(
-	    json_pack("{s:s, s:I, s:o}", "type", type, "seq", (json_int_t)ev->seq, "question", question_json(q)),
-	    headroom);
-}
-
-wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event *last, const core_actor *actor,
-                          size_t headroom)
-{
-	const core_question *q = core_question_get(st, last->question);
+	default:
+		break;
+	}
+	const core_question *q = core_question_get(st, ev->question);
 	if (!q)
 		return NULL;
-	json_t *result = json_pack("{s:o}", "question", question_json(q));
-	if (result && (last->kind == CORE_EV_VOTE_ADDED || last->kind == CORE_EV_VOTE_REMOVED) && actor->has_pseud)
+	if (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED)
+		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", seq, "question", (json_int_t)q->id,
+		                        "votes", (json_int_t)ev->votes),
+		              headroom);
+	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
+	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
+		const core_question *into = core_question_get(st, ev->into);
+		/* As it was right after the merge: later events of a batch may change it again. */
+		json_t *iv = into ? question_json(into) : NULL;
+		if (iv)
+			json_object_set_new(iv, "votes", json_integer(ev->votes));
+		json_object_set_new(j, "into", iv ? iv : json_null());
+	}
+	return to_buf(j, headroom);
+}
+
+wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, const core_command *cmd,
+                          uint32_t question, const core_actor *actor, size_t headroom)
+{
+	json_t *result = json_object();
+	const core_question *q = core_question_get(st, question);
+	if (q)
+		json_object_set_new(result, "question", question_json(q));
+	if (q && (cmd->kind == CORE_CMD_QUESTION_VOTE || cmd->kind == CORE_CMD_QUESTION_UNVOTE) && actor->has_pseud)
 		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
+	if (cmd->kind == CORE_CMD_QUESTION_ANSWER_NOW)
+		json_object_set_new(result, "answering", id_or_null(st->answering));
+	if (cmd->kind == CORE_CMD_SEGMENT_OPEN || cmd->kind == CORE_CMD_SEGMENT_CLOSE ||
+	    cmd->kind == CORE_CMD_AGENDA_GOTO)
+		json_object_set_new(result, "segment", json_integer(cmd->segment));
 	return to_buf(
-	    json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)last->seq, "result", result),
+	    json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)seq, "result", result),
 	    headroom);
 }
 
-wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, size_t headroom)
+wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom)
 {
 	json_t *j = json_pack("{s:s, s:o, s:s}", "type", "error", "id", id && id[0] ? json_string(id) : json_null(),
 	                      "code", rt_err_code(err));
 	if (!j)
 		return NULL;
-	json_t *params = NULL;
+	json_t *params = json_object();
 	if (field && field[0])
-		params = json_pack("{s:s}", "field", field);
-	else if (err == RT_E_QUESTION_TEXT_TOO_LONG)
-		params = json_pack("{s:i}", "max", CORE_TEXT_MAX_CP);
-	if (params)
+		json_object_set_new(params, "field", json_string(field));
+	if (p && p->state >= 0 && p->state < CORE_Q_STATE_COUNT) {
+		json_object_set_new(params, "state", json_string(core_qstate_name((core_qstate)p->state)));
+		json_object_set_new(params, "question", json_integer(p->question));
+		if (p->into)
+			json_object_set_new(params, "into", json_integer(p->into));
+	}
+	if (p && p->segment >= 0)
+		json_object_set_new(params, "segment", json_integer(p->segment));
+	if (p && p->max > 0)
+		json_object_set_new(params, "max", json_integer(p->max));
+	if (p && p->seconds > 0)
+		json_object_set_new(params, "seconds", json_integer(p->seconds));
+	if (json_object_size(params))
 		json_object_set_new(j, "params", params);
+	else
+		json_decref(params);
 	return to_buf(j, headroom);
 }
 
@@ -427,6 +536,17 @@ static void agenda_unknown(json_t *obj, const char *prefix, const char *const *k
 		if (!ok)
 			agenda_error(errs, "%s%s: is not a field of the agenda format", prefix, key);
 	}
+}
+
+/* An optional whole number 1..max; absent keeps *out. */
+static void agenda_limit(json_t *v, const char *path, int max, uint16_t *out, wire_agenda_errors *errs)
+{
+	if (!v)
+		return;
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > max)
+		agenda_error(errs, "%s: must be a whole number from 1 to %d", path, max);
+	else
+		*out = (uint16_t)json_integer_value(v);
 }
 
 static bool valid_timezone(const char *s)
@@ -504,8 +624,8 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",   "title",         "timezone", "date", "floor",
-	                                    "channels", "premoderation", "segments", NULL};
+	static const char *const known[] = {"format",   "title",         "timezone", "date",     "floor",
+	                                    "channels", "premoderation", "limits",   "segments", NULL};
 	memset(out, 0, sizeof *out);
 	errs->n = 0;
 	json_error_t jerr;
@@ -565,6 +685,20 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	if (pm && !json_is_boolean(pm))
 		agenda_error(errs, "premoderation: must be true or false");
 	out->premoderation = pm ? json_is_true(pm) : true;
+
+	out->max_open_questions = CORE_DEFAULT_OPEN_QUESTIONS;
+	out->votes_per_minute = CORE_DEFAULT_VOTES_PER_MINUTE;
+	json_t *limits = json_object_get(root, "limits");
+	if (limits && !json_is_object(limits)) {
+		agenda_error(errs, "limits: must be an object");
+	} else if (limits) {
+		static const char *const lknown[] = {"open_questions", "votes_per_minute", NULL};
+		agenda_unknown(limits, "limits.", lknown, errs);
+		agenda_limit(json_object_get(limits, "open_questions"), "limits.open_questions", 100,
+		             &out->max_open_questions, errs);
+		agenda_limit(json_object_get(limits, "votes_per_minute"), "limits.votes_per_minute", 600,
+		             &out->votes_per_minute, errs);
+	}
 
 	json_t *segs = json_object_get(root, "segments");
 	if (!json_is_array(segs) || json_array_size(segs) < 1 || json_array_size(segs) > CORE_MAX_SEGMENTS) {

@@ -76,12 +76,14 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 /* One event for one audience, encoded against st as it is right after evolving the event. */
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom);
 
-/* The ack of a command whose last event is `last` (st right after it); `pseud` is the actor's. */
-wire_buf *wire_encode_ack(const core_state *st, const char *id, const core_event *last, const core_actor *actor,
-                          size_t headroom);
+/* The ack of command `cmd` (st right after it): `seq` is its last event's, or the current one
+ * when it produced none; `question` the question its result shows (0: none). */
+wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, const core_command *cmd,
+                          uint32_t question, const core_actor *actor, size_t headroom);
 
-/* An error; id may be empty (sent as null); field, when not empty, goes into params.field. */
-wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, size_t headroom);
+/* An error; id may be empty (sent as null); field, when not empty, goes into params.field, and
+ * what p holds (may be NULL) into the other params. */
+wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
 

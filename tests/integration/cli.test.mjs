@@ -79,9 +79,13 @@ test('demo prints one working link per role and keeps one consultation across ru
     const { proc, out } = await runDemo(dir, port);
     try {
       const links = {};
-      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+(http:\/\/127\.0\.0\.1:(\d+)\/#([A-Za-z0-9_-]{22}))$/gm)) {
+      let join = null;
+      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+(http:\/\/127\.0\.0\.1:(\d+)\/#([A-Za-z0-9_-]{22})(\.[A-Za-z0-9_-]{22})?)$/gm)) {
         assert.equal(Number(m[3]), port);
+        // Only the stage link carries a second token: the open participant link's, to show.
+        assert.equal(Boolean(m[5]), m[1] === 'stage', m[0]);
         links[m[1]] = m[4];
+        if (m[5]) join = m[5].slice(1);
       }
       assert.deepEqual(Object.keys(links).sort(), ['booth ar', 'booth es', 'booth fr', 'cochair', 'participant', 'rapporteur', 'stage']);
       const roles = { participant: 'participant', cochair: 'cochair', rapporteur: 'rapporteur', stage: 'stage', 'booth ar': 'booth', 'booth fr': 'booth', 'booth es': 'booth' };
@@ -93,6 +97,7 @@ test('demo prints one working link per role and keeps one consultation across ru
         if (consultation) assert.equal(snap.consultation.id, consultation, 'demo created a second consultation');
         consultation = snap.consultation.id;
       }
+      assert.equal(join, links.participant, 'the stage shows the open participant link');
       assert.match(out, /International cooperation against cybercrime/);
     } finally {
       proc.kill('SIGTERM');

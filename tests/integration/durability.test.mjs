@@ -2,10 +2,13 @@
 // arrives, restarted on the same database, and everything acknowledged is there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { openAgenda, startServer } from '../lib/harness.mjs';
 
 let srv;
-before(async () => { srv = await startServer(); });
+// Many questions from one participant: lift the per-participant limits (QA-7).
+before(async () => {
+  srv = await startServer({ agenda: { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } } });
+});
 after(async () => { await srv.stop(); });
 
 test('SIGKILL right after an ack loses nothing', async () => {

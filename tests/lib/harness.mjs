@@ -15,6 +15,12 @@ export const bin = process.env.ROUNDTABLE_BIN || path.join(repo, 'build', 'round
 export const webDir = process.env.ROUNDTABLE_WEB || path.join(repo, 'build', 'web');
 export const demoAgenda = JSON.parse(
   fs.readFileSync(path.join(repo, 'protocol', 'agendas', 'engagement-session.json'), 'utf8'));
+// The tests' default: the engagement session with questions open from its first segment, so
+// that a test can post at once. Tests of closed queues pass the demo agenda itself.
+export const openAgenda = {
+  ...demoAgenda,
+  segments: demoAgenda.segments.map((s, i) => (i === 0 ? { ...s, questions: true } : s)),
+};
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -146,12 +152,13 @@ export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-test-'));
   const port = await freePort();
   const agendaPath = path.join(dataDir, 'agenda.json');
-  fs.writeFileSync(agendaPath, JSON.stringify(opts.agenda || demoAgenda));
+  fs.writeFileSync(agendaPath, JSON.stringify(opts.agenda || openAgenda));
   const made = await run(['new', agendaPath, '--data', dataDir, '--invitations', String(opts.invitations ?? 2),
     '--json', '--base-url', `http://127.0.0.1:${port}/`]);
   if (made.code !== 0) throw new Error(`roundtable new failed (${made.code}):\n${made.stderr}`);
   const created = JSON.parse(made.stdout);
-  const tokenOf = (url) => url.slice(url.indexOf('#') + 1);
+  // The stage link carries the join token after its own: '#STAGE.JOIN'.
+  const tokenOf = (url) => url.slice(url.indexOf('#') + 1).split('.')[0];
   const links = created.links;
   const tokens = {
     participant: tokenOf(links.participant),

@@ -4,7 +4,7 @@
 //
 //   node tests/load/commands.mjs [--clients 200] [--seconds 10] [--bin build/roundtable]
 import { performance } from 'node:perf_hooks';
-import { startServer } from '../lib/harness.mjs';
+import { openAgenda, startServer } from '../lib/harness.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,7 +14,10 @@ const clients = Number(arg('clients', 200));
 const seconds = Number(arg('seconds', 10));
 if (arg('bin')) process.env.ROUNDTABLE_BIN = arg('bin');
 
-const srv = await startServer({ invitations: 0, validate: false });
+// Limits lifted as far as the agenda format allows: the benchmark measures the command path.
+const srv = await startServer({
+  invitations: 0, validate: false, agenda: { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } },
+});
 const chair = await srv.connect(srv.tokens.cochair);
 const seed = await srv.connect(srv.tokens.participant);
 const q = (await seed.command({ type: 'question.post', text: 'Benchmark question', lang: 'en' })).result.question.id;

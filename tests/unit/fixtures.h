@@ -28,7 +28,7 @@ static inline core_agenda fixture_agenda(bool premoderation)
 		a.segments[i].kind = kinds[i];
 		a.segments[i].start_min = (uint16_t)(12 * 60 + 15 * i);
 		a.segments[i].duration_min = 15;
-		a.segments[i].questions_open = i == 1 || i == 2;
+		a.segments[i].questions_open = i != 3; /* the closing segment takes no questions */
 		a.segments[i].chatham_house = true;
 	}
 	a.nsegments = 4;

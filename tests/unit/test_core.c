@@ -9,36 +9,59 @@
 /* A digest of what a state holds, to show decide leaves it alone. */
 typedef struct digest {
 	uint64_t seq;
-	uint32_t nquestions, votes_total, vused;
+	uint32_t nquestions, votes_total, vused, answering, rused;
+	uint32_t edited, pinned, into_sum, segment_sum;
+	uint16_t current_segment;
 	int states[CORE_Q_STATE_COUNT];
+	bool open[CORE_MAX_SEGMENTS];
 } digest;
 
 static digest digest_of(const core_state *st)
 {
-	digest d = {.seq = st->seq, .nquestions = st->nquestions, .vused = st->vused};
+	digest d;
+	memset(&d, 0, sizeof d);
+	d.seq = st->seq;
+	d.nquestions = st->nquestions;
+	d.vused = st->vused;
+	d.answering = st->answering;
+	d.rused = st->rused;
+	d.current_segment = st->current_segment;
 	for (uint32_t i = 0; i < st->nquestions; i++) {
-		d.votes_total += st->questions[i].votes;
-		d.states[st->questions[i].state]++;
+		const core_question *q = &st->questions[i];
+		d.votes_total += q->votes;
+		d.states[q->state]++;
+		d.edited += q->edited;
+		d.pinned += q->pinned;
+		d.into_sum += q->into;
+		d.segment_sum += q->segment;
 	}
+	for (int i = 0; i < st->agenda.nsegments; i++)
+		d.open[i] = st->agenda.segments[i].questions_open;
 	return d;
+}
+
+/* Decides at `now`, checks that deciding changed nothing, and applies the events. */
+static rt_err apply_at(core_state *st, const core_actor *who, core_command cmd, int64_t now, core_decision *dec)
+{
+	digest before = digest_of(st);
+	rt_err err = core_decide(st, who, &cmd, now, dec);
+	digest after = digest_of(st);
+	CHECK(memcmp(&before, &after, sizeof before) == 0);
+	if (err) {
+		CHECK_EQ_INT(dec->nevents, 0);
+		return err;
+	}
+	for (int i = 0; i < dec->nevents; i++) {
+		CHECK_EQ_INT(dec->events[i].seq, st->seq + 1);
+		CHECK_EQ_INT(core_evolve(st, &dec->events[i]), 0);
+	}
+	return RT_OK;
 }
 
 static rt_err apply(core_state *st, const core_actor *who, core_command cmd)
 {
 	core_decision dec;
-	digest before = digest_of(st);
-	rt_err err = core_decide(st, who, &cmd, FIXED_NOW_MS, &dec);
-	digest after = digest_of(st);
-	CHECK(memcmp(&before, &after, sizeof before) == 0);
-	if (err) {
-		CHECK_EQ_INT(dec.nevents, 0);
-		return err;
-	}
-	for (int i = 0; i < dec.nevents; i++) {
-		CHECK_EQ_INT(dec.events[i].seq, st->seq + 1);
-		CHECK_EQ_INT(core_evolve(st, &dec.events[i]), 0);
-	}
-	return RT_OK;
+	return apply_at(st, who, cmd, FIXED_NOW_MS, &dec);
 }
 
 static core_command post(const char *text, core_lang lang)
@@ -55,9 +78,24 @@ static void test_permissions(void)
 {
 	/* Who may do what: the whole table. */
 	static const bool want[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
-	    [CORE_ROLE_PARTICIPANT] =
-	        {[CORE_CMD_QUESTION_POST] = true, [CORE_CMD_QUESTION_VOTE] = true, [CORE_CMD_QUESTION_UNVOTE] = true},
-	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true, [CORE_CMD_QUESTION_REJECT] = true},
+	    [CORE_ROLE_PARTICIPANT] = {[CORE_CMD_QUESTION_POST] = true,
+	                               [CORE_CMD_QUESTION_VOTE] = true,
+	                               [CORE_CMD_QUESTION_UNVOTE] = true,
+	                               [CORE_CMD_QUESTION_WITHDRAW] = true},
+	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,
+	                           [CORE_CMD_QUESTION_REJECT] = true,
+	                           [CORE_CMD_QUESTION_EDIT] = true,
+	                           [CORE_CMD_QUESTION_MERGE] = true,
+	                           [CORE_CMD_QUESTION_PIN] = true,
+	                           [CORE_CMD_QUESTION_UNPIN] = true,
+	                           [CORE_CMD_QUESTION_ANSWER_NOW] = true,
+	                           [CORE_CMD_QUESTION_ANSWER] = true,
+	                           [CORE_CMD_QUESTION_REOPEN] = true,
+	                           [CORE_CMD_QUESTION_MOVE] = true,
+	                           [CORE_CMD_SEGMENT_OPEN] = true,
+	                           [CORE_CMD_SEGMENT_CLOSE] = true,
+	                           [CORE_CMD_AGENDA_GOTO] = true},
+	    /* rapporteur, booth and stage watch: they issue no command of the Q&A */
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -171,18 +209,52 @@ static void test_events_and_audiences(void)
 	CHECK_EQ_INT(ev->state, CORE_Q_APPROVED);
 	CHECK(memcmp(ev->author.b, p1.pseud.b, CORE_PSEUD_LEN) == 0);
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
-	CHECK_EQ_INT(core_event_audiences(ev), pub | mod);
+	/* Audiences are judged against the state right after the event: post it first. */
 	core_event e = *ev;
-	e.state = CORE_Q_PENDING;
-	CHECK_EQ_INT(core_event_audiences(&e), mod | author);
-	e.kind = CORE_EV_QUESTION_APPROVED;
-	CHECK_EQ_INT(core_event_audiences(&e), pub | mod);
-	e.kind = CORE_EV_QUESTION_REJECTED;
-	CHECK_EQ_INT(core_event_audiences(&e), mod | author);
-	e.kind = CORE_EV_VOTE_ADDED;
-	CHECK_EQ_INT(core_event_audiences(&e), pub | mod);
-	e.kind = CORE_EV_VOTE_REMOVED;
-	CHECK_EQ_INT(core_event_audiences(&e), pub | mod);
+	CHECK_EQ_INT(core_evolve(&st, &e), 0);
+	CHECK_EQ_INT(core_event_audiences(&st, &e), pub | mod);
+	/* A question event reaches the public if the question was or is visible to it, and
+	 * otherwise its author; the agenda and "now answering" reach everyone. */
+	static const struct {
+		core_event_kind kind;
+		core_qstate before, after;
+		unsigned want;
+	} cases[] = {
+	    {CORE_EV_QUESTION_POSTED, CORE_Q_PENDING, CORE_Q_PENDING,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_AUTHOR},
+	    {CORE_EV_QUESTION_APPROVED, CORE_Q_PENDING, CORE_Q_APPROVED,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_QUESTION_REJECTED, CORE_Q_PENDING, CORE_Q_REJECTED,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_AUTHOR},
+	    {CORE_EV_QUESTION_WITHDRAWN, CORE_Q_APPROVED, CORE_Q_WITHDRAWN,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_QUESTION_WITHDRAWN, CORE_Q_PENDING, CORE_Q_WITHDRAWN,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_AUTHOR},
+	    {CORE_EV_QUESTION_MERGED, CORE_Q_APPROVED, CORE_Q_MERGED,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_QUESTION_MERGED, CORE_Q_PENDING, CORE_Q_MERGED, 1u << CORE_AUD_MODERATION | 1u << CORE_AUD_AUTHOR},
+	    {CORE_EV_QUESTION_EDITED, CORE_Q_PENDING, CORE_Q_PENDING,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_AUTHOR},
+	    {CORE_EV_QUESTION_EDITED, CORE_Q_ANSWERED, CORE_Q_ANSWERED,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_QUESTION_ANSWERED, CORE_Q_APPROVED, CORE_Q_ANSWERED,
+	     1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_VOTE_ADDED, CORE_Q_APPROVED, CORE_Q_APPROVED, 1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_ANSWERING, CORE_Q_PENDING, CORE_Q_PENDING, 1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_SEGMENT_CLOSED, CORE_Q_PENDING, CORE_Q_PENDING, 1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	    {CORE_EV_AGENDA_CURRENT, CORE_Q_PENDING, CORE_Q_PENDING, 1u << CORE_AUD_MODERATION | 1u << CORE_AUD_PUBLIC},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		e.kind = cases[i].kind;
+		e.prev_state = cases[i].before;
+		st.questions[0].state = cases[i].after;
+		CHECK_EQ_INT(core_event_audiences(&st, &e), cases[i].want);
+	}
+	(void)pub;
+	(void)mod;
+	(void)author;
+	core_state_free(&st);
+	core_state_init(&st, &ag);
 	CHECK(core_visible(CORE_AUD_PUBLIC, CORE_Q_APPROVED));
 	CHECK(!core_visible(CORE_AUD_PUBLIC, CORE_Q_PENDING));
 	CHECK(!core_visible(CORE_AUD_PUBLIC, CORE_Q_REJECTED));
@@ -200,6 +272,7 @@ static void test_events_and_audiences(void)
 static void test_many_votes(void)
 {
 	core_agenda ag = fixture_agenda(false);
+	ag.max_open_questions = 100;
 	core_state st;
 	core_state_init(&st, &ag);
 	core_actor author = fixture_participant(200);
@@ -244,6 +317,252 @@ static void test_many_votes(void)
 	core_state_free(&st);
 }
 
+static core_command merge(uint32_t q, uint32_t into)
+{
+	return (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = q, .into = into};
+}
+
+static core_command edit(uint32_t q, const char *text)
+{
+	return (core_command){.kind = CORE_CMD_QUESTION_EDIT, .question = q, .text = text, .text_len = strlen(text)};
+}
+
+static core_command seg(core_cmd_kind kind, uint16_t segment)
+{
+	return (core_command){.kind = kind, .segment = segment};
+}
+
+/* One step of the moderation table: who, what, the error (with its state param), and how many
+ * events an accepted command produces (0: it asked for what already was). */
+typedef struct mstep {
+	const char *what;
+	int actor; /* 0: co-chair, 1..5: participants */
+	core_command cmd;
+	rt_err err;
+	int state;   /* params.state of the error, -1 for none */
+	int nevents; /* when accepted */
+} mstep;
+
+/* Every co-chair and participant action of QA-2..QA-7, and every illegal transition, in one
+ * consultation with pre-moderation. Questions: 1 by p1, 2 by p2, 3 by p3, 4 by p4, 5 by p1. */
+static void test_moderation_table(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	core_state_init(&st, &ag);
+	core_actor p[6] = {fixture_role(CORE_ROLE_COCHAIR), fixture_participant(1), fixture_participant(2),
+	                   fixture_participant(3),          fixture_participant(4), fixture_participant(5)};
+	const mstep steps[] = {
+	    {"p1 posts 1", 1, post("Article 24 safeguards?", CORE_LANG_EN), RT_OK, -1, 1},
+	    {"p2 posts 2", 2, post("What safeguards in Article 24?", CORE_LANG_EN), RT_OK, -1, 1},
+	    {"p3 posts 3", 3, post("Data retention periods?", CORE_LANG_FR), RT_OK, -1, 1},
+	    {"p4 posts 4", 4, post("Dual criminality?", CORE_LANG_AR), RT_OK, -1, 1},
+	    {"p1 posts 5", 1, post("Capacity building?", CORE_LANG_EN), RT_OK, -1, 1},
+	    /* pending questions */
+	    {"vote on pending 1", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    {"pin pending 1", 0, on(CORE_CMD_QUESTION_PIN, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_PENDING, 0},
+	    {"answer now pending 1", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_PENDING,
+	     0},
+	    {"answer pending 1", 0, on(CORE_CMD_QUESTION_ANSWER, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_PENDING, 0},
+	    {"reopen pending 1", 0, on(CORE_CMD_QUESTION_REOPEN, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_PENDING, 0},
+	    {"merge pending into pending", 0, merge(2, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_PENDING, 0},
+	    {"edit pending 4", 0, edit(4, "Dual criminality requirement?"), RT_OK, -1, 1},
+	    {"edit 4 to the same text", 0, edit(4, " Dual criminality requirement? "), RT_OK, -1, 0},
+	    {"edit 4 to nothing", 0, edit(4, " \t "), RT_E_QUESTION_TEXT_EMPTY, -1, 0},
+	    {"p2 withdraws p1's pending 1", 2, on(CORE_CMD_QUESTION_WITHDRAW, 1), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    {"approve 1", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_OK, -1, 1},
+	    {"approve 2", 0, on(CORE_CMD_QUESTION_APPROVE, 2), RT_OK, -1, 1},
+	    {"approve 3", 0, on(CORE_CMD_QUESTION_APPROVE, 3), RT_OK, -1, 1},
+	    {"reject 4", 0, on(CORE_CMD_QUESTION_REJECT, 4), RT_OK, -1, 1},
+	    {"approve 1 twice", 0, on(CORE_CMD_QUESTION_APPROVE, 1), RT_E_QUESTION_NOT_PENDING, CORE_Q_APPROVED, 0},
+	    {"reject approved 1", 0, on(CORE_CMD_QUESTION_REJECT, 1), RT_E_QUESTION_NOT_PENDING, CORE_Q_APPROVED, 0},
+	    {"reject 4 twice", 0, on(CORE_CMD_QUESTION_REJECT, 4), RT_E_QUESTION_NOT_PENDING, CORE_Q_REJECTED, 0},
+	    /* rejected */
+	    {"vote on rejected 4", 1, on(CORE_CMD_QUESTION_VOTE, 4), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    {"edit rejected 4", 0, edit(4, "x"), RT_E_QUESTION_WRONG_STATE, CORE_Q_REJECTED, 0},
+	    {"merge rejected 4", 0, merge(4, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_REJECTED, 0},
+	    {"p4 withdraws rejected 4", 4, on(CORE_CMD_QUESTION_WITHDRAW, 4), RT_E_QUESTION_WRONG_STATE,
+	     CORE_Q_REJECTED, 0},
+	    /* votes on live questions */
+	    {"p2 votes 1", 2, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, -1, 1},
+	    {"p3 votes 1", 3, on(CORE_CMD_QUESTION_VOTE, 1), RT_OK, -1, 1},
+	    {"p3 votes 2", 3, on(CORE_CMD_QUESTION_VOTE, 2), RT_OK, -1, 1},
+	    {"p1 votes 2", 1, on(CORE_CMD_QUESTION_VOTE, 2), RT_OK, -1, 1},
+	    {"p5 votes 2", 5, on(CORE_CMD_QUESTION_VOTE, 2), RT_OK, -1, 1},
+	    {"p2 votes own 2", 2, on(CORE_CMD_QUESTION_VOTE, 2), RT_E_VOTE_OWN_QUESTION, -1, 0},
+	    /* merge: 2 into 1; voters of 2 are p3 (already on 1), p1 (author of 1), p5 (new) */
+	    {"merge 1 into itself", 0, merge(1, 1), RT_E_QUESTION_MERGE_SELF, -1, 0},
+	    {"merge into unknown", 0, merge(2, 99), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    {"merge into rejected 4", 0, merge(2, 4), RT_E_QUESTION_WRONG_STATE, CORE_Q_REJECTED, 0},
+	    {"answer now 2", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 2), RT_OK, -1, 1},
+	    {"merge 2 into 1 (2 was being answered)", 0, merge(2, 1), RT_OK, -1, 2},
+	    {"approve merged 2", 0, on(CORE_CMD_QUESTION_APPROVE, 2), RT_E_QUESTION_NOT_PENDING, CORE_Q_MERGED, 0},
+	    {"merge 2 again", 0, merge(2, 3), RT_E_QUESTION_WRONG_STATE, CORE_Q_MERGED, 0},
+	    {"vote on merged 2", 5, on(CORE_CMD_QUESTION_VOTE, 2), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    {"p5 votes 1 again (moved by the merge)", 5, on(CORE_CMD_QUESTION_VOTE, 1), RT_E_VOTE_ALREADY, -1, 0},
+	    {"p2 withdraws merged 2", 2, on(CORE_CMD_QUESTION_WITHDRAW, 2), RT_E_QUESTION_WRONG_STATE, CORE_Q_MERGED,
+	     0},
+	    {"move merged 2", 0, (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 2, .segment = 1},
+	     RT_E_QUESTION_WRONG_STATE, CORE_Q_MERGED, 0},
+	    /* pin, now answering */
+	    {"pin 3", 0, on(CORE_CMD_QUESTION_PIN, 3), RT_OK, -1, 1},
+	    {"pin 3 again", 0, on(CORE_CMD_QUESTION_PIN, 3), RT_OK, -1, 0},
+	    {"unpin 3", 0, on(CORE_CMD_QUESTION_UNPIN, 3), RT_OK, -1, 1},
+	    {"unpin 3 again", 0, on(CORE_CMD_QUESTION_UNPIN, 3), RT_OK, -1, 0},
+	    {"pin 3 back", 0, on(CORE_CMD_QUESTION_PIN, 3), RT_OK, -1, 1},
+	    {"answer now 1 again", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 1), RT_OK, -1, 0},
+	    {"answer now 3 (replaces 1)", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 3), RT_OK, -1, 1},
+	    {"answer now nothing", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 0), RT_OK, -1, 1},
+	    {"answer now nothing again", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 0), RT_OK, -1, 0},
+	    {"answer now 3", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 3), RT_OK, -1, 1},
+	    /* answered */
+	    {"answer 3 (being answered)", 0, on(CORE_CMD_QUESTION_ANSWER, 3), RT_OK, -1, 2},
+	    {"answer 3 twice", 0, on(CORE_CMD_QUESTION_ANSWER, 3), RT_E_QUESTION_WRONG_STATE, CORE_Q_ANSWERED, 0},
+	    {"vote on answered 3", 1, on(CORE_CMD_QUESTION_VOTE, 3), RT_E_QUESTION_WRONG_STATE, CORE_Q_ANSWERED, 0},
+	    {"pin answered 3", 0, on(CORE_CMD_QUESTION_PIN, 3), RT_E_QUESTION_WRONG_STATE, CORE_Q_ANSWERED, 0},
+	    {"answer now answered 3", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 3), RT_E_QUESTION_WRONG_STATE,
+	     CORE_Q_ANSWERED, 0},
+	    {"merge answered 3", 0, merge(3, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_ANSWERED, 0},
+	    {"merge into answered 3", 0, merge(1, 3), RT_E_QUESTION_WRONG_STATE, CORE_Q_ANSWERED, 0},
+	    {"p3 withdraws answered 3", 3, on(CORE_CMD_QUESTION_WITHDRAW, 3), RT_E_QUESTION_WRONG_STATE,
+	     CORE_Q_ANSWERED, 0},
+	    {"edit answered 3", 0, edit(3, "Data retention periods under Article 23?"), RT_OK, -1, 1},
+	    {"reopen approved 1", 0, on(CORE_CMD_QUESTION_REOPEN, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_APPROVED, 0},
+	    {"reopen 3", 0, on(CORE_CMD_QUESTION_REOPEN, 3), RT_OK, -1, 1},
+	    /* withdraw */
+	    {"p2 withdraws p1's live 1", 2, on(CORE_CMD_QUESTION_WITHDRAW, 1), RT_E_QUESTION_NOT_OWN, -1, 0},
+	    {"p1 withdraws pending 5", 1, on(CORE_CMD_QUESTION_WITHDRAW, 5), RT_OK, -1, 1},
+	    {"p1 withdraws 5 twice", 1, on(CORE_CMD_QUESTION_WITHDRAW, 5), RT_E_QUESTION_WRONG_STATE, CORE_Q_WITHDRAWN,
+	     0},
+	    {"approve withdrawn 5", 0, on(CORE_CMD_QUESTION_APPROVE, 5), RT_E_QUESTION_NOT_PENDING, CORE_Q_WITHDRAWN,
+	     0},
+	    {"answer now 1", 0, on(CORE_CMD_QUESTION_ANSWER_NOW, 1), RT_OK, -1, 1},
+	    {"p1 withdraws 1 while answered now", 1, on(CORE_CMD_QUESTION_WITHDRAW, 1), RT_OK, -1, 2},
+	    {"answer withdrawn 1", 0, on(CORE_CMD_QUESTION_ANSWER, 1), RT_E_QUESTION_WRONG_STATE, CORE_Q_WITHDRAWN, 0},
+	    {"withdraw unknown", 1, on(CORE_CMD_QUESTION_WITHDRAW, 42), RT_E_QUESTION_NOT_FOUND, -1, 0},
+	    /* segments */
+	    {"move 3 to segment 2", 0, (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 3, .segment = 2},
+	     RT_OK, -1, 1},
+	    {"move 3 to segment 2 again", 0,
+	     (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 3, .segment = 2}, RT_OK, -1, 0},
+	    {"move 3 to segment 9", 0, (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 3, .segment = 9},
+	     RT_E_SEGMENT_NOT_FOUND, -1, 0},
+	    {"close segment 0", 0, seg(CORE_CMD_SEGMENT_CLOSE, 0), RT_OK, -1, 1},
+	    {"close segment 0 again", 0, seg(CORE_CMD_SEGMENT_CLOSE, 0), RT_OK, -1, 0},
+	    {"post while closed", 5, post("Too late?", CORE_LANG_EN), RT_E_QUEUE_CLOSED, -1, 0},
+	    {"open segment 0", 0, seg(CORE_CMD_SEGMENT_OPEN, 0), RT_OK, -1, 1},
+	    {"go to closing segment 3", 0, seg(CORE_CMD_AGENDA_GOTO, 3), RT_OK, -1, 1},
+	    {"go to 3 again", 0, seg(CORE_CMD_AGENDA_GOTO, 3), RT_OK, -1, 0},
+	    {"post in the closing segment", 5, post("Closing remarks?", CORE_LANG_EN), RT_E_QUEUE_CLOSED, -1, 0},
+	    {"go to segment 9", 0, seg(CORE_CMD_AGENDA_GOTO, 9), RT_E_SEGMENT_NOT_FOUND, -1, 0},
+	    {"open segment 9", 0, seg(CORE_CMD_SEGMENT_OPEN, 9), RT_E_SEGMENT_NOT_FOUND, -1, 0},
+	    {"go to Q&A segment 2", 0, seg(CORE_CMD_AGENDA_GOTO, 2), RT_OK, -1, 1},
+	    {"p5 posts 6 in segment 2", 5, post("Gender perspective?", CORE_LANG_ES), RT_E_QUESTION_LANGUAGE_UNKNOWN,
+	     -1, 0},
+	    {"p5 posts 6", 5, post("Gender perspective?", CORE_LANG_FR), RT_OK, -1, 1},
+	};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		const mstep *s = &steps[i];
+		core_decision dec;
+		rt_err err = apply_at(&st, &p[s->actor], s->cmd, FIXED_NOW_MS, &dec);
+		if (err != s->err || (err && dec.err.state != s->state) || (!err && dec.nevents != s->nevents))
+			fprintf(stderr, "step '%s': %s (state %d, %d events)\n", s->what, rt_err_code(err),
+			        dec.err.state, dec.nevents);
+		CHECK_EQ_STR(rt_err_code(err), rt_err_code(s->err));
+		if (err)
+			CHECK_EQ_INT(dec.err.state, s->state);
+		else
+			CHECK_EQ_INT(dec.nevents, s->nevents);
+		if (err == RT_E_QUESTION_NOT_PENDING && dec.err.state == CORE_Q_MERGED)
+			CHECK_EQ_INT(dec.err.into, 1); /* "merged into Question 1" */
+	}
+	const core_question *q1 = core_question_get(&st, 1), *q2 = core_question_get(&st, 2),
+	                    *q3 = core_question_get(&st, 3), *q4 = core_question_get(&st, 4);
+	/* Union of voters: 1 had p2 and p3; 2 brought p3 (again), p1 (1's author) and p5 (new). */
+	CHECK_EQ_INT(q1->votes, 3);
+	CHECK(core_has_voted(&st, 1, &p[5].pseud));
+	CHECK(!core_has_voted(&st, 1, &p[1].pseud));
+	CHECK_EQ_INT(q2->state, CORE_Q_MERGED);
+	CHECK_EQ_INT(q2->into, 1);
+	CHECK_EQ_INT(q2->votes, 0);
+	CHECK(!core_has_voted(&st, 2, &p[3].pseud));
+	CHECK_EQ_INT(q1->state, CORE_Q_WITHDRAWN);
+	CHECK_EQ_INT(st.answering, 0);
+	CHECK_EQ_INT(q3->state, CORE_Q_APPROVED);
+	CHECK(q3->edited && !q3->pinned); /* answering unpinned it; reopening does not pin again */
+	CHECK_EQ_STR(q3->text, "Data retention periods under Article 23?");
+	CHECK_EQ_INT(q3->segment, 2);
+	CHECK(q4->edited);
+	CHECK_EQ_STR(q4->text, "Dual criminality requirement?");
+	CHECK_EQ_INT(core_question_get(&st, 6)->segment, 2);
+	CHECK_EQ_INT(st.current_segment, 2);
+	CHECK(st.agenda.segments[0].questions_open);
+	core_state_free(&st);
+}
+
+/* QA-7: at most N open questions; at most M votes a minute; neither says anything of others. */
+static void test_limits(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	ag.max_open_questions = 2;
+	ag.votes_per_minute = 3;
+	core_state st;
+	core_state_init(&st, &ag);
+	core_actor p1 = fixture_participant(1), p2 = fixture_participant(2), chair = fixture_role(CORE_ROLE_COCHAIR);
+	core_decision dec;
+	CHECK_EQ_INT(apply(&st, &p1, post("One", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p1, post("Two", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p1, post("Three", CORE_LANG_EN), FIXED_NOW_MS, &dec), RT_E_LIMIT_OPEN_QUESTIONS);
+	CHECK_EQ_INT(dec.err.max, 2);
+	CHECK_EQ_INT(dec.err.state, -1);
+	/* Another participant is not limited by p1's questions. */
+	CHECK_EQ_INT(apply(&st, &p2, post("Mine", CORE_LANG_EN)), RT_OK);
+	/* An answered question is no longer open: p1 may ask again. */
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_ANSWER, 1)), RT_OK);
+	CHECK_EQ_INT(core_open_questions(&st, &p1.pseud), 1);
+	CHECK_EQ_INT(apply(&st, &p1, post("Three", CORE_LANG_EN)), RT_OK);
+
+	/* Votes: 3 in a minute, then refused until the window has passed. */
+	const int64_t t0 = FIXED_NOW_MS;
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_VOTE, 2), t0, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_UNVOTE, 2), t0 + 1000, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_VOTE, 2), t0 + 2000, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_VOTE, 4), t0 + 3000, &dec), RT_E_LIMIT_VOTE_RATE);
+	CHECK_EQ_INT(dec.err.max, 3);
+	CHECK_EQ_INT(dec.err.seconds, 60);
+	/* p1 has a window of its own. */
+	CHECK_EQ_INT(apply_at(&st, &p1, on(CORE_CMD_QUESTION_VOTE, 3), t0 + 3000, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_VOTE, 4), t0 + 59999, &dec), RT_E_LIMIT_VOTE_RATE);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_VOTE, 4), t0 + 60000, &dec), RT_OK);
+	core_state_free(&st);
+}
+
+/* QA-1: NFC after cleaning; the 500 code points are counted after composition. */
+static void test_nfc(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	core_state st;
+	core_state_init(&st, &ag);
+	core_actor p1 = fixture_participant(1);
+	/* "Qu'en pense l'e\u0301quipe ?" decomposed arrives composed. */
+	CHECK_EQ_INT(apply(&st, &p1, post("Qu'en pense l'e\xcc\x81quipe ?", CORE_LANG_FR)), RT_OK);
+	CHECK_EQ_STR(core_question_get(&st, 1)->text, "Qu'en pense l'\xc3\xa9quipe ?");
+	/* 500 decomposed letters (1,000 code points as sent) are 500 after NFC: accepted. */
+	char *buf = malloc(500 * 3 + 3);
+	for (int i = 0; i < 500; i++)
+		memcpy(buf + i * 3, "e\xcc\x81", 3);
+	buf[1500] = '\0';
+	CHECK_EQ_INT(apply(&st, &p1, post(buf, CORE_LANG_FR)), RT_OK);
+	CHECK_EQ_INT(core_utf8_count(core_question_get(&st, 2)->text, core_question_get(&st, 2)->text_len), 500);
+	/* 501 of them are too many. */
+	memcpy(buf + 1500, "\xc3\xa9", 3);
+	core_decision dec;
+	CHECK_EQ_INT(apply_at(&st, &p1, post(buf, CORE_LANG_FR), FIXED_NOW_MS, &dec), RT_E_QUESTION_TEXT_TOO_LONG);
+	CHECK_EQ_INT(dec.err.max, 500);
+	free(buf);
+	core_state_free(&st);
+}
+
 static void test_names(void)
 {
 	for (int i = 0; i < CORE_LANG_COUNT; i++)
@@ -268,6 +587,9 @@ int main(void)
 	test_qa_scenario();
 	test_events_and_audiences();
 	test_many_votes();
+	test_moderation_table();
+	test_limits();
+	test_nfc();
 	test_names();
 	return check_done();
 }

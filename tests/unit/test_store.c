@@ -23,6 +23,24 @@ static int pragma_int(const char *db, const char *sql)
 	return v;
 }
 
+/* Two loads of one consultation hold the same questions. */
+static void check_same_questions(const core_state *want, const core_state *got)
+{
+	CHECK_EQ_INT(got->nquestions, want->nquestions);
+	for (uint32_t q = 1; q <= want->nquestions && q <= got->nquestions; q++) {
+		const core_question *a = core_question_get(want, q), *b = core_question_get(got, q);
+		CHECK_EQ_STR(b->text, a->text);
+		CHECK_EQ_INT(b->state, a->state);
+		CHECK_EQ_INT(b->votes, a->votes);
+		CHECK_EQ_INT(b->lang, a->lang);
+		CHECK_EQ_INT(b->segment, a->segment);
+		CHECK_EQ_INT(b->edited, a->edited);
+		CHECK_EQ_INT(b->pinned, a->pinned);
+		CHECK_EQ_INT(b->into, a->into);
+		CHECK(memcmp(b->author.b, a->author.b, CORE_PSEUD_LEN) == 0);
+	}
+}
+
 /* Decides and appends one command; returns the decision's error. */
 static rt_err step(store *s, core_state *st, const core_actor *who, core_command cmd)
 {
@@ -30,9 +48,9 @@ static rt_err step(store *s, core_state *st, const core_actor *who, core_command
 	rt_err err = core_decide(st, who, &cmd, FIXED_NOW_MS, &dec);
 	if (err)
 		return err;
-	CHECK_EQ_INT(store_append(s, st->agenda.id, dec.events, dec.nevents), RT_OK);
 	for (int i = 0; i < dec.nevents; i++)
 		CHECK_EQ_INT(core_evolve(st, &dec.events[i]), 0);
+	CHECK_EQ_INT(store_append(s, st, dec.events, dec.nevents), RT_OK);
 	return RT_OK;
 }
 
@@ -58,11 +76,13 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 1);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 2);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
 	core_agenda ag = fixture_agenda(true);
+	ag.max_open_questions = 20;
+	ag.votes_per_minute = 45;
 	uint8_t secret[STORE_SECRET_BYTES], secret2[STORE_SECRET_BYTES];
 	crypto_random(secret, sizeof secret);
 	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, "demo"), RT_OK);
@@ -141,17 +161,58 @@ int main(void)
 	CHECK_EQ_INT(store_load(s, ag.id, &back, secret2), RT_OK);
 	CHECK_EQ_INT(back.seq, st.seq);
 	CHECK_EQ_INT(back.nquestions, 10);
-	for (uint32_t q = 1; q <= st.nquestions; q++) {
-		const core_question *a = core_question_get(&st, q), *b = core_question_get(&back, q);
-		CHECK_EQ_STR(b->text, a->text);
-		CHECK_EQ_INT(b->state, a->state);
-		CHECK_EQ_INT(b->votes, a->votes);
-		CHECK_EQ_INT(b->lang, a->lang);
-		CHECK_EQ_INT(b->segment, a->segment);
-		CHECK(memcmp(b->author.b, a->author.b, CORE_PSEUD_LEN) == 0);
-	}
+	check_same_questions(&st, &back);
 	CHECK(core_has_voted(&back, 3, &p2.pseud));
 	CHECK(!core_has_voted(&back, 3, &p3.pseud));
+	CHECK_EQ_INT(back.agenda.max_open_questions, 20);
+	CHECK_EQ_INT(back.agenda.votes_per_minute, 45);
+
+	/* Every moderation action survives a reload: the rows are images of the questions. */
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_APPROVE, .question = 5}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &p3, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 5}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &p2, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 5}), RT_OK);
+	/* 5 into 3: p2 voted both (counted once), p3 joins; 3 keeps p2 and gains p3. */
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 5, .into = 3}),
+	             RT_OK);
+	CHECK_EQ_INT(core_question_get(&back, 3)->votes, 2);
+	const char *edit = "Edited by the co-chair";
+	CHECK_EQ_INT(
+	    step(s, &back, &chair,
+	         (core_command){.kind = CORE_CMD_QUESTION_EDIT, .question = 3, .text = edit, .text_len = strlen(edit)}),
+	    RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_PIN, .question = 3}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_APPROVE, .question = 6}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_ANSWER_NOW, .question = 6}),
+	             RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_APPROVE, .question = 7}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_ANSWER, .question = 7}), RT_OK);
+	CHECK_EQ_INT(
+	    step(s, &back, &chair, (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 8, .segment = 2}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &p1, (core_command){.kind = CORE_CMD_QUESTION_WITHDRAW, .question = 9}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_SEGMENT_CLOSE, .segment = 1}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_SEGMENT_OPEN, .segment = 3}), RT_OK);
+	CHECK_EQ_INT(step(s, &back, &chair, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 2}), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	core_state again;
+	CHECK_EQ_INT(store_load(s, ag.id, &again, secret2), RT_OK);
+	CHECK_EQ_INT(again.seq, back.seq);
+	CHECK_EQ_INT(again.answering, 6);
+	CHECK_EQ_INT(again.current_segment, 2);
+	for (int i = 0; i < again.agenda.nsegments; i++)
+		CHECK_EQ_INT(again.agenda.segments[i].questions_open, back.agenda.segments[i].questions_open);
+	CHECK(!again.agenda.segments[1].questions_open);
+	CHECK(again.agenda.segments[3].questions_open);
+	check_same_questions(&back, &again);
+	CHECK_EQ_INT(core_question_get(&again, 5)->state, CORE_Q_MERGED);
+	CHECK_EQ_INT(core_question_get(&again, 5)->into, 3);
+	CHECK_EQ_INT(core_question_get(&again, 5)->votes, 0);
+	CHECK(core_has_voted(&again, 3, &p3.pseud));
+	CHECK(!core_has_voted(&again, 5, &p3.pseud));
+	CHECK(core_question_get(&again, 3)->edited && core_question_get(&again, 3)->pinned);
+	CHECK_EQ_INT(core_question_get(&again, 7)->state, CORE_Q_ANSWERED);
+	CHECK_EQ_INT(core_question_get(&again, 8)->segment, 2);
+	CHECK_EQ_INT(core_question_get(&again, 9)->state, CORE_Q_WITHDRAWN);
+	core_state_free(&again);
 	CHECK_EQ_INT(back.agenda.nsegments, 4);
 	CHECK_EQ_STR(back.agenda.segments[2].title, "Q&A session");
 	CHECK_EQ_INT(back.agenda.nchannels, 2);

@@ -112,7 +112,8 @@ static bool exactly_keys(json_t *obj, const char *const *keys)
 	return json_object_size(obj) == n;
 }
 
-static const char *const question_keys[] = {"id", "segment", "text", "lang", "state", "votes", NULL};
+static const char *const question_keys[] = {"id",    "segment", "text",   "lang", "state",
+                                            "votes", "edited",  "pinned", NULL};
 
 static void test_encode(void)
 {
@@ -208,25 +209,29 @@ static void test_encode(void)
 	wire_buf_unref(b);
 
 	/* Acks carry the question and, for votes, whether the sender now votes for it. */
-	j = parse(b = wire_encode_ack(&st, "c9", &vote, &p2, 0));
+	core_command vote_cmd = {.kind = CORE_CMD_QUESTION_VOTE, .question = 1};
+	j = parse(b = wire_encode_ack(&st, "c9", vote.seq, &vote_cmd, 1, &p2, 0));
 	CHECK_EQ_STR(json_string_value(json_object_get(j, "id")), "c9");
 	CHECK(json_is_true(json_object_get(json_object_get(j, "result"), "voted")));
 	json_decref(j);
 	wire_buf_unref(b);
 
 	/* Errors: null id, params.field, params.max. */
-	j = parse(b = wire_encode_error("", RT_E_PROTOCOL_MALFORMED, NULL, 0));
+	j = parse(b = wire_encode_error("", RT_E_PROTOCOL_MALFORMED, NULL, NULL, 0));
 	CHECK(json_is_null(json_object_get(j, "id")));
 	CHECK(json_object_get(j, "params") == NULL);
 	json_decref(j);
 	wire_buf_unref(b);
-	j = parse(b = wire_encode_error("c1", RT_E_PROTOCOL_UNKNOWN_FIELD, "name", 0));
+	j = parse(b = wire_encode_error("c1", RT_E_PROTOCOL_UNKNOWN_FIELD, "name", NULL, 0));
 	CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(j, "params"), "field")), "name");
 	CHECK_EQ_STR(json_string_value(json_object_get(j, "code")), "protocol.unknown_field");
 	json_decref(j);
 	wire_buf_unref(b);
-	j = parse(b = wire_encode_error("c2", RT_E_QUESTION_TEXT_TOO_LONG, NULL, 0));
+	core_err_params too_long = {.state = -1, .segment = -1, .max = 500};
+	j = parse(b = wire_encode_error("c2", RT_E_QUESTION_TEXT_TOO_LONG, NULL, &too_long, 0));
 	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(j, "params"), "max")), 500);
+	static const char *const max_keys[] = {"max", NULL};
+	CHECK(exactly_keys(json_object_get(j, "params"), max_keys));
 	json_decref(j);
 
 	/* Reference counting: two holders, freed with the last (ASan checks the rest). */
