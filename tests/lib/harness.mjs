@@ -74,6 +74,7 @@ class Client {
     this.queue = [];
     this.waiters = [];
     this.seqs = [];
+    this.log = []; // every message received, in arrival order (next() does not consume it)
     this.nextId = 1;
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on('message', (data) => this.#receive(data));
@@ -90,6 +91,7 @@ class Client {
     const err = this.server.validate ? schemaErrors(msg.type, msg) : null;
     if (err) this.server.violations.push(`${msg.type}: ${err}: ${JSON.stringify(msg).slice(0, 300)}`);
     if (typeof msg.seq === 'number' && msg.type !== 'ack') this.seqs.push(msg.seq);
+    this.log.push(msg);
     this.queue.push(msg);
     this.#match();
   }
