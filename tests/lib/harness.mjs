@@ -75,6 +75,7 @@ class Client {
     this.waiters = [];
     this.seqs = [];
     this.log = []; // every message received, in arrival order (next() does not consume it)
+    this.replies = new Map(); // command id -> resolve, for command()
     this.nextId = 1;
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on('message', (data) => this.#receive(data));
@@ -91,7 +92,15 @@ class Client {
     const err = this.server.validate ? schemaErrors(msg.type, msg) : null;
     if (err) this.server.violations.push(`${msg.type}: ${err}: ${JSON.stringify(msg).slice(0, 300)}`);
     if (typeof msg.seq === 'number' && msg.type !== 'ack') this.seqs.push(msg.seq);
-    this.log.push(msg);
+    if (this.server.keepLog) this.log.push(msg);
+    // A command's answer goes straight to its caller: scanning a queue of broadcast events for
+    // it would make a busy client quadratic.
+    const reply = (msg.type === 'ack' || msg.type === 'error') && msg.id ? this.replies.get(msg.id) : null;
+    if (reply) {
+      this.replies.delete(msg.id);
+      reply(msg);
+      return;
+    }
     this.queue.push(msg);
     this.#match();
   }
@@ -141,8 +150,18 @@ class Client {
   command(obj, timeoutMs = 3000) {
     const cmd = { ...obj };
     if (!('id' in cmd)) cmd.id = `t${this.nextId++}`;
-    this.send(cmd);
-    return this.next((m) => (m.type === 'ack' || m.type === 'error') && m.id === cmd.id, timeoutMs);
+    if (this.server.violations.length) return Promise.reject(new Error(this.server.violations.join('\n')));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(cmd.id);
+        reject(new Error(`no answer to ${JSON.stringify(cmd).slice(0, 200)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.replies.set(cmd.id, (msg) => {
+        clearTimeout(timer);
+        resolve(msg);
+      });
+      this.send(cmd);
+    });
   }
 
   close() {
@@ -182,6 +201,8 @@ export async function startServer(opts = {}) {
     // Benchmarks turn this off: checking every message against its schema costs the load
     // generator more than the server spends producing it.
     validate: opts.validate ?? true,
+    // Whether clients keep every message in `log` (benchmarks do not).
+    keepLog: opts.keepLog ?? true,
     stderr: '',
     proc: null,
     clients: [],
