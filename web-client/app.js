@@ -1,5 +1,9 @@
 // app.js — boots the page: reads the role link's token from the URL fragment, connects, and
 // shows the view for the role the server reports.
+//
+// A role link is BASE/#TOKEN. The stage link is BASE/#STAGETOKEN.JOINTOKEN: the page
+// authenticates with the first token only, and the stage shows the second (the open
+// participant link) as a QR code for people to join.
 import { html, render, useEffect, useReducer, useState } from './vendor/preact-htm.js';
 import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
@@ -7,23 +11,39 @@ import { loadCatalogue, t } from './lib/i18n.js';
 import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
 import { ReadOnlyView } from './views/readonly.js';
+import { StageView } from './views/stage.js';
+
+const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
 
 function ConnectionBadge({ status }) {
   return html`<span class="connection" data-testid="connection" data-state=${status} role="status">
     ${t(`connection.${status}`)}</span>`;
 }
 
-function App({ token }) {
+// What a screen reader user hears when something changes that they did not do.
+function announcement(msg) {
+  switch (msg.type) {
+    case 'question.approved': return t('announce.approved', { id: msg.question.id });
+    case 'question.answering': return msg.question ? t('announce.answering', { id: msg.question }) : t('announce.answering_none');
+    case 'question.answered': return t('announce.answered', { id: msg.question.id });
+    case 'segment.opened': return t('announce.segment_opened');
+    case 'segment.closed': return t('announce.segment_closed');
+    default: return null;
+  }
+}
+
+function App({ token, join }) {
   const [state, dispatch] = useReducer((s, a) => reduce(s, a.msg, a.pending), initialState);
   const [status, setStatus] = useState('connecting');
   const [conn, setConn] = useState(null);
-  const [announcement, setAnnouncement] = useState('');
+  const [announced, setAnnounced] = useState('');
 
   useEffect(() => {
     const c = new Connection(token, {
       onMessage: (msg, pending) => {
         dispatch({ msg, pending });
-        if (msg.type === 'question.approved') setAnnouncement(t('announce.approved', { id: msg.question.id }));
+        const said = announcement(msg);
+        if (said) setAnnounced(said);
       },
       onStatus: setStatus,
     });
@@ -37,34 +57,39 @@ function App({ token }) {
   else if (!state.role) view = html`<p class="notice">${t('app.loading')}</p>`;
   else if (state.role === 'participant') view = html`<${ParticipantView} state=${state} conn=${conn} />`;
   else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} />`;
+  else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} />`;
   else view = html`<${ReadOnlyView} state=${state} />`;
 
   const segment = c && c.segments[c.current_segment];
   return html`
-    <header class="top">
-      <div class="titles">
-        <h1 dir="auto">${c ? c.title : t('app.name')}</h1>
-        ${segment && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
-      </div>
-      <div class="meta">
-        ${state.role && html`<span class="role">${t(`role.${state.role}`)}</span>`}
-        <${ConnectionBadge} status=${status} />
-      </div>
-    </header>
-    <main>${view}</main>
-    <div class="visually-hidden" aria-live="polite" data-testid="announcer">${announcement}</div>`;
+    <div class=${`app role-${state.role || 'none'}`}>
+      <header class="top">
+        <div class="titles">
+          <h1 dir="auto">${c ? c.title : t('app.name')}</h1>
+          ${segment && state.role !== 'stage' && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
+        </div>
+        <div class="meta">
+          ${state.role && html`<span class="role">${t(`role.${state.role}`)}</span>`}
+          <${ConnectionBadge} status=${status} />
+        </div>
+      </header>
+      <main>${view}</main>
+      <div class="visually-hidden" aria-live="polite" data-testid="announcer">${announced}</div>
+    </div>`;
 }
 
 async function boot() {
   await loadCatalogue('en');
   document.title = t('app.name');
   const root = document.getElementById('app');
-  const token = location.hash.replace(/^#/, '');
-  if (!/^[A-Za-z0-9_-]{22}$/.test(token)) {
+  const m = LINK.exec(location.hash.replace(/^#/, ''));
+  if (!m) {
     render(html`<main><h1>${t('app.name')}</h1><p class="notice">${t('app.no_token')}</p></main>`, root);
     return;
   }
-  render(html`<${App} token=${token} />`, root);
+  render(html`<${App} token=${m[1]} join=${m[2] || null} />`, root);
 }
 
+// A different link pasted into this tab changes only the fragment: start again with it.
+window.addEventListener('hashchange', () => location.reload());
 boot();

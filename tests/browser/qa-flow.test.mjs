@@ -2,43 +2,23 @@
 // sees it approved, a second participant upvotes, and everyone sees the count live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchBrowser, pageOpener } from '../lib/browser.mjs';
 import { startServer } from '../lib/harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let srv;
 let browser;
+let openPage;
 const problems = [];
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
+  openPage = pageOpener(browser, srv, problems);
 });
 after(async () => {
   await browser?.close();
   await srv?.stop();
 });
-
-// A page in its own browser context (its own storage: a different participant), watched for
-// console errors, CSP violations and requests to any other origin.
-async function openPage(url, name) {
-  const context = await browser.newContext({ locale: 'en-GB' });
-  const page = await context.newPage();
-  const origin = new URL(srv.baseUrl).origin;
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (u.protocol.startsWith('http') && u.origin !== origin) problems.push(`${name} requested ${r.url()}`);
-  });
-  await page.goto(url);
-  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
-  return page;
-}
 
 test('post, approve and upvote live across pages', async () => {
   const alice = await openPage(srv.links.participant, 'participant A');
@@ -62,6 +42,8 @@ test('post, approve and upvote live across pages', async () => {
   assert.equal(await chair.getByTestId('incoming-item').count(), 0);
 
   await mine.and(alice.locator('[data-state="approved"]')).waitFor({ timeout: 5000 });
+  // Posting switched A to the Mine tab; the live queue is under Popular.
+  await alice.getByTestId('tab-popular').click();
   const aliceItem = alice.getByTestId('queue-item');
   await aliceItem.waitFor({ timeout: 5000 });
   assert.ok(await aliceItem.getByTestId('vote-button').isDisabled(), 'own question cannot be upvoted');
@@ -89,6 +71,7 @@ test('post, approve and upvote live across pages', async () => {
   await bob.getByTestId('queue-item').getByTestId('vote-button').and(bob.locator('[aria-pressed="true"]'))
     .waitFor({ timeout: 5000 });
   await alice.reload();
+  await alice.getByTestId('tab-mine').click();
   await alice.getByTestId('my-question').and(alice.locator('[data-state="approved"]')).waitFor({ timeout: 5000 });
 
   // Taking the vote back updates everyone.

@@ -1,78 +1,194 @@
 // state.js — the client's view of a consultation, as a pure reducer over protocol v1 messages
 // (protocol/README.md). No DOM, no socket: it can be tested in node.
+//
+// Ordering: events arrive in seq order after the snapshot, so an event whose seq is not above
+// the last one applied is stale (an old connection's) and changes nothing. Acks carry the seq
+// of the last event their command produced; an ack older than the events already applied never
+// moves a question back, and an ack never advances `seq` (its events may still be on the way).
 
 export const initialState = Object.freeze({
   role: null,
   seq: 0,
   consultation: null,
-  questions: {}, // id -> question view
-  mine: new Set(),
-  voted: new Set(),
+  questions: {}, // id -> question view, in every state this role may see
+  answering: null, // id of the question being answered now, or null
+  mine: new Set(), // this participant's own questions
+  voted: new Set(), // questions this participant upvotes
 });
+
+const QUESTION_EVENTS = new Set([
+  'question.posted', 'question.approved', 'question.rejected', 'question.withdrawn', 'question.edited',
+  'question.pinned', 'question.unpinned', 'question.answered', 'question.reopened', 'question.moved',
+]);
 
 function upsert(state, q) {
   return { ...state, questions: { ...state.questions, [q.id]: q } };
 }
 
-function withSeq(state, msg) {
-  return typeof msg.seq === 'number' && msg.seq > state.seq ? { ...state, seq: msg.seq } : state;
+function setAnswering(state, id) {
+  if (state.answering === id) return state;
+  const consultation = state.consultation ? { ...state.consultation, answering: id } : state.consultation;
+  return { ...state, answering: id, consultation };
+}
+
+// A question that is no longer live cannot be the one being answered now.
+function dropAnswering(state, q) {
+  return state.answering === q.id && q.state !== 'approved' ? setAnswering(state, null) : state;
+}
+
+function setSegmentOpen(state, index, open) {
+  const c = state.consultation;
+  if (!c || !c.segments[index] || c.segments[index].questions === open) return state;
+  const segments = c.segments.map((s, i) => (i === index ? { ...s, questions: open } : s));
+  return { ...state, consultation: { ...c, segments } };
+}
+
+function setCurrentSegment(state, index) {
+  const c = state.consultation;
+  if (!c || c.current_segment === index) return state;
+  return { ...state, consultation: { ...c, current_segment: index } };
+}
+
+// Applies question.merged: both views, the answering mark, and this participant's vote, which
+// the server has carried over to `into` unless this participant wrote `into`.
+function applyMerge(state, msg) {
+  const dup = msg.question;
+  const into = msg.into;
+  let next = upsert(state, dup);
+  if (into) next = upsert(next, into);
+  const target = into ? into.id : dup.into;
+  if (next.answering === dup.id) next = setAnswering(next, target ?? null);
+  if (target && next.voted.has(dup.id) && !next.mine.has(target)) {
+    next = { ...next, voted: new Set([...next.voted, target]) };
+  }
+  return next;
+}
+
+function applyAck(state, msg, pending) {
+  const result = msg.result || {};
+  const stale = msg.seq < state.seq;
+  let next = state;
+  const q = result.question;
+  if (q) {
+    // Events carry seq; an ack may arrive after them, so it never moves a question back.
+    const known = state.questions[q.id];
+    if (!(known && stale)) next = dropAnswering(upsert(next, q), q);
+    if (pending && pending.type === 'question.post') next = { ...next, mine: new Set([...next.mine, q.id]) };
+  }
+  if ('voted' in result) {
+    const id = q ? q.id : pending && pending.question;
+    if (id) {
+      const voted = new Set(next.voted);
+      if (result.voted) voted.add(id); else voted.delete(id);
+      next = { ...next, voted };
+    }
+  }
+  if ('answering' in result && !stale) next = setAnswering(next, result.answering);
+  if ('segment' in result && !stale && pending) {
+    if (pending.type === 'segment.open') next = setSegmentOpen(next, result.segment, true);
+    else if (pending.type === 'segment.close') next = setSegmentOpen(next, result.segment, false);
+    else if (pending.type === 'agenda.goto') next = setCurrentSegment(next, result.segment);
+  }
+  return next;
 }
 
 // Applies one server message. `pending` describes the command an ack or error answers (its
-// type and question), as recorded by the connection when it was sent.
+// type, question and segment), as recorded by the connection when it was sent.
 export function reduce(state, msg, pending) {
+  if (msg.type === 'snapshot') {
+    const questions = {};
+    for (const q of msg.questions) questions[q.id] = q;
+    return {
+      role: msg.role,
+      seq: msg.seq,
+      consultation: msg.consultation,
+      questions,
+      answering: msg.consultation.answering ?? null,
+      mine: new Set(msg.you.mine),
+      voted: new Set(msg.you.voted),
+    };
+  }
+  if (msg.type === 'ack') return applyAck(state, msg, pending);
+  if (typeof msg.seq !== 'number') return state; // errors, and anything else without seq
+  if (msg.seq <= state.seq) return state; // stale: already applied, or before the snapshot
+  let next = { ...state, seq: msg.seq };
+  if (QUESTION_EVENTS.has(msg.type)) return dropAnswering(upsert(next, msg.question), msg.question);
   switch (msg.type) {
-    case 'snapshot': {
-      const questions = {};
-      for (const q of msg.questions) questions[q.id] = q;
-      return {
-        role: msg.role,
-        seq: msg.seq,
-        consultation: msg.consultation,
-        questions,
-        mine: new Set(msg.you.mine),
-        voted: new Set(msg.you.voted),
-      };
-    }
-    case 'question.posted':
-    case 'question.approved':
-    case 'question.rejected':
-      return withSeq(upsert(state, msg.question), msg);
+    case 'question.merged':
+      return applyMerge(next, msg);
     case 'question.votes': {
-      const q = state.questions[msg.question];
-      const next = q ? upsert(state, { ...q, votes: msg.votes }) : state;
-      return withSeq(next, msg);
+      const q = next.questions[msg.question];
+      return q ? upsert(next, { ...q, votes: msg.votes }) : next;
     }
-    case 'ack': {
-      const q = msg.result.question;
-      // Events carry seq; an ack may arrive after them, so it never moves a question back.
-      const known = state.questions[q.id];
-      let next = known && msg.seq < state.seq ? state : upsert(state, q);
-      if (pending && pending.type === 'question.post') {
-        next = { ...next, mine: new Set([...next.mine, q.id]) };
-      }
-      if ('voted' in msg.result) {
-        const voted = new Set(next.voted);
-        if (msg.result.voted) voted.add(q.id); else voted.delete(q.id);
-        next = { ...next, voted };
-      }
-      return next;
-    }
+    case 'question.answering':
+      return setAnswering(next, msg.question);
+    case 'segment.opened':
+      return setSegmentOpen(next, msg.segment, true);
+    case 'segment.closed':
+      return setSegmentOpen(next, msg.segment, false);
+    case 'agenda.current':
+      return setCurrentSegment(next, msg.segment);
     default:
-      return state;
+      // A type this client does not know yet: keep the seq, change nothing else.
+      return next;
   }
 }
 
-// Questions in a state, sorted by votes (then oldest first) or by time.
-export function listQuestions(state, questionState, order = 'votes') {
-  const list = Object.values(state.questions).filter((q) => q.state === questionState);
-  if (order === 'votes') list.sort((a, b) => b.votes - a.votes || a.id - b.id);
-  else list.sort((a, b) => a.id - b.id);
-  return list;
+// --- selectors --------------------------------------------------------------------------------
+
+// Orders a list of questions. Pinned questions come first in every order (protocol/README.md);
+// then:
+//   'votes'  — most upvotes first, ties oldest first (lower id);
+//   'time'   — oldest first (ids grow in posting order): the order they arrived;
+//   'recent' — newest first.
+export function sortQuestions(list, order = 'votes') {
+  const byPin = (a, b) => (b.pinned ? 1 : 0) - (a.pinned ? 1 : 0);
+  const cmp = {
+    votes: (a, b) => byPin(a, b) || b.votes - a.votes || a.id - b.id,
+    time: (a, b) => byPin(a, b) || a.id - b.id,
+    recent: (a, b) => byPin(a, b) || b.id - a.id,
+  }[order] || ((a, b) => a.id - b.id);
+  return [...list].sort(cmp);
 }
 
+// Questions in a state (or any of several states), optionally of one agenda segment, sorted.
+export function listQuestions(state, states, order = 'votes', segment = null) {
+  const wanted = Array.isArray(states) ? states : [states];
+  const list = Object.values(state.questions)
+    .filter((q) => wanted.includes(q.state) && (segment === null || segment === undefined || q.segment === segment));
+  return sortQuestions(list, order);
+}
+
+// How many questions in the given states each segment has: an array indexed by segment.
+export function countBySegment(state, states) {
+  const wanted = Array.isArray(states) ? states : [states];
+  const n = state.consultation ? state.consultation.segments.length : 0;
+  const counts = new Array(n).fill(0);
+  for (const q of Object.values(state.questions)) {
+    if (wanted.includes(q.state) && q.segment < n) counts[q.segment] += 1;
+  }
+  return counts;
+}
+
+// This participant's own questions, newest first.
 export function myQuestions(state) {
   return [...state.mine].map((id) => state.questions[id]).filter(Boolean).sort((a, b) => b.id - a.id);
+}
+
+// The question being answered now, if this role can see it.
+export function answeringQuestion(state) {
+  return state.answering ? state.questions[state.answering] || null : null;
+}
+
+export function currentSegment(state) {
+  const c = state.consultation;
+  return c ? c.segments[c.current_segment] || null : null;
+}
+
+// Whether the current segment takes questions now.
+export function questionsOpen(state) {
+  const s = currentSegment(state);
+  return Boolean(s && s.questions);
 }
 
 export function languagesOf(consultation) {

@@ -1,50 +1,439 @@
-// chair.js — the co-chairs' console: incoming questions to approve or reject, and the live
-// queue sorted by votes or by time.
-import { html, useState } from '../vendor/preact-htm.js';
-import { t } from '../lib/i18n.js';
-import { listQuestions } from '../lib/state.js';
-import { ActionError, QuestionBody, WatchedQueue, useAction } from './common.js';
+// chair.js — the co-chairs' console. Segment tabs filter everything below them; the segment
+// panel makes a segment current and opens or closes it for questions; "Now answering" sits on
+// top; then Incoming (pending, to approve, reject, edit, merge or move) beside the live queue
+// (answer now, pin, mark answered, edit, merge, move), and the answered, rejected, withdrawn
+// and merged questions below. Both co-chairs see each other's actions as events arrive; a
+// command the other co-chair's action made moot comes back as an error shown on its question.
+//
+// Keyboard (never while typing in a field): j/k or ↓/↑ select through Incoming then the queue,
+// a approve, r reject, n now answering, d mark answered, p pin/unpin, e edit, m merge,
+// ? this list, Esc close.
+import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
+import { t, tParts, errorMessage } from '../lib/i18n.js';
+import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
+import { ActionError, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints } from './common.js';
 
-function IncomingItem({ q, conn }) {
-  const action = useAction(conn);
+const MAX_CHARS = 500;
+
+export const SHORTCUTS = [
+  ['j / ↓', 'chair.keys.next'],
+  ['k / ↑', 'chair.keys.prev'],
+  ['a', 'chair.keys.approve'],
+  ['r', 'chair.keys.reject'],
+  ['n', 'chair.keys.answer_now'],
+  ['d', 'chair.keys.answered'],
+  ['p', 'chair.keys.pin'],
+  ['e', 'chair.keys.edit'],
+  ['m', 'chair.keys.merge'],
+  ['?', 'chair.keys.help'],
+  ['Esc', 'chair.keys.escape'],
+];
+
+// Commands per question (or per segment): which are in flight, and the last refusal of each.
+function useModeration(conn) {
+  const [busy, setBusy] = useState({});
+  const [errors, setErrors] = useState({});
+  const [last, setLast] = useState(null); // key of the most recent refusal
+  async function run(cmd, key = cmd.question ?? `segment-${cmd.segment}`) {
+    if (!conn) return null;
+    setBusy((b) => ({ ...b, [key]: true }));
+    setErrors((e) => ({ ...e, [key]: null }));
+    const reply = await conn.command(cmd);
+    setBusy((b) => ({ ...b, [key]: false }));
+    if (reply.type === 'error') {
+      setErrors((e) => ({ ...e, [key]: errorMessage(reply) }));
+      setLast(key);
+    }
+    return reply;
+  }
+  function dismiss(key) {
+    setErrors((e) => ({ ...e, [key]: null }));
+    if (last === key) setLast(null);
+  }
+  return { busy, errors, last, run, dismiss };
+}
+
+function isTyping(el) {
+  if (!el || !el.closest) return false;
+  return Boolean(el.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
+}
+
+function snippet(text, n = 70) {
+  const cps = [...text];
+  return cps.length > n ? `${cps.slice(0, n).join('')}…` : text;
+}
+
+function EditBox({ q, mod, onDone }) {
+  const [text, setText] = useState(q.text);
+  const ref = useRef(null);
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  const count = codePoints(text);
+  const bad = !text.trim() || count > MAX_CHARS;
+  async function save() {
+    if (bad) return;
+    if (text === q.text) { onDone(); return; }
+    const reply = await mod.run({ type: 'question.edit', question: q.id, text });
+    if (reply && reply.type === 'ack') onDone();
+  }
+  function onKeyDown(ev) {
+    if (ev.key === 'Escape') { ev.preventDefault(); onDone(); }
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); save(); }
+  }
+  const id = `edit-${q.id}`;
   return html`
-    <li class="question" data-testid="incoming-item" data-id=${q.id}>
-      <${QuestionBody} q=${q} />
-      <div class="actions">
-        <button type="button" class="primary" data-testid="approve-button" disabled=${action.busy}
-          onClick=${() => action.run({ type: 'question.approve', question: q.id })}>${t('chair.approve')}</button>
-        <button type="button" data-testid="reject-button" disabled=${action.busy}
-          onClick=${() => action.run({ type: 'question.reject', question: q.id })}>${t('chair.reject')}</button>
+    <div class="inline-panel">
+      <label for=${id}>${t('chair.edit.label', { id: q.id })}</label>
+      <textarea id=${id} ref=${ref} data-testid="edit-text" dir="auto" lang=${q.lang} rows="3" value=${text}
+        onInput=${(e) => setText(e.currentTarget.value)} onKeyDown=${onKeyDown}></textarea>
+      <div class="form-row">
+        <span class=${count > MAX_CHARS ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: MAX_CHARS })}</span>
       </div>
-      <${ActionError} error=${action.error} />
+      <p class="hint">${t('chair.edit.hint')}</p>
+      <div class="actions">
+        <button type="button" class="primary" data-testid="edit-save" disabled=${bad || mod.busy[q.id]} onClick=${save}>${t('chair.edit.save')}</button>
+        <button type="button" data-testid="edit-cancel" onClick=${onDone}>${t('action.cancel')}</button>
+      </div>
+    </div>`;
+}
+
+function MergeBox({ q, targets, mod, onDone }) {
+  const [into, setInto] = useState(targets.length ? String(targets[0].id) : '');
+  const ref = useRef(null);
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  async function merge() {
+    if (!into) return;
+    const reply = await mod.run({ type: 'question.merge', question: q.id, into: Number(into) });
+    if (reply && reply.type === 'ack') onDone();
+  }
+  function onKeyDown(ev) {
+    if (ev.key === 'Escape') { ev.preventDefault(); onDone(); }
+  }
+  const id = `merge-${q.id}`;
+  if (!targets.length) {
+    return html`
+      <div class="inline-panel">
+        <p class="hint">${t('chair.merge.none')}</p>
+        <button type="button" data-testid="merge-cancel" onClick=${onDone}>${t('action.cancel')}</button>
+      </div>`;
+  }
+  return html`
+    <div class="inline-panel" onKeyDown=${onKeyDown}>
+      <label for=${id}>${t('chair.merge.label', { id: q.id })}</label>
+      <select id=${id} ref=${ref} data-testid="merge-target" value=${into} onChange=${(e) => setInto(e.currentTarget.value)}>
+        ${targets.map((o) => html`<option value=${String(o.id)} dir="auto">
+          ${t('chair.merge.option', { id: o.id, votes: o.votes, text: snippet(o.text) })}</option>`)}
+      </select>
+      <p class="hint">${t('chair.merge.hint')}</p>
+      <div class="actions">
+        <button type="button" class="primary" data-testid="merge-confirm" disabled=${!into || mod.busy[q.id]} onClick=${merge}>
+          ${t('chair.merge.confirm')}</button>
+        <button type="button" data-testid="merge-cancel" onClick=${onDone}>${t('action.cancel')}</button>
+      </div>
+    </div>`;
+}
+
+function MoveControl({ q, segments, mod }) {
+  const [to, setTo] = useState(String(q.segment));
+  useEffect(() => setTo(String(q.segment)), [q.segment]);
+  const id = `move-${q.id}`;
+  return html`
+    <div class="move">
+      <label class="visually-hidden" for=${id}>${t('chair.move.label', { id: q.id })}</label>
+      <select id=${id} data-testid="move-select" value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
+        ${segments.map((s, i) => html`<option value=${String(i)}>${t('chair.segment.option', { n: i + 1, title: s.title })}</option>`)}
+      </select>
+      <button type="button" class="small" data-testid="move-button" disabled=${to === String(q.segment) || mod.busy[q.id]}
+        onClick=${() => mod.run({ type: 'question.move', question: q.id, segment: Number(to) })}>${t('chair.move')}</button>
+    </div>`;
+}
+
+// One question in any list of the console. kind: incoming | queue | answered | rejected |
+// withdrawn | merged.
+function ChairItem({ q, kind, ctx }) {
+  const { state, mod, selected, setSelected, editing, setEditing, merging, setMerging, segTab } = ctx;
+  const busy = Boolean(mod.busy[q.id]);
+  const isSelected = selected === q.id && (kind === 'incoming' || kind === 'queue');
+  const answeringNow = state.answering === q.id;
+  const segments = state.consultation.segments;
+  const run = (cmd) => mod.run({ ...cmd, question: q.id });
+  const targets = () => listQuestions(state, 'approved', 'votes')
+    .filter((o) => o.id !== q.id)
+    .sort((a, b) => (a.segment === q.segment ? 0 : 1) - (b.segment === q.segment ? 0 : 1));
+  const canEdit = kind === 'incoming' || kind === 'queue' || kind === 'answered';
+  const canMerge = kind === 'incoming' || kind === 'queue';
+  let cls = `question chair-item kind-${kind}`;
+  if (isSelected) cls += ' selected';
+  if (answeringNow) cls += ' is-answering';
+  return html`
+    <li class=${cls} data-testid=${`${kind}-item`} data-id=${q.id} data-state=${q.state}
+      aria-current=${isSelected ? 'true' : null} tabindex=${kind === 'incoming' || kind === 'queue' ? '-1' : null}
+      id=${`item-${q.id}`}
+      onClick=${kind === 'incoming' || kind === 'queue' ? () => setSelected(q.id) : null}>
+      <${QuestionBody} q=${q} answering=${answeringNow} showSegment=${segTab === 'all' ? q.segment : null} />
+      <div class="actions chair-actions">
+        ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
+        ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>`}
+        ${kind === 'incoming' && html`
+          <button type="button" class="primary" data-testid="approve-button" disabled=${busy}
+            onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve')}</button>
+          <button type="button" data-testid="reject-button" disabled=${busy}
+            onClick=${() => run({ type: 'question.reject' })}>${t('chair.reject')}</button>`}
+        ${kind === 'rejected' && html`
+          <button type="button" data-testid="approve-button" disabled=${busy}
+            onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve_after_all')}</button>`}
+        ${kind === 'queue' && html`
+          <button type="button" data-testid="answer-now-button" aria-pressed=${answeringNow ? 'true' : 'false'}
+            disabled=${busy} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
+            ${t('chair.answer_now')}</button>
+          <button type="button" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} disabled=${busy}
+            onClick=${() => run({ type: q.pinned ? 'question.unpin' : 'question.pin' })}>${t(q.pinned ? 'chair.unpin' : 'chair.pin')}</button>
+          <button type="button" data-testid="answer-button" disabled=${busy}
+            onClick=${() => run({ type: 'question.answer' })}>${t('chair.mark_answered')}</button>`}
+        ${kind === 'answered' && html`
+          <button type="button" data-testid="reopen-button" disabled=${busy}
+            onClick=${() => run({ type: 'question.reopen' })}>${t('chair.reopen')}</button>`}
+        ${canEdit && html`
+          <button type="button" data-testid="edit-button" aria-expanded=${editing === q.id ? 'true' : 'false'} disabled=${busy}
+            onClick=${() => { setMerging(null); setEditing(editing === q.id ? null : q.id); }}>${t('chair.edit')}</button>`}
+        ${canMerge && html`
+          <button type="button" data-testid="merge-button" aria-expanded=${merging === q.id ? 'true' : 'false'} disabled=${busy}
+            onClick=${() => { setEditing(null); setMerging(merging === q.id ? null : q.id); }}>${t('chair.merge')}</button>`}
+        ${canEdit && segments.length > 1 && html`<${MoveControl} q=${q} segments=${segments} mod=${mod} />`}
+      </div>
+      ${editing === q.id && canEdit && html`<${EditBox} q=${q} mod=${mod} onDone=${() => setEditing(null)} />`}
+      ${merging === q.id && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setMerging(null)} />`}
+      <${ActionError} error=${mod.errors[q.id]} />
     </li>`;
 }
 
-export function ChairView({ state, conn }) {
-  const [order, setOrder] = useState('votes');
-  const incoming = listQuestions(state, 'pending', 'time');
-  const queue = listQuestions(state, 'approved', order);
-  const rejected = listQuestions(state, 'rejected', 'time');
+function SegmentPanel({ state, segTab, mod }) {
+  const c = state.consultation;
+  const index = segTab === 'all' ? c.current_segment : segTab;
+  const seg = c.segments[index];
+  if (!seg) return null;
+  const key = `segment-${index}`;
+  const isCurrent = index === c.current_segment;
   return html`
-    <div class="columns">
-      <section class="card" aria-labelledby="incoming-heading">
-        <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>
-        ${incoming.length === 0 && html`<p class="empty">${t('chair.incoming.empty')}</p>`}
-        <ul class="questions" data-testid="incoming">
-          ${incoming.map((q) => html`<${IncomingItem} key=${q.id} q=${q} conn=${conn} />`)}
-        </ul>
-        ${rejected.length > 0 && html`<p class="hint">${t('chair.rejected.count', { count: rejected.length })}</p>`}
-      </section>
-      <section class="card" aria-labelledby="queue-heading">
-        <div class="section-head">
-          <h2 id="queue-heading">${t('chair.queue.heading')} <span class="count">${queue.length}</span></h2>
-          <div class="toggle" role="group" aria-label=${t('chair.queue.order')}>
-            ${['votes', 'time'].map((o) => html`
-              <button type="button" aria-pressed=${order === o ? 'true' : 'false'} onClick=${() => setOrder(o)}>
-                ${t(`chair.queue.by_${o}`)}</button>`)}
+    <section class="card segment-panel" data-testid="segment-panel" data-segment=${index} aria-label=${t('chair.segment.panel')}>
+      <div class="segment-line">
+        <span class="segment-name">${tParts(isCurrent ? 'chair.segment.current' : 'chair.segment.selected',
+          { n: index + 1, title: html`<bdi>${seg.title}</bdi>` })}</span>
+        <span class=${seg.questions ? 'status status-open' : 'status status-closed'} data-testid="segment-questions-state">
+          ${t(seg.questions ? 'chair.segment.open' : 'chair.segment.closed')}</span>
+      </div>
+      <div class="actions">
+        ${!isCurrent && html`
+          <button type="button" class="primary" data-testid="goto-segment" disabled=${mod.busy[key]}
+            onClick=${() => mod.run({ type: 'agenda.goto', segment: index })}>${t('chair.segment.goto')}</button>`}
+        <button type="button" data-testid="segment-questions-toggle" data-open=${seg.questions ? 'true' : 'false'} disabled=${mod.busy[key]}
+          onClick=${() => mod.run({ type: seg.questions ? 'segment.close' : 'segment.open', segment: index })}>
+          ${t(seg.questions ? 'chair.segment.close' : 'chair.segment.open_action')}</button>
+      </div>
+      <${ActionError} error=${mod.errors[key]} />
+    </section>`;
+}
+
+function Collapsed({ title, list, kind, ctx, testid, open = false }) {
+  if (!list.length) return null;
+  return html`
+    <details class="card collapsed" data-testid=${testid} open=${open}>
+      <summary><h2 class="inline-heading">${title} <span class="count">${list.length}</span></h2></summary>
+      <ul class="questions">
+        ${list.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind=${kind} ctx=${ctx} />`)}
+      </ul>
+    </details>`;
+}
+
+function HelpDialog({ open, onClose }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return html`
+    <dialog ref=${ref} class="help-dialog" data-testid="shortcut-help" aria-labelledby="help-heading" onClose=${onClose}>
+      <h2 id="help-heading">${t('chair.keys.heading')}</h2>
+      <p class="hint">${t('chair.keys.intro')}</p>
+      <dl class="shortcuts">
+        ${SHORTCUTS.map(([k, key]) => html`<div class="shortcut"><dt><kbd>${k}</kbd></dt><dd>${t(key)}</dd></div>`)}
+      </dl>
+      <button type="button" class="primary" data-testid="shortcut-help-close" onClick=${onClose}>${t('action.close')}</button>
+    </dialog>`;
+}
+
+export function ChairView({ state, conn }) {
+  const [segTab, setSegTab] = useState('all');
+  const [order, setOrder] = useState('votes');
+  const [selected, setSelected] = useState(null);
+  const [editing, setEditing] = useState(null);
+  const [merging, setMerging] = useState(null);
+  const [help, setHelp] = useState(false);
+  const mod = useModeration(conn);
+  const c = state.consultation;
+
+  const seg = segTab === 'all' ? null : segTab;
+  const incoming = listQuestions(state, 'pending', 'time', seg);
+  const queue = listQuestions(state, 'approved', order, seg);
+  const answered = listQuestions(state, 'answered', 'recent', seg);
+  const rejected = listQuestions(state, 'rejected', 'recent', seg);
+  const withdrawn = listQuestions(state, 'withdrawn', 'recent', seg);
+  const merged = listQuestions(state, 'merged', 'recent', seg);
+  const now = answeringQuestion(state);
+  const navigable = [...incoming, ...queue].map((q) => q.id);
+
+  const pendingCounts = countBySegment(state, 'pending');
+  const liveCounts = countBySegment(state, 'approved');
+  const total = (a) => a.reduce((x, y) => x + y, 0);
+  const segTabs = [
+    { id: 'all', label: t('chair.segment.all'), count: t('chair.segment.counts', { pending: total(pendingCounts), live: total(liveCounts) }),
+      attrs: { 'data-testid': 'segment-tab', 'data-segment': 'all' } },
+    ...c.segments.map((s, i) => ({
+      id: i,
+      label: html`${i + 1}. <bdi>${s.title}</bdi>${i === c.current_segment ? html` <span class="badge badge-now">${t('chair.segment.now')}</span>` : ''}`,
+      count: t('chair.segment.counts', { pending: pendingCounts[i], live: liveCounts[i] }),
+      attrs: { 'data-testid': 'segment-tab', 'data-segment': String(i), title: s.title, 'data-current': i === c.current_segment ? 'true' : 'false' },
+    })),
+  ];
+
+  // The keyboard handler reads the latest render through this ref.
+  const latest = useRef({});
+  latest.current = { state, navigable, selected, incoming, queue, editing, merging, help, mod };
+
+  function select(id) {
+    setSelected(id);
+    if (id === null) return;
+    requestAnimationFrame(() => {
+      const el = document.getElementById(`item-${id}`);
+      if (el) { el.focus({ preventScroll: true }); el.scrollIntoView({ block: 'nearest' }); }
+    });
+  }
+
+  useEffect(() => {
+    function onKey(ev) {
+      const L = latest.current;
+      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      if (isTyping(ev.target)) return;
+      if (L.help) return; // the dialog handles its own keys (Esc closes it)
+      const key = ev.key;
+      if (key === '?') { ev.preventDefault(); setHelp(true); return; }
+      if (key === 'Escape') {
+        if (L.editing !== null || L.merging !== null) { setEditing(null); setMerging(null); ev.preventDefault(); }
+        return;
+      }
+      const nav = L.navigable;
+      const i = nav.indexOf(L.selected);
+      if (key === 'j' || key === 'ArrowDown' || key === 'k' || key === 'ArrowUp') {
+        if (key.startsWith('Arrow') && ev.target && ev.target.closest && ev.target.closest('[role="tablist"]')) return;
+        if (!nav.length) return;
+        ev.preventDefault();
+        const down = key === 'j' || key === 'ArrowDown';
+        const j = i < 0 ? (down ? 0 : nav.length - 1) : Math.max(0, Math.min(nav.length - 1, i + (down ? 1 : -1)));
+        select(nav[j]);
+        return;
+      }
+      const q = L.selected !== null ? L.state.questions[L.selected] : null;
+      if (!q || i < 0) return;
+      const run = (cmd) => L.mod.run({ ...cmd, question: q.id });
+      // After approving or rejecting, move on to the next incoming question.
+      const nextIncoming = () => {
+        const k2 = L.incoming.findIndex((x) => x.id === q.id);
+        const rest = L.incoming.filter((x) => x.id !== q.id);
+        return rest.length ? rest[Math.min(k2, rest.length - 1)].id : q.id;
+      };
+      const handled = () => ev.preventDefault();
+      switch (key) {
+        case 'a':
+          if (q.state === 'pending' || q.state === 'rejected') { handled(); run({ type: 'question.approve' }); select(nextIncoming()); }
+          break;
+        case 'r':
+          if (q.state === 'pending') { handled(); run({ type: 'question.reject' }); select(nextIncoming()); }
+          break;
+        case 'n':
+          if (q.state === 'approved') {
+            handled();
+            L.mod.run({ type: 'question.answer_now', question: L.state.answering === q.id ? null : q.id }, q.id);
+          }
+          break;
+        case 'd':
+          if (q.state === 'approved') { handled(); run({ type: 'question.answer' }); }
+          break;
+        case 'p':
+          if (q.state === 'approved') { handled(); run({ type: q.pinned ? 'question.unpin' : 'question.pin' }); }
+          break;
+        case 'e':
+          if (q.state === 'pending' || q.state === 'approved') { handled(); setMerging(null); setEditing(q.id); }
+          break;
+        case 'm':
+          if (q.state === 'pending' || q.state === 'approved') { handled(); setEditing(null); setMerging(q.id); }
+          break;
+        default:
+          break;
+      }
+    }
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const ctx = { state, mod, selected, setSelected, editing, setEditing, merging, setMerging, segTab };
+  // A refusal about a question not shown in an open list gets a banner, so it is never lost.
+  const shown = new Set([...navigable, ...answered.map((q) => q.id), ...(now ? [now.id] : [])]);
+  const stray = mod.last !== null && mod.errors[mod.last] && typeof mod.last === 'number' && !shown.has(mod.last) ? mod.last : null;
+
+  return html`
+    <div class="console">
+      <div class="console-head">
+        <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
+          label=${t('chair.segment.tabs')} idPrefix="seg" />
+        <button type="button" class="small" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick=${() => setHelp(true)}>
+          ${t('chair.keys.button')}</button>
+      </div>
+      ${stray !== null && html`
+        <div class="banner" role="alert" data-testid="console-error">
+          <span>${t('question.label', { id: stray })}: ${mod.errors[stray]}</span>
+          <button type="button" class="small" onClick=${() => mod.dismiss(stray)}>${t('action.dismiss')}</button>
+        </div>`}
+      <div id="seg-panel" role="tabpanel" aria-labelledby=${`seg-tab-${segTab}`}>
+        <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
+        <${NowAnswering} q=${now}>
+          <div class="actions">
+            <button type="button" class="primary" data-testid="answer-button" disabled=${now && mod.busy[now.id]}
+              onClick=${() => mod.run({ type: 'question.answer', question: now.id })}>${t('chair.mark_answered')}</button>
+            <button type="button" data-testid="stop-answering-button" disabled=${now && mod.busy[now.id]}
+              onClick=${() => mod.run({ type: 'question.answer_now', question: null }, now.id)}>${t('chair.stop_answering')}</button>
           </div>
+          ${now && html`<${ActionError} error=${mod.errors[now.id]} />`}
+        </${NowAnswering}>
+        <div class="columns">
+          <section class="card" aria-labelledby="incoming-heading">
+            <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>
+            ${incoming.length === 0 && html`<p class="empty">${t(c.premoderation ? 'chair.incoming.empty' : 'chair.incoming.empty_unmoderated')}</p>`}
+            <ul class="questions" data-testid="incoming">
+              ${incoming.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="incoming" ctx=${ctx} />`)}
+            </ul>
+          </section>
+          <section class="card" aria-labelledby="queue-heading">
+            <div class="section-head">
+              <h2 id="queue-heading">${t('chair.queue.heading')} <span class="count">${queue.length}</span></h2>
+              <div class="toggle" role="group" aria-label=${t('chair.queue.order')}>
+                ${['votes', 'time'].map((o) => html`
+                  <button type="button" class="small" data-testid=${`order-${o}`} aria-pressed=${order === o ? 'true' : 'false'} onClick=${() => setOrder(o)}>
+                    ${t(`chair.queue.by_${o}`)}</button>`)}
+              </div>
+            </div>
+            ${queue.length === 0 && html`<p class="empty">${t('chair.queue.empty')}</p>`}
+            <ol class="questions" data-testid="queue">
+              ${queue.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="queue" ctx=${ctx} />`)}
+            </ol>
+          </section>
         </div>
-        <${WatchedQueue} queue=${queue} empty=${t('chair.queue.empty')} />
-      </section>
+        <${Collapsed} title=${t('chair.answered.heading')} list=${answered} kind="answered" ctx=${ctx} testid="answered" open=${true} />
+        <${Collapsed} title=${t('chair.rejected.heading')} list=${rejected} kind="rejected" ctx=${ctx} testid="rejected" />
+        <${Collapsed} title=${t('chair.withdrawn.heading')} list=${withdrawn} kind="withdrawn" ctx=${ctx} testid="withdrawn" />
+        <${Collapsed} title=${t('chair.merged.heading')} list=${merged} kind="merged" ctx=${ctx} testid="merged" />
+        <p class="hint keys-hint">${t('chair.keys.hint')}</p>
+      </div>
+      <${HelpDialog} open=${help} onClose=${() => setHelp(false)} />
     </div>`;
 }

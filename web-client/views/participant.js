@@ -1,8 +1,12 @@
-// participant.js — the participant's page: post a question, follow your own, upvote others'.
+// participant.js — the participant's page, mobile first: the question being answered, the form
+// to ask one, and the questions in three tabs (Popular, Recent, Mine). Own questions show what
+// the co-chairs decided, and can be withdrawn until they are answered.
 import { html, useState } from '../vendor/preact-htm.js';
-import { t } from '../lib/i18n.js';
-import { languagesOf, listQuestions, myQuestions } from '../lib/state.js';
-import { ActionError, QuestionBody, VoteCount, useAction } from './common.js';
+import { t, tParts } from '../lib/i18n.js';
+import {
+  answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
+} from '../lib/state.js';
+import { ActionError, AnsweredQuestions, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction } from './common.js';
 
 const MAX_CHARS = 500;
 
@@ -15,91 +19,170 @@ function defaultLanguage(consultation) {
   return consultation.floor;
 }
 
-function PostForm({ state, conn }) {
+function PostForm({ state, conn, onPosted }) {
   const [text, setText] = useState('');
   const [lang, setLang] = useState(() => defaultLanguage(state.consultation));
   const [saved, setSaved] = useState(false);
   const action = useAction(conn);
-  const count = [...text].length;
+  const open = questionsOpen(state);
+  const segment = currentSegment(state);
+  const count = codePoints(text);
+  const tooLong = count > MAX_CHARS;
   async function submit(ev) {
     ev.preventDefault();
+    if (!open || tooLong || !text.trim()) return;
     setSaved(false);
     const reply = await action.run({ type: 'question.post', text, lang });
     if (reply && reply.type === 'ack') {
       setText('');
       setSaved(true);
+      onPosted();
     }
   }
   return html`
-    <form class="card post" data-testid="question-form" onSubmit=${submit}>
-      <h2>${t('participant.post.heading')}</h2>
-      <label for="question-text">${t('participant.post.label')}</label>
-      <textarea id="question-text" data-testid="question-text" dir="auto" rows="4" maxlength=${MAX_CHARS}
-        value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); }} required></textarea>
-      <div class="form-row">
-        <label for="question-lang">${t('participant.post.language')}</label>
-        <select id="question-lang" data-testid="question-lang" value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
-          ${languagesOf(state.consultation).map((l) => html`<option value=${l}>${t(`language.${l}`)}</option>`)}
-        </select>
-        <span class="counter" aria-live="off">${t('participant.post.count', { count, max: MAX_CHARS })}</span>
-      </div>
-      <p class="hint">${t('participant.post.hint')}</p>
-      <button type="submit" class="primary" data-testid="question-submit" disabled=${action.busy || !text.trim()}>
-        ${action.busy ? t('action.sending') : t('participant.post.submit')}</button>
+    <form class="card post" data-testid="question-form" onSubmit=${submit} aria-labelledby="post-heading">
+      <h2 id="post-heading">${t('participant.post.heading')}</h2>
+      ${!open && html`
+        <p class="notice notice-closed" data-testid="queue-closed" role="status">
+          ${tParts('participant.closed', { segment: html`<bdi>${segment ? segment.title : ''}</bdi>` })}
+        </p>`}
+      <fieldset disabled=${!open} class="plain">
+        <div class="label-row">
+          <label for="question-text">${t('participant.post.label')}</label>
+          <span id="question-count" class=${tooLong ? 'counter over' : 'counter'} data-testid="question-count">
+            ${t('participant.post.count', { count, max: MAX_CHARS })}</span>
+        </div>
+        <textarea id="question-text" data-testid="question-text" dir="auto" lang=${lang} rows="3"
+          aria-describedby="question-hint question-count" aria-invalid=${tooLong ? 'true' : 'false'}
+          value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); }} required></textarea>
+        ${tooLong && html`<p class="action-error">${t('participant.post.too_long', { max: MAX_CHARS })}</p>`}
+        <div class="form-row">
+          <label for="question-lang">${t('participant.post.language')}</label>
+          <select id="question-lang" data-testid="question-lang" value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
+            ${languagesOf(state.consultation).map((l) => html`<option value=${l}>${t(`language.${l}`)}</option>`)}
+          </select>
+        </div>
+        <p class="hint" id="question-hint">${t('participant.post.hint')}</p>
+        <button type="submit" class="primary wide" data-testid="question-submit"
+          disabled=${action.busy || !open || tooLong || !text.trim()}>
+          ${action.busy ? t('action.sending') : t('participant.post.submit')}</button>
+      </fieldset>
       ${saved && html`<p class="saved" role="status">${t(state.consultation.premoderation ? 'participant.post.saved_moderated' : 'participant.post.saved')}</p>`}
       <${ActionError} error=${action.error} />
     </form>`;
 }
 
-function MyQuestions({ state }) {
-  const mine = myQuestions(state);
-  if (!mine.length) return null;
+function stateText(q) {
+  if (q.state === 'merged') return t('participant.mine.merged', { into: q.into ?? '?' });
+  return t(`participant.mine.state.${q.state}`);
+}
+
+function MyQuestion({ q, state, conn }) {
+  const action = useAction(conn);
+  const [confirming, setConfirming] = useState(false);
+  const canWithdraw = q.state === 'pending' || q.state === 'approved';
+  const answeringNow = state.answering === q.id;
+  async function withdraw() {
+    const reply = await action.run({ type: 'question.withdraw', question: q.id });
+    if (reply && reply.type === 'ack') setConfirming(false);
+  }
   return html`
-    <section class="card" aria-labelledby="mine-heading">
-      <h2 id="mine-heading">${t('participant.mine.heading')}</h2>
-      <ul class="questions" data-testid="my-questions">
-        ${mine.map((q) => html`
-          <li key=${q.id} class="question" data-testid="my-question" data-id=${q.id} data-state=${q.state}>
-            <${QuestionBody} q=${q} />
-            <span class=${`state state-${q.state}`}>${t(`question.state.${q.state}`)}</span>
-          </li>`)}
-      </ul>
-    </section>`;
+    <li class=${`question mine state-${q.state}`} data-testid="my-question" data-id=${q.id} data-state=${q.state}>
+      <${QuestionBody} q=${q} answering=${answeringNow} />
+      <div class="mine-foot">
+        <span class=${`state state-${q.state}`} data-testid="my-question-state">${stateText(q)}</span>
+        ${q.state === 'approved' && html`<${VoteCount} q=${q} />`}
+        ${canWithdraw && !confirming && html`
+          <button type="button" class="small" data-testid="withdraw-button" onClick=${() => setConfirming(true)}>
+            ${t('participant.withdraw')}</button>`}
+      </div>
+      ${canWithdraw && confirming && html`
+        <div class="confirm" role="group" aria-label=${t('participant.withdraw.confirm_label', { id: q.id })}>
+          <p>${t('participant.withdraw.confirm')}</p>
+          <div class="actions">
+            <button type="button" class="danger" data-testid="withdraw-confirm" disabled=${action.busy} onClick=${withdraw}>
+              ${t('participant.withdraw.yes')}</button>
+            <button type="button" data-testid="withdraw-cancel" onClick=${() => { setConfirming(false); action.clear(); }}>
+              ${t('participant.withdraw.no')}</button>
+          </div>
+        </div>`}
+      <${ActionError} error=${action.error} />
+    </li>`;
+}
+
+function MyQuestions({ state, conn }) {
+  const mine = myQuestions(state);
+  if (!mine.length) return html`<p class="empty" data-testid="empty">${t('participant.mine.empty')}</p>`;
+  return html`
+    <ul class="questions" data-testid="my-questions">
+      ${mine.map((q) => html`<${MyQuestion} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
+    </ul>`;
 }
 
 function QueueItem({ q, state, conn }) {
   const action = useAction(conn);
   const own = state.mine.has(q.id);
   const voted = state.voted.has(q.id);
-  const label = own ? t('participant.vote.own') : voted ? t('participant.vote.undo') : t('participant.vote.do');
+  const answeringNow = state.answering === q.id;
+  const label = t(own ? 'participant.vote.own' : voted ? 'participant.vote.undo' : 'participant.vote.do', { id: q.id });
   return html`
-    <li class="question" data-testid="queue-item" data-id=${q.id}>
-      <${QuestionBody} q=${q} />
+    <li class=${answeringNow ? 'question is-answering' : 'question'} data-testid="queue-item" data-id=${q.id}>
+      <${QuestionBody} q=${q} answering=${answeringNow} />
       <div class="actions">
+        ${own && html`<span class="badge badge-own">${t('participant.yours')}</span>`}
         <${VoteCount} q=${q} />
         <button type="button" class=${voted ? 'vote voted' : 'vote'} data-testid="vote-button" aria-pressed=${voted ? 'true' : 'false'}
           title=${label} aria-label=${label} disabled=${own || action.busy}
           onClick=${() => action.run({ type: voted ? 'question.unvote' : 'question.vote', question: q.id })}>
-          ${voted ? t('participant.vote.voted') : t('participant.vote.button')}</button>
+          <span aria-hidden="true" class="vote-arrow">▲</span> ${voted ? t('participant.vote.voted') : t('participant.vote.button')}</button>
       </div>
       <${ActionError} error=${action.error} />
     </li>`;
 }
 
-export function ParticipantView({ state, conn }) {
-  const queue = listQuestions(state, 'approved', 'votes');
+function AnsweredList({ answered }) {
+  if (!answered.length) return null;
   return html`
-    <div class="columns">
-      <div>
-        <${PostForm} state=${state} conn=${conn} />
-        <${MyQuestions} state=${state} />
-      </div>
-      <section class="card" aria-labelledby="queue-heading">
-        <h2 id="queue-heading">${t('participant.queue.heading')} <span class="count">${queue.length}</span></h2>
-        ${queue.length === 0 && html`<p class="empty">${t('participant.queue.empty')}</p>`}
-        <ul class="questions" data-testid="queue">
-          ${queue.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
-        </ul>
+    <details class="answered-list">
+      <summary>${t('participant.answered.heading', { count: answered.length })}</summary>
+      <${AnsweredQuestions} answered=${answered} />
+    </details>`;
+}
+
+export function ParticipantView({ state, conn }) {
+  const [tab, setTab] = useState('popular');
+  const c = state.consultation;
+  const segmentIndex = c.current_segment;
+  const open = questionsOpen(state);
+  const now = answeringQuestion(state);
+  const nowVisible = now && now.state === 'approved' ? now : null;
+  // The live queue of the current agenda segment; the question being answered is on top.
+  const queue = listQuestions(state, 'approved', tab === 'recent' ? 'recent' : 'votes', segmentIndex)
+    .filter((q) => !nowVisible || q.id !== nowVisible.id);
+  const answered = listQuestions(state, 'answered', 'recent', segmentIndex);
+  const mineCount = myQuestions(state).length;
+  const tabs = [
+    { id: 'popular', label: t('participant.tab.popular'), attrs: { 'data-testid': 'tab-popular' } },
+    { id: 'recent', label: t('participant.tab.recent'), attrs: { 'data-testid': 'tab-recent' } },
+    { id: 'mine', label: t('participant.tab.mine'), count: mineCount, attrs: { 'data-testid': 'tab-mine' } },
+  ];
+  return html`
+    <div class="participant">
+      <${NowAnswering} q=${nowVisible} />
+      <${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />
+      <section class="card queue-card" aria-labelledby="queue-heading">
+        <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
+        <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />
+        <div id="pq-panel" role="tabpanel" aria-labelledby=${`pq-tab-${tab}`} class="tab-panel">
+          ${tab === 'mine'
+            ? html`<${MyQuestions} state=${state} conn=${conn} />`
+            : html`
+              ${queue.length === 0 && html`<p class="empty" data-testid="empty">${t(open ? 'participant.queue.empty' : 'participant.queue.empty_closed')}</p>`}
+              <ol class="questions" data-testid="queue">
+                ${queue.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
+              </ol>
+              <${AnsweredList} answered=${answered} />`}
+        </div>
       </section>
     </div>`;
 }

@@ -1,15 +1,28 @@
-// readonly.js — the live queue of approved questions, for roles that watch rather than act
-// (rapporteur, booth, stage) until their own views arrive.
+// readonly.js — for roles that watch rather than act (rapporteur, booth): the question being
+// answered now, the live queue by votes, and what has been answered.
 import { html } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
-import { listQuestions } from '../lib/state.js';
-import { WatchedQueue } from './common.js';
+import { answeringQuestion, listQuestions } from '../lib/state.js';
+import { AnsweredQuestions, NowAnswering, WatchedQueue } from './common.js';
 
 export function ReadOnlyView({ state }) {
-  const queue = listQuestions(state, 'approved', 'votes');
+  const now = answeringQuestion(state);
+  const current = now && now.state === 'approved' ? now : null;
+  const queue = listQuestions(state, 'approved', 'votes').filter((q) => !current || q.id !== current.id);
+  const answered = listQuestions(state, 'answered', 'recent');
   return html`
-    <section class="card" aria-labelledby="queue-heading">
-      <h2 id="queue-heading">${t('readonly.queue.heading')} <span class="count">${queue.length}</span></h2>
-      <${WatchedQueue} queue=${queue} empty=${t('participant.queue.empty')} />
-    </section>`;
+    <div class="readonly">
+      <${NowAnswering} q=${current} />
+      <div class="columns">
+        <section class="card" aria-labelledby="queue-heading">
+          <h2 id="queue-heading">${t('readonly.queue.heading')} <span class="count">${queue.length}</span></h2>
+          <${WatchedQueue} queue=${queue} empty=${t('readonly.queue.empty')} />
+        </section>
+        <section class="card" aria-labelledby="answered-heading">
+          <h2 id="answered-heading">${t('readonly.answered.heading')} <span class="count">${answered.length}</span></h2>
+          ${answered.length === 0 && html`<p class="empty">${t('readonly.answered.empty')}</p>`}
+          <${AnsweredQuestions} answered=${answered} />
+        </section>
+      </div>
+    </div>`;
 }

@@ -1,0 +1,42 @@
+// browser.mjs — real Chromium for the browser tests: Debian's /usr/bin/chromium driven by
+// playwright-core, and pages watched for console errors, CSP violations and requests to any
+// other origin (CHR-8).
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Returns openPage(url, name, { viewport, drop }) for pages of srv in browser. Each page has its
+// own browser context (its own storage: a different participant) and reports what goes wrong
+// into `problems`. `drop(message)` true hides a server message from the page, to stage a race.
+// openPage resolves once the page's connection is live.
+export function pageOpener(browser, srv, problems) {
+  return async (url, name, { viewport = null, drop = null } = {}) => {
+    const context = await browser.newContext({ locale: 'en-GB', ...(viewport ? { viewport } : {}) });
+    const page = await context.newPage();
+    const origin = new URL(srv.baseUrl).origin;
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.protocol.startsWith('http') && u.origin !== origin) problems.push(`${name} requested ${r.url()}`);
+    });
+    if (drop) {
+      await page.routeWebSocket(/\/ws$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((m) => server.send(m));
+        server.onMessage((m) => { if (!drop(JSON.parse(String(m)))) ws.send(m); });
+      });
+    }
+    await page.goto(url);
+    await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
+    return page;
+  };
+}
