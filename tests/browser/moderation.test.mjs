@@ -5,16 +5,13 @@
 // whose action the first one's made moot, marking answered, and a withdrawal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { launchBrowser, pageOpener } from '../lib/browser.mjs';
+import { launchBrowser, pageOpener, screenshot } from '../lib/browser.mjs';
 import { startServer, demoAgenda, repo } from '../lib/harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
 const LAPTOP = { width: 1280, height: 800 };
 const STAGE = { width: 1280, height: 720 };
-const SHOTS = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'roundtable-screenshots');
 
 let srv;
 let browser;
@@ -26,7 +23,6 @@ before(async () => {
   srv = await startServer({ agenda: demoAgenda });
   browser = await launchBrowser();
   open = pageOpener(browser, srv, problems);
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 after(async () => {
   await browser?.close();
@@ -46,11 +42,7 @@ async function noSideScroll(page, name) {
   assert.ok(scroll <= PHONE.width && scroll <= width, `${name} scrolls sideways: ${scroll}px wide at ${width}px`);
 }
 
-async function shot(page, name) {
-  const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: !name.startsWith('stage') });
-  return file;
-}
+const shot = (page, name) => screenshot(page, name, { fullPage: !name.startsWith('stage') });
 
 async function post(page, text, lang = 'en') {
   await page.getByTestId('question-text').fill(text);

@@ -2,7 +2,7 @@
 // sees it approved, a second participant upvotes, and everyone sees the count live.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, pageOpener } from '../lib/browser.mjs';
+import { launchBrowser, pageOpener, screenshot } from '../lib/browser.mjs';
 import { startServer } from '../lib/harness.mjs';
 
 let srv;
@@ -86,10 +86,8 @@ test('post, approve and upvote live across pages', async () => {
   await alice.getByTestId('question-submit').click();
   await alice.getByTestId('action-error').filter({ hasText: 'Write a question first.' }).waitFor({ timeout: 5000 });
   assert.equal(await alice.getByTestId('question-text').inputValue(), '\u202e');
-  await alice.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/participant.png` : '/dev/null' })
-    .catch(() => {});
-  await chair.screenshot({ path: process.env.SCREENSHOT_DIR ? `${process.env.SCREENSHOT_DIR}/chair.png` : '/dev/null' })
-    .catch(() => {});
+  await screenshot(alice, 'qa-flow-participant');
+  await screenshot(chair, 'qa-flow-cochair');
 
   assert.deepEqual(problems, []);
 });

@@ -1,6 +1,9 @@
 // browser.mjs — real Chromium for the browser tests: Debian's /usr/bin/chromium driven by
 // playwright-core, and pages watched for console errors, CSP violations and requests to any
 // other origin (CHR-8).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -39,4 +42,15 @@ export function pageOpener(browser, srv, problems) {
     await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
     return page;
   };
+}
+
+// Saves a screenshot of page as NAME.png in $SCREENSHOT_DIR (ctest sets it to
+// build*/artifacts/screenshots), whole pages except the stage, which is one 1280x720 screen.
+// Returns the file's path.
+export async function screenshot(page, name, { fullPage = true } = {}) {
+  const dir = process.env.SCREENSHOT_DIR || path.join(os.tmpdir(), 'roundtable-screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage });
+  return file;
 }
