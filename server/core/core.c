@@ -10,7 +10,9 @@
 /* --- names ------------------------------------------------------------------------------- */
 
 static const char *const lang_names[CORE_LANG_COUNT] = {"en", "ar", "fr", "es"};
-static const char *const role_names[CORE_ROLE_COUNT] = {"participant", "cochair", "rapporteur", "booth", "stage"};
+static const char *const role_names[CORE_ROLE_COUNT] = {"participant", "cochair", "rapporteur",
+                                                        "booth",       "stage",   "system"};
+static const char *const clock_names[CORE_CLOCK_STATE_COUNT] = {"idle", "running", "paused"};
 static const char *const qstate_names[CORE_Q_STATE_COUNT] = {"pending",  "approved",  "answered",
                                                              "rejected", "withdrawn", "merged"};
 static const char *const kind_names[CORE_SEG_KIND_COUNT] = {"opening", "panel", "qa", "break", "closing"};
@@ -45,7 +47,16 @@ int core_lang_parse(const char *s)
 }
 int core_role_parse(const char *s)
 {
-	return parse_name(role_names, CORE_ROLE_COUNT, s);
+	/* The system role is never a token's: it does not parse. */
+	return parse_name(role_names, CORE_ROLE_SYSTEM, s);
+}
+const char *core_clock_state_name(core_clock_state c)
+{
+	return (unsigned)c < CORE_CLOCK_STATE_COUNT ? clock_names[c] : "idle";
+}
+int core_clock_state_parse(const char *s)
+{
+	return parse_name(clock_names, CORE_CLOCK_STATE_COUNT, s);
 }
 int core_qstate_parse(const char *s)
 {
@@ -82,7 +93,12 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_SEGMENT_OPEN] = true,
             [CORE_CMD_SEGMENT_CLOSE] = true,
             [CORE_CMD_AGENDA_GOTO] = true,
+            [CORE_CMD_CLOCK_START] = true,
+            [CORE_CMD_CLOCK_PAUSE] = true,
+            [CORE_CMD_CLOCK_RESUME] = true,
+            [CORE_CMD_CLOCK_ADJUST] = true,
         },
+    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
 };
 
 bool core_role_may(core_role role, core_cmd_kind cmd)
@@ -104,7 +120,7 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 {
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
-	    ev->kind == CORE_EV_AGENDA_CURRENT)
+	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK)
 		return mod | pub;
 	const core_question *q = core_question_get(st, ev->question);
 	if (!q || ev->kind >= CORE_EV_COUNT)
@@ -127,6 +143,8 @@ void core_state_init(core_state *st, const core_agenda *agenda)
 		st->agenda.votes_per_minute = CORE_DEFAULT_VOTES_PER_MINUTE;
 	if (st->agenda.nsegments < 1)
 		st->agenda.nsegments = 1; /* a consultation always has a current segment */
+	for (int i = 0; i < st->agenda.nsegments; i++)
+		st->timing[i].allotted_ms = (int64_t)st->agenda.segments[i].duration_min * 60000;
 }
 
 void core_state_free(core_state *st)
@@ -530,7 +548,9 @@ static rt_err decide_vote(const core_state *st, const core_actor *actor, const c
 	return RT_OK;
 }
 
-static rt_err decide_segment(const core_state *st, const core_command *cmd, core_decision *out)
+static void goto_clock(const core_state *st, uint16_t seg, int64_t now, core_decision *out);
+
+static rt_err decide_segment(const core_state *st, const core_command *cmd, int64_t now, core_decision *out)
 {
 	if (cmd->segment >= st->agenda.nsegments) {
 		out->err.segment = cmd->segment;
@@ -552,14 +572,123 @@ static rt_err decide_segment(const core_state *st, const core_command *cmd, core
 		kind = CORE_EV_SEGMENT_CLOSED;
 	}
 	next_event(st, out, kind, NULL)->segment = cmd->segment;
+	if (kind == CORE_EV_AGENDA_CURRENT)
+		goto_clock(st, cmd->segment, now, out);
 	return RT_OK;
+}
+
+/* --- the clock --------------------------------------------------------------------------- */
+
+int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms)
+{
+	const core_timing *t = &st->timing[st->current_segment];
+	int64_t run = st->clock == CORE_CLOCK_RUNNING ? now_ms - st->clock_started_at : 0;
+	return t->allotted_ms - t->elapsed_ms - run;
+}
+
+int64_t core_clock_due_ms(const core_state *st)
+{
+	const core_timing *t = &st->timing[st->current_segment];
+	if (st->clock != CORE_CLOCK_RUNNING || !st->agenda.segments[st->current_segment].questions_open ||
+	    t->auto_closed)
+		return 0;
+	int64_t due = st->clock_started_at + t->allotted_ms - t->elapsed_ms - (int64_t)st->agenda.close_minutes * 60000;
+	return due > 0 ? due : 1;
+}
+
+/* A CLOCK event with the clock as it will be, and the timing of `seg` (and of `also`, >= 0). */
+static core_event *clock_event(const core_state *st, core_decision *out, core_clock_state state, int64_t started_at)
+{
+	core_event *ev = next_event(st, out, CORE_EV_CLOCK, NULL);
+	ev->clock = state;
+	ev->clock_started_at = started_at;
+	return ev;
+}
+
+static void add_timing(core_event *ev, uint16_t seg, core_timing t)
+{
+	ev->timing_segment[ev->ntiming] = seg;
+	ev->timing[ev->ntiming++] = t;
+}
+
+static rt_err clock_refused(core_decision *out, const core_state *st)
+{
+	out->err.clock_state = (int)st->clock;
+	return RT_E_CLOCK_WRONG_STATE;
+}
+
+/* AG-2: start, pause, resume, adjust; and what the clock makes due (AG-4). */
+static rt_err decide_clock(const core_state *st, const core_command *cmd, int64_t now, core_decision *out)
+{
+	uint16_t cur = st->current_segment;
+	core_timing t = st->timing[cur];
+	core_event *ev;
+	switch (cmd->kind) {
+	case CORE_CMD_CLOCK_START:
+	case CORE_CMD_CLOCK_RESUME:
+		if (st->clock != (cmd->kind == CORE_CMD_CLOCK_START ? CORE_CLOCK_IDLE : CORE_CLOCK_PAUSED))
+			return clock_refused(out, st);
+		if (!t.started_at)
+			t.started_at = now;
+		add_timing(clock_event(st, out, CORE_CLOCK_RUNNING, now), cur, t);
+		return RT_OK;
+	case CORE_CMD_CLOCK_PAUSE:
+		if (st->clock != CORE_CLOCK_RUNNING)
+			return clock_refused(out, st);
+		t.elapsed_ms += now - st->clock_started_at;
+		add_timing(clock_event(st, out, CORE_CLOCK_PAUSED, 0), cur, t);
+		return RT_OK;
+	case CORE_CMD_CLOCK_ADJUST: {
+		if (st->clock == CORE_CLOCK_IDLE)
+			return clock_refused(out, st);
+		int64_t allotted = t.allotted_ms + (int64_t)cmd->minutes * 60000;
+		if (allotted < CORE_MIN_ALLOTTED_MS)
+			allotted = CORE_MIN_ALLOTTED_MS;
+		if (allotted == t.allotted_ms)
+			return RT_OK;
+		/* A later end is a new end: the clock may close the questions again at it. */
+		if (allotted > t.allotted_ms)
+			t.auto_closed = false;
+		t.allotted_ms = allotted;
+		add_timing(clock_event(st, out, st->clock, st->clock_started_at), cur, t);
+		return RT_OK;
+	}
+	case CORE_CMD_CLOCK_DUE: {
+		int64_t due = core_clock_due_ms(st);
+		if (!due || now < due)
+			return RT_OK;
+		ev = next_event(st, out, CORE_EV_SEGMENT_CLOSED, NULL);
+		ev->segment = cur;
+		ev->automatic = true;
+		return RT_OK;
+	}
+	default:
+		return RT_E_AUTH_FORBIDDEN;
+	}
+}
+
+/* agenda.goto: the current segment changes; a started clock leaves the old segment with its
+ * time and runs in the new one, from that segment's own elapsed time (going back resumes). */
+static void goto_clock(const core_state *st, uint16_t seg, int64_t now, core_decision *out)
+{
+	if (st->clock == CORE_CLOCK_IDLE)
+		return;
+	uint16_t cur = st->current_segment;
+	core_timing from = st->timing[cur], to = st->timing[seg];
+	if (st->clock == CORE_CLOCK_RUNNING)
+		from.elapsed_ms += now - st->clock_started_at;
+	if (!to.started_at)
+		to.started_at = now;
+	core_event *ev = clock_event(st, out, CORE_CLOCK_RUNNING, now);
+	add_timing(ev, cur, from);
+	add_timing(ev, seg, to);
 }
 
 rt_err core_decide(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                    core_decision *out)
 {
 	out->nevents = 0;
-	out->err = (core_err_params){.state = -1, .segment = -1};
+	out->err = CORE_ERR_PARAMS_NONE;
 	if (!core_role_may(actor->role, cmd->kind))
 		return RT_E_AUTH_FORBIDDEN;
 	/* Participant commands need the pseudonym that links them while live (CHR-3). */
@@ -592,7 +721,14 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_SEGMENT_OPEN:
 	case CORE_CMD_SEGMENT_CLOSE:
 	case CORE_CMD_AGENDA_GOTO:
-		err = decide_segment(st, cmd, out);
+		err = decide_segment(st, cmd, now_ms, out);
+		break;
+	case CORE_CMD_CLOCK_START:
+	case CORE_CMD_CLOCK_PAUSE:
+	case CORE_CMD_CLOCK_RESUME:
+	case CORE_CMD_CLOCK_ADJUST:
+	case CORE_CMD_CLOCK_DUE:
+		err = decide_clock(st, cmd, now_ms, out);
 		break;
 	default:
 		err = decide_moderation(st, cmd, out);
@@ -788,7 +924,21 @@ int core_evolve(core_state *st, const core_event *ev)
 				st->current_segment = ev->segment;
 			else
 				st->agenda.segments[ev->segment].questions_open = ev->kind == CORE_EV_SEGMENT_OPENED;
+			if (ev->automatic)
+				st->timing[ev->segment].auto_closed = true;
 			rc = 0;
+		}
+		break;
+	case CORE_EV_CLOCK:
+		rc = 0;
+		for (int i = 0; i < ev->ntiming; i++)
+			if (ev->timing_segment[i] >= st->agenda.nsegments)
+				rc = -1;
+		if (rc == 0) {
+			st->clock = ev->clock;
+			st->clock_started_at = ev->clock_started_at;
+			for (int i = 0; i < ev->ntiming; i++)
+				st->timing[ev->timing_segment[i]] = ev->timing[i];
 		}
 		break;
 	default:

@@ -35,6 +35,11 @@
 #define CORE_DEFAULT_OPEN_QUESTIONS 3
 #define CORE_DEFAULT_VOTES_PER_MINUTE 30
 #define CORE_VOTE_WINDOW_MS 60000
+/* AG-3/AG-4 defaults, when the agenda file sets no clock settings. */
+#define CORE_DEFAULT_WARNING_MINUTES 2
+#define CORE_DEFAULT_CLOSE_MINUTES 0
+/* A segment is never shortened below this (AG-2). */
+#define CORE_MIN_ALLOTTED_MS 60000
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 
@@ -44,6 +49,7 @@ typedef enum core_role {
 	CORE_ROLE_RAPPORTEUR,
 	CORE_ROLE_BOOTH,
 	CORE_ROLE_STAGE,
+	CORE_ROLE_SYSTEM, /* the server's own timers (AG-4); no token ever carries it */
 	CORE_ROLE_COUNT
 } core_role;
 
@@ -86,6 +92,7 @@ typedef struct core_segment {
 	uint16_t duration_min; /* planned length in minutes, >= 1 */
 	bool questions_open;   /* participants may post while it is current; co-chairs change it */
 	bool chatham_house;    /* false: on the record */
+	char date[11];         /* "YYYY-MM-DD" for agendas over several days, or empty */
 } core_segment;
 
 typedef struct core_agenda {
@@ -99,6 +106,8 @@ typedef struct core_agenda {
 	bool premoderation;
 	uint16_t max_open_questions; /* QA-7: pending or live questions per participant */
 	uint16_t votes_per_minute;   /* QA-7: upvotes and take-backs per participant per minute */
+	uint16_t warning_minutes;    /* AG-3: views warn this long before a segment ends */
+	uint16_t close_minutes;      /* AG-4: questions close this long before a segment ends */
 	core_segment segments[CORE_MAX_SEGMENTS];
 	int nsegments;
 } core_agenda;
@@ -132,8 +141,27 @@ typedef struct core_rate_slot {
 	core_pseud who;
 } core_rate_slot;
 
+/* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
+typedef enum core_clock_state {
+	CORE_CLOCK_IDLE,
+	CORE_CLOCK_RUNNING,
+	CORE_CLOCK_PAUSED,
+	CORE_CLOCK_STATE_COUNT
+} core_clock_state;
+
+/* AG-6: one segment's actual time. */
+typedef struct core_timing {
+	int64_t started_at;  /* when it first ran, 0 before */
+	int64_t elapsed_ms;  /* run time, not counting the running stretch of the current segment */
+	int64_t allotted_ms; /* planned duration plus extensions */
+	bool auto_closed;    /* the clock has closed it for questions (once per end time) */
+} core_timing;
+
 typedef struct core_state {
-	core_agenda agenda;       /* segments[].questions_open is live state */
+	core_agenda agenda; /* segments[].questions_open is live state */
+	core_clock_state clock;
+	int64_t clock_started_at; /* when the current running stretch began; 0 unless running */
+	core_timing timing[CORE_MAX_SEGMENTS];
 	uint64_t seq;             /* the last event applied; 0 before any */
 	uint16_t current_segment; /* index into agenda.segments */
 	uint32_t answering;       /* the question being answered now, 0 for none */
@@ -163,6 +191,11 @@ typedef enum core_cmd_kind {
 	CORE_CMD_SEGMENT_OPEN,
 	CORE_CMD_SEGMENT_CLOSE,
 	CORE_CMD_AGENDA_GOTO,
+	CORE_CMD_CLOCK_START,
+	CORE_CMD_CLOCK_PAUSE,
+	CORE_CMD_CLOCK_RESUME,
+	CORE_CMD_CLOCK_ADJUST,
+	CORE_CMD_CLOCK_DUE, /* system: whatever the clock makes due now (AG-4) */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -171,6 +204,7 @@ typedef struct core_command {
 	uint32_t question; /* the question acted on; 0 with answer_now: none */
 	uint32_t into;     /* merge: the question kept */
 	uint16_t segment;  /* move, segment.open/close, agenda.goto */
+	int minutes;       /* clock.adjust */
 	core_lang lang;    /* post */
 	const char *text;  /* post, edit: borrowed, need not be NUL-terminated */
 	size_t text_len;
@@ -201,6 +235,7 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_OPENED,
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
+	CORE_EV_CLOCK,
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -223,17 +258,29 @@ typedef struct core_event {
 	core_pseud voter;
 	uint32_t votes; /* the count after this event */
 	int64_t at_ms;  /* votes: the server clock, for the rate window; never stored (CHR-4) */
+	/* SEGMENT_CLOSED: by the clock rather than a co-chair */
+	bool automatic;
+	/* CLOCK: the clock's new state and the timing of the segments it changed */
+	core_clock_state clock;
+	int64_t clock_started_at;
+	int ntiming;
+	uint16_t timing_segment[2];
+	core_timing timing[2];
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
 typedef struct core_err_params {
 	int state;         /* the question's state, as core_qstate */
+	int clock_state;   /* the clock's state, as core_clock_state */
 	uint32_t question; /* which question the state belongs to, when the command names two */
 	uint32_t into;     /* a merged question's target */
 	int segment;
 	int max;
 	int seconds;
 } core_err_params;
+
+/* No params at all. */
+#define CORE_ERR_PARAMS_NONE ((core_err_params){.state = -1, .clock_state = -1, .segment = -1})
 
 /* The output of core_decide: events whose text lives in the decision itself. An accepted
  * command may produce no event when it asks for what already is (pin a pinned question). */
@@ -268,6 +315,14 @@ bool core_visible(core_audience aud, core_qstate state);
  * state right after it was applied. A question event reaches the public when the question was
  * or is visible to it, and otherwise its author. */
 unsigned core_event_audiences(const core_state *st, const core_event *ev);
+/* AG-4: when the clock will next need to act (close the current segment for questions), in
+ * server ms, or 0 when nothing is due. A CORE_CMD_CLOCK_DUE decided at or after it acts. */
+int64_t core_clock_due_ms(const core_state *st);
+/* Remaining time of the current segment at now_ms; negative in overrun. */
+int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms);
+const char *core_clock_state_name(core_clock_state s); /* "running" */
+int core_clock_state_parse(const char *s);
+
 /* Pending or approved questions by this participant (QA-7). */
 uint32_t core_open_questions(const core_state *st, const core_pseud *who);
 

@@ -37,6 +37,7 @@ typedef enum rt_err {
 	RT_E_QUEUE_CLOSED,         /* the current segment is closed for questions */
 	RT_E_LIMIT_OPEN_QUESTIONS, /* too many pending or live questions by this participant */
 	RT_E_LIMIT_VOTE_RATE,      /* too many votes in the window */
+	RT_E_CLOCK_WRONG_STATE,    /* the clock command does not apply in the clock's state */
 	RT_E_COUNT
 } rt_err;
 

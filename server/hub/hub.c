@@ -178,6 +178,12 @@ static void abort_batch(hub *h)
 	}
 }
 
+static void schedule_due(hub *h)
+{
+	if (h->io.schedule)
+		h->io.schedule(h->io.ctx, hub_next_due_ms(h));
+}
+
 void hub_flush(hub *h)
 {
 	if (store_in_transaction(h->store) && store_commit(h->store) != RT_OK)
@@ -190,6 +196,7 @@ void hub_flush(hub *h)
 		wire_buf_unref(h->pend[i].buf);
 	}
 	h->npend = 0;
+	schedule_due(h);
 }
 
 /* --- rooms and peers --------------------------------------------------------------------- */
@@ -293,16 +300,19 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
 {
 	abort_batch(h);
-	queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+	if (peer)
+		queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
 }
 
-static void run_command(hub *h, hub_peer *peer, const wire_message *m)
+/* Decides and applies one command in room r. `peer` is who answers for it (NULL for the
+ * server's own commands, which get no ack). */
+static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m)
 {
-	hub_room *r = peer->room;
 	core_decision *d = &h->dec;
-	rt_err err = core_decide(&r->st, &peer->actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
+	rt_err err = core_decide(&r->st, actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
 	if (err) {
-		queue_error(h, peer, m->id, err, NULL, &d->err);
+		if (peer)
+			queue_error(h, peer, m->id, err, NULL, &d->err);
 		return;
 	}
 	if (d->nevents)
@@ -336,9 +346,11 @@ static void run_command(hub *h, hub_peer *peer, const wire_message *m)
 		refuse_unstored(h, peer, m);
 		return;
 	}
+	if (!peer)
+		return;
 	uint64_t seq = d->nevents ? d->events[d->nevents - 1].seq : r->st.seq;
 	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
-	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, &peer->actor, h->headroom));
+	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom));
 	if (p) {
 		p->peer = peer;
 		p->is_ack = true;
@@ -364,5 +376,43 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		queue_error(h, peer, m->id, RT_E_AUTH_REQUIRED, NULL, NULL);
 		return;
 	}
-	run_command(h, peer, m);
+	if (m->kind == WIRE_MSG_SYNC) {
+		/* Answered at once, not after the batch: the reply's delay is what the client measures. */
+		wire_buf *b = wire_encode_clock_now(m->id, h->io.now_ms(h->io.ctx), h->headroom);
+		if (b)
+			h->io.send(h->io.ctx, peer, b);
+		wire_buf_unref(b);
+		return;
+	}
+	run_command(h, peer->room, peer, &peer->actor, m);
+}
+
+/* --- the clock's own commands (AG-4) ------------------------------------------------------ */
+
+int64_t hub_next_due_ms(const hub *h)
+{
+	int64_t next = 0;
+	for (const hub_room *r = h->rooms; r; r = r->next) {
+		int64_t due = core_clock_due_ms(&r->st);
+		if (due && (!next || due < next))
+			next = due;
+	}
+	return next;
+}
+
+void hub_tick(hub *h)
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	core_actor system = {.role = CORE_ROLE_SYSTEM};
+	wire_message *m = &h->msg;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		int64_t due = core_clock_due_ms(&r->st);
+		if (!due || due > now)
+			continue;
+		memset(m, 0, offsetof(wire_message, text));
+		m->kind = WIRE_MSG_COMMAND;
+		m->cmd.kind = CORE_CMD_CLOCK_DUE;
+		run_command(h, r, NULL, &system, m);
+	}
+	schedule_due(h);
 }

@@ -32,8 +32,11 @@ typedef struct hub_io {
 	void (*send)(void *ctx, hub_peer *peer, wire_buf *buf);
 	/* Asks for hub_flush once the current loop iteration has handled its input. */
 	void (*wake)(void *ctx);
-	/* The server's clock, in milliseconds. */
+	/* The server's clock, in milliseconds since the epoch. */
 	int64_t (*now_ms)(void *ctx);
+	/* Asks for hub_tick at due_ms (server clock), replacing any earlier request; 0 cancels.
+	 * May be NULL: then nothing is ever due on its own. */
+	void (*schedule)(void *ctx, int64_t due_ms);
 	void *ctx;
 } hub_io;
 
@@ -50,6 +53,12 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len);
 void hub_flush(hub *h);
 /* The transport is about to free peer: forget it everywhere. */
 void hub_peer_closed(hub *h, hub_peer *peer);
+
+/* AG-4: the earliest time (server ms) at which a consultation's clock needs to act, or 0. */
+int64_t hub_next_due_ms(const hub *h);
+/* Runs what the clocks make due now, through the same path as clients' commands (the server's
+ * own role, no ack); delivery follows with the next hub_flush. */
+void hub_tick(hub *h);
 
 /* Connections currently authenticated, over all consultations. */
 size_t hub_peer_count(const hub *h);

@@ -39,6 +39,7 @@ typedef struct server {
 	hub *hub;
 	lws_sorted_usec_list_t flush_sul;
 	bool flush_scheduled;
+	lws_sorted_usec_list_t due_sul; /* the agenda clocks' next action (AG-4) */
 } server;
 
 static volatile sig_atomic_t interrupted;
@@ -109,6 +110,25 @@ static int64_t now_ms(void *ctx)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void due_cb(lws_sorted_usec_list_t *sul)
+{
+	server *s = lws_container_of(sul, server, due_sul);
+	hub_tick(s->hub);
+}
+
+/* The clocks' timer lives in the event loop like every other: when it fires, the hub sends the
+ * core a command through the same path as clients'. */
+static void schedule(void *ctx, int64_t due_ms)
+{
+	server *s = ctx;
+	if (!due_ms) {
+		lws_sul_cancel(&s->due_sul);
+		return;
+	}
+	int64_t wait_ms = due_ms - now_ms(ctx);
+	lws_sul_schedule(s->ctx, 0, &s->due_sul, due_cb, wait_ms > 0 ? wait_ms * LWS_US_PER_MS : 1);
 }
 
 /* --- the roundtable.v1 protocol ---------------------------------------------------------- */
@@ -259,7 +279,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	/* CHR-7: lws' notices name peers' addresses; keep only errors. */
 	lws_set_log_level(LLL_ERR, NULL);
 
-	hub_io io = {.send = conn_queue, .wake = wake, .now_ms = now_ms, .ctx = &s};
+	hub_io io = {.send = conn_queue, .wake = wake, .now_ms = now_ms, .schedule = schedule, .ctx = &s};
 	s.hub = hub_new(st, &io, LWS_PRE);
 	if (!s.hub)
 		return 1;

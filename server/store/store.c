@@ -73,6 +73,17 @@ static const char *const migrations[] = {
     "ALTER TABLE consultation ADD COLUMN answering INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE consultation ADD COLUMN max_open_questions INTEGER NOT NULL DEFAULT 3;"
     "ALTER TABLE consultation ADD COLUMN votes_per_minute INTEGER NOT NULL DEFAULT 30;",
+    /* 3: the agenda clock (AG-2..AG-6): its state, and each segment's actual time. These are
+     * times of the agenda, never of a participant's action (CHR-4). */
+    "ALTER TABLE consultation ADD COLUMN clock_state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE consultation ADD COLUMN clock_started_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE consultation ADD COLUMN warning_minutes INTEGER NOT NULL DEFAULT 2;"
+    "ALTER TABLE consultation ADD COLUMN close_minutes INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE segment ADD COLUMN date TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE segment ADD COLUMN started_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE segment ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE segment ADD COLUMN allotted_ms INTEGER;" /* NULL: the planned duration */
+    "ALTER TABLE segment ADD COLUMN auto_closed INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -98,7 +109,8 @@ enum stmt_id {
 	ST_SET_SEQ,
 	ST_SET_ANSWERING,
 	ST_SET_CURRENT,
-	ST_SET_SEGMENT_OPEN,
+	ST_SAVE_SEGMENT,
+	ST_SET_CLOCK,
 	ST_COUNT
 };
 
@@ -107,18 +119,18 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_INSERT_CONSULTATION] = "INSERT INTO consultation (id, origin, title, timezone, date, floor, channels, "
-                               "premoderation, secret, max_open_questions, votes_per_minute) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "premoderation, secret, max_open_questions, votes_per_minute, warning_minutes, "
+                               "close_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
-                          "questions, chatham_house) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          "questions, chatham_house, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
     [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
     [ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
     [ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
-                             "current_segment, answering, max_open_questions, votes_per_minute "
-                             "FROM consultation WHERE id = ?",
-    [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house FROM segment "
-                         "WHERE consultation = ? ORDER BY position",
+                             "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
+                             "clock_started_at, warning_minutes, close_minutes FROM consultation WHERE id = ?",
+    [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
+                         "elapsed_ms, allotted_ms, auto_closed FROM segment WHERE consultation = ? ORDER BY position",
     [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into "
                           "FROM question WHERE consultation = ? ORDER BY id",
     [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
@@ -138,7 +150,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SET_SEQ] = "UPDATE consultation SET seq = ? WHERE id = ?",
     [ST_SET_ANSWERING] = "UPDATE consultation SET answering = ? WHERE id = ?",
     [ST_SET_CURRENT] = "UPDATE consultation SET current_segment = ? WHERE id = ?",
-    [ST_SET_SEGMENT_OPEN] = "UPDATE segment SET questions = ? WHERE consultation = ? AND position = ?",
+    /* A segment row's live part is the image of the segment after the event. */
+    [ST_SAVE_SEGMENT] = "UPDATE segment SET questions = ?, started_at = ?, elapsed_ms = ?, allotted_ms = ?, "
+                        "auto_closed = ? WHERE consultation = ? AND position = ?",
+    [ST_SET_CLOCK] = "UPDATE consultation SET clock_state = ?, clock_started_at = ? WHERE id = ?",
 };
 
 struct store {
@@ -312,6 +327,8 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 	sqlite3_bind_blob(st, 9, secret, STORE_SECRET_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 10, a->max_open_questions ? a->max_open_questions : CORE_DEFAULT_OPEN_QUESTIONS);
 	sqlite3_bind_int(st, 11, a->votes_per_minute ? a->votes_per_minute : CORE_DEFAULT_VOTES_PER_MINUTE);
+	sqlite3_bind_int(st, 12, a->warning_minutes);
+	sqlite3_bind_int(st, 13, a->close_minutes);
 	if (run(s, st))
 		goto fail;
 	for (int i = 0; i < a->nsegments; i++) {
@@ -325,6 +342,7 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		sqlite3_bind_int(st, 6, seg->duration_min);
 		sqlite3_bind_int(st, 7, seg->questions_open);
 		sqlite3_bind_int(st, 8, seg->chatham_house);
+		sqlite3_bind_text(st, 9, seg->date, -1, SQLITE_STATIC);
 		if (run(s, st))
 			goto fail;
 	}
@@ -399,8 +417,17 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_to
 
 /* --- load -------------------------------------------------------------------------------- */
 
-static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES], uint64_t *seq,
-                          int *current, uint32_t *answering)
+/* What the consultation and segment rows hold besides the agenda itself. */
+typedef struct loaded {
+	uint64_t seq;
+	int current;
+	uint32_t answering;
+	int clock;
+	int64_t clock_started_at;
+	core_timing timing[CORE_MAX_SEGMENTS];
+} loaded;
+
+static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secret[STORE_SECRET_BYTES], loaded *l)
 {
 	sqlite3_stmt *st = s->stmt[ST_LOAD_CONSULTATION];
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -428,11 +455,15 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	memset(secret, 0, STORE_SECRET_BYTES);
 	if (sqlite3_column_bytes(st, 6) == STORE_SECRET_BYTES)
 		memcpy(secret, sqlite3_column_blob(st, 6), STORE_SECRET_BYTES);
-	*seq = (uint64_t)sqlite3_column_int64(st, 7);
-	*current = sqlite3_column_int(st, 8);
-	*answering = (uint32_t)sqlite3_column_int64(st, 9);
+	l->seq = (uint64_t)sqlite3_column_int64(st, 7);
+	l->current = sqlite3_column_int(st, 8);
+	l->answering = (uint32_t)sqlite3_column_int64(st, 9);
 	a->max_open_questions = (uint16_t)sqlite3_column_int(st, 10);
 	a->votes_per_minute = (uint16_t)sqlite3_column_int(st, 11);
+	l->clock = sqlite3_column_int(st, 12);
+	l->clock_started_at = sqlite3_column_int64(st, 13);
+	a->warning_minutes = (uint16_t)sqlite3_column_int(st, 14);
+	a->close_minutes = (uint16_t)sqlite3_column_int(st, 15);
 	done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -446,6 +477,13 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		seg->duration_min = (uint16_t)sqlite3_column_int(st, 3);
 		seg->questions_open = sqlite3_column_int(st, 4) != 0;
 		seg->chatham_house = sqlite3_column_int(st, 5) != 0;
+		snprintf(seg->date, sizeof seg->date, "%s", (const char *)sqlite3_column_text(st, 6));
+		core_timing *t = &l->timing[a->nsegments - 1];
+		t->started_at = sqlite3_column_int64(st, 7);
+		t->elapsed_ms = sqlite3_column_int64(st, 8);
+		t->allotted_ms = sqlite3_column_type(st, 9) == SQLITE_NULL ? (int64_t)seg->duration_min * 60000
+		                                                           : sqlite3_column_int64(st, 9);
+		t->auto_closed = sqlite3_column_int(st, 10) != 0;
 	}
 	done(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
@@ -510,17 +548,22 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	core_agenda *agenda = malloc(sizeof *agenda);
 	if (!agenda)
 		return RT_E_SERVER_UNAVAILABLE;
-	uint64_t seq = 0;
-	int current = 0;
-	uint32_t answering = 0;
-	rt_err err = load_agenda(s, id, agenda, secret, &seq, &current, &answering);
+	loaded *l = calloc(1, sizeof *l);
+	rt_err err = l ? load_agenda(s, id, agenda, secret, l) : RT_E_SERVER_UNAVAILABLE;
 	if (err) {
 		free(agenda);
+		free(l);
 		return err;
 	}
 	core_state_init(stt, agenda);
 	free(agenda);
-	stt->current_segment = (uint16_t)(current >= 0 && current < stt->agenda.nsegments ? current : 0);
+	stt->current_segment = (uint16_t)(l->current >= 0 && l->current < stt->agenda.nsegments ? l->current : 0);
+	stt->clock = l->clock >= 0 && l->clock < CORE_CLOCK_STATE_COUNT ? (core_clock_state)l->clock : CORE_CLOCK_IDLE;
+	stt->clock_started_at = l->clock_started_at;
+	memcpy(stt->timing, l->timing, sizeof stt->timing);
+	uint64_t seq = l->seq;
+	uint32_t answering = l->answering;
+	free(l);
 
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
 	 * state with the same code that built it live. */
@@ -559,6 +602,23 @@ static int save_question(store *s, const char *cid, const core_state *stt, uint3
 	sqlite3_bind_int(st, 9, q->pinned);
 	if (q->state == CORE_Q_MERGED)
 		sqlite3_bind_int64(st, 10, q->into);
+	return run(s, st);
+}
+
+/* Writes the live part of segment `i` as it is in st. */
+static int save_segment(store *s, const char *cid, const core_state *stt, int i)
+{
+	if (i < 0 || i >= stt->agenda.nsegments)
+		return -1;
+	const core_timing *t = &stt->timing[i];
+	sqlite3_stmt *st = s->stmt[ST_SAVE_SEGMENT];
+	sqlite3_bind_int(st, 1, stt->agenda.segments[i].questions_open);
+	sqlite3_bind_int64(st, 2, t->started_at);
+	sqlite3_bind_int64(st, 3, t->elapsed_ms);
+	sqlite3_bind_int64(st, 4, t->allotted_ms);
+	sqlite3_bind_int(st, 5, t->auto_closed);
+	bind_id(st, 6, cid);
+	sqlite3_bind_int(st, 7, i);
 	return run(s, st);
 }
 
@@ -604,11 +664,18 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		return set_consultation(s, ST_SET_CURRENT, cid, ev->segment);
 	case CORE_EV_SEGMENT_OPENED:
 	case CORE_EV_SEGMENT_CLOSED:
-		st = s->stmt[ST_SET_SEGMENT_OPEN];
-		sqlite3_bind_int(st, 1, ev->kind == CORE_EV_SEGMENT_OPENED);
-		bind_id(st, 2, cid);
-		sqlite3_bind_int(st, 3, ev->segment);
-		return run(s, st);
+		return save_segment(s, cid, stt, ev->segment);
+	case CORE_EV_CLOCK:
+		st = s->stmt[ST_SET_CLOCK];
+		sqlite3_bind_int(st, 1, (int)stt->clock);
+		sqlite3_bind_int64(st, 2, stt->clock_started_at);
+		bind_id(st, 3, cid);
+		if (run(s, st))
+			return -1;
+		for (int i = 0; i < ev->ntiming; i++)
+			if (save_segment(s, cid, stt, ev->timing_segment[i]))
+				return -1;
+		return 0;
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -57,6 +57,7 @@ typedef enum field_kind {
 	F_QUESTION_OR_NULL, /* a question id, or null for none */
 	F_INTO,             /* a question id, into cmd.into */
 	F_SEGMENT,          /* an agenda segment index */
+	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
 } field_kind;
 
 typedef struct field_spec {
@@ -130,6 +131,11 @@ static const message_spec specs[] = {
     SEGMENT_COMMAND("segment.open", CORE_CMD_SEGMENT_OPEN),
     SEGMENT_COMMAND("segment.close", CORE_CMD_SEGMENT_CLOSE),
     SEGMENT_COMMAND("agenda.goto", CORE_CMD_AGENDA_GOTO),
+    {"clock.start", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_START, {{"id", F_ID, true}}},
+    {"clock.pause", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_PAUSE, {{"id", F_ID, true}}},
+    {"clock.resume", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_RESUME, {{"id", F_ID, true}}},
+    {"clock.adjust", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_ADJUST, {{"id", F_ID, true}, {"minutes", F_MINUTES, true}}},
+    {"clock.sync", WIRE_MSG_SYNC, 0, {{"id", F_ID, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -219,6 +225,13 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (q < 1 || q > INT32_MAX)
 			return false;
 		*(f->kind == F_INTO ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		return true;
+	}
+	case F_MINUTES: {
+		json_int_t m = json_is_integer(v) ? json_integer_value(v) : 0;
+		if (m == 0 || m < -120 || m > 120)
+			return false;
+		out->cmd.minutes = (int)m;
 		return true;
 	}
 	case F_SEGMENT: {
@@ -319,6 +332,33 @@ static json_t *id_or_null(uint32_t id)
 	return id ? json_integer(id) : json_null();
 }
 
+/* A time in server ms, or null for 0. */
+static json_t *ms_or_null(int64_t ms)
+{
+	return ms ? json_integer((json_int_t)ms) : json_null();
+}
+
+static json_t *clock_json(const core_state *st)
+{
+	const core_timing *t = &st->timing[st->current_segment];
+	return json_pack("{s:s, s:i, s:o, s:I, s:I}", "state", core_clock_state_name(st->clock), "segment",
+	                 (int)st->current_segment, "started_at",
+	                 ms_or_null(st->clock == CORE_CLOCK_RUNNING ? st->clock_started_at : 0), "elapsed_ms",
+	                 (json_int_t)t->elapsed_ms, "allotted_ms", (json_int_t)t->allotted_ms);
+}
+
+static json_t *timing_json(const core_state *st)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < st->agenda.nsegments; i++) {
+		const core_timing *t = &st->timing[i];
+		json_array_append_new(a, json_pack("{s:o, s:I, s:I}", "started_at", ms_or_null(t->started_at),
+		                                   "elapsed_ms", (json_int_t)t->elapsed_ms, "allotted_ms",
+		                                   (json_int_t)t->allotted_ms));
+	}
+	return a;
+}
+
 static json_t *consultation_json(const core_state *st)
 {
 	const core_agenda *a = &st->agenda;
@@ -328,10 +368,13 @@ static json_t *consultation_json(const core_state *st)
 		char start[6];
 		snprintf(start, sizeof start, "%02u:%02u", (unsigned)(s->start_min / 60 % 24),
 		         (unsigned)(s->start_min % 60));
-		json_array_append_new(segs, json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "title", s->title, "kind",
-		                                      core_segment_kind_name(s->kind), "start", start, "duration",
-		                                      (int)s->duration_min, "questions", s->questions_open, "rule",
-		                                      s->chatham_house ? "chatham_house" : "on_record"));
+		json_t *seg =
+		    json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "title", s->title, "kind",
+		              core_segment_kind_name(s->kind), "start", start, "duration", (int)s->duration_min,
+		              "questions", s->questions_open, "rule", s->chatham_house ? "chatham_house" : "on_record");
+		if (seg && s->date[0])
+			json_object_set_new(seg, "date", json_string(s->date));
+		json_array_append_new(segs, seg);
 	}
 	for (int i = 0; i < a->nchannels; i++)
 		json_array_append_new(chans, json_string(core_lang_name(a->channels[i])));
@@ -342,6 +385,13 @@ static json_t *consultation_json(const core_state *st)
 	                      (int)st->current_segment, "answering", id_or_null(st->answering));
 	if (c && a->date[0])
 		json_object_set_new(c, "date", json_string(a->date));
+	if (c) {
+		json_object_set_new(c, "clock", clock_json(st));
+		json_object_set_new(c, "timing", timing_json(st));
+		json_object_set_new(c, "clock_settings",
+		                    json_pack("{s:i, s:i}", "warning_minutes", (int)a->warning_minutes,
+		                              "close_questions_minutes", (int)a->close_minutes));
+	}
 	return c;
 }
 
@@ -377,7 +427,7 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_QUESTION_ANSWERED] = "question.answered", [CORE_EV_QUESTION_REOPENED] = "question.reopened",
     [CORE_EV_QUESTION_MOVED] = "question.moved",       [CORE_EV_ANSWERING] = "question.answering",
     [CORE_EV_SEGMENT_OPENED] = "segment.opened",       [CORE_EV_SEGMENT_CLOSED] = "segment.closed",
-    [CORE_EV_AGENDA_CURRENT] = "agenda.current",
+    [CORE_EV_AGENDA_CURRENT] = "agenda.current",       [CORE_EV_CLOCK] = "agenda.clock",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -397,6 +447,10 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_SEGMENT_CLOSED:
 	case CORE_EV_AGENDA_CURRENT:
 		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "seq", seq, "segment", (int)ev->segment),
+		              headroom);
+	case CORE_EV_CLOCK:
+		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "clock", clock_json(st),
+		                        "timing", timing_json(st)),
 		              headroom);
 	default:
 		break;
@@ -454,6 +508,9 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 		if (p->into)
 			json_object_set_new(params, "into", json_integer(p->into));
 	}
+	if (p && p->clock_state >= 0 && p->clock_state < CORE_CLOCK_STATE_COUNT)
+		json_object_set_new(params, "state",
+		                    json_string(core_clock_state_name((core_clock_state)p->clock_state)));
 	if (p && p->segment >= 0)
 		json_object_set_new(params, "segment", json_integer(p->segment));
 	if (p && p->max > 0)
@@ -465,6 +522,11 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 	else
 		json_decref(params);
 	return to_buf(j, headroom);
+}
+
+wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom)
+{
+	return to_buf(json_pack("{s:s, s:s, s:I}", "type", "clock.now", "id", id, "now", (json_int_t)now_ms), headroom);
 }
 
 char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n)
@@ -538,13 +600,13 @@ static void agenda_unknown(json_t *obj, const char *prefix, const char *const *k
 	}
 }
 
-/* An optional whole number 1..max; absent keeps *out. */
-static void agenda_limit(json_t *v, const char *path, int max, uint16_t *out, wire_agenda_errors *errs)
+/* An optional whole number min..max; absent keeps *out. */
+static void agenda_number(json_t *v, const char *path, int min, int max, uint16_t *out, wire_agenda_errors *errs)
 {
 	if (!v)
 		return;
-	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > max)
-		agenda_error(errs, "%s: must be a whole number from 1 to %d", path, max);
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		agenda_error(errs, "%s: must be a whole number from %d to %d", path, min, max);
 	else
 		*out = (uint16_t)json_integer_value(v);
 }
@@ -577,7 +639,7 @@ static bool valid_date(const char *s)
 
 static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"title", "kind", "start", "duration", "questions", "rule", NULL};
+	static const char *const known[] = {"title", "kind", "start", "duration", "questions", "rule", "date", NULL};
 	char path[64], prefix[32];
 	snprintf(prefix, sizeof prefix, "segments[%d].", i);
 	if (!json_is_object(seg)) {
@@ -615,6 +677,12 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 	else
 		out->questions_open = json_is_true(qv);
 
+	json_t *date = json_object_get(seg, "date");
+	if (date && !valid_date(json_string_value(date)))
+		agenda_error(errs, "%sdate: must be a date YYYY-MM-DD", prefix);
+	else if (date)
+		snprintf(out->date, sizeof out->date, "%s", json_string_value(date));
+
 	const char *rule = json_string_value(json_object_get(seg, "rule"));
 	if (!rule || (strcmp(rule, "chatham_house") != 0 && strcmp(rule, "on_record") != 0))
 		agenda_error(errs, "%srule: must be chatham_house or on_record", prefix);
@@ -624,8 +692,8 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",   "title",         "timezone", "date",     "floor",
-	                                    "channels", "premoderation", "limits",   "segments", NULL};
+	static const char *const known[] = {"format",        "title",  "timezone", "date",     "floor", "channels",
+	                                    "premoderation", "limits", "clock",    "segments", NULL};
 	memset(out, 0, sizeof *out);
 	errs->n = 0;
 	json_error_t jerr;
@@ -694,10 +762,24 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	} else if (limits) {
 		static const char *const lknown[] = {"open_questions", "votes_per_minute", NULL};
 		agenda_unknown(limits, "limits.", lknown, errs);
-		agenda_limit(json_object_get(limits, "open_questions"), "limits.open_questions", 100,
-		             &out->max_open_questions, errs);
-		agenda_limit(json_object_get(limits, "votes_per_minute"), "limits.votes_per_minute", 600,
-		             &out->votes_per_minute, errs);
+		agenda_number(json_object_get(limits, "open_questions"), "limits.open_questions", 1, 100,
+		              &out->max_open_questions, errs);
+		agenda_number(json_object_get(limits, "votes_per_minute"), "limits.votes_per_minute", 1, 600,
+		              &out->votes_per_minute, errs);
+	}
+
+	out->warning_minutes = CORE_DEFAULT_WARNING_MINUTES;
+	out->close_minutes = CORE_DEFAULT_CLOSE_MINUTES;
+	json_t *clock = json_object_get(root, "clock");
+	if (clock && !json_is_object(clock)) {
+		agenda_error(errs, "clock: must be an object");
+	} else if (clock) {
+		static const char *const cknown[] = {"warning_minutes", "close_questions_minutes", NULL};
+		agenda_unknown(clock, "clock.", cknown, errs);
+		agenda_number(json_object_get(clock, "warning_minutes"), "clock.warning_minutes", 0, 60,
+		              &out->warning_minutes, errs);
+		agenda_number(json_object_get(clock, "close_questions_minutes"), "clock.close_questions_minutes", 0, 60,
+		              &out->close_minutes, errs);
 	}
 
 	json_t *segs = json_object_get(root, "segments");

@@ -44,7 +44,8 @@ void wire_buf_unref(wire_buf *b);
 
 /* --- decoding client messages ------------------------------------------------------------ */
 
-typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND } wire_msg_kind;
+/* auth; a command (decided by the core); clock.sync (answered at once, changes nothing). */
+typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND, WIRE_MSG_SYNC } wire_msg_kind;
 
 typedef struct wire_message {
 	wire_msg_kind kind;
@@ -84,6 +85,9 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 /* An error; id may be empty (sent as null); field, when not empty, goes into params.field, and
  * what p holds (may be NULL) into the other params. */
 wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom);
+
+/* clock.now: the server clock for the clock.sync with this id. */
+wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
 

@@ -11,6 +11,8 @@ typedef struct digest {
 	uint64_t seq;
 	uint32_t nquestions, votes_total, vused, answering, rused;
 	uint32_t edited, pinned, into_sum, segment_sum;
+	int clock;
+	int64_t clock_started_at, timing_sum;
 	uint16_t current_segment;
 	int states[CORE_Q_STATE_COUNT];
 	bool open[CORE_MAX_SEGMENTS];
@@ -35,8 +37,13 @@ static digest digest_of(const core_state *st)
 		d.into_sum += q->into;
 		d.segment_sum += q->segment;
 	}
-	for (int i = 0; i < st->agenda.nsegments; i++)
+	d.clock = (int)st->clock;
+	d.clock_started_at = st->clock_started_at;
+	for (int i = 0; i < st->agenda.nsegments; i++) {
 		d.open[i] = st->agenda.segments[i].questions_open;
+		d.timing_sum += st->timing[i].started_at + st->timing[i].elapsed_ms * 3 +
+		                st->timing[i].allotted_ms * 7 + st->timing[i].auto_closed;
+	}
 	return d;
 }
 
@@ -94,7 +101,13 @@ static void test_permissions(void)
 	                           [CORE_CMD_QUESTION_MOVE] = true,
 	                           [CORE_CMD_SEGMENT_OPEN] = true,
 	                           [CORE_CMD_SEGMENT_CLOSE] = true,
-	                           [CORE_CMD_AGENDA_GOTO] = true},
+	                           [CORE_CMD_AGENDA_GOTO] = true,
+	                           [CORE_CMD_CLOCK_START] = true,
+	                           [CORE_CMD_CLOCK_PAUSE] = true,
+	                           [CORE_CMD_CLOCK_RESUME] = true,
+	                           [CORE_CMD_CLOCK_ADJUST] = true},
+	    /* only the server's own timers say what the clock makes due */
+	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
 	    /* rapporteur, booth and stage watch: they issue no command of the Q&A */
 	};
 	core_agenda ag = fixture_agenda(true);
@@ -563,12 +576,146 @@ static void test_nfc(void)
 	core_state_free(&st);
 }
 
+static core_command clk(core_cmd_kind kind)
+{
+	return (core_command){.kind = kind};
+}
+
+static core_command adjust(int minutes)
+{
+	return (core_command){.kind = CORE_CMD_CLOCK_ADJUST, .minutes = minutes};
+}
+
+#define MIN_MS 60000LL
+
+/* AG-2..AG-4 with a fixed clock: every transition, and what the clock closes on its own. The
+ * fixture's segments last 15 minutes; questions close 2 minutes before the end. */
+static void test_clock(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	ag.close_minutes = 2;
+	core_state st;
+	core_state_init(&st, &ag);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), sys = fixture_role(CORE_ROLE_SYSTEM);
+	core_actor p1 = fixture_participant(1);
+	core_decision dec;
+	const int64_t t0 = FIXED_NOW_MS;
+	CHECK_EQ_INT(st.timing[0].allotted_ms, 15 * MIN_MS);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 0); /* idle: nothing due */
+
+	/* Not started: only start (and goto) apply. */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_PAUSE), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	CHECK_EQ_INT(dec.err.clock_state, CORE_CLOCK_IDLE);
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_RESUME), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(5), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	CHECK_EQ_INT(apply_at(&st, &p1, clk(CORE_CMD_CLOCK_START), t0, &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_DUE), t0, &dec), RT_E_AUTH_FORBIDDEN);
+
+	/* Start: running from t0; the countdown is the planned 15 minutes. */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_START), t0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(st.clock, CORE_CLOCK_RUNNING);
+	CHECK_EQ_INT(st.timing[0].started_at, t0);
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t0 + 4 * MIN_MS), 11 * MIN_MS);
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_START), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	CHECK_EQ_INT(dec.err.clock_state, CORE_CLOCK_RUNNING);
+	CHECK_EQ_INT(core_clock_due_ms(&st), t0 + 13 * MIN_MS);
+
+	/* Pause at 4 min: the remaining time stays while paused, whatever the clock says. */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_PAUSE), t0 + 4 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[0].elapsed_ms, 4 * MIN_MS);
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t0 + 60 * MIN_MS), 11 * MIN_MS);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 0); /* paused: nothing due */
+	/* Extend while paused. */
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(5), t0 + 5 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[0].allotted_ms, 20 * MIN_MS);
+	CHECK_EQ_INT(st.clock, CORE_CLOCK_PAUSED);
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t0 + 60 * MIN_MS), 16 * MIN_MS);
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_PAUSE), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	/* Resume at 10 min: 16 minutes left then. */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_RESUME), t0 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t0 + 10 * MIN_MS), 16 * MIN_MS);
+	CHECK_EQ_INT(st.timing[0].started_at, t0); /* the first start stays */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_RESUME), t0, &dec), RT_E_CLOCK_WRONG_STATE);
+	/* Shorten: never below a minute of allotted time. */
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(-3), t0 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[0].allotted_ms, 17 * MIN_MS);
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(-120), t0 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[0].allotted_ms, MIN_MS);
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(-1), t0 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(14), t0 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[0].allotted_ms, 15 * MIN_MS);
+	/* At 16 min: 4 min run before the pause + 6 since the resume = 10 of 15, 5 left. The
+	 * segment ends at 21 min; questions close 2 minutes before. */
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t0 + 16 * MIN_MS), 5 * MIN_MS);
+	int64_t due = core_clock_due_ms(&st);
+	CHECK_EQ_INT(due, t0 + 19 * MIN_MS);
+
+	/* The clock acts only when due, once, through the same decide. */
+	CHECK_EQ_INT(apply_at(&st, &sys, clk(CORE_CMD_CLOCK_DUE), due - 1, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	CHECK_EQ_INT(apply(&st, &p1, post("Before the close", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &sys, clk(CORE_CMD_CLOCK_DUE), due, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_SEGMENT_CLOSED);
+	CHECK(dec.events[0].automatic);
+	CHECK(!st.agenda.segments[0].questions_open);
+	CHECK_EQ_INT(apply_at(&st, &p1, post("After the close", CORE_LANG_EN), due + 1, &dec), RT_E_QUEUE_CLOSED);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 0);
+	/* A co-chair reopens it: the clock does not close it again at the same end. */
+	CHECK_EQ_INT(apply(&st, &chair, seg(CORE_CMD_SEGMENT_OPEN, 0)), RT_OK);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 0);
+	CHECK_EQ_INT(apply_at(&st, &sys, clk(CORE_CMD_CLOCK_DUE), due + MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	/* Extending makes a new end, which closes again. */
+	CHECK_EQ_INT(apply_at(&st, &chair, adjust(10), due + MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(core_clock_due_ms(&st), due + 10 * MIN_MS);
+
+	/* Skip while in overrun (at 40 min: 25 allotted, 34 run): segment 0 keeps its
+	 * 34 minutes, segment 1 runs from its start. */
+	int64_t t1 = t0 + 40 * MIN_MS;
+	CHECK(core_clock_remaining_ms(&st, t1) < 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 1), t1, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 2);
+	CHECK_EQ_INT(st.current_segment, 1);
+	CHECK_EQ_INT(st.clock, CORE_CLOCK_RUNNING);
+	CHECK_EQ_INT(st.timing[0].elapsed_ms, 34 * MIN_MS);
+	CHECK_EQ_INT(st.timing[1].started_at, t1);
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t1 + MIN_MS), 14 * MIN_MS);
+
+	/* Pause across a segment boundary: paused in 1, go to 2 — 1 keeps its time, 2 runs. */
+	CHECK_EQ_INT(apply_at(&st, &chair, clk(CORE_CMD_CLOCK_PAUSE), t1 + 3 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 2), t1 + 9 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[1].elapsed_ms, 3 * MIN_MS);
+	CHECK_EQ_INT(st.clock, CORE_CLOCK_RUNNING);
+	CHECK_EQ_INT(st.timing[2].started_at, t1 + 9 * MIN_MS);
+	/* Go back: segment 1 resumes from its own 3 minutes. */
+	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 1), t1 + 10 * MIN_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.timing[2].elapsed_ms, MIN_MS);
+	CHECK_EQ_INT(st.timing[1].started_at, t1); /* the first start stays */
+	CHECK_EQ_INT(core_clock_remaining_ms(&st, t1 + 10 * MIN_MS), 12 * MIN_MS);
+	core_state_free(&st);
+
+	/* Before the start, goto moves the agenda without starting the clock. */
+	core_state_init(&st, &ag);
+	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 2), t0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(st.clock, CORE_CLOCK_IDLE);
+	CHECK_EQ_INT(st.timing[2].started_at, 0);
+	core_state_free(&st);
+}
+
 static void test_names(void)
 {
 	for (int i = 0; i < CORE_LANG_COUNT; i++)
 		CHECK_EQ_INT(core_lang_parse(core_lang_name((core_lang)i)), i);
-	for (int i = 0; i < CORE_ROLE_COUNT; i++)
+	for (int i = 0; i < CORE_ROLE_SYSTEM; i++)
 		CHECK_EQ_INT(core_role_parse(core_role_name((core_role)i)), i);
+	/* No token can name the server's own role. */
+	CHECK_EQ_INT(core_role_parse("system"), -1);
+	for (int i = 0; i < CORE_CLOCK_STATE_COUNT; i++)
+		CHECK_EQ_INT(core_clock_state_parse(core_clock_state_name((core_clock_state)i)), i);
 	for (int i = 0; i < CORE_Q_STATE_COUNT; i++)
 		CHECK_EQ_INT(core_qstate_parse(core_qstate_name((core_qstate)i)), i);
 	for (int i = 0; i < CORE_SEG_KIND_COUNT; i++)
@@ -590,6 +737,7 @@ int main(void)
 	test_moderation_table();
 	test_limits();
 	test_nfc();
+	test_clock();
 	test_names();
 	return check_done();
 }

@@ -227,7 +227,8 @@ static void test_encode(void)
 	CHECK_EQ_STR(json_string_value(json_object_get(j, "code")), "protocol.unknown_field");
 	json_decref(j);
 	wire_buf_unref(b);
-	core_err_params too_long = {.state = -1, .segment = -1, .max = 500};
+	core_err_params too_long = CORE_ERR_PARAMS_NONE;
+	too_long.max = 500;
 	j = parse(b = wire_encode_error("c2", RT_E_QUESTION_TEXT_TOO_LONG, NULL, &too_long, 0));
 	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(j, "params"), "max")), 500);
 	static const char *const max_keys[] = {"max", NULL};
