@@ -95,7 +95,8 @@ class Client {
     if (this.server.keepLog) this.log.push(msg);
     // A command's answer goes straight to its caller: scanning a queue of broadcast events for
     // it would make a busy client quadratic.
-    const reply = (msg.type === 'ack' || msg.type === 'error') && msg.id ? this.replies.get(msg.id) : null;
+    const answers = msg.type === 'ack' || msg.type === 'error' || msg.type === 'clock.now';
+    const reply = answers && msg.id ? this.replies.get(msg.id) : null;
     if (reply) {
       this.replies.delete(msg.id);
       reply(msg);
@@ -146,7 +147,8 @@ class Client {
     if (found) throw new Error(`unexpected message: ${JSON.stringify(found)}`);
   }
 
-  // Sends a command (an id is added when missing) and resolves with its ack or error.
+  // Sends a command (an id is added when missing) and resolves with its ack or error (or, for
+  // clock.sync, its clock.now).
   command(obj, timeoutMs = 3000) {
     const cmd = { ...obj };
     if (!('id' in cmd)) cmd.id = `t${this.nextId++}`;
