@@ -213,6 +213,50 @@ int main(void)
 	CHECK_EQ_INT(core_question_get(&again, 8)->segment, 2);
 	CHECK_EQ_INT(core_question_get(&again, 9)->state, CORE_Q_WITHDRAWN);
 	core_state_free(&again);
+
+	/* The clock and every segment's actual time survive a reload (AG-6, restart). */
+	core_state clocked;
+	CHECK_EQ_INT(store_load(s, ag.id, &clocked, secret2), RT_OK);
+	core_actor sys = fixture_role(CORE_ROLE_SYSTEM);
+	core_decision dec;
+	core_command cmds[] = {{.kind = CORE_CMD_CLOCK_START},
+	                       {.kind = CORE_CMD_CLOCK_ADJUST, .minutes = 7},
+	                       {.kind = CORE_CMD_AGENDA_GOTO, .segment = 0},
+	                       {.kind = CORE_CMD_CLOCK_PAUSE}};
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ_INT(core_decide(&clocked, &chair, &cmds[i], FIXED_NOW_MS + i * 60000, &dec), RT_OK);
+		for (int e = 0; e < dec.nevents; e++)
+			CHECK_EQ_INT(core_evolve(&clocked, &dec.events[e]), 0);
+		CHECK_EQ_INT(store_append(s, &clocked, dec.events, dec.nevents), RT_OK);
+	}
+	/* Segment 0 runs from 3 min, so with close_minutes 0 its questions close at its end. */
+	core_command resume = {.kind = CORE_CMD_CLOCK_RESUME}, due = {.kind = CORE_CMD_CLOCK_DUE};
+	CHECK_EQ_INT(core_decide(&clocked, &chair, &resume, FIXED_NOW_MS + 4 * 60000, &dec), RT_OK);
+	CHECK_EQ_INT(core_evolve(&clocked, &dec.events[0]), 0);
+	CHECK_EQ_INT(store_append(s, &clocked, dec.events, dec.nevents), RT_OK);
+	CHECK_EQ_INT(core_decide(&clocked, &sys, &due, core_clock_due_ms(&clocked), &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(core_evolve(&clocked, &dec.events[0]), 0);
+	CHECK_EQ_INT(store_append(s, &clocked, dec.events, dec.nevents), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	core_state reloaded;
+	CHECK_EQ_INT(store_load(s, ag.id, &reloaded, secret2), RT_OK);
+	CHECK_EQ_INT(reloaded.clock, CORE_CLOCK_RUNNING);
+	CHECK_EQ_INT(reloaded.clock_started_at, clocked.clock_started_at);
+	CHECK_EQ_INT(reloaded.current_segment, 0);
+	for (int i = 0; i < reloaded.agenda.nsegments; i++) {
+		CHECK_EQ_INT(reloaded.timing[i].started_at, clocked.timing[i].started_at);
+		CHECK_EQ_INT(reloaded.timing[i].elapsed_ms, clocked.timing[i].elapsed_ms);
+		CHECK_EQ_INT(reloaded.timing[i].allotted_ms, clocked.timing[i].allotted_ms);
+		CHECK_EQ_INT(reloaded.timing[i].auto_closed, clocked.timing[i].auto_closed);
+		CHECK_EQ_INT(reloaded.agenda.segments[i].questions_open, clocked.agenda.segments[i].questions_open);
+	}
+	CHECK(reloaded.timing[0].auto_closed);
+	CHECK_EQ_INT(reloaded.timing[2].allotted_ms, (15 + 7) * 60000);
+	CHECK_EQ_INT(core_clock_remaining_ms(&reloaded, FIXED_NOW_MS + 9 * 60000),
+	             core_clock_remaining_ms(&clocked, FIXED_NOW_MS + 9 * 60000));
+	core_state_free(&reloaded);
+	core_state_free(&clocked);
 	CHECK_EQ_INT(back.agenda.nsegments, 4);
 	CHECK_EQ_STR(back.agenda.segments[2].title, "Q&A session");
 	CHECK_EQ_INT(back.agenda.nchannels, 2);
