@@ -12,6 +12,7 @@ import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
 import { ReadOnlyView } from './views/readonly.js';
 import { StageView } from './views/stage.js';
+import { Countdown } from './views/common.js';
 
 const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
 
@@ -37,6 +38,7 @@ function App({ token, join }) {
   const [status, setStatus] = useState('connecting');
   const [conn, setConn] = useState(null);
   const [announced, setAnnounced] = useState('');
+  const [offset, setOffset] = useState(0); // server clock minus this browser's, in ms
 
   useEffect(() => {
     const c = new Connection(token, {
@@ -46,6 +48,7 @@ function App({ token, join }) {
         if (said) setAnnounced(said);
       },
       onStatus: setStatus,
+      onOffset: setOffset,
     });
     setConn(c);
     c.start();
@@ -55,10 +58,12 @@ function App({ token, join }) {
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!state.role) view = html`<p class="notice">${t('app.loading')}</p>`;
-  else if (state.role === 'participant') view = html`<${ParticipantView} state=${state} conn=${conn} />`;
-  else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} />`;
-  else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} />`;
-  else view = html`<${ReadOnlyView} state=${state} />`;
+  else if (state.role === 'participant') view = html`<${ParticipantView} state=${state} conn=${conn} offset=${offset} />`;
+  else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} offset=${offset} />`;
+  else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} offset=${offset} />`;
+  else view = html`<${ReadOnlyView} state=${state} offset=${offset} />`;
+  // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
+  const headerClock = c && state.role && state.role !== 'cochair' && state.role !== 'stage';
 
   const segment = c && c.segments[c.current_segment];
   return html`
@@ -68,6 +73,7 @@ function App({ token, join }) {
           <h1 dir="auto">${c ? c.title : t('app.name')}</h1>
           ${segment && state.role !== 'stage' && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
         </div>
+        ${headerClock && html`<${Countdown} consultation=${c} offset=${offset} />`}
         <div class="meta">
           ${state.role && html`<span class="role">${t(`role.${state.role}`)}</span>`}
           <${ConnectionBadge} status=${status} />

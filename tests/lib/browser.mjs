@@ -16,14 +16,17 @@ export function launchBrowser() {
   });
 }
 
-// Returns openPage(url, name, { viewport, drop }) for pages of srv in browser. Each page has its
-// own browser context (its own storage: a different participant) and reports what goes wrong
-// into `problems`. `drop(message)` true hides a server message from the page, to stage a race.
-// openPage resolves once the page's connection is live.
+// Returns openPage(url, name, { viewport, drop, timezoneId, skewMs }) for pages of srv in
+// browser. Each page has its own browser context (its own storage: a different participant)
+// and reports what goes wrong into `problems`. `drop(message)` true hides a server message from
+// the page, to stage a race. `timezoneId` is the viewer's zone (default UTC); `skewMs` sets the
+// page's clock that far from the real one before it loads. openPage resolves once the page's
+// connection is live.
 export function pageOpener(browser, srv, problems) {
-  return async (url, name, { viewport = null, drop = null } = {}) => {
-    const context = await browser.newContext({ locale: 'en-GB', ...(viewport ? { viewport } : {}) });
+  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0 } = {}) => {
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId, ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
+    if (skewMs) await page.clock.setSystemTime(Date.now() + skewMs);
     const origin = new URL(srv.baseUrl).origin;
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
     page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));

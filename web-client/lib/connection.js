@@ -1,11 +1,15 @@
 // connection.js — one WebSocket to the server speaking roundtable.v1: authenticates with the
-// role link's token, reconnects with jittered exponential backoff, and pairs each command
-// with its ack or error.
+// role link's token, reconnects with jittered exponential backoff, pairs each command with
+// its ack or error, and estimates how far this browser's clock is from the server's.
+import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
 const DEVICE_KEY = 'roundtable.device';
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10000;
+// Clocks drift and laptops sleep: the offset is measured again on every connection and then
+// every few minutes.
+const RESYNC_MS = 5 * 60 * 1000;
 
 // The browser's device key: 128 random bits, made once and kept in this browser only. With
 // the open participant link it is what makes one browser one participant.
@@ -31,11 +35,16 @@ export function deviceKey() {
 export class Connection {
   // onMessage(msg, pending): every server message, with the command it answers if any.
   // onStatus(status): 'connecting' | 'live' | 'reconnecting' | 'refused'.
-  constructor(token, { onMessage, onStatus }) {
+  // onOffset(ms): milliseconds to add to Date.now() to read the server's clock, after each
+  // measurement.
+  constructor(token, { onMessage, onStatus, onOffset = () => {} }) {
     this.token = token;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
+    this.onOffset = onOffset;
     this.pending = new Map(); // command id -> { cmd, resolve }
+    this.syncs = new Map(); // clock.sync id -> resolve(clock.now)
+    this.resync = null;
     this.counter = 0;
     this.attempt = 0;
     this.ws = null;
@@ -54,10 +63,17 @@ export class Connection {
   }
 
   #receive(msg) {
+    if (msg.type === 'clock.now') {
+      const resolve = this.syncs.get(msg.id);
+      this.syncs.delete(msg.id);
+      if (resolve) resolve(msg);
+      return;
+    }
     if (msg.type === 'snapshot') {
       this.live = true;
       this.attempt = 0;
       this.onStatus('live');
+      this.#measure(this.ws);
     }
     if (msg.type === 'error' && msg.id === null && !this.live && msg.code.startsWith('auth.')) {
       // The link itself is refused: retrying will not help.
@@ -73,8 +89,29 @@ export class Connection {
     if (pending) pending.resolve(msg);
   }
 
+  // SYNC_SAMPLES round trips of clock.sync, one after another; the shortest one gives the
+  // offset (protocol/README.md, "The clock").
+  async #measure(ws) {
+    clearTimeout(this.resync);
+    const estimate = new OffsetEstimate();
+    for (let i = 0; i < SYNC_SAMPLES && this.ws === ws && this.live; i += 1) {
+      this.counter += 1;
+      const id = `sync-${this.counter}`;
+      const reply = new Promise((resolve) => this.syncs.set(id, resolve));
+      const sent = Date.now();
+      ws.send(JSON.stringify({ type: 'clock.sync', id }));
+      const now = await reply;
+      if (now) estimate.sample(sent, Date.now(), now.now);
+    }
+    if (estimate.offset !== null && this.ws === ws) this.onOffset(estimate.offset);
+    if (this.ws === ws && this.live) this.resync = setTimeout(() => this.#measure(ws), RESYNC_MS);
+  }
+
   #closed() {
     this.live = false;
+    clearTimeout(this.resync);
+    for (const resolve of this.syncs.values()) resolve(null);
+    this.syncs.clear();
     // Commands in flight are answered by nobody now; the fresh snapshot shows what happened.
     for (const { resolve } of this.pending.values()) resolve({ type: 'error', code: 'connection.lost' });
     this.pending.clear();

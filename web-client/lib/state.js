@@ -128,6 +128,9 @@ export function reduce(state, msg, pending) {
       return setSegmentOpen(next, msg.segment, false);
     case 'agenda.current':
       return setCurrentSegment(next, msg.segment);
+    case 'agenda.clock':
+      // The clock and every segment's timing, whole: the countdown is computed from these.
+      return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
     default:
       // A type this client does not know yet: keep the seq, change nothing else.
       return next;

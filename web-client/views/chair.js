@@ -5,13 +5,19 @@
 // and merged questions below. Both co-chairs see each other's actions as events arrive; a
 // command the other co-chair's action made moot comes back as an error shown on its question.
 //
+// Above them, the agenda clock: the countdown with start, pause, resume, shorten or extend by
+// minutes, and back or next segment; at the bottom, the whole agenda planned against actual.
+//
 // Keyboard (never while typing in a field): j/k or ↓/↑ select through Incoming then the queue,
 // a approve, r reject, n now answering, d mark answered, p pin/unpin, e edit, m merge,
 // ? this list, Esc close.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { t, tParts, errorMessage } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
-import { ActionError, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints } from './common.js';
+import { formatDifference, formatSeconds } from '../lib/clock.js';
+import {
+  ActionError, Countdown, NowAnswering, QuestionBody, Tabs, VoteCount, ZonedTime, agendaToday, codePoints, useServerTime,
+} from './common.js';
 
 const MAX_CHARS = 500;
 
@@ -233,6 +239,95 @@ function SegmentPanel({ state, segTab, mod }) {
     </section>`;
 }
 
+const ADJUSTMENTS = [-5, -1, 1, 5];
+
+// The agenda clock's controls: what applies in the clock's state, the segment's allotted
+// time against its plan, and moving back or on through the agenda.
+function ClockPanel({ state, offset, mod }) {
+  const c = state.consultation;
+  const clock = c.clock || { state: 'idle' };
+  const cur = c.current_segment;
+  const seg = c.segments[cur];
+  const busy = mod.busy.clock;
+  const run = (cmd) => mod.run(cmd, 'clock');
+  const allotted = clock.state === 'idle' ? seg.duration : Math.round(clock.allotted_ms / 60000);
+  const main = {
+    idle: { type: 'clock.start', testid: 'clock-start', label: 'clock.start' },
+    running: { type: 'clock.pause', testid: 'clock-pause', label: 'clock.pause' },
+    paused: { type: 'clock.resume', testid: 'clock-resume', label: 'clock.resume' },
+  }[clock.state];
+  return html`
+    <section class="card clock-panel" data-testid="clock-panel" aria-labelledby="clock-heading">
+      <div class="clock-line">
+        <div class="clock-what">
+          <h2 id="clock-heading" class="inline-heading">${tParts('clock.segment', { n: cur + 1, title: html`<bdi>${seg.title}</bdi>` })}</h2>
+          <p class="hint" data-testid="clock-allotted">${allotted === seg.duration
+            ? t('clock.allotted', { minutes: allotted })
+            : t('clock.allotted_changed', { minutes: allotted, planned: seg.duration })}</p>
+        </div>
+        <${Countdown} consultation=${c} offset=${offset} large=${true} />
+      </div>
+      <div class="actions clock-actions">
+        <button type="button" class="primary" data-testid=${main.testid} disabled=${busy} onClick=${() => run({ type: main.type })}>
+          ${t(main.label)}</button>
+        <span class="toggle" role="group" aria-label=${t('clock.adjust')}>
+          ${ADJUSTMENTS.map((m) => html`
+            <button type="button" class="small" data-testid="clock-adjust" data-minutes=${m} disabled=${busy || clock.state === 'idle'}
+              aria-label=${t(m > 0 ? 'clock.extend' : 'clock.shorten', { minutes: Math.abs(m) })}
+              onClick=${() => run({ type: 'clock.adjust', minutes: m })}>${m > 0 ? `+${m}` : `\u2212${-m}`}</button>`)}
+        </span>
+        <button type="button" data-testid="clock-back" disabled=${busy || cur === 0}
+          onClick=${() => run({ type: 'agenda.goto', segment: cur - 1 })}>${t('clock.back')}</button>
+        <button type="button" data-testid="clock-next" disabled=${busy || cur + 1 >= c.segments.length}
+          onClick=${() => run({ type: 'agenda.goto', segment: cur + 1 })}>${t('clock.next')}</button>
+      </div>
+      <${ActionError} error=${mod.errors.clock} />
+    </section>`;
+}
+
+// The whole agenda planned against actual (AG-3, AG-6): planned start in the event's zone and
+// the viewer's, planned and allotted minutes, actual start and duration, and the difference.
+function AgendaTable({ state, offset }) {
+  const c = state.consultation;
+  const now = useServerTime(offset, c.clock, 1000);
+  const rows = agendaToday(c, now);
+  const minutes = (ms) => t('agenda.minutes', { n: Math.round(ms / 60000) });
+  // A segment still running is not yet early; once past its plan it is late.
+  const difference = (r) => {
+    if (r.differenceMs === null) return '\u2014';
+    if (r.live && r.differenceMs <= 0) return t('agenda.in_progress');
+    return formatDifference(r.differenceMs);
+  };
+  return html`
+    <details class="card agenda-table" data-testid="agenda-table" open>
+      <summary><h2 class="inline-heading">${t('agenda.planned_actual')}</h2></summary>
+      <div class="table-scroll">
+        <table>
+          <thead><tr>
+            <th scope="col">${t('agenda.col.segment')}</th>
+            <th scope="col">${t('agenda.col.planned_start')}</th>
+            <th scope="col">${t('agenda.col.planned')}</th>
+            <th scope="col">${t('agenda.col.actual_start')}</th>
+            <th scope="col">${t('agenda.col.actual')}</th>
+            <th scope="col">${t('agenda.col.difference')}</th>
+          </tr></thead>
+          <tbody>
+            ${rows.map((r) => html`
+              <tr key=${r.index} data-testid="agenda-row" data-segment=${r.index} class=${r.live ? 'is-current' : ''}
+                aria-current=${r.index === c.current_segment ? 'step' : null}>
+                <th scope="row">${r.index + 1}. <bdi>${r.title}</bdi></th>
+                <td><${ZonedTime} instant=${r.plannedStart} zone=${c.timezone} /></td>
+                <td>${minutes(r.plannedMs)}${r.allottedMs !== r.plannedMs ? html` <span class="hint">${t('agenda.allotted', { minutes: Math.round(r.allottedMs / 60000) })}</span>` : ''}</td>
+                <td data-testid="actual-start">${r.actualStart === null ? '\u2014' : html`<${ZonedTime} instant=${r.actualStart} zone=${c.timezone} kind="actual" />`}</td>
+                <td data-testid="actual-duration">${r.actualMs === null ? '\u2014' : formatSeconds(Math.floor(r.actualMs / 1000))}</td>
+                <td data-testid="difference" class=${r.differenceMs > 0 ? 'over' : ''}>${difference(r)}</td>
+              </tr>`)}
+          </tbody>
+        </table>
+      </div>
+    </details>`;
+}
+
 function Collapsed({ title, list, kind, ctx, testid, open = false }) {
   if (!list.length) return null;
   return html`
@@ -263,7 +358,7 @@ function HelpDialog({ open, onClose }) {
     </dialog>`;
 }
 
-export function ChairView({ state, conn }) {
+export function ChairView({ state, conn, offset }) {
   const [segTab, setSegTab] = useState('all');
   const [order, setOrder] = useState('votes');
   const [selected, setSelected] = useState(null);
@@ -383,6 +478,7 @@ export function ChairView({ state, conn }) {
 
   return html`
     <div class="console">
+      <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
       <div class="console-head">
         <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
           label=${t('chair.segment.tabs')} idPrefix="seg" />
@@ -432,6 +528,7 @@ export function ChairView({ state, conn }) {
         <${Collapsed} title=${t('chair.rejected.heading')} list=${rejected} kind="rejected" ctx=${ctx} testid="rejected" />
         <${Collapsed} title=${t('chair.withdrawn.heading')} list=${withdrawn} kind="withdrawn" ctx=${ctx} testid="withdrawn" />
         <${Collapsed} title=${t('chair.merged.heading')} list=${merged} kind="merged" ctx=${ctx} testid="merged" />
+        <${AgendaTable} state=${state} offset=${offset} />
         <p class="hint keys-hint">${t('chair.keys.hint')}</p>
       </div>
       <${HelpDialog} open=${help} onClose=${() => setHelp(false)} />

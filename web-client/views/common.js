@@ -1,8 +1,11 @@
 // common.js — pieces every view shares: a question's text and label, the action hook that
-// shows each command's state (sending, refused with the localised reason), tabs, and the
-// "now answering" card.
-import { html, useRef, useState } from '../vendor/preact-htm.js';
+// shows each command's state (sending, refused with the localised reason), tabs, the
+// "now answering" card, the agenda countdown and the agenda with its times in two zones.
+import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { t, errorMessage } from '../lib/i18n.js';
+import {
+  agendaRows, bothZones, dayIn, formatRemaining, msToNextChange, phaseOf, remainingMs,
+} from '../lib/clock.js';
 
 // Runs commands one at a time; `busy` while one is in flight, `error` the last refusal.
 export function useAction(conn) {
@@ -126,4 +129,103 @@ export function Tabs({ tabs, selected, onSelect, label, idPrefix, testid = null 
           ${tab.count !== undefined && html` <span class="tab-count">${tab.count}</span>`}
         </button>`)}
     </div>`;
+}
+
+// --- the agenda clock -------------------------------------------------------------------------
+
+// The server's time now: this browser's clock corrected by the measured offset.
+export function serverNow(offset) {
+  return Date.now() + (offset || 0);
+}
+
+// Renders again whenever what a countdown shows changes: at the next whole second while the
+// clock runs (no timer at all while it is idle or paused). Returns the server's time now.
+export function useServerTime(offset, clock, everyMs = null) {
+  const [, setTick] = useState(0);
+  const now = serverNow(offset);
+  const remaining = remainingMs(clock, now);
+  useEffect(() => {
+    if (!clock || clock.state !== 'running') return undefined;
+    const wait = everyMs ?? msToNextChange(remaining);
+    const id = setTimeout(() => setTick((x) => x + 1), wait + 5);
+    return () => clearTimeout(id);
+  });
+  return now;
+}
+
+// A time in the event's zone, and in the viewer's when it differs: "12:00 BST / 13:00 CEST".
+// The parts are test ids `${kind}-event` and `${kind}-viewer`.
+export function ZonedTime({ instant, zone, kind = 'planned' }) {
+  if (instant === null) return null;
+  const z = bothZones(instant, zone);
+  return html`<span class="zoned-time"><span data-testid=${`${kind}-event`}>${z.event}</span>${z.viewer && html`<span class="other-zone"> / <span data-testid=${`${kind}-viewer`}>${z.viewer}</span></span>`}</span>`;
+}
+
+// Every segment planned and actual, dating an undated agenda today in the event's zone.
+export function agendaToday(consultation, now) {
+  return agendaRows(consultation, now, dayIn(now, consultation.timezone));
+}
+
+// The current segment's countdown, on every view (AG-3): time left, then a warning colour in
+// the last warning_minutes, then an overrun counter. Before the clock starts it shows when the
+// segment is planned to start. Changes of phase are announced once, politely.
+export function Countdown({ consultation, offset, large = false }) {
+  const c = consultation;
+  const clock = c.clock || { state: 'idle', segment: c.current_segment };
+  const now = useServerTime(offset, clock);
+  const remaining = remainingMs(clock, now);
+  const phase = phaseOf(remaining, c.clock_settings);
+  const said = useRef({ phase: null, segment: null });
+  const [announce, setAnnounce] = useState('');
+  useEffect(() => {
+    const before = said.current;
+    if (before.segment === clock.segment && before.phase !== phase && (phase === 'warning' || phase === 'overrun')) {
+      setAnnounce(t(`clock.announce.${phase}`, { minutes: (c.clock_settings && c.clock_settings.warning_minutes) ?? 2 }));
+    }
+    said.current = { phase, segment: clock.segment };
+  });
+  const cls = `countdown${large ? ' countdown-large' : ''} phase-${phase || 'idle'} state-${clock.state}`;
+  let label;
+  let body;
+  if (clock.state === 'idle') {
+    const row = agendaToday(c, now)[c.current_segment];
+    label = t('clock.not_started');
+    body = row && row.plannedStart !== null
+      ? html`<span class="countdown-planned">${t('clock.planned')} <${ZonedTime} instant=${row.plannedStart} zone=${c.timezone} /></span>`
+      : null;
+  } else {
+    const key = { overrun: 'clock.overrun', warning: 'clock.ending', normal: 'clock.left' }[phase];
+    label = t(clock.state === 'paused' ? 'clock.paused' : key);
+    body = html`<span class="countdown-time" data-testid="countdown-time" dir="ltr">${formatRemaining(remaining)}</span>`;
+  }
+  return html`
+    <div class=${cls} data-testid="countdown" data-state=${clock.state} data-phase=${phase || 'idle'} data-segment=${clock.segment}
+      role="timer" aria-label=${remaining === null ? label : `${label} ${formatRemaining(remaining)}`}>
+      <span class="countdown-label">${label}</span>
+      ${body}
+      <span class="visually-hidden" aria-live="polite" data-testid="countdown-announcer">${announce}</span>
+    </div>`;
+}
+
+// The agenda as planned, for those who follow it (participants, booths, the rapporteur): each
+// segment's time in the event's zone and the viewer's, its length, and which one is on now.
+export function AgendaList({ consultation, offset }) {
+  const c = consultation;
+  const rows = agendaToday(c, serverNow(offset));
+  return html`
+    <details class="card agenda-list" data-testid="agenda">
+      <summary><h2 class="inline-heading">${t('agenda.heading')}</h2></summary>
+      <ol class="agenda-items">
+        ${rows.map((r) => html`
+          <li key=${r.index} class=${r.index === c.current_segment ? 'agenda-item is-current' : 'agenda-item'} data-testid="agenda-item"
+            aria-current=${r.index === c.current_segment ? 'step' : null}>
+            <span class="agenda-when"><${ZonedTime} instant=${r.plannedStart} zone=${c.timezone} /></span>
+            <span class="agenda-title"><bdi>${r.title}</bdi></span>
+            <span class="agenda-side">
+              ${r.index === c.current_segment && html`<span class="badge badge-now">${t('agenda.now')}</span>`}
+              <span class="agenda-length">${t('agenda.minutes', { n: r.plannedMs / 60000 })}</span>
+            </span>
+          </li>`)}
+      </ol>
+    </details>`;
 }

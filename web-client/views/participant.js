@@ -6,7 +6,7 @@ import { t, tParts } from '../lib/i18n.js';
 import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
-import { ActionError, AnsweredQuestions, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction } from './common.js';
+import { ActionError, AgendaList, AnsweredQuestions, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction } from './common.js';
 
 const MAX_CHARS = 500;
 
@@ -149,7 +149,7 @@ function AnsweredList({ answered }) {
     </details>`;
 }
 
-export function ParticipantView({ state, conn }) {
+export function ParticipantView({ state, conn, offset }) {
   const [tab, setTab] = useState('popular');
   const c = state.consultation;
   const segmentIndex = c.current_segment;
@@ -184,5 +184,6 @@ export function ParticipantView({ state, conn }) {
               <${AnsweredList} answered=${answered} />`}
         </div>
       </section>
+      <${AgendaList} consultation=${c} offset=${offset} />
     </div>`;
 }

@@ -3,9 +3,9 @@
 import { html } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { answeringQuestion, listQuestions } from '../lib/state.js';
-import { AnsweredQuestions, NowAnswering, WatchedQueue } from './common.js';
+import { AgendaList, AnsweredQuestions, NowAnswering, WatchedQueue } from './common.js';
 
-export function ReadOnlyView({ state }) {
+export function ReadOnlyView({ state, offset }) {
   const now = answeringQuestion(state);
   const current = now && now.state === 'approved' ? now : null;
   const queue = listQuestions(state, 'approved', 'votes').filter((q) => !current || q.id !== current.id);
@@ -24,5 +24,6 @@ export function ReadOnlyView({ state }) {
           <${AnsweredQuestions} answered=${answered} />
         </section>
       </div>
+      <${AgendaList} consultation=${state.consultation} offset=${offset} />
     </div>`;
 }

@@ -6,6 +6,7 @@ import { html, useMemo } from '../vendor/preact-htm.js';
 import qrcode from '../vendor/qrcode.js';
 import { t } from '../lib/i18n.js';
 import { answeringQuestion, currentSegment, listQuestions } from '../lib/state.js';
+import { Countdown } from './common.js';
 
 const NEXT_COUNT = 4;
 const QUIET = 4; // modules of white around the code, as the QR standard asks
@@ -43,7 +44,7 @@ function sizeClass(text) {
   return 'stage-text size-s';
 }
 
-export function StageView({ state, join }) {
+export function StageView({ state, join, offset }) {
   const segment = currentSegment(state);
   const now = answeringQuestion(state);
   const current = now && now.state === 'approved' ? now : null;
@@ -55,7 +56,10 @@ export function StageView({ state, join }) {
   return html`
     <div class="stage">
       <section class="stage-main" aria-labelledby="stage-heading">
+        <div class="stage-top">
         ${segment && html`<p class="stage-segment"><bdi>${segment.title}</bdi>${segment.questions ? '' : html` <span class="stage-closed">· ${t('stage.closed')}</span>`}</p>`}
+          <${Countdown} consultation=${state.consultation} offset=${offset} large=${true} />
+        </div>
         <h2 id="stage-heading" class="stage-label">${t(current ? 'stage.answering' : 'stage.idle.heading')}</h2>
         ${current
           ? html`
