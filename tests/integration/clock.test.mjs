@@ -29,7 +29,7 @@ function remaining(clock, serverNow) {
 
 const ok = (r) => assert.equal(r.type, 'ack', JSON.stringify(r));
 
-test('two clients skewed by ±90 s show the same remaining time within 250 ms', async () => {
+test('two clients skewed by ±90 s show the same remaining time within 250 ms', async (t) => {
   const chair = await srv.connect(srv.tokens.cochair);
   const ahead = await srv.connect(srv.tokens.participant);
   const behind = await srv.connect(srv.tokens.stage);
@@ -44,6 +44,7 @@ test('two clients skewed by ±90 s show the same remaining time within 250 ms', 
   await new Promise((r) => setTimeout(r, 300));
   const shown = views.map((v, i) => remaining(v.clock, clocks[i]() + offsets[i]));
   assert.ok(Math.abs(shown[0] - shown[1]) < 250, `remaining ${shown[0]} vs ${shown[1]}`);
+  t.diagnostic(`offset errors ${offsets[0] + 90000} ms and ${offsets[1] - 90000} ms; remaining times differ by ${Math.abs(shown[0] - shown[1])} ms`);
   // And both agree with the planned duration, less the time since the start.
   const planned = openAgenda.segments[0].duration * 60000;
   assert.ok(planned - shown[0] >= 0 && planned - shown[0] < 2000, `remaining ${shown[0]} of ${planned}`);
@@ -68,7 +69,7 @@ test('two clients skewed by ±90 s show the same remaining time within 250 ms', 
   for (const c of [chair, ahead, behind]) c.close();
 });
 
-test('a restart mid-segment keeps the remaining time within 1 s', async () => {
+test('a restart mid-segment keeps the remaining time within 1 s', async (t) => {
   const chair = await srv.connect(srv.tokens.cochair);
   ok(await chair.command({ type: 'agenda.goto', segment: 1 }));
   const before = await srv.connect(srv.tokens.stage);
@@ -82,6 +83,7 @@ test('a restart mid-segment keeps the remaining time within 1 s', async () => {
   const r2 = remaining(after.snapshot.consultation.clock, t2);
   assert.equal(after.snapshot.consultation.clock.state, 'running');
   assert.ok(Math.abs(r1 - (t2 - t1) - r2) < 1000, `before ${r1} ms, after ${r2} ms, ${t2 - t1} ms apart`);
+  t.diagnostic(`restart took ${t2 - t1} ms; the countdown moved by ${Math.abs(r1 - (t2 - t1) - r2)} ms more than that`);
   // Each segment's actual time survives too (AG-6).
   assert.deepEqual(after.snapshot.consultation.timing[0].started_at, before.snapshot.consultation.timing[0].started_at);
   assert.ok(after.snapshot.consultation.timing[0].elapsed_ms > 0);
