@@ -97,7 +97,10 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_PAUSE] = true,
             [CORE_CMD_CLOCK_RESUME] = true,
             [CORE_CMD_CLOCK_ADJUST] = true,
+            [CORE_CMD_FLOOR_SET] = true,
         },
+    /* The stage's operator is the technician who follows the floor (LC-3). */
+    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
     [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
 };
 
@@ -120,7 +123,7 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 {
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
-	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK)
+	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR)
 		return mod | pub;
 	const core_question *q = core_question_get(st, ev->question);
 	if (!q || ev->kind >= CORE_EV_COUNT)
@@ -145,6 +148,7 @@ void core_state_init(core_state *st, const core_agenda *agenda)
 		st->agenda.nsegments = 1; /* a consultation always has a current segment */
 	for (int i = 0; i < st->agenda.nsegments; i++)
 		st->timing[i].allotted_ms = (int64_t)st->agenda.segments[i].duration_min * 60000;
+	st->floor_now = st->agenda.floor;
 }
 
 void core_state_free(core_state *st)
@@ -730,6 +734,11 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_CLOCK_DUE:
 		err = decide_clock(st, cmd, now_ms, out);
 		break;
+	case CORE_CMD_FLOOR_SET:
+		err = core_language_offered(&st->agenda, cmd->lang) ? RT_OK : RT_E_LANGUAGE_UNKNOWN;
+		if (!err && cmd->lang != st->floor_now)
+			next_event(st, out, CORE_EV_FLOOR, NULL)->lang = cmd->lang;
+		break;
 	default:
 		err = decide_moderation(st, cmd, out);
 		break;
@@ -928,6 +937,11 @@ int core_evolve(core_state *st, const core_event *ev)
 				st->timing[ev->segment].auto_closed = true;
 			rc = 0;
 		}
+		break;
+	case CORE_EV_FLOOR:
+		rc = core_language_offered(&st->agenda, ev->lang) ? 0 : -1;
+		if (rc == 0)
+			st->floor_now = ev->lang;
 		break;
 	case CORE_EV_CLOCK:
 		rc = 0;

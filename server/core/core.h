@@ -165,6 +165,7 @@ typedef struct core_state {
 	uint64_t seq;             /* the last event applied; 0 before any */
 	uint16_t current_segment; /* index into agenda.segments */
 	uint32_t answering;       /* the question being answered now, 0 for none */
+	core_lang floor_now;      /* LC-3: the language spoken on the floor now */
 	core_question *questions; /* questions[i].id == i + 1 */
 	uint32_t nquestions, qcap;
 	core_vote_slot *votes;
@@ -196,6 +197,7 @@ typedef enum core_cmd_kind {
 	CORE_CMD_CLOCK_RESUME,
 	CORE_CMD_CLOCK_ADJUST,
 	CORE_CMD_CLOCK_DUE, /* system: whatever the clock makes due now (AG-4) */
+	CORE_CMD_FLOOR_SET, /* LC-3: the floor now speaks `lang` */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -205,7 +207,7 @@ typedef struct core_command {
 	uint32_t into;     /* merge: the question kept */
 	uint16_t segment;  /* move, segment.open/close, agenda.goto */
 	int minutes;       /* clock.adjust */
-	core_lang lang;    /* post */
+	core_lang lang;    /* post; floor.set */
 	const char *text;  /* post, edit: borrowed, need not be NUL-terminated */
 	size_t text_len;
 } core_command;
@@ -236,6 +238,7 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_CLOCK,
+	CORE_EV_FLOOR, /* LC-3: `lang` is the floor language now */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -246,7 +249,7 @@ typedef struct core_event {
 	core_qstate prev_state; /* question events: the state before, which decides who hears of it */
 	/* POSTED: the new question (edited, pinned and into only when the store replays a row) */
 	uint16_t segment; /* also MOVED (the new segment) and the segment and agenda events */
-	core_lang lang;
+	core_lang lang;   /* POSTED; FLOOR */
 	core_qstate state;
 	bool edited, pinned;
 	core_pseud author;

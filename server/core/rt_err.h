@@ -38,6 +38,7 @@ typedef enum rt_err {
 	RT_E_LIMIT_OPEN_QUESTIONS, /* too many pending or live questions by this participant */
 	RT_E_LIMIT_VOTE_RATE,      /* too many votes in the window */
 	RT_E_CLOCK_WRONG_STATE,    /* the clock command does not apply in the clock's state */
+	RT_E_LANGUAGE_UNKNOWN,     /* not the floor or a channel of this consultation */
 	RT_E_COUNT
 } rt_err;
 

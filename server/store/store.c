@@ -84,6 +84,8 @@ static const char *const migrations[] = {
     "ALTER TABLE segment ADD COLUMN elapsed_ms INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE segment ADD COLUMN allotted_ms INTEGER;" /* NULL: the planned duration */
     "ALTER TABLE segment ADD COLUMN auto_closed INTEGER NOT NULL DEFAULT 0;",
+    /* 4: the language spoken on the floor now (LC-3); NULL: the agenda's floor language. */
+    "ALTER TABLE consultation ADD COLUMN floor_now TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -111,6 +113,7 @@ enum stmt_id {
 	ST_SET_CURRENT,
 	ST_SAVE_SEGMENT,
 	ST_SET_CLOCK,
+	ST_SET_FLOOR,
 	ST_COUNT
 };
 
@@ -126,9 +129,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
     [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
     [ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
-    [ST_LOAD_CONSULTATION] = "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
-                             "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
-                             "clock_started_at, warning_minutes, close_minutes FROM consultation WHERE id = ?",
+    [ST_LOAD_CONSULTATION] =
+        "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
+        "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
+        "clock_started_at, warning_minutes, close_minutes, floor_now FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
                          "elapsed_ms, allotted_ms, auto_closed FROM segment WHERE consultation = ? ORDER BY position",
     [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into "
@@ -154,6 +158,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SAVE_SEGMENT] = "UPDATE segment SET questions = ?, started_at = ?, elapsed_ms = ?, allotted_ms = ?, "
                         "auto_closed = ? WHERE consultation = ? AND position = ?",
     [ST_SET_CLOCK] = "UPDATE consultation SET clock_state = ?, clock_started_at = ? WHERE id = ?",
+    [ST_SET_FLOOR] = "UPDATE consultation SET floor_now = ? WHERE id = ?",
 };
 
 struct store {
@@ -424,6 +429,7 @@ typedef struct loaded {
 	uint32_t answering;
 	int clock;
 	int64_t clock_started_at;
+	int floor_now; /* core_lang, or -1: the agenda's floor */
 	core_timing timing[CORE_MAX_SEGMENTS];
 } loaded;
 
@@ -464,6 +470,8 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	l->clock_started_at = sqlite3_column_int64(st, 13);
 	a->warning_minutes = (uint16_t)sqlite3_column_int(st, 14);
 	a->close_minutes = (uint16_t)sqlite3_column_int(st, 15);
+	const unsigned char *floor_now = sqlite3_column_text(st, 16);
+	l->floor_now = floor_now ? core_lang_parse((const char *)floor_now) : -1;
 	done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -560,6 +568,8 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	stt->current_segment = (uint16_t)(l->current >= 0 && l->current < stt->agenda.nsegments ? l->current : 0);
 	stt->clock = l->clock >= 0 && l->clock < CORE_CLOCK_STATE_COUNT ? (core_clock_state)l->clock : CORE_CLOCK_IDLE;
 	stt->clock_started_at = l->clock_started_at;
+	if (l->floor_now >= 0 && core_language_offered(&stt->agenda, (core_lang)l->floor_now))
+		stt->floor_now = (core_lang)l->floor_now;
 	memcpy(stt->timing, l->timing, sizeof stt->timing);
 	uint64_t seq = l->seq;
 	uint32_t answering = l->answering;
@@ -676,6 +686,11 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 			if (save_segment(s, cid, stt, ev->timing_segment[i]))
 				return -1;
 		return 0;
+	case CORE_EV_FLOOR:
+		st = s->stmt[ST_SET_FLOOR];
+		sqlite3_bind_text(st, 1, core_lang_name(stt->floor_now), -1, SQLITE_STATIC);
+		bind_id(st, 2, cid);
+		return run(s, st);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -136,6 +136,7 @@ static const message_spec specs[] = {
     {"clock.resume", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_RESUME, {{"id", F_ID, true}}},
     {"clock.adjust", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_ADJUST, {{"id", F_ID, true}, {"minutes", F_MINUTES, true}}},
     {"clock.sync", WIRE_MSG_SYNC, 0, {{"id", F_ID, true}}},
+    {"floor.set", WIRE_MSG_COMMAND, CORE_CMD_FLOOR_SET, {{"id", F_ID, true}, {"lang", F_LANG, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -386,6 +387,7 @@ static json_t *consultation_json(const core_state *st)
 	if (c && a->date[0])
 		json_object_set_new(c, "date", json_string(a->date));
 	if (c) {
+		json_object_set_new(c, "floor_now", json_string(core_lang_name(st->floor_now)));
 		json_object_set_new(c, "clock", clock_json(st));
 		json_object_set_new(c, "timing", timing_json(st));
 		json_object_set_new(c, "clock_settings",
@@ -419,15 +421,25 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 /* The message type of each event; the public audience learns of a question posted without
  * pre-moderation as it learns of any question becoming live. */
 static const char *const event_types[CORE_EV_COUNT] = {
-    [CORE_EV_QUESTION_POSTED] = "question.posted",     [CORE_EV_QUESTION_APPROVED] = "question.approved",
-    [CORE_EV_QUESTION_REJECTED] = "question.rejected", [CORE_EV_VOTE_ADDED] = "question.votes",
-    [CORE_EV_VOTE_REMOVED] = "question.votes",         [CORE_EV_QUESTION_WITHDRAWN] = "question.withdrawn",
-    [CORE_EV_QUESTION_EDITED] = "question.edited",     [CORE_EV_QUESTION_MERGED] = "question.merged",
-    [CORE_EV_QUESTION_PINNED] = "question.pinned",     [CORE_EV_QUESTION_UNPINNED] = "question.unpinned",
-    [CORE_EV_QUESTION_ANSWERED] = "question.answered", [CORE_EV_QUESTION_REOPENED] = "question.reopened",
-    [CORE_EV_QUESTION_MOVED] = "question.moved",       [CORE_EV_ANSWERING] = "question.answering",
-    [CORE_EV_SEGMENT_OPENED] = "segment.opened",       [CORE_EV_SEGMENT_CLOSED] = "segment.closed",
-    [CORE_EV_AGENDA_CURRENT] = "agenda.current",       [CORE_EV_CLOCK] = "agenda.clock",
+    [CORE_EV_QUESTION_POSTED] = "question.posted",
+    [CORE_EV_QUESTION_APPROVED] = "question.approved",
+    [CORE_EV_QUESTION_REJECTED] = "question.rejected",
+    [CORE_EV_VOTE_ADDED] = "question.votes",
+    [CORE_EV_VOTE_REMOVED] = "question.votes",
+    [CORE_EV_QUESTION_WITHDRAWN] = "question.withdrawn",
+    [CORE_EV_QUESTION_EDITED] = "question.edited",
+    [CORE_EV_QUESTION_MERGED] = "question.merged",
+    [CORE_EV_QUESTION_PINNED] = "question.pinned",
+    [CORE_EV_QUESTION_UNPINNED] = "question.unpinned",
+    [CORE_EV_QUESTION_ANSWERED] = "question.answered",
+    [CORE_EV_QUESTION_REOPENED] = "question.reopened",
+    [CORE_EV_QUESTION_MOVED] = "question.moved",
+    [CORE_EV_ANSWERING] = "question.answering",
+    [CORE_EV_SEGMENT_OPENED] = "segment.opened",
+    [CORE_EV_SEGMENT_CLOSED] = "segment.closed",
+    [CORE_EV_AGENDA_CURRENT] = "agenda.current",
+    [CORE_EV_CLOCK] = "agenda.clock",
+    [CORE_EV_FLOOR] = "floor.changed",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -451,6 +463,9 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_CLOCK:
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "clock", clock_json(st),
 		                        "timing", timing_json(st)),
+		              headroom);
+	case CORE_EV_FLOOR:
+		return to_buf(json_pack("{s:s, s:I, s:s}", "type", type, "seq", seq, "lang", core_lang_name(ev->lang)),
 		              headroom);
 	default:
 		break;

@@ -105,10 +105,13 @@ static void test_permissions(void)
 	                           [CORE_CMD_CLOCK_START] = true,
 	                           [CORE_CMD_CLOCK_PAUSE] = true,
 	                           [CORE_CMD_CLOCK_RESUME] = true,
-	                           [CORE_CMD_CLOCK_ADJUST] = true},
+	                           [CORE_CMD_CLOCK_ADJUST] = true,
+	                           [CORE_CMD_FLOOR_SET] = true},
+	    /* the stage's operator follows the floor language (LC-3) */
+	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* only the server's own timers say what the clock makes due */
 	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
-	    /* rapporteur, booth and stage watch: they issue no command of the Q&A */
+	    /* rapporteur and booth watch: they issue no command of the Q&A */
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -706,6 +709,44 @@ static void test_clock(void)
 	core_state_free(&st);
 }
 
+/* LC-3: the floor language, set by a co-chair or the stage, heard by everyone. */
+static void test_floor(void)
+{
+	core_agenda ag = fixture_agenda(true); /* floor en, channels ar and fr */
+	core_state st;
+	core_state_init(&st, &ag);
+	core_decision dec;
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), stage = fixture_role(CORE_ROLE_STAGE);
+	core_actor booth = fixture_role(CORE_ROLE_BOOTH), p1 = fixture_participant(1);
+	core_command to_ar = {.kind = CORE_CMD_FLOOR_SET, .lang = CORE_LANG_AR};
+	core_command to_es = {.kind = CORE_CMD_FLOOR_SET, .lang = CORE_LANG_ES};
+	core_command to_en = {.kind = CORE_CMD_FLOOR_SET, .lang = CORE_LANG_EN};
+	CHECK_EQ_INT(st.floor_now, CORE_LANG_EN);
+	/* The language already spoken: acknowledged, nothing happens. */
+	CHECK_EQ_INT(apply_at(&st, &chair, to_en, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, to_ar, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_FLOOR);
+	CHECK_EQ_INT(dec.events[0].lang, CORE_LANG_AR);
+	CHECK_EQ_INT(st.floor_now, CORE_LANG_AR);
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_PUBLIC) | (1u << CORE_AUD_MODERATION));
+	/* Not a language of this consultation: refused, nothing changes. */
+	CHECK_EQ_INT(apply_at(&st, &chair, to_es, 0, &dec), RT_E_LANGUAGE_UNKNOWN);
+	CHECK_EQ_INT(st.floor_now, CORE_LANG_AR);
+	/* The stage's operator may; booths and participants may not. */
+	CHECK_EQ_INT(apply_at(&st, &booth, to_en, 0, &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply_at(&st, &p1, to_en, 0, &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply_at(&st, &stage, to_en, 0, &dec), RT_OK);
+	CHECK_EQ_INT(st.floor_now, CORE_LANG_EN);
+	CHECK_EQ_INT(st.seq, 2);
+	/* An event naming a language the consultation does not have is refused by evolve. */
+	core_event bad = {.kind = CORE_EV_FLOOR, .seq = 3, .lang = CORE_LANG_ES};
+	CHECK_EQ_INT(core_evolve(&st, &bad), -1);
+	CHECK_EQ_INT(st.floor_now, CORE_LANG_EN);
+	core_state_free(&st);
+}
+
 static void test_names(void)
 {
 	for (int i = 0; i < CORE_LANG_COUNT; i++)
@@ -738,6 +779,7 @@ int main(void)
 	test_limits();
 	test_nfc();
 	test_clock();
+	test_floor();
 	test_names();
 	return check_done();
 }

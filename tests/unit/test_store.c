@@ -76,7 +76,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 3);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 4);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -255,6 +255,17 @@ int main(void)
 	CHECK_EQ_INT(reloaded.timing[2].allotted_ms, (15 + 7) * 60000);
 	CHECK_EQ_INT(core_clock_remaining_ms(&reloaded, FIXED_NOW_MS + 9 * 60000),
 	             core_clock_remaining_ms(&clocked, FIXED_NOW_MS + 9 * 60000));
+	core_state_free(&reloaded);
+
+	/* The floor language survives a reload (LC-3). */
+	core_command floor = {.kind = CORE_CMD_FLOOR_SET, .lang = CORE_LANG_FR};
+	CHECK_EQ_INT(core_decide(&clocked, &chair, &floor, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(core_evolve(&clocked, &dec.events[0]), 0);
+	CHECK_EQ_INT(store_append(s, &clocked, dec.events, dec.nevents), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_load(s, ag.id, &reloaded, secret2), RT_OK);
+	CHECK_EQ_INT(reloaded.floor_now, CORE_LANG_FR);
+	CHECK_EQ_INT(reloaded.seq, clocked.seq);
 	core_state_free(&reloaded);
 	core_state_free(&clocked);
 	CHECK_EQ_INT(back.agenda.nsegments, 4);
