@@ -217,6 +217,7 @@ typedef struct core_actor {
 	core_role role;
 	bool has_pseud;
 	core_pseud pseud;
+	core_lang channel; /* a booth: the language it interprets into */
 } core_actor;
 
 typedef enum core_event_kind {

@@ -266,6 +266,13 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	if (err)
 		return err;
 	core_actor actor = {.role = tok.role};
+	if (tok.role == CORE_ROLE_BOOTH) {
+		/* A booth link's label is the channel it interprets into. */
+		int channel = core_lang_parse(tok.label);
+		if (channel < 0)
+			return RT_E_AUTH_INVALID;
+		actor.channel = (core_lang)channel;
+	}
 	uint8_t device[CRYPTO_TOKEN_BYTES];
 	if (tok.kind == STORE_TOKEN_OPEN && (!m->has_device || crypto_token_parse(m->device, device)))
 		return RT_E_AUTH_INVALID;
@@ -286,7 +293,7 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	hub_flush(h);
 	peer->actor = actor;
 	room_join(h, r, peer);
-	wire_buf *snap = wire_encode_snapshot(&r->st, actor.role, actor.has_pseud ? &actor.pseud : NULL, h->headroom);
+	wire_buf *snap = wire_encode_snapshot(&r->st, &actor, h->headroom);
 	if (!snap)
 		return RT_E_SERVER_UNAVAILABLE;
 	h->io.send(h->io.ctx, peer, snap);

@@ -397,8 +397,10 @@ static json_t *consultation_json(const core_state *st)
 	return c;
 }
 
-wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_pseud *pseud, size_t headroom)
+wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
 {
+	core_role role = actor->role;
+	const core_pseud *pseud = actor->has_pseud ? &actor->pseud : NULL;
 	core_audience aud = core_role_audience(role);
 	json_t *qs = json_array(), *mine = json_array(), *voted = json_array();
 	for (uint32_t i = 0; i < st->nquestions; i++) {
@@ -412,9 +414,12 @@ wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_
 		else if (pseud && core_has_voted(st, q->id, pseud))
 			json_array_append_new(voted, json_integer(q->id));
 	}
-	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:{s:o, s:o}}", "type", "snapshot", "seq",
-	                        (json_int_t)st->seq, "role", core_role_name(role), "consultation",
-	                        consultation_json(st), "questions", qs, "you", "mine", mine, "voted", voted),
+	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
+	if (you && role == CORE_ROLE_BOOTH)
+		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
+	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
+	                        "role", core_role_name(role), "consultation", consultation_json(st), "questions", qs,
+	                        "you", you),
 	              headroom);
 }
 

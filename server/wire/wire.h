@@ -72,7 +72,7 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out);
 
 /* The snapshot for one connection: everything `role` may see, and for a participant (has_pseud)
  * the ids of its own questions and of those it upvoted. */
-wire_buf *wire_encode_snapshot(const core_state *st, core_role role, const core_pseud *pseud, size_t headroom);
+wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom);
 
 /* One event for one audience, encoded against st as it is right after evolving the event. */
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom);

@@ -19,6 +19,9 @@ test('the floor language reaches every booth and every role within a second', as
   const booths = await Promise.all(['ar', 'fr', 'es'].map((l) => srv.connect(srv.tokens.booth[l])));
   const participant = await srv.connect(srv.tokens.participant);
   for (const c of [chair, stage, participant, ...booths]) assert.equal(c.snapshot.consultation.floor_now, 'en');
+  // Each booth learns which channel it is; nobody else is told one.
+  assert.deepEqual(booths.map((b) => b.snapshot.you.channel), ['ar', 'fr', 'es']);
+  for (const c of [chair, stage, participant]) assert.equal(c.snapshot.you.channel, undefined);
 
   const sent = performance.now();
   const ack = await chair.command({ type: 'floor.set', lang: 'ar' });

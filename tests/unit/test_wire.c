@@ -144,7 +144,7 @@ static void test_encode(void)
 	static const char *const snap_keys[] = {"type", "seq", "role", "consultation", "questions", "you", NULL};
 
 	/* Participant p1: sees approved 1 and its own 3 (rejected), not p2's pending 2. */
-	wire_buf *b = wire_encode_snapshot(&st, CORE_ROLE_PARTICIPANT, &p1.pseud, 16);
+	wire_buf *b = wire_encode_snapshot(&st, &p1, 16);
 	CHECK_EQ_INT(b->headroom, 16);
 	json_t *j = parse(b);
 	CHECK(exactly_keys(j, snap_keys));
@@ -167,7 +167,7 @@ static void test_encode(void)
 	wire_buf_unref(b);
 
 	/* p2 voted for 1 and sees its own pending 2. */
-	j = parse(b = wire_encode_snapshot(&st, CORE_ROLE_PARTICIPANT, &p2.pseud, 0));
+	j = parse(b = wire_encode_snapshot(&st, &p2, 0));
 	you = json_object_get(j, "you");
 	CHECK_EQ_INT(json_integer_value(json_array_get(json_object_get(you, "voted"), 0)), 1);
 	CHECK_EQ_INT(json_integer_value(json_array_get(json_object_get(you, "mine"), 0)), 2);
@@ -176,7 +176,7 @@ static void test_encode(void)
 	wire_buf_unref(b);
 
 	/* The co-chair sees all three, and nothing in them tells who posted. */
-	j = parse(b = wire_encode_snapshot(&st, CORE_ROLE_COCHAIR, NULL, 0));
+	j = parse(b = wire_encode_snapshot(&st, &(core_actor){.role = CORE_ROLE_COCHAIR}, 0));
 	CHECK_EQ_INT(json_array_size(json_object_get(j, "questions")), 3);
 	CHECK_EQ_INT(json_array_size(json_object_get(json_object_get(j, "you"), "mine")), 0);
 	CHECK_EQ_STR(json_string_value(json_object_get(j, "role")), "cochair");
@@ -184,7 +184,7 @@ static void test_encode(void)
 	wire_buf_unref(b);
 
 	/* The stage sees the approved one only. */
-	j = parse(b = wire_encode_snapshot(&st, CORE_ROLE_STAGE, NULL, 0));
+	j = parse(b = wire_encode_snapshot(&st, &(core_actor){.role = CORE_ROLE_STAGE}, 0));
 	CHECK_EQ_INT(json_array_size(json_object_get(j, "questions")), 1);
 	json_decref(j);
 	wire_buf_unref(b);
