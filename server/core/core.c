@@ -41,6 +41,15 @@ const char *core_segment_kind_name(core_segment_kind k)
 {
 	return (unsigned)k < CORE_SEG_KIND_COUNT ? kind_names[k] : "opening";
 }
+static const char *const signal_names[CORE_SIGNAL_COUNT] = {"slower", "no_floor_audio", "mic_off", "need_document"};
+const char *core_signal_name(core_signal s)
+{
+	return (unsigned)s < CORE_SIGNAL_COUNT ? signal_names[s] : "slower";
+}
+int core_signal_parse(const char *s)
+{
+	return parse_name(signal_names, CORE_SIGNAL_COUNT, s);
+}
 int core_lang_parse(const char *s)
 {
 	return parse_name(lang_names, CORE_LANG_COUNT, s);
@@ -99,6 +108,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_ADJUST] = true,
             [CORE_CMD_FLOOR_SET] = true,
         },
+    [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
     /* The stage's operator is the technician who follows the floor (LC-3). */
     [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
     [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
@@ -119,9 +129,16 @@ bool core_visible(core_audience aud, core_qstate state)
 	return aud != CORE_AUD_PUBLIC || state == CORE_Q_APPROVED || state == CORE_Q_ANSWERED;
 }
 
+bool core_event_ephemeral(const core_event *ev)
+{
+	return ev->kind == CORE_EV_SIGNAL;
+}
+
 unsigned core_event_audiences(const core_state *st, const core_event *ev)
 {
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
+	if (ev->kind == CORE_EV_SIGNAL)
+		return 1u << CORE_AUD_COCHAIRS; /* LC-4: never participants, never stored */
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
 	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR)
 		return mod | pub;
@@ -581,6 +598,32 @@ static rt_err decide_segment(const core_state *st, const core_command *cmd, int6
 	return RT_OK;
 }
 
+/* --- booth signals (LC-4) ------------------------------------------------------------------ */
+
+static bool signal_window_open(const core_state *st, core_lang booth, int64_t now)
+{
+	return st->signal_count[booth] && now - st->signal_window_start[booth] < CORE_SIGNAL_WINDOW_MS;
+}
+
+static rt_err decide_signal(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now,
+                            core_decision *out)
+{
+	core_lang booth = actor->channel;
+	if ((unsigned)booth >= CORE_LANG_COUNT || (unsigned)cmd->signal >= CORE_SIGNAL_COUNT)
+		return RT_E_AUTH_FORBIDDEN;
+	if (signal_window_open(st, booth, now) && st->signal_count[booth] >= CORE_SIGNALS_PER_WINDOW) {
+		out->err.max = CORE_SIGNALS_PER_WINDOW;
+		out->err.seconds = CORE_SIGNAL_WINDOW_MS / 1000;
+		return RT_E_LIMIT_SIGNAL_RATE;
+	}
+	core_event *ev = next_event(st, out, CORE_EV_SIGNAL, NULL);
+	ev->seq = 0; /* ephemeral: no place in the consultation's order */
+	ev->lang = booth;
+	ev->signal = cmd->signal;
+	ev->at_ms = now;
+	return RT_OK;
+}
+
 /* --- the clock --------------------------------------------------------------------------- */
 
 int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms)
@@ -738,6 +781,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		err = core_language_offered(&st->agenda, cmd->lang) ? RT_OK : RT_E_LANGUAGE_UNKNOWN;
 		if (!err && cmd->lang != st->floor_now)
 			next_event(st, out, CORE_EV_FLOOR, NULL)->lang = cmd->lang;
+		break;
+	case CORE_CMD_SIGNAL:
+		err = decide_signal(st, actor, cmd, now_ms, out);
 		break;
 	default:
 		err = decide_moderation(st, cmd, out);
@@ -936,6 +982,16 @@ int core_evolve(core_state *st, const core_event *ev)
 			if (ev->automatic)
 				st->timing[ev->segment].auto_closed = true;
 			rc = 0;
+		}
+		break;
+	case CORE_EV_SIGNAL:
+		rc = (unsigned)ev->lang < CORE_LANG_COUNT ? 0 : -1;
+		if (rc == 0) {
+			if (!signal_window_open(st, ev->lang, ev->at_ms)) {
+				st->signal_window_start[ev->lang] = ev->at_ms;
+				st->signal_count[ev->lang] = 0;
+			}
+			st->signal_count[ev->lang]++;
 		}
 		break;
 	case CORE_EV_FLOOR:

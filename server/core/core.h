@@ -38,6 +38,9 @@
 /* AG-3/AG-4 defaults, when the agenda file sets no clock settings. */
 #define CORE_DEFAULT_WARNING_MINUTES 2
 #define CORE_DEFAULT_CLOSE_MINUTES 0
+/* LC-4: signals one booth may send per window. */
+#define CORE_SIGNALS_PER_WINDOW 6
+#define CORE_SIGNAL_WINDOW_MS 60000
 /* A segment is never shortened below this (AG-2). */
 #define CORE_MIN_ALLOTTED_MS 60000
 
@@ -58,8 +61,18 @@ typedef enum core_audience {
 	CORE_AUD_PUBLIC,     /* participant, booth, stage: approved questions only */
 	CORE_AUD_MODERATION, /* co-chair, rapporteur: every question */
 	CORE_AUD_AUTHOR,     /* the connections of the question's own author */
+	CORE_AUD_COCHAIRS,   /* the co-chairs alone (LC-4: booth signals) */
 	CORE_AUD_COUNT
 } core_audience;
+
+/* LC-4: what a booth can tell the co-chairs. */
+typedef enum core_signal {
+	CORE_SIGNAL_SLOWER,
+	CORE_SIGNAL_NO_FLOOR_AUDIO,
+	CORE_SIGNAL_MIC_OFF,
+	CORE_SIGNAL_NEED_DOCUMENT,
+	CORE_SIGNAL_COUNT
+} core_signal;
 
 typedef enum core_segment_kind {
 	CORE_SEG_OPENING,
@@ -172,6 +185,9 @@ typedef struct core_state {
 	uint32_t vcap, vused; /* vused counts live and deleted slots */
 	core_rate_slot *rates;
 	uint32_t rcap, rused;
+	/* LC-4: each booth's signal window, in memory only like everything about signals. */
+	int64_t signal_window_start[CORE_LANG_COUNT];
+	uint16_t signal_count[CORE_LANG_COUNT];
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -198,17 +214,19 @@ typedef enum core_cmd_kind {
 	CORE_CMD_CLOCK_ADJUST,
 	CORE_CMD_CLOCK_DUE, /* system: whatever the clock makes due now (AG-4) */
 	CORE_CMD_FLOOR_SET, /* LC-3: the floor now speaks `lang` */
+	CORE_CMD_SIGNAL,    /* LC-4: a booth signals the co-chairs */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
 typedef struct core_command {
 	core_cmd_kind kind;
-	uint32_t question; /* the question acted on; 0 with answer_now: none */
-	uint32_t into;     /* merge: the question kept */
-	uint16_t segment;  /* move, segment.open/close, agenda.goto */
-	int minutes;       /* clock.adjust */
-	core_lang lang;    /* post; floor.set */
-	const char *text;  /* post, edit: borrowed, need not be NUL-terminated */
+	uint32_t question;  /* the question acted on; 0 with answer_now: none */
+	uint32_t into;      /* merge: the question kept */
+	uint16_t segment;   /* move, segment.open/close, agenda.goto */
+	int minutes;        /* clock.adjust */
+	core_signal signal; /* booth.signal */
+	core_lang lang;     /* post; floor.set */
+	const char *text;   /* post, edit: borrowed, need not be NUL-terminated */
 	size_t text_len;
 } core_command;
 
@@ -239,7 +257,8 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_CLOCK,
-	CORE_EV_FLOOR, /* LC-3: `lang` is the floor language now */
+	CORE_EV_FLOOR,  /* LC-3: `lang` is the floor language now */
+	CORE_EV_SIGNAL, /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -260,8 +279,9 @@ typedef struct core_event {
 	uint32_t into;
 	/* VOTE_ADDED, VOTE_REMOVED; MERGED (the count of `into` after it) */
 	core_pseud voter;
-	uint32_t votes; /* the count after this event */
-	int64_t at_ms;  /* votes: the server clock, for the rate window; never stored (CHR-4) */
+	uint32_t votes;     /* the count after this event */
+	int64_t at_ms;      /* votes: the server clock, for the rate window; never stored (CHR-4) */
+	core_signal signal; /* SIGNAL */
 	/* SEGMENT_CLOSED: by the clock rather than a co-chair */
 	bool automatic;
 	/* CLOCK: the clock's new state and the timing of the segments it changed */
@@ -319,6 +339,9 @@ bool core_visible(core_audience aud, core_qstate state);
  * state right after it was applied. A question event reaches the public when the question was
  * or is visible to it, and otherwise its author. */
 unsigned core_event_audiences(const core_state *st, const core_event *ev);
+/* Whether an event is ephemeral: delivered at once, never stored, numbered 0 (it takes no
+ * place in the consultation's seq), like booth signals (LC-4). */
+bool core_event_ephemeral(const core_event *ev);
 /* AG-4: when the clock will next need to act (close the current segment for questions), in
  * server ms, or 0 when nothing is due. A CORE_CMD_CLOCK_DUE decided at or after it acts. */
 int64_t core_clock_due_ms(const core_state *st);
@@ -359,6 +382,8 @@ const char *core_lang_name(core_lang lang);      /* "en" */
 const char *core_role_name(core_role role);      /* "cochair" */
 const char *core_qstate_name(core_qstate state); /* "pending" */
 const char *core_segment_kind_name(core_segment_kind kind);
+const char *core_signal_name(core_signal s); /* "no_floor_audio" */
+int core_signal_parse(const char *s);
 /* Reverse look-ups; return -1 for an unknown name. */
 int core_lang_parse(const char *s);
 int core_role_parse(const char *s);

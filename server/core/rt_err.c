@@ -31,6 +31,7 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_OPEN_QUESTIONS] = "limit.open_questions",
     [RT_E_LIMIT_VOTE_RATE] = "limit.vote_rate",
     [RT_E_LANGUAGE_UNKNOWN] = "language.unknown",
+    [RT_E_LIMIT_SIGNAL_RATE] = "limit.signal_rate",
     [RT_E_CLOCK_WRONG_STATE] = "clock.wrong_state",
 };
 

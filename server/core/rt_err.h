@@ -39,6 +39,7 @@ typedef enum rt_err {
 	RT_E_LIMIT_VOTE_RATE,      /* too many votes in the window */
 	RT_E_CLOCK_WRONG_STATE,    /* the clock command does not apply in the clock's state */
 	RT_E_LANGUAGE_UNKNOWN,     /* not the floor or a channel of this consultation */
+	RT_E_LIMIT_SIGNAL_RATE,    /* too many booth signals in the window */
 	RT_E_COUNT
 } rt_err;
 

@@ -136,6 +136,9 @@ static void deliver(hub *h, const pending *p)
 		case CORE_AUD_MODERATION:
 			to = is_moderation(peer);
 			break;
+		case CORE_AUD_COCHAIRS:
+			to = peer->actor.role == CORE_ROLE_COCHAIR;
+			break;
 		default: /* CORE_AUD_AUTHOR: a participant's own connections, by pseudonym */
 			to = !is_moderation(peer) && peer->actor.has_pseud &&
 			     memcmp(peer->actor.pseud.b, p->author.b, CORE_PSEUD_LEN) == 0;
@@ -355,7 +358,8 @@ static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *a
 	}
 	if (!peer)
 		return;
-	uint64_t seq = d->nevents ? d->events[d->nevents - 1].seq : r->st.seq;
+	uint64_t seq =
+	    d->nevents && !core_event_ephemeral(&d->events[d->nevents - 1]) ? d->events[d->nevents - 1].seq : r->st.seq;
 	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
 	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom));
 	if (p) {

@@ -293,12 +293,12 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	int port = vh ? lws_get_vhost_listen_port(vh) : opt->port;
 	if (on_ready)
 		on_ready(port, arg);
-	printf("roundtable: listening on http://%s:%d/\n", opt->listen, port);
-	fflush(stdout);
-
+	/* Handlers first: whoever reads "listening" may stop the server at once, gracefully. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	printf("roundtable: listening on http://%s:%d/\n", opt->listen, port);
+	fflush(stdout);
 	while (!interrupted)
 		if (lws_service(s.ctx, 0) < 0)
 			break;

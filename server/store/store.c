@@ -701,16 +701,24 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 rt_err store_append(store *s, const core_state *stt, const core_event *events, int n)
 {
 	const char *cid = stt->agenda.id;
-	if (n == 0)
+	int stored = 0;
+	for (int i = 0; i < n; i++)
+		stored += !core_event_ephemeral(&events[i]);
+	if (stored == 0)
 		return RT_OK;
 	if (begin(s))
 		return RT_E_SERVER_UNAVAILABLE;
 	/* A savepoint would let one failed command leave the batch's others intact; a failed
 	 * statement here means the database is failing, so the whole batch is refused instead. */
-	for (int i = 0; i < n; i++)
+	uint64_t seq = 0;
+	for (int i = 0; i < n; i++) {
+		if (core_event_ephemeral(&events[i]))
+			continue; /* never stored: booth signals (LC-4) */
 		if (append_one(s, cid, stt, &events[i]))
 			return RT_E_SERVER_UNAVAILABLE;
-	if (set_consultation(s, ST_SET_SEQ, cid, (int64_t)events[n - 1].seq))
+		seq = events[i].seq;
+	}
+	if (seq && set_consultation(s, ST_SET_SEQ, cid, (int64_t)seq))
 		return RT_E_SERVER_UNAVAILABLE;
 	return RT_OK;
 }

@@ -58,6 +58,7 @@ typedef enum field_kind {
 	F_INTO,             /* a question id, into cmd.into */
 	F_SEGMENT,          /* an agenda segment index */
 	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,           /* a booth signal's name */
 } field_kind;
 
 typedef struct field_spec {
@@ -137,6 +138,7 @@ static const message_spec specs[] = {
     {"clock.adjust", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_ADJUST, {{"id", F_ID, true}, {"minutes", F_MINUTES, true}}},
     {"clock.sync", WIRE_MSG_SYNC, 0, {{"id", F_ID, true}}},
     {"floor.set", WIRE_MSG_COMMAND, CORE_CMD_FLOOR_SET, {{"id", F_ID, true}, {"lang", F_LANG, true}}},
+    {"booth.signal", WIRE_MSG_COMMAND, CORE_CMD_SIGNAL, {{"id", F_ID, true}, {"signal", F_SIGNAL, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -226,6 +228,13 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (q < 1 || q > INT32_MAX)
 			return false;
 		*(f->kind == F_INTO ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		return true;
+	}
+	case F_SIGNAL: {
+		int sig = core_signal_parse(s);
+		if (sig < 0)
+			return false;
+		out->cmd.signal = (core_signal)sig;
 		return true;
 	}
 	case F_MINUTES: {
@@ -445,6 +454,7 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_AGENDA_CURRENT] = "agenda.current",
     [CORE_EV_CLOCK] = "agenda.clock",
     [CORE_EV_FLOOR] = "floor.changed",
+    [CORE_EV_SIGNAL] = "booth.signalled",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -468,6 +478,11 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_CLOCK:
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "clock", clock_json(st),
 		                        "timing", timing_json(st)),
+		              headroom);
+	case CORE_EV_SIGNAL:
+		/* Ephemeral: no seq, and nothing that says which connection sent it. */
+		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
+		                        core_signal_name(ev->signal)),
 		              headroom);
 	case CORE_EV_FLOOR:
 		return to_buf(json_pack("{s:s, s:I, s:s}", "type", type, "seq", seq, "lang", core_lang_name(ev->lang)),

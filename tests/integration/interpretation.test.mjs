@@ -3,6 +3,8 @@
 // is not a language of the consultation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startServer } from '../lib/harness.mjs';
 
 let srv;
@@ -73,4 +75,62 @@ test('a language the consultation does not offer is refused with language.unknow
   } finally {
     await small.stop();
   }
+});
+
+test('a booth signal reaches the co-chairs alone, within a second, and is never stored', async (t) => {
+  const chairs = [await srv.connect(srv.tokens.cochair), await srv.connect(srv.tokens.cochair)];
+  const others = {
+    participant: await srv.connect(srv.tokens.participant),
+    rapporteur: await srv.connect(srv.tokens.rapporteur),
+    stage: await srv.connect(srv.tokens.stage),
+    'booth fr': await srv.connect(srv.tokens.booth.fr),
+  };
+  // A question, as a control: what is stored is found by the scan at the end.
+  const control = 'Control question about Article 24 safeguards';
+  assert.equal((await others.participant.command({ type: 'question.post', text: control, lang: 'en' })).type, 'ack');
+  const booth = await srv.connect(srv.tokens.booth.ar);
+  const seq = booth.snapshot.seq;
+  const sent = performance.now();
+  const ack = await booth.command({ type: 'booth.signal', signal: 'mic_off' });
+  assert.deepEqual([ack.type, ack.seq], ['ack', seq], 'a signal takes no seq');
+  const heard = await Promise.all(chairs.map((c) => c.next((m) => m.type === 'booth.signalled')));
+  const ms = performance.now() - sent;
+  for (const m of heard) assert.deepEqual(m, { type: 'booth.signalled', channel: 'ar', signal: 'mic_off' });
+  assert.ok(ms < 1000, `reached the co-chairs in ${ms} ms`);
+  t.diagnostic(`booth.signalled reached two co-chairs ${ms.toFixed(1)} ms after it was sent`);
+
+  // Five more in the minute, then the limit; the French booth is not held back.
+  for (const signal of ['slower', 'no_floor_audio', 'need_document', 'slower', 'slower']) {
+    assert.equal((await booth.command({ type: 'booth.signal', signal })).type, 'ack');
+  }
+  const limited = await booth.command({ type: 'booth.signal', signal: 'slower' });
+  assert.deepEqual([limited.code, limited.params], ['limit.signal_rate', { max: 6, seconds: 60 }]);
+  assert.equal((await others['booth fr'].command({ type: 'booth.signal', signal: 'slower' })).type, 'ack');
+  await chairs[0].next((m) => m.type === 'booth.signalled' && m.channel === 'fr');
+  // Nobody else heard any of them; other roles may not send them.
+  await new Promise((r) => setTimeout(r, 200));
+  for (const [name, c] of Object.entries(others)) {
+    assert.equal(c.log.filter((m) => m.type === 'booth.signalled').length, 0, `${name} heard a signal`);
+  }
+  assert.equal((await others.participant.command({ type: 'booth.signal', signal: 'slower' })).code, 'auth.forbidden');
+  assert.equal((await chairs[0].command({ type: 'booth.signal', signal: 'slower' })).code, 'auth.forbidden');
+  const bad = await booth.command({ type: 'booth.signal', signal: 'slower', note: 'free text' });
+  assert.equal(bad.code, 'protocol.unknown_field');
+
+  // A co-chair connecting later is not told of past signals, and the seq never moved.
+  const late = await srv.connect(srv.tokens.cochair);
+  assert.equal(late.snapshot.seq, seq);
+  // Stop the server, then look through every byte it wrote: database, WAL, everything.
+  for (const c of [...chairs, ...Object.values(others), booth, late]) c.close();
+  await srv.kill('SIGTERM');
+  const names = ['mic_off', 'no_floor_audio', 'need_document', 'booth.signal', 'signalled'];
+  let controls = 0;
+  for (const f of fs.readdirSync(srv.dataDir)) {
+    if (f.endsWith('.json')) continue; // the agenda file the test wrote
+    const bytes = fs.readFileSync(path.join(srv.dataDir, f));
+    for (const n of names) assert.equal(bytes.indexOf(n), -1, `${f} holds "${n}"`);
+    if (bytes.indexOf(control) >= 0) controls += 1;
+  }
+  assert.ok(controls >= 1, 'the scan finds what was stored');
+  await srv.start();
 });

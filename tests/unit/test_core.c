@@ -59,7 +59,7 @@ static rt_err apply_at(core_state *st, const core_actor *who, core_command cmd, 
 		return err;
 	}
 	for (int i = 0; i < dec->nevents; i++) {
-		CHECK_EQ_INT(dec->events[i].seq, st->seq + 1);
+		CHECK_EQ_INT(dec->events[i].seq, core_event_ephemeral(&dec->events[i]) ? 0 : st->seq + 1);
 		CHECK_EQ_INT(core_evolve(st, &dec->events[i]), 0);
 	}
 	return RT_OK;
@@ -109,9 +109,11 @@ static void test_permissions(void)
 	                           [CORE_CMD_FLOOR_SET] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
+	    /* a booth signals the co-chairs (LC-4) */
+	    [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
 	    /* only the server's own timers say what the clock makes due */
 	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
-	    /* rapporteur and booth watch: they issue no command of the Q&A */
+	    /* the rapporteur watches: no command of the Q&A */
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -747,6 +749,55 @@ static void test_floor(void)
 	core_state_free(&st);
 }
 
+/* LC-4: booth signals reach the co-chairs alone, take no seq, change nothing stored, and are
+ * limited per booth. */
+static void test_signals(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	core_state_init(&st, &ag);
+	core_decision dec;
+	core_actor ar = fixture_role(CORE_ROLE_BOOTH), fr = fixture_role(CORE_ROLE_BOOTH);
+	ar.channel = CORE_LANG_AR;
+	fr.channel = CORE_LANG_FR;
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1);
+	core_command slower = {.kind = CORE_CMD_SIGNAL, .signal = CORE_SIGNAL_SLOWER};
+	int64_t t0 = 1000000;
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_FLOOR_SET, .lang = CORE_LANG_FR}, t0, &dec),
+	             RT_OK);
+	uint64_t seq = st.seq;
+	CHECK_EQ_INT(apply_at(&st, &ar, slower, t0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_SIGNAL);
+	CHECK_EQ_INT(dec.events[0].lang, CORE_LANG_AR);
+	CHECK_EQ_INT(dec.events[0].signal, CORE_SIGNAL_SLOWER);
+	CHECK_EQ_INT(dec.events[0].seq, 0);
+	CHECK(core_event_ephemeral(&dec.events[0]));
+	CHECK(!core_event_ephemeral(&(core_event){.kind = CORE_EV_FLOOR}));
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), 1u << CORE_AUD_COCHAIRS);
+	CHECK_EQ_INT(st.seq, seq);
+	/* Six in a minute per booth; the seventh is refused with the limit; another booth is not
+	 * held back; a minute later the window opens again. */
+	for (int i = 1; i < CORE_SIGNALS_PER_WINDOW; i++)
+		CHECK_EQ_INT(apply_at(&st, &ar, (core_command){.kind = CORE_CMD_SIGNAL, .signal = (core_signal)(i % 4)},
+		                      t0 + i * 1000, &dec),
+		             RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &ar, slower, t0 + 30000, &dec), RT_E_LIMIT_SIGNAL_RATE);
+	CHECK_EQ_INT(dec.err.max, CORE_SIGNALS_PER_WINDOW);
+	CHECK_EQ_INT(dec.err.seconds, 60);
+	CHECK_EQ_INT(apply_at(&st, &fr, slower, t0 + 30000, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &ar, slower, t0 + CORE_SIGNAL_WINDOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(st.seq, seq);
+	/* Only booths signal. */
+	CHECK_EQ_INT(apply_at(&st, &chair, slower, t0, &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply_at(&st, &p1, slower, t0, &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(core_signal_parse("mic_off"), CORE_SIGNAL_MIC_OFF);
+	CHECK_EQ_INT(core_signal_parse("louder"), -1);
+	for (int i = 0; i < CORE_SIGNAL_COUNT; i++)
+		CHECK_EQ_INT(core_signal_parse(core_signal_name((core_signal)i)), i);
+	core_state_free(&st);
+}
+
 static void test_names(void)
 {
 	for (int i = 0; i < CORE_LANG_COUNT; i++)
@@ -780,6 +831,7 @@ int main(void)
 	test_nfc();
 	test_clock();
 	test_floor();
+	test_signals();
 	test_names();
 	return check_done();
 }
