@@ -89,24 +89,13 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
         },
     [CORE_ROLE_COCHAIR] =
         {
-            [CORE_CMD_QUESTION_APPROVE] = true,
-            [CORE_CMD_QUESTION_REJECT] = true,
-            [CORE_CMD_QUESTION_EDIT] = true,
-            [CORE_CMD_QUESTION_MERGE] = true,
-            [CORE_CMD_QUESTION_PIN] = true,
-            [CORE_CMD_QUESTION_UNPIN] = true,
-            [CORE_CMD_QUESTION_ANSWER_NOW] = true,
-            [CORE_CMD_QUESTION_ANSWER] = true,
-            [CORE_CMD_QUESTION_REOPEN] = true,
-            [CORE_CMD_QUESTION_MOVE] = true,
-            [CORE_CMD_SEGMENT_OPEN] = true,
-            [CORE_CMD_SEGMENT_CLOSE] = true,
-            [CORE_CMD_AGENDA_GOTO] = true,
-            [CORE_CMD_CLOCK_START] = true,
-            [CORE_CMD_CLOCK_PAUSE] = true,
-            [CORE_CMD_CLOCK_RESUME] = true,
-            [CORE_CMD_CLOCK_ADJUST] = true,
-            [CORE_CMD_FLOOR_SET] = true,
+            [CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true, [CORE_CMD_QUESTION_EDIT] = true,
+            [CORE_CMD_QUESTION_MERGE] = true,      [CORE_CMD_QUESTION_PIN] = true,    [CORE_CMD_QUESTION_UNPIN] = true,
+            [CORE_CMD_QUESTION_ANSWER_NOW] = true, [CORE_CMD_QUESTION_ANSWER] = true, [CORE_CMD_QUESTION_REOPEN] = true,
+            [CORE_CMD_QUESTION_MOVE] = true,       [CORE_CMD_SEGMENT_OPEN] = true,    [CORE_CMD_SEGMENT_CLOSE] = true,
+            [CORE_CMD_AGENDA_GOTO] = true,         [CORE_CMD_CLOCK_START] = true,     [CORE_CMD_CLOCK_PAUSE] = true,
+            [CORE_CMD_CLOCK_RESUME] = true,        [CORE_CMD_CLOCK_ADJUST] = true,    [CORE_CMD_FLOOR_SET] = true,
+            [CORE_CMD_QUESTION_NEXT] = true,
         },
     [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
     /* The stage's operator is the technician who follows the floor (LC-3). */
@@ -139,6 +128,8 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
 	if (ev->kind == CORE_EV_SIGNAL)
 		return 1u << CORE_AUD_COCHAIRS; /* LC-4: never participants, never stored */
+	if (ev->kind == CORE_EV_NEXT)
+		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
 	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR)
 		return mod | pub;
@@ -598,6 +589,32 @@ static rt_err decide_segment(const core_state *st, const core_command *cmd, int6
 	return RT_OK;
 }
 
+/* --- the question selected next (LC-5) ------------------------------------------------------- */
+
+/* A live question, not the one being answered, may be selected next; 0 clears the selection. */
+static rt_err decide_next(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	if (cmd->question) {
+		const core_question *q = core_question_get(st, cmd->question);
+		if (!q)
+			return RT_E_QUESTION_NOT_FOUND;
+		if (q->state != CORE_Q_APPROVED || st->answering == q->id)
+			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+	}
+	if (st->next_up != cmd->question)
+		next_event(st, out, CORE_EV_NEXT, NULL)->question = cmd->question;
+	return RT_OK;
+}
+
+/* The selection lapses by itself when its question is answered now or is no longer live: no
+ * event says so, every client and the store apply the same rule. */
+static void lapse_next(core_state *st)
+{
+	const core_question *q = core_question_get(st, st->next_up);
+	if (st->next_up && (!q || q->state != CORE_Q_APPROVED || st->answering == st->next_up))
+		st->next_up = 0;
+}
+
 /* --- booth signals (LC-4) ------------------------------------------------------------------ */
 
 static bool signal_window_open(const core_state *st, core_lang booth, int64_t now)
@@ -784,6 +801,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		break;
 	case CORE_CMD_SIGNAL:
 		err = decide_signal(st, actor, cmd, now_ms, out);
+		break;
+	case CORE_CMD_QUESTION_NEXT:
+		err = decide_next(st, cmd, out);
 		break;
 	default:
 		err = decide_moderation(st, cmd, out);
@@ -984,6 +1004,12 @@ int core_evolve(core_state *st, const core_event *ev)
 			rc = 0;
 		}
 		break;
+	case CORE_EV_NEXT:
+		if (!ev->question || q) {
+			st->next_up = ev->question;
+			rc = 0;
+		}
+		break;
 	case CORE_EV_SIGNAL:
 		rc = (unsigned)ev->lang < CORE_LANG_COUNT ? 0 : -1;
 		if (rc == 0) {
@@ -1016,6 +1042,8 @@ int core_evolve(core_state *st, const core_event *ev)
 			rc = evolve_question(st, q, ev);
 		break;
 	}
+	if (rc == 0)
+		lapse_next(st);
 	if (rc == 0 && ev->seq > st->seq)
 		st->seq = ev->seq;
 	return rc;

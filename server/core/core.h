@@ -62,6 +62,7 @@ typedef enum core_audience {
 	CORE_AUD_MODERATION, /* co-chair, rapporteur: every question */
 	CORE_AUD_AUTHOR,     /* the connections of the question's own author */
 	CORE_AUD_COCHAIRS,   /* the co-chairs alone (LC-4: booth signals) */
+	CORE_AUD_BOOTHS,     /* the interpretation booths (LC-5: the question selected next) */
 	CORE_AUD_COUNT
 } core_audience;
 
@@ -179,6 +180,7 @@ typedef struct core_state {
 	uint16_t current_segment; /* index into agenda.segments */
 	uint32_t answering;       /* the question being answered now, 0 for none */
 	core_lang floor_now;      /* LC-3: the language spoken on the floor now */
+	uint32_t next_up;         /* LC-5: the live question the co-chairs selected next, 0 for none */
 	core_question *questions; /* questions[i].id == i + 1 */
 	uint32_t nquestions, qcap;
 	core_vote_slot *votes;
@@ -212,9 +214,10 @@ typedef enum core_cmd_kind {
 	CORE_CMD_CLOCK_PAUSE,
 	CORE_CMD_CLOCK_RESUME,
 	CORE_CMD_CLOCK_ADJUST,
-	CORE_CMD_CLOCK_DUE, /* system: whatever the clock makes due now (AG-4) */
-	CORE_CMD_FLOOR_SET, /* LC-3: the floor now speaks `lang` */
-	CORE_CMD_SIGNAL,    /* LC-4: a booth signals the co-chairs */
+	CORE_CMD_CLOCK_DUE,     /* system: whatever the clock makes due now (AG-4) */
+	CORE_CMD_FLOOR_SET,     /* LC-3: the floor now speaks `lang` */
+	CORE_CMD_SIGNAL,        /* LC-4: a booth signals the co-chairs */
+	CORE_CMD_QUESTION_NEXT, /* LC-5: select the next question (0: none) for the booths */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -259,6 +262,7 @@ typedef enum core_event_kind {
 	CORE_EV_CLOCK,
 	CORE_EV_FLOOR,  /* LC-3: `lang` is the floor language now */
 	CORE_EV_SIGNAL, /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
+	CORE_EV_NEXT,   /* LC-5: `question` is selected next (0: none) */
 	CORE_EV_COUNT
 } core_event_kind;
 

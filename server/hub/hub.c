@@ -139,6 +139,9 @@ static void deliver(hub *h, const pending *p)
 		case CORE_AUD_COCHAIRS:
 			to = peer->actor.role == CORE_ROLE_COCHAIR;
 			break;
+		case CORE_AUD_BOOTHS:
+			to = peer->actor.role == CORE_ROLE_BOOTH;
+			break;
 		default: /* CORE_AUD_AUTHOR: a participant's own connections, by pseudonym */
 			to = !is_moderation(peer) && peer->actor.has_pseud &&
 			     memcmp(peer->actor.pseud.b, p->author.b, CORE_PSEUD_LEN) == 0;

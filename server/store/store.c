@@ -86,6 +86,8 @@ static const char *const migrations[] = {
     "ALTER TABLE segment ADD COLUMN auto_closed INTEGER NOT NULL DEFAULT 0;",
     /* 4: the language spoken on the floor now (LC-3); NULL: the agenda's floor language. */
     "ALTER TABLE consultation ADD COLUMN floor_now TEXT;",
+    /* 5: the question the co-chairs selected next for the booths (LC-5); 0 for none. */
+    "ALTER TABLE consultation ADD COLUMN next_up INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -114,6 +116,7 @@ enum stmt_id {
 	ST_SAVE_SEGMENT,
 	ST_SET_CLOCK,
 	ST_SET_FLOOR,
+	ST_SET_NEXT,
 	ST_COUNT
 };
 
@@ -132,7 +135,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOAD_CONSULTATION] =
         "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
         "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
-        "clock_started_at, warning_minutes, close_minutes, floor_now FROM consultation WHERE id = ?",
+        "clock_started_at, warning_minutes, close_minutes, floor_now, next_up FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
                          "elapsed_ms, allotted_ms, auto_closed FROM segment WHERE consultation = ? ORDER BY position",
     [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into "
@@ -159,6 +162,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                         "auto_closed = ? WHERE consultation = ? AND position = ?",
     [ST_SET_CLOCK] = "UPDATE consultation SET clock_state = ?, clock_started_at = ? WHERE id = ?",
     [ST_SET_FLOOR] = "UPDATE consultation SET floor_now = ? WHERE id = ?",
+    [ST_SET_NEXT] = "UPDATE consultation SET next_up = ? WHERE id = ?",
 };
 
 struct store {
@@ -430,6 +434,7 @@ typedef struct loaded {
 	int clock;
 	int64_t clock_started_at;
 	int floor_now; /* core_lang, or -1: the agenda's floor */
+	uint32_t next_up;
 	core_timing timing[CORE_MAX_SEGMENTS];
 } loaded;
 
@@ -472,6 +477,7 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	a->close_minutes = (uint16_t)sqlite3_column_int(st, 15);
 	const unsigned char *floor_now = sqlite3_column_text(st, 16);
 	l->floor_now = floor_now ? core_lang_parse((const char *)floor_now) : -1;
+	l->next_up = (uint32_t)sqlite3_column_int64(st, 17);
 	done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -572,7 +578,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 		stt->floor_now = (core_lang)l->floor_now;
 	memcpy(stt->timing, l->timing, sizeof stt->timing);
 	uint64_t seq = l->seq;
-	uint32_t answering = l->answering;
+	uint32_t answering = l->answering, next_up = l->next_up;
 	free(l);
 
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
@@ -581,6 +587,9 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
+	/* The selection may have lapsed since it was written (core.c, lapse_next): the same rule. */
+	const core_question *nq = core_question_get(stt, next_up);
+	stt->next_up = nq && nq->state == CORE_Q_APPROVED && next_up != stt->answering ? next_up : 0;
 	return RT_OK;
 fail:
 	core_state_free(stt);
@@ -670,6 +679,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		return save_question(s, cid, stt, ev->question);
 	case CORE_EV_ANSWERING:
 		return set_consultation(s, ST_SET_ANSWERING, cid, ev->question);
+	case CORE_EV_NEXT:
+		return set_consultation(s, ST_SET_NEXT, cid, ev->question);
 	case CORE_EV_AGENDA_CURRENT:
 		return set_consultation(s, ST_SET_CURRENT, cid, ev->segment);
 	case CORE_EV_SEGMENT_OPENED:

@@ -139,6 +139,10 @@ static const message_spec specs[] = {
     {"clock.sync", WIRE_MSG_SYNC, 0, {{"id", F_ID, true}}},
     {"floor.set", WIRE_MSG_COMMAND, CORE_CMD_FLOOR_SET, {{"id", F_ID, true}, {"lang", F_LANG, true}}},
     {"booth.signal", WIRE_MSG_COMMAND, CORE_CMD_SIGNAL, {{"id", F_ID, true}, {"signal", F_SIGNAL, true}}},
+    {"question.select_next",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_NEXT,
+     {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -423,12 +427,16 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		else if (pseud && core_has_voted(st, q->id, pseud))
 			json_array_append_new(voted, json_integer(q->id));
 	}
+	json_t *consultation = consultation_json(st);
+	/* LC-5: the question selected next is for the co-chairs, the rapporteur and the booths. */
+	if (consultation && (aud == CORE_AUD_MODERATION || role == CORE_ROLE_BOOTH))
+		json_object_set_new(consultation, "next", id_or_null(st->next_up));
 	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
 	if (you && role == CORE_ROLE_BOOTH)
 		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
-	                        "role", core_role_name(role), "consultation", consultation_json(st), "questions", qs,
-	                        "you", you),
+	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you",
+	                        you),
 	              headroom);
 }
 
@@ -455,6 +463,7 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_CLOCK] = "agenda.clock",
     [CORE_EV_FLOOR] = "floor.changed",
     [CORE_EV_SIGNAL] = "booth.signalled",
+    [CORE_EV_NEXT] = "question.next",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -479,6 +488,13 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "clock", clock_json(st),
 		                        "timing", timing_json(st)),
 		              headroom);
+	case CORE_EV_NEXT: {
+		/* The question's view, so that a booth can read it before the room sees it. */
+		const core_question *nq = core_question_get(st, ev->question);
+		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question",
+		                        nq ? question_json(nq) : json_null()),
+		              headroom);
+	}
 	case CORE_EV_SIGNAL:
 		/* Ephemeral: no seq, and nothing that says which connection sent it. */
 		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
@@ -520,6 +536,8 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
 	if (cmd->kind == CORE_CMD_QUESTION_ANSWER_NOW)
 		json_object_set_new(result, "answering", id_or_null(st->answering));
+	if (cmd->kind == CORE_CMD_QUESTION_NEXT)
+		json_object_set_new(result, "next", id_or_null(st->next_up));
 	if (cmd->kind == CORE_CMD_SEGMENT_OPEN || cmd->kind == CORE_CMD_SEGMENT_CLOSE ||
 	    cmd->kind == CORE_CMD_AGENDA_GOTO)
 		json_object_set_new(result, "segment", json_integer(cmd->segment));

@@ -134,3 +134,41 @@ test('a booth signal reaches the co-chairs alone, within a second, and is never 
   assert.ok(controls >= 1, 'the scan finds what was stored');
   await srv.start();
 });
+
+test('the question selected next reaches the booths and co-chairs before the stage, and lapses when answered', async () => {
+  const chair = await srv.connect(srv.tokens.cochair);
+  const participant = await srv.connect(srv.tokens.participant);
+  const stage = await srv.connect(srv.tokens.stage);
+  const rapporteur = await srv.connect(srv.tokens.rapporteur);
+  const booths = [await srv.connect(srv.tokens.booth.ar), await srv.connect(srv.tokens.booth.es)];
+  const text = 'ما هي الضمانات التي توفرها المادة 24 للصحفيين؟';
+  const posted = await participant.command({ type: 'question.post', text, lang: 'ar' });
+  const id = posted.result.question.id;
+  if (posted.result.question.state === 'pending') {
+    assert.equal((await chair.command({ type: 'question.approve', question: id })).type, 'ack');
+  }
+  const ack = await chair.command({ type: 'question.select_next', question: id });
+  assert.deepEqual([ack.type, ack.result.next], ['ack', id]);
+  for (const c of [chair, rapporteur, ...booths]) {
+    const m = await c.next((x) => x.type === 'question.next');
+    assert.deepEqual([m.question.id, m.question.text, m.question.lang], [id, text, 'ar']);
+  }
+  // A booth connecting now finds it in its snapshot; the stage and participants never do.
+  const late = await srv.connect(srv.tokens.booth.fr);
+  assert.equal(late.snapshot.consultation.next, id);
+  const lateStage = await srv.connect(srv.tokens.stage);
+  assert.equal('next' in lateStage.snapshot.consultation, false);
+  assert.equal('next' in participant.snapshot.consultation, false);
+
+  // Answering it now: the selection lapses everywhere with no event of its own.
+  const now = await chair.command({ type: 'question.answer_now', question: id });
+  assert.equal(now.type, 'ack');
+  await booths[0].next((m) => m.type === 'question.answering' && m.question === id);
+  const after = await srv.connect(srv.tokens.booth.ar);
+  assert.equal(after.snapshot.consultation.next, null);
+  const refused = await chair.command({ type: 'question.select_next', question: id });
+  assert.deepEqual([refused.code, refused.params.state], ['question.wrong_state', 'approved']);
+  await new Promise((r) => setTimeout(r, 100));
+  for (const c of [participant, stage]) assert.equal(c.log.filter((m) => m.type === 'question.next').length, 0);
+  for (const c of [chair, participant, stage, rapporteur, late, lateStage, after, ...booths]) c.close();
+});

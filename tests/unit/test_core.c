@@ -106,7 +106,8 @@ static void test_permissions(void)
 	                           [CORE_CMD_CLOCK_PAUSE] = true,
 	                           [CORE_CMD_CLOCK_RESUME] = true,
 	                           [CORE_CMD_CLOCK_ADJUST] = true,
-	                           [CORE_CMD_FLOOR_SET] = true},
+	                           [CORE_CMD_FLOOR_SET] = true,
+	                           [CORE_CMD_QUESTION_NEXT] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
@@ -798,6 +799,51 @@ static void test_signals(void)
 	core_state_free(&st);
 }
 
+/* LC-5: the question selected next reaches moderation and the booths; it lapses by itself. */
+static void test_next(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	core_state st;
+	core_state_init(&st, &ag);
+	core_decision dec;
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ_INT(apply_at(&st, i ? &p2 : &p1, post(i ? "Second" : "First", CORE_LANG_AR), 0, &dec), RT_OK);
+	core_command next1 = {.kind = CORE_CMD_QUESTION_NEXT, .question = 1};
+	CHECK_EQ_INT(apply_at(&st, &chair, next1, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_NEXT);
+	CHECK_EQ_INT(st.next_up, 1);
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_MODERATION) | (1u << CORE_AUD_BOOTHS));
+	CHECK_EQ_INT(apply_at(&st, &chair, next1, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT, .question = 9}, 0, &dec),
+	             RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(apply_at(&st, &p1, next1, 0, &dec), RT_E_AUTH_FORBIDDEN);
+	/* Answering it now ends the selection, with no event of its own. */
+	CHECK_EQ_INT(apply_at(&st, &chair, on(CORE_CMD_QUESTION_ANSWER_NOW, 1), 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(st.next_up, 0);
+	/* The question being answered cannot be selected next; a withdrawn one neither. */
+	CHECK_EQ_INT(apply_at(&st, &chair, next1, 0, &dec), RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT, .question = 2}, 0, &dec),
+	             RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p2, on(CORE_CMD_QUESTION_WITHDRAW, 2), 0, &dec), RT_OK);
+	CHECK_EQ_INT(st.next_up, 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT, .question = 2}, 0, &dec),
+	             RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(dec.err.state, CORE_Q_WITHDRAWN);
+	/* Selecting none clears it; none again changes nothing. */
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT, .question = 3}, 0, &dec),
+	             RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT}, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(st.next_up, 0);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_NEXT}, 0, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	core_state_free(&st);
+}
+
 static void test_names(void)
 {
 	for (int i = 0; i < CORE_LANG_COUNT; i++)
@@ -832,6 +878,7 @@ int main(void)
 	test_clock();
 	test_floor();
 	test_signals();
+	test_next();
 	test_names();
 	return check_done();
 }
