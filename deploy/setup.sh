@@ -15,7 +15,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(build-essential cmake pkg-config libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libunistring-dev ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-[ "$tests" -eq 1 ] && packages+=(chromium clang-format)
+[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3)
 
 missing=()
 for p in "${packages[@]}"; do

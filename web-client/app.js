@@ -7,14 +7,54 @@
 import { html, render, useEffect, useReducer, useState } from './vendor/preact-htm.js';
 import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
-import { loadCatalogue, t } from './lib/i18n.js';
+import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
 import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
 import { ReadOnlyView } from './views/readonly.js';
 import { StageView } from './views/stage.js';
+import { BoothView } from './views/booth.js';
 import { Countdown } from './views/common.js';
 
 const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
+const LANG_KEY = 'roundtable.lang';
+// Each language named in itself, so that anyone finds their own whatever the page shows.
+const AUTONYMS = { en: 'English', ar: 'العربية', fr: 'Français', es: 'Español' };
+
+// The UI language: the one chosen before in this browser, else the first of the browser's
+// languages that Roundtable speaks, else English. The choice never leaves the browser.
+function preferredLanguage() {
+  let stored = null;
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  } catch (e) {
+    stored = null;
+  }
+  if (UI_LANGUAGES.includes(stored)) return stored;
+  for (const l of navigator.languages || [navigator.language]) {
+    const base = (l || '').slice(0, 2).toLowerCase();
+    if (UI_LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+// Loads the language's catalogue and sets <html lang dir> from the fixed map.
+async function applyLanguage(lang) {
+  await loadCatalogue(lang);
+  document.documentElement.lang = lang;
+  document.documentElement.dir = directionOf(lang);
+  document.title = t('app.name');
+}
+
+function LanguagePicker({ lang, onChange }) {
+  return html`
+    <span class="language-picker">
+      <label for="ui-language" class="visually-hidden">${t('language.picker')}</label>
+      <select id="ui-language" data-testid="ui-language" value=${lang} title=${t('language.picker.hint')}
+        onChange=${(e) => onChange(e.currentTarget.value)}>
+        ${UI_LANGUAGES.map((l) => html`<option value=${l} lang=${l} dir=${directionOf(l)}>${AUTONYMS[l]}</option>`)}
+      </select>
+    </span>`;
+}
 
 function ConnectionBadge({ status }) {
   return html`<span class="connection" data-testid="connection" data-state=${status} role="status">
@@ -39,11 +79,23 @@ function App({ token, join }) {
   const [conn, setConn] = useState(null);
   const [announced, setAnnounced] = useState('');
   const [offset, setOffset] = useState(0); // server clock minus this browser's, in ms
+  const [lang, setLang] = useState(currentLanguage());
+  const [snapshots, setSnapshots] = useState(0); // how many snapshots arrived: one per (re)connection
+  async function changeLanguage(next) {
+    await applyLanguage(next);
+    try {
+      localStorage.setItem(LANG_KEY, next);
+    } catch (e) {
+      // Without storage the choice lasts until the page reloads.
+    }
+    setLang(next);
+  }
 
   useEffect(() => {
     const c = new Connection(token, {
       onMessage: (msg, pending) => {
         dispatch({ msg, pending });
+        if (msg.type === 'snapshot') setSnapshots((n) => n + 1);
         const said = announcement(msg);
         if (said) setAnnounced(said);
       },
@@ -54,6 +106,14 @@ function App({ token, join }) {
     c.start();
   }, [token]);
 
+  // LC-6: a participant listens in the page's language when the consultation offers it; the
+  // server counts that in memory for the booths and co-chairs, and forgets it on disconnect.
+  useEffect(() => {
+    if (!conn || state.role !== 'participant' || !state.consultation) return;
+    const offered = [state.consultation.floor, ...state.consultation.channels];
+    conn.command({ type: 'listening.set', lang: offered.includes(lang) ? lang : null });
+  }, [conn, snapshots, lang, state.role]);
+
   const c = state.consultation;
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
@@ -61,9 +121,10 @@ function App({ token, join }) {
   else if (state.role === 'participant') view = html`<${ParticipantView} state=${state} conn=${conn} offset=${offset} />`;
   else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} offset=${offset} />`;
   else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} offset=${offset} />`;
+  else if (state.role === 'booth') view = html`<${BoothView} state=${state} conn=${conn} offset=${offset} />`;
   else view = html`<${ReadOnlyView} state=${state} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
-  const headerClock = c && state.role && state.role !== 'cochair' && state.role !== 'stage';
+  const headerClock = c && state.role && !['cochair', 'stage', 'booth'].includes(state.role);
 
   const segment = c && c.segments[c.current_segment];
   return html`
@@ -75,6 +136,7 @@ function App({ token, join }) {
         </div>
         ${headerClock && html`<${Countdown} consultation=${c} offset=${offset} />`}
         <div class="meta">
+          <${LanguagePicker} lang=${lang} onChange=${changeLanguage} />
           ${state.role && html`<span class="role">${t(`role.${state.role}`)}</span>`}
           <${ConnectionBadge} status=${status} />
         </div>
@@ -85,8 +147,7 @@ function App({ token, join }) {
 }
 
 async function boot() {
-  await loadCatalogue('en');
-  document.title = t('app.name');
+  await applyLanguage(preferredLanguage());
   const root = document.getElementById('app');
   const m = LINK.exec(location.hash.replace(/^#/, ''));
   if (!m) {

@@ -86,6 +86,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_VOTE] = true,
             [CORE_CMD_QUESTION_UNVOTE] = true,
             [CORE_CMD_QUESTION_WITHDRAW] = true,
+            [CORE_CMD_LISTEN] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
@@ -100,7 +101,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
     [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
     /* The stage's operator is the technician who follows the floor (LC-3). */
     [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
-    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
+    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true},
 };
 
 bool core_role_may(core_role role, core_cmd_kind cmd)
@@ -120,7 +121,7 @@ bool core_visible(core_audience aud, core_qstate state)
 
 bool core_event_ephemeral(const core_event *ev)
 {
-	return ev->kind == CORE_EV_SIGNAL;
+	return ev->kind == CORE_EV_SIGNAL || ev->kind == CORE_EV_PRESENCE;
 }
 
 unsigned core_event_audiences(const core_state *st, const core_event *ev)
@@ -128,6 +129,8 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	const unsigned pub = 1u << CORE_AUD_PUBLIC, mod = 1u << CORE_AUD_MODERATION, author = 1u << CORE_AUD_AUTHOR;
 	if (ev->kind == CORE_EV_SIGNAL)
 		return 1u << CORE_AUD_COCHAIRS; /* LC-4: never participants, never stored */
+	if (ev->kind == CORE_EV_PRESENCE)
+		return ev->notify; /* LC-6: only when a banded view changes; never participants */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
@@ -165,7 +168,8 @@ void core_state_free(core_state *st)
 		free(st->questions[i].text);
 	free(st->questions);
 	free(st->votes);
-	free(st->rates);
+	free(st->live);
+	free(st->sessions);
 	memset(st, 0, sizeof *st);
 }
 
@@ -272,41 +276,56 @@ static uint32_t pseud_hash(const core_pseud *p)
 	return h;
 }
 
-static core_rate_slot *rate_find(const core_state *st, const core_pseud *who)
+static core_live_slot *live_find(const core_state *st, const core_pseud *who)
 {
-	if (st->rcap == 0)
+	if (st->lcap == 0)
 		return NULL;
-	uint32_t mask = st->rcap - 1;
+	uint32_t mask = st->lcap - 1;
 	for (uint32_t i = pseud_hash(who) & mask;; i = (i + 1) & mask) {
-		core_rate_slot *s = &st->rates[i];
+		core_live_slot *s = &st->live[i];
 		if (!s->used || memcmp(s->who.b, who->b, CORE_PSEUD_LEN) == 0)
 			return s;
 	}
 }
 
-/* The slot of `who`, created if needed; NULL when out of memory. */
-static core_rate_slot *rate_slot(core_state *st, const core_pseud *who)
+/* Makes room for one more entry in an open-addressing table (*slots, *cap entries of `size`
+ * bytes, `used` of them taken) under a 3/4 load, doubling it (64 at first); `rehash` then puts
+ * each entry of the old table into the new one. -1 when out of memory. */
+static int table_reserve(core_state *st, void **slots, uint32_t *cap, uint32_t used, size_t size,
+                         void (*rehash)(core_state *st, const void *old, uint32_t ocap))
 {
-	if ((st->rused + 1) * 4 > st->rcap * 3) {
-		uint32_t ncap = st->rcap ? st->rcap * 2 : 64;
-		core_rate_slot *nr = calloc(ncap, sizeof *nr), *old = st->rates;
-		if (!nr)
-			return NULL;
-		uint32_t ocap = st->rcap;
-		st->rates = nr;
-		st->rcap = ncap;
-		for (uint32_t i = 0; i < ocap; i++)
-			if (old[i].used)
-				*rate_find(st, &old[i].who) = old[i];
-		free(old);
-	}
-	core_rate_slot *s = rate_find(st, who);
+	if ((uint64_t)(used + 1) * 4 <= (uint64_t)*cap * 3)
+		return 0;
+	uint32_t ocap = *cap, ncap = ocap ? ocap * 2 : 64;
+	void *fresh = calloc(ncap, size), *old = *slots;
+	if (!fresh)
+		return -1;
+	*slots = fresh;
+	*cap = ncap;
+	rehash(st, old, ocap);
+	free(old);
+	return 0;
+}
+
+static void live_rehash(core_state *st, const void *old, uint32_t ocap)
+{
+	const core_live_slot *o = old;
+	for (uint32_t i = 0; i < ocap; i++)
+		if (o[i].used)
+			*live_find(st, &o[i].who) = o[i];
+}
+
+/* The slot of `who`, created if needed; NULL when out of memory. */
+static core_live_slot *live_slot(core_state *st, const core_pseud *who)
+{
+	if (table_reserve(st, (void **)&st->live, &st->lcap, st->lused, sizeof *st->live, live_rehash))
+		return NULL;
+	core_live_slot *s = live_find(st, who);
 	if (!s->used) {
+		memset(s, 0, sizeof *s);
 		s->used = true;
 		s->who = *who;
-		s->count = 0;
-		s->window_start = 0;
-		st->rused++;
+		st->lused++;
 	}
 	return s;
 }
@@ -547,7 +566,7 @@ static rt_err decide_vote(const core_state *st, const core_actor *actor, const c
 		return RT_E_VOTE_ALREADY;
 	if (!up && !voted)
 		return RT_E_VOTE_NOT_VOTED;
-	const core_rate_slot *r = rate_find(st, &actor->pseud);
+	const core_live_slot *r = live_find(st, &actor->pseud);
 	if (r && r->used && now_ms - r->window_start < CORE_VOTE_WINDOW_MS && r->count >= st->agenda.votes_per_minute) {
 		out->err.max = st->agenda.votes_per_minute;
 		out->err.seconds = CORE_VOTE_WINDOW_MS / 1000;
@@ -639,6 +658,172 @@ static rt_err decide_signal(const core_state *st, const core_actor *actor, const
 	ev->signal = cmd->signal;
 	ev->at_ms = now;
 	return RT_OK;
+}
+
+/* --- listener presence (LC-6) ------------------------------------------------------------ */
+
+static const char *const band_names[] = {"none", "few", "exact", "present"};
+const char *core_band_name(core_band b)
+{
+	return (unsigned)b <= CORE_BAND_PRESENT ? band_names[b] : "none";
+}
+
+core_band core_band_for(core_audience aud, uint32_t listeners)
+{
+	if (listeners == 0)
+		return CORE_BAND_NONE;
+	if (aud == CORE_AUD_BOOTHS)
+		return CORE_BAND_PRESENT;
+	return listeners < CORE_EXACT_LISTENERS ? CORE_BAND_FEW : CORE_BAND_EXACT;
+}
+
+static uint32_t session_hash(uint64_t session)
+{
+	session *= 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(session >> 32);
+}
+
+/* The slot of session, or the empty slot where it would go; NULL when the table is empty. */
+static core_session_slot *session_find(const core_state *st, uint64_t session)
+{
+	if (st->scap == 0)
+		return NULL;
+	uint32_t mask = st->scap - 1;
+	for (uint32_t i = session_hash(session) & mask;; i = (i + 1) & mask) {
+		core_session_slot *s = &st->sessions[i];
+		if (s->session == 0 || s->session == session)
+			return s;
+	}
+}
+
+static void session_rehash(core_state *st, const void *old, uint32_t ocap)
+{
+	const core_session_slot *o = old;
+	for (uint32_t i = 0; i < ocap; i++)
+		if (o[i].session)
+			*session_find(st, o[i].session) = o[i];
+}
+
+/* Room for one more session; -1 when out of memory. */
+static int session_reserve(core_state *st)
+{
+	return table_reserve(st, (void **)&st->sessions, &st->scap, st->sused, sizeof *st->sessions, session_rehash);
+}
+
+/* Removes a slot by shifting the rest of its probe run back (no tombstones). */
+static void session_remove(core_state *st, core_session_slot *slot)
+{
+	uint32_t mask = st->scap - 1, hole = (uint32_t)(slot - st->sessions);
+	for (uint32_t i = (hole + 1) & mask; st->sessions[i].session; i = (i + 1) & mask) {
+		uint32_t home = session_hash(st->sessions[i].session) & mask;
+		/* Move it into the hole unless its home lies cyclically in (hole, i]. */
+		if (((i - home) & mask) >= ((i - hole) & mask)) {
+			st->sessions[hole] = st->sessions[i];
+			hole = i;
+		}
+	}
+	st->sessions[hole].session = 0;
+	st->sused--;
+}
+
+/* A connection's language now, CORE_LANG_NONE when it has not chosen one. */
+static core_lang session_lang(const core_state *st, uint64_t session)
+{
+	const core_session_slot *s = session ? session_find(st, session) : NULL;
+	return s && s->session ? s->lang : CORE_LANG_NONE;
+}
+
+/* Which audiences see a change when the count of `lang` goes from `before` to `after`. */
+static unsigned band_changes(core_lang lang, uint32_t before, uint32_t after)
+{
+	unsigned mask = 0;
+	if (lang == CORE_LANG_NONE)
+		return 0;
+	const core_audience auds[] = {CORE_AUD_COCHAIRS, CORE_AUD_BOOTHS};
+	for (int i = 0; i < 2; i++) {
+		core_audience a = auds[i];
+		core_band b0 = core_band_for(a, before), b1 = core_band_for(a, after);
+		if (b0 != b1 || (b1 == CORE_BAND_EXACT && before != after))
+			mask |= 1u << a;
+	}
+	return mask;
+}
+
+/* LC-6: a participant's connection chooses a language (or none), or, from the system, a
+ * connection closed. A participant counts once per language however many of their
+ * connections listen in it. */
+static rt_err decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd,
+                              core_decision *out)
+{
+	core_lang lang = cmd->kind == CORE_CMD_LEAVE ? CORE_LANG_NONE : cmd->lang;
+	if (lang != CORE_LANG_NONE && !core_language_offered(&st->agenda, lang))
+		return RT_E_LANGUAGE_UNKNOWN;
+	if (!actor->session)
+		return cmd->kind == CORE_CMD_LEAVE ? RT_OK : RT_E_AUTH_FORBIDDEN;
+	core_lang prev = session_lang(st, actor->session);
+	if (prev == lang)
+		return RT_OK;
+	const core_session_slot *slot = prev == CORE_LANG_NONE ? NULL : session_find(st, actor->session);
+	const core_pseud *who = slot ? &slot->who : &actor->pseud;
+	const core_live_slot *live = live_find(st, who);
+	bool had = live && live->used;
+	core_event *ev = next_event(st, out, CORE_EV_PRESENCE, NULL);
+	ev->seq = 0; /* ephemeral */
+	ev->session = actor->session;
+	ev->author = *who;
+	ev->lang = lang;
+	ev->prev_lang = prev;
+	if (prev != CORE_LANG_NONE && had && live->listening[prev] == 1)
+		ev->notify |= band_changes(prev, st->listeners[prev], st->listeners[prev] - 1);
+	if (lang != CORE_LANG_NONE && !(had && live->listening[lang]))
+		ev->notify |= band_changes(lang, st->listeners[lang], st->listeners[lang] + 1);
+	return RT_OK;
+}
+
+static int evolve_presence(core_state *st, const core_event *ev)
+{
+	if (!ev->session || (unsigned)ev->lang > CORE_LANG_NONE || session_lang(st, ev->session) != ev->prev_lang)
+		return -1;
+	/* Everything that can fail first, so that a failure leaves st unchanged. */
+	if (ev->prev_lang == CORE_LANG_NONE && session_reserve(st))
+		return -1;
+	core_live_slot *live = live_slot(st, &ev->author);
+	if (!live)
+		return -1;
+	if (ev->prev_lang != CORE_LANG_NONE && --live->listening[ev->prev_lang] == 0)
+		st->listeners[ev->prev_lang]--;
+	if (ev->lang != CORE_LANG_NONE && live->listening[ev->lang]++ == 0)
+		st->listeners[ev->lang]++;
+	core_session_slot *slot = session_find(st, ev->session);
+	if (ev->lang == CORE_LANG_NONE) {
+		session_remove(st, slot);
+	} else {
+		if (!slot->session)
+			st->sused++;
+		slot->session = ev->session;
+		slot->who = ev->author;
+		slot->lang = ev->lang;
+	}
+	return 0;
+}
+
+void core_state_move_live(core_state *dst, core_state *src)
+{
+	free(dst->live);
+	free(dst->sessions);
+	dst->live = src->live;
+	dst->lcap = src->lcap;
+	dst->lused = src->lused;
+	dst->sessions = src->sessions;
+	dst->scap = src->scap;
+	dst->sused = src->sused;
+	memcpy(dst->listeners, src->listeners, sizeof dst->listeners);
+	memcpy(dst->signal_window_start, src->signal_window_start, sizeof dst->signal_window_start);
+	memcpy(dst->signal_count, src->signal_count, sizeof dst->signal_count);
+	src->live = NULL;
+	src->sessions = NULL;
+	src->lcap = src->lused = src->scap = src->sused = 0;
+	memset(src->listeners, 0, sizeof src->listeners);
 }
 
 /* --- the clock --------------------------------------------------------------------------- */
@@ -805,6 +990,10 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_QUESTION_NEXT:
 		err = decide_next(st, cmd, out);
 		break;
+	case CORE_CMD_LISTEN:
+	case CORE_CMD_LEAVE:
+		err = decide_presence(st, actor, cmd, out);
+		break;
 	default:
 		err = decide_moderation(st, cmd, out);
 		break;
@@ -863,10 +1052,10 @@ static int vote_insert(core_state *st, uint32_t question, const core_pseud *vote
 
 static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
 {
-	core_rate_slot *r = NULL;
+	core_live_slot *r = NULL;
 	/* Replayed votes carry no time (CHR-4): they count for nothing in any window. */
 	if (ev->at_ms) {
-		r = rate_slot(st, &ev->voter);
+		r = live_slot(st, &ev->voter);
 		if (!r)
 			return -1;
 	}
@@ -1019,6 +1208,9 @@ int core_evolve(core_state *st, const core_event *ev)
 			}
 			st->signal_count[ev->lang]++;
 		}
+		break;
+	case CORE_EV_PRESENCE:
+		rc = evolve_presence(st, ev);
 		break;
 	case CORE_EV_FLOOR:
 		rc = core_language_offered(&st->agenda, ev->lang) ? 0 : -1;

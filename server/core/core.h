@@ -45,6 +45,8 @@
 #define CORE_MIN_ALLOTTED_MS 60000
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
+/* No language: a connection that listens in none (LC-6). */
+#define CORE_LANG_NONE CORE_LANG_COUNT
 
 typedef enum core_role {
 	CORE_ROLE_PARTICIPANT,
@@ -109,6 +111,15 @@ typedef struct core_segment {
 	char date[11];         /* "YYYY-MM-DD" for agendas over several days, or empty */
 } core_segment;
 
+/* LC-1: how participants listen in one language: the name of its channel in Zoom's
+ * interpretation menu, and the organisers' own note (phone dial-in, say). Empty when unset. */
+#define CORE_ZOOM_CHANNEL_MAX_CP 60
+#define CORE_LISTENING_NOTE_MAX_CP 500
+typedef struct core_listening {
+	char zoom_channel[CORE_ZOOM_CHANNEL_MAX_CP * 4 + 1];
+	char note[CORE_LISTENING_NOTE_MAX_CP * 4 + 1];
+} core_listening;
+
 typedef struct core_agenda {
 	char id[CORE_ID_MAX + 1];
 	char title[CORE_TITLE_MAX_BYTES + 1];
@@ -117,6 +128,7 @@ typedef struct core_agenda {
 	core_lang floor;
 	core_lang channels[CORE_MAX_CHANNELS];
 	int nchannels;
+	core_listening listening[CORE_LANG_COUNT]; /* by language; only offered ones may be set */
 	bool premoderation;
 	uint16_t max_open_questions; /* QA-7: pending or live questions per participant */
 	uint16_t votes_per_minute;   /* QA-7: upvotes and take-backs per participant per minute */
@@ -146,14 +158,28 @@ typedef struct core_vote_slot {
 	core_pseud voter;
 } core_vote_slot;
 
-/* QA-7 vote-rate window of one participant. Kept in memory only, never stored: it is
- * linkage a live consultation needs (CHR-3) and nothing after it. */
-typedef struct core_rate_slot {
+/* What a live consultation keeps about one participant in memory only, never stored: the
+ * QA-7 vote-rate window and, for LC-6, how many of their connections listen in each
+ * language. It is linkage a live consultation needs (CHR-3) and nothing after it. */
+typedef struct core_live_slot {
 	bool used;
 	uint16_t count;       /* votes in the window */
 	int64_t window_start; /* server clock, ms */
 	core_pseud who;
-} core_rate_slot;
+	uint16_t listening[CORE_LANG_COUNT]; /* connections of this participant listening in each */
+} core_live_slot;
+
+/* LC-6: one connection's language choice, by the hub's session number; memory only. */
+typedef struct core_session_slot {
+	uint64_t session; /* 0: empty */
+	core_pseud who;
+	core_lang lang;
+} core_session_slot;
+
+/* LC-6: how listener counts are shown. Co-chairs see none, few (1 to CORE_EXACT_LISTENERS - 1)
+ * or the exact count; booths see none or present. */
+typedef enum core_band { CORE_BAND_NONE, CORE_BAND_FEW, CORE_BAND_EXACT, CORE_BAND_PRESENT } core_band;
+#define CORE_EXACT_LISTENERS 5
 
 /* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
 typedef enum core_clock_state {
@@ -185,11 +211,16 @@ typedef struct core_state {
 	uint32_t nquestions, qcap;
 	core_vote_slot *votes;
 	uint32_t vcap, vused; /* vused counts live and deleted slots */
-	core_rate_slot *rates;
-	uint32_t rcap, rused;
+	core_live_slot *live;
+	uint32_t lcap, lused;
 	/* LC-4: each booth's signal window, in memory only like everything about signals. */
 	int64_t signal_window_start[CORE_LANG_COUNT];
 	uint16_t signal_count[CORE_LANG_COUNT];
+	/* LC-6: connections' language choices and the distinct participants listening in each
+	 * language, in memory only: never stored, never exported, never shown to participants. */
+	core_session_slot *sessions;
+	uint32_t scap, sused;
+	uint32_t listeners[CORE_LANG_COUNT];
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -218,6 +249,8 @@ typedef enum core_cmd_kind {
 	CORE_CMD_FLOOR_SET,     /* LC-3: the floor now speaks `lang` */
 	CORE_CMD_SIGNAL,        /* LC-4: a booth signals the co-chairs */
 	CORE_CMD_QUESTION_NEXT, /* LC-5: select the next question (0: none) for the booths */
+	CORE_CMD_LISTEN,        /* LC-6: a participant's connection listens in `lang` (or none) */
+	CORE_CMD_LEAVE,         /* system: a connection closed; its language choice ends */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -228,7 +261,7 @@ typedef struct core_command {
 	uint16_t segment;   /* move, segment.open/close, agenda.goto */
 	int minutes;        /* clock.adjust */
 	core_signal signal; /* booth.signal */
-	core_lang lang;     /* post; floor.set */
+	core_lang lang;     /* post; floor.set; listen (CORE_LANG_NONE: none) */
 	const char *text;   /* post, edit: borrowed, need not be NUL-terminated */
 	size_t text_len;
 } core_command;
@@ -239,6 +272,7 @@ typedef struct core_actor {
 	bool has_pseud;
 	core_pseud pseud;
 	core_lang channel; /* a booth: the language it interprets into */
+	uint64_t session;  /* the connection, numbered by the hub; 0 for none (LC-6) */
 } core_actor;
 
 typedef enum core_event_kind {
@@ -260,9 +294,11 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_CLOCK,
-	CORE_EV_FLOOR,  /* LC-3: `lang` is the floor language now */
-	CORE_EV_SIGNAL, /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
-	CORE_EV_NEXT,   /* LC-5: `question` is selected next (0: none) */
+	CORE_EV_FLOOR,    /* LC-3: `lang` is the floor language now */
+	CORE_EV_SIGNAL,   /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
+	CORE_EV_NEXT,     /* LC-5: `question` is selected next (0: none) */
+	CORE_EV_PRESENCE, /* LC-6: connection `session` of `author` listens in `lang`, was
+	                     `prev_lang` (either CORE_LANG_NONE); ephemeral */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -286,6 +322,11 @@ typedef struct core_event {
 	uint32_t votes;     /* the count after this event */
 	int64_t at_ms;      /* votes: the server clock, for the rate window; never stored (CHR-4) */
 	core_signal signal; /* SIGNAL */
+	/* PRESENCE: the connection, its previous language, and the audiences whose banded view of
+	 * the listener counts changes (a mask as core_event_audiences returns) */
+	uint64_t session;
+	core_lang prev_lang;
+	unsigned notify;
 	/* SEGMENT_CLOSED: by the clock rather than a co-chair */
 	bool automatic;
 	/* CLOCK: the clock's new state and the timing of the segments it changed */
@@ -353,6 +394,14 @@ int64_t core_clock_due_ms(const core_state *st);
 int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms);
 const char *core_clock_state_name(core_clock_state s); /* "running" */
 int core_clock_state_parse(const char *s);
+
+/* LC-6: the band of a listener count as co-chairs (CORE_BAND_NONE, _FEW, _EXACT) or booths
+ * (CORE_BAND_NONE, _PRESENT) see it. */
+core_band core_band_for(core_audience aud, uint32_t listeners);
+const char *core_band_name(core_band b); /* "few" */
+/* Moves what lives in memory only (vote windows, signal windows, listeners) from src to dst,
+ * for a state reloaded from the store; src keeps none of it. */
+void core_state_move_live(core_state *dst, core_state *src);
 
 /* Pending or approved questions by this participant (QA-7). */
 uint32_t core_open_questions(const core_state *st, const core_pseud *who);

@@ -46,6 +46,7 @@ struct hub {
 	pending *pend;
 	size_t npend, pcap;
 	size_t npeers;
+	uint64_t sessions; /* the last session number given to a connection (LC-6) */
 	/* Scratch space, reused: a decoded frame and a decision are several KB each. */
 	wire_message msg;
 	core_decision dec;
@@ -164,6 +165,8 @@ static void abort_batch(hub *h)
 		memcpy(id, r->st.agenda.id, sizeof id);
 		core_state fresh;
 		if (store_load(h->store, id, &fresh, r->secret) == RT_OK) {
+			/* What lives in memory only was never in the batch: keep it. */
+			core_state_move_live(&fresh, &r->st);
 			core_state_free(&r->st);
 			r->st = fresh;
 		}
@@ -240,6 +243,8 @@ static void room_join(hub *h, hub_room *r, hub_peer *peer)
 	h->npeers++;
 }
 
+static void run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session);
+
 void hub_peer_closed(hub *h, hub_peer *peer)
 {
 	for (size_t i = 0; i < h->npend; i++)
@@ -248,6 +253,9 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 	hub_room *r = peer->room;
 	if (!r)
 		return;
+	/* LC-6: the connection's language choice ends with it. */
+	if (peer->actor.session)
+		run_system(h, r, CORE_CMD_LEAVE, peer->actor.session);
 	if (peer->prev)
 		peer->prev->next = peer->next;
 	else
@@ -271,7 +279,7 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	rt_err err = store_find_token(h->store, hash, &tok);
 	if (err)
 		return err;
-	core_actor actor = {.role = tok.role};
+	core_actor actor = {.role = tok.role, .session = ++h->sessions};
 	if (tok.role == CORE_ROLE_BOOTH) {
 		/* A booth link's label is the channel it interprets into. */
 		int channel = core_lang_parse(tok.label);
@@ -414,19 +422,24 @@ int64_t hub_next_due_ms(const hub *h)
 	return next;
 }
 
+/* Runs one of the server's own commands in room r, about connection `session` (or none). */
+static void run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session)
+{
+	core_actor system = {.role = CORE_ROLE_SYSTEM, .session = session};
+	wire_message *m = &h->msg;
+	memset(m, 0, offsetof(wire_message, text));
+	m->kind = WIRE_MSG_COMMAND;
+	m->cmd.kind = kind;
+	run_command(h, r, NULL, &system, m);
+}
+
 void hub_tick(hub *h)
 {
 	int64_t now = h->io.now_ms(h->io.ctx);
-	core_actor system = {.role = CORE_ROLE_SYSTEM};
-	wire_message *m = &h->msg;
 	for (hub_room *r = h->rooms; r; r = r->next) {
 		int64_t due = core_clock_due_ms(&r->st);
-		if (!due || due > now)
-			continue;
-		memset(m, 0, offsetof(wire_message, text));
-		m->kind = WIRE_MSG_COMMAND;
-		m->cmd.kind = CORE_CMD_CLOCK_DUE;
-		run_command(h, r, NULL, &system, m);
+		if (due && due <= now)
+			run_system(h, r, CORE_CMD_CLOCK_DUE, 0);
 	}
 	schedule_due(h);
 }

@@ -40,6 +40,7 @@ typedef struct server {
 	lws_sorted_usec_list_t flush_sul;
 	bool flush_scheduled;
 	lws_sorted_usec_list_t due_sul; /* the agenda clocks' next action (AG-4) */
+	bool stopping;                  /* the context is going: no more timers (closing connections still call in) */
 } server;
 
 static volatile sig_atomic_t interrupted;
@@ -95,7 +96,7 @@ static void flush_cb(lws_sorted_usec_list_t *sul)
 static void wake(void *ctx)
 {
 	server *s = ctx;
-	if (s->flush_scheduled)
+	if (s->flush_scheduled || s->stopping)
 		return;
 	s->flush_scheduled = true;
 	/* Due at once: lws runs ripe timers at the top of its next loop iteration, after every
@@ -123,6 +124,8 @@ static void due_cb(lws_sorted_usec_list_t *sul)
 static void schedule(void *ctx, int64_t due_ms)
 {
 	server *s = ctx;
+	if (s->stopping)
+		return;
 	if (!due_ms) {
 		lws_sul_cancel(&s->due_sul);
 		return;
@@ -304,6 +307,9 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 			break;
 	/* Commit and deliver what is pending before the sockets go. */
 	hub_flush(s.hub);
+	s.stopping = true;
+	lws_sul_cancel(&s.flush_sul);
+	lws_sul_cancel(&s.due_sul);
 	lws_context_destroy(s.ctx);
 	hub_free(s.hub);
 	printf("roundtable: stopped\n");

@@ -88,6 +88,14 @@ static const char *const migrations[] = {
     "ALTER TABLE consultation ADD COLUMN floor_now TEXT;",
     /* 5: the question the co-chairs selected next for the booths (LC-5); 0 for none. */
     "ALTER TABLE consultation ADD COLUMN next_up INTEGER NOT NULL DEFAULT 0;",
+    /* 6: how participants listen in each language (LC-1), from the agenda. */
+    "CREATE TABLE listening ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  lang TEXT NOT NULL,"
+    "  zoom_channel TEXT NOT NULL,"
+    "  note TEXT NOT NULL,"
+    "  PRIMARY KEY (consultation, lang)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -117,6 +125,8 @@ enum stmt_id {
 	ST_SET_CLOCK,
 	ST_SET_FLOOR,
 	ST_SET_NEXT,
+	ST_INSERT_LISTENING,
+	ST_LOAD_LISTENING,
 	ST_COUNT
 };
 
@@ -163,6 +173,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SET_CLOCK] = "UPDATE consultation SET clock_state = ?, clock_started_at = ? WHERE id = ?",
     [ST_SET_FLOOR] = "UPDATE consultation SET floor_now = ? WHERE id = ?",
     [ST_SET_NEXT] = "UPDATE consultation SET next_up = ? WHERE id = ?",
+    [ST_INSERT_LISTENING] = "INSERT INTO listening (consultation, lang, zoom_channel, note) VALUES (?, ?, ?, ?)",
+    [ST_LOAD_LISTENING] = "SELECT lang, zoom_channel, note FROM listening WHERE consultation = ?",
 };
 
 struct store {
@@ -355,6 +367,18 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		if (run(s, st))
 			goto fail;
 	}
+	for (int l = 0; l < CORE_LANG_COUNT; l++) {
+		const core_listening *li = &a->listening[l];
+		if (!li->zoom_channel[0] && !li->note[0])
+			continue;
+		st = s->stmt[ST_INSERT_LISTENING];
+		sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, core_lang_name((core_lang)l), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, li->zoom_channel, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, li->note, -1, SQLITE_STATIC);
+		if (run(s, st))
+			goto fail;
+	}
 	return RT_OK;
 fail:
 	store_rollback(s);
@@ -498,6 +522,20 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		t->allotted_ms = sqlite3_column_type(st, 9) == SQLITE_NULL ? (int64_t)seg->duration_min * 60000
 		                                                           : sqlite3_column_int64(st, 9);
 		t->auto_closed = sqlite3_column_int(st, 10) != 0;
+	}
+	done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return RT_E_SERVER_UNAVAILABLE;
+
+	st = s->stmt[ST_LOAD_LISTENING];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int lang = core_lang_parse((const char *)sqlite3_column_text(st, 0));
+		if (lang < 0)
+			continue;
+		core_listening *li = &a->listening[lang];
+		snprintf(li->zoom_channel, sizeof li->zoom_channel, "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(li->note, sizeof li->note, "%s", (const char *)sqlite3_column_text(st, 2));
 	}
 	done(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;

@@ -55,6 +55,7 @@ typedef enum field_kind {
 	F_LANG,
 	F_QUESTION,
 	F_QUESTION_OR_NULL, /* a question id, or null for none */
+	F_LANG_OR_NULL,     /* a language, or null for none */
 	F_INTO,             /* a question id, into cmd.into */
 	F_SEGMENT,          /* an agenda segment index */
 	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
@@ -143,6 +144,7 @@ static const message_spec specs[] = {
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_NEXT,
      {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
+    {"listening.set", WIRE_MSG_COMMAND, CORE_CMD_LISTEN, {{"id", F_ID, true}, {"lang", F_LANG_OR_NULL, true}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -211,6 +213,12 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.text_len = len;
 		return true;
 	}
+	case F_LANG_OR_NULL:
+		if (json_is_null(v)) {
+			out->cmd.lang = CORE_LANG_NONE;
+			return true;
+		}
+		/* fall through */
 	case F_LANG: {
 		int lang = core_lang_parse(s);
 		if (lang < 0)
@@ -373,6 +381,24 @@ static json_t *timing_json(const core_state *st)
 	return a;
 }
 
+/* LC-1: each language's listening instructions that the agenda sets. */
+static json_t *listening_json(const core_agenda *a)
+{
+	json_t *j = json_object();
+	for (int l = 0; l < CORE_LANG_COUNT; l++) {
+		const core_listening *li = &a->listening[l];
+		if (!li->zoom_channel[0] && !li->note[0])
+			continue;
+		json_t *v = json_object();
+		if (li->zoom_channel[0])
+			json_object_set_new(v, "zoom_channel", json_string(li->zoom_channel));
+		if (li->note[0])
+			json_object_set_new(v, "note", json_string(li->note));
+		json_object_set_new(j, core_lang_name((core_lang)l), v);
+	}
+	return j;
+}
+
 static json_t *consultation_json(const core_state *st)
 {
 	const core_agenda *a = &st->agenda;
@@ -399,6 +425,8 @@ static json_t *consultation_json(const core_state *st)
 	                      (int)st->current_segment, "answering", id_or_null(st->answering));
 	if (c && a->date[0])
 		json_object_set_new(c, "date", json_string(a->date));
+	if (c)
+		json_object_set_new(c, "listening", listening_json(a));
 	if (c) {
 		json_object_set_new(c, "floor_now", json_string(core_lang_name(st->floor_now)));
 		json_object_set_new(c, "clock", clock_json(st));
@@ -408,6 +436,22 @@ static json_t *consultation_json(const core_state *st)
 		                              "close_questions_minutes", (int)a->close_minutes));
 	}
 	return c;
+}
+
+/* LC-6: each offered language's listeners as this audience may see them (banded). */
+static json_t *listeners_json(const core_state *st, core_audience aud)
+{
+	json_t *j = json_object();
+	const core_agenda *a = &st->agenda;
+	for (int i = -1; i < a->nchannels; i++) {
+		core_lang l = i < 0 ? a->floor : a->channels[i];
+		core_band b = core_band_for(aud, st->listeners[l]);
+		json_t *v = json_pack("{s:s}", "band", core_band_name(b));
+		if (v && b == CORE_BAND_EXACT)
+			json_object_set_new(v, "count", json_integer(st->listeners[l]));
+		json_object_set_new(j, core_lang_name(l), v);
+	}
+	return j;
 }
 
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
@@ -431,6 +475,10 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	/* LC-5: the question selected next is for the co-chairs, the rapporteur and the booths. */
 	if (consultation && (aud == CORE_AUD_MODERATION || role == CORE_ROLE_BOOTH))
 		json_object_set_new(consultation, "next", id_or_null(st->next_up));
+	/* LC-6: listener bands for the co-chairs and the booths; never for participants. */
+	if (consultation && (role == CORE_ROLE_COCHAIR || role == CORE_ROLE_BOOTH))
+		json_object_set_new(consultation, "listeners",
+		                    listeners_json(st, role == CORE_ROLE_BOOTH ? CORE_AUD_BOOTHS : CORE_AUD_COCHAIRS));
 	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
 	if (you && role == CORE_ROLE_BOOTH)
 		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
@@ -464,6 +512,7 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_FLOOR] = "floor.changed",
     [CORE_EV_SIGNAL] = "booth.signalled",
     [CORE_EV_NEXT] = "question.next",
+    [CORE_EV_PRESENCE] = "presence.changed",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -503,6 +552,11 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_FLOOR:
 		return to_buf(json_pack("{s:s, s:I, s:s}", "type", type, "seq", seq, "lang", core_lang_name(ev->lang)),
 		              headroom);
+	case CORE_EV_PRESENCE:
+		/* Ephemeral, banded for its audience, and nothing about whose choice changed it. */
+		if (aud != CORE_AUD_COCHAIRS && aud != CORE_AUD_BOOTHS)
+			return NULL;
+		return to_buf(json_pack("{s:s, s:o}", "type", type, "listeners", listeners_json(st, aud)), headroom);
 	default:
 		break;
 	}
@@ -743,10 +797,53 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 		out->chatham_house = strcmp(rule, "chatham_house") == 0;
 }
 
+/* LC-1: "listening": {"ar": {"zoom_channel": "Arabic", "note": "..."}} for offered languages. */
+static void agenda_listening(json_t *obj, core_agenda *out, wire_agenda_errors *errs)
+{
+	if (!obj)
+		return;
+	if (!json_is_object(obj)) {
+		agenda_error(errs, "listening: must be an object with one entry per language");
+		return;
+	}
+	static const char *const known[] = {"zoom_channel", "note", NULL};
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		char path[64];
+		snprintf(path, sizeof path, "listening.%.8s", key);
+		int lang = core_lang_parse(key);
+		if (lang < 0 || !core_language_offered(out, (core_lang)lang)) {
+			agenda_error(errs, "%s: must be the floor or one of the channels", path);
+			continue;
+		}
+		if (!json_is_object(v)) {
+			agenda_error(errs, "%s: must be an object", path);
+			continue;
+		}
+		char prefix[72];
+		snprintf(prefix, sizeof prefix, "%s.", path);
+		agenda_unknown(v, prefix, known, errs);
+		core_listening *l = &out->listening[lang];
+		json_t *zoom = json_object_get(v, "zoom_channel"), *note = json_object_get(v, "note");
+		char field[96];
+		if (zoom) {
+			snprintf(field, sizeof field, "%szoom_channel", prefix);
+			agenda_string(zoom, field, CORE_ZOOM_CHANNEL_MAX_CP, l->zoom_channel, sizeof l->zoom_channel,
+			              errs);
+		}
+		if (note) {
+			snprintf(field, sizeof field, "%snote", prefix);
+			agenda_string(note, field, CORE_LISTENING_NOTE_MAX_CP, l->note, sizeof l->note, errs);
+		}
+	}
+}
+
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",        "title",  "timezone", "date",     "floor", "channels",
-	                                    "premoderation", "limits", "clock",    "segments", NULL};
+	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
+	                                    "listening", "premoderation", "limits",   "clock", "segments", NULL};
 	memset(out, 0, sizeof *out);
 	errs->n = 0;
 	json_error_t jerr;
@@ -801,6 +898,8 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 				out->channels[out->nchannels++] = (core_lang)lang;
 		}
 	}
+
+	agenda_listening(json_object_get(root, "listening"), out, errs);
 
 	json_t *pm = json_object_get(root, "premoderation");
 	if (pm && !json_is_boolean(pm))

@@ -284,7 +284,7 @@ test('the catalogue has a message for every error code and every key the views u
   for (const code of errorCodes) assert.ok(`error.${code}` in catalogue, `error.${code} missing`);
   // Every literal key in the client's sources.
   const files = ['app.js', ...['lib', 'views'].flatMap((d) => fs.readdirSync(path.join(web, d)).map((f) => `${d}/${f}`))];
-  const prefixes = 'agenda|app|action|announce|chair|clock|connection|error|language|participant|question|readonly|role|stage';
+  const prefixes = 'agenda|app|action|announce|booth|chair|channel|clock|connection|error|language|participant|question|readonly|role|stage';
   const re = new RegExp(`'((?:${prefixes})\\.[a-z_.]+)'`, 'g');
   for (const f of files) {
     const src = fs.readFileSync(path.join(web, f), 'utf8');
@@ -301,4 +301,39 @@ test('the catalogue has a message for every error code and every key the views u
   assert.match(errorMessage({ code: 'question.wrong_state', params: { state: 'answered' } }), /already been answered/);
   assert.match(errorMessage({ code: 'no.such' }), /no\.such/);
   assert.equal(t('question.label', { id: 7 }), 'Question 7');
+});
+
+test('the question selected next: from the snapshot and question.next, and it lapses as the server\'s rule says', () => {
+  const booth = example('snapshot', 'valid-booth.json');
+  let s = reduce(initialState, booth);
+  assert.equal(s.next, booth.consultation.next ?? null);
+  assert.equal(s.channel, 'ar');
+  s = reduce(initialState, { ...booth, consultation: { ...booth.consultation, next: null }, questions: [view(12), view(13)] });
+  s = reduce(s, msg({ type: 'question.next', seq: booth.seq + 1, question: view(12, { lang: 'ar', text: 'ما هي الضمانات؟' }) }));
+  assert.equal(s.next, 12);
+  assert.equal(s.questions[12].lang, 'ar');
+  // Answering it now clears the selection, with no event of its own.
+  s = reduce(s, msg({ type: 'question.answering', seq: booth.seq + 2, question: 12 }));
+  assert.equal(s.next, null);
+  // So does a selected question leaving the live queue.
+  s = reduce(s, msg({ type: 'question.next', seq: booth.seq + 3, question: view(13) }));
+  assert.equal(s.next, 13);
+  s = reduce(s, msg({ type: 'question.withdrawn', seq: booth.seq + 4, question: view(13, { state: 'withdrawn' }) }));
+  assert.equal(s.next, null);
+  // And null from the co-chairs clears it.
+  s = reduce(s, msg({ type: 'question.next', seq: booth.seq + 5, question: null }));
+  assert.equal(s.next, null);
+});
+
+test('listener bands: from the snapshot, then presence.changed, which carries no seq', () => {
+  const chair = example('snapshot', 'valid-cochair.json');
+  let s = reduce(initialState, chair);
+  assert.deepEqual(s.listeners, chair.consultation.listeners);
+  const changed = example('presence.changed', 'valid-cochairs.json');
+  const seq = s.seq;
+  s = reduce(s, changed);
+  assert.deepEqual(s.listeners.en, { band: 'exact', count: 12 });
+  assert.equal(s.seq, seq);
+  // A participant's snapshot has none.
+  assert.equal(reduce(initialState, example('snapshot', 'valid-participant.json')).listeners, null);
 });

@@ -61,7 +61,7 @@ test('the floor language reaches every booth and every role within a second', as
 });
 
 test('a language the consultation does not offer is refused with language.unknown', async () => {
-  const agenda = { ...(await import('../lib/harness.mjs')).openAgenda, channels: ['fr'] };
+  const agenda = { ...(await import('../lib/harness.mjs')).openAgenda, channels: ['fr'], listening: {} };
   const small = await startServer({ agenda, invitations: 0 });
   try {
     const chair = await small.connect(small.tokens.cochair);
@@ -171,4 +171,107 @@ test('the question selected next reaches the booths and co-chairs before the sta
   await new Promise((r) => setTimeout(r, 100));
   for (const c of [participant, stage]) assert.equal(c.log.filter((m) => m.type === 'question.next').length, 0);
   for (const c of [chair, participant, stage, rapporteur, late, lateStage, after, ...booths]) c.close();
+});
+
+test('listeners per language: banded for co-chairs (0, fewer than 5, exact) and booths (none, present), never stored', async (t) => {
+  const chair = await srv.connect(srv.tokens.cochair);
+  const booth = await srv.connect(srv.tokens.booth.ar);
+  const rapporteur = await srv.connect(srv.tokens.rapporteur);
+  const watcher = await srv.connect(srv.tokens.participant);
+  const band = (c) => (c.snapshot.consultation.listeners || {}).ar;
+  // 0 listeners.
+  assert.deepEqual(band(chair), { band: 'none' });
+  assert.deepEqual(band(booth), { band: 'none' });
+  for (const c of [rapporteur, watcher]) assert.equal('listeners' in c.snapshot.consultation, false);
+
+  // Each listener is a participant with their own device; the first one changes both views.
+  const listeners = [];
+  async function join() {
+    const p = await srv.connect(srv.tokens.participant);
+    const ack = await p.command({ type: 'listening.set', lang: 'ar' });
+    assert.deepEqual([ack.type, ack.seq], ['ack', p.snapshot.seq], 'presence takes no seq');
+    listeners.push(p);
+    return p;
+  }
+  await join();
+  assert.deepEqual((await chair.next((m) => m.type === 'presence.changed')).listeners.ar, { band: 'few' });
+  assert.deepEqual((await booth.next((m) => m.type === 'presence.changed')).listeners.ar, { band: 'present' });
+  // 3 listeners: still "fewer than 5", and nobody was told anything for the 2nd and 3rd.
+  const before = chair.log.length + booth.log.length;
+  await join();
+  await join();
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(chair.log.length + booth.log.length, before, 'a change inside a band is not sent');
+  const seeAt3 = [await srv.connect(srv.tokens.cochair), await srv.connect(srv.tokens.booth.fr)];
+  assert.deepEqual(band(seeAt3[0]), { band: 'few' });
+  assert.deepEqual(band(seeAt3[1]), { band: 'present' });
+
+  // A second device of a listener counts once: the same invitation in two tabs.
+  const inv = srv.tokens.invitations[0];
+  const tabs = [await srv.connect(inv), await srv.connect(inv)];
+  for (const tab of tabs) assert.equal((await tab.command({ type: 'listening.set', lang: 'ar' })).type, 'ack');
+  // 4 listeners now; then 7.
+  for (let i = 0; i < 3; i++) await join();
+  const at7 = await chair.next((m) => m.type === 'presence.changed' && m.listeners.ar.band === 'exact' && m.listeners.ar.count === 7);
+  assert.deepEqual(at7.listeners.ar, { band: 'exact', count: 7 });
+  const seeAt7 = await srv.connect(srv.tokens.cochair);
+  assert.deepEqual(band(seeAt7), { band: 'exact', count: 7 });
+  t.diagnostic(`co-chairs saw ${JSON.stringify(seeAt3[0].snapshot.consultation.listeners.ar)} at 3 listeners and ${JSON.stringify(band(seeAt7))} at 7`);
+
+  // Closing both tabs of the two-tab listener takes one off; choosing none takes another.
+  tabs[0].close();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(band(await srv.connect(srv.tokens.cochair)), { band: 'exact', count: 7 });
+  tabs[1].close();
+  assert.equal((await chair.next((m) => m.type === 'presence.changed' && m.listeners.ar.count === 6)).listeners.ar.band, 'exact');
+  assert.equal((await listeners[0].command({ type: 'listening.set', lang: null })).type, 'ack');
+  assert.equal((await chair.next((m) => m.type === 'presence.changed' && m.listeners.ar.count === 5)).listeners.ar.band, 'exact');
+
+  // Bad input: a language not in the list, not a language, other roles.
+  assert.equal((await listeners[1].command({ type: 'listening.set', lang: 'de' })).code, 'protocol.invalid_field');
+  assert.equal((await booth.command({ type: 'listening.set', lang: 'ar' })).code, 'auth.forbidden');
+  assert.equal((await chair.command({ type: 'listening.set', lang: 'ar' })).code, 'auth.forbidden');
+
+  // Participants, the rapporteur and the stage never hear of presence.
+  await new Promise((r) => setTimeout(r, 100));
+  for (const c of [watcher, rapporteur, ...listeners]) {
+    assert.equal(c.log.filter((m) => m.type === 'presence.changed').length, 0);
+  }
+
+  // Nothing of it is in the database: no table or column speaks of presence, and no row
+  // holds a choice (the sqlite3 shell reads the file the server wrote).
+  const all = [chair, booth, rapporteur, watcher, ...listeners, ...seeAt3, seeAt7];
+  for (const c of all) c.close();
+  await srv.kill('SIGTERM');
+  const dump = await sqliteDump(path.join(srv.dataDir, 'roundtable.db'));
+  assert.doesNotMatch(dump.schema, /presence|listener|session/i, 'no table or column for presence');
+  assert.doesNotMatch(dump.rows, /listening\.set|presence/i);
+  assert.match(dump.rows, /INSERT INTO question/, 'the dump does show what is stored');
+  await srv.start();
+});
+
+// The schema and every row of a SQLite file, read by the sqlite3 command-line shell.
+async function sqliteDump(file) {
+  const { execFileSync } = await import('node:child_process');
+  const schema = execFileSync('sqlite3', [file, '.schema'], { encoding: 'utf8' });
+  const rows = execFileSync('sqlite3', [file, '.dump'], { encoding: 'utf8' });
+  return { schema, rows };
+}
+
+test('each language\'s listening instructions from the agenda reach every role in the snapshot', async () => {
+  const agenda = { ...(await import('../lib/harness.mjs')).openAgenda, channels: ['ar', 'fr'],
+    listening: { ar: { zoom_channel: 'العربية', note: 'Phone-only listeners hear the floor only.' }, en: { note: 'Keep Original audio.' } } };
+  const small = await startServer({ agenda, invitations: 0 });
+  try {
+    for (const token of [small.tokens.participant, small.tokens.stage, small.tokens.booth.ar]) {
+      const c = await small.connect(token);
+      assert.deepEqual(c.snapshot.consultation.listening, agenda.listening);
+      c.close();
+    }
+  } finally {
+    await small.stop();
+  }
+  // A language the consultation does not offer is an error with its path.
+  const bad = { ...agenda, listening: { es: { zoom_channel: 'Spanish' } } };
+  await assert.rejects(startServer({ agenda: bad, invitations: 0 }), /listening\.es: must be the floor or one of the channels/);
 });

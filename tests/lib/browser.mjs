@@ -16,15 +16,16 @@ export function launchBrowser() {
   });
 }
 
-// Returns openPage(url, name, { viewport, drop, timezoneId, skewMs }) for pages of srv in
+// Returns openPage(url, name, { viewport, drop, timezoneId, skewMs, locale }) for pages of srv in
 // browser. Each page has its own browser context (its own storage: a different participant)
 // and reports what goes wrong into `problems`. `drop(message)` true hides a server message from
 // the page, to stage a race. `timezoneId` is the viewer's zone (default UTC); `skewMs` sets the
-// page's clock that far from the real one before it loads. openPage resolves once the page's
+// page's clock that far from the real one before it loads; `locale` is the browser's language
+// (default en-GB), from which the page picks its UI language. openPage resolves once the page's
 // connection is live.
 export function pageOpener(browser, srv, problems) {
-  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0 } = {}) => {
-    const context = await browser.newContext({ locale: 'en-GB', timezoneId, ...(viewport ? { viewport } : {}) });
+  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB' } = {}) => {
+    const context = await browser.newContext({ locale, timezoneId, ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
     if (skewMs) await page.clock.setSystemTime(Date.now() + skewMs);
     const origin = new URL(srv.baseUrl).origin;

@@ -9,7 +9,7 @@
 /* A digest of what a state holds, to show decide leaves it alone. */
 typedef struct digest {
 	uint64_t seq;
-	uint32_t nquestions, votes_total, vused, answering, rused;
+	uint32_t nquestions, votes_total, vused, answering, lused, sused, listeners_sum;
 	uint32_t edited, pinned, into_sum, segment_sum;
 	int clock;
 	int64_t clock_started_at, timing_sum;
@@ -26,7 +26,10 @@ static digest digest_of(const core_state *st)
 	d.nquestions = st->nquestions;
 	d.vused = st->vused;
 	d.answering = st->answering;
-	d.rused = st->rused;
+	d.lused = st->lused;
+	d.sused = st->sused;
+	for (int l = 0; l < CORE_LANG_COUNT; l++)
+		d.listeners_sum += st->listeners[l] * (uint32_t)(l + 1);
 	d.current_segment = st->current_segment;
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		const core_question *q = &st->questions[i];
@@ -88,7 +91,8 @@ static void test_permissions(void)
 	    [CORE_ROLE_PARTICIPANT] = {[CORE_CMD_QUESTION_POST] = true,
 	                               [CORE_CMD_QUESTION_VOTE] = true,
 	                               [CORE_CMD_QUESTION_UNVOTE] = true,
-	                               [CORE_CMD_QUESTION_WITHDRAW] = true},
+	                               [CORE_CMD_QUESTION_WITHDRAW] = true,
+	                               [CORE_CMD_LISTEN] = true},
 	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,
 	                           [CORE_CMD_QUESTION_REJECT] = true,
 	                           [CORE_CMD_QUESTION_EDIT] = true,
@@ -113,7 +117,8 @@ static void test_permissions(void)
 	    /* a booth signals the co-chairs (LC-4) */
 	    [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
 	    /* only the server's own timers say what the clock makes due */
-	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true},
+	    /* and that a connection closed, which ends its language choice (LC-6) */
+	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true},
 	    /* the rapporteur watches: no command of the Q&A */
 	};
 	core_agenda ag = fixture_agenda(true);
@@ -866,6 +871,136 @@ static void test_names(void)
 		CHECK(strchr(rt_err_code((rt_err)e), '.') != NULL || e == RT_OK);
 }
 
+/* LC-6: listeners counted per language in memory, once per participant however many of their
+ * connections listen; the co-chairs' and the booths' banded views change only when their band
+ * (or, from 5 up, the co-chairs' exact count) changes. */
+static core_actor listener(uint8_t n, uint64_t session)
+{
+	core_actor a = fixture_participant(n);
+	a.session = session;
+	return a;
+}
+
+static unsigned listen_to(core_state *st, const core_actor *who, core_lang lang)
+{
+	core_decision dec;
+	core_command cmd = {.kind = CORE_CMD_LISTEN, .lang = lang};
+	CHECK_EQ_INT(apply_at(st, who, cmd, FIXED_NOW_MS, &dec), RT_OK);
+	if (dec.nevents == 0)
+		return 0;
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_PRESENCE);
+	CHECK(core_event_ephemeral(&dec.events[0]));
+	return core_event_audiences(st, &dec.events[0]);
+}
+
+static unsigned leave(core_state *st, uint64_t session)
+{
+	core_decision dec;
+	core_actor sys = {.role = CORE_ROLE_SYSTEM, .session = session};
+	CHECK_EQ_INT(apply_at(st, &sys, (core_command){.kind = CORE_CMD_LEAVE}, FIXED_NOW_MS, &dec), RT_OK);
+	return dec.nevents ? core_event_audiences(st, &dec.events[0]) : 0;
+}
+
+static void test_presence(void)
+{
+	const unsigned chairs = 1u << CORE_AUD_COCHAIRS, booths = 1u << CORE_AUD_BOOTHS;
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	core_state_init(&st, &ag);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 0), CORE_BAND_NONE);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_BOOTHS, 0), CORE_BAND_NONE);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 3), CORE_BAND_FEW);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_BOOTHS, 3), CORE_BAND_PRESENT);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 4), CORE_BAND_FEW);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 5), CORE_BAND_EXACT);
+	CHECK_EQ_STR(core_band_name(CORE_BAND_FEW), "few");
+	uint64_t seq = st.seq;
+
+	/* 0, then 1 to 3 listeners in Arabic: only the first changes what anyone sees. */
+	core_actor p[8];
+	for (int i = 1; i <= 7; i++)
+		p[i] = listener((uint8_t)i, (uint64_t)i);
+	CHECK_EQ_INT(listen_to(&st, &p[1], CORE_LANG_AR), chairs | booths);
+	CHECK_EQ_INT(listen_to(&st, &p[2], CORE_LANG_AR), 0);
+	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_AR), 0);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 3);
+	CHECK_EQ_INT(listen_to(&st, &p[4], CORE_LANG_AR), 0);
+	/* The fifth makes the count exact for the co-chairs; every later change is shown to them. */
+	CHECK_EQ_INT(listen_to(&st, &p[5], CORE_LANG_AR), chairs);
+	CHECK_EQ_INT(listen_to(&st, &p[6], CORE_LANG_AR), chairs);
+	CHECK_EQ_INT(listen_to(&st, &p[7], CORE_LANG_AR), chairs);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
+	/* Choosing again what one listens to changes nothing. */
+	CHECK_EQ_INT(listen_to(&st, &p[7], CORE_LANG_AR), 0);
+
+	/* A second connection of the same participant does not count twice, and the participant
+	 * stays counted until the last of their connections in that language goes. */
+	core_actor p1b = listener(1, 101);
+	CHECK_EQ_INT(listen_to(&st, &p1b, CORE_LANG_AR), 0);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
+	CHECK_EQ_INT(leave(&st, 1), 0);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
+	CHECK_EQ_INT(leave(&st, 101), chairs);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 6);
+	CHECK_EQ_INT(leave(&st, 101), 0); /* already gone */
+
+	/* Switching language moves the participant; French goes from none to present. */
+	CHECK_EQ_INT(listen_to(&st, &p[2], CORE_LANG_FR), chairs | booths);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 5);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 1);
+	/* Down from 5 to 4 Arabic listeners: the co-chairs see "fewer than 5" again. */
+	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_NONE), chairs);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, st.listeners[CORE_LANG_AR]), CORE_BAND_FEW);
+	/* The last French listener leaves: both see none again. */
+	CHECK_EQ_INT(leave(&st, 2), chairs | booths);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 0);
+
+	/* Bad input changes nothing: a language the consultation does not offer, a connection
+	 * without a session number, a role that does not listen. */
+	core_decision dec;
+	CHECK_EQ_INT(apply_at(&st, &p[4], (core_command){.kind = CORE_CMD_LISTEN, .lang = CORE_LANG_ES}, 0, &dec),
+	             RT_E_LANGUAGE_UNKNOWN);
+	core_actor nosession = fixture_participant(9);
+	CHECK_EQ_INT(apply_at(&st, &nosession, (core_command){.kind = CORE_CMD_LISTEN, .lang = CORE_LANG_AR}, 0, &dec),
+	             RT_E_AUTH_FORBIDDEN);
+	core_actor booth = fixture_role(CORE_ROLE_BOOTH);
+	booth.session = 77;
+	CHECK_EQ_INT(apply_at(&st, &booth, (core_command){.kind = CORE_CMD_LISTEN, .lang = CORE_LANG_AR}, 0, &dec),
+	             RT_E_AUTH_FORBIDDEN);
+	/* Presence never takes a place in the consultation's order. */
+	CHECK_EQ_INT(st.seq, seq);
+
+	/* Many connections come and go in every order: the table stays consistent (backward-shift
+	 * deletion) and the counts return to what they were. */
+	uint32_t ar_before = st.listeners[CORE_LANG_AR], sessions_before = st.sused;
+	for (uint64_t i = 0; i < 3000; i++) {
+		core_actor a = listener((uint8_t)(100 + i % 100), 1000 + i);
+		listen_to(&st, &a, i % 3 ? CORE_LANG_FR : CORE_LANG_EN);
+	}
+	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 100); /* each of 100 participants in both */
+	CHECK_EQ_INT(st.listeners[CORE_LANG_EN], 100);
+	for (uint64_t i = 0; i < 3000; i += 2)
+		leave(&st, 1000 + i);
+	for (int64_t i = 2999; i >= 1; i -= 2)
+		leave(&st, 1000 + (uint64_t)i);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 0);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_EN], 0);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], ar_before);
+	CHECK_EQ_INT(st.sused, sessions_before);
+
+	/* A state reloaded from the store keeps what lives in memory only. */
+	core_state fresh;
+	core_state_init(&fresh, &ag);
+	core_state_move_live(&fresh, &st);
+	CHECK_EQ_INT(fresh.listeners[CORE_LANG_AR], ar_before);
+	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 0);
+	CHECK_EQ_INT(leave(&fresh, 4), 0);
+	CHECK_EQ_INT(fresh.listeners[CORE_LANG_AR], ar_before - 1);
+	core_state_free(&fresh);
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -879,6 +1014,7 @@ int main(void)
 	test_floor();
 	test_signals();
 	test_next();
+	test_presence();
 	test_names();
 	return check_done();
 }

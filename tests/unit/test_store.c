@@ -76,13 +76,16 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 5);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 6);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
 	core_agenda ag = fixture_agenda(true);
 	ag.max_open_questions = 20;
 	ag.votes_per_minute = 45;
+	strcpy(ag.listening[CORE_LANG_AR].zoom_channel, "العربية");
+	strcpy(ag.listening[CORE_LANG_AR].note, "Phone-only listeners hear the floor only.");
+	strcpy(ag.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
 	uint8_t secret[STORE_SECRET_BYTES], secret2[STORE_SECRET_BYTES];
 	crypto_random(secret, sizeof secret);
 	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, "demo"), RT_OK);
@@ -115,6 +118,12 @@ int main(void)
 	core_state st;
 	CHECK_EQ_INT(store_load(s, ag.id, &st, secret2), RT_OK);
 	CHECK(memcmp(secret, secret2, sizeof secret) == 0);
+	/* LC-1: the listening instructions come back as the agenda gave them. */
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_AR].zoom_channel, "العربية");
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_AR].note, "Phone-only listeners hear the floor only.");
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].zoom_channel, "");
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_FR].note, "");
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
 	commits = store_commit_count(s);
 	for (int i = 0; i < 10; i++) {

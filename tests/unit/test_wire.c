@@ -275,14 +275,22 @@ static void test_agenda(void)
 	CHECK_EQ_INT(a.nchannels, 3);
 	CHECK_EQ_INT(a.floor, CORE_LANG_EN);
 	CHECK(a.premoderation);
+	/* LC-1: each language's listening instructions. */
+	CHECK_EQ_STR(a.listening[CORE_LANG_AR].zoom_channel, "Arabic");
+	CHECK(strstr(a.listening[CORE_LANG_FR].note, "téléphone") != NULL);
+	CHECK_EQ_STR(a.listening[CORE_LANG_EN].zoom_channel, "");
+	CHECK(a.listening[CORE_LANG_EN].note[0] != '\0');
 	free(text);
 
-	const char *bad = "{\"format\":\"roundtable.agenda.v1\",\"timezone\":\"London time\",\"date\":\"2021-13-01\","
-	                  "\"floor\":\"en\",\"channels\":[\"ar\",\"en\",\"ar\"],\"organiser\":\"x\",\"segments\":["
-	                  "{\"title\":\"Welcome\",\"kind\":\"opening\",\"start\":\"11:30\",\"duration\":15,"
-	                  "\"questions\":false,\"rule\":\"chatham_house\"},"
-	                  "{\"title\":\"\",\"kind\":\"workshop\",\"start\":\"11:75\",\"duration\":-5,"
-	                  "\"questions\":\"yes\",\"rule\":\"public\",\"speaker\":\"Dr X\"}]}";
+	const char *bad =
+	    "{\"format\":\"roundtable.agenda.v1\",\"timezone\":\"London time\",\"date\":\"2021-13-01\","
+	    "\"floor\":\"en\",\"channels\":[\"ar\",\"en\",\"ar\"],\"organiser\":\"x\","
+	    "\"listening\":{\"es\":{\"zoom_channel\":\"Spanish\"},\"ar\":{\"zoom_channel\":\"\",\"volume\":3},"
+	    "\"en\":\"Original audio\"},\"segments\":["
+	    "{\"title\":\"Welcome\",\"kind\":\"opening\",\"start\":\"11:30\",\"duration\":15,"
+	    "\"questions\":false,\"rule\":\"chatham_house\"},"
+	    "{\"title\":\"\",\"kind\":\"workshop\",\"start\":\"11:75\",\"duration\":-5,"
+	    "\"questions\":\"yes\",\"rule\":\"public\",\"speaker\":\"Dr X\"}]}";
 	CHECK_EQ_INT(wire_decode_agenda(bad, strlen(bad), &a, &errs), -1);
 	static const char *const want[] = {
 	    "organiser: ",
@@ -291,6 +299,10 @@ static void test_agenda(void)
 	    "date: ",
 	    "channels[1]: ",
 	    "channels[2]: ",
+	    "listening.es: ",
+	    "listening.ar.volume: ",
+	    "listening.ar.zoom_channel: ",
+	    "listening.en: ",
 	    "segments[1].speaker: ",
 	    "segments[1].title: ",
 	    "segments[1].kind: ",

@@ -14,7 +14,14 @@ export const initialState = Object.freeze({
   answering: null, // id of the question being answered now, or null
   mine: new Set(), // this participant's own questions
   voted: new Set(), // questions this participant upvotes
+  next: null, // co-chairs, rapporteur, booths: the question selected next (LC-5), or null
+  channel: null, // a booth: the language it interprets into
+  listeners: null, // co-chairs and booths: each language's listener band (LC-6), never a participant's
+  signals: [], // a co-chair: the booths' latest signals, newest first (never stored anywhere)
 });
+
+// How many booth signals a co-chair's page keeps on screen.
+export const SIGNALS_SHOWN = 8;
 
 const QUESTION_EVENTS = new Set([
   'question.posted', 'question.approved', 'question.rejected', 'question.withdrawn', 'question.edited',
@@ -47,6 +54,14 @@ function setCurrentSegment(state, index) {
   const c = state.consultation;
   if (!c || c.current_segment === index) return state;
   return { ...state, consultation: { ...c, current_segment: index } };
+}
+
+// LC-5: the selection lapses when its question is answered now or stops being live, exactly as
+// the server's rule does, with no event of its own.
+function lapseNext(state) {
+  if (state.next === null) return state;
+  const q = state.questions[state.next];
+  return q && q.state === 'approved' && state.answering !== q.id ? state : { ...state, next: null };
 }
 
 // Applies question.merged: both views, the answering mark, and this participant's vote, which
@@ -84,12 +99,13 @@ function applyAck(state, msg, pending) {
     }
   }
   if ('answering' in result && !stale) next = setAnswering(next, result.answering);
+  if ('next' in result && !stale) next = { ...next, next: result.next };
   if ('segment' in result && !stale && pending) {
     if (pending.type === 'segment.open') next = setSegmentOpen(next, result.segment, true);
     else if (pending.type === 'segment.close') next = setSegmentOpen(next, result.segment, false);
     else if (pending.type === 'agenda.goto') next = setCurrentSegment(next, result.segment);
   }
-  return next;
+  return lapseNext(next);
 }
 
 // Applies one server message. `pending` describes the command an ack or error answers (its
@@ -104,14 +120,28 @@ export function reduce(state, msg, pending) {
       consultation: msg.consultation,
       questions,
       answering: msg.consultation.answering ?? null,
+      next: msg.consultation.next ?? null,
       mine: new Set(msg.you.mine),
       voted: new Set(msg.you.voted),
+      channel: msg.you.channel ?? null,
+      listeners: msg.consultation.listeners ?? null,
+      signals: state.signals,
     };
   }
+  if (msg.type === 'booth.signalled') {
+    // Ephemeral (no seq): shown while it matters, numbered locally so the views can key it.
+    const n = (state.signals[0]?.n ?? 0) + 1;
+    const signals = [{ n, channel: msg.channel, signal: msg.signal, at: Date.now() }, ...state.signals].slice(0, SIGNALS_SHOWN);
+    return { ...state, signals };
+  }
+  if (msg.type === 'presence.changed') return { ...state, listeners: msg.listeners }; // ephemeral, no seq
   if (msg.type === 'ack') return applyAck(state, msg, pending);
   if (typeof msg.seq !== 'number') return state; // errors, and anything else without seq
   if (msg.seq <= state.seq) return state; // stale: already applied, or before the snapshot
-  let next = { ...state, seq: msg.seq };
+  return lapseNext(applyEvent({ ...state, seq: msg.seq }, msg));
+}
+
+function applyEvent(next, msg) {
   if (QUESTION_EVENTS.has(msg.type)) return dropAnswering(upsert(next, msg.question), msg.question);
   switch (msg.type) {
     case 'question.merged':
@@ -122,12 +152,16 @@ export function reduce(state, msg, pending) {
     }
     case 'question.answering':
       return setAnswering(next, msg.question);
+    case 'question.next':
+      return msg.question ? { ...upsert(next, msg.question), next: msg.question.id } : { ...next, next: null };
     case 'segment.opened':
       return setSegmentOpen(next, msg.segment, true);
     case 'segment.closed':
       return setSegmentOpen(next, msg.segment, false);
     case 'agenda.current':
       return setCurrentSegment(next, msg.segment);
+    case 'floor.changed':
+      return next.consultation ? { ...next, consultation: { ...next.consultation, floor_now: msg.lang } } : next;
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
@@ -196,4 +230,13 @@ export function questionsOpen(state) {
 
 export function languagesOf(consultation) {
   return consultation ? [consultation.floor, ...consultation.channels] : [];
+}
+
+// What the floor language means for a booth (LC-3): 'direct' while the floor speaks the
+// agenda's floor language, 'retour' while it speaks the booth's own, 'relay' otherwise (take
+// the floor-language channel).
+export function boothMode(consultation, channel) {
+  const now = consultation.floor_now ?? consultation.floor;
+  if (now === consultation.floor) return 'direct';
+  return now === channel ? 'retour' : 'relay';
 }

@@ -12,8 +12,8 @@
 // a approve, r reject, n now answering, d mark answered, p pin/unpin, e edit, m merge,
 // ? this list, Esc close.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { t, tParts, errorMessage } from '../lib/i18n.js';
-import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
+import { errorMessage, formatClock, t, tParts } from '../lib/i18n.js';
+import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '../lib/state.js';
 import { formatDifference, formatSeconds } from '../lib/clock.js';
 import {
   ActionError, Countdown, NowAnswering, QuestionBody, Tabs, VoteCount, ZonedTime, agendaToday, codePoints, useServerTime,
@@ -160,6 +160,7 @@ function ChairItem({ q, kind, ctx }) {
   const busy = Boolean(mod.busy[q.id]);
   const isSelected = selected === q.id && (kind === 'incoming' || kind === 'queue');
   const answeringNow = state.answering === q.id;
+  const isNext = state.next === q.id;
   const segments = state.consultation.segments;
   const run = (cmd) => mod.run({ ...cmd, question: q.id });
   const targets = () => listQuestions(state, 'approved', 'votes')
@@ -175,7 +176,7 @@ function ChairItem({ q, kind, ctx }) {
       aria-current=${isSelected ? 'true' : null} tabindex=${kind === 'incoming' || kind === 'queue' ? '-1' : null}
       id=${`item-${q.id}`}
       onClick=${kind === 'incoming' || kind === 'queue' ? () => setSelected(q.id) : null}>
-      <${QuestionBody} q=${q} answering=${answeringNow} showSegment=${segTab === 'all' ? q.segment : null} />
+      <${QuestionBody} q=${q} answering=${answeringNow} next=${isNext} showSegment=${segTab === 'all' ? q.segment : null} />
       <div class="actions chair-actions">
         ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
         ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>`}
@@ -191,6 +192,11 @@ function ChairItem({ q, kind, ctx }) {
           <button type="button" data-testid="answer-now-button" aria-pressed=${answeringNow ? 'true' : 'false'}
             disabled=${busy} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
             ${t('chair.answer_now')}</button>
+          ${!answeringNow && html`
+            <button type="button" data-testid="next-button" aria-pressed=${isNext ? 'true' : 'false'} disabled=${busy}
+              title=${isNext ? t('chair.next.clear') : null}
+              onClick=${() => mod.run({ type: 'question.select_next', question: isNext ? null : q.id }, q.id)}>
+              ${t(isNext ? 'chair.next.clear' : 'chair.next.button')}</button>`}
           <button type="button" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} disabled=${busy}
             onClick=${() => run({ type: q.pinned ? 'question.unpin' : 'question.pin' })}>${t(q.pinned ? 'chair.unpin' : 'chair.pin')}</button>
           <button type="button" data-testid="answer-button" disabled=${busy}
@@ -282,6 +288,53 @@ function ClockPanel({ state, offset, mod }) {
           onClick=${() => run({ type: 'agenda.goto', segment: cur + 1 })}>${t('clock.next')}</button>
       </div>
       <${ActionError} error=${mod.errors.clock} />
+    </section>`;
+}
+
+// LC-6: listeners per language, banded by the server: none, fewer than 5, or the count.
+function ListenerBands({ consultation, listeners }) {
+  const band = (l) => (listeners && listeners[l]) || { band: 'none' };
+  const words = (b) => (b.band === 'count' ? t('chair.listeners.count', { count: b.count })
+    : t(b.band === 'few' ? 'chair.listeners.few' : 'chair.listeners.none'));
+  return html`
+    <div class="listeners">
+      <h3 class="signals-heading" id="listeners-heading">${t('chair.listeners.heading')}</h3>
+      <ul class="listener-bands" aria-labelledby="listeners-heading" data-testid="listener-bands">
+        ${languagesOf(consultation).map((l) => html`
+          <li data-testid="listener-band" data-lang=${l} data-band=${band(l).band} data-count=${band(l).count ?? null}>
+            <span class="listener-lang">${t(`language.${l}`)}</span> <span class="listener-value">${words(band(l))}</span></li>`)}
+      </ul>
+      <p class="hint">${t('chair.listeners.hint')}</p>
+    </div>`;
+}
+
+// Interpretation (LC-3, LC-4): the floor language, one click to change it, and what the booths
+// signal, newest first. Signals live in this page only: a reload forgets them.
+function InterpretationPanel({ state, mod }) {
+  const c = state.consultation;
+  const now = c.floor_now ?? c.floor;
+  return html`
+    <section class="card interpretation" data-testid="interpretation" aria-labelledby="floor-heading">
+      <div class="floor-line">
+        <h2 id="floor-heading" class="inline-heading">${t('chair.floor.label')}</h2>
+        <span class="toggle" role="group" aria-labelledby="floor-heading">
+          ${languagesOf(c).map((l) => html`
+            <button type="button" class="small" data-testid="floor-button" data-lang=${l} aria-pressed=${l === now ? 'true' : 'false'}
+              disabled=${mod.busy.floor} onClick=${() => mod.run({ type: 'floor.set', lang: l }, 'floor')}>${t(`language.${l}`)}</button>`)}
+        </span>
+      </div>
+      <p class="hint">${t('chair.floor.hint')}</p>
+      <${ActionError} error=${mod.errors.floor} />
+      <${ListenerBands} consultation=${c} listeners=${state.listeners} />
+      <h3 class="signals-heading">${t('chair.signals.heading')}</h3>
+      ${state.signals.length === 0 && html`<p class="empty">${t('chair.signals.empty')}</p>`}
+      <ul class="signals" role="log" aria-live="polite" data-testid="booth-signals">
+        ${state.signals.map((s) => html`
+          <li key=${s.n} class="signal-item" data-testid="booth-signal" data-channel=${s.channel} data-signal=${s.signal}>
+            <span class="signal-time">${formatClock(s.at)}</span>
+            ${t('chair.signal.item', { language: t(`language.${s.channel}`), signal: t(`booth.signal.${s.signal}`) })}
+          </li>`)}
+      </ul>
     </section>`;
 }
 
@@ -479,6 +532,7 @@ export function ChairView({ state, conn, offset }) {
   return html`
     <div class="console">
       <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
+      <${InterpretationPanel} state=${state} mod=${mod} />
       <div class="console-head">
         <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
           label=${t('chair.segment.tabs')} idPrefix="seg" />

@@ -2,9 +2,9 @@
 // shows each command's state (sending, refused with the localised reason), tabs, the
 // "now answering" card, the agenda countdown and the agenda with its times in two zones.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { t, errorMessage } from '../lib/i18n.js';
+import { currentLanguage, errorMessage, intlLocale, t } from '../lib/i18n.js';
 import {
-  agendaRows, bothZones, dayIn, formatRemaining, msToNextChange, phaseOf, remainingMs,
+  agendaRows, bothZones, dayIn, formatRemaining, msToNextChange, phaseOf, remainingMs, viewerZone,
 } from '../lib/clock.js';
 
 // Runs commands one at a time; `busy` while one is in flight, `error` the last refusal.
@@ -34,7 +34,7 @@ export function codePoints(text) {
 
 // A question's label, language, markers and text. The text is the participant's own words in
 // their own script: isolated (dir=auto) and tagged with its language.
-export function QuestionBody({ q, answering = false, showSegment = null }) {
+export function QuestionBody({ q, answering = false, showSegment = null, next = false }) {
   return html`
     <div class="question-body">
       <div class="question-meta">
@@ -42,6 +42,7 @@ export function QuestionBody({ q, answering = false, showSegment = null }) {
         <span class="lang" title=${t(`language.${q.lang}`)}>${q.lang.toUpperCase()}</span>
         ${answering && html`<span class="badge badge-answering">${t('question.answering')}</span>`}
         ${q.pinned && html`<span class="badge badge-pinned" data-testid="pinned-mark">${t('question.pinned')}</span>`}
+        ${next && html`<span class="badge badge-next" data-testid="next-mark">${t('question.next')}</span>`}
         ${q.state === 'answered' && html`<span class="badge badge-answered">${t('question.state.answered')}</span>`}
         ${q.edited && html`<span class="badge badge-edited" data-testid="edited-mark" title=${t('question.edited.hint')}>${t('question.edited')}</span>`}
         ${showSegment !== null && html`<span class="segment-tag">${t('question.segment', { n: showSegment + 1 })}</span>`}
@@ -57,13 +58,13 @@ export function VoteCount({ q }) {
 }
 
 // The approved queue as others watch it: each question with its vote count, no actions.
-export function WatchedQueue({ queue, empty, answering = null }) {
+export function WatchedQueue({ queue, empty, answering = null, next = null }) {
   return html`
     ${queue.length === 0 && html`<p class="empty">${empty}</p>`}
     <ol class="questions" data-testid="queue">
       ${queue.map((q) => html`
         <li key=${q.id} class=${q.id === answering ? 'question is-answering' : 'question'} data-testid="queue-item" data-id=${q.id}>
-          <${QuestionBody} q=${q} answering=${q.id === answering} />
+          <${QuestionBody} q=${q} answering=${q.id === answering} next=${q.id === next} />
           <div class="actions"><${VoteCount} q=${q} /></div>
         </li>`)}
     </ol>`;
@@ -157,7 +158,7 @@ export function useServerTime(offset, clock, everyMs = null) {
 // The parts are test ids `${kind}-event` and `${kind}-viewer`.
 export function ZonedTime({ instant, zone, kind = 'planned' }) {
   if (instant === null) return null;
-  const z = bothZones(instant, zone);
+  const z = bothZones(instant, zone, viewerZone(), intlLocale(currentLanguage()));
   return html`<span class="zoned-time"><span data-testid=${`${kind}-event`}>${z.event}</span>${z.viewer && html`<span class="other-zone"> / <span data-testid=${`${kind}-viewer`}>${z.viewer}</span></span>`}</span>`;
 }
 

@@ -2,7 +2,7 @@
 // to ask one, and the questions in three tabs (Popular, Recent, Mine). Own questions show what
 // the co-chairs decided, and can be withdrawn until they are answered.
 import { html, useState } from '../vendor/preact-htm.js';
-import { t, tParts } from '../lib/i18n.js';
+import { currentLanguage, t, tParts } from '../lib/i18n.js';
 import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
@@ -10,13 +10,11 @@ import { ActionError, AgendaList, AnsweredQuestions, NowAnswering, QuestionBody,
 
 const MAX_CHARS = 500;
 
+// A question's language defaults to the page's language when the consultation offers it, else
+// the floor's; the participant may change it for each question.
 function defaultLanguage(consultation) {
   const offered = languagesOf(consultation);
-  for (const l of navigator.languages || [navigator.language]) {
-    const base = (l || '').slice(0, 2).toLowerCase();
-    if (offered.includes(base)) return base;
-  }
-  return consultation.floor;
+  return offered.includes(currentLanguage()) ? currentLanguage() : consultation.floor;
 }
 
 function PostForm({ state, conn, onPosted }) {
@@ -149,6 +147,39 @@ function AnsweredList({ answered }) {
     </details>`;
 }
 
+// LC-1: how to listen in the page's language: the Zoom channel to pick on a computer and on a
+// phone, how to mute the original, and the organisers' own note. Open until first closed.
+function ChannelCard({ consultation }) {
+  const c = consultation;
+  const lang = currentLanguage();
+  const language = t(`language.${lang}`);
+  const offered = languagesOf(c);
+  const info = (c.listening && c.listening[lang]) || {};
+  if (!offered.includes(lang)) {
+    return html`
+      <section class="card channel" data-testid="channel" data-lang=${lang} data-offered="false">
+        <p>${t('channel.not_offered', { language, offered: offered.map((l) => t(`language.${l}`)).join(', ') })}</p>
+      </section>`;
+  }
+  const channel = info.zoom_channel || language;
+  const floor = lang === c.floor;
+  return html`
+    <details class="card channel" data-testid="channel" data-lang=${lang} data-offered="true" open>
+      <summary><h2 class="inline-heading">${t('channel.summary', { language })}</h2></summary>
+      <p>${t('channel.floor', { language: t(`language.${c.floor}`) })}</p>
+      <ul class="channel-steps">
+        ${floor ? html`
+          <li data-testid="channel-desktop">${t('channel.floor_desktop')}</li>
+          <li data-testid="channel-mobile">${t('channel.floor_mobile')}</li>`
+        : html`
+          <li data-testid="channel-desktop">${tParts('channel.desktop', { channel: html`<bdi>${channel}</bdi>` })}</li>
+          <li data-testid="channel-mobile">${tParts('channel.mobile', { channel: html`<bdi>${channel}</bdi>` })}</li>
+          <li>${t('channel.mute')}</li>`}
+      </ul>
+      ${info.note && html`<p class="channel-note" data-testid="channel-note">${t('channel.note')} <span dir="auto">${info.note}</span></p>`}
+    </details>`;
+}
+
 export function ParticipantView({ state, conn, offset }) {
   const [tab, setTab] = useState('popular');
   const c = state.consultation;
@@ -168,6 +199,7 @@ export function ParticipantView({ state, conn, offset }) {
   ];
   return html`
     <div class="participant">
+      <${ChannelCard} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
       <${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />
       <section class="card queue-card" aria-labelledby="queue-heading">

@@ -1,5 +1,5 @@
-// readonly.js — for roles that watch rather than act (rapporteur, booth): the question being
-// answered now, the live queue by votes, and what has been answered.
+// readonly.js — for the rapporteur, who watches rather than acts: the question being answered
+// now, the live queue by votes with the one selected next marked, and what has been answered.
 import { html } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { answeringQuestion, listQuestions } from '../lib/state.js';
@@ -16,7 +16,7 @@ export function ReadOnlyView({ state, offset }) {
       <div class="columns">
         <section class="card" aria-labelledby="queue-heading">
           <h2 id="queue-heading">${t('readonly.queue.heading')} <span class="count">${queue.length}</span></h2>
-          <${WatchedQueue} queue=${queue} empty=${t('readonly.queue.empty')} />
+          <${WatchedQueue} queue=${queue} empty=${t('readonly.queue.empty')} next=${state.next} />
         </section>
         <section class="card" aria-labelledby="answered-heading">
           <h2 id="answered-heading">${t('readonly.answered.heading')} <span class="count">${answered.length}</span></h2>
