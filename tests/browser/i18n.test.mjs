@@ -106,3 +106,12 @@ test('Spanish and French plurals, and a missing key falls back to English', () =
   assert.equal(t('role.cochair'), 'Co-chair');
   assert.equal(t('no.such.key'), 'no.such.key');
 });
+
+test('the style sheet uses logical properties only, so that Arabic mirrors the layout', () => {
+  const css = fs.readFileSync(path.join(repo, 'web-client', 'style.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+  const physical = /(?:^|[\s;{])((?:margin|padding|border)-(?:left|right)[\w-]*|left|right|float|clear)\s*:|text-align\s*:\s*(?:left|right)/gm;
+  const found = [...css.matchAll(physical)].map((m) => m[0].trim());
+  assert.deepEqual(found, [], 'physical properties in style.css');
+  // The check itself catches them.
+  assert.equal([...'.x { margin-left: 1px; text-align: right; float: left }'.matchAll(physical)].length, 3);
+});

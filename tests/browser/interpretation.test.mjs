@@ -2,27 +2,12 @@
 // French booths see within a second whether they work direct, in retour or from relay; a booth
 // signals the co-chairs and no participant hears of it; each booth lists the live questions
 // asked in its language.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, pageOpener, screenshot } from '../lib/browser.mjs';
-import { startServer } from '../lib/harness.mjs';
+import { browserSuite, screenshot } from '../lib/browser.mjs';
 
 const LAPTOP = { width: 1280, height: 800 };
-
-let srv;
-let browser;
-let open;
-const problems = [];
-
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-  open = pageOpener(browser, srv, problems);
-});
-after(async () => {
-  await browser?.close();
-  await srv?.stop();
-});
+const suite = browserSuite();
 
 async function within(ms, what, fn) {
   const t0 = Date.now();
@@ -33,6 +18,7 @@ async function within(ms, what, fn) {
 }
 
 test('floor language, booth modes, signals and each booth\'s questions', async (t) => {
+  const { srv, open, problems } = suite;
   const chair = await open(srv.links.cochair, 'co-chair', { viewport: LAPTOP });
   const ar = await open(srv.links.booth.ar, 'booth ar', { viewport: LAPTOP });
   const fr = await open(srv.links.booth.fr, 'booth fr', { viewport: LAPTOP });
@@ -83,6 +69,7 @@ test('floor language, booth modes, signals and each booth\'s questions', async (
 });
 
 test('the question selected next reaches the booth before the stage; listeners per language, banded', async (t) => {
+  const { srv, open, problems } = suite;
   const chair = await open(srv.links.cochair, 'co-chair', { viewport: LAPTOP });
   const ar = await open(srv.links.booth.ar, 'booth ar', { viewport: LAPTOP });
   const stage = await open(srv.links.stage, 'stage', { viewport: { width: 1280, height: 720 } });

@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startServer } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -46,6 +48,24 @@ export function pageOpener(browser, srv, problems) {
     await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
     return page;
   };
+}
+
+// For a test file: registers hooks that start a server (startServer(serverOpts)) and Chromium
+// before its tests and stop both after them, and returns { srv, browser, open, problems }, filled
+// in once the hooks have run. `setup(suite)` runs after both have started.
+export function browserSuite(serverOpts = {}, setup = null) {
+  const suite = { srv: null, browser: null, open: null, problems: [] };
+  before(async () => {
+    suite.srv = await startServer(serverOpts);
+    suite.browser = await launchBrowser();
+    suite.open = pageOpener(suite.browser, suite.srv, suite.problems);
+    if (setup) await setup(suite);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.srv?.stop();
+  });
+  return suite;
 }
 
 // Saves a screenshot of page as NAME.png in $SCREENSHOT_DIR (ctest sets it to

@@ -254,6 +254,12 @@ export function tParts(key, params = {}) {
   return format(key, params);
 }
 
+// User text in a place that takes a plain string only (an <option>, a title attribute): wrapped
+// in Unicode first-strong isolates, it keeps its own direction inside a sentence of the other.
+export function isolate(text) {
+  return `\u2068${text}\u2069`;
+}
+
 // A server error as a sentence. Errors about a question's state (params.state) first try the
 // more precise "error.<code>.<state>" ("Another co-chair already merged this into Question
 // 12"); every message may use {state_label}, the state in words.

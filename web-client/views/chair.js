@@ -12,7 +12,7 @@
 // a approve, r reject, n now answering, d mark answered, p pin/unpin, e edit, m merge,
 // ? this list, Esc close.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { errorMessage, formatClock, t, tParts } from '../lib/i18n.js';
+import { errorMessage, formatClock, isolate, t, tParts } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '../lib/state.js';
 import { formatDifference, formatSeconds } from '../lib/clock.js';
 import {
@@ -126,8 +126,8 @@ function MergeBox({ q, targets, mod, onDone }) {
     <div class="inline-panel" onKeyDown=${onKeyDown}>
       <label for=${id}>${t('chair.merge.label', { id: q.id })}</label>
       <select id=${id} ref=${ref} data-testid="merge-target" value=${into} onChange=${(e) => setInto(e.currentTarget.value)}>
-        ${targets.map((o) => html`<option value=${String(o.id)} dir="auto">
-          ${t('chair.merge.option', { id: o.id, votes: o.votes, text: snippet(o.text) })}</option>`)}
+        ${targets.map((o) => html`<option value=${String(o.id)}>
+          ${t('chair.merge.option', { id: o.id, votes: o.votes, text: isolate(snippet(o.text)) })}</option>`)}
       </select>
       <p class="hint">${t('chair.merge.hint')}</p>
       <div class="actions">
@@ -146,7 +146,7 @@ function MoveControl({ q, segments, mod }) {
     <div class="move">
       <label class="visually-hidden" for=${id}>${t('chair.move.label', { id: q.id })}</label>
       <select id=${id} data-testid="move-select" value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
-        ${segments.map((s, i) => html`<option value=${String(i)}>${t('chair.segment.option', { n: i + 1, title: s.title })}</option>`)}
+        ${segments.map((s, i) => html`<option value=${String(i)}>${t('chair.segment.option', { n: i + 1, title: isolate(s.title) })}</option>`)}
       </select>
       <button type="button" class="small" data-testid="move-button" disabled=${to === String(q.segment) || mod.busy[q.id]}
         onClick=${() => mod.run({ type: 'question.move', question: q.id, segment: Number(to) })}>${t('chair.move')}</button>
