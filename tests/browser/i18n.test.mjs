@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import {
   UI_LANGUAGES, directionOf, formatNumber, intlLocale, messageArguments, parseMessage, setCatalogue, t,
 } from '../../web-client/lib/i18n.js';
+import { formatTime } from '../../web-client/lib/clock.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = path.join(repo, 'web-client', 'i18n');
@@ -79,6 +80,13 @@ test('formatting: French thin no-break space in thousands, Western digits in Ara
   assert.doesNotMatch(formatNumber(12345, 'ar'), /[\u0660-\u0669]/, 'no Arabic-Indic digits');
   setCatalogue(catalogues.fr, 'fr', en);
   assert.equal(t('question.votes', { count: 12345 }), `12\u202f345 votes`);
+  // Times of day through Intl in each language's locale: 24-hour in French and Spanish, and
+  // Western digits in Arabic too.
+  const noon = Date.UTC(2021, 9, 12, 11, 5); // 12:05 in London (BST)
+  assert.match(formatTime(noon, 'Europe/London', intlLocale('fr')), /^12:05/);
+  assert.match(formatTime(noon, 'Europe/London', intlLocale('es')), /^12:05/);
+  assert.match(formatTime(noon, 'Europe/London', intlLocale('ar')), /12:05/);
+  assert.doesNotMatch(formatTime(noon, 'Europe/London', intlLocale('ar')), /[\u0660-\u0669]/);
 });
 
 test('Arabic plural forms for 0, 1, 2, 3, 11 and 100, one per plural category', () => {
