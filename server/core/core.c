@@ -1175,8 +1175,10 @@ int core_evolve(core_state *st, const core_event *ev)
 		rc = evolve_posted(st, ev);
 		break;
 	case CORE_EV_ANSWERING:
+	case CORE_EV_NEXT:
+		/* A question to answer now, or to take next; 0 for none. */
 		if (!ev->question || q) {
-			st->answering = ev->question;
+			*(ev->kind == CORE_EV_ANSWERING ? &st->answering : &st->next_up) = ev->question;
 			rc = 0;
 		}
 		break;
@@ -1190,12 +1192,6 @@ int core_evolve(core_state *st, const core_event *ev)
 				st->agenda.segments[ev->segment].questions_open = ev->kind == CORE_EV_SEGMENT_OPENED;
 			if (ev->automatic)
 				st->timing[ev->segment].auto_closed = true;
-			rc = 0;
-		}
-		break;
-	case CORE_EV_NEXT:
-		if (!ev->question || q) {
-			st->next_up = ev->question;
 			rc = 0;
 		}
 		break;
