@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
 #include "crypto.h"
+#include "hub.h"
 #include "net.h"
+#include "report.h"
 #include "store.h"
 #include "wire.h"
 
@@ -39,6 +42,9 @@ typedef struct options {
 	const char *base_url;
 	int invitations;
 	bool json;
+	int format; /* export: core_report_format */
+	int lang;   /* export: core_lang, or CORE_LANG_NONE */
+	int k;      /* export: 0 for the default */
 } options;
 
 static const char usage_main[] =
@@ -51,6 +57,9 @@ static const char usage_main[] =
     "  serve              serve every consultation in the database\n"
     "  demo               create the demo consultation (once), print its role links, serve\n"
     "  new AGENDA.json    create a consultation from an agenda file and print its role links\n"
+    "  denylist ID FILE   give a running server the names to catch in consultation ID's questions\n"
+    "  seal ID            seal consultation ID: no pseudonym, secret or unpublished text remains\n"
+    "  export ID          write consultation ID's anonymised report (md, html, csv or json)\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
 
@@ -95,7 +104,57 @@ static const char usage_new[] =
     "  --json            print the links as one JSON object\n"
     "  --help            this text\n";
 
-enum { OPT_DATA = 256, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, OPT_JSON, OPT_HELP };
+static const char usage_denylist[] =
+    "Usage: roundtable denylist ID FILE [OPTIONS]\n"
+    "\n"
+    "Give the server running on the data folder a deny-list for consultation ID (CHR-6): names\n"
+    "of people that participants must not name in a question. FILE is UTF-8, one name per line;\n"
+    "empty lines and lines starting with '#' are skipped. Names match whatever their case,\n"
+    "accents, or Arabic spelling variants. The list is held in the server's memory only, never\n"
+    "written to disk: run this again after the server restarts. Delete FILE after the event.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --help           this text\n";
+
+static const char usage_seal[] =
+    "Usage: roundtable seal ID [OPTIONS]\n"
+    "\n"
+    "Seal consultation ID (CHR-5): destroy its pseudonym secret and every pseudonym, delete the\n"
+    "text of withdrawn, rejected and never-moderated questions, keep only vote totals, then\n"
+    "checkpoint and vacuum the database so that nothing deleted survives in the file, its WAL\n"
+    "or free pages. A sealed consultation is read-only. Asks the running server if there is one\n"
+    "(the same as a co-chair's Seal), otherwise seals the database itself.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --help           this text\n";
+
+static const char usage_export[] =
+    "Usage: roundtable export ID [OPTIONS]\n"
+    "\n"
+    "Write consultation ID's report to standard output (EX-2..EX-6): the approved items by\n"
+    "segment and theme, participation in aggregate, the agenda with planned and actual minutes,\n"
+    "and a privacy manifest. Counts from 1 to k-1 read 'fewer than k'. Before the consultation is\n"
+    "sealed the report is a draft without counts. The same data gives the same bytes.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --format F       md, html, csv or json (default md)\n"
+    "  --lang L         language of the report's own words: en, ar, fr, es (default: the floor's)\n"
+    "  --k N            the small-count threshold, 2 to 100 (default 5)\n"
+    "  --help           this text\n";
+
+enum {
+	OPT_DATA = 256,
+	OPT_LISTEN,
+	OPT_PORT,
+	OPT_WEB,
+	OPT_BASE_URL,
+	OPT_INVITATIONS,
+	OPT_JSON,
+	OPT_FORMAT,
+	OPT_LANG,
+	OPT_K,
+	OPT_HELP
+};
 
 static const struct option long_options[] = {
     {"data", required_argument, NULL, OPT_DATA},
@@ -105,6 +164,9 @@ static const struct option long_options[] = {
     {"base-url", required_argument, NULL, OPT_BASE_URL},
     {"invitations", required_argument, NULL, OPT_INVITATIONS},
     {"json", no_argument, NULL, OPT_JSON},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"k", required_argument, NULL, OPT_K},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -120,9 +182,11 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-/* Parses options for one command; `allowed` lists the OPT_ values it takes. Returns 0, 1 after
- * printing help, or -1 after printing an error. */
-static int parse_options(int argc, char **argv, const char *usage, const int *allowed, options *o, char **positional)
+/* Parses options for one command; `allowed` lists the OPT_ values it takes, and the command
+ * takes exactly `npos` arguments into positional[] (described by `what` when they are missing).
+ * Returns 0, 1 after printing help, or -1 after printing an error. */
+static int parse_options(int argc, char **argv, const char *usage, const int *allowed, options *o, char **positional,
+                         int npos, const char *what)
 {
 	optind = 1;
 	opterr = 0;
@@ -169,18 +233,34 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 		case OPT_JSON:
 			o->json = true;
 			break;
+		case OPT_FORMAT:
+			if ((o->format = core_report_format_parse(optarg)) < 0) {
+				fprintf(stderr, "roundtable: --format must be md, html, csv or json\n");
+				return -1;
+			}
+			break;
+		case OPT_LANG:
+			if ((o->lang = core_lang_parse(optarg)) < 0) {
+				fprintf(stderr, "roundtable: --lang must be en, ar, fr or es\n");
+				return -1;
+			}
+			break;
+		case OPT_K:
+			if (parse_int(optarg, 2, CORE_REPORT_MAX_K, &o->k)) {
+				fprintf(stderr, "roundtable: --k must be a number from 2 to %d\n", CORE_REPORT_MAX_K);
+				return -1;
+			}
+			break;
 		default:
 			break;
 		}
 	}
-	int npos = argc - optind;
-	if ((positional && npos != 1) || (!positional && npos != 0)) {
-		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0],
-		        positional ? "expects one agenda file" : "takes no arguments", usage);
+	if (argc - optind != npos) {
+		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0], npos ? what : "takes no arguments", usage);
 		return -1;
 	}
-	if (positional)
-		*positional = argv[optind];
+	for (int i = 0; i < npos; i++)
+		positional[i] = argv[optind + i];
 	return 0;
 }
 
@@ -364,7 +444,7 @@ static int cmd_new(int argc, char **argv)
 	static const int allowed[] = {OPT_DATA, OPT_BASE_URL, OPT_INVITATIONS, OPT_JSON, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
 	char *path = NULL;
-	int rc = parse_options(argc, argv, usage_new, allowed, &o, &path);
+	int rc = parse_options(argc, argv, usage_new, allowed, &o, &path, 1, "expects one agenda file");
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	size_t len;
@@ -407,7 +487,7 @@ static int cmd_serve(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
-	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL);
+	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL, 0, NULL);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	store *st = open_store(o.data_dir);
@@ -444,7 +524,7 @@ static int cmd_demo(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
-	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL);
+	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL, 0, NULL);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	store *st = open_store(o.data_dir);
@@ -476,6 +556,172 @@ static int cmd_demo(int argc, char **argv)
 	return rc;
 }
 
+/* --- the organiser's commands on a consultation ------------------------------------------ */
+
+/* Prints a control reply: {"ok": true, ...} is success. */
+static int control_result(const char *reply, const char *done)
+{
+	if (strstr(reply, "\"ok\":true")) {
+		printf("%s\n", done);
+		return 0;
+	}
+	fprintf(stderr, "roundtable: the server refused: %s", reply);
+	return 1;
+}
+
+static int cmd_denylist(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, 0};
+	options o = {.data_dir = "data"};
+	char *pos[2];
+	int rc = parse_options(argc, argv, usage_denylist, allowed, &o, pos, 2, "expects a consultation id and a file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	char *text = read_file(pos[1], &len);
+	if (!text) {
+		fprintf(stderr, "roundtable: cannot read %s: %s\n", pos[1], strerror(errno));
+		return 1;
+	}
+	/* Checked here line by line, so that a mistake names its line; the server checks again. */
+	const char **names = calloc(len / 2 + 1, sizeof *names);
+	size_t n = 0;
+	core_denylist *check = core_denylist_new();
+	rc = names && check ? 0 : 1;
+	int line = 0;
+	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && !rc; l = strtok_r(NULL, "\n", &save)) {
+		line++;
+		size_t ll = strlen(l);
+		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
+			l[--ll] = '\0';
+		while (*l == ' ' || *l == '\t')
+			l++, ll--;
+		if (!ll || *l == '#')
+			continue;
+		if (core_denylist_add(check, l, ll)) {
+			fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n",
+			        pos[1], line);
+			rc = 1;
+		}
+		names[n++] = l;
+	}
+	char *req = rc ? NULL : wire_encode_control_request("denylist", pos[0], names, n);
+	char reply[512];
+	if (!rc && !req)
+		rc = 1;
+	if (!rc) {
+		int r = net_control_request(o.data_dir, req, reply, sizeof reply);
+		if (r == -1) {
+			fprintf(stderr,
+			        "roundtable: no server is running on %s. A deny-list lives only in a running server's "
+			        "memory: start the server, then run this again.\n",
+			        o.data_dir);
+			rc = 1;
+		} else if (r) {
+			fprintf(stderr, "roundtable: the server on %s did not answer\n", o.data_dir);
+			rc = 1;
+		} else {
+			char done[128];
+			snprintf(done, sizeof done, "deny-list for %s: %zu names, held in the server's memory", pos[0],
+			         n);
+			rc = control_result(reply, done);
+		}
+	}
+	free(req);
+	core_denylist_free(check);
+	free(names);
+	free(text);
+	return rc;
+}
+
+static void null_send(void *ctx, hub_peer *peer, wire_buf *buf)
+{
+	(void)ctx, (void)peer, (void)buf;
+}
+static void null_wake(void *ctx)
+{
+	(void)ctx;
+}
+static int64_t wall_ms(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int cmd_seal(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, 0};
+	options o = {.data_dir = "data"};
+	char *id;
+	int rc = parse_options(argc, argv, usage_seal, allowed, &o, &id, 1, "expects a consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	char done[128];
+	snprintf(done, sizeof done, "sealed %s", id);
+	char *req = wire_encode_control_request("seal", id, NULL, 0), reply[512];
+	int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
+	free(req);
+	if (r == 0)
+		return control_result(reply, done);
+	if (r != -1) {
+		fprintf(stderr, "roundtable: the server on %s did not answer\n", o.data_dir);
+		return 1;
+	}
+	/* No server runs on this folder: seal the database here, through the same hub and core. */
+	store *st = open_store(o.data_dir);
+	hub_io io = {.send = null_send, .wake = null_wake, .now_ms = wall_ms};
+	hub *h = st ? hub_new(st, &io, 0) : NULL;
+	char why[160] = "";
+	rt_err err = h ? hub_seal(h, id, why, sizeof why) : RT_E_SERVER_UNAVAILABLE;
+	hub_free(h);
+	store_close(st);
+	if (err == RT_OK) {
+		printf("%s\n", done);
+		return 0;
+	}
+	fprintf(stderr, "roundtable: cannot seal %s: %s%s%s\n", id, rt_err_code(err), why[0] ? ": " : "", why);
+	return 1;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, 0};
+	options o = {.data_dir = "data", .format = CORE_REPORT_MD, .lang = CORE_LANG_NONE};
+	char *id;
+	int rc = parse_options(argc, argv, usage_export, allowed, &o, &id, 1, "expects a consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = open_store(o.data_dir);
+	if (!st)
+		return 1;
+	core_state *state = calloc(1, sizeof *state);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rt_err err = state ? store_load(st, id, state, secret) : RT_E_SERVER_UNAVAILABLE;
+	memset(secret, 0, sizeof secret);
+	store_close(st);
+	if (err) {
+		fprintf(stderr, "roundtable: %s: %s\n", id,
+		        err == RT_E_QUESTION_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		free(state);
+		return 1;
+	}
+	core_report_options opt = {
+	    .format = (core_report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	size_t len;
+	char *doc = core_report_render(state, &opt, &len);
+	core_state_free(state);
+	free(state);
+	if (!doc) {
+		fprintf(stderr, "roundtable: out of memory\n");
+		return 1;
+	}
+	rc = fwrite(doc, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
+	free(doc);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -497,6 +743,12 @@ int main(int argc, char **argv)
 		return cmd_demo(argc - 1, argv + 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc - 1, argv + 1);
+	if (!strcmp(cmd, "denylist"))
+		return cmd_denylist(argc - 1, argv + 1);
+	if (!strcmp(cmd, "seal"))
+		return cmd_seal(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return cmd_export(argc - 1, argv + 1);
 	fprintf(stderr, "roundtable: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }

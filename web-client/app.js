@@ -10,9 +10,9 @@ import { initialState, reduce } from './lib/state.js';
 import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
 import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
-import { ReadOnlyView } from './views/readonly.js';
 import { StageView } from './views/stage.js';
 import { BoothView } from './views/booth.js';
+import { RapporteurView } from './views/rapporteur.js';
 import { Countdown } from './views/common.js';
 
 const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
@@ -122,7 +122,8 @@ function App({ token, join }) {
   else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} offset=${offset} />`;
   else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} offset=${offset} />`;
   else if (state.role === 'booth') view = html`<${BoothView} state=${state} conn=${conn} offset=${offset} />`;
-  else view = html`<${ReadOnlyView} state=${state} offset=${offset} />`;
+  else if (state.role === 'rapporteur') view = html`<${RapporteurView} state=${state} conn=${conn} offset=${offset} />`;
+  else view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
   const headerClock = c && state.role && !['cochair', 'stage', 'booth'].includes(state.role);
 

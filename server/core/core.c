@@ -87,21 +87,36 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_UNVOTE] = true,
             [CORE_CMD_QUESTION_WITHDRAW] = true,
             [CORE_CMD_LISTEN] = true,
+            [CORE_CMD_RULE_ACCEPT] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
-            [CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true, [CORE_CMD_QUESTION_EDIT] = true,
-            [CORE_CMD_QUESTION_MERGE] = true,      [CORE_CMD_QUESTION_PIN] = true,    [CORE_CMD_QUESTION_UNPIN] = true,
-            [CORE_CMD_QUESTION_ANSWER_NOW] = true, [CORE_CMD_QUESTION_ANSWER] = true, [CORE_CMD_QUESTION_REOPEN] = true,
-            [CORE_CMD_QUESTION_MOVE] = true,       [CORE_CMD_SEGMENT_OPEN] = true,    [CORE_CMD_SEGMENT_CLOSE] = true,
-            [CORE_CMD_AGENDA_GOTO] = true,         [CORE_CMD_CLOCK_START] = true,     [CORE_CMD_CLOCK_PAUSE] = true,
-            [CORE_CMD_CLOCK_RESUME] = true,        [CORE_CMD_CLOCK_ADJUST] = true,    [CORE_CMD_FLOOR_SET] = true,
-            [CORE_CMD_QUESTION_NEXT] = true,
+            [CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true,
+            [CORE_CMD_QUESTION_EDIT] = true,       [CORE_CMD_QUESTION_MERGE] = true,
+            [CORE_CMD_QUESTION_PIN] = true,        [CORE_CMD_QUESTION_UNPIN] = true,
+            [CORE_CMD_QUESTION_ANSWER_NOW] = true, [CORE_CMD_QUESTION_ANSWER] = true,
+            [CORE_CMD_QUESTION_REOPEN] = true,     [CORE_CMD_QUESTION_MOVE] = true,
+            [CORE_CMD_SEGMENT_OPEN] = true,        [CORE_CMD_SEGMENT_CLOSE] = true,
+            [CORE_CMD_AGENDA_GOTO] = true,         [CORE_CMD_CLOCK_START] = true,
+            [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
+            [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
+            [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
+            [CORE_CMD_REPORT_EXPORT] = true,
+        },
+    [CORE_ROLE_RAPPORTEUR] =
+        {
+            [CORE_CMD_NOTE_SET] = true,
+            [CORE_CMD_QUESTION_TAG] = true,
+            [CORE_CMD_REPORT_INCLUDE] = true,
+            [CORE_CMD_PARAPHRASE_SAVE] = true,
+            [CORE_CMD_PARAPHRASE_DELETE] = true,
+            [CORE_CMD_REPORT_EXPORT] = true,
         },
     [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
     /* The stage's operator is the technician who follows the floor (LC-3). */
     [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
-    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true},
+    /* The server's timers, and the organiser's command line (`roundtable seal`). */
+    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true, [CORE_CMD_SEAL] = true},
 };
 
 bool core_role_may(core_role role, core_cmd_kind cmd)
@@ -133,8 +148,14 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 		return ev->notify; /* LC-6: only when a banded view changes; never participants */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
+	if (ev->kind == CORE_EV_RULE_ACCEPTED)
+		return author; /* the participant's own connections; nobody else learns who accepted */
+	if (ev->kind == CORE_EV_NOTE || ev->kind == CORE_EV_TAGGED || ev->kind == CORE_EV_REPORTED ||
+	    ev->kind == CORE_EV_PARAPHRASE)
+		return 1u << CORE_AUD_RAPPORTEURS; /* EX-1: the rapporteurs' workspace */
 	if (ev->kind == CORE_EV_ANSWERING || ev->kind == CORE_EV_SEGMENT_OPENED || ev->kind == CORE_EV_SEGMENT_CLOSED ||
-	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR)
+	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR ||
+	    ev->kind == CORE_EV_SEALED)
 		return mod | pub;
 	const core_question *q = core_question_get(st, ev->question);
 	if (!q || ev->kind >= CORE_EV_COUNT)
@@ -166,11 +187,24 @@ void core_state_free(core_state *st)
 {
 	for (uint32_t i = 0; i < st->nquestions; i++)
 		free(st->questions[i].text);
+	for (uint32_t i = 0; i < st->nparas; i++)
+		free(st->paras[i].text);
+	for (int i = 0; i < CORE_MAX_SEGMENTS; i++)
+		free(st->notes[i].text);
 	free(st->questions);
+	free(st->paras);
 	free(st->votes);
 	free(st->live);
 	free(st->sessions);
+	free(st->accepted);
 	memset(st, 0, sizeof *st);
+}
+
+const core_paraphrase *core_paraphrase_get(const core_state *st, uint32_t id)
+{
+	if (id == 0 || id > st->nparas || st->paras[id - 1].deleted)
+		return NULL;
+	return &st->paras[id - 1];
 }
 
 const core_question *core_question_get(const core_state *st, uint32_t id)
@@ -330,6 +364,34 @@ static core_live_slot *live_slot(core_state *st, const core_pseud *who)
 	return s;
 }
 
+/* --- who accepted the Rule (CHR-2) ----------------------------------------------------- */
+
+static core_accept_slot *accept_find(const core_state *st, const core_pseud *who)
+{
+	if (st->acap == 0)
+		return NULL;
+	uint32_t mask = st->acap - 1;
+	for (uint32_t i = pseud_hash(who) & mask;; i = (i + 1) & mask) {
+		core_accept_slot *s = &st->accepted[i];
+		if (!s->used || memcmp(s->who.b, who->b, CORE_PSEUD_LEN) == 0)
+			return s;
+	}
+}
+
+static void accept_rehash(core_state *st, const void *old, uint32_t ocap)
+{
+	const core_accept_slot *o = old;
+	for (uint32_t i = 0; i < ocap; i++)
+		if (o[i].used)
+			*accept_find(st, &o[i].who) = o[i];
+}
+
+bool core_rule_accepted(const core_state *st, const core_pseud *who)
+{
+	const core_accept_slot *s = accept_find(st, who);
+	return s && s->used;
+}
+
 /* --- decide ------------------------------------------------------------------------------ */
 
 static bool same_pseud(const core_pseud *a, const core_pseud *b)
@@ -378,18 +440,48 @@ static void stop_answering_if(const core_state *st, core_decision *out, const co
 		next_event(st, out, CORE_EV_ANSWERING, NULL)->question = next;
 }
 
-static rt_err clean_text(const core_command *cmd, core_decision *out, size_t *len)
+/* Cleans the command's text into out->text (QA-1), up to max_cp code points, then looks for
+ * identifying detail (CHR-6): refused with what was found, unless the sender asked for
+ * placeholders, which then take its place. */
+static rt_err clean_text_max(const core_state *st, const core_command *cmd, core_decision *out, size_t *len,
+                             size_t max_cp)
 {
 	size_t ncp;
-	rt_err err =
-	    core_text_clean(cmd->text, cmd->text_len, CORE_TEXT_MAX_CP, out->text, sizeof out->text, len, &ncp);
+	rt_err err = core_text_clean(cmd->text, cmd->text_len, max_cp, out->text, sizeof out->text, len, &ncp);
 	if (err == RT_E_QUESTION_TEXT_TOO_LONG)
-		out->err.max = CORE_TEXT_MAX_CP;
-	return err;
+		out->err.max = (int)max_cp;
+	if (err)
+		return err;
+	int n = core_scrub_find(out->text, *len, st->deny, out->err.finds, CORE_SCRUB_MAX_FINDS);
+	if (n < 0)
+		return RT_E_PROTOCOL_MALFORMED;
+	if (n == 0)
+		return RT_OK;
+	if (!cmd->placeholders) {
+		out->err.nfinds = n;
+		out->err.text = out->text;
+		return RT_E_TEXT_IDENTIFYING;
+	}
+	long r = core_scrub_replace(out->text, *len, out->err.finds, n, out->scratch, sizeof out->scratch);
+	long rcp = r < 0 ? -1 : core_utf8_count(out->scratch, (size_t)r);
+	if (rcp < 0 || (size_t)rcp > max_cp) {
+		out->err.max = (int)max_cp;
+		return RT_E_QUESTION_TEXT_TOO_LONG;
+	}
+	memcpy(out->text, out->scratch, (size_t)r + 1);
+	*len = (size_t)r;
+	return RT_OK;
+}
+
+static rt_err clean_text(const core_state *st, const core_command *cmd, core_decision *out, size_t *len)
+{
+	return clean_text_max(st, cmd, out, len, CORE_TEXT_MAX_CP);
 }
 
 static rt_err decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
 {
+	if (!core_rule_accepted(st, &actor->pseud))
+		return RT_E_CHR_ACK_REQUIRED;
 	if (!st->agenda.segments[st->current_segment].questions_open) {
 		out->err.segment = st->current_segment;
 		return RT_E_QUEUE_CLOSED;
@@ -401,7 +493,7 @@ static rt_err decide_post(const core_state *st, const core_actor *actor, const c
 	if (!core_language_offered(&st->agenda, cmd->lang))
 		return RT_E_QUESTION_LANGUAGE_UNKNOWN;
 	size_t len;
-	rt_err err = clean_text(cmd, out, &len);
+	rt_err err = clean_text(st, cmd, out, &len);
 	if (err)
 		return err;
 	core_event *ev = next_event(st, out, CORE_EV_QUESTION_POSTED, NULL);
@@ -492,7 +584,7 @@ static rt_err decide_moderation(const core_state *st, const core_command *cmd, c
 	case CORE_CMD_QUESTION_EDIT:
 		if (!editable)
 			return state_error(out, RT_E_QUESTION_WRONG_STATE, q);
-		if ((err = clean_text(cmd, out, &len)))
+		if ((err = clean_text(st, cmd, out, &len)))
 			return err;
 		if (len == q->text_len && memcmp(out->text, q->text, len) == 0)
 			return RT_OK; /* nothing to change */
@@ -552,6 +644,8 @@ static rt_err decide_withdraw(const core_state *st, const core_actor *actor, con
 static rt_err decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                           core_decision *out)
 {
+	if (!core_rule_accepted(st, &actor->pseud))
+		return RT_E_CHR_ACK_REQUIRED;
 	const core_question *q = core_question_get(st, cmd->question);
 	/* QA-7: a question this participant cannot see does not exist, whatever its state. */
 	if (!q || !core_visible(CORE_AUD_PUBLIC, q->state))
@@ -820,6 +914,7 @@ void core_state_move_live(core_state *dst, core_state *src)
 	memcpy(dst->listeners, src->listeners, sizeof dst->listeners);
 	memcpy(dst->signal_window_start, src->signal_window_start, sizeof dst->signal_window_start);
 	memcpy(dst->signal_count, src->signal_count, sizeof dst->signal_count);
+	dst->deny = src->deny;
 	src->live = NULL;
 	src->sessions = NULL;
 	src->lcap = src->lused = src->scap = src->sused = 0;
@@ -838,7 +933,7 @@ int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms)
 int64_t core_clock_due_ms(const core_state *st)
 {
 	const core_timing *t = &st->timing[st->current_segment];
-	if (st->clock != CORE_CLOCK_RUNNING || !st->agenda.segments[st->current_segment].questions_open ||
+	if (st->sealed || st->clock != CORE_CLOCK_RUNNING || !st->agenda.segments[st->current_segment].questions_open ||
 	    t->auto_closed)
 		return 0;
 	int64_t due = st->clock_started_at + t->allotted_ms - t->elapsed_ms - (int64_t)st->agenda.close_minutes * 60000;
@@ -933,6 +1028,144 @@ static void goto_clock(const core_state *st, uint16_t seg, int64_t now, core_dec
 	add_timing(ev, seg, to);
 }
 
+/* --- the Rule, the seal and the rapporteurs' workspace (CHR, EX) ------------------------- */
+
+/* CHR-5: a running clock stops first, so the report keeps every segment's actual time. */
+static rt_err decide_seal(const core_state *st, int64_t now, core_decision *out)
+{
+	if (st->clock == CORE_CLOCK_RUNNING) {
+		core_command pause = {.kind = CORE_CMD_CLOCK_PAUSE};
+		rt_err err = decide_clock(st, &pause, now, out);
+		if (err)
+			return err;
+	}
+	next_event(st, out, CORE_EV_SEALED, NULL)->participants = st->aused;
+	return RT_OK;
+}
+
+/* A theme: one line of at most CORE_THEME_MAX_CP code points, "" for none. */
+static rt_err clean_theme(const core_command *cmd, core_decision *out, size_t *len)
+{
+	size_t ncp;
+	*len = 0;
+	out->theme[0] = '\0';
+	if (cmd->theme_len == 0)
+		return RT_OK;
+	rt_err err =
+	    core_text_clean(cmd->theme, cmd->theme_len, CORE_THEME_MAX_CP, out->theme, sizeof out->theme, len, &ncp);
+	if (err == RT_E_QUESTION_TEXT_EMPTY) {
+		*len = 0;
+		return RT_OK;
+	}
+	if (err == RT_E_QUESTION_TEXT_TOO_LONG)
+		out->err.max = CORE_THEME_MAX_CP;
+	if (!err && memchr(out->theme, '\n', *len))
+		err = RT_E_PROTOCOL_INVALID_FIELD;
+	return err;
+}
+
+static bool same_text(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+static rt_err segment_exists(const core_state *st, uint16_t seg, core_decision *out)
+{
+	if (seg < st->agenda.nsegments)
+		return RT_OK;
+	out->err.segment = seg;
+	return RT_E_SEGMENT_NOT_FOUND;
+}
+
+static rt_err decide_note(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	rt_err err = segment_exists(st, cmd->segment, out);
+	if (err)
+		return err;
+	const core_note *n = &st->notes[cmd->segment];
+	/* Two rapporteurs editing one note: the second to save learns it changed under them. */
+	if (cmd->version != n->version) {
+		out->err.version = n->version;
+		out->err.segment = cmd->segment;
+		return RT_E_NOTE_CONFLICT;
+	}
+	size_t len = 0;
+	out->text[0] = '\0';
+	if (cmd->text_len) {
+		err = clean_text_max(st, cmd, out, &len, CORE_NOTE_MAX_CP);
+		if (err == RT_E_QUESTION_TEXT_EMPTY)
+			err = RT_OK, len = 0, out->text[0] = '\0';
+		if (err)
+			return err;
+	}
+	if (same_text(out->text, len, n->text, n->text_len))
+		return RT_OK;
+	core_event *ev = next_event(st, out, CORE_EV_NOTE, NULL);
+	ev->segment = cmd->segment;
+	ev->text = out->text;
+	ev->text_len = (uint32_t)len;
+	ev->version = n->version + 1;
+	return RT_OK;
+}
+
+static rt_err decide_report(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	const core_question *q = core_question_get(st, cmd->question);
+	if (!q)
+		return RT_E_QUESTION_NOT_FOUND;
+	if (cmd->kind == CORE_CMD_QUESTION_TAG) {
+		size_t len;
+		rt_err err = clean_theme(cmd, out, &len);
+		if (err)
+			return err;
+		if (!same_text(out->theme, len, q->theme, strlen(q->theme))) {
+			core_event *ev = next_event(st, out, CORE_EV_TAGGED, q);
+			ev->theme = out->theme;
+			ev->theme_len = (uint32_t)len;
+		}
+		return RT_OK;
+	}
+	/* Only what the room saw goes into the report: a live or answered question (a merged
+	 * group is the question kept). */
+	if (cmd->included && q->state != CORE_Q_APPROVED && q->state != CORE_Q_ANSWERED)
+		return state_error(out, RT_E_REPORT_NOT_ELIGIBLE, q);
+	if (q->reported != cmd->included)
+		next_event(st, out, CORE_EV_REPORTED, q)->included = cmd->included;
+	return RT_OK;
+}
+
+static rt_err decide_paraphrase(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	const core_paraphrase *p = NULL;
+	if (cmd->paraphrase && !(p = core_paraphrase_get(st, cmd->paraphrase)))
+		return RT_E_PARAPHRASE_NOT_FOUND;
+	if (cmd->kind == CORE_CMD_PARAPHRASE_DELETE) {
+		if (!p)
+			return RT_E_PARAPHRASE_NOT_FOUND;
+		core_event *ev = next_event(st, out, CORE_EV_PARAPHRASE, NULL);
+		ev->paraphrase = p->id;
+		ev->segment = p->segment;
+		ev->deleted = true;
+		return RT_OK;
+	}
+	rt_err err = segment_exists(st, cmd->segment, out);
+	size_t len, tlen;
+	if (err || (err = clean_text(st, cmd, out, &len)) || (err = clean_theme(cmd, out, &tlen)))
+		return err;
+	if (p && p->segment == cmd->segment && p->included == cmd->included &&
+	    same_text(out->theme, tlen, p->theme, strlen(p->theme)) && same_text(out->text, len, p->text, p->text_len))
+		return RT_OK;
+	core_event *ev = next_event(st, out, CORE_EV_PARAPHRASE, NULL);
+	ev->paraphrase = p ? p->id : st->nparas + 1;
+	ev->segment = cmd->segment;
+	ev->text = out->text;
+	ev->text_len = (uint32_t)len;
+	ev->theme = out->theme;
+	ev->theme_len = (uint32_t)tlen;
+	ev->included = cmd->included;
+	return RT_OK;
+}
+
 rt_err core_decide(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                    core_decision *out)
 {
@@ -943,6 +1176,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	/* Participant commands need the pseudonym that links them while live (CHR-3). */
 	if (actor->role == CORE_ROLE_PARTICIPANT && !actor->has_pseud)
 		return RT_E_AUTH_FORBIDDEN;
+	/* CHR-5: nothing changes a sealed consultation, not even memory-only presence. */
+	if (st->sealed)
+		return RT_E_CONSULTATION_SEALED;
 	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_POST:
@@ -994,6 +1230,28 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_LEAVE:
 		err = decide_presence(st, actor, cmd, out);
 		break;
+	case CORE_CMD_RULE_ACCEPT:
+		err = RT_OK;
+		if (!core_rule_accepted(st, &actor->pseud))
+			next_event(st, out, CORE_EV_RULE_ACCEPTED, NULL)->author = actor->pseud;
+		break;
+	case CORE_CMD_SEAL:
+		err = decide_seal(st, now_ms, out);
+		break;
+	case CORE_CMD_NOTE_SET:
+		err = decide_note(st, cmd, out);
+		break;
+	case CORE_CMD_QUESTION_TAG:
+	case CORE_CMD_REPORT_INCLUDE:
+		err = decide_report(st, cmd, out);
+		break;
+	case CORE_CMD_PARAPHRASE_SAVE:
+	case CORE_CMD_PARAPHRASE_DELETE:
+		err = decide_paraphrase(st, cmd, out);
+		break;
+	case CORE_CMD_REPORT_EXPORT:
+		err = RT_OK; /* reads only: the hub renders the report */
+		break;
 	default:
 		err = decide_moderation(st, cmd, out);
 		break;
@@ -1004,6 +1262,120 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 }
 
 /* --- evolve ------------------------------------------------------------------------------ */
+
+/* A NUL-terminated copy of len bytes of s, or NULL when out of memory. */
+static char *dup_text(const char *s, uint32_t len)
+{
+	char *t = malloc((size_t)len + 1);
+	if (t) {
+		if (len)
+			memcpy(t, s, len);
+		t[len] = '\0';
+	}
+	return t;
+}
+
+/* CHR-5: memory that held linkage is overwritten before it is given back. The call goes
+ * through a volatile pointer so that the compiler cannot drop it as a dead store. */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+static void wipe_free(void *p, size_t n)
+{
+	if (p)
+		wipe_memset(p, 0, n);
+	free(p);
+}
+
+/* CHR-5: the secret is the hub's; here every pseudonym goes, the text of questions that were
+ * never published goes, votes become totals, and memory-only linkage is wiped. */
+static int evolve_sealed(core_state *st, const core_event *ev)
+{
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		core_question *q = &st->questions[i];
+		wipe_memset(&q->author, 0, sizeof q->author);
+		if (q->state == CORE_Q_WITHDRAWN || q->state == CORE_Q_REJECTED || q->state == CORE_Q_PENDING) {
+			wipe_memset(q->text, 0, q->text_len);
+			q->text_len = 0;
+		}
+	}
+	wipe_free(st->votes, (size_t)st->vcap * sizeof *st->votes);
+	wipe_free(st->accepted, (size_t)st->acap * sizeof *st->accepted);
+	wipe_free(st->live, (size_t)st->lcap * sizeof *st->live);
+	wipe_free(st->sessions, (size_t)st->scap * sizeof *st->sessions);
+	st->votes = NULL;
+	st->accepted = NULL;
+	st->live = NULL;
+	st->sessions = NULL;
+	st->vcap = st->vused = st->acap = st->aused = st->lcap = st->lused = st->scap = st->sused = 0;
+	memset(st->listeners, 0, sizeof st->listeners);
+	st->sealed = true;
+	st->participants = ev->participants;
+	return 0;
+}
+
+static int evolve_accepted(core_state *st, const core_event *ev)
+{
+	if (table_reserve(st, (void **)&st->accepted, &st->acap, st->aused, sizeof *st->accepted, accept_rehash))
+		return -1;
+	core_accept_slot *s = accept_find(st, &ev->author);
+	if (!s->used) {
+		s->used = true;
+		s->who = ev->author;
+		st->aused++;
+	}
+	return 0;
+}
+
+static int evolve_note(core_state *st, const core_event *ev)
+{
+	if (ev->segment >= st->agenda.nsegments)
+		return -1;
+	core_note *n = &st->notes[ev->segment];
+	char *t = ev->text_len ? dup_text(ev->text, ev->text_len) : NULL;
+	if (ev->text_len && !t)
+		return -1;
+	free(n->text);
+	n->text = t;
+	n->text_len = ev->text_len;
+	n->version = ev->version;
+	return 0;
+}
+
+static void set_theme(char *dst, const core_event *ev)
+{
+	uint32_t n = ev->theme_len <= CORE_THEME_MAX_BYTES ? ev->theme_len : 0;
+	if (n)
+		memcpy(dst, ev->theme, n);
+	dst[n] = '\0';
+}
+
+static int evolve_paraphrase(core_state *st, const core_event *ev)
+{
+	if (ev->paraphrase == 0 || ev->paraphrase > st->nparas + 1 || ev->segment >= st->agenda.nsegments)
+		return -1;
+	if (ev->paraphrase == st->nparas + 1 && st->nparas == st->paracap) {
+		uint32_t ncap = st->paracap ? st->paracap * 2 : 16;
+		core_paraphrase *np = realloc(st->paras, (size_t)ncap * sizeof *np);
+		if (!np)
+			return -1;
+		st->paras = np;
+		st->paracap = ncap;
+	}
+	char *t = ev->deleted ? NULL : dup_text(ev->text, ev->text_len);
+	if (!ev->deleted && !t)
+		return -1;
+	if (ev->paraphrase == st->nparas + 1)
+		memset(&st->paras[st->nparas++], 0, sizeof *st->paras);
+	core_paraphrase *p = &st->paras[ev->paraphrase - 1];
+	free(p->text);
+	p->id = ev->paraphrase;
+	p->segment = ev->segment;
+	p->deleted = ev->deleted;
+	p->included = ev->included && !ev->deleted;
+	p->text = t;
+	p->text_len = t ? ev->text_len : 0;
+	set_theme(p->theme, ev);
+	return 0;
+}
 
 static int evolve_posted(core_state *st, const core_event *ev)
 {
@@ -1017,11 +1389,9 @@ static int evolve_posted(core_state *st, const core_event *ev)
 		st->questions = nq;
 		st->qcap = ncap;
 	}
-	char *text = malloc((size_t)ev->text_len + 1);
+	char *text = dup_text(ev->text, ev->text_len);
 	if (!text)
 		return -1;
-	memcpy(text, ev->text, ev->text_len);
-	text[ev->text_len] = '\0';
 	core_question *q = &st->questions[st->nquestions++];
 	memset(q, 0, sizeof *q);
 	q->id = ev->question;
@@ -1034,6 +1404,10 @@ static int evolve_posted(core_state *st, const core_event *ev)
 	q->author = ev->author;
 	q->text = text;
 	q->text_len = ev->text_len;
+	/* A row replayed from the store: once sealed its total stands in for the vote rows. */
+	q->votes = ev->votes;
+	q->reported = ev->included;
+	set_theme(q->theme, ev);
 	return 0;
 }
 
@@ -1146,11 +1520,9 @@ static int evolve_question(core_state *st, core_question *q, const core_event *e
 		q->segment = ev->segment;
 		return 0;
 	case CORE_EV_QUESTION_EDITED:
-		text = malloc((size_t)ev->text_len + 1);
+		text = dup_text(ev->text, ev->text_len);
 		if (!text)
 			return -1;
-		memcpy(text, ev->text, ev->text_len);
-		text[ev->text_len] = '\0';
 		free(q->text);
 		q->text = text;
 		q->text_len = ev->text_len;
@@ -1158,6 +1530,12 @@ static int evolve_question(core_state *st, core_question *q, const core_event *e
 		return 0;
 	case CORE_EV_QUESTION_MERGED:
 		return evolve_merged(st, q, ev);
+	case CORE_EV_TAGGED:
+		set_theme(q->theme, ev);
+		return 0;
+	case CORE_EV_REPORTED:
+		q->reported = ev->included;
+		return 0;
 	case CORE_EV_VOTE_ADDED:
 	case CORE_EV_VOTE_REMOVED:
 		return evolve_vote(st, q, ev);
@@ -1207,6 +1585,18 @@ int core_evolve(core_state *st, const core_event *ev)
 		break;
 	case CORE_EV_PRESENCE:
 		rc = evolve_presence(st, ev);
+		break;
+	case CORE_EV_RULE_ACCEPTED:
+		rc = evolve_accepted(st, ev);
+		break;
+	case CORE_EV_SEALED:
+		rc = evolve_sealed(st, ev);
+		break;
+	case CORE_EV_NOTE:
+		rc = evolve_note(st, ev);
+		break;
+	case CORE_EV_PARAPHRASE:
+		rc = evolve_paraphrase(st, ev);
 		break;
 	case CORE_EV_FLOOR:
 		rc = core_language_offered(&st->agenda, ev->lang) ? 0 : -1;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "rt_err.h"
+#include "scrub.h"
 
 /* QA-1: a question is 1..500 Unicode code points after cleaning. */
 #define CORE_TEXT_MAX_CP 500
@@ -43,6 +44,12 @@
 #define CORE_SIGNAL_WINDOW_MS 60000
 /* A segment is never shortened below this (AG-2). */
 #define CORE_MIN_ALLOTTED_MS 60000
+/* EX-1: a rapporteur's note on a segment, and a theme, in code points. A paraphrase is as long
+ * as a question. */
+#define CORE_NOTE_MAX_CP 2000
+#define CORE_NOTE_MAX_BYTES (CORE_NOTE_MAX_CP * 4)
+#define CORE_THEME_MAX_CP 60
+#define CORE_THEME_MAX_BYTES (CORE_THEME_MAX_CP * 4)
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 /* No language: a connection that listens in none (LC-6). */
@@ -60,11 +67,12 @@ typedef enum core_role {
 
 /* Who an event is encoded for: once per audience, never once per client. */
 typedef enum core_audience {
-	CORE_AUD_PUBLIC,     /* participant, booth, stage: approved questions only */
-	CORE_AUD_MODERATION, /* co-chair, rapporteur: every question */
-	CORE_AUD_AUTHOR,     /* the connections of the question's own author */
-	CORE_AUD_COCHAIRS,   /* the co-chairs alone (LC-4: booth signals) */
-	CORE_AUD_BOOTHS,     /* the interpretation booths (LC-5: the question selected next) */
+	CORE_AUD_PUBLIC,      /* participant, booth, stage: approved questions only */
+	CORE_AUD_MODERATION,  /* co-chair, rapporteur: every question */
+	CORE_AUD_AUTHOR,      /* the connections of the question's own author */
+	CORE_AUD_COCHAIRS,    /* the co-chairs alone (LC-4: booth signals) */
+	CORE_AUD_BOOTHS,      /* the interpretation booths (LC-5: the question selected next) */
+	CORE_AUD_RAPPORTEURS, /* the rapporteurs alone (EX-1: their workspace) */
 	CORE_AUD_COUNT
 } core_audience;
 
@@ -144,13 +152,40 @@ typedef struct core_question {
 	core_lang lang;
 	core_qstate state;
 	uint32_t votes;
-	bool edited;   /* a co-chair changed the text */
-	bool pinned;   /* only while approved */
-	uint32_t into; /* CORE_Q_MERGED: the question it was merged into */
-	core_pseud author;
-	char *text; /* owned, NUL-terminated, valid UTF-8, NFC */
+	bool edited;       /* a co-chair changed the text */
+	bool pinned;       /* only while approved */
+	uint32_t into;     /* CORE_Q_MERGED: the question it was merged into */
+	core_pseud author; /* all zero once sealed (CHR-5) */
+	char *text;        /* owned, NUL-terminated, valid UTF-8, NFC; emptied when sealed unless kept */
 	uint32_t text_len;
+	/* EX-1: the rapporteurs' theme ("" for none) and whether the question is in the report. */
+	bool reported;
+	char theme[CORE_THEME_MAX_BYTES + 1];
 } core_question;
+
+/* EX-1: a rapporteur's own summary for the report, in a segment. */
+typedef struct core_paraphrase {
+	uint32_t id; /* ordinal from 1 */
+	uint16_t segment;
+	bool deleted; /* ids are never reused */
+	bool included;
+	char theme[CORE_THEME_MAX_BYTES + 1];
+	char *text; /* owned; NULL once deleted */
+	uint32_t text_len;
+} core_paraphrase;
+
+/* EX-1: the rapporteurs' note on one segment; version 0 is the empty note never written. */
+typedef struct core_note {
+	char *text; /* owned, or NULL */
+	uint32_t text_len;
+	uint32_t version;
+} core_note;
+
+/* CHR-2: a participant who accepted the Rule, by pseudonym; destroyed when sealed. */
+typedef struct core_accept_slot {
+	bool used;
+	core_pseud who;
+} core_accept_slot;
 
 /* The vote set: which pseudonym upvoted which question. Open addressing, owned by the state. */
 typedef struct core_vote_slot {
@@ -221,6 +256,19 @@ typedef struct core_state {
 	core_session_slot *sessions;
 	uint32_t scap, sused;
 	uint32_t listeners[CORE_LANG_COUNT];
+	/* CHR-2: who accepted the Rule (stored until sealed). */
+	core_accept_slot *accepted;
+	uint32_t acap, aused;
+	/* CHR-5: sealed consultations are read-only; `participants` is how many accepted the
+	 * Rule, counted when sealed (the only trace of them left). */
+	bool sealed;
+	uint32_t participants;
+	/* CHR-6: the organiser's deny-list, borrowed (its owner outlives the state), memory only. */
+	const core_denylist *deny;
+	/* EX-1: the rapporteurs' workspace. */
+	core_note notes[CORE_MAX_SEGMENTS];
+	core_paraphrase *paras; /* paras[i].id == i + 1 */
+	uint32_t nparas, paracap;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -245,12 +293,20 @@ typedef enum core_cmd_kind {
 	CORE_CMD_CLOCK_PAUSE,
 	CORE_CMD_CLOCK_RESUME,
 	CORE_CMD_CLOCK_ADJUST,
-	CORE_CMD_CLOCK_DUE,     /* system: whatever the clock makes due now (AG-4) */
-	CORE_CMD_FLOOR_SET,     /* LC-3: the floor now speaks `lang` */
-	CORE_CMD_SIGNAL,        /* LC-4: a booth signals the co-chairs */
-	CORE_CMD_QUESTION_NEXT, /* LC-5: select the next question (0: none) for the booths */
-	CORE_CMD_LISTEN,        /* LC-6: a participant's connection listens in `lang` (or none) */
-	CORE_CMD_LEAVE,         /* system: a connection closed; its language choice ends */
+	CORE_CMD_CLOCK_DUE,         /* system: whatever the clock makes due now (AG-4) */
+	CORE_CMD_FLOOR_SET,         /* LC-3: the floor now speaks `lang` */
+	CORE_CMD_SIGNAL,            /* LC-4: a booth signals the co-chairs */
+	CORE_CMD_QUESTION_NEXT,     /* LC-5: select the next question (0: none) for the booths */
+	CORE_CMD_LISTEN,            /* LC-6: a participant's connection listens in `lang` (or none) */
+	CORE_CMD_LEAVE,             /* system: a connection closed; its language choice ends */
+	CORE_CMD_RULE_ACCEPT,       /* CHR-2: a participant accepts the Chatham House Rule */
+	CORE_CMD_SEAL,              /* CHR-5: a co-chair or the organiser seals the consultation */
+	CORE_CMD_NOTE_SET,          /* EX-1: a rapporteur writes a segment's note */
+	CORE_CMD_QUESTION_TAG,      /* EX-1: a rapporteur sets a question's theme ("" clears) */
+	CORE_CMD_REPORT_INCLUDE,    /* EX-1: a rapporteur puts a question in the report, or takes it out */
+	CORE_CMD_PARAPHRASE_SAVE,   /* EX-1: a rapporteur writes (paraphrase 0) or rewrites one */
+	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
+	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -262,8 +318,14 @@ typedef struct core_command {
 	int minutes;        /* clock.adjust */
 	core_signal signal; /* booth.signal */
 	core_lang lang;     /* post; floor.set; listen (CORE_LANG_NONE: none) */
-	const char *text;   /* post, edit: borrowed, need not be NUL-terminated */
+	const char *text;   /* post, edit, note, paraphrase: borrowed, need not be NUL-terminated */
 	size_t text_len;
+	bool placeholders;   /* CHR-6: store identifying detail as placeholders rather than refuse */
+	bool included;       /* report.include, paraphrase.save */
+	uint32_t version;    /* note.set: the version the edit started from */
+	uint32_t paraphrase; /* paraphrase.save (0: a new one), paraphrase.delete */
+	const char *theme;   /* question.tag, paraphrase.save: borrowed */
+	size_t theme_len;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -294,11 +356,17 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_CLOCK,
-	CORE_EV_FLOOR,    /* LC-3: `lang` is the floor language now */
-	CORE_EV_SIGNAL,   /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
-	CORE_EV_NEXT,     /* LC-5: `question` is selected next (0: none) */
-	CORE_EV_PRESENCE, /* LC-6: connection `session` of `author` listens in `lang`, was
-	                     `prev_lang` (either CORE_LANG_NONE); ephemeral */
+	CORE_EV_FLOOR,         /* LC-3: `lang` is the floor language now */
+	CORE_EV_SIGNAL,        /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
+	CORE_EV_NEXT,          /* LC-5: `question` is selected next (0: none) */
+	CORE_EV_PRESENCE,      /* LC-6: connection `session` of `author` listens in `lang`, was
+	                          `prev_lang` (either CORE_LANG_NONE); ephemeral */
+	CORE_EV_RULE_ACCEPTED, /* CHR-2: `author` accepted the Rule */
+	CORE_EV_SEALED,        /* CHR-5: sealed, with `participants` */
+	CORE_EV_NOTE,          /* EX-1: `segment`'s note is `text`, at `version` */
+	CORE_EV_TAGGED,        /* EX-1: `question`'s theme is `theme` */
+	CORE_EV_REPORTED,      /* EX-1: `question` is `included` in the report or not */
+	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -329,6 +397,14 @@ typedef struct core_event {
 	unsigned notify;
 	/* SEGMENT_CLOSED: by the clock rather than a co-chair */
 	bool automatic;
+	/* EX-1: NOTE (segment, text, version), TAGGED (theme), REPORTED (included), PARAPHRASE
+	 * (paraphrase, segment, theme, text, included, deleted); SEALED (participants) */
+	uint32_t version;
+	uint32_t paraphrase;
+	const char *theme; /* borrowed */
+	uint32_t theme_len;
+	bool included, deleted;
+	uint32_t participants;
 	/* CLOCK: the clock's new state and the timing of the segments it changed */
 	core_clock_state clock;
 	int64_t clock_started_at;
@@ -346,10 +422,16 @@ typedef struct core_err_params {
 	int segment;
 	int max;
 	int seconds;
+	int64_t version; /* note.conflict: the note's version now */
+	/* text.identifying: what the scrubber found, as byte spans of `text` (the cleaned text,
+	 * borrowed from the decision) */
+	const char *text;
+	int nfinds;
+	core_find finds[CORE_SCRUB_MAX_FINDS];
 } core_err_params;
 
 /* No params at all. */
-#define CORE_ERR_PARAMS_NONE ((core_err_params){.state = -1, .clock_state = -1, .segment = -1})
+#define CORE_ERR_PARAMS_NONE ((core_err_params){.state = -1, .clock_state = -1, .segment = -1, .version = -1})
 
 /* The output of core_decide: events whose text lives in the decision itself. An accepted
  * command may produce no event when it asks for what already is (pin a pinned question). */
@@ -357,7 +439,9 @@ typedef struct core_decision {
 	core_event events[CORE_MAX_EVENTS];
 	int nevents;
 	core_err_params err; /* filled when core_decide refuses */
-	char text[CORE_TEXT_MAX_BYTES + 1];
+	char text[CORE_NOTE_MAX_BYTES + 1];
+	char scratch[CORE_NOTE_MAX_BYTES + 1]; /* text with placeholders, before it replaces text */
+	char theme[CORE_THEME_MAX_BYTES + 1];
 } core_decision;
 
 /* --- state ------------------------------------------------------------------------------- */
@@ -403,6 +487,11 @@ const char *core_band_name(core_band b); /* "few" */
  * for a state reloaded from the store; src keeps none of it. */
 void core_state_move_live(core_state *dst, core_state *src);
 
+/* CHR-2: whether this participant accepted the Rule. */
+bool core_rule_accepted(const core_state *st, const core_pseud *who);
+/* A paraphrase by id, NULL when there is none or it was deleted. */
+const core_paraphrase *core_paraphrase_get(const core_state *st, uint32_t id);
+
 /* Pending or approved questions by this participant (QA-7). */
 uint32_t core_open_questions(const core_state *st, const core_pseud *who);
 
@@ -428,6 +517,9 @@ int core_evolve(core_state *st, const core_event *ev);
  * (over max_cp, or over outcap). */
 rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
                        size_t *ncp);
+/* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and stores it in
+ * *cp, or 0 for an invalid, overlong or surrogate sequence. */
+size_t core_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */
 long core_utf8_count(const char *s, size_t len);
 

@@ -33,6 +33,12 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LANGUAGE_UNKNOWN] = "language.unknown",
     [RT_E_LIMIT_SIGNAL_RATE] = "limit.signal_rate",
     [RT_E_CLOCK_WRONG_STATE] = "clock.wrong_state",
+    [RT_E_CHR_ACK_REQUIRED] = "chr.ack_required",
+    [RT_E_CONSULTATION_SEALED] = "consultation.sealed",
+    [RT_E_TEXT_IDENTIFYING] = "text.identifying",
+    [RT_E_NOTE_CONFLICT] = "note.conflict",
+    [RT_E_REPORT_NOT_ELIGIBLE] = "report.not_eligible",
+    [RT_E_PARAPHRASE_NOT_FOUND] = "paraphrase.not_found",
 };
 
 const char *rt_err_code(rt_err err)

@@ -40,6 +40,13 @@ typedef enum rt_err {
 	RT_E_CLOCK_WRONG_STATE,    /* the clock command does not apply in the clock's state */
 	RT_E_LANGUAGE_UNKNOWN,     /* not the floor or a channel of this consultation */
 	RT_E_LIMIT_SIGNAL_RATE,    /* too many booth signals in the window */
+	/* The Chatham House Rule and the report (CHR, EX). */
+	RT_E_CHR_ACK_REQUIRED,     /* post or vote before accepting the Rule (CHR-2) */
+	RT_E_CONSULTATION_SEALED,  /* the consultation is sealed: read-only (CHR-5) */
+	RT_E_TEXT_IDENTIFYING,     /* identifying detail found; resend with placeholders (CHR-6) */
+	RT_E_NOTE_CONFLICT,        /* a note changed since the version the edit started from */
+	RT_E_REPORT_NOT_ELIGIBLE,  /* only live or answered questions go into the report */
+	RT_E_PARAPHRASE_NOT_FOUND, /* no such rapporteur paraphrase */
 	RT_E_COUNT
 } rt_err;
 

@@ -7,9 +7,7 @@
 
 #include "core.h"
 
-/* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and stores it in
- * *cp, or 0 for an invalid, overlong or surrogate sequence. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+size_t core_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	unsigned char c = s[0];
 	if (c < 0x80) {
@@ -46,7 +44,7 @@ long core_utf8_count(const char *s, size_t len)
 	long count = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
+		size_t n = core_utf8_decode(p + i, len - i, &cp);
 		if (!n)
 			return -1;
 		i += n;
@@ -112,7 +110,7 @@ static rt_err strip(const char *in, size_t len, size_t max_cp, char *out, size_t
 	out[0] = '\0';
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = utf8_decode(p + i, len - i, &cp);
+		size_t n = core_utf8_decode(p + i, len - i, &cp);
 		if (!n)
 			return RT_E_PROTOCOL_MALFORMED;
 		const unsigned char *src = p + i;

@@ -7,17 +7,21 @@
  * transaction commits. If the commit fails, the touched rooms are reloaded from the database
  * and every command of the batch is answered server.unavailable: nothing was delivered, so no
  * client saw a change that did not persist. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
 #include "hub.h"
+#include "report.h"
 
 struct hub_room {
 	core_state st;
 	uint8_t secret[CRYPTO_SECRET_BYTES];
+	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
-	bool dirty; /* changed by the open batch */
+	bool dirty;   /* changed by the open batch */
+	bool sealing; /* sealed by the open batch: the secret and the files are wiped once it commits */
 	hub_room *next;
 };
 
@@ -47,6 +51,9 @@ struct hub {
 	size_t npend, pcap;
 	size_t npeers;
 	uint64_t sessions; /* the last session number given to a connection (LC-6) */
+	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
+	bool compact_failed;
+	char compact_error[160];
 	/* Scratch space, reused: a decoded frame and a decision are several KB each. */
 	wire_message msg;
 	core_decision dec;
@@ -72,6 +79,7 @@ void hub_free(hub *h)
 		next = r->next;
 		core_state_free(&r->st);
 		memset(r->secret, 0, sizeof r->secret);
+		core_denylist_free(r->deny);
 		free(r);
 	}
 	free(h->pend);
@@ -143,6 +151,9 @@ static void deliver(hub *h, const pending *p)
 		case CORE_AUD_BOOTHS:
 			to = peer->actor.role == CORE_ROLE_BOOTH;
 			break;
+		case CORE_AUD_RAPPORTEURS:
+			to = peer->actor.role == CORE_ROLE_RAPPORTEUR;
+			break;
 		default: /* CORE_AUD_AUTHOR: a participant's own connections, by pseudonym */
 			to = !is_moderation(peer) && peer->actor.has_pseud &&
 			     memcmp(peer->actor.pseud.b, p->author.b, CORE_PSEUD_LEN) == 0;
@@ -171,6 +182,7 @@ static void abort_batch(hub *h)
 			r->st = fresh;
 		}
 		r->dirty = false;
+		r->sealing = false;
 	}
 	for (size_t i = 0; i < h->npend; i++) {
 		pending *p = &h->pend[i];
@@ -193,6 +205,26 @@ static void schedule_due(hub *h)
 		h->io.schedule(h->io.ctx, hub_next_due_ms(h));
 }
 
+/* CHR-5, once a seal is durable: the secret leaves memory, and so does every connection's
+ * pseudonym; then the database file, its WAL and its free pages lose what the seal deleted. */
+static void finish_seals(hub *h)
+{
+	bool any = false;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (!r->sealing)
+			continue;
+		r->sealing = false;
+		any = true;
+		memset(r->secret, 0, sizeof r->secret);
+		for (hub_peer *p = r->peers; p; p = p->next) {
+			memset(&p->actor.pseud, 0, sizeof p->actor.pseud);
+			p->actor.has_pseud = false;
+		}
+	}
+	if (any && store_compact(h->store, h->compact_error, sizeof h->compact_error) != RT_OK)
+		h->compact_failed = true;
+}
+
 void hub_flush(hub *h)
 {
 	if (store_in_transaction(h->store) && store_commit(h->store) != RT_OK)
@@ -205,6 +237,7 @@ void hub_flush(hub *h)
 		wire_buf_unref(h->pend[i].buf);
 	}
 	h->npend = 0;
+	finish_seals(h);
 	schedule_due(h);
 }
 
@@ -243,7 +276,7 @@ static void room_join(hub *h, hub_room *r, hub_peer *peer)
 	h->npeers++;
 }
 
-static void run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session);
+static rt_err run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session);
 
 void hub_peer_closed(hub *h, hub_peer *peer)
 {
@@ -295,7 +328,9 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 		return err;
 	/* CHR-3: the pseudonym is keyed by the consultation's secret, so it links a participant's
 	 * questions and votes within this consultation only, and only while the secret exists. */
-	if (tok.kind == STORE_TOKEN_OPEN) {
+	if (r->st.sealed) {
+		/* CHR-5: no secret is left, and a sealed consultation takes no participant command. */
+	} else if (tok.kind == STORE_TOKEN_OPEN) {
 		crypto_pseudonym(r->secret, "device", device, sizeof device, actor.pseud.b, CORE_PSEUD_LEN);
 		actor.has_pseud = true;
 	} else if (tok.kind == STORE_TOKEN_PERSONAL) {
@@ -326,15 +361,16 @@ static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
 }
 
 /* Decides and applies one command in room r. `peer` is who answers for it (NULL for the
- * server's own commands, which get no ack). */
-static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m)
+ * server's own commands, which get no ack). Returns the core's verdict, or
+ * RT_E_SERVER_UNAVAILABLE when it could not be stored. */
+static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m)
 {
 	core_decision *d = &h->dec;
 	rt_err err = core_decide(&r->st, actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
 	if (err) {
 		if (peer)
 			queue_error(h, peer, m->id, err, NULL, &d->err);
-		return;
+		return err;
 	}
 	if (d->nevents)
 		r->dirty = true;
@@ -343,8 +379,10 @@ static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *a
 		if (core_evolve(&r->st, ev)) {
 			/* Out of memory: the state no longer matches the transaction. */
 			refuse_unstored(h, peer, m);
-			return;
+			return RT_E_SERVER_UNAVAILABLE;
 		}
+		if (ev->kind == CORE_EV_SEALED)
+			r->sealing = true;
 		/* Encoded once per audience, right after its own evolve, so that each event shows
 		 * the state it produced even when later events of the batch change it again. */
 		unsigned mask = core_event_audiences(&r->st, ev);
@@ -357,18 +395,17 @@ static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *a
 			if (p) {
 				p->room = r;
 				p->aud = (core_audience)aud;
-				if (q)
-					p->author = q->author;
+				p->author = q ? q->author : ev->author;
 			}
 		}
 	}
 	/* Rows are written as images of the state the events produced. */
 	if (store_append(h->store, &r->st, d->events, d->nevents) != RT_OK) {
 		refuse_unstored(h, peer, m);
-		return;
+		return RT_E_SERVER_UNAVAILABLE;
 	}
 	if (!peer)
-		return;
+		return RT_OK;
 	uint64_t seq =
 	    d->nevents && !core_event_ephemeral(&d->events[d->nevents - 1]) ? d->events[d->nevents - 1].seq : r->st.seq;
 	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
@@ -378,6 +415,34 @@ static void run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *a
 		p->is_ack = true;
 		memcpy(p->id, m->id, sizeof p->id);
 	}
+	return RT_OK;
+}
+
+/* EX-2: the report, answered at once to the one who asked; it changes nothing. */
+static void export_report(hub *h, hub_peer *peer, const wire_message *m)
+{
+	hub_room *r = peer->room;
+	if (!core_role_may(peer->actor.role, CORE_CMD_REPORT_EXPORT)) {
+		queue_error(h, peer, m->id, RT_E_AUTH_FORBIDDEN, NULL, NULL);
+		return;
+	}
+	core_report_options opt = {.format = (core_report_format)m->format, .lang = m->cmd.lang};
+	size_t len;
+	char *doc = core_report_render(&r->st, &opt, &len);
+	char filename[64];
+	const char *date = r->st.agenda.date[0] ? r->st.agenda.date : r->st.agenda.segments[0].date;
+	snprintf(filename, sizeof filename, "report%s%s%s.%s", r->st.sealed ? "" : "-draft", date[0] ? "-" : "", date,
+	         core_report_format_name(opt.format));
+	wire_buf *b = doc ? wire_encode_document(m->id, core_report_format_name(opt.format), filename,
+	                                         core_report_media_type(opt.format), doc, len, h->headroom)
+	                  : NULL;
+	free(doc);
+	if (!b) {
+		queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+		return;
+	}
+	h->io.send(h->io.ctx, peer, b);
+	wire_buf_unref(b);
 }
 
 void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
@@ -406,6 +471,10 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		wire_buf_unref(b);
 		return;
 	}
+	if (m->kind == WIRE_MSG_EXPORT) {
+		export_report(h, peer, m);
+		return;
+	}
 	run_command(h, peer->room, peer, &peer->actor, m);
 }
 
@@ -423,14 +492,49 @@ int64_t hub_next_due_ms(const hub *h)
 }
 
 /* Runs one of the server's own commands in room r, about connection `session` (or none). */
-static void run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session)
+static rt_err run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session)
 {
 	core_actor system = {.role = CORE_ROLE_SYSTEM, .session = session};
 	wire_message *m = &h->msg;
 	memset(m, 0, offsetof(wire_message, text));
 	m->kind = WIRE_MSG_COMMAND;
 	m->cmd.kind = kind;
-	run_command(h, r, NULL, &system, m);
+	return run_command(h, r, NULL, &system, m);
+}
+
+/* --- the organiser's commands ------------------------------------------------------------ */
+
+rt_err hub_seal(hub *h, const char *id, char *errbuf, size_t errlen)
+{
+	rt_err err;
+	errbuf[0] = '\0';
+	hub_room *r = room_get(h, id, &err);
+	if (!r)
+		return err == RT_E_AUTH_INVALID ? RT_E_QUESTION_NOT_FOUND : err;
+	err = run_system(h, r, CORE_CMD_SEAL, 0);
+	h->compact_failed = false;
+	hub_flush(h);
+	if (!err && !r->st.sealed)
+		err = RT_E_SERVER_UNAVAILABLE; /* the batch did not commit */
+	if (!err && h->compact_failed) {
+		snprintf(errbuf, errlen, "%s", h->compact_error);
+		err = RT_E_SERVER_UNAVAILABLE;
+	}
+	return err;
+}
+
+rt_err hub_set_denylist(hub *h, const char *id, core_denylist *deny)
+{
+	rt_err err;
+	hub_room *r = room_get(h, id, &err);
+	if (!r) {
+		core_denylist_free(deny);
+		return err == RT_E_AUTH_INVALID ? RT_E_QUESTION_NOT_FOUND : err;
+	}
+	core_denylist_free(r->deny);
+	r->deny = deny;
+	r->st.deny = deny;
+	return RT_OK;
 }
 
 void hub_tick(hub *h)

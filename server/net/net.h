@@ -10,12 +10,19 @@ typedef struct net_options {
 	const char *listen;    /* address to bind, e.g. "127.0.0.1" */
 	int port;              /* 0 picks a free port */
 	const char *web_dir;   /* folder served at / */
-	const char *data_path; /* for messages only */
+	const char *data_path; /* the data folder: the control socket lives there */
 } net_options;
 
 /* Serves until SIGINT or SIGTERM. Prints "roundtable: listening on http://ADDR:PORT/" to
  * stdout once the socket is bound, after `on_ready` (may be NULL) has printed what it wants
  * with the actual port. Returns 0 on a clean stop, 1 on a failure to start. */
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg);
+
+/* The organiser's control socket of a data folder (DIR/roundtable.ctl), into buf. */
+void net_control_path(const char *data_dir, char *buf, size_t cap);
+/* Sends one request line (ending in a newline) to the server running on data_dir and reads
+ * its one-line reply into reply (request NULL: only whether a server answers). 0; -1 when no server is running there;
+ * -2 when it did not answer. Runs outside any server (the command line). */
+int net_control_request(const char *data_dir, const char *request, char *reply, size_t cap);
 
 #endif

@@ -96,6 +96,35 @@ static const char *const migrations[] = {
     "  note TEXT NOT NULL,"
     "  PRIMARY KEY (consultation, lang)"
     ") STRICT, WITHOUT ROWID;",
+    /* 7: the Chatham House Rule and the report (CHR-2, CHR-5, EX-1). Who accepted the Rule is a
+     * pseudonym, deleted when sealed; then only `participants` (their number) is left, and each
+     * question's vote total. Notes, themes and paraphrases are the rapporteurs' workspace. */
+    "ALTER TABLE consultation ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE consultation ADD COLUMN participants INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE question ADD COLUMN sealed_votes INTEGER;" /* NULL until sealed */
+    "ALTER TABLE question ADD COLUMN theme TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE question ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE acceptance ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  who BLOB NOT NULL," /* pseudonym */
+    "  PRIMARY KEY (consultation, who)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE note ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  segment INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, segment)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE paraphrase ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  id INTEGER NOT NULL,"
+    "  segment INTEGER NOT NULL,"
+    "  theme TEXT NOT NULL,"
+    "  text TEXT," /* NULL once deleted: the id is never reused */
+    "  included INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, id)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -127,6 +156,15 @@ enum stmt_id {
 	ST_SET_NEXT,
 	ST_INSERT_LISTENING,
 	ST_LOAD_LISTENING,
+	ST_INSERT_ACCEPTANCE,
+	ST_LOAD_ACCEPTANCE,
+	ST_SAVE_NOTE,
+	ST_LOAD_NOTES,
+	ST_SAVE_PARAPHRASE,
+	ST_LOAD_PARAPHRASES,
+	ST_SEAL,
+	ST_SEAL_VOTES,
+	ST_SEAL_ACCEPTANCE,
 	ST_COUNT
 };
 
@@ -145,18 +183,21 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOAD_CONSULTATION] =
         "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
         "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
-        "clock_started_at, warning_minutes, close_minutes, floor_now, next_up FROM consultation WHERE id = ?",
+        "clock_started_at, warning_minutes, close_minutes, floor_now, next_up, sealed, participants "
+        "FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
                          "elapsed_ms, allotted_ms, auto_closed FROM segment WHERE consultation = ? ORDER BY position",
-    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into "
-                          "FROM question WHERE consultation = ? ORDER BY id",
+    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into, "
+                          "sealed_votes, theme, reported FROM question WHERE consultation = ? ORDER BY id",
     [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
     /* A question row is the image of the question after the event: one statement serves every
      * question event. The author is written once, when the row is made. */
     [ST_SAVE_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author, edited, "
-                         "pinned, merged_into) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                         "pinned, merged_into, sealed_votes, theme, reported) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                          "ON CONFLICT (consultation, id) DO UPDATE SET segment = ?3, state = ?5, text = ?6, "
-                         "edited = ?8, pinned = ?9, merged_into = ?10",
+                         "author = CASE WHEN ?11 IS NULL THEN author END, edited = ?8, pinned = ?9, "
+                         "merged_into = ?10, sealed_votes = ?11, theme = ?12, reported = ?13",
     [ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
     [ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
     /* A merge: the duplicate's voters join the question kept, unless already there or its
@@ -175,6 +216,20 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SET_NEXT] = "UPDATE consultation SET next_up = ? WHERE id = ?",
     [ST_INSERT_LISTENING] = "INSERT INTO listening (consultation, lang, zoom_channel, note) VALUES (?, ?, ?, ?)",
     [ST_LOAD_LISTENING] = "SELECT lang, zoom_channel, note FROM listening WHERE consultation = ?",
+    [ST_INSERT_ACCEPTANCE] = "INSERT OR IGNORE INTO acceptance (consultation, who) VALUES (?, ?)",
+    [ST_LOAD_ACCEPTANCE] = "SELECT who FROM acceptance WHERE consultation = ?",
+    [ST_SAVE_NOTE] = "INSERT INTO note (consultation, segment, text, version) VALUES (?1, ?2, ?3, ?4) "
+                     "ON CONFLICT (consultation, segment) DO UPDATE SET text = ?3, version = ?4",
+    [ST_LOAD_NOTES] = "SELECT segment, text, version FROM note WHERE consultation = ?",
+    [ST_SAVE_PARAPHRASE] = "INSERT INTO paraphrase (consultation, id, segment, theme, text, included) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (consultation, id) DO UPDATE SET "
+                           "segment = ?3, theme = ?4, text = ?5, included = ?6",
+    [ST_LOAD_PARAPHRASES] =
+        "SELECT id, segment, theme, text, included FROM paraphrase WHERE consultation = ? ORDER BY id",
+    /* CHR-5: with the question rows rewritten (no author, vote totals), these finish the seal. */
+    [ST_SEAL] = "UPDATE consultation SET sealed = 1, secret = NULL, participants = ? WHERE id = ?",
+    [ST_SEAL_VOTES] = "DELETE FROM vote WHERE consultation = ?",
+    [ST_SEAL_ACCEPTANCE] = "DELETE FROM acceptance WHERE consultation = ?",
 };
 
 struct store {
@@ -235,7 +290,9 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 	 * (backups, exports) never block the loop. */
 	if (sqlite3_exec(s->db,
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	                 "PRAGMA busy_timeout = 2000;",
+	                 "PRAGMA busy_timeout = 2000;"
+	                 /* CHR-5: deleted content is overwritten, never left in free space */
+	                 "PRAGMA secure_delete = ON;",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
 		set_err(errbuf, errlen, "configuring the database", s->db);
 		goto fail;
@@ -310,6 +367,39 @@ rt_err store_commit(store *s)
 	}
 	s->in_txn = false;
 	s->commits++;
+	return RT_OK;
+}
+
+rt_err store_compact(store *s, char *errbuf, size_t errlen)
+{
+	if (s->in_txn) {
+		snprintf(errbuf, errlen, "a transaction is open");
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	/* Copy the WAL into the file and empty it, rebuild the file without free pages, then empty
+	 * the WAL again (VACUUM wrote through it). A reader holding the WAL open makes a TRUNCATE
+	 * checkpoint return busy (its second column): that is a failure, not a success. */
+	static const char *const steps[] = {"PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM",
+	                                    "PRAGMA wal_checkpoint(TRUNCATE)"};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(s->db, steps[i], -1, &st, NULL) != SQLITE_OK) {
+			set_err(errbuf, errlen, steps[i], s->db);
+			return RT_E_SERVER_UNAVAILABLE;
+		}
+		int rc = sqlite3_step(st);
+		bool busy = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+		if (rc == SQLITE_ROW)
+			rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE || busy) {
+			if (busy)
+				snprintf(errbuf, errlen, "%s: another reader has the database open", steps[i]);
+			else
+				set_err(errbuf, errlen, steps[i], s->db);
+			return RT_E_SERVER_UNAVAILABLE;
+		}
+	}
 	return RT_OK;
 }
 
@@ -459,6 +549,8 @@ typedef struct loaded {
 	int64_t clock_started_at;
 	int floor_now; /* core_lang, or -1: the agenda's floor */
 	uint32_t next_up;
+	bool sealed;
+	uint32_t participants;
 	core_timing timing[CORE_MAX_SEGMENTS];
 } loaded;
 
@@ -502,6 +594,8 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	const unsigned char *floor_now = sqlite3_column_text(st, 16);
 	l->floor_now = floor_now ? core_lang_parse((const char *)floor_now) : -1;
 	l->next_up = (uint32_t)sqlite3_column_int64(st, 17);
+	l->sealed = sqlite3_column_int(st, 18) != 0;
+	l->participants = (uint32_t)sqlite3_column_int64(st, 19);
 	done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -566,6 +660,42 @@ static void question_row(sqlite3_stmt *st, const core_state *stt, core_event *ev
 	ev->edited = sqlite3_column_int(st, 6) != 0;
 	ev->pinned = sqlite3_column_int(st, 7) != 0;
 	ev->into = (uint32_t)sqlite3_column_int64(st, 8);
+	/* Until sealed, the vote rows make the totals (they replay after the questions). */
+	ev->votes = stt->sealed ? (uint32_t)sqlite3_column_int64(st, 9) : 0;
+	ev->theme = (const char *)sqlite3_column_text(st, 10);
+	ev->theme_len = (uint32_t)sqlite3_column_bytes(st, 10);
+	ev->included = sqlite3_column_int(st, 11) != 0;
+}
+
+static void acceptance_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
+{
+	(void)stt;
+	ev->kind = CORE_EV_RULE_ACCEPTED;
+	column_pseud(st, 0, &ev->author);
+}
+
+static void note_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
+{
+	(void)stt;
+	ev->kind = CORE_EV_NOTE;
+	ev->segment = (uint16_t)sqlite3_column_int(st, 0);
+	ev->text = (const char *)sqlite3_column_text(st, 1);
+	ev->text_len = (uint32_t)sqlite3_column_bytes(st, 1);
+	ev->version = (uint32_t)sqlite3_column_int64(st, 2);
+}
+
+static void paraphrase_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
+{
+	(void)stt;
+	ev->kind = CORE_EV_PARAPHRASE;
+	ev->paraphrase = (uint32_t)sqlite3_column_int64(st, 0);
+	ev->segment = (uint16_t)sqlite3_column_int(st, 1);
+	ev->theme = (const char *)sqlite3_column_text(st, 2);
+	ev->theme_len = (uint32_t)sqlite3_column_bytes(st, 2);
+	ev->deleted = sqlite3_column_type(st, 3) == SQLITE_NULL;
+	ev->text = (const char *)sqlite3_column_text(st, 3);
+	ev->text_len = (uint32_t)sqlite3_column_bytes(st, 3);
+	ev->included = sqlite3_column_int(st, 4) != 0;
 }
 
 static void vote_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
@@ -617,11 +747,15 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	memcpy(stt->timing, l->timing, sizeof stt->timing);
 	uint64_t seq = l->seq;
 	uint32_t answering = l->answering, next_up = l->next_up;
+	stt->sealed = l->sealed;
+	stt->participants = l->participants;
 	free(l);
 
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
 	 * state with the same code that built it live. */
-	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt))
+	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
+	    replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) || replay(s, ST_LOAD_NOTES, id, note_row, stt) ||
+	    replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -654,11 +788,17 @@ static int save_question(store *s, const char *cid, const core_state *stt, uint3
 	sqlite3_bind_text(st, 4, core_lang_name(q->lang), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, core_qstate_name(q->state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, q->text, (int)q->text_len, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 7, q->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+	/* Once sealed a row has no author, and its vote total stands in for the vote rows. */
+	if (!stt->sealed)
+		sqlite3_bind_blob(st, 7, q->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(st, 8, q->edited);
 	sqlite3_bind_int(st, 9, q->pinned);
 	if (q->state == CORE_Q_MERGED)
 		sqlite3_bind_int64(st, 10, q->into);
+	if (stt->sealed)
+		sqlite3_bind_int64(st, 11, q->votes);
+	sqlite3_bind_text(st, 12, q->theme, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, q->reported);
 	return run(s, st);
 }
 
@@ -684,7 +824,8 @@ static int run_ints(store *s, enum stmt_id which, const char *cid, int64_t a, in
 {
 	sqlite3_stmt *st = s->stmt[which];
 	bind_id(st, 1, cid);
-	sqlite3_bind_int64(st, 2, a);
+	if (nb > 0)
+		sqlite3_bind_int64(st, 2, a);
 	if (nb > 1)
 		sqlite3_bind_int64(st, 3, b);
 	return run(s, st);
@@ -740,6 +881,37 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		sqlite3_bind_text(st, 1, core_lang_name(stt->floor_now), -1, SQLITE_STATIC);
 		bind_id(st, 2, cid);
 		return run(s, st);
+	case CORE_EV_RULE_ACCEPTED:
+		st = s->stmt[ST_INSERT_ACCEPTANCE];
+		bind_id(st, 1, cid);
+		sqlite3_bind_blob(st, 2, ev->author.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+		return run(s, st);
+	case CORE_EV_NOTE:
+		st = s->stmt[ST_SAVE_NOTE];
+		bind_id(st, 1, cid);
+		sqlite3_bind_int(st, 2, ev->segment);
+		sqlite3_bind_text(st, 3, ev->text_len ? ev->text : "", (int)ev->text_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, ev->version);
+		return run(s, st);
+	case CORE_EV_PARAPHRASE: {
+		const core_paraphrase *p = &stt->paras[ev->paraphrase - 1];
+		st = s->stmt[ST_SAVE_PARAPHRASE];
+		bind_id(st, 1, cid);
+		sqlite3_bind_int64(st, 2, p->id);
+		sqlite3_bind_int(st, 3, p->segment);
+		sqlite3_bind_text(st, 4, p->theme, -1, SQLITE_STATIC);
+		if (!p->deleted)
+			sqlite3_bind_text(st, 5, p->text, (int)p->text_len, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, p->included);
+		return run(s, st);
+	}
+	case CORE_EV_SEALED:
+		for (uint32_t i = 1; i <= stt->nquestions; i++)
+			if (save_question(s, cid, stt, i))
+				return -1;
+		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0))
+			return -1;
+		return set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -73,6 +73,12 @@ rt_err store_append(store *s, const core_state *st, const core_event *events, in
 rt_err store_commit(store *s);
 /* Rolls the open transaction back (if any): after a failed append, the caller reloads. */
 void store_rollback(store *s);
+/* CHR-5: after a seal has committed, leaves no trace of what it deleted: checkpoints the WAL
+ * into the file and truncates it, then VACUUMs (with secure_delete on, deleted content was
+ * already overwritten; VACUUM drops the free pages). Not in a transaction. RT_OK, or
+ * RT_E_SERVER_UNAVAILABLE with a reason in errbuf (another process holding the file open makes
+ * the checkpoint busy). Blocks for as long as a VACUUM of the whole file takes. */
+rt_err store_compact(store *s, char *errbuf, size_t errlen);
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);
 /* Commits made since open: lets tests see that a batch shared one commit. */

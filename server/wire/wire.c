@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "report.h"
 #include "wire.h"
 
 /* --- buffers ----------------------------------------------------------------------------- */
@@ -54,12 +55,20 @@ typedef enum field_kind {
 	F_TEXT,
 	F_LANG,
 	F_QUESTION,
-	F_QUESTION_OR_NULL, /* a question id, or null for none */
-	F_LANG_OR_NULL,     /* a language, or null for none */
-	F_INTO,             /* a question id, into cmd.into */
-	F_SEGMENT,          /* an agenda segment index */
-	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
-	F_SIGNAL,           /* a booth signal's name */
+	F_QUESTION_OR_NULL,   /* a question id, or null for none */
+	F_LANG_OR_NULL,       /* a language, or null for none */
+	F_INTO,               /* a question id, into cmd.into */
+	F_SEGMENT,            /* an agenda segment index */
+	F_MINUTES,            /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,             /* a booth signal's name */
+	F_PLACEHOLDERS,       /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,           /* true or false */
+	F_VERSION,            /* a note version, 0 and up */
+	F_PARAPHRASE,         /* a paraphrase id */
+	F_PARAPHRASE_OR_NULL, /* a paraphrase id, or null for a new one */
+	F_THEME,              /* 0..CORE_THEME_MAX_CP code points */
+	F_NOTE,               /* 0..WIRE_TEXT_MAX_CP code points */
+	F_FORMAT,             /* an export format */
 } field_kind;
 
 typedef struct field_spec {
@@ -68,7 +77,7 @@ typedef struct field_spec {
 	bool required;
 } field_spec;
 
-#define MAX_FIELDS 4 /* the type is not listed */
+#define MAX_FIELDS 7 /* the type is not listed */
 
 typedef struct message_spec {
 	const char *type;
@@ -104,7 +113,7 @@ static const message_spec specs[] = {
     {"question.post",
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_POST,
-     {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}}},
+     {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}, {"placeholders", F_PLACEHOLDERS, false}}},
     QUESTION_COMMAND("question.approve", CORE_CMD_QUESTION_APPROVE),
     QUESTION_COMMAND("question.reject", CORE_CMD_QUESTION_REJECT),
     QUESTION_COMMAND("question.vote", CORE_CMD_QUESTION_VOTE),
@@ -113,7 +122,10 @@ static const message_spec specs[] = {
     {"question.edit",
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_EDIT,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"text", F_TEXT, true}}},
+     {{"id", F_ID, true},
+      {"question", F_QUESTION, true},
+      {"text", F_TEXT, true},
+      {"placeholders", F_PLACEHOLDERS, false}}},
     {"question.merge",
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_MERGE,
@@ -145,6 +157,39 @@ static const message_spec specs[] = {
      CORE_CMD_QUESTION_NEXT,
      {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
     {"listening.set", WIRE_MSG_COMMAND, CORE_CMD_LISTEN, {{"id", F_ID, true}, {"lang", F_LANG_OR_NULL, true}}},
+    {"rule.accept", WIRE_MSG_COMMAND, CORE_CMD_RULE_ACCEPT, {{"id", F_ID, true}}},
+    {"consultation.seal", WIRE_MSG_COMMAND, CORE_CMD_SEAL, {{"id", F_ID, true}}},
+    {"note.set",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_NOTE_SET,
+     {{"id", F_ID, true},
+      {"segment", F_SEGMENT, true},
+      {"text", F_NOTE, true},
+      {"version", F_VERSION, true},
+      {"placeholders", F_PLACEHOLDERS, false}}},
+    {"question.tag",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_QUESTION_TAG,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"theme", F_THEME, true}}},
+    {"report.include",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_REPORT_INCLUDE,
+     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"included", F_INCLUDED, true}}},
+    {"paraphrase.save",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_PARAPHRASE_SAVE,
+     {{"id", F_ID, true},
+      {"paraphrase", F_PARAPHRASE_OR_NULL, true},
+      {"segment", F_SEGMENT, true},
+      {"theme", F_THEME, true},
+      {"text", F_TEXT, true},
+      {"included", F_INCLUDED, true},
+      {"placeholders", F_PLACEHOLDERS, false}}},
+    {"paraphrase.delete",
+     WIRE_MSG_COMMAND,
+     CORE_CMD_PARAPHRASE_DELETE,
+     {{"id", F_ID, true}, {"paraphrase", F_PARAPHRASE, true}}},
+    {"report.export", WIRE_MSG_EXPORT, 0, {{"id", F_ID, true}, {"format", F_FORMAT, true}, {"lang", F_LANG, false}}},
 };
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
@@ -204,9 +249,10 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			memcpy(out->token, s, len + 1);
 		}
 		return true;
-	case F_TEXT: {
+	case F_TEXT:
+	case F_NOTE: {
 		long ncp = s ? core_utf8_count(s, len) : -1;
-		if (ncp < 1 || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
+		if (ncp < (f->kind == F_NOTE ? 0 : 1) || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
 			return false;
 		memcpy(out->text, s, len + 1);
 		out->cmd.text = out->text;
@@ -240,6 +286,48 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (q < 1 || q > INT32_MAX)
 			return false;
 		*(f->kind == F_INTO ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		return true;
+	}
+	case F_PLACEHOLDERS:
+	case F_INCLUDED:
+		if (!json_is_boolean(v))
+			return false;
+		*(f->kind == F_INCLUDED ? &out->cmd.included : &out->cmd.placeholders) = json_is_true(v);
+		return true;
+	case F_VERSION: {
+		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+		if (n < 0 || n > INT32_MAX)
+			return false;
+		out->cmd.version = (uint32_t)n;
+		return true;
+	}
+	case F_PARAPHRASE_OR_NULL:
+		if (json_is_null(v)) {
+			out->cmd.paraphrase = 0;
+			return true;
+		}
+		/* fall through */
+	case F_PARAPHRASE: {
+		json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+		if (n < 1 || n > INT32_MAX)
+			return false;
+		out->cmd.paraphrase = (uint32_t)n;
+		return true;
+	}
+	case F_THEME: {
+		long ncp = s ? core_utf8_count(s, len) : -1;
+		if (ncp < 0 || ncp > CORE_THEME_MAX_CP || len >= sizeof out->theme)
+			return false;
+		memcpy(out->theme, s, len + 1);
+		out->cmd.theme = out->theme;
+		out->cmd.theme_len = len;
+		return true;
+	}
+	case F_FORMAT: {
+		int fmt = s ? core_report_format_parse(s) : -1;
+		if (fmt < 0)
+			return false;
+		out->format = fmt;
 		return true;
 	}
 	case F_SIGNAL: {
@@ -279,6 +367,7 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out)
 	/* Everything but the large text buffer, which only a decoded post fills. */
 	memset(out, 0, offsetof(wire_message, text));
 	out->text[0] = '\0';
+	out->cmd.lang = CORE_LANG_NONE; /* report.export without a language */
 	out->field[0] = '\0';
 	json_error_t jerr;
 	/* Duplicate keys would make "which value counts" ambiguous: refuse them. */
@@ -427,6 +516,8 @@ static json_t *consultation_json(const core_state *st)
 		json_object_set_new(c, "date", json_string(a->date));
 	if (c)
 		json_object_set_new(c, "listening", listening_json(a));
+	if (c)
+		json_object_set_new(c, "sealed", json_boolean(st->sealed));
 	if (c) {
 		json_object_set_new(c, "floor_now", json_string(core_lang_name(st->floor_now)));
 		json_object_set_new(c, "clock", clock_json(st));
@@ -452,6 +543,38 @@ static json_t *listeners_json(const core_state *st, core_audience aud)
 		json_object_set_new(j, core_lang_name(l), v);
 	}
 	return j;
+}
+
+static json_t *paraphrase_json(const core_paraphrase *p)
+{
+	return json_pack("{s:I, s:i, s:s, s:s%, s:b}", "id", (json_int_t)p->id, "segment", (int)p->segment, "theme",
+	                 p->theme, "text", p->text, (size_t)p->text_len, "included", p->included);
+}
+
+static json_t *note_json(const core_state *st, int seg)
+{
+	const core_note *n = &st->notes[seg];
+	return json_pack("{s:i, s:s%, s:I}", "segment", seg, "text", n->text ? n->text : "", (size_t)n->text_len,
+	                 "version", (json_int_t)n->version);
+}
+
+/* EX-1: the rapporteurs' workspace: every segment's note, the themes and report marks of
+ * questions, and the paraphrases. */
+static json_t *workspace_json(const core_state *st)
+{
+	json_t *notes = json_array(), *marks = json_array(), *paras = json_array();
+	for (int i = 0; i < st->agenda.nsegments; i++)
+		json_array_append_new(notes, note_json(st, i));
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		if (q->theme[0] || q->reported)
+			json_array_append_new(marks, json_pack("{s:I, s:s, s:b}", "question", (json_int_t)q->id,
+			                                       "theme", q->theme, "included", q->reported));
+	}
+	for (uint32_t i = 0; i < st->nparas; i++)
+		if (!st->paras[i].deleted)
+			json_array_append_new(paras, paraphrase_json(&st->paras[i]));
+	return json_pack("{s:o, s:o, s:o}", "notes", notes, "questions", marks, "paraphrases", paras);
 }
 
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
@@ -482,6 +605,11 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
 	if (you && role == CORE_ROLE_BOOTH)
 		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
+	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
+	if (you && pseud)
+		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
+	if (consultation && role == CORE_ROLE_RAPPORTEUR)
+		json_object_set_new(consultation, "workspace", workspace_json(st));
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
 	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you",
 	                        you),
@@ -513,6 +641,12 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_SIGNAL] = "booth.signalled",
     [CORE_EV_NEXT] = "question.next",
     [CORE_EV_PRESENCE] = "presence.changed",
+    [CORE_EV_RULE_ACCEPTED] = "rule.accepted",
+    [CORE_EV_SEALED] = "consultation.sealed",
+    [CORE_EV_NOTE] = "note.changed",
+    [CORE_EV_TAGGED] = "question.tagged",
+    [CORE_EV_REPORTED] = "report.changed",
+    [CORE_EV_PARAPHRASE] = "paraphrase.saved",
 };
 
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
@@ -557,6 +691,31 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		if (aud != CORE_AUD_COCHAIRS && aud != CORE_AUD_BOOTHS)
 			return NULL;
 		return to_buf(json_pack("{s:s, s:o}", "type", type, "listeners", listeners_json(st, aud)), headroom);
+	case CORE_EV_RULE_ACCEPTED:
+	case CORE_EV_SEALED:
+		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_NOTE:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
+		    headroom);
+	case CORE_EV_PARAPHRASE: {
+		const core_paraphrase *p = &st->paras[ev->paraphrase - 1];
+		if (p->deleted)
+			return to_buf(json_pack("{s:s, s:I, s:I}", "type", "paraphrase.deleted", "seq", seq,
+			                        "paraphrase", (json_int_t)p->id),
+			              headroom);
+		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "paraphrase", paraphrase_json(p)),
+		              headroom);
+	}
+	case CORE_EV_TAGGED:
+	case CORE_EV_REPORTED: {
+		const core_question *tq = core_question_get(st, ev->question);
+		if (!tq)
+			return NULL;
+		return to_buf(json_pack("{s:s, s:I, s:I, s:s, s:b}", "type", type, "seq", seq, "question",
+		                        (json_int_t)tq->id, "theme", tq->theme, "included", tq->reported),
+		              headroom);
+	}
 	default:
 		break;
 	}
@@ -595,6 +754,16 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 	if (cmd->kind == CORE_CMD_SEGMENT_OPEN || cmd->kind == CORE_CMD_SEGMENT_CLOSE ||
 	    cmd->kind == CORE_CMD_AGENDA_GOTO)
 		json_object_set_new(result, "segment", json_integer(cmd->segment));
+	if (cmd->kind == CORE_CMD_RULE_ACCEPT)
+		json_object_set_new(result, "rule_accepted", json_true());
+	if (cmd->kind == CORE_CMD_NOTE_SET && cmd->segment < st->agenda.nsegments)
+		json_object_set_new(result, "note", note_json(st, cmd->segment));
+	if (cmd->kind == CORE_CMD_PARAPHRASE_SAVE) {
+		/* A new paraphrase always makes an event, so it is the last one. */
+		const core_paraphrase *p = core_paraphrase_get(st, cmd->paraphrase ? cmd->paraphrase : st->nparas);
+		if (p)
+			json_object_set_new(result, "paraphrase", paraphrase_json(p));
+	}
 	return to_buf(
 	    json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)seq, "result", result),
 	    headroom);
@@ -624,6 +793,19 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 		json_object_set_new(params, "max", json_integer(p->max));
 	if (p && p->seconds > 0)
 		json_object_set_new(params, "seconds", json_integer(p->seconds));
+	if (p && p->version >= 0)
+		json_object_set_new(params, "version", json_integer(p->version));
+	/* CHR-6: what the scrubber found, to the sender only (it is their own text). */
+	if (p && p->nfinds > 0 && p->text) {
+		json_t *found = json_array();
+		for (int i = 0; i < p->nfinds && i < CORE_SCRUB_MAX_FINDS; i++) {
+			const core_find *f = &p->finds[i];
+			json_array_append_new(found, json_pack("{s:s, s:s%, s:s}", "kind", core_find_kind_name(f->kind),
+			                                       "text", p->text + f->start, (size_t)(f->end - f->start),
+			                                       "placeholder", core_find_placeholder(f->kind)));
+		}
+		json_object_set_new(params, "found", found);
+	}
 	if (json_object_size(params))
 		json_object_set_new(j, "params", params);
 	else
@@ -634,6 +816,14 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom)
 {
 	return to_buf(json_pack("{s:s, s:s, s:I}", "type", "clock.now", "id", id, "now", (json_int_t)now_ms), headroom);
+}
+
+wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,
+                               const char *content, size_t len, size_t headroom)
+{
+	return to_buf(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%}", "type", "report.document", "id", id, "format",
+	                        format, "filename", filename, "media_type", media_type, "content", content, len),
+	              headroom);
 }
 
 char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n)
@@ -945,4 +1135,103 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	}
 	json_decref(root);
 	return errs->n ? -1 : 0;
+}
+
+/* --- the organiser's control socket ------------------------------------------------------ */
+
+int wire_decode_control(const char *buf, size_t len, wire_control *out)
+{
+	memset(out, 0, sizeof *out);
+	json_error_t jerr;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *op = json_string_value(json_object_get(root, "op"));
+	const char *id = json_string_value(json_object_get(root, "consultation"));
+	json_t *names = json_object_get(root, "names");
+	int rc = -1;
+	if (!json_is_object(root) || !op || !id || strlen(id) > CORE_ID_MAX) {
+		snprintf(out->error, sizeof out->error, "expected {\"op\", \"consultation\"}");
+		goto done;
+	}
+	snprintf(out->consultation, sizeof out->consultation, "%s", id);
+	if (strcmp(op, "seal") == 0 && json_object_size(root) == 2) {
+		out->op = WIRE_CONTROL_SEAL;
+		rc = 0;
+		goto done;
+	}
+	if (strcmp(op, "denylist") != 0 || !json_is_array(names) || json_object_size(root) != 3) {
+		snprintf(out->error, sizeof out->error, "unknown request");
+		goto done;
+	}
+	if (json_array_size(names) > WIRE_DENYLIST_MAX) {
+		snprintf(out->error, sizeof out->error, "more than %d names", WIRE_DENYLIST_MAX);
+		goto done;
+	}
+	out->op = WIRE_CONTROL_DENYLIST;
+	out->deny = core_denylist_new();
+	if (!out->deny) {
+		snprintf(out->error, sizeof out->error, "out of memory");
+		goto done;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(names, i, v)
+	{
+		/* The message names the entry by its position only: names never reach a log. */
+		if (!json_is_string(v) || core_denylist_add(out->deny, json_string_value(v), json_string_length(v))) {
+			snprintf(out->error, sizeof out->error, "names[%zu]: not a usable name", i);
+			core_denylist_free(out->deny);
+			out->deny = NULL;
+			goto done;
+		}
+	}
+	rc = 0;
+done:
+	json_decref(root);
+	return rc;
+}
+
+/* One JSON object on one line, malloc'd; takes j. */
+static char *json_line(json_t *j)
+{
+	if (!j)
+		return NULL;
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *line = realloc(s, n + 2);
+	if (!line) {
+		free(s);
+		return NULL;
+	}
+	line[n] = '\n';
+	line[n + 1] = '\0';
+	return line;
+}
+
+char *wire_encode_control_request(const char *op, const char *id, const char *const *names, size_t n)
+{
+	json_t *j = json_pack("{s:s, s:s}", "op", op, "consultation", id);
+	if (j && strcmp(op, "denylist") == 0) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(a, json_string(names[i]));
+		json_object_set_new(j, "names", a);
+	}
+	return json_line(j);
+}
+
+char *wire_encode_control_reply(rt_err err, const char *message, long count)
+{
+	json_t *j = json_pack("{s:b}", "ok", err == RT_OK);
+	if (!j)
+		return NULL;
+	if (err)
+		json_object_set_new(j, "error", json_string(rt_err_code(err)));
+	if (message && message[0])
+		json_object_set_new(j, "message", json_string(message));
+	if (count >= 0)
+		json_object_set_new(j, "names", json_integer(count));
+	return json_line(j);
 }

@@ -44,8 +44,9 @@ void wire_buf_unref(wire_buf *b);
 
 /* --- decoding client messages ------------------------------------------------------------ */
 
-/* auth; a command (decided by the core); clock.sync (answered at once, changes nothing). */
-typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND, WIRE_MSG_SYNC } wire_msg_kind;
+/* auth; a command (decided by the core); clock.sync (answered at once, changes nothing);
+ * report.export (answered at once with the document, changes nothing). */
+typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND, WIRE_MSG_SYNC, WIRE_MSG_EXPORT } wire_msg_kind;
 
 typedef struct wire_message {
 	wire_msg_kind kind;
@@ -55,8 +56,12 @@ typedef struct wire_message {
 	char token[WIRE_TOKEN_CHARS + 1];
 	bool has_device;
 	char device[WIRE_TOKEN_CHARS + 1];
-	/* command; cmd.text points into `text` */
+	/* report.export: the format and language asked for (cmd.lang; CORE_LANG_NONE: the
+	 * consultation's floor) */
+	int format;
+	/* command; cmd.text points into `text`, cmd.theme into `theme` */
 	core_command cmd;
+	char theme[CORE_THEME_MAX_BYTES + 1];
 	char text[WIRE_TEXT_MAX_CP * 4 + 1];
 	/* on error: the field at fault, for params.field */
 	char field[32];
@@ -88,6 +93,35 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 
 /* clock.now: the server clock for the clock.sync with this id. */
 wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom);
+
+/* report.document: the answer to report.export `id`; borrows content (len bytes). */
+wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,
+                               const char *content, size_t len, size_t headroom);
+
+/* --- the organiser's control socket (roundtable seal / denylist) ------------------------- */
+
+/* One request per connection: a JSON object on one line. */
+#define WIRE_CONTROL_MAX (4u * 1024 * 1024)
+#define WIRE_DENYLIST_MAX 10000
+
+typedef enum wire_control_op { WIRE_CONTROL_SEAL, WIRE_CONTROL_DENYLIST } wire_control_op;
+
+typedef struct wire_control {
+	wire_control_op op;
+	char consultation[CORE_ID_MAX + 1];
+	core_denylist *deny; /* DENYLIST: built from "names"; owned by the caller */
+	char error[160];     /* why the request was refused */
+} wire_control;
+
+/* Decodes {"op": "seal", "consultation": ID} or {"op": "denylist", "consultation": ID,
+ * "names": [...]}. 0, or -1 with out->error set (and nothing for the caller to free). */
+int wire_decode_control(const char *buf, size_t len, wire_control *out);
+/* The request line for `op` ("seal", or "denylist" with n names), malloc'd with a final
+ * newline; NULL when out of memory. */
+char *wire_encode_control_request(const char *op, const char *id, const char *const *names, size_t n);
+/* The reply line: {"ok": true, ...} or {"ok": false, "error": code, "message": ...}, malloc'd
+ * with a final newline. `count` is the deny-list's size (or -1). */
+char *wire_encode_control_reply(rt_err err, const char *message, long count);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
 

@@ -24,9 +24,10 @@ export function launchBrowser() {
 // the page, to stage a race. `timezoneId` is the viewer's zone (default UTC); `skewMs` sets the
 // page's clock that far from the real one before it loads; `locale` is the browser's language
 // (default en-GB), from which the page picks its UI language. openPage resolves once the page's
-// connection is live.
+// connection is live and, on a participant's page, the Chatham House Rule is accepted (unless
+// `acceptRule` is false).
 export function pageOpener(browser, srv, problems) {
-  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB' } = {}) => {
+  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB', acceptRule = true } = {}) => {
     const context = await browser.newContext({ locale, timezoneId, ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
     if (skewMs) await page.clock.setSystemTime(Date.now() + skewMs);
@@ -46,6 +47,11 @@ export function pageOpener(browser, srv, problems) {
     }
     await page.goto(url);
     await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
+    await page.locator('.app:not(.role-none)').waitFor({ timeout: 10000 });
+    if (acceptRule && await page.locator('.app.role-participant').count() && await page.getByTestId('rule-accept').count()) {
+      await page.getByTestId('rule-accept').click();
+      await page.getByTestId('question-form').waitFor({ timeout: 10000 });
+    }
     return page;
   };
 }

@@ -221,7 +221,9 @@ export async function startServer(opts = {}) {
     await waitForLine(proc, /listening on/);
   };
 
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1' } = {}) =>
+  // A participant accepts the Chatham House Rule on connecting (CHR-2) unless acceptRule is
+  // false; the acceptance and its event are consumed here.
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol);
       const client = new Client(ws, srv);
@@ -233,8 +235,19 @@ export async function startServer(opts = {}) {
         client.send(auth);
         try {
           client.snapshot = await client.next((m) => m.type === 'snapshot' || m.type === 'error');
-          if (client.snapshot.type === 'error') reject(new Error(`auth refused: ${client.snapshot.code}`));
-          else resolve(client);
+          if (client.snapshot.type === 'error') {
+            reject(new Error(`auth refused: ${client.snapshot.code}`));
+            return;
+          }
+          const you = client.snapshot.you;
+          if (acceptRule && client.snapshot.role === 'participant' && !you.rule_accepted && !client.snapshot.consultation.sealed) {
+            const ack = await client.command({ type: 'rule.accept' });
+            if (ack.type !== 'ack') throw new Error(`rule.accept refused: ${ack.code}`);
+            await client.next((m) => m.type === 'rule.accepted');
+            // What the client knows once it accepted: the snapshot, moved on by that event.
+            client.snapshot = { ...client.snapshot, seq: ack.seq, you: { ...you, rule_accepted: true } };
+          }
+          resolve(client);
         } catch (e) {
           reject(e);
         }

@@ -43,6 +43,19 @@ static inline core_actor fixture_participant(uint8_t n)
 	return a;
 }
 
+/* A fresh consultation in which every fixture participant has accepted the Rule (CHR-2). */
+static inline void fixture_state_init(core_state *st, const core_agenda *ag)
+{
+	core_state_init(st, ag);
+	for (int n = 1; n <= 255; n++) {
+		core_event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = CORE_EV_RULE_ACCEPTED;
+		ev.author = fixture_participant((uint8_t)n).pseud;
+		core_evolve(st, &ev);
+	}
+}
+
 static inline core_actor fixture_role(core_role role)
 {
 	core_actor a = {.role = role};

@@ -92,34 +92,34 @@ static void test_permissions(void)
 	                               [CORE_CMD_QUESTION_VOTE] = true,
 	                               [CORE_CMD_QUESTION_UNVOTE] = true,
 	                               [CORE_CMD_QUESTION_WITHDRAW] = true,
-	                               [CORE_CMD_LISTEN] = true},
-	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,
-	                           [CORE_CMD_QUESTION_REJECT] = true,
-	                           [CORE_CMD_QUESTION_EDIT] = true,
-	                           [CORE_CMD_QUESTION_MERGE] = true,
-	                           [CORE_CMD_QUESTION_PIN] = true,
-	                           [CORE_CMD_QUESTION_UNPIN] = true,
-	                           [CORE_CMD_QUESTION_ANSWER_NOW] = true,
-	                           [CORE_CMD_QUESTION_ANSWER] = true,
-	                           [CORE_CMD_QUESTION_REOPEN] = true,
-	                           [CORE_CMD_QUESTION_MOVE] = true,
-	                           [CORE_CMD_SEGMENT_OPEN] = true,
-	                           [CORE_CMD_SEGMENT_CLOSE] = true,
-	                           [CORE_CMD_AGENDA_GOTO] = true,
-	                           [CORE_CMD_CLOCK_START] = true,
-	                           [CORE_CMD_CLOCK_PAUSE] = true,
-	                           [CORE_CMD_CLOCK_RESUME] = true,
-	                           [CORE_CMD_CLOCK_ADJUST] = true,
-	                           [CORE_CMD_FLOOR_SET] = true,
-	                           [CORE_CMD_QUESTION_NEXT] = true},
+	                               [CORE_CMD_LISTEN] = true,
+	                               [CORE_CMD_RULE_ACCEPT] = true},
+	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true,
+	                           [CORE_CMD_QUESTION_EDIT] = true,       [CORE_CMD_QUESTION_MERGE] = true,
+	                           [CORE_CMD_QUESTION_PIN] = true,        [CORE_CMD_QUESTION_UNPIN] = true,
+	                           [CORE_CMD_QUESTION_ANSWER_NOW] = true, [CORE_CMD_QUESTION_ANSWER] = true,
+	                           [CORE_CMD_QUESTION_REOPEN] = true,     [CORE_CMD_QUESTION_MOVE] = true,
+	                           [CORE_CMD_SEGMENT_OPEN] = true,        [CORE_CMD_SEGMENT_CLOSE] = true,
+	                           [CORE_CMD_AGENDA_GOTO] = true,         [CORE_CMD_CLOCK_START] = true,
+	                           [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
+	                           [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
+	                           [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
+	                           [CORE_CMD_REPORT_EXPORT] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
 	    [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
 	    /* only the server's own timers say what the clock makes due */
 	    /* and that a connection closed, which ends its language choice (LC-6) */
-	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true},
-	    /* the rapporteur watches: no command of the Q&A */
+	    /* and the organiser's command line seals (CHR-5) */
+	    [CORE_ROLE_SYSTEM] = {[CORE_CMD_CLOCK_DUE] = true, [CORE_CMD_LEAVE] = true, [CORE_CMD_SEAL] = true},
+	    /* the rapporteurs: their workspace and the report (EX-1, EX-2), no command of the Q&A */
+	    [CORE_ROLE_RAPPORTEUR] = {[CORE_CMD_NOTE_SET] = true,
+	                              [CORE_CMD_QUESTION_TAG] = true,
+	                              [CORE_CMD_REPORT_INCLUDE] = true,
+	                              [CORE_CMD_PARAPHRASE_SAVE] = true,
+	                              [CORE_CMD_PARAPHRASE_DELETE] = true,
+	                              [CORE_CMD_REPORT_EXPORT] = true},
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -128,7 +128,7 @@ static void test_permissions(void)
 			if (want[r][c])
 				continue;
 			core_state st;
-			core_state_init(&st, &ag);
+			fixture_state_init(&st, &ag);
 			core_actor who = fixture_role((core_role)r);
 			who.has_pseud = r == CORE_ROLE_PARTICIPANT;
 			core_command cmd =
@@ -140,7 +140,7 @@ static void test_permissions(void)
 	}
 	/* A participant without a pseudonym cannot post or vote. */
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor anon = fixture_role(CORE_ROLE_PARTICIPANT);
 	CHECK_EQ_INT(apply(&st, &anon, post("Hello", CORE_LANG_EN)), RT_E_AUTH_FORBIDDEN);
 	core_state_free(&st);
@@ -164,7 +164,7 @@ static void test_qa_scenario(void)
 {
 	core_agenda ag = fixture_agenda(true);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	st.current_segment = 2;
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
 	core_actor p[4] = {chair, fixture_participant(1), fixture_participant(2), fixture_participant(3)};
@@ -221,7 +221,7 @@ static void test_events_and_audiences(void)
 {
 	core_agenda ag = fixture_agenda(false);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor p1 = fixture_participant(1);
 	core_decision dec;
 	core_command cmd = post("Without moderation", CORE_LANG_AR);
@@ -278,7 +278,7 @@ static void test_events_and_audiences(void)
 	(void)mod;
 	(void)author;
 	core_state_free(&st);
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	CHECK(core_visible(CORE_AUD_PUBLIC, CORE_Q_APPROVED));
 	CHECK(!core_visible(CORE_AUD_PUBLIC, CORE_Q_PENDING));
 	CHECK(!core_visible(CORE_AUD_PUBLIC, CORE_Q_REJECTED));
@@ -298,7 +298,7 @@ static void test_many_votes(void)
 	core_agenda ag = fixture_agenda(false);
 	ag.max_open_questions = 100;
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor author = fixture_participant(200);
 	for (int i = 0; i < 50; i++)
 		CHECK_EQ_INT(apply(&st, &author, post("A question", CORE_LANG_EN)), RT_OK);
@@ -308,6 +308,7 @@ static void test_many_votes(void)
 		voters[v] = fixture_participant(0);
 		memcpy(voters[v].pseud.b, &v, sizeof v);
 		voters[v].pseud.b[15] = 0x5A;
+		CHECK_EQ_INT(apply(&st, &voters[v], (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);
 	}
 	int failures = 0;
 	for (uint32_t v = 0; v < VOTERS; v++) {
@@ -373,7 +374,7 @@ static void test_moderation_table(void)
 {
 	core_agenda ag = fixture_agenda(true);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor p[6] = {fixture_role(CORE_ROLE_COCHAIR), fixture_participant(1), fixture_participant(2),
 	                   fixture_participant(3),          fixture_participant(4), fixture_participant(5)};
 	const mstep steps[] = {
@@ -531,7 +532,7 @@ static void test_limits(void)
 	ag.max_open_questions = 2;
 	ag.votes_per_minute = 3;
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor p1 = fixture_participant(1), p2 = fixture_participant(2), chair = fixture_role(CORE_ROLE_COCHAIR);
 	core_decision dec;
 	CHECK_EQ_INT(apply(&st, &p1, post("One", CORE_LANG_EN)), RT_OK);
@@ -566,7 +567,7 @@ static void test_nfc(void)
 {
 	core_agenda ag = fixture_agenda(false);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor p1 = fixture_participant(1);
 	/* "Qu'en pense l'e\u0301quipe ?" decomposed arrives composed. */
 	CHECK_EQ_INT(apply(&st, &p1, post("Qu'en pense l'e\xcc\x81quipe ?", CORE_LANG_FR)), RT_OK);
@@ -606,7 +607,7 @@ static void test_clock(void)
 	core_agenda ag = fixture_agenda(true);
 	ag.close_minutes = 2;
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), sys = fixture_role(CORE_ROLE_SYSTEM);
 	core_actor p1 = fixture_participant(1);
 	core_decision dec;
@@ -709,7 +710,7 @@ static void test_clock(void)
 	core_state_free(&st);
 
 	/* Before the start, goto moves the agenda without starting the clock. */
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 2), t0, &dec), RT_OK);
 	CHECK_EQ_INT(dec.nevents, 1);
 	CHECK_EQ_INT(st.clock, CORE_CLOCK_IDLE);
@@ -722,7 +723,7 @@ static void test_floor(void)
 {
 	core_agenda ag = fixture_agenda(true); /* floor en, channels ar and fr */
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_decision dec;
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), stage = fixture_role(CORE_ROLE_STAGE);
 	core_actor booth = fixture_role(CORE_ROLE_BOOTH), p1 = fixture_participant(1);
@@ -761,7 +762,7 @@ static void test_signals(void)
 {
 	core_agenda ag = fixture_agenda(true);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_decision dec;
 	core_actor ar = fixture_role(CORE_ROLE_BOOTH), fr = fixture_role(CORE_ROLE_BOOTH);
 	ar.channel = CORE_LANG_AR;
@@ -809,7 +810,7 @@ static void test_next(void)
 {
 	core_agenda ag = fixture_agenda(false);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_decision dec;
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
 	for (int i = 0; i < 3; i++)
@@ -907,7 +908,7 @@ static void test_presence(void)
 	const unsigned chairs = 1u << CORE_AUD_COCHAIRS, booths = 1u << CORE_AUD_BOOTHS;
 	core_agenda ag = fixture_agenda(true);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 0), CORE_BAND_NONE);
 	CHECK_EQ_INT(core_band_for(CORE_AUD_BOOTHS, 0), CORE_BAND_NONE);
 	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 3), CORE_BAND_FEW);
@@ -991,7 +992,7 @@ static void test_presence(void)
 
 	/* A state reloaded from the store keeps what lives in memory only. */
 	core_state fresh;
-	core_state_init(&fresh, &ag);
+	fixture_state_init(&fresh, &ag);
 	core_state_move_live(&fresh, &st);
 	CHECK_EQ_INT(fresh.listeners[CORE_LANG_AR], ar_before);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 0);

@@ -149,6 +149,19 @@ int main(void)
 	CHECK(got(&rec, 0, "auth.already"));
 	rec_clear(&rec);
 
+	/* CHR-2: nothing is posted before the Rule is accepted; the acceptance reaches only the
+	 * participant's own connections. */
+	frame(h, alice, "{\"type\":\"question.post\",\"id\":\"p0\",\"text\":\"Hi\",\"lang\":\"en\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"id\":\"p0\",\"code\":\"chr.ack_required\""));
+	frame(h, alice, "{\"type\":\"rule.accept\",\"id\":\"r1\"}");
+	frame(h, bob, "{\"type\":\"rule.accept\",\"id\":\"r2\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"type\":\"rule.accepted\""));
+	CHECK(got(&rec, 0, "\"rule_accepted\":true"));
+	CHECK(!got(&rec, 2, "rule.accepted") && !got(&rec, 3, "rule.accepted"));
+	rec_clear(&rec);
+
 	/* A post: nothing leaves before the commit; then the author and the co-chair hear of it. */
 	uint64_t commits = store_commit_count(s);
 	frame(h, alice,
@@ -182,7 +195,7 @@ int main(void)
 	CHECK(got(&rec, 0, "\"id\":\"v2\",\"code\":\"vote.own_question\""));
 	for (int i = 0; i < 4; i++) {
 		CHECK(got(&rec, i, "\"type\":\"question.approved\""));
-		CHECK(got(&rec, i, "\"type\":\"question.votes\",\"seq\":3,\"question\":1,\"votes\":1"));
+		CHECK(got(&rec, i, "\"type\":\"question.votes\",\"seq\":5,\"question\":1,\"votes\":1"));
 	}
 	CHECK(!got(&rec, 3, "Et l'article")); /* bob's pending question: not on stage */
 	CHECK(!got(&rec, 0, "Et l'article"));
@@ -212,7 +225,7 @@ int main(void)
 	rec_clear(&rec);
 	frame(h, alice, "{\"type\":\"question.post\",\"id\":\"p4\",\"text\":\"Back again\",\"lang\":\"en\"}");
 	hub_flush(h);
-	CHECK(got(&rec, 0, "\"type\":\"ack\",\"id\":\"p4\",\"seq\":6"));
+	CHECK(got(&rec, 0, "\"type\":\"ack\",\"id\":\"p4\",\"seq\":8"));
 	CHECK(got(&rec, 2, "\"id\":3,"));
 	rec_clear(&rec);
 
@@ -228,7 +241,7 @@ int main(void)
 	}
 	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
 	auth(h, chair, tk.chair, NULL);
-	CHECK(got(&rec, 0, "\"seq\":6"));
+	CHECK(got(&rec, 0, "\"seq\":8"));
 	CHECK(got(&rec, 0, "\"mine\":[1,3]"));
 	CHECK(got(&rec, 2, "Et l'article 5 ?"));
 	CHECK(got(&rec, 2, "What about Article 24?"));

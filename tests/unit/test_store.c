@@ -76,7 +76,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 6);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 7);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -125,6 +125,10 @@ int main(void)
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_FR].note, "");
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
+	/* CHR-2: both accept the Rule first; the acceptance is stored with the rest. */
+	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);
+	CHECK_EQ_INT(step(s, &st, &p2, (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
 	commits = store_commit_count(s);
 	for (int i = 0; i < 10; i++) {
 		core_command post = {
@@ -144,6 +148,7 @@ int main(void)
 	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}),
 	             RT_E_VOTE_OWN_QUESTION);
 	core_actor p3 = fixture_participant(3);
+	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);
 	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = 3}), RT_OK);
 	CHECK_EQ_INT(step(s, &st, &p3, (core_command){.kind = CORE_CMD_QUESTION_UNVOTE, .question = 3}), RT_OK);
 	CHECK_EQ_INT(store_commit(s), RT_OK);

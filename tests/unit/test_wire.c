@@ -119,7 +119,7 @@ static void test_encode(void)
 {
 	core_agenda ag = fixture_agenda(true);
 	core_state st;
-	core_state_init(&st, &ag);
+	fixture_state_init(&st, &ag);
 	core_actor p1 = fixture_participant(1), p2 = fixture_participant(2);
 	core_decision dec;
 	/* Question 1 by p1 approved and upvoted by p2; question 2 by p2 pending; 3 by p1 rejected. */

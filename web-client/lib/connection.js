@@ -81,7 +81,7 @@ export class Connection {
       this.onStatus('refused');
     }
     let pending = null;
-    if ((msg.type === 'ack' || msg.type === 'error') && msg.id && this.pending.has(msg.id)) {
+    if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'report.document') && msg.id && this.pending.has(msg.id)) {
       pending = this.pending.get(msg.id);
       this.pending.delete(msg.id);
     }

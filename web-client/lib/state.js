@@ -18,7 +18,38 @@ export const initialState = Object.freeze({
   channel: null, // a booth: the language it interprets into
   listeners: null, // co-chairs and booths: each language's listener band (LC-6), never a participant's
   signals: [], // a co-chair: the booths' latest signals, newest first (never stored anywhere)
+  ruleAccepted: false, // a participant: accepted the Chatham House Rule (CHR-2)
+  workspace: null, // rapporteurs (EX-1): { notes: {segment: note}, marks: {id: {theme, included}}, paraphrases: {id: p} }
 });
+
+// The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
+function workspaceOf(w) {
+  if (!w) return null;
+  const notes = {};
+  for (const n of w.notes) notes[n.segment] = n;
+  const marks = {};
+  for (const m of w.questions) marks[m.question] = { theme: m.theme, included: m.included };
+  const paraphrases = {};
+  for (const p of w.paraphrases) paraphrases[p.id] = p;
+  return { notes, marks, paraphrases };
+}
+
+function setNote(state, note) {
+  const w = state.workspace;
+  if (!w) return state;
+  const known = w.notes[note.segment];
+  if (known && known.version > note.version) return state;
+  return { ...state, workspace: { ...w, notes: { ...w.notes, [note.segment]: note } } };
+}
+
+function setParaphrase(state, p, deletedId = null) {
+  const w = state.workspace;
+  if (!w) return state;
+  const paraphrases = { ...w.paraphrases };
+  if (deletedId !== null) delete paraphrases[deletedId];
+  else paraphrases[p.id] = p;
+  return { ...state, workspace: { ...w, paraphrases } };
+}
 
 // How many booth signals a co-chair's page keeps on screen.
 export const SIGNALS_SHOWN = 8;
@@ -100,6 +131,9 @@ function applyAck(state, msg, pending) {
   }
   if ('answering' in result && !stale) next = setAnswering(next, result.answering);
   if ('next' in result && !stale) next = { ...next, next: result.next };
+  if (result.rule_accepted) next = { ...next, ruleAccepted: true };
+  if (result.note) next = setNote(next, result.note);
+  if (result.paraphrase && !stale) next = setParaphrase(next, result.paraphrase);
   if ('segment' in result && !stale && pending) {
     if (pending.type === 'segment.open') next = setSegmentOpen(next, result.segment, true);
     else if (pending.type === 'segment.close') next = setSegmentOpen(next, result.segment, false);
@@ -126,6 +160,8 @@ export function reduce(state, msg, pending) {
       channel: msg.you.channel ?? null,
       listeners: msg.consultation.listeners ?? null,
       signals: state.signals,
+      ruleAccepted: Boolean(msg.you.rule_accepted),
+      workspace: workspaceOf(msg.consultation.workspace),
     };
   }
   if (msg.type === 'booth.signalled') {
@@ -162,6 +198,21 @@ function applyEvent(next, msg) {
       return setCurrentSegment(next, msg.segment);
     case 'floor.changed':
       return next.consultation ? { ...next, consultation: { ...next.consultation, floor_now: msg.lang } } : next;
+    case 'rule.accepted':
+      return { ...next, ruleAccepted: true };
+    case 'consultation.sealed':
+      return next.consultation ? { ...next, consultation: { ...next.consultation, sealed: true } } : next;
+    case 'note.changed':
+      return setNote(next, msg.note);
+    case 'question.tagged':
+    case 'report.changed':
+      return next.workspace
+        ? { ...next, workspace: { ...next.workspace, marks: { ...next.workspace.marks, [msg.question]: { theme: msg.theme, included: msg.included } } } }
+        : next;
+    case 'paraphrase.saved':
+      return setParaphrase(next, msg.paraphrase);
+    case 'paraphrase.deleted':
+      return setParaphrase(next, null, msg.paraphrase);
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
@@ -239,4 +290,25 @@ export function boothMode(consultation, channel) {
   const now = consultation.floor_now ?? consultation.floor;
   if (now === consultation.floor) return 'direct';
   return now === channel ? 'retour' : 'relay';
+}
+
+// Whether the consultation is sealed (CHR-5): everything is read-only.
+export function isSealed(state) {
+  return Boolean(state.consultation && state.consultation.sealed);
+}
+
+// A question's report marks for the rapporteurs: its theme ("" for none) and whether it is in
+// the report.
+export function reportMark(state, id) {
+  return (state.workspace && state.workspace.marks[id]) || { theme: '', included: false };
+}
+
+// The themes in use, sorted, for the rapporteurs' suggestions.
+export function themesInUse(state) {
+  const w = state.workspace;
+  if (!w) return [];
+  const all = new Set();
+  for (const m of Object.values(w.marks)) if (m.theme) all.add(m.theme);
+  for (const p of Object.values(w.paraphrases)) if (p.theme) all.add(p.theme);
+  return [...all].sort();
 }

@@ -16,7 +16,8 @@ import { errorMessage, formatClock, isolate, t, tParts } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '../lib/state.js';
 import { formatDifference, formatSeconds } from '../lib/clock.js';
 import {
-  ActionError, Countdown, NowAnswering, QuestionBody, Tabs, VoteCount, ZonedTime, agendaToday, codePoints, useServerTime,
+  ActionError, Countdown, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, ZonedTime, agendaToday,
+  codePoints, useAction, useServerTime,
 } from './common.js';
 
 const MAX_CHARS = 500;
@@ -71,14 +72,20 @@ function snippet(text, n = 70) {
 
 function EditBox({ q, mod, onDone }) {
   const [text, setText] = useState(q.text);
+  const [found, setFound] = useState(null); // CHR-6: identifying detail in the new text
   const ref = useRef(null);
   useEffect(() => { if (ref.current) ref.current.focus(); }, []);
   const count = codePoints(text);
   const bad = !text.trim() || count > MAX_CHARS;
-  async function save() {
+  async function save(placeholders = false) {
     if (bad) return;
     if (text === q.text) { onDone(); return; }
-    const reply = await mod.run({ type: 'question.edit', question: q.id, text });
+    const reply = await mod.run({ type: 'question.edit', question: q.id, text, ...(placeholders ? { placeholders: true } : {}) });
+    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
+      mod.dismiss(q.id);
+      setFound(reply);
+      return;
+    }
     if (reply && reply.type === 'ack') onDone();
   }
   function onKeyDown(ev) {
@@ -90,15 +97,17 @@ function EditBox({ q, mod, onDone }) {
     <div class="inline-panel">
       <label for=${id}>${t('chair.edit.label', { id: q.id })}</label>
       <textarea id=${id} ref=${ref} data-testid="edit-text" dir="auto" lang=${q.lang} rows="3" value=${text}
-        onInput=${(e) => setText(e.currentTarget.value)} onKeyDown=${onKeyDown}></textarea>
+        onInput=${(e) => { setText(e.currentTarget.value); setFound(null); }} onKeyDown=${onKeyDown}></textarea>
       <div class="form-row">
         <span class=${count > MAX_CHARS ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: MAX_CHARS })}</span>
       </div>
       <p class="hint">${t('chair.edit.hint')}</p>
       <div class="actions">
-        <button type="button" class="primary" data-testid="edit-save" disabled=${bad || mod.busy[q.id]} onClick=${save}>${t('chair.edit.save')}</button>
+        <button type="button" class="primary" data-testid="edit-save" disabled=${bad || mod.busy[q.id]} onClick=${() => save()}>${t('chair.edit.save')}</button>
         <button type="button" data-testid="edit-cancel" onClick=${onDone}>${t('action.cancel')}</button>
       </div>
+      <${IdentifyingNotice} reply=${found} busy=${mod.busy[q.id]} onPlaceholders=${() => save(true)}
+        onEdit=${() => { setFound(null); if (ref.current) ref.current.focus(); }} />
     </div>`;
 }
 
@@ -392,6 +401,30 @@ function Collapsed({ title, list, kind, ctx, testid, open = false }) {
     </details>`;
 }
 
+// CHR-5: sealing ends the consultation for good; the panel says what it destroys and asks twice.
+function SealPanel({ state, conn }) {
+  const action = useAction(conn);
+  const [confirming, setConfirming] = useState(false);
+  if (state.consultation.sealed) return null;
+  return html`
+    <section class="card seal" aria-labelledby="seal-heading" data-testid="seal-panel">
+      <h2 id="seal-heading">${t('seal.heading')}</h2>
+      <p>${t('seal.explain')}</p>
+      ${!confirming
+        ? html`<button type="button" class="danger" data-testid="seal-button" onClick=${() => setConfirming(true)}>${t('seal.button')}</button>`
+        : html`
+          <div class="confirm" role="group" aria-label=${t('seal.heading')}>
+            <p>${t('seal.confirm')}</p>
+            <div class="actions">
+              <button type="button" class="danger" data-testid="seal-confirm" disabled=${action.busy}
+                onClick=${() => action.run({ type: 'consultation.seal' })}>${t('seal.yes')}</button>
+              <button type="button" data-testid="seal-cancel" onClick=${() => { setConfirming(false); action.clear(); }}>${t('action.cancel')}</button>
+            </div>
+          </div>`}
+      <${ActionError} error=${action.error} />
+    </section>`;
+}
+
 function HelpDialog({ open, onClose }) {
   const ref = useRef(null);
   useEffect(() => {
@@ -531,6 +564,7 @@ export function ChairView({ state, conn, offset }) {
 
   return html`
     <div class="console">
+      <${SealedNotice} consultation=${c} />
       <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
       <${InterpretationPanel} state=${state} mod=${mod} />
       <div class="console-head">
@@ -583,6 +617,7 @@ export function ChairView({ state, conn, offset }) {
         <${Collapsed} title=${t('chair.withdrawn.heading')} list=${withdrawn} kind="withdrawn" ctx=${ctx} testid="withdrawn" />
         <${Collapsed} title=${t('chair.merged.heading')} list=${merged} kind="merged" ctx=${ctx} testid="merged" />
         <${AgendaTable} state=${state} offset=${offset} />
+        <${SealPanel} state=${state} conn=${conn} />
         <p class="hint keys-hint">${t('chair.keys.hint')}</p>
       </div>
       <${HelpDialog} open=${help} onClose=${() => setHelp(false)} />

@@ -27,6 +27,35 @@ export function ActionError({ error }) {
   return error ? html`<p class="action-error" role="alert" data-testid="action-error">${error}</p>` : null;
 }
 
+// CHR-6: what the server found in a text that could identify someone, and the two ways on:
+// change the text, or store it with placeholders ([email], [name], …) in those places.
+export function IdentifyingNotice({ reply, busy, onPlaceholders, onEdit }) {
+  if (!reply || reply.code !== 'text.identifying') return null;
+  const found = (reply.params && reply.params.found) || [];
+  return html`
+    <div class="identifying" role="alert" data-testid="identifying">
+      <p>${t('identifying.intro')}</p>
+      <ul>
+        ${found.map((f) => html`
+          <li data-testid="identifying-item" data-kind=${f.kind}>
+            ${t(`identifying.kind.${f.kind}`)}: <bdi class="found">${f.text}</bdi>
+            <span class="becomes">${t('identifying.becomes', { placeholder: f.placeholder })}</span></li>`)}
+      </ul>
+      <div class="actions">
+        <button type="button" class="primary" data-testid="post-placeholders" disabled=${busy} onClick=${onPlaceholders}>
+          ${t('identifying.placeholders')}</button>
+        <button type="button" data-testid="identifying-edit" onClick=${onEdit}>${t('identifying.edit')}</button>
+      </div>
+    </div>`;
+}
+
+// CHR-5: a sealed consultation is read-only for everyone.
+export function SealedNotice({ consultation }) {
+  return consultation && consultation.sealed
+    ? html`<p class="notice notice-sealed" role="status" data-testid="sealed-notice">${t('sealed.notice')}</p>`
+    : null;
+}
+
 // Code points, as the server counts them (after NFC normalisation).
 export function codePoints(text) {
   return [...text.normalize('NFC')].length;

@@ -6,7 +6,10 @@ import { currentLanguage, t, tParts } from '../lib/i18n.js';
 import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
-import { ActionError, AgendaList, AnsweredQuestions, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction } from './common.js';
+import {
+  ActionError, AgendaList, AnsweredQuestions, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount,
+  codePoints, useAction,
+} from './common.js';
 
 const MAX_CHARS = 500;
 
@@ -21,21 +24,36 @@ function PostForm({ state, conn, onPosted }) {
   const [text, setText] = useState('');
   const [lang, setLang] = useState(() => defaultLanguage(state.consultation));
   const [saved, setSaved] = useState(false);
+  const [found, setFound] = useState(null); // CHR-6: the server's text.identifying reply
   const action = useAction(conn);
   const open = questionsOpen(state);
   const segment = currentSegment(state);
   const count = codePoints(text);
   const tooLong = count > MAX_CHARS;
-  async function submit(ev) {
-    ev.preventDefault();
-    if (!open || tooLong || !text.trim()) return;
+  async function send(placeholders) {
     setSaved(false);
-    const reply = await action.run({ type: 'question.post', text, lang });
+    const reply = await action.run({ type: 'question.post', text, lang, ...(placeholders ? { placeholders: true } : {}) });
+    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
+      action.clear();
+      setFound(reply);
+      return;
+    }
+    setFound(null);
     if (reply && reply.type === 'ack') {
       setText('');
       setSaved(true);
       onPosted();
     }
+  }
+  async function submit(ev) {
+    ev.preventDefault();
+    if (!open || tooLong || !text.trim()) return;
+    await send(false);
+  }
+  function editAgain() {
+    setFound(null);
+    const box = document.getElementById('question-text');
+    if (box) box.focus();
   }
   return html`
     <form class="card post" data-testid="question-form" onSubmit=${submit} aria-labelledby="post-heading">
@@ -52,7 +70,7 @@ function PostForm({ state, conn, onPosted }) {
         </div>
         <textarea id="question-text" data-testid="question-text" dir="auto" lang=${lang} rows="3"
           aria-describedby="question-hint question-count" aria-invalid=${tooLong ? 'true' : 'false'}
-          value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); }} required></textarea>
+          value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); setFound(null); }} required></textarea>
         ${tooLong && html`<p class="action-error">${t('participant.post.too_long', { max: MAX_CHARS })}</p>`}
         <div class="form-row">
           <label for="question-lang">${t('participant.post.language')}</label>
@@ -65,6 +83,7 @@ function PostForm({ state, conn, onPosted }) {
           disabled=${action.busy || !open || tooLong || !text.trim()}>
           ${action.busy ? t('action.sending') : t('participant.post.submit')}</button>
       </fieldset>
+      <${IdentifyingNotice} reply=${found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
       ${saved && html`<p class="saved" role="status">${t(state.consultation.premoderation ? 'participant.post.saved_moderated' : 'participant.post.saved')}</p>`}
       <${ActionError} error=${action.error} />
     </form>`;
@@ -123,6 +142,7 @@ function QueueItem({ q, state, conn }) {
   const voted = state.voted.has(q.id);
   const answeringNow = state.answering === q.id;
   const label = t(own ? 'participant.vote.own' : voted ? 'participant.vote.undo' : 'participant.vote.do', { id: q.id });
+  const locked = !state.ruleAccepted || Boolean(state.consultation.sealed);
   return html`
     <li class=${answeringNow ? 'question is-answering' : 'question'} data-testid="queue-item" data-id=${q.id}>
       <${QuestionBody} q=${q} answering=${answeringNow} />
@@ -130,7 +150,7 @@ function QueueItem({ q, state, conn }) {
         ${own && html`<span class="badge badge-own">${t('participant.yours')}</span>`}
         <${VoteCount} q=${q} />
         <button type="button" class=${voted ? 'vote voted' : 'vote'} data-testid="vote-button" aria-pressed=${voted ? 'true' : 'false'}
-          title=${label} aria-label=${label} disabled=${own || action.busy}
+          title=${locked && !own ? t('participant.vote.locked') : label} aria-label=${label} disabled=${own || action.busy || locked}
           onClick=${() => action.run({ type: voted ? 'question.unvote' : 'question.vote', question: q.id })}>
           <span aria-hidden="true" class="vote-arrow">▲</span> ${voted ? t('participant.vote.voted') : t('participant.vote.button')}</button>
       </div>
@@ -145,6 +165,21 @@ function AnsweredList({ answered }) {
       <summary>${t('participant.answered.heading', { count: answered.length })}</summary>
       <${AnsweredQuestions} answered=${answered} />
     </details>`;
+}
+
+// CHR-2: the Chatham House Rule, in the page's language; nothing can be posted or upvoted
+// before the participant accepts it.
+function RuleCard({ conn }) {
+  const action = useAction(conn);
+  return html`
+    <section class="card rule-card" data-testid="rule-card" aria-labelledby="rule-heading">
+      <h2 id="rule-heading">${t('rule.heading')}</h2>
+      <p data-testid="rule-text">${t('rule.text')}</p>
+      <p>${t('rule.here')}</p>
+      <button type="button" class="primary wide" data-testid="rule-accept" disabled=${action.busy}
+        onClick=${() => action.run({ type: 'rule.accept' })}>${t('rule.accept')}</button>
+      <${ActionError} error=${action.error} />
+    </section>`;
 }
 
 // LC-1: how to listen in the page's language: the Zoom channel to pick on a computer and on a
@@ -199,9 +234,12 @@ export function ParticipantView({ state, conn, offset }) {
   ];
   return html`
     <div class="participant">
+      <${SealedNotice} consultation=${c} />
       <${ChannelCard} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
-      <${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />
+      ${!c.sealed && (state.ruleAccepted
+        ? html`<${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />`
+        : html`<${RuleCard} conn=${conn} />`)}
       <section class="card queue-card" aria-labelledby="queue-heading">
         <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
         <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />

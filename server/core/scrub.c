@@ -1,0 +1,653 @@
+/* scrub.c — the identifying-detail scrubber (CHR-6). Works on code points: the text is decoded
+ * once into a fixed array, each rule marks spans, overlaps are resolved, spans go back to bytes.
+ * Precision matters as much as recall here: questions about a treaty are full of numbers
+ * (Article 24, A/RES/74/247, 2019–2021, 1 000 000), and none of those is a phone number.
+ * Pure: libunistring supplies Unicode tables; nothing here allocates but the deny-list. */
+#include <assert.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+
+#include "core.h"
+#include "scrub.h"
+
+static const char *const kind_names[CORE_FIND_KIND_COUNT] = {"email", "url", "handle", "phone", "name"};
+static const char *const placeholders[CORE_FIND_KIND_COUNT] = {"[email]", "[link]", "[handle]", "[phone]", "[name]"};
+
+const char *core_find_kind_name(core_find_kind k)
+{
+	return (unsigned)k < CORE_FIND_KIND_COUNT ? kind_names[k] : "?";
+}
+
+const char *core_find_placeholder(core_find_kind k)
+{
+	return (unsigned)k < CORE_FIND_KIND_COUNT ? placeholders[k] : "[?]";
+}
+
+/* --- code points ------------------------------------------------------------------------- */
+
+/* A text as code points, with each one's byte offset (off[n] is the length). */
+typedef struct cps {
+	uint32_t c[CORE_SCRUB_MAX_CP + 1];
+	uint32_t off[CORE_SCRUB_MAX_CP + 2];
+	int n;
+} cps;
+
+static int decode_all(const char *text, size_t len, cps *t)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	t->n = 0;
+	for (size_t i = 0; i < len;) {
+		if (t->n >= CORE_SCRUB_MAX_CP)
+			return -1;
+		uint32_t cp;
+		size_t k = core_utf8_decode(p + i, len - i, &cp);
+		if (!k)
+			return -1;
+		t->off[t->n] = (uint32_t)i;
+		t->c[t->n++] = cp;
+		i += k;
+	}
+	t->off[t->n] = (uint32_t)len;
+	return 0;
+}
+
+static uint32_t at(const cps *t, int i)
+{
+	return i >= 0 && i < t->n ? t->c[i] : 0;
+}
+
+static bool is_ascii_alnum(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool is_word(uint32_t c)
+{
+	return c && (uc_is_alpha(c) || uc_is_digit(c) || uc_is_general_category(c, UC_CATEGORY_Mn));
+}
+
+/* 0..9 for a Latin, Arabic-Indic or Extended Arabic-Indic digit, else -1. */
+static int digit(uint32_t c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	if (c >= 0x0660 && c <= 0x0669)
+		return (int)(c - 0x0660);
+	if (c >= 0x06F0 && c <= 0x06F9)
+		return (int)(c - 0x06F0);
+	return -1;
+}
+
+static bool is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == 0x00A0 || c == 0x202F || c == 0x2009 || c == 0x3000;
+}
+
+/* --- spans ------------------------------------------------------------------------------- */
+
+typedef struct span {
+	core_find_kind kind;
+	int start, end; /* code points */
+} span;
+
+#define MAX_SPANS 128
+
+typedef struct spans {
+	span s[MAX_SPANS];
+	int n;
+} spans;
+
+static void add(spans *sp, core_find_kind kind, int start, int end)
+{
+	if (end > start && sp->n < MAX_SPANS)
+		sp->s[sp->n++] = (span){kind, start, end};
+}
+
+/* --- e-mail addresses, links, handles ---------------------------------------------------- */
+
+static bool local_char(uint32_t c)
+{
+	return is_ascii_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+static bool label_char(uint32_t c)
+{
+	return is_ascii_alnum(c) || c == '-';
+}
+
+/* The end of a domain name starting at i (labels joined by dots, the last of 2+ letters), or
+ * -1. *tld_start receives where the last label starts. */
+static int domain_end(const cps *t, int i, int *tld_start)
+{
+	int labels = 0, last = -1, j = i;
+	for (;;) {
+		int k = j;
+		while (label_char(at(t, k)))
+			k++;
+		if (k == j)
+			break;
+		labels++;
+		last = j;
+		j = k;
+		if (at(t, j) == '.' && label_char(at(t, j + 1)))
+			j++;
+		else
+			break;
+	}
+	if (labels < 2)
+		return -1;
+	for (int k = last; k < j; k++)
+		if (!((t->c[k] >= 'a' && t->c[k] <= 'z') || (t->c[k] >= 'A' && t->c[k] <= 'Z')))
+			return -1;
+	if (j - last < 2)
+		return -1;
+	*tld_start = last;
+	return j;
+}
+
+static void find_emails(const cps *t, spans *sp)
+{
+	for (int i = 1; i < t->n; i++) {
+		if (t->c[i] != '@' || !local_char(at(t, i - 1)))
+			continue;
+		int s = i;
+		while (s > 0 && local_char(at(t, s - 1)))
+			s--;
+		while (s < i && at(t, s) == '.')
+			s++;
+		int tld, e = domain_end(t, i + 1, &tld);
+		if (s < i && e > 0)
+			add(sp, CORE_FIND_EMAIL, s, e);
+	}
+}
+
+/* Whether t at i starts with the ASCII string s, in any case. */
+static bool starts_ci(const cps *t, int i, const char *s)
+{
+	for (int k = 0; s[k]; k++) {
+		uint32_t c = at(t, i + k);
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != (uint32_t)(unsigned char)s[k])
+			return false;
+	}
+	return true;
+}
+
+/* Punctuation that ends a sentence or a bracket rather than a link (Arabic comma, question
+ * mark and full stop included). */
+static bool trailing_punct(uint32_t c)
+{
+	return (c < 128 && c && strchr(".,;:!?)]}'", (int)c)) || c == 0x060C || c == 0x061F || c == 0x06D4;
+}
+
+/* A link runs to white space or a bracket that cannot be part of it; trailing punctuation is
+ * the sentence's, not the link's. */
+static int url_end(const cps *t, int i)
+{
+	int e = i;
+	while (e < t->n && !is_space(t->c[e]) && t->c[e] != '<' && t->c[e] != '>' && t->c[e] != '"' &&
+	       t->c[e] != 0x00AB && t->c[e] != 0x00BB && t->c[e] != 0x201C && t->c[e] != 0x201D)
+		e++;
+	while (e > i && trailing_punct(t->c[e - 1]))
+		e--;
+	return e;
+}
+
+/* Country and generic top-level domains a bare "name.tld" must end in to count as a link. */
+static const char *const tlds[] = {
+    "com", "org", "net", "int", "edu", "gov", "info", "io", "co", "me", "app",    "dev",  "ngo",  "news", "uk",
+    "fr",  "es",  "de",  "ch",  "be",  "nl",  "it",   "pt", "ma", "eg", "sa",     "ae",   "jo",   "lb",   "tn",
+    "dz",  "qa",  "kw",  "om",  "bh",  "iq",  "sy",   "ye", "ly", "sd", "mr",     "ps",   "ng",   "ke",   "za",
+    "in",  "pk",  "bd",  "br",  "mx",  "ar",  "cl",   "pe", "ca", "us", "au",     "eu",   "ru",   "cn",   "jp",
+    "tr",  "ir",  "sn",  "ci",  "cm",  "gh",  "rw",   "et", "tz", "ug", "ly",     "at",   "se",   "no",   "dk",
+    "fi",  "pl",  "ie",  "gr",  "ro",  "hu",  "cz",   "ua", "ve", "bo", "ec",     "py",   "uy",   "cr",   "gt",
+    "do",  "cu",  "ph",  "id",  "my",  "sg",  "th",   "vn", "kr", "nz", "online", "site", "blog", "tv",   NULL};
+
+static bool known_tld(const cps *t, int s, int e)
+{
+	for (int k = 0; tlds[k]; k++) {
+		size_t n = strlen(tlds[k]);
+		if ((int)n != e - s)
+			continue;
+		bool same = true;
+		for (int j = 0; j < e - s && same; j++)
+			same = t->c[s + j] ==
+			       (uint32_t)(unsigned char)tlds[k][j]; /* lower case only: "treaty.It" is prose */
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+static void find_urls(const cps *t, spans *sp)
+{
+	for (int i = 0; i < t->n; i++) {
+		if (i > 0 &&
+		    (is_ascii_alnum(t->c[i - 1]) || t->c[i - 1] == '@' || t->c[i - 1] == '.' || t->c[i - 1] == '/'))
+			continue;
+		if (starts_ci(t, i, "http://") || starts_ci(t, i, "https://") || starts_ci(t, i, "www.")) {
+			int e = url_end(t, i);
+			add(sp, CORE_FIND_URL, i, e);
+			i = e;
+			continue;
+		}
+		int tld, e = domain_end(t, i, &tld);
+		if (e < 0 || at(t, e) == '@' || !known_tld(t, tld, e))
+			continue;
+		if (at(t, e) == '/')
+			e = url_end(t, e);
+		add(sp, CORE_FIND_URL, i, e);
+		i = e;
+	}
+}
+
+static void find_handles(const cps *t, spans *sp)
+{
+	for (int i = 0; i < t->n; i++) {
+		if (t->c[i] != '@' || is_word(at(t, i - 1)))
+			continue;
+		int e = i + 1;
+		while (is_ascii_alnum(at(t, e)) || at(t, e) == '_' || at(t, e) == '.')
+			e++;
+		while (e > i + 1 && t->c[e - 1] == '.')
+			e--;
+		if (e - i - 1 >= 2)
+			add(sp, CORE_FIND_HANDLE, i, e);
+	}
+}
+
+/* --- phone numbers ----------------------------------------------------------------------- */
+
+#define MAX_GROUPS 8
+
+typedef struct number {
+	int start, end; /* code points, the whole candidate */
+	int ngroups;
+	int len[MAX_GROUPS];      /* digits in each group */
+	int value[MAX_GROUPS];    /* each group's value, when it has at most 4 digits */
+	int first_digit;          /* of the first group */
+	uint32_t sep[MAX_GROUPS]; /* the punctuation before group k (0: white space only) */
+	int digits;
+	bool plus; /* a leading '+', or "00" */
+} number;
+
+static bool sep_char(uint32_t c)
+{
+	return is_space(c) || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == 0x2010 || c == 0x2011 ||
+	       c == 0x2013;
+}
+
+/* Reads digit groups from i: groups joined by 1..3 separator characters, at most one of them
+ * punctuation other than brackets. Returns the index after the last digit. */
+static int read_number(const cps *t, int i, number *nb)
+{
+	memset(nb, 0, sizeof *nb);
+	nb->start = i;
+	int j = i;
+	if (at(t, j) == '+') {
+		nb->plus = true;
+		j++;
+	} else if (at(t, j) == '(') {
+		j++;
+	}
+	int end = j;
+	while (nb->ngroups < MAX_GROUPS && digit(at(t, j)) >= 0) {
+		int g = nb->ngroups++, v = 0, n = 0;
+		if (g == 0)
+			nb->first_digit = digit(at(t, j));
+		while (digit(at(t, j)) >= 0) {
+			if (n < 5)
+				v = v * 10 + digit(at(t, j));
+			n++, j++;
+		}
+		nb->len[g] = n;
+		nb->value[g] = n <= 4 ? v : -1;
+		nb->digits += n;
+		end = j;
+		/* a separator run, then the next group */
+		int k = j, punct = 0;
+		uint32_t p = 0;
+		while (k - j < 3 && sep_char(at(t, k))) {
+			uint32_t c = at(t, k);
+			if (c != '(' && c != ')' && !is_space(c)) {
+				punct++;
+				p = c;
+			}
+			k++;
+		}
+		if (k == j || punct > 1 || digit(at(t, k)) < 0 || nb->ngroups == MAX_GROUPS)
+			break;
+		nb->sep[nb->ngroups] = p;
+		j = k;
+	}
+	if (at(t, end) == ')')
+		end++;
+	nb->end = end;
+	if (!nb->plus && nb->ngroups && nb->len[0] >= 2 && nb->first_digit == 0 && at(t, i) != '(' &&
+	    digit(at(t, i + 1)) == 0)
+		nb->plus = true; /* "00 44 …": the international prefix */
+	return end;
+}
+
+static bool same_seps(const number *nb, bool allow_space)
+{
+	for (int g = 2; g < nb->ngroups; g++)
+		if (nb->sep[g] != nb->sep[1])
+			return false;
+	return allow_space || nb->sep[1] != 0;
+}
+
+/* The rules that tell a phone number from the other numbers of a consultation's questions. */
+static bool is_phone(const cps *t, const number *nb)
+{
+	if (nb->digits < 7 || nb->digits > 15)
+		return false;
+	/* Part of a document symbol or a word: A/RES/74/247, E/CN.15/2019/L.1, 5G, 24th. */
+	uint32_t before = at(t, nb->start - 1), after = at(t, nb->end);
+	if (before == '/' || before == '.' || before == '-' || is_word(before) || is_word(after))
+		return false;
+	if (after == '/' || (after == '.' && digit(at(t, nb->end + 1)) >= 0) || after == '%')
+		return false;
+	const int n = nb->ngroups;
+	if (n == 1)
+		return nb->plus || nb->digits >= 9 || (nb->first_digit == 0 && nb->digits >= 7);
+	if (nb->plus)
+		return true;
+	/* Dates: 2021-09-15, 15/09/2021, 15.09.21 */
+	if (n == 3 && same_seps(nb, false) && nb->sep[1] != '(' &&
+	    ((nb->len[0] == 4 && nb->len[1] <= 2 && nb->len[2] <= 2) ||
+	     (nb->len[0] <= 2 && nb->len[1] <= 2 && (nb->len[2] == 2 || nb->len[2] == 4))))
+		return false;
+	/* Year ranges: 2019-2021, 2019/2020 */
+	if (n == 2 && nb->len[0] == 4 && nb->len[1] == 4 && nb->value[0] >= 1900 && nb->value[0] <= 2099 &&
+	    nb->value[1] >= 1900 && nb->value[1] <= 2099)
+		return false;
+	/* Thousands: 1 000 000, 10.000.000 */
+	bool thousands =
+	    nb->len[0] <= 3 && nb->first_digit != 0 && same_seps(nb, true) && (nb->sep[1] == 0 || nb->sep[1] == '.');
+	for (int g = 1; g < n && thousands; g++)
+		thousands = nb->len[g] == 3;
+	return !thousands;
+}
+
+static void find_phones(const cps *t, spans *sp)
+{
+	for (int i = 0; i < t->n; i++) {
+		uint32_t c = t->c[i];
+		bool starts = digit(c) >= 0 || ((c == '+' || c == '(') && digit(at(t, i + 1)) >= 0);
+		if (!starts || digit(at(t, i - 1)) >= 0)
+			continue;
+		number nb;
+		int e = read_number(t, i, &nb);
+		if (is_phone(t, &nb))
+			add(sp, CORE_FIND_PHONE, i, nb.end);
+		i = e > i ? e - 1 : i;
+	}
+}
+
+/* --- names ------------------------------------------------------------------------------- */
+
+/* Folds one code point for matching: canonical decomposition down to its base, marks and
+ * tatweel dropped (0), Arabic letter variants unified, lower case, white space to ' '. */
+static uint32_t fold(uint32_t c)
+{
+	if (is_space(c))
+		return ' ';
+	uint32_t d[UC_DECOMPOSITION_MAX_LENGTH];
+	for (int guard = 0; guard < 4; guard++) {
+		int n = uc_canonical_decomposition(c, d);
+		if (n <= 0)
+			break;
+		c = d[0];
+	}
+	if (c == 0x0640 || uc_is_general_category(c, UC_CATEGORY_Mn))
+		return 0; /* tatweel, harakat and other combining marks */
+	switch (c) {
+	case 0x0622: /* آ أ إ ٱ: alef forms */
+	case 0x0623:
+	case 0x0625:
+	case 0x0671:
+		return 0x0627;
+	case 0x0629: /* ة ta marbuta */
+		return 0x0647;
+	case 0x0649: /* ى alef maqsura */
+		return 0x064A;
+	default:
+		return uc_tolower(c);
+	}
+}
+
+struct core_denylist {
+	uint32_t *cp;     /* all names, folded, back to back */
+	uint32_t *starts; /* name k is cp[starts[k] .. starts[k + 1]) */
+	size_t n, cap, cpn, cpcap;
+};
+
+core_denylist *core_denylist_new(void)
+{
+	core_denylist *d = calloc(1, sizeof *d);
+	if (d && !(d->starts = calloc(1, sizeof *d->starts))) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+size_t core_denylist_count(const core_denylist *d)
+{
+	return d ? d->n : 0;
+}
+
+void core_denylist_free(core_denylist *d)
+{
+	if (!d)
+		return;
+	if (d->cp)
+		memset(d->cp, 0, d->cpcap * sizeof *d->cp);
+	free(d->cp);
+	free(d->starts);
+	free(d);
+}
+
+int core_denylist_add(core_denylist *d, const char *name, size_t len)
+{
+	uint32_t folded[CORE_DENY_NAME_MAX_CP];
+	int n = 0, cpcount = 0;
+	bool any = false;
+	const unsigned char *p = (const unsigned char *)name;
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
+		size_t k = core_utf8_decode(p + i, len - i, &c);
+		if (!k || ++cpcount > CORE_DENY_NAME_MAX_CP)
+			return -1;
+		i += k;
+		uint32_t f = fold(c);
+		if (!f || (f == ' ' && (n == 0 || folded[n - 1] == ' ')))
+			continue;
+		any = any || is_word(f);
+		folded[n++] = f;
+	}
+	while (n && folded[n - 1] == ' ')
+		n--;
+	if (!any || !n)
+		return -1;
+	if (d->n + 2 > d->cap) {
+		size_t ncap = d->cap ? d->cap * 2 : 16;
+		uint32_t *ns = realloc(d->starts, (ncap + 1) * sizeof *ns);
+		if (!ns)
+			return -1;
+		d->starts = ns;
+		d->cap = ncap;
+	}
+	if (d->cpn + (size_t)n > d->cpcap) {
+		size_t ncap = d->cpcap ? d->cpcap * 2 : 256;
+		while (ncap < d->cpn + (size_t)n)
+			ncap *= 2;
+		uint32_t *nc = realloc(d->cp, ncap * sizeof *nc);
+		if (!nc)
+			return -1;
+		d->cp = nc;
+		d->cpcap = ncap;
+	}
+	memcpy(d->cp + d->cpn, folded, (size_t)n * sizeof *folded);
+	d->starts[d->n] = (uint32_t)d->cpn;
+	d->cpn += (size_t)n;
+	d->n++;
+	d->starts[d->n] = (uint32_t)d->cpn;
+	return 0;
+}
+
+/* The text folded: f[k] came from code point src[k]; dropped code points leave no entry. */
+typedef struct folded {
+	uint32_t f[CORE_SCRUB_MAX_CP];
+	int src[CORE_SCRUB_MAX_CP];
+	int n;
+} folded;
+
+static bool is_arabic_letter(uint32_t c)
+{
+	return c >= 0x0620 && c <= 0x064A;
+}
+
+/* Arabic proclitics written onto a name: "and", "so", "by", "to", "like", "the" and their
+ * combinations (folded: ال, وال, بال, لل, فال, كال, و, ف, ب, ل, ك). */
+static bool proclitic(const uint32_t *s, int n)
+{
+	static const uint32_t forms[][3] = {
+	    {0x0627, 0x0644, 0},      {0x0648, 0x0627, 0x0644}, {0x0628, 0x0627, 0x0644}, {0x0644, 0x0644, 0},
+	    {0x0641, 0x0627, 0x0644}, {0x0643, 0x0627, 0x0644}, {0x0648, 0, 0},           {0x0641, 0, 0},
+	    {0x0628, 0, 0},           {0x0644, 0, 0},           {0x0643, 0, 0},           {0x0648, 0x0628, 0},
+	    {0x0648, 0x0644, 0},
+	};
+	for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+		int len = forms[k][2] ? 3 : forms[k][1] ? 2 : 1;
+		if (len == n && memcmp(s, forms[k], (size_t)n * sizeof *s) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void find_names(const cps *t, const core_denylist *d, spans *sp)
+{
+	if (!d || !d->n)
+		return;
+	static_assert(sizeof(folded) < 20000, "folded text fits the stack");
+	folded ft;
+	ft.n = 0;
+	for (int i = 0; i < t->n; i++) {
+		uint32_t f = fold(t->c[i]);
+		if (!f || (f == ' ' && ft.n && ft.f[ft.n - 1] == ' '))
+			continue;
+		ft.f[ft.n] = f;
+		ft.src[ft.n++] = i;
+	}
+	for (size_t k = 0; k < d->n; k++) {
+		const uint32_t *name = d->cp + d->starts[k];
+		int len = (int)(d->starts[k + 1] - d->starts[k]);
+		for (int p = 0; p + len <= ft.n; p++) {
+			if (memcmp(ft.f + p, name, (size_t)len * sizeof *name) != 0)
+				continue;
+			if (p + len < ft.n && is_word(ft.f[p + len]))
+				continue;
+			if (p > 0 && is_word(ft.f[p - 1])) {
+				/* Only an Arabic proclitic may be written onto the name. */
+				int w = p;
+				while (w > 0 && is_word(ft.f[w - 1]))
+					w--;
+				if (!is_arabic_letter(name[0]) || p - w > 3 || !proclitic(ft.f + w, p - w))
+					continue;
+			}
+			/* The span ends after the marks on its last letter. */
+			int end = p + len < ft.n ? ft.src[p + len] : t->n;
+			while (end > ft.src[p + len - 1] + 1 && is_space(t->c[end - 1]))
+				end--;
+			add(sp, CORE_FIND_NAME, ft.src[p], end);
+		}
+	}
+}
+
+/* --- together ---------------------------------------------------------------------------- */
+
+static int compare_spans(const void *pa, const void *pb)
+{
+	const span *a = pa, *b = pb;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return (int)a->kind - (int)b->kind;
+}
+
+int core_scrub_find(const char *text, size_t len, const core_denylist *deny, core_find *out, int max)
+{
+	static_assert(sizeof(cps) < 20000, "the decoded text fits the stack");
+	cps t;
+	spans sp;
+	if (len > CORE_SCRUB_MAX_BYTES || decode_all(text, len, &t))
+		return -1;
+	sp.n = 0;
+	find_emails(&t, &sp);
+	find_urls(&t, &sp);
+	find_handles(&t, &sp);
+	find_phones(&t, &sp);
+	find_names(&t, deny, &sp);
+	qsort(sp.s, (size_t)sp.n, sizeof *sp.s, compare_spans);
+	int n = 0, last_end = -1;
+	for (int i = 0; i < sp.n; i++) {
+		const span *s = &sp.s[i];
+		if (s->start < last_end) {
+			/* Overlaps the one kept before it: keep the longer (ties: the earlier kind). */
+			span *prev = &sp.s[n - 1];
+			if (s->end - s->start > prev->end - prev->start) {
+				*prev = *s;
+				last_end = s->end;
+			}
+			continue;
+		}
+		sp.s[n++] = *s;
+		last_end = s->end;
+	}
+	int w = 0;
+	for (int i = 0; i < n && w < max; i++) {
+		/* merging may leave a later span overlapping a longer replacement: drop it */
+		if (w && out[w - 1].end > t.off[sp.s[i].start])
+			continue;
+		out[w].kind = sp.s[i].kind;
+		out[w].start = t.off[sp.s[i].start];
+		out[w].end = t.off[sp.s[i].end];
+		w++;
+	}
+	return w;
+}
+
+long core_scrub_replace(const char *text, size_t len, const core_find *f, int n, char *out, size_t cap)
+{
+	size_t o = 0, pos = 0;
+	for (int i = 0; i <= n; i++) {
+		size_t upto = i < n ? f[i].start : len;
+		if (upto < pos || upto > len)
+			return -1;
+		size_t chunk = upto - pos;
+		if (o + chunk + 1 > cap)
+			return -1;
+		memcpy(out + o, text + pos, chunk);
+		o += chunk;
+		if (i == n)
+			break;
+		const char *ph = core_find_placeholder(f[i].kind);
+		size_t pl = strlen(ph);
+		if (o + pl + 1 > cap)
+			return -1;
+		memcpy(out + o, ph, pl);
+		o += pl;
+		pos = f[i].end;
+	}
+	out[o] = '\0';
+	return (long)o;
+}
