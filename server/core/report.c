@@ -801,6 +801,8 @@ static void render_md(out *o, const model *m)
 			if (it->segment != s)
 				continue;
 			if (!theme || strcmp(theme, it->theme) != 0) {
+				if (theme)
+					puts_(o, "\n"); /* a list ends before the next heading */
 				theme = it->theme;
 				puts_(o, "### ");
 				put_esc_s(o, ESC_MD_INLINE, theme[0] ? theme : w(m, W_OTHER_THEME));
@@ -837,10 +839,10 @@ static void render_md(out *o, const model *m)
 	}
 	char lines[4][512];
 	int nl = suppressed_lines(m, lines);
-	printf_(o, "\n## %s\n\n- %s: %u\n- %s: %s\n- %s: %s\n- %s: ", w(m, W_MANIFEST), w(m, W_K), m->k, w(m, W_STATUS),
+	printf_(o, "\n## %s\n\n- %s: %u\n- %s: %s\n- %s: %s\n- %s:", w(m, W_MANIFEST), w(m, W_K), m->k, w(m, W_STATUS),
 	        w(m, m->sealed ? W_SEALED : W_DRAFT_STATUS), w(m, W_SCRUBBER), CORE_SCRUB_VERSION, w(m, W_SUPPRESSED));
 	if (!nl)
-		printf_(o, "%s\n", w(m, W_NOTHING));
+		printf_(o, " %s\n", w(m, W_NOTHING));
 	else
 		puts_(o, "\n");
 	for (int i = 0; i < nl; i++)
@@ -1035,7 +1037,7 @@ static void render_csv(out *o, const model *m)
 	const core_state *st = m->st;
 	char buf[512], c[64];
 	puts_(o, "\xEF\xBB\xBF"); /* a byte order mark: spreadsheets then read UTF-8 (Arabic) right */
-	csv_row(o, "section", "segment", 0, "theme", "kind", "label", 5, "value");
+	puts_(o, "\"section\",\"segment\",\"item\",\"theme\",\"kind\",\"label\",\"value\"\r\n");
 	csv_kv(o, "report", NULL, w(m, W_REPORT), st->agenda.title);
 	if (!m->sealed)
 		csv_kv(o, "report", NULL, w(m, W_STATUS), w(m, W_DRAFT));

@@ -1,0 +1,423 @@
+/* test_report.c — the consultation report (EX-2..EX-6).
+ * - Small-count suppression on random tables, checked by brute force: every table of counts a
+ *   reader could reconcile with the published cells, labels and total is enumerated, and no
+ *   hidden cell may take a single value in all of them. The same enumeration shows that
+ *   suppressing the small cells alone would often give them away.
+ * - Golden files: the sample engagement session, run through the core as it would be live, then
+ *   sealed, in all four formats (and a draft before the seal). RT_UPDATE_GOLDEN=1 rewrites them.
+ * - The same state gives the same bytes; nothing internal (ids, pseudonyms, times) leaks out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fixtures.h"
+#include "report.h"
+#include "wire.h"
+
+/* --- suppression ------------------------------------------------------------------------- */
+
+typedef struct enumeration {
+	const uint32_t *values;
+	const core_cell *cells;
+	int n;
+	uint32_t k, total;
+	uint32_t lo[CORE_MAX_SEGMENTS], hi[CORE_MAX_SEGMENTS];
+	uint32_t x[CORE_MAX_SEGMENTS];
+	uint32_t seen_min[CORE_MAX_SEGMENTS], seen_max[CORE_MAX_SEGMENTS];
+	long solutions;
+} enumeration;
+
+static void walk(enumeration *e, int i, uint32_t sum)
+{
+	if (sum > e->total)
+		return;
+	if (i == e->n) {
+		if (sum != e->total)
+			return;
+		e->solutions++;
+		for (int j = 0; j < e->n; j++) {
+			if (e->x[j] < e->seen_min[j])
+				e->seen_min[j] = e->x[j];
+			if (e->x[j] > e->seen_max[j])
+				e->seen_max[j] = e->x[j];
+		}
+		return;
+	}
+	for (uint32_t v = e->lo[i]; v <= e->hi[i]; v++) {
+		e->x[i] = v;
+		walk(e, i + 1, sum + v);
+	}
+}
+
+/* Brute force: whether some hidden cell has one value in every table a reader could reconcile
+ * with what is published (shown cells exact, "fewer than k" 1..k-1, withheld k..total). */
+static bool brute_disclosed(const uint32_t *values, const core_cell *cells, int n, uint32_t k)
+{
+	enumeration e = {.values = values, .cells = cells, .n = n, .k = k};
+	for (int i = 0; i < n; i++)
+		e.total += values[i];
+	for (int i = 0; i < n; i++) {
+		if (cells[i] == CORE_CELL_SHOWN)
+			e.lo[i] = e.hi[i] = values[i];
+		else if (cells[i] == CORE_CELL_FEWER)
+			e.lo[i] = 1, e.hi[i] = k - 1;
+		else
+			e.lo[i] = k, e.hi[i] = e.total;
+		e.seen_min[i] = UINT32_MAX;
+		e.seen_max[i] = 0;
+	}
+	walk(&e, 0, 0);
+	CHECK(e.solutions >= 1); /* the truth is always one of them */
+	for (int i = 0; i < n; i++)
+		if (cells[i] != CORE_CELL_SHOWN && e.seen_min[i] == e.seen_max[i])
+			return true;
+	return false;
+}
+
+static void test_suppression(void)
+{
+	srand(20211018);
+	const uint32_t k = 5;
+	int tables = 0, published = 0, withheld_cells = 0, naive_disclosed = 0, unpublishable = 0;
+	for (int round = 0; round < 3000; round++) {
+		int n = 1 + rand() % 5;
+		uint32_t values[CORE_MAX_SEGMENTS], total = 0;
+		for (int i = 0; i < n; i++) {
+			values[i] = (uint32_t)(rand() % 4 == 0 ? 0 : rand() % 13);
+			total += values[i];
+		}
+		if (total < k)
+			continue; /* the report publishes no breakdown of a total under k */
+		tables++;
+		core_cell cells[CORE_MAX_SEGMENTS], naive[CORE_MAX_SEGMENTS];
+		for (int i = 0; i < n; i++)
+			naive[i] = values[i] >= 1 && values[i] < k ? CORE_CELL_FEWER : CORE_CELL_SHOWN;
+		bool naive_bad = brute_disclosed(values, naive, n, k);
+		naive_disclosed += naive_bad;
+		/* The core's own check agrees with brute force. */
+		CHECK_EQ_INT(core_report_disclosed(values, naive, n, k), naive_bad);
+		if (!core_report_suppress(values, n, k, cells)) {
+			unpublishable++;
+			continue;
+		}
+		published++;
+		for (int i = 0; i < n; i++) {
+			/* Exactly the small counts read "fewer than k"; withheld cells are k or more. */
+			CHECK_EQ_INT(cells[i] == CORE_CELL_FEWER, values[i] >= 1 && values[i] < k);
+			if (cells[i] == CORE_CELL_WITHHELD) {
+				CHECK(values[i] >= k);
+				withheld_cells++;
+			}
+		}
+		if (brute_disclosed(values, cells, n, k)) {
+			CHECK(!"a hidden cell can be worked out");
+			fprintf(stderr, "disclosed:");
+			for (int i = 0; i < n; i++)
+				fprintf(stderr, " %u/%d", values[i], (int)cells[i]);
+			fprintf(stderr, "\n");
+		}
+	}
+	printf("suppression: %d random tables (k = %u); %d published, %d cells withheld to protect others, %d not "
+	       "publishable; suppressing small cells alone would have disclosed one in %d of them\n",
+	       tables, k, published, withheld_cells, unpublishable, naive_disclosed);
+	CHECK(tables > 1500);
+	CHECK(naive_disclosed > 100); /* the brute force does find disclosures when there are some */
+	CHECK(withheld_cells > 100);
+	/* Hand-picked: one small cell beside large ones needs a partner; then nothing is pinned. */
+	uint32_t v1[] = {3, 20, 7};
+	core_cell c1[3];
+	CHECK(core_report_suppress(v1, 3, k, c1));
+	CHECK_EQ_INT(c1[0], CORE_CELL_FEWER);
+	CHECK_EQ_INT(c1[1], CORE_CELL_SHOWN);
+	CHECK_EQ_INT(c1[2], CORE_CELL_WITHHELD);
+	/* A lone small cell and nothing else to hide: the table cannot be published. */
+	uint32_t v2[] = {2, 0, 0};
+	core_cell c2[3];
+	CHECK(!core_report_suppress(v2, 3, k, c2));
+}
+
+/* --- the sample engagement session -------------------------------------------------------- */
+
+static core_state st;
+static core_decision dec;
+static int64_t now = FIXED_NOW_MS;
+
+static rt_err act(const core_actor *who, core_command cmd)
+{
+	rt_err err = core_decide(&st, who, &cmd, now, &dec);
+	for (int i = 0; !err && i < dec.nevents; i++)
+		CHECK_EQ_INT(core_evolve(&st, &dec.events[i]), 0);
+	return err;
+}
+
+static core_command cmd_text(core_cmd_kind kind, const char *text)
+{
+	return (core_command){.kind = kind, .text = text, .text_len = strlen(text), .lang = CORE_LANG_EN};
+}
+
+static uint32_t post(int who, const char *text, core_lang lang)
+{
+	core_actor p = fixture_participant((uint8_t)who);
+	core_command c = cmd_text(CORE_CMD_QUESTION_POST, text);
+	c.lang = lang;
+	CHECK_EQ_INT(act(&p, c), RT_OK);
+	return st.nquestions;
+}
+
+static void chair(core_cmd_kind kind, uint32_t q)
+{
+	core_actor a = fixture_role(CORE_ROLE_COCHAIR);
+	CHECK_EQ_INT(act(&a, (core_command){.kind = kind, .question = q}), RT_OK);
+}
+
+static void votes(uint32_t q, int from, int to)
+{
+	for (int v = from; v <= to; v++) {
+		core_actor p = fixture_participant((uint8_t)v);
+		CHECK_EQ_INT(act(&p, (core_command){.kind = CORE_CMD_QUESTION_VOTE, .question = q}), RT_OK);
+	}
+}
+
+static void tag(uint32_t q, const char *theme, bool include)
+{
+	core_actor r = fixture_role(CORE_ROLE_RAPPORTEUR);
+	CHECK_EQ_INT(act(&r,
+	                 (core_command){
+	                     .kind = CORE_CMD_QUESTION_TAG, .question = q, .theme = theme, .theme_len = strlen(theme)}),
+	             RT_OK);
+	if (include)
+		CHECK_EQ_INT(act(&r, (core_command){.kind = CORE_CMD_REPORT_INCLUDE, .question = q, .included = true}),
+		             RT_OK);
+}
+
+static void minutes(int m)
+{
+	now += (int64_t)m * 60000;
+}
+
+/* The engagement session of protocol/agendas, played through: 14 questions from 9 of 27
+ * participants in four languages, upvotes, a merge, a withdrawal, a rejection, the
+ * rapporteurs' themes, notes and a summary. */
+static void play_session(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/protocol/agendas/engagement-session.json", RT_SOURCE_DIR);
+	FILE *f = fopen(path, "rb");
+	CHECK(f != NULL);
+	static char buf[1 << 16];
+	size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
+	if (f)
+		fclose(f);
+	core_agenda ag;
+	wire_agenda_errors errs;
+	CHECK_EQ_INT(wire_decode_agenda(buf, len, &ag, &errs), 0);
+	strcpy(ag.id, "golden");
+	strcpy(ag.date, "2021-10-12");
+	fixture_state_init(&st, &ag);
+	/* Only 27 participants accepted the Rule in this session (the fixture accepts 255). */
+	for (uint32_t i = 0; i < st.acap; i++)
+		st.accepted[i].used = false;
+	st.aused = 0;
+	for (int p = 1; p <= 27; p++)
+		CHECK_EQ_INT(act(&(core_actor){.role = CORE_ROLE_PARTICIPANT,
+		                               .has_pseud = true,
+		                               .pseud = fixture_participant((uint8_t)p).pseud},
+		                 (core_command){.kind = CORE_CMD_RULE_ACCEPT}),
+		             RT_OK);
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR), r = fixture_role(CORE_ROLE_RAPPORTEUR);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_CLOCK_START}), RT_OK);
+	minutes(16);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 1}), RT_OK);
+	uint32_t q1 =
+	    post(1, "How will the safeguards in Article 24 apply to requests for cross-border evidence?", CORE_LANG_EN);
+	uint32_t q2 =
+	    post(2, "¿Cómo se protegerá a los periodistas que investigan delitos cibernéticos?", CORE_LANG_ES);
+	uint32_t q3 = post(3, "Quelles garanties pour la liberté d’expression dans la définition des infractions ?",
+	                   CORE_LANG_FR);
+	uint32_t q4 = post(4, "كيف ستضمن الاتفاقية حماية البيانات الشخصية عند تبادل الأدلة؟", CORE_LANG_AR);
+	uint32_t q5 =
+	    post(5, "What will the treaty mean for security researchers who report vulnerabilities?", CORE_LANG_EN);
+	uint32_t q6 = post(1, "Will States publish statistics on requests made under the treaty?", CORE_LANG_EN);
+	uint32_t q7 = post(6, "Protection for researchers who disclose vulnerabilities responsibly?", CORE_LANG_EN);
+	uint32_t q8 = post(7, "Off-topic: when is lunch?", CORE_LANG_EN);
+	for (uint32_t q = q1; q <= q7; q++)
+		chair(CORE_CMD_QUESTION_APPROVE, q);
+	chair(CORE_CMD_QUESTION_REJECT, q8);
+	votes(q1, 10, 21);
+	votes(q2, 10, 16);
+	votes(q3, 12, 14);
+	votes(q4, 10, 18);
+	votes(q5, 13, 20);
+	votes(q7, 21, 23);
+	votes(q6, 22, 22);
+	chair(CORE_CMD_QUESTION_ANSWER_NOW, q1);
+	chair(CORE_CMD_QUESTION_ANSWER, q1);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = q7, .into = q5}), RT_OK);
+	minutes(37);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 2}), RT_OK);
+	uint32_t q9 = post(8, "How will capacity-building funds reach civil society in small States?", CORE_LANG_EN);
+	uint32_t q10 = post(9, "هل سيكون للمجتمع المدني دور في مؤتمر الدول الأطراف؟", CORE_LANG_AR);
+	uint32_t q11 = post(2, "¿Habrá una revisión del tratado a los cinco años?", CORE_LANG_ES);
+	uint32_t q12 =
+	    post(3, "Le texte prévoit-il des voies de recours pour les personnes concernées ?", CORE_LANG_FR);
+	uint32_t q13 = post(4, "Withdrawn before it was read: CANARY-WITHDRAWN-TEXT", CORE_LANG_EN);
+	uint32_t q14 = post(5, "What oversight will there be of 24/7 points of contact?", CORE_LANG_EN);
+	for (uint32_t q = q9; q <= q14; q++)
+		if (q != q13)
+			chair(CORE_CMD_QUESTION_APPROVE, q);
+	core_actor p4 = fixture_participant(4);
+	CHECK_EQ_INT(act(&p4, (core_command){.kind = CORE_CMD_QUESTION_WITHDRAW, .question = q13}), RT_OK);
+	votes(q9, 10, 20);
+	votes(q10, 11, 19);
+	votes(q11, 12, 13);
+	votes(q12, 14, 18);
+	votes(q14, 15, 26);
+	chair(CORE_CMD_QUESTION_ANSWER, q9);
+	chair(CORE_CMD_QUESTION_ANSWER, q10);
+	chair(CORE_CMD_QUESTION_ANSWER, q14);
+	minutes(28);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 3}), RT_OK);
+	minutes(9);
+	/* The rapporteurs' work. */
+	tag(q1, "Safeguards and human rights", true);
+	tag(q2, "Safeguards and human rights", true);
+	tag(q3, "Safeguards and human rights", true);
+	tag(q4, "Data protection", true);
+	tag(q5, "Security research", true);
+	tag(q6, "Transparency", true);
+	tag(q9, "Capacity building", true);
+	tag(q10, "Civil society participation", true);
+	tag(q11, "Civil society participation", false);
+	tag(q12, "Safeguards and human rights", true);
+	tag(q14, "Safeguards and human rights", true);
+	const char *note1 = "Speakers compared the treaty with the Budapest Convention.\nParticipants returned "
+	                    "several times to safeguards and to the protection of journalists.";
+	core_command n1 = cmd_text(CORE_CMD_NOTE_SET, note1);
+	n1.segment = 1;
+	CHECK_EQ_INT(act(&r, n1), RT_OK);
+	const char *para =
+	    "Several participants asked how civil society would be consulted once the treaty is in force.";
+	core_command p1 = cmd_text(CORE_CMD_PARAPHRASE_SAVE, para);
+	p1.segment = 2;
+	p1.theme = "Civil society participation";
+	p1.theme_len = strlen(p1.theme);
+	p1.included = true;
+	CHECK_EQ_INT(act(&r, p1), RT_OK);
+}
+
+static char *render(core_report_format format, core_lang lang, size_t *len)
+{
+	core_report_options opt = {.format = format, .lang = lang};
+	char *doc = core_report_render(&st, &opt, len);
+	CHECK(doc != NULL);
+	/* Same state, same bytes. */
+	size_t len2;
+	char *again = core_report_render(&st, &opt, &len2);
+	CHECK(again && len2 == *len && memcmp(doc, again, *len) == 0);
+	free(again);
+	return doc;
+}
+
+static void golden(const char *name, const char *doc, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/fixtures/export/%s", RT_SOURCE_DIR, name);
+	if (getenv("RT_UPDATE_GOLDEN")) {
+		FILE *f = fopen(path, "wb");
+		CHECK(f && fwrite(doc, 1, len, f) == len);
+		if (f)
+			fclose(f);
+		return;
+	}
+	FILE *f = fopen(path, "rb");
+	static char want[1 << 20];
+	size_t n = f ? fread(want, 1, sizeof want, f) : 0;
+	if (f)
+		fclose(f);
+	bool same = f && n == len && memcmp(want, doc, len) == 0;
+	if (!same)
+		fprintf(stderr,
+		        "%s differs from the golden file (%zu bytes, golden %zu); RT_UPDATE_GOLDEN=1 rewrites it\n",
+		        name, len, n);
+	CHECK(same);
+}
+
+static bool contains(const char *doc, size_t len, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= len; i++)
+		if (memcmp(doc + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+static void test_session(void)
+{
+	play_session();
+	static const struct {
+		core_report_format format;
+		core_lang lang;
+		const char *draft, *sealed;
+	} files[] = {
+	    {CORE_REPORT_MD, CORE_LANG_NONE, "engagement-session-draft.md", "engagement-session.md"},
+	    {CORE_REPORT_HTML, CORE_LANG_NONE, "engagement-session-draft.html", "engagement-session.html"},
+	    {CORE_REPORT_CSV, CORE_LANG_NONE, "engagement-session-draft.csv", "engagement-session.csv"},
+	    {CORE_REPORT_JSON, CORE_LANG_NONE, "engagement-session-draft.json", "engagement-session.json"},
+	    {CORE_REPORT_HTML, CORE_LANG_AR, NULL, "engagement-session-ar.html"},
+	    {CORE_REPORT_MD, CORE_LANG_FR, NULL, "engagement-session-fr.md"},
+	    {CORE_REPORT_MD, CORE_LANG_ES, NULL, "engagement-session-es.md"},
+	};
+	size_t len;
+	/* EX-6: a draft says so and carries no count. */
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (!files[i].draft)
+			continue;
+		char *doc = render(files[i].format, files[i].lang, &len);
+		golden(files[i].draft, doc, len);
+		CHECK(contains(doc, len, "raft"));
+		CHECK(!contains(doc, len, "upvotes:") && !contains(doc, len, "\"upvotes\"") &&
+		      !contains(doc, len, "fewer than"));
+		free(doc);
+	}
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	CHECK(st.sealed);
+	CHECK_EQ_INT(st.participants, 27);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *doc = render(files[i].format, files[i].lang, &len);
+		golden(files[i].sealed, doc, len);
+		/* EX-3: no internal id (the consultation's, "Question 7"), no time, no pseudonym text;
+		 * EX-4: the suppressed counts are marked. */
+		CHECK(!contains(doc, len, "golden"));
+		CHECK(!contains(doc, len, "Question 1") && !contains(doc, len, "11:30") &&
+		      !contains(doc, len, "CANARY"));
+		CHECK(!contains(doc, len, "Off-topic"));
+		if (files[i].lang == CORE_LANG_NONE && files[i].format != CORE_REPORT_JSON)
+			CHECK(contains(doc, len, "fewer than 5"));
+		free(doc);
+	}
+	/* The Arabic HTML is right to left. */
+	char *ar = render(CORE_REPORT_HTML, CORE_LANG_AR, &len);
+	CHECK(contains(ar, len, "<html lang=\"ar\" dir=\"rtl\">"));
+	free(ar);
+	/* The item the rapporteurs left out, and the rejected and withdrawn questions, are absent. */
+	char *md = render(CORE_REPORT_MD, CORE_LANG_NONE, &len);
+	CHECK(!contains(md, len, "cinco años"));
+	CHECK(contains(md, len, "merged questions"));
+	CHECK(contains(md, len, "Participants who accepted the Rule: 27"));
+	free(md);
+	/* Invalid options render nothing. */
+	core_report_options bad = {.format = CORE_REPORT_FORMAT_COUNT};
+	CHECK(core_report_render(&st, &bad, &len) == NULL);
+	bad = (core_report_options){.format = CORE_REPORT_MD, .k = 1};
+	CHECK(core_report_render(&st, &bad, &len) == NULL);
+	core_state_free(&st);
+}
+
+int main(void)
+{
+	test_suppression();
+	test_session();
+	return check_done();
+}
