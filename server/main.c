@@ -279,6 +279,7 @@ static store *open_store(const char *data_dir)
 	return st;
 }
 
+/* A whole file, malloc'd and NUL-terminated (the caller frees it); NULL on failure. */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -301,6 +302,8 @@ static char *read_file(const char *path, size_t *len)
 		}
 	}
 	fclose(f);
+	if (buf)
+		buf[n] = '\0'; /* the loop always leaves room: it grows the buffer when it is full */
 	*len = n;
 	return buf;
 }
@@ -589,8 +592,11 @@ static int cmd_denylist(int argc, char **argv)
 	core_denylist *check = core_denylist_new();
 	rc = names && check ? 0 : 1;
 	int line = 0;
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && !rc; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = text, *next; l && !rc; l = next) {
 		line++;
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
 		size_t ll = strlen(l);
 		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
 			l[--ll] = '\0';

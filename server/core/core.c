@@ -1173,12 +1173,12 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	out->err = CORE_ERR_PARAMS_NONE;
 	if (!core_role_may(actor->role, cmd->kind))
 		return RT_E_AUTH_FORBIDDEN;
-	/* Participant commands need the pseudonym that links them while live (CHR-3). */
-	if (actor->role == CORE_ROLE_PARTICIPANT && !actor->has_pseud)
-		return RT_E_AUTH_FORBIDDEN;
 	/* CHR-5: nothing changes a sealed consultation, not even memory-only presence. */
 	if (st->sealed)
 		return RT_E_CONSULTATION_SEALED;
+	/* Participant commands need the pseudonym that links them while live (CHR-3). */
+	if (actor->role == CORE_ROLE_PARTICIPANT && !actor->has_pseud)
+		return RT_E_AUTH_FORBIDDEN;
 	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_POST:

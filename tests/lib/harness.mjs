@@ -206,6 +206,7 @@ export async function startServer(opts = {}) {
     // Whether clients keep every message in `log` (benchmarks do not).
     keepLog: opts.keepLog ?? true,
     stderr: '',
+    stdout: '', // everything the server printed, for the log audit (CHR-7)
     proc: null,
     clients: [],
   };
@@ -216,6 +217,7 @@ export async function startServer(opts = {}) {
     proc.stdout.setEncoding('utf8');
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (d) => { srv.stderr += d; });
+    proc.stdout.on('data', (d) => { srv.stdout += d; });
     srv.proc = proc;
     srv.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
     await waitForLine(proc, /listening on/);
@@ -223,9 +225,10 @@ export async function startServer(opts = {}) {
 
   // A participant accepts the Chatham House Rule on connecting (CHR-2) unless acceptRule is
   // false; the acceptance and its event are consumed here.
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true } = {}) =>
+  // localAddress picks the client's own address in 127.0.0.0/8 (the privacy audit's canary).
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress } = {}) =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol, localAddress ? { localAddress } : {});
       const client = new Client(ws, srv);
       srv.clients.push(client);
       ws.once('error', reject);
