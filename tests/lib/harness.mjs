@@ -95,7 +95,7 @@ class Client {
     if (this.server.keepLog) this.log.push(msg);
     // A command's answer goes straight to its caller: scanning a queue of broadcast events for
     // it would make a busy client quadratic.
-    const answers = msg.type === 'ack' || msg.type === 'error' || msg.type === 'clock.now';
+    const answers = msg.type === 'ack' || msg.type === 'error' || msg.type === 'clock.now' || msg.type === 'report.document';
     const reply = answers && msg.id ? this.replies.get(msg.id) : null;
     if (reply) {
       this.replies.delete(msg.id);
