@@ -8,6 +8,7 @@ import { repo, schemaErrors, messageTypes } from '../lib/schemas.mjs';
 import {
   initialState, reduce, listQuestions, myQuestions, sortQuestions, answeringQuestion, countBySegment,
   questionsOpen, currentSegment,
+  isSealed, reportMark, themesInUse,
 } from '../../web-client/lib/state.js';
 import { setCatalogue, errorMessage, t } from '../../web-client/lib/i18n.js';
 
@@ -336,4 +337,35 @@ test('listener bands: from the snapshot, then presence.changed, which carries no
   assert.equal(s.seq, seq);
   // A participant's snapshot has none.
   assert.equal(reduce(initialState, example('snapshot', 'valid-participant.json')).listeners, null);
+});
+
+test('the Rule, the seal and the rapporteurs\' workspace', () => {
+  let p = reduce(initialState, { ...example('snapshot', 'valid-participant.json'), you: { mine: [], voted: [], rule_accepted: false } });
+  assert.equal(p.ruleAccepted, false);
+  p = reduce(p, { type: 'ack', id: 'r1', seq: p.seq, result: { rule_accepted: true } }, { type: 'rule.accept' });
+  assert.equal(p.ruleAccepted, true);
+  assert.equal(isSealed(p), false);
+  p = reduce(p, { type: 'consultation.sealed', seq: p.seq + 1 });
+  assert.equal(isSealed(p), true);
+
+  let r = reduce(initialState, example('snapshot', 'valid-rapporteur.json'));
+  assert.equal(r.workspace.notes[1].version, 3);
+  const q = example('snapshot', 'valid-rapporteur.json').questions[0].id;
+  assert.deepEqual(reportMark(r, q), { theme: 'Human rights safeguards', included: true });
+  assert.deepEqual(reportMark(r, 9999), { theme: '', included: false });
+  r = reduce(r, { type: 'note.changed', seq: r.seq + 1, note: { segment: 1, text: 'Newer', version: 4 } });
+  assert.equal(r.workspace.notes[1].text, 'Newer');
+  // An ack older than the note already shown never takes it back.
+  r = reduce(r, { type: 'ack', id: 'n1', seq: r.seq, result: { note: { segment: 1, text: 'Older', version: 3 } } }, { type: 'note.set' });
+  assert.equal(r.workspace.notes[1].text, 'Newer');
+  r = reduce(r, { type: 'question.tagged', seq: r.seq + 1, question: q, theme: 'Data protection', included: true });
+  assert.equal(reportMark(r, q).theme, 'Data protection');
+  r = reduce(r, { ...example('paraphrase.saved', 'valid.json'), seq: r.seq + 1, paraphrase: { id: 2, segment: 1, theme: 'Access', text: 'x', included: false } });
+  assert.deepEqual(Object.keys(r.workspace.paraphrases).sort(), ['1', '2']);
+  assert.deepEqual(themesInUse(r), ['Access', 'Capacity building', 'Data protection']);
+  r = reduce(r, { type: 'paraphrase.deleted', seq: r.seq + 1, paraphrase: 1 });
+  assert.deepEqual(Object.keys(r.workspace.paraphrases), ['2']);
+  // Other roles have no workspace, and its events change nothing for them.
+  const c = reduce(reduce(initialState, example('snapshot', 'valid-cochair.json')), { type: 'note.changed', seq: 999, note: { segment: 0, text: 'x', version: 1 } });
+  assert.equal(c.workspace, null);
 });

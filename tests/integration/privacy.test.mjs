@@ -181,6 +181,10 @@ test('CHR-1: no identity field in the schema or the protocol', async () => {
     assert.ok(columns.length > 30, `columns: ${columns.length}`);
     const identity = /(^|[._])(name|e_?mail|organi[sz]ation|org|affiliation|country|ip|address|phone|user|person)s?$/i;
     assert.deepEqual(columns.filter((c) => identity.test(c)), []);
+    // CHR-4: rows about participants' actions carry a segment and an ordinal, never a time.
+    const actions = columns.filter((c) => /^(question|vote|acceptance)\./.test(c));
+    assert.ok(actions.length >= 10, actions.join());
+    assert.deepEqual(actions.filter((c) => /(at|time|ms|date|when|stamp)$/i.test(c)), []);
     const dir = path.join(repo, 'protocol', 'messages');
     const props = [];
     const collect = (node) => {
