@@ -45,6 +45,7 @@ typedef struct options {
 	int format; /* export: core_report_format */
 	int lang;   /* export: core_lang, or CORE_LANG_NONE */
 	int k;      /* export: 0 for the default */
+	int ping;   /* serve: seconds of silence before a ping (0: the default) */
 } options;
 
 static const char usage_main[] =
@@ -72,7 +73,13 @@ static const char usage_serve[] =
     "  --listen ADDR    address to listen on (default 127.0.0.1)\n"
     "  --port N         port to listen on (default 8080; 0 picks a free one)\n"
     "  --web DIR        folder of the web client (default: the one built with roundtable)\n"
-    "  --help           this text\n";
+    "  --ping SECS      ping a connection silent for SECS seconds, and drop it after three\n"
+    "                   times that without an answer (default 15: a dead phone goes within\n"
+    "                   a minute)\n"
+    "  --help           this text\n"
+    "\n"
+    "SIGTERM or SIGINT stops it gracefully: it stops accepting, commits what it acknowledged,\n"
+    "closes every connection with 1001 (clients reconnect and resume) and exits 0.\n";
 
 static const char usage_demo[] =
     "Usage: roundtable demo [OPTIONS]\n"
@@ -153,6 +160,7 @@ enum {
 	OPT_FORMAT,
 	OPT_LANG,
 	OPT_K,
+	OPT_PING,
 	OPT_HELP
 };
 
@@ -167,6 +175,7 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"lang", required_argument, NULL, OPT_LANG},
     {"k", required_argument, NULL, OPT_K},
+    {"ping", required_argument, NULL, OPT_PING},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -232,6 +241,12 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_PING:
+			if (parse_int(optarg, 1, 3600, &o->ping)) {
+				fprintf(stderr, "roundtable: --ping must be a number of seconds from 1 to 3600\n");
+				return -1;
+			}
 			break;
 		case OPT_FORMAT:
 			if ((o->format = core_report_format_parse(optarg)) < 0) {
@@ -476,7 +491,11 @@ static int cmd_new(int argc, char **argv)
 
 static int serve_common(const options *o, store *st, void (*on_ready)(int, void *), void *arg)
 {
-	net_options no = {.listen = o->listen, .port = o->port, .web_dir = o->web_dir, .data_path = o->data_dir};
+	net_options no = {.listen = o->listen,
+	                  .port = o->port,
+	                  .web_dir = o->web_dir,
+	                  .data_path = o->data_dir,
+	                  .ping_seconds = o->ping};
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
 	if (access(index, R_OK)) {
@@ -488,7 +507,7 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 
 static int cmd_serve(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, 0};
+	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_PING, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
 	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL, 0, NULL);
 	if (rc)

@@ -15,8 +15,29 @@
 #include "hub.h"
 #include "report.h"
 
+/* PL-4: how much of a consultation's recent traffic is kept for resuming connections. A gap
+ * wider than this is filled with a snapshot instead. */
+#define RING_MAX_EVENTS 1024
+#define RING_MAX_BYTES (2u * 1024 * 1024)
+/* Replays smaller than this go out without comparing them with a snapshot's size. */
+#define RESUME_CHEAP_BYTES 8192
+
+/* One event as it was delivered: its encoding for one audience. */
+typedef struct ring_entry {
+	uint64_t seq;   /* the event's seq; for an ephemeral event, the seq it followed */
+	bool ephemeral; /* presence: no seq of its own */
+	core_audience aud;
+	core_pseud author; /* for CORE_AUD_AUTHOR */
+	wire_buf *buf;
+} ring_entry;
+
 struct hub_room {
 	core_state st;
+	/* PL-4: the most recent delivered events, oldest first; every event after seq ring_from
+	 * (and every ephemeral one that followed it) is here. In memory only. */
+	ring_entry ring[RING_MAX_EVENTS];
+	size_t ring_head, ring_len, ring_bytes;
+	uint64_t ring_from;
 	uint8_t secret[CRYPTO_SECRET_BYTES];
 	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
@@ -38,6 +59,8 @@ typedef struct pending {
 	core_audience aud;
 	core_pseud author; /* P_AUDIENCE to CORE_AUD_AUTHOR */
 	wire_buf *buf;
+	uint64_t seq; /* P_AUDIENCE: as in ring_entry */
+	bool ephemeral, replayable;
 	bool is_ack;              /* turns into an error if the batch fails */
 	char id[WIRE_ID_MAX + 1]; /* the command id, for that error */
 } pending;
@@ -59,6 +82,8 @@ struct hub {
 	core_decision dec;
 };
 
+static void ring_clear(hub_room *r);
+
 hub *hub_new(store *st, const hub_io *io, size_t headroom)
 {
 	hub *h = calloc(1, sizeof *h);
@@ -77,6 +102,7 @@ void hub_free(hub *h)
 	hub_flush(h);
 	for (hub_room *r = h->rooms, *next; r; r = next) {
 		next = r->next;
+		ring_clear(r);
 		core_state_free(&r->st);
 		memset(r->secret, 0, sizeof r->secret);
 		core_denylist_free(r->deny);
@@ -124,9 +150,94 @@ static void queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, cons
 		p->peer = peer;
 }
 
+/* Queues ack (taking its reference) for peer: it turns into server.unavailable if the batch
+ * does not commit. */
+static void queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
+{
+	pending *p = push(h, P_PEER, ack);
+	if (p) {
+		p->peer = peer;
+		p->is_ack = true;
+		memcpy(p->id, id, sizeof p->id);
+	}
+}
+
 static bool is_moderation(const hub_peer *peer)
 {
 	return core_role_audience(peer->actor.role) == CORE_AUD_MODERATION;
+}
+
+/* Whether peer is in audience aud (author: whose own connections CORE_AUD_AUTHOR means). */
+static bool peer_gets(const hub_peer *peer, core_audience aud, const core_pseud *author)
+{
+	switch (aud) {
+	case CORE_AUD_PUBLIC:
+		return !is_moderation(peer);
+	case CORE_AUD_MODERATION:
+		return is_moderation(peer);
+	case CORE_AUD_COCHAIRS:
+		return peer->actor.role == CORE_ROLE_COCHAIR;
+	case CORE_AUD_BOOTHS:
+		return peer->actor.role == CORE_ROLE_BOOTH;
+	case CORE_AUD_RAPPORTEURS:
+		return peer->actor.role == CORE_ROLE_RAPPORTEUR;
+	default: /* CORE_AUD_AUTHOR: a participant's own connections, by pseudonym */
+		return !is_moderation(peer) && peer->actor.has_pseud &&
+		       memcmp(peer->actor.pseud.b, author->b, CORE_PSEUD_LEN) == 0;
+	}
+}
+
+/* --- recent events, for resuming connections (PL-4) --------------------------------------- */
+
+static ring_entry *ring_at(hub_room *r, size_t i)
+{
+	return &r->ring[(r->ring_head + i) % RING_MAX_EVENTS];
+}
+
+static void ring_drop_oldest(hub_room *r)
+{
+	ring_entry *e = ring_at(r, 0);
+	/* Clients that saw e.seq may have missed an ephemeral event after it: they must now take
+	 * a snapshot, as must everyone before e. */
+	uint64_t from = e->seq + (e->ephemeral ? 1 : 0);
+	if (from > r->ring_from)
+		r->ring_from = from;
+	r->ring_bytes -= e->buf->len;
+	wire_buf_unref(e->buf);
+	e->buf = NULL;
+	r->ring_head = (r->ring_head + 1) % RING_MAX_EVENTS;
+	r->ring_len--;
+}
+
+static void ring_push(hub_room *r, const pending *p)
+{
+	while (r->ring_len && (r->ring_len == RING_MAX_EVENTS || r->ring_bytes + p->buf->len > RING_MAX_BYTES))
+		ring_drop_oldest(r);
+	if (p->buf->len > RING_MAX_BYTES) {
+		r->ring_from = p->seq + 1; /* too big to keep: nobody resumes across it */
+		return;
+	}
+	ring_entry *e = ring_at(r, r->ring_len++);
+	e->seq = p->seq;
+	e->ephemeral = p->ephemeral;
+	e->aud = p->aud;
+	e->author = p->author;
+	e->buf = wire_buf_ref(p->buf);
+	r->ring_bytes += p->buf->len;
+}
+
+/* Forgets every recent event: nobody can resume from before now. */
+static void ring_clear(hub_room *r)
+{
+	while (r->ring_len)
+		ring_drop_oldest(r);
+	memset(r->ring, 0, sizeof r->ring);
+	r->ring_from = r->st.seq;
+}
+
+static bool ring_replays(const ring_entry *e, uint64_t since)
+{
+	return e->seq > since || (e->ephemeral && e->seq == since);
 }
 
 static void deliver(hub *h, const pending *p)
@@ -136,32 +247,11 @@ static void deliver(hub *h, const pending *p)
 			h->io.send(h->io.ctx, p->peer, p->buf);
 		return;
 	}
-	for (hub_peer *peer = p->room->peers; peer; peer = peer->next) {
-		bool to;
-		switch (p->aud) {
-		case CORE_AUD_PUBLIC:
-			to = !is_moderation(peer);
-			break;
-		case CORE_AUD_MODERATION:
-			to = is_moderation(peer);
-			break;
-		case CORE_AUD_COCHAIRS:
-			to = peer->actor.role == CORE_ROLE_COCHAIR;
-			break;
-		case CORE_AUD_BOOTHS:
-			to = peer->actor.role == CORE_ROLE_BOOTH;
-			break;
-		case CORE_AUD_RAPPORTEURS:
-			to = peer->actor.role == CORE_ROLE_RAPPORTEUR;
-			break;
-		default: /* CORE_AUD_AUTHOR: a participant's own connections, by pseudonym */
-			to = !is_moderation(peer) && peer->actor.has_pseud &&
-			     memcmp(peer->actor.pseud.b, p->author.b, CORE_PSEUD_LEN) == 0;
-			break;
-		}
-		if (to)
+	for (hub_peer *peer = p->room->peers; peer; peer = peer->next)
+		if (peer_gets(peer, p->aud, &p->author))
 			h->io.send(h->io.ctx, peer, p->buf);
-	}
+	if (p->replayable)
+		ring_push(p->room, p);
 }
 
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
@@ -216,6 +306,7 @@ static void finish_seals(hub *h)
 		r->sealing = false;
 		any = true;
 		memset(r->secret, 0, sizeof r->secret);
+		ring_clear(r); /* encoded for connections that had pseudonyms */
 		for (hub_peer *p = r->peers; p; p = p->next) {
 			memset(&p->actor.pseud, 0, sizeof p->actor.pseud);
 			p->actor.has_pseud = false;
@@ -260,6 +351,7 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 			*err = RT_E_AUTH_INVALID; /* a token for a consultation that is gone */
 		return NULL;
 	}
+	r->ring_from = r->st.seq; /* nothing before the load can be replayed */
 	r->next = h->rooms;
 	h->rooms = r;
 	return r;
@@ -302,6 +394,38 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 
 /* --- authentication ---------------------------------------------------------------------- */
 
+/* PL-4: sends peer `resumed` and the events it missed after `since`, and returns true; or
+ * returns false when it needs a snapshot (*snap is then set if one was encoded to compare). */
+static bool resume(hub *h, hub_room *r, hub_peer *peer, uint64_t since, wire_buf **snap)
+{
+	if (since < r->ring_from || since > r->st.seq)
+		return false;
+	size_t bytes = 0;
+	for (size_t i = 0; i < r->ring_len; i++) {
+		const ring_entry *e = ring_at(r, i);
+		if (ring_replays(e, since) && peer_gets(peer, e->aud, &e->author))
+			bytes += e->buf->len;
+	}
+	if (bytes > RESUME_CHEAP_BYTES) {
+		*snap = wire_encode_snapshot(&r->st, &peer->actor, h->headroom);
+		if (!*snap || (*snap)->len <= bytes)
+			return false;
+		wire_buf_unref(*snap);
+		*snap = NULL;
+	}
+	wire_buf *b = wire_encode_resumed(since, r->st.seq, h->headroom);
+	if (!b)
+		return false;
+	h->io.send(h->io.ctx, peer, b);
+	wire_buf_unref(b);
+	for (size_t i = 0; i < r->ring_len; i++) {
+		ring_entry *e = ring_at(r, i);
+		if (ring_replays(e, since) && peer_gets(peer, e->aud, &e->author))
+			h->io.send(h->io.ctx, peer, e->buf);
+	}
+	return true;
+}
+
 static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 {
 	uint8_t raw[CRYPTO_TOKEN_BYTES], hash[CRYPTO_HASH_BYTES];
@@ -337,12 +461,23 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 		crypto_pseudonym(r->secret, "invitation", raw, sizeof raw, actor.pseud.b, CORE_PSEUD_LEN);
 		actor.has_pseud = true;
 	}
+	/* PL-3: a participant's command ids are theirs across connections and devices' tabs; a
+	 * role link's are shared by whoever holds the link. */
+	memset(peer->scope, 0, sizeof peer->scope);
+	if (actor.has_pseud)
+		memcpy(peer->scope, actor.pseud.b, CORE_PSEUD_LEN);
+	else
+		memcpy(peer->scope, tok.hash, sizeof peer->scope);
 	/* The snapshot must show committed state only, and every later event must follow it:
 	 * deliver the open batch first, then join. */
 	hub_flush(h);
 	peer->actor = actor;
 	room_join(h, r, peer);
-	wire_buf *snap = wire_encode_snapshot(&r->st, &actor, h->headroom);
+	wire_buf *snap = NULL;
+	if (m->has_since && resume(h, r, peer, m->since, &snap))
+		return RT_OK;
+	if (!snap)
+		snap = wire_encode_snapshot(&r->st, &actor, h->headroom);
 	if (!snap)
 		return RT_E_SERVER_UNAVAILABLE;
 	h->io.send(h->io.ctx, peer, snap);
@@ -361,9 +496,11 @@ static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
 }
 
 /* Decides and applies one command in room r. `peer` is who answers for it (NULL for the
- * server's own commands, which get no ack). Returns the core's verdict, or
+ * server's own commands, which get no ack); `key` the receipt key its ack is kept under (NULL:
+ * not kept). Returns the core's verdict, or
  * RT_E_SERVER_UNAVAILABLE when it could not be stored. */
-static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m)
+static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m,
+                          const uint8_t *key)
 {
 	core_decision *d = &h->dec;
 	rt_err err = core_decide(&r->st, actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
@@ -396,6 +533,9 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 				p->room = r;
 				p->aud = (core_audience)aud;
 				p->author = q ? q->author : ev->author;
+				p->ephemeral = core_event_ephemeral(ev);
+				p->seq = p->ephemeral ? r->st.seq : ev->seq;
+				p->replayable = ev->kind != CORE_EV_SIGNAL; /* LC-4: signals are never replayed */
 			}
 		}
 	}
@@ -409,13 +549,50 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 	uint64_t seq =
 	    d->nevents && !core_event_ephemeral(&d->events[d->nevents - 1]) ? d->events[d->nevents - 1].seq : r->st.seq;
 	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
-	pending *p = push(h, P_PEER, wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom));
-	if (p) {
-		p->peer = peer;
-		p->is_ack = true;
-		memcpy(p->id, m->id, sizeof p->id);
+	wire_buf *ack = wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom);
+	bool stored = false;
+	for (int i = 0; i < d->nevents; i++)
+		stored |= !core_event_ephemeral(&d->events[i]);
+	/* PL-3: the ack commits with the command's effects, so a retry finds both or neither.
+	 * Commands that stored nothing are decided again when retried. */
+	if (stored && key &&
+	    (!ack || store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len) != RT_OK)) {
+		wire_buf_unref(ack);
+		refuse_unstored(h, peer, m);
+		return RT_E_SERVER_UNAVAILABLE;
 	}
+	queue_ack(h, peer, m->id, ack);
 	return RT_OK;
+}
+
+/* PL-3: the key a command id is kept under: a hash of the sender's scope and the id. */
+static void receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_RECEIPT_KEY_BYTES])
+{
+	uint8_t in[sizeof peer->scope + WIRE_ID_MAX + 1], out[CRYPTO_HASH_BYTES];
+	size_t n = strlen(id);
+	memcpy(in, peer->scope, sizeof peer->scope);
+	memcpy(in + sizeof peer->scope, id, n);
+	crypto_sha256(in, sizeof peer->scope + n, out);
+	memcpy(key, out, STORE_RECEIPT_KEY_BYTES);
+}
+
+/* PL-3: answers a command already acknowledged with its kept ack, and returns true; false when
+ * the id is new. A database that cannot answer refuses the command. */
+static bool answer_retry(hub *h, hub_peer *peer, const wire_message *m, const uint8_t *key)
+{
+	char *kept;
+	size_t n;
+	rt_err err = store_find_receipt(h->store, peer->room->st.agenda.id, key, &kept, &n);
+	if (err == RT_E_QUESTION_NOT_FOUND)
+		return false;
+	if (err) {
+		queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+		return true;
+	}
+	/* Delivered after the commit like any ack: the kept one may belong to the open batch. */
+	queue_ack(h, peer, m->id, wire_buf_new(kept, n, h->headroom));
+	free(kept);
+	return true;
 }
 
 /* EX-2: the report, answered at once to the one who asked; it changes nothing. */
@@ -475,7 +652,11 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		export_report(h, peer, m);
 		return;
 	}
-	run_command(h, peer->room, peer, &peer->actor, m);
+	uint8_t key[STORE_RECEIPT_KEY_BYTES];
+	receipt_key(peer, m->id, key);
+	if (answer_retry(h, peer, m, key))
+		return;
+	run_command(h, peer->room, peer, &peer->actor, m, key);
 }
 
 /* --- the clock's own commands (AG-4) ------------------------------------------------------ */
@@ -499,7 +680,7 @@ static rt_err run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t sessi
 	memset(m, 0, offsetof(wire_message, text));
 	m->kind = WIRE_MSG_COMMAND;
 	m->cmd.kind = kind;
-	return run_command(h, r, NULL, &system, m);
+	return run_command(h, r, NULL, &system, m, NULL);
 }
 
 /* --- the organiser's commands ------------------------------------------------------------ */

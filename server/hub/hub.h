@@ -24,6 +24,8 @@ typedef struct hub_peer {
 	void *user;     /* the transport's connection */
 	hub_room *room; /* NULL until authenticated */
 	core_actor actor;
+	/* PL-3: whose command ids these are: the participant's pseudonym, or the role link's hash */
+	uint8_t scope[32];
 	struct hub_peer *prev, *next; /* the room's list of connections */
 } hub_peer;
 
@@ -46,7 +48,10 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom);
 /* Commits what is pending, then frees the hub and its rooms. */
 void hub_free(hub *h);
 
-/* Handles one complete client frame from peer. Replies are queued until hub_flush. */
+/* Handles one complete client frame from peer. Replies are queued until hub_flush.
+ * An auth with `since` resumes (PL-4): `resumed` and the events missed, when the room's recent
+ * events cover them and they are smaller than a snapshot; a snapshot otherwise. A command
+ * whose id was already acknowledged (PL-3) is answered with the kept ack and applied no more. */
 void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len);
 /* Commits the batch, then delivers its acks and events (or, if the commit failed, reloads the
  * touched consultations and answers each command server.unavailable). */

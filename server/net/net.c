@@ -44,8 +44,11 @@ typedef struct server {
 	hub *hub;
 	lws_sorted_usec_list_t flush_sul;
 	bool flush_scheduled;
-	lws_sorted_usec_list_t due_sul; /* the agenda clocks' next action (AG-4) */
-	bool stopping;                  /* the context is going: no more timers (closing connections still call in) */
+	lws_sorted_usec_list_t due_sul;   /* the agenda clocks' next action (AG-4) */
+	lws_sorted_usec_list_t drain_sul; /* wakes the loop while a graceful stop waits */
+	size_t nconns;                    /* WebSocket connections open, authenticated or not */
+	bool draining;                    /* stopping gracefully: no new connections or commands, close with 1001 */
+	bool stopping;                    /* the context is going: no more timers (closing connections still call in) */
 } server;
 
 static volatile sig_atomic_t interrupted;
@@ -173,15 +176,20 @@ static int append_rx(char **buf, size_t *used, size_t *cap, const void *in, size
 	return 0;
 }
 
+static int close_with(conn *c, enum lws_close_status status, const char *reason)
+{
+	lws_close_reason(c->wsi, status, (unsigned char *)reason, strlen(reason));
+	return -1;
+}
+
 static int on_receive(server *s, conn *c, const void *in, size_t len)
 {
-	if (c->rxlen + len > WIRE_MAX_MESSAGE) {
-		/* PL-6: an oversized message closes this connection only, with 1009. */
-		static const char reason[] = "protocol.too_large";
-		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
-		                 sizeof reason - 1);
-		return -1;
-	}
+	if (lws_frame_is_binary(c->wsi))
+		return close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "protocol.binary"); /* PL-6: text only */
+	if (s->draining)
+		return 0;                      /* stopping: the client re-sends what has no answer to the next server */
+	if (c->rxlen + len > WIRE_MAX_MESSAGE) /* PL-6: closes this connection only, with 1009 */
+		return close_with(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "protocol.too_large");
 	bool complete = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
 	if (complete && c->rxlen == 0) {
 		/* The common case: a whole message in one read, handled in place. */
@@ -199,8 +207,10 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	return 0;
 }
 
-static int on_writeable(conn *c)
+static int on_writeable(server *s, conn *c)
 {
+	if (s->draining && !c->qlen && !c->culled)
+		return close_with(c, LWS_CLOSE_STATUS_GOINGAWAY, "server.stopping");
 	if (!c->qlen || c->culled)
 		return 0; /* spurious writeable callbacks are normal */
 	wire_buf *b = c->q[c->qhead];
@@ -211,7 +221,7 @@ static int on_writeable(conn *c)
 	c->qlen--;
 	c->qbytes -= b->len;
 	wire_buf_unref(b);
-	if (c->qlen)
+	if (c->qlen || s->draining)
 		lws_callback_on_writable(c->wsi);
 	return 0;
 }
@@ -225,14 +235,16 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		memset(c, 0, sizeof *c);
 		c->wsi = wsi;
 		c->peer.user = c;
+		s->nconns++;
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		return on_receive(s, c, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return on_writeable(c);
+		return on_writeable(s, c);
 	case LWS_CALLBACK_CLOSED:
 		hub_peer_closed(s->hub, &c->peer);
 		conn_free(c);
+		s->nconns--;
 		break;
 	default:
 		break;
@@ -247,6 +259,11 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 {
 	if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
 		return 1;
+	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
+		/* A stopping server takes no new connection: clients retry until the next one is up. */
+		server *s = lws_context_user(lws_get_context(wsi));
+		return s->draining;
+	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
@@ -420,6 +437,30 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 static const struct lws_protocol_vhost_options mime_json = {NULL, NULL, ".json", "application/json"};
 static const struct lws_protocol_vhost_options mime_mjs = {&mime_json, NULL, ".mjs", "text/javascript"};
 
+static void drain_cb(lws_sorted_usec_list_t *sul)
+{
+	(void)sul; /* only wakes lws_service up, so that the drain loop looks at the time */
+}
+
+/* The graceful stop: new connections are refused, what is pending commits and is queued, and
+ * each connection is closed with 1001 once its queue is written; one that does not take it
+ * within NET_DRAIN_MS is closed with the context. */
+static void drain(server *s, const struct lws_protocols *ws)
+{
+	s->draining = true;
+	lws_sul_cancel(&s->due_sul);
+	hub_flush(s->hub);
+	lws_callback_on_writable_all_protocol(s->ctx, ws);
+	int64_t deadline = now_ms(s) + NET_DRAIN_MS;
+	while (s->nconns && now_ms(s) < deadline) {
+		lws_sul_schedule(s->ctx, 0, &s->drain_sul, drain_cb, 50 * LWS_US_PER_MS);
+		if (lws_service(s->ctx, 0) < 0)
+			break;
+	}
+	lws_sul_cancel(&s->drain_sul);
+	hub_flush(s->hub); /* what the closing connections' departures changed (presence) */
+}
+
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)
 {
 	static const struct lws_protocols protocols[] = {
@@ -448,6 +489,12 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	/* lws caps itself at 2,560 connections when the fd limit is huge (some containers);
 	 * ask for a definite limit instead. */
 	info.rlimit_nofile = 65536;
+	/* PERF-3: a connection silent for `ping` seconds is pinged; one that answers nothing for
+	 * three times that is dropped (a phone that lost its network sends no FIN). */
+	int ping = opt->ping_seconds > 0 ? opt->ping_seconds : 15;
+	lws_retry_bo_t idle = {.secs_since_valid_ping = (uint16_t)ping,
+	                       .secs_since_valid_hangup = (uint16_t)(ping * 3)};
+	info.retry_and_idle_policy = &idle;
 
 	/* CHR-7: lws' notices name peers' addresses; keep only errors. */
 	lws_set_log_level(LLL_ERR, NULL);
@@ -480,8 +527,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	while (!interrupted)
 		if (lws_service(s.ctx, 0) < 0)
 			break;
-	/* Commit and deliver what is pending before the sockets go. */
-	hub_flush(s.hub);
+	drain(&s, &protocols[1]);
 	s.stopping = true;
 	lws_sul_cancel(&s.flush_sul);
 	lws_sul_cancel(&s.due_sul);

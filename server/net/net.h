@@ -6,14 +6,20 @@
 
 #include "store.h"
 
+/* How long a graceful stop waits for connections to take their last messages and the 1001. */
+#define NET_DRAIN_MS 2000
+
 typedef struct net_options {
 	const char *listen;    /* address to bind, e.g. "127.0.0.1" */
 	int port;              /* 0 picks a free port */
 	const char *web_dir;   /* folder served at / */
 	const char *data_path; /* the data folder: the control socket lives there */
+	int ping_seconds;      /* silence before a ping; hang-up after three times that (0: 15) */
 } net_options;
 
-/* Serves until SIGINT or SIGTERM. Prints "roundtable: listening on http://ADDR:PORT/" to
+/* Serves until SIGINT or SIGTERM, then stops gracefully: refuses new connections, commits
+ * and delivers what is pending, closes every connection with 1001 once its queue is written
+ * (or after NET_DRAIN_MS), and returns. Prints "roundtable: listening on http://ADDR:PORT/" to
  * stdout once the socket is bound, after `on_ready` (may be NULL) has printed what it wants
  * with the actual port. Returns 0 on a clean stop, 1 on a failure to start. */
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg);

@@ -5,9 +5,12 @@
  * Privacy (CHR-3, CHR-4): question and vote rows carry the segment, an ordinal and a keyed
  * pseudonym, never a time or anything a participant typed about themselves. Tokens are stored
  * only as SHA-256 hashes. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -125,6 +128,15 @@ static const char *const migrations[] = {
     "  included INTEGER NOT NULL,"
     "  PRIMARY KEY (consultation, id)"
     ") STRICT, WITHOUT ROWID;",
+    /* 8: acknowledgements kept for retries (PL-3). `key` is a hash of the sender's scope (its
+     * pseudonym or role link) and the command id, so a row names nobody; rows carry no time
+     * and all go when the consultation is sealed. */
+    "CREATE TABLE receipt ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  key BLOB NOT NULL,"
+    "  ack BLOB NOT NULL,"
+    "  PRIMARY KEY (consultation, key)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -165,6 +177,9 @@ enum stmt_id {
 	ST_SEAL,
 	ST_SEAL_VOTES,
 	ST_SEAL_ACCEPTANCE,
+	ST_FIND_RECEIPT,
+	ST_INSERT_RECEIPT,
+	ST_SEAL_RECEIPTS,
 	ST_COUNT
 };
 
@@ -230,12 +245,16 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SEAL] = "UPDATE consultation SET sealed = 1, secret = NULL, participants = ? WHERE id = ?",
     [ST_SEAL_VOTES] = "DELETE FROM vote WHERE consultation = ?",
     [ST_SEAL_ACCEPTANCE] = "DELETE FROM acceptance WHERE consultation = ?",
+    [ST_FIND_RECEIPT] = "SELECT ack FROM receipt WHERE consultation = ? AND key = ?",
+    [ST_INSERT_RECEIPT] = "INSERT OR IGNORE INTO receipt (consultation, key, ack) VALUES (?, ?, ?)",
+    [ST_SEAL_RECEIPTS] = "DELETE FROM receipt WHERE consultation = ?",
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT];
 	bool in_txn;
+	bool checkpoint_on_close; /* set once open succeeded */
 	uint64_t commits;
 };
 
@@ -274,6 +293,81 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
 	return 0;
 }
 
+/* How long a statement waits for another process's lock (a backup, `roundtable export`) before
+ * it fails: long enough for a reader, short enough not to stall the room. */
+#define BUSY_TIMEOUT_MS 2000
+#define BUSY_TIMEOUT_MS_TEXT "2000"
+
+/* Each setting the store depends on, and the value it must read back. */
+static const struct {
+	const char *pragma;
+	const char *expect;
+	const char *why;
+} settings[] = {
+    {"journal_mode", "wal", "write-ahead logging, so readers never block commits"},
+    {"synchronous", "2", "synchronous=FULL, so an acknowledged command survives a power loss"},
+    {"foreign_keys", "1", "foreign keys enforced"},
+    {"busy_timeout", BUSY_TIMEOUT_MS_TEXT, "a busy timeout of " BUSY_TIMEOUT_MS_TEXT " ms"},
+    {"secure_delete", "1", "secure_delete, so deleted content leaves no trace (CHR-5)"},
+};
+
+/* PL-3: reads every setting back. SQLite ignores some silently (a database another process
+ * holds open in rollback-journal mode stays in it; a file system without shared memory cannot
+ * do WAL): serving without them would acknowledge commands that are not safe. */
+static int check_settings(sqlite3 *db, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+		char sql[64], got[32] = "";
+		snprintf(sql, sizeof sql, "PRAGMA %s", settings[i].pragma);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0))
+			snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (strcmp(got, settings[i].expect) != 0) {
+			if (errbuf)
+				snprintf(errbuf, errlen,
+				         "the database refused a setting: PRAGMA %s is '%s', it must be '%s' (%s); "
+				         "is another program holding the database open?",
+				         settings[i].pragma, got, settings[i].expect, settings[i].why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Proves the data folder takes a new file and an fsync before anything is opened in it: a
+ * read-only or full folder is refused at start-up, with its name, not at the first command. */
+static int probe_folder(const char *path, char *errbuf, size_t errlen)
+{
+	char probe[4096];
+	if (snprintf(probe, sizeof probe, "%s.probe", path) >= (int)sizeof probe) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "the database path is too long");
+		return -1;
+	}
+	int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int err = fd < 0 ? errno : 0;
+	if (fd >= 0) {
+		if (write(fd, "roundtable", 10) != 10 || fsync(fd))
+			err = errno ? errno : EIO;
+		close(fd);
+		unlink(probe);
+	}
+	if (err) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		if (errbuf)
+			snprintf(errbuf, errlen, "the data folder %s is not writable: %s", slash ? dir : ".",
+			         strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 store *store_open(const char *path, char *errbuf, size_t errlen)
 {
 	store *s = calloc(1, sizeof *s);
@@ -286,17 +380,21 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 		set_err(errbuf, errlen, "opening the database", s->db);
 		goto fail;
 	}
+	if (probe_folder(path, errbuf, errlen))
+		goto fail;
 	/* WAL with synchronous=FULL: a commit is on disk when COMMIT returns (PL-3), and readers
 	 * (backups, exports) never block the loop. */
 	if (sqlite3_exec(s->db,
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	                 "PRAGMA busy_timeout = 2000;"
+	                 "PRAGMA busy_timeout = " BUSY_TIMEOUT_MS_TEXT ";"
 	                 /* CHR-5: deleted content is overwritten, never left in free space */
 	                 "PRAGMA secure_delete = ON;",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
 		set_err(errbuf, errlen, "configuring the database", s->db);
 		goto fail;
 	}
+	if (check_settings(s->db, errbuf, errlen))
+		goto fail;
 	if (migrate(s->db, errbuf, errlen))
 		goto fail;
 	for (int i = 0; i < ST_COUNT; i++) {
@@ -306,6 +404,7 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 			goto fail;
 		}
 	}
+	s->checkpoint_on_close = true;
 	return s;
 fail:
 	store_close(s);
@@ -320,6 +419,10 @@ void store_close(store *s)
 		sqlite3_step(s->stmt[ST_ROLLBACK]);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	/* A clean stop leaves the WAL copied into the file and empty: a backup of the file alone
+	 * is then complete. Busy (another reader) only means the next open replays the WAL. */
+	if (s->db && s->checkpoint_on_close)
+		sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -909,7 +1012,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		for (uint32_t i = 1; i <= stt->nquestions; i++)
 			if (save_question(s, cid, stt, i))
 				return -1;
-		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0))
+		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) ||
+		    run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0))
 			return -1;
 		return set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_COUNT:
@@ -942,4 +1046,40 @@ rt_err store_append(store *s, const core_state *stt, const core_event *events, i
 	if (seq && set_consultation(s, ST_SET_SEQ, cid, (int64_t)seq))
 		return RT_E_SERVER_UNAVAILABLE;
 	return RT_OK;
+}
+
+/* --- receipts (PL-3) --------------------------------------------------------------------- */
+
+rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], char **ack,
+                          size_t *len)
+{
+	sqlite3_stmt *st = s->stmt[ST_FIND_RECEIPT];
+	bind_id(st, 1, cid);
+	sqlite3_bind_blob(st, 2, key, STORE_RECEIPT_KEY_BYTES, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	rt_err err = rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		const void *b = sqlite3_column_blob(st, 0);
+		*ack = malloc(n ? n : 1);
+		if (*ack) {
+			memcpy(*ack, b, n);
+			*len = n;
+			err = RT_OK;
+		}
+	}
+	done(st);
+	return err;
+}
+
+rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], const void *ack,
+                         size_t len)
+{
+	if (begin(s))
+		return RT_E_SERVER_UNAVAILABLE;
+	sqlite3_stmt *st = s->stmt[ST_INSERT_RECEIPT];
+	bind_id(st, 1, cid);
+	sqlite3_bind_blob(st, 2, key, STORE_RECEIPT_KEY_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, ack, (int)len, SQLITE_STATIC);
+	return run(s, st) ? RT_E_SERVER_UNAVAILABLE : RT_OK;
 }

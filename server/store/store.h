@@ -79,6 +79,20 @@ void store_rollback(store *s);
  * RT_E_SERVER_UNAVAILABLE with a reason in errbuf (another process holding the file open makes
  * the checkpoint busy). Blocks for as long as a VACUUM of the whole file takes. */
 rt_err store_compact(store *s, char *errbuf, size_t errlen);
+/* --- receipts: acknowledgements kept for retries (PL-3) ---------------------------------- */
+
+#define STORE_RECEIPT_KEY_BYTES 16
+
+/* The ack kept under `key` in consultation `cid`, as a malloc'd copy (*len bytes, the caller
+ * frees it). Sees the open transaction. RT_OK; RT_E_QUESTION_NOT_FOUND when there is none;
+ * RT_E_SERVER_UNAVAILABLE when the database fails. */
+rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], char **ack,
+                          size_t *len);
+/* Keeps `ack` under `key`, in the open transaction (begun if none is), so that it commits with
+ * the command's effects. A key already kept is left as it was. */
+rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], const void *ack,
+                         size_t len);
+
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);
 /* Commits made since open: lets tests see that a batch shared one commit. */

@@ -26,6 +26,18 @@ void wire_buf_unref(wire_buf *b)
 		free(b);
 }
 
+wire_buf *wire_buf_new(const void *payload, size_t len, size_t headroom)
+{
+	wire_buf *b = malloc(sizeof *b + headroom + len);
+	if (b) {
+		b->refs = 1;
+		b->headroom = headroom;
+		b->len = len;
+		memcpy(b->data + headroom, payload, len);
+	}
+	return b;
+}
+
 /* Serialises j (and drops the caller's reference to it) into a new buffer. */
 static wire_buf *to_buf(json_t *j, size_t headroom)
 {
@@ -35,14 +47,7 @@ static wire_buf *to_buf(json_t *j, size_t headroom)
 	json_decref(j);
 	if (!s)
 		return NULL;
-	size_t len = strlen(s);
-	wire_buf *b = malloc(sizeof *b + headroom + len);
-	if (b) {
-		b->refs = 1;
-		b->headroom = headroom;
-		b->len = len;
-		memcpy(b->data + headroom, s, len);
-	}
+	wire_buf *b = wire_buf_new(s, strlen(s), headroom);
 	free(s);
 	return b;
 }
@@ -69,6 +74,7 @@ typedef enum field_kind {
 	F_THEME,              /* 0..CORE_THEME_MAX_CP code points */
 	F_NOTE,               /* 0..WIRE_TEXT_MAX_CP code points */
 	F_FORMAT,             /* an export format */
+	F_SINCE,              /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
 } field_kind;
 
 typedef struct field_spec {
@@ -109,7 +115,7 @@ typedef struct message_spec {
 
 /* Every message a client may send; "type" is implied. Mirrors protocol/messages/. */
 static const message_spec specs[] = {
-    {"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}}},
+    {"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}, {"since", F_SINCE, false}}},
     {"question.post",
      WIRE_MSG_COMMAND,
      CORE_CMD_QUESTION_POST,
@@ -294,6 +300,14 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			return false;
 		*(f->kind == F_INCLUDED ? &out->cmd.included : &out->cmd.placeholders) = json_is_true(v);
 		return true;
+	case F_SINCE: {
+		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+		if (n < 0 || n > WIRE_SEQ_MAX)
+			return false;
+		out->since = (uint64_t)n;
+		out->has_since = true;
+		return true;
+	}
 	case F_VERSION: {
 		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
 		if (n < 0 || n > INT32_MAX)
@@ -816,6 +830,13 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom)
 {
 	return to_buf(json_pack("{s:s, s:s, s:I}", "type", "clock.now", "id", id, "now", (json_int_t)now_ms), headroom);
+}
+
+wire_buf *wire_encode_resumed(uint64_t since, uint64_t seq, size_t headroom)
+{
+	return to_buf(
+	    json_pack("{s:s, s:I, s:I}", "type", "resumed", "since", (json_int_t)since, "seq", (json_int_t)seq),
+	    headroom);
 }
 
 wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,

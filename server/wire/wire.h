@@ -20,6 +20,9 @@
 /* question.post text as sent, before the core cleans it, in code points. */
 #define WIRE_TEXT_MAX_CP 2000
 #define WIRE_TOKEN_CHARS 22
+/* PL-4: the largest seq a client may resume from: 2^53 - 1, the largest integer a JavaScript
+ * number holds exactly. */
+#define WIRE_SEQ_MAX 9007199254740991LL
 
 /* --- outgoing buffers -------------------------------------------------------------------- */
 
@@ -37,6 +40,9 @@ static inline unsigned char *wire_buf_payload(wire_buf *b)
 {
 	return b->data + b->headroom;
 }
+/* A new buffer with one reference holding a copy of len bytes of payload; NULL when out of
+ * memory. */
+wire_buf *wire_buf_new(const void *payload, size_t len, size_t headroom);
 /* Takes one more reference; returns b. */
 wire_buf *wire_buf_ref(wire_buf *b);
 /* Drops one reference; frees b with the last one. NULL is ignored. */
@@ -56,6 +62,9 @@ typedef struct wire_message {
 	char token[WIRE_TOKEN_CHARS + 1];
 	bool has_device;
 	char device[WIRE_TOKEN_CHARS + 1];
+	/* PL-4: resume after the event with this seq */
+	bool has_since;
+	uint64_t since;
 	/* report.export: the format and language asked for (cmd.lang; CORE_LANG_NONE: the
 	 * consultation's floor) */
 	int format;
@@ -93,6 +102,9 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 
 /* clock.now: the server clock for the clock.sync with this id. */
 wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom);
+
+/* resumed: this connection resumes after `since`; the consultation is at `seq`. */
+wire_buf *wire_encode_resumed(uint64_t since, uint64_t seq, size_t headroom);
 
 /* report.document: the answer to report.export `id`; borrows content (len bytes). */
 wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,

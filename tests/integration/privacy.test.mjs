@@ -245,7 +245,7 @@ test('CHR-3: co-chairs and rapporteurs cannot tell whether two questions came fr
       const base = chair.snapshot.seq;
       const q1 = (await p1.command({ type: 'question.post', text: 'First question', lang: 'en' })).result.question.id;
       await p2.command({ type: 'question.post', text: 'Second question', lang: 'fr' });
-      await chair.command({ type: 'question.approve', question: q1 });
+      await chair.command({ type: 'question.approve', question: q1, id: 'approve-1' });
       const third = await srv.connect(srv.tokens.participant);
       await third.command({ type: 'question.vote', question: q1 });
       await new Promise((r) => setTimeout(r, 200));

@@ -76,6 +76,9 @@ class Client {
     this.seqs = [];
     this.log = []; // every message received, in arrival order (next() does not consume it)
     this.replies = new Map(); // command id -> resolve, for command()
+    // Command ids are unique per sender across connections (PL-3): a fixed prefix per client
+    // would make a second client of the same role link replay the first one's acks.
+    this.idPrefix = `${crypto.randomBytes(6).toString('base64url')}-`;
     this.nextId = 1;
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on('message', (data) => this.#receive(data));
@@ -151,7 +154,7 @@ class Client {
   // clock.sync, its clock.now).
   command(obj, timeoutMs = 3000) {
     const cmd = { ...obj };
-    if (!('id' in cmd)) cmd.id = `t${this.nextId++}`;
+    if (!('id' in cmd)) cmd.id = `${this.idPrefix}${this.nextId++}`;
     if (this.server.violations.length) return Promise.reject(new Error(this.server.violations.join('\n')));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
