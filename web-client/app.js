@@ -80,7 +80,7 @@ function App({ token, join }) {
   const [announced, setAnnounced] = useState('');
   const [offset, setOffset] = useState(0); // server clock minus this browser's, in ms
   const [lang, setLang] = useState(currentLanguage());
-  const [snapshots, setSnapshots] = useState(0); // how many snapshots arrived: one per (re)connection
+  const [snapshots, setSnapshots] = useState(0); // one per (re)connection: a snapshot, or resumed
   async function changeLanguage(next) {
     await applyLanguage(next);
     try {
@@ -95,7 +95,7 @@ function App({ token, join }) {
     const c = new Connection(token, {
       onMessage: (msg, pending) => {
         dispatch({ msg, pending });
-        if (msg.type === 'snapshot') setSnapshots((n) => n + 1);
+        if (msg.type === 'snapshot' || msg.type === 'resumed') setSnapshots((n) => n + 1);
         const said = announcement(msg);
         if (said) setAnnounced(said);
       },
@@ -111,7 +111,8 @@ function App({ token, join }) {
   useEffect(() => {
     if (!conn || state.role !== 'participant' || !state.consultation) return;
     const offered = [state.consultation.floor, ...state.consultation.channels];
-    conn.command({ type: 'listening.set', lang: offered.includes(lang) ? lang : null });
+    // Not kept for a reconnection: every new connection says it again.
+    conn.command({ type: 'listening.set', lang: offered.includes(lang) ? lang : null }, { keep: false });
   }, [conn, snapshots, lang, state.role]);
 
   const c = state.consultation;

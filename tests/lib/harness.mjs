@@ -215,8 +215,8 @@ export async function startServer(opts = {}) {
   };
 
   srv.start = async () => {
-    const proc = spawn(bin, ['serve', '--data', dataDir, '--port', String(port), '--listen', '127.0.0.1',
-      '--web', opts.web || webDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(opts.bin || bin, ['serve', '--data', dataDir, '--port', String(port), '--listen', '127.0.0.1',
+      '--web', opts.web || webDir, ...(opts.serveArgs || [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.env || {}) } });
     proc.stdout.setEncoding('utf8');
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (d) => { srv.stderr += d; });
@@ -229,7 +229,9 @@ export async function startServer(opts = {}) {
   // A participant accepts the Chatham House Rule on connecting (CHR-2) unless acceptRule is
   // false; the acceptance and its event are consumed here.
   // localAddress picks the client's own address in 127.0.0.0/8 (the privacy audit's canary).
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress } = {}) =>
+  // since resumes from that seq (PL-4): the first message, `resumed` or `snapshot`, is then in
+  // client.first, and client.snapshot is set only if it is a snapshot.
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol, localAddress ? { localAddress } : {});
       const client = new Client(ws, srv);
@@ -238,13 +240,19 @@ export async function startServer(opts = {}) {
       ws.once('open', async () => {
         const auth = { type: 'auth', token };
         if (device) auth.device = device;
+        if (since !== undefined) auth.since = since;
         client.send(auth);
         try {
-          client.snapshot = await client.next((m) => m.type === 'snapshot' || m.type === 'error');
-          if (client.snapshot.type === 'error') {
-            reject(new Error(`auth refused: ${client.snapshot.code}`));
+          client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed' || m.type === 'error');
+          if (client.first.type === 'error') {
+            reject(new Error(`auth refused: ${client.first.code}`));
             return;
           }
+          if (client.first.type === 'resumed') {
+            resolve(client);
+            return;
+          }
+          client.snapshot = client.first;
           const you = client.snapshot.you;
           if (acceptRule && client.snapshot.role === 'participant' && !you.rule_accepted && !client.snapshot.consultation.sealed) {
             const ack = await client.command({ type: 'rule.accept' });

@@ -1,6 +1,8 @@
 // connection.js — one WebSocket to the server speaking roundtable.v1: authenticates with the
-// role link's token, reconnects with jittered exponential backoff, pairs each command with
-// its ack or error, and estimates how far this browser's clock is from the server's.
+// role link's token, reconnects with jittered exponential backoff and resumes from the last
+// event it saw (PL-4), keeps every command until its ack or error arrives and sends it again
+// after a reconnection (PL-3: the server applies it once), and estimates how far this
+// browser's clock is from the server's.
 import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
@@ -10,6 +12,16 @@ const BACKOFF_MAX_MS = 10000;
 // Clocks drift and laptops sleep: the offset is measured again on every connection and then
 // every few minutes.
 const RESYNC_MS = 5 * 60 * 1000;
+// A command refused with server.unavailable (the server could not store it) is tried again
+// after a random wait of one to two times this, for as long as the page is open.
+const RETRY_UNAVAILABLE_MS = 2000;
+
+// 64 random bits per page load: with a counter after them, ids never repeat for this browser,
+// even across reloads, so the server can tell a retry from a new command.
+function idPrefix() {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 
 // The browser's device key: 128 random bits, made once and kept in this browser only. With
 // the open participant link it is what makes one browser one participant.
@@ -42,14 +54,18 @@ export class Connection {
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.onOffset = onOffset;
-    this.pending = new Map(); // command id -> { cmd, resolve }
+    // Commands without an answer yet, in the order they were given: command id ->
+    // { cmd, resolve, keep } (keep: sent again after a reconnection).
+    this.pending = new Map();
     this.syncs = new Map(); // clock.sync id -> resolve(clock.now)
     this.resync = null;
+    this.prefix = idPrefix();
     this.counter = 0;
     this.attempt = 0;
     this.ws = null;
     this.live = false;
     this.stopped = false;
+    this.seq = null; // the seq of the last snapshot or event received: where to resume from
   }
 
   start() {
@@ -57,7 +73,11 @@ export class Connection {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
     const ws = new WebSocket(`${scheme}${location.host}/ws`, SUBPROTOCOL);
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.token, device: deviceKey() }));
+    ws.onopen = () => {
+      const auth = { type: 'auth', token: this.token, device: deviceKey() };
+      if (this.seq !== null) auth.since = this.seq;
+      ws.send(JSON.stringify(auth));
+    };
     ws.onmessage = (ev) => this.#receive(JSON.parse(ev.data));
     ws.onclose = () => this.#closed();
   }
@@ -69,11 +89,14 @@ export class Connection {
       if (resolve) resolve(msg);
       return;
     }
-    if (msg.type === 'snapshot') {
+    if (msg.type === 'snapshot' || msg.type === 'resumed') {
+      if (msg.type === 'snapshot') this.seq = msg.seq;
       this.live = true;
       this.attempt = 0;
       this.onStatus('live');
       this.#measure(this.ws);
+    } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
+      this.seq = msg.seq;
     }
     if (msg.type === 'error' && msg.id === null && !this.live && msg.code.startsWith('auth.')) {
       // The link itself is refused: retrying will not help.
@@ -83,10 +106,30 @@ export class Connection {
     let pending = null;
     if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'report.document') && msg.id && this.pending.has(msg.id)) {
       pending = this.pending.get(msg.id);
+      if (msg.type === 'error' && msg.code === 'server.unavailable' && pending.keep) {
+        // Nothing was stored: the same command, with the same id, a little later.
+        this.#retryLater(msg.id);
+        return;
+      }
       this.pending.delete(msg.id);
     }
     this.onMessage(msg, pending && pending.cmd);
     if (pending) pending.resolve(msg);
+    // Once the snapshot or the replay is applied, what had no answer goes again, in order.
+    if (msg.type === 'snapshot' || msg.type === 'resumed') this.#resend();
+  }
+
+  #resend() {
+    for (const { cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
+  }
+
+  #retryLater(id) {
+    const ws = this.ws;
+    setTimeout(() => {
+      const p = this.pending.get(id);
+      // After a reconnection the command went again with the others.
+      if (p && this.ws === ws && this.live) ws.send(JSON.stringify(p.cmd));
+    }, RETRY_UNAVAILABLE_MS * (1 + Math.random()));
   }
 
   // SYNC_SAMPLES round trips of clock.sync, one after another; the shortest one gives the
@@ -112,9 +155,13 @@ export class Connection {
     clearTimeout(this.resync);
     for (const resolve of this.syncs.values()) resolve(null);
     this.syncs.clear();
-    // Commands in flight are answered by nobody now; the fresh snapshot shows what happened.
-    for (const { resolve } of this.pending.values()) resolve({ type: 'error', code: 'connection.lost' });
-    this.pending.clear();
+    // Commands in flight stay, to go again once reconnected (the server applies each id once);
+    // those not worth keeping are answered now.
+    for (const [id, p] of this.pending) {
+      if (p.keep) continue;
+      this.pending.delete(id);
+      p.resolve({ type: 'error', code: 'connection.lost' });
+    }
     if (this.stopped) return;
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
     this.attempt += 1;
@@ -122,15 +169,17 @@ export class Connection {
     setTimeout(() => this.start(), ceiling / 2 + Math.random() * (ceiling / 2));
   }
 
-  // Sends a command; resolves with its ack or error message.
-  command(cmd) {
-    if (!this.live) return Promise.resolve({ type: 'error', code: 'connection.lost' });
+  // Sends a command; resolves with its ack or error message. A command given while the
+  // connection is down waits and goes once it is back, like one that lost its answer, unless
+  // `keep` is false (then it is answered connection.lost).
+  command(cmd, { keep = true } = {}) {
+    if (!this.live && !keep) return Promise.resolve({ type: 'error', code: 'connection.lost' });
     this.counter += 1;
-    const id = `${Date.now().toString(36)}-${this.counter}`;
+    const id = `${this.prefix}-${this.counter}`;
     const full = { ...cmd, id };
     return new Promise((resolve) => {
-      this.pending.set(id, { cmd: full, resolve });
-      this.ws.send(JSON.stringify(full));
+      this.pending.set(id, { cmd: full, resolve, keep });
+      if (this.live) this.ws.send(JSON.stringify(full));
     });
   }
 }

@@ -171,6 +171,8 @@ export function reduce(state, msg, pending) {
     return { ...state, signals };
   }
   if (msg.type === 'presence.changed') return { ...state, listeners: msg.listeners }; // ephemeral, no seq
+  // PL-4: the connection resumed; the events it missed follow, each applied as usual.
+  if (msg.type === 'resumed') return state;
   if (msg.type === 'ack') return applyAck(state, msg, pending);
   if (typeof msg.seq !== 'number') return state; // errors, and anything else without seq
   if (msg.seq <= state.seq) return state; // stale: already applied, or before the snapshot

@@ -81,7 +81,7 @@ function PostForm({ state, conn, onPosted }) {
         <p class="hint" id="question-hint">${t('participant.post.hint')}</p>
         <button type="submit" class="primary wide" data-testid="question-submit"
           disabled=${action.busy || !open || tooLong || !text.trim()}>
-          ${action.busy ? t('action.sending') : t('participant.post.submit')}</button>
+          ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
       </fieldset>
       <${IdentifyingNotice} reply=${found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
       ${saved && html`<p class="saved" role="status">${t(state.consultation.premoderation ? 'participant.post.saved_moderated' : 'participant.post.saved')}</p>`}
