@@ -78,6 +78,11 @@ static bool is_space(uint32_t cp)
 	case 0x20:
 	case 0x85:
 	case 0xA0:
+	case 0xAD:   /* soft hyphen */
+	case 0x34F:  /* combining grapheme joiner */
+	case 0x61C:  /* Arabic letter mark */
+	case 0x200E: /* left-to-right mark */
+	case 0x200F: /* right-to-left mark: kept inside a text, where it orders Arabic punctuation */
 	case 0x1680:
 	case 0x180E:
 	case 0x200B:
@@ -92,7 +97,7 @@ static bool is_space(uint32_t cp)
 	case 0xFEFF:
 		return true;
 	default:
-		return cp >= 0x2000 && cp <= 0x200A;
+		return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2061 && cp <= 0x2064) || (cp >= 0xFE00 && cp <= 0xFE0F);
 	}
 }
 

@@ -37,7 +37,13 @@ typedef struct conn {
 	wire_buf **q;
 	size_t qhead, qlen, qcap, qbytes;
 	bool culled;
+	/* PL-6: past the cap, the rest of the message is read and dropped, then the connection is
+	 * closed with 1009; closing with bytes unread would reset it and lose the close code. */
+	size_t discarded;
 } conn;
+
+/* How much of an oversized message is drained before closing regardless. */
+#define CONN_DISCARD_MAX (16u * WIRE_MAX_MESSAGE)
 
 typedef struct server {
 	struct lws_context *ctx;
@@ -188,9 +194,15 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 		return close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "protocol.binary"); /* PL-6: text only */
 	if (s->draining)
 		return 0;                      /* stopping: the client re-sends what has no answer to the next server */
-	if (c->rxlen + len > WIRE_MAX_MESSAGE) /* PL-6: closes this connection only, with 1009 */
-		return close_with(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "protocol.too_large");
 	bool complete = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
+	if (c->discarded || c->rxlen + len > WIRE_MAX_MESSAGE) {
+		/* PL-6: an oversized message closes this connection only, with 1009. */
+		c->rxlen = 0;
+		c->discarded += len ? len : 1;
+		if (complete || c->discarded > CONN_DISCARD_MAX)
+			return close_with(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "protocol.too_large");
+		return 0;
+	}
 	if (complete && c->rxlen == 0) {
 		/* The common case: a whole message in one read, handled in place. */
 		hub_receive(s->hub, &c->peer, in, len);

@@ -1,0 +1,104 @@
+// The role matrix: every client message × every role, from one table written from the
+// protocol README's command table (not from the server's own), against the real binary.
+// An allowed command may still be refused for its state, but never with auth.forbidden; a
+// forbidden one always gets auth.forbidden; before auth everything gets auth.required.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/harness.mjs';
+
+const ROLES = ['participant', 'invited', 'cochair', 'rapporteur', 'booth', 'stage'];
+const P = ['participant', 'invited'];
+
+// [message, who may send it, a valid body]. consultation.seal comes last: it ends the rest.
+function table(q) {
+  return [
+    ['question.post', P, { text: 'A question for the matrix', lang: 'en' }],
+    ['question.vote', P, { question: q }],
+    ['question.unvote', P, { question: q }],
+    ['question.withdraw', P, { question: q }],
+    ['listening.set', P, { lang: 'fr' }],
+    ['rule.accept', P, {}],
+    ['question.approve', ['cochair'], { question: q }],
+    ['question.reject', ['cochair'], { question: q }],
+    ['question.edit', ['cochair'], { question: q, text: 'Edited by the matrix' }],
+    ['question.merge', ['cochair'], { question: q, into: q }],
+    ['question.pin', ['cochair'], { question: q }],
+    ['question.unpin', ['cochair'], { question: q }],
+    ['question.answer_now', ['cochair'], { question: null }],
+    ['question.answer', ['cochair'], { question: q }],
+    ['question.reopen', ['cochair'], { question: q }],
+    ['question.move', ['cochair'], { question: q, segment: 0 }],
+    ['segment.open', ['cochair'], { segment: 0 }],
+    ['segment.close', ['cochair'], { segment: 1 }],
+    ['agenda.goto', ['cochair'], { segment: 0 }],
+    ['clock.start', ['cochair'], {}],
+    ['clock.pause', ['cochair'], {}],
+    ['clock.resume', ['cochair'], {}],
+    ['clock.adjust', ['cochair'], { minutes: 1 }],
+    ['question.select_next', ['cochair'], { question: null }],
+    ['floor.set', ['cochair', 'stage'], { lang: 'en' }],
+    ['booth.signal', ['booth'], { signal: 'slower' }],
+    ['note.set', ['rapporteur'], { segment: 0, text: 'A note', version: 0 }],
+    ['question.tag', ['rapporteur'], { question: q, theme: 'Matrix' }],
+    ['report.include', ['rapporteur'], { question: q, included: false }],
+    ['paraphrase.save', ['rapporteur'], { paraphrase: null, segment: 0, theme: '', text: 'A summary', included: false }],
+    ['paraphrase.delete', ['rapporteur'], { paraphrase: 1 }],
+    ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
+    ['clock.sync', ROLES, {}],
+    ['consultation.seal', ['cochair'], {}],
+  ];
+}
+
+test('every command × every role: allowed, or auth.forbidden; before auth, auth.required', async (t) => {
+  const srv = await startServer();
+  try {
+    const token = {
+      participant: srv.tokens.participant,
+      invited: srv.tokens.invitations[0],
+      cochair: srv.tokens.cochair,
+      rapporteur: srv.tokens.rapporteur,
+      booth: srv.tokens.booth.fr,
+      stage: srv.tokens.stage,
+    };
+    const clients = {};
+    for (const role of ROLES) clients[role] = await srv.connect(token[role]);
+    const author = await srv.connect(srv.tokens.invitations[1]);
+    const q = (await author.command({ type: 'question.post', text: 'The matrix seed', lang: 'en' })).result.question.id;
+    const { default: WebSocket } = await import('ws');
+    const anon = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
+    const anonReplies = [];
+    anon.on('message', (d) => anonReplies.push(JSON.parse(String(d))));
+    await new Promise((r) => anon.once('open', r));
+
+    const rows = table(q);
+    const seen = new Set(rows.map((r) => r[0]));
+    // The table covers every client message of the protocol except auth.
+    const { readdirSync, readFileSync } = await import('node:fs');
+    for (const f of readdirSync(new URL('../../protocol/messages/', import.meta.url))) {
+      if (!f.endsWith('.schema.json') || f === 'defs.schema.json') continue;
+      const schema = JSON.parse(readFileSync(new URL(`../../protocol/messages/${f}`, import.meta.url)));
+      if (/^client to server/.test(schema.description) && schema.title !== 'auth') assert.ok(seen.has(schema.title), `${schema.title} is not in the matrix`);
+    }
+    let cells = 0;
+    for (const [type, allowed, body] of rows) {
+      await t.test(type, async () => {
+        for (const role of ROLES) {
+          const reply = await clients[role].command({ type, ...body });
+          cells += 1;
+          if (allowed.includes(role)) assert.notEqual(reply.code, 'auth.forbidden', `${role} may send ${type}`);
+          else assert.equal(reply.code, 'auth.forbidden', `${role} must not send ${type}: ${JSON.stringify(reply)}`);
+        }
+        const id = `anon-${type}`;
+        anon.send(JSON.stringify({ type, id, ...body }));
+        for (let i = 0; i < 100 && !anonReplies.some((m) => m.id === id); i++) await new Promise((r) => setTimeout(r, 10));
+        assert.deepEqual(anonReplies.find((m) => m.id === id), { type: 'error', id, code: 'auth.required' });
+        cells += 1;
+      });
+    }
+    anon.close();
+    assert.equal(cells, rows.length * (ROLES.length + 1));
+    console.log(`role matrix: ${rows.length} messages × ${ROLES.length + 1} roles = ${cells} cells`);
+  } finally {
+    await srv.stop();
+  }
+});
