@@ -46,6 +46,7 @@ typedef struct options {
 	int lang;   /* export: core_lang, or CORE_LANG_NONE */
 	int k;      /* export: 0 for the default */
 	int ping;   /* serve: seconds of silence before a ping (0: the default) */
+	int queue;  /* serve: KiB that may wait for one connection (0: the default) */
 } options;
 
 static const char usage_main[] =
@@ -76,6 +77,8 @@ static const char usage_serve[] =
     "  --ping SECS      ping a connection silent for SECS seconds, and drop it after three\n"
     "                   times that without an answer (default 15: a dead phone goes within\n"
     "                   a minute)\n"
+    "  --queue-limit KIB  drop a connection that stopped reading once this much waits for\n"
+    "                   it (default 4096); it resumes when it comes back\n"
     "  --help           this text\n"
     "\n"
     "SIGTERM or SIGINT stops it gracefully: it stops accepting, commits what it acknowledged,\n"
@@ -161,6 +164,7 @@ enum {
 	OPT_LANG,
 	OPT_K,
 	OPT_PING,
+	OPT_QUEUE,
 	OPT_HELP
 };
 
@@ -176,6 +180,7 @@ static const struct option long_options[] = {
     {"lang", required_argument, NULL, OPT_LANG},
     {"k", required_argument, NULL, OPT_K},
     {"ping", required_argument, NULL, OPT_PING},
+    {"queue-limit", required_argument, NULL, OPT_QUEUE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -241,6 +246,13 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_QUEUE:
+			if (parse_int(optarg, 64, 1024 * 1024, &o->queue)) {
+				fprintf(stderr,
+				        "roundtable: --queue-limit must be a number of KiB from 64 to 1048576\n");
+				return -1;
+			}
 			break;
 		case OPT_PING:
 			if (parse_int(optarg, 1, 3600, &o->ping)) {
@@ -495,7 +507,8 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	                  .port = o->port,
 	                  .web_dir = o->web_dir,
 	                  .data_path = o->data_dir,
-	                  .ping_seconds = o->ping};
+	                  .ping_seconds = o->ping,
+	                  .queue_limit_kib = o->queue};
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
 	if (access(index, R_OK)) {
@@ -507,7 +520,7 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 
 static int cmd_serve(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_PING, 0};
+	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_PING, OPT_QUEUE, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
 	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL, 0, NULL);
 	if (rc)

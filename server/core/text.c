@@ -97,7 +97,8 @@ static bool is_space(uint32_t cp)
 	case 0xFEFF:
 		return true;
 	default:
-		return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2061 && cp <= 0x2064) || (cp >= 0xFE00 && cp <= 0xFE0F);
+		return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2061 && cp <= 0x2064) ||
+		       (cp >= 0xFE00 && cp <= 0xFE0F);
 	}
 }
 

@@ -23,8 +23,15 @@
 #include "wire.h"
 
 /* A connection's outgoing queue is bounded by bytes (PERF-3): a client that stops reading
- * is dropped once this much waits for it, and resynchronises with a snapshot when it returns. */
+ * is dropped once this much waits for it (net_options.queue_limit_kib overrides it), and
+ * resumes or takes a snapshot when it returns. Far above what a reading client ever has
+ * queued: a co-chair's snapshot of a thousand questions is about 150 KB. */
 #define CONN_QUEUE_MAX_BYTES (4u * 1024 * 1024)
+
+/* The kernel's send buffer per connection (Linux doubles it for its bookkeeping). Left to
+ * itself it grows to megabytes for a client that stopped reading, out of sight of the queue
+ * bound above; this is ample for a reader on a slow network. */
+#define CONN_SNDBUF_BYTES (64 * 1024)
 
 /* Per-connection state, allocated and zeroed by lws (per_session_data_size). */
 typedef struct conn {
@@ -53,6 +60,8 @@ typedef struct server {
 	lws_sorted_usec_list_t due_sul;   /* the agenda clocks' next action (AG-4) */
 	lws_sorted_usec_list_t drain_sul; /* wakes the loop while a graceful stop waits */
 	size_t nconns;                    /* WebSocket connections open, authenticated or not */
+	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
+	uint64_t culled;                  /* connections dropped for not reading */
 	bool draining;                    /* stopping gracefully: no new connections or commands, close with 1001 */
 	bool stopping;                    /* the context is going: no more timers (closing connections still call in) */
 } server;
@@ -69,13 +78,14 @@ static void on_signal(int sig)
 
 static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
 {
-	(void)ctx;
+	server *s = ctx;
 	conn *c = peer->user;
 	if (c->culled)
 		return;
-	if (c->qbytes + buf->len > CONN_QUEUE_MAX_BYTES) {
+	if (c->qbytes + buf->len > s->queue_max) {
 		/* Not from inside another connection's callback: close it asynchronously. */
 		c->culled = true;
+		s->culled++;
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 		return;
 	}
@@ -193,7 +203,7 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	if (lws_frame_is_binary(c->wsi))
 		return close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "protocol.binary"); /* PL-6: text only */
 	if (s->draining)
-		return 0;                      /* stopping: the client re-sends what has no answer to the next server */
+		return 0; /* stopping: the client re-sends what has no answer to the next server */
 	bool complete = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
 	if (c->discarded || c->rxlen + len > WIRE_MAX_MESSAGE) {
 		/* PL-6: an oversized message closes this connection only, with 1009. */
@@ -248,6 +258,10 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		c->wsi = wsi;
 		c->peer.user = c;
 		s->nconns++;
+		{
+			int sz = CONN_SNDBUF_BYTES;
+			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+		}
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		return on_receive(s, c, in, len);
@@ -481,6 +495,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	    {NULL, NULL, 0, 0, 0, NULL, 0},
 	};
 	server s = {0};
+	s.queue_max = opt->queue_limit_kib > 0 ? (size_t)opt->queue_limit_kib * 1024 : CONN_QUEUE_MAX_BYTES;
 	struct lws_http_mount mount = {0};
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
@@ -550,6 +565,6 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 		net_control_path(opt->data_path, path, sizeof path);
 		unlink(path);
 	}
-	printf("roundtable: stopped\n");
+	printf("roundtable: stopped (%llu connections dropped for not reading)\n", (unsigned long long)s.culled);
 	return 0;
 }

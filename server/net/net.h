@@ -15,6 +15,7 @@ typedef struct net_options {
 	const char *web_dir;   /* folder served at / */
 	const char *data_path; /* the data folder: the control socket lives there */
 	int ping_seconds;      /* silence before a ping; hang-up after three times that (0: 15) */
+	int queue_limit_kib;   /* what may wait for one connection before it is dropped (0: 4096) */
 } net_options;
 
 /* Serves until SIGINT or SIGTERM, then stops gracefully: refuses new connections, commits

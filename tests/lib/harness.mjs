@@ -231,9 +231,11 @@ export async function startServer(opts = {}) {
   // localAddress picks the client's own address in 127.0.0.0/8 (the privacy audit's canary).
   // since resumes from that seq (PL-4): the first message, `resumed` or `snapshot`, is then in
   // client.first, and client.snapshot is set only if it is a snapshot.
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since } = {}) =>
+  // onMessage, if given, sees every message from the first one on, in order.
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, onMessage } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol, localAddress ? { localAddress } : {});
+      if (onMessage) ws.on('message', (d) => onMessage(JSON.parse(String(d))));
       const client = new Client(ws, srv);
       srv.clients.push(client);
       ws.once('error', reject);
