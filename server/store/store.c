@@ -375,13 +375,13 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 		set_err(errbuf, errlen, "opening the database", NULL);
 		return NULL;
 	}
+	if (probe_folder(path, errbuf, errlen))
+		goto fail;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		set_err(errbuf, errlen, "opening the database", s->db);
 		goto fail;
 	}
-	if (probe_folder(path, errbuf, errlen))
-		goto fail;
 	/* WAL with synchronous=FULL: a commit is on disk when COMMIT returns (PL-3), and readers
 	 * (backups, exports) never block the loop. */
 	if (sqlite3_exec(s->db,

@@ -38,9 +38,9 @@ export function randomKey() {
 }
 
 // Runs the binary to completion: { code, stdout, stderr }.
-export function run(args, opts = {}) {
+export function run(args, opts = {}, program = bin) {
   return new Promise((resolve) => {
-    execFile(bin, args, { timeout: 20000, ...opts }, (err, stdout, stderr) => {
+    execFile(program, args, { timeout: 20000, ...opts }, (err, stdout, stderr) => {
       resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
     });
   });
