@@ -43,6 +43,19 @@ function snapshot({ role = 'participant', questions = [], mine = [], voted = [],
   });
 }
 
+test('resumed keeps the state, and the replayed events apply after it, once', () => {
+  let s = reduce(initialState, example('snapshot', 'valid-participant.json'));
+  const kept = s;
+  s = reduce(s, example('resumed', 'valid.json'));
+  assert.equal(s, kept, 'resumed changes nothing, not even seq');
+  const approved = { ...example('question.approved', 'valid.json'), seq: 42 };
+  s = reduce(s, approved);
+  assert.equal(s.seq, 42);
+  // The same event replayed again by a later resume changes nothing.
+  const again = reduce(s, approved);
+  assert.equal(again, s);
+});
+
 test('snapshot, then events, never show a question twice', () => {
   let s = reduce(initialState, example('snapshot', 'valid-participant.json'));
   assert.equal(s.role, 'participant');

@@ -5,7 +5,7 @@
 // that followed along by resuming (or by snapshots after each restart) never received an event
 // twice and holds the same questions as a fresh snapshot.
 //
-// CRASH_CYCLES sets the number of kills (10 here; scripts/crash-long.sh runs 200).
+// CRASH_CYCLES sets the number of kills (10 here; tests/load/durability-long.sh runs 200).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openAgenda, startServer } from '../lib/harness.mjs';

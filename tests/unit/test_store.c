@@ -76,7 +76,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 7);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 8);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -288,6 +288,36 @@ int main(void)
 	CHECK_EQ_INT(back.agenda.channels[1], CORE_LANG_FR);
 	CHECK(back.agenda.premoderation);
 	CHECK_EQ_INT(store_load(s, "nosuchthing", &scratch, secret2), RT_E_QUESTION_NOT_FOUND);
+
+	/* PL-3: a kept ack is found in its own transaction and after the commit, under its key in
+	 * its consultation only; keeping a key twice keeps the first; a rollback keeps nothing. */
+	uint8_t key[STORE_RECEIPT_KEY_BYTES], elsewhere[STORE_RECEIPT_KEY_BYTES];
+	memset(key, 0xA5, sizeof key);
+	memset(elsewhere, 0x5A, sizeof elsewhere);
+	char *ack = NULL;
+	size_t ack_len = 0;
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"first\":1}", 11), RT_OK);
+	CHECK(store_in_transaction(s));
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
+	CHECK(ack_len == 11 && !memcmp(ack, "{\"first\":1}", 11));
+	free(ack);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"second\":2}", 12), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
+	CHECK(ack_len == 11 && !memcmp(ack, "{\"first\":1}", 11));
+	free(ack);
+	CHECK_EQ_INT(store_find_receipt(s, "nosuchthing", key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, elsewhere, "{}", 2), RT_OK);
+	store_rollback(s);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, elsewhere, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	/* CHR-5: the seal deletes them with the rest of what links a participant to a command. */
+	core_event seal = {.kind = CORE_EV_SEALED, .seq = back.seq + 1};
+	back.sealed = true;
+	CHECK_EQ_INT(store_append(s, &back, &seal, 1), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+
 	core_state_free(&back);
 	core_state_free(&st);
 	store_close(s);
