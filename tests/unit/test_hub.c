@@ -10,6 +10,7 @@
 #include "fixtures.h"
 #include "hub.h"
 #include "tmpdir.h"
+#include "tokens.h"
 
 #define MAX_PEERS 8
 #define MAX_MSGS 64
@@ -69,16 +70,6 @@ typedef struct tokens {
 	char open[CRYPTO_TOKEN_CHARS + 1], invite[CRYPTO_TOKEN_CHARS + 1], chair[CRYPTO_TOKEN_CHARS + 1],
 	    stage[CRYPTO_TOKEN_CHARS + 1];
 } tokens;
-
-static void add_token(store *s, const char *cid, core_role role, store_token_kind kind, char *text)
-{
-	uint8_t raw[CRYPTO_TOKEN_BYTES];
-	store_token t = {.role = role, .kind = kind};
-	crypto_token_new(raw, text);
-	crypto_sha256(raw, sizeof raw, t.hash);
-	strcpy(t.consultation, cid);
-	CHECK_EQ_INT(store_add_token(s, &t), RT_OK);
-}
 
 static void frame(hub *h, test_peer *p, const char *json)
 {

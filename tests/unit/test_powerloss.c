@@ -17,6 +17,7 @@
 #include "hub.h"
 #include "testvfs.h"
 #include "tmpdir.h"
+#include "tokens.h"
 
 #define PARTICIPANTS 4
 #define BATCHES 12
@@ -62,16 +63,6 @@ typedef struct setup {
 	tmpdir t;
 	char tokens[PARTICIPANTS + 1][CRYPTO_TOKEN_CHARS + 1]; /* invitations, then the co-chair */
 } setup;
-
-static void add_token(store *s, const char *cid, core_role role, store_token_kind kind, char *text)
-{
-	uint8_t raw[CRYPTO_TOKEN_BYTES];
-	store_token t = {.role = role, .kind = kind};
-	crypto_token_new(raw, text);
-	crypto_sha256(raw, sizeof raw, t.hash);
-	strcpy(t.consultation, cid);
-	CHECK_EQ_INT(store_add_token(s, &t), RT_OK);
-}
 
 static void make(setup *su, core_agenda *ag)
 {
