@@ -25,7 +25,7 @@ typedef struct hub_peer {
 	hub_room *room; /* NULL until authenticated */
 	core_actor actor;
 	/* PL-3: whose command ids these are: the participant's pseudonym, or the role link's hash */
-	uint8_t scope[32];
+	uint8_t scope[STORE_HASH_BYTES];
 	struct hub_peer *prev, *next; /* the room's list of connections */
 } hub_peer;
 

@@ -295,8 +295,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
 
 /* How long a statement waits for another process's lock (a backup, `roundtable export`) before
  * it fails: long enough for a reader, short enough not to stall the room. */
-#define BUSY_TIMEOUT_MS 2000
-#define BUSY_TIMEOUT_MS_TEXT "2000"
+#define BUSY_TIMEOUT_MS "2000"
 
 /* Each setting the store depends on, and the value it must read back. */
 static const struct {
@@ -307,7 +306,7 @@ static const struct {
     {"journal_mode", "wal", "write-ahead logging, so readers never block commits"},
     {"synchronous", "2", "synchronous=FULL, so an acknowledged command survives a power loss"},
     {"foreign_keys", "1", "foreign keys enforced"},
-    {"busy_timeout", BUSY_TIMEOUT_MS_TEXT, "a busy timeout of " BUSY_TIMEOUT_MS_TEXT " ms"},
+    {"busy_timeout", BUSY_TIMEOUT_MS, "a busy timeout of " BUSY_TIMEOUT_MS " ms"},
     {"secure_delete", "1", "secure_delete, so deleted content leaves no trace (CHR-5)"},
 };
 
@@ -386,7 +385,7 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 	 * (backups, exports) never block the loop. */
 	if (sqlite3_exec(s->db,
 	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	                 "PRAGMA busy_timeout = " BUSY_TIMEOUT_MS_TEXT ";"
+	                 "PRAGMA busy_timeout = " BUSY_TIMEOUT_MS ";"
 	                 /* CHR-5: deleted content is overwritten, never left in free space */
 	                 "PRAGMA secure_delete = ON;",
 	                 NULL, NULL, NULL) != SQLITE_OK) {

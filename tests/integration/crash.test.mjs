@@ -8,12 +8,11 @@
 // CRASH_CYCLES sets the number of kills (10 here; tests/load/durability-long.sh runs 200).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAgenda, startServer } from '../lib/harness.mjs';
+import { openAgenda, startServer, sleep } from '../lib/harness.mjs';
 
 const CYCLES = Number(process.env.CRASH_CYCLES || 10);
 const WRITERS = 20;
 const POSTS_EACH = 100; // the agenda's most open questions per participant
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 class Writer {
   constructor(srv, token, name) {

@@ -4,7 +4,7 @@
 // closes everyone with 1001; a silent connection is pinged and dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAgenda, randomKey, startServer } from '../lib/harness.mjs';
+import { openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
 
 const roomy = { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } };
 
@@ -14,7 +14,7 @@ function eventsAfter(client, since) {
     (typeof m.seq !== 'number' || m.seq > since));
 }
 
-const settle = (ms = 250) => new Promise((r) => setTimeout(r, ms));
+const settle = (ms = 250) => sleep(ms);
 
 test('a command sent again with its id is applied once and gets its original ack, across a crash', async () => {
   const srv = await startServer({ agenda: roomy });
@@ -78,7 +78,7 @@ test('a client that resumes gets exactly the events it missed, in order', async 
     const seed = await someone.command({ type: 'question.post', text: 'Seen before leaving', lang: 'en' });
     await chairTwin.command({ type: 'question.approve', question: seed.result.question.id });
     await settle();
-    const lastSeen = (c) => Math.max(c.snapshot.seq, ...c.log.filter((m) => typeof m.seq === 'number' && m.type !== 'ack').map((m) => m.seq));
+    const lastSeen = (c) => Math.max(c.snapshot.seq, ...c.seqs);
     const since = { p: lastSeen(away), chair: lastSeen(chairAway), booth: lastSeen(boothAway) };
     away.close();
     chairAway.close();

@@ -4,7 +4,7 @@
 // forbidden one always gets auth.forbidden; before auth everything gets auth.required.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { sleep, startServer } from '../lib/harness.mjs';
 
 const ROLES = ['participant', 'invited', 'cochair', 'rapporteur', 'booth', 'stage'];
 const P = ['participant', 'invited'];
@@ -90,7 +90,7 @@ test('every command × every role: allowed, or auth.forbidden; before auth, auth
         }
         const id = `anon-${type}`;
         anon.send(JSON.stringify({ type, id, ...body }));
-        for (let i = 0; i < 100 && !anonReplies.some((m) => m.id === id); i++) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 100 && !anonReplies.some((m) => m.id === id); i++) await sleep(10);
         assert.deepEqual(anonReplies.find((m) => m.id === id), { type: 'error', id, code: 'auth.required' });
         cells += 1;
       });

@@ -33,6 +33,8 @@ export function freePort() {
   });
 }
 
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 export function randomKey() {
   return crypto.randomBytes(16).toString('base64url');
 }
