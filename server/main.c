@@ -2,8 +2,10 @@
  * consultation and print its role links (new), serve (serve), or both for the demo (demo).
  * No consultation logic and no protocol here: those live in server/core and server/wire. */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +44,14 @@ typedef struct options {
 	const char *base_url;
 	int invitations;
 	bool json;
-	int format; /* export: core_report_format */
-	int lang;   /* export: core_lang, or CORE_LANG_NONE */
-	int k;      /* export: 0 for the default */
-	int ping;   /* serve: seconds of silence before a ping (0: the default) */
-	int queue;  /* serve: KiB that may wait for one connection (0: the default) */
+	int format;                          /* export: core_report_format */
+	int lang;                            /* export: core_lang, or CORE_LANG_NONE */
+	int k;                               /* export: 0 for the default */
+	int ping;                            /* serve: seconds of silence before a ping (0: the default) */
+	int queue;                           /* serve: KiB that may wait for one connection (0: the default) */
+	int links_ttl_hours;                 /* serve, seal: how long links work after a seal (-1: the default) */
+	net_options net;                     /* serve: origins, limits, TLS */
+	const char *revoke, *rotate, *label; /* links */
 } options;
 
 static const char usage_main[] =
@@ -61,9 +66,32 @@ static const char usage_main[] =
     "  new AGENDA.json    create a consultation from an agenda file and print its role links\n"
     "  denylist ID FILE   give a running server the names to catch in consultation ID's questions\n"
     "  seal ID            seal consultation ID: no pseudonym, secret or unpublished text remains\n"
+    "  links ID           revoke or rotate consultation ID's links (live connections cut off)\n"
     "  export ID          write consultation ID's anonymised report (md, html, csv or json)\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
+
+/* The security options of serve and demo (README.md, "Security"). */
+#define USAGE_SECURITY                                                                                                 \
+	"\n"                                                                                                           \
+	"Security (defaults are safe; README.md, \"Security\"):\n"                                                     \
+	"  --origin URL     where people open the pages, e.g. https://consult.example.org (repeat\n"                   \
+	"                   for up to 4). A WebSocket from a page of any other origin is refused,\n"                   \
+	"                   and the CSP names it. Default: the address each request came to\n"                         \
+	"  --tls-cert FILE  serve https and wss with this PEM certificate (chain) ...\n"                               \
+	"  --tls-key FILE   ... and this PEM private key (default: plain http, for a proxy)\n"                         \
+	"  --trusted-proxy ADDR  a reverse proxy at ADDR (e.g. 127.0.0.1) names its client in\n"                       \
+	"                   X-Forwarded-For: that address counts for --max-per-address\n"                              \
+	"  --max-connections N   WebSocket connections in all (default 20000)\n"                                       \
+	"  --max-per-address N   ... from one client address (default 256)\n"                                          \
+	"  --rate N         messages per second one connection may send on average (default 20)\n"                     \
+	"  --burst N        ... and at once (default 60); beyond, limit.message_rate, then a close\n"                  \
+	"  --max-message BYTES  the largest message taken, up to 65536 (default); larger: 1009\n"                      \
+	"  --auth-timeout SECS  time from connecting to authenticating (default 10)\n"                                 \
+	"  --header-timeout SECS  time for a request's headers to arrive (default 5)\n"                                \
+	"  --header-bytes N the most header bytes a request may carry (default 4096)\n"                                \
+	"  --links-ttl HOURS  links stop working this long after the consultation is sealed\n"                         \
+	"                   (default 168, a week, to read the final report; 0: at the seal)\n"
 
 static const char usage_serve[] =
     "Usage: roundtable serve [OPTIONS]\n"
@@ -78,7 +106,7 @@ static const char usage_serve[] =
     "                   times that without an answer (default 15: a dead phone goes within\n"
     "                   a minute)\n"
     "  --queue-limit KIB  drop a connection that stopped reading once this much waits for\n"
-    "                   it (default 4096); it resumes when it comes back\n"
+    "                   it (default 4096); it resumes when it comes back\n" USAGE_SECURITY
     "  --help           this text\n"
     "\n"
     "SIGTERM or SIGINT stops it gracefully: it stops accepting, commits what it acknowledged,\n"
@@ -97,7 +125,7 @@ static const char usage_demo[] =
     "  --port N          port to listen on (default 8080)\n"
     "  --web DIR         folder of the web client\n"
     "  --base-url URL    start of the printed links (default http://ADDR:PORT/)\n"
-    "  --invitations N   also print N personal invitation links (default 0)\n"
+    "  --invitations N   also print N personal invitation links (default 0)\n" USAGE_SECURITY
     "  --help            this text\n";
 
 static const char usage_new[] =
@@ -136,6 +164,25 @@ static const char usage_seal[] =
     "(the same as a co-chair's Seal), otherwise seals the database itself.\n"
     "\n"
     "  --data DIR       folder of the database (default ./data)\n"
+    "  --links-ttl HOURS  when no server runs: links stop working this long after the seal\n"
+    "                   (default 168; a running server uses its own setting)\n"
+    "  --help           this text\n";
+
+static const char usage_links[] =
+    "Usage: roundtable links ID (--revoke WHO | --rotate WHO) [OPTIONS]\n"
+    "\n"
+    "Revoke consultation ID's links, or rotate them (revoke, then print new ones) (PL-2). WHO is\n"
+    "participant (the open link), invitation, cochair, rapporteur, booth or stage. A running\n"
+    "server on the data folder cuts off every connection made with a revoked link at once.\n"
+    "Rotating the participant link also rotates the stage link, which shows it as a QR code.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --revoke WHO     revoke these links\n"
+    "  --rotate WHO     revoke them and print new ones\n"
+    "  --label L        only the link with this label: a booth's channel (ar), or an\n"
+    "                   invitation's (\"invitation 3\"); needed to rotate an invitation\n"
+    "  --base-url URL   start of the printed links (default http://127.0.0.1:8080/)\n"
+    "  --json           print the new links as one JSON object\n"
     "  --help           this text\n";
 
 static const char usage_export[] =
@@ -165,8 +212,29 @@ enum {
 	OPT_K,
 	OPT_PING,
 	OPT_QUEUE,
+	OPT_ORIGIN,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_PROXY,
+	OPT_MAX_CONN,
+	OPT_MAX_ADDR,
+	OPT_RATE,
+	OPT_BURST,
+	OPT_MAX_MESSAGE,
+	OPT_AUTH_TIMEOUT,
+	OPT_HEADER_TIMEOUT,
+	OPT_HEADER_BYTES,
+	OPT_LINKS_TTL,
+	OPT_REVOKE,
+	OPT_ROTATE,
+	OPT_LABEL,
 	OPT_HELP
 };
+
+/* The options of serve and demo beyond the address and the files. */
+#define OPTS_SECURITY                                                                                                  \
+	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
+	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL
 
 static const struct option long_options[] = {
     {"data", required_argument, NULL, OPT_DATA},
@@ -181,6 +249,22 @@ static const struct option long_options[] = {
     {"k", required_argument, NULL, OPT_K},
     {"ping", required_argument, NULL, OPT_PING},
     {"queue-limit", required_argument, NULL, OPT_QUEUE},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"trusted-proxy", required_argument, NULL, OPT_PROXY},
+    {"max-connections", required_argument, NULL, OPT_MAX_CONN},
+    {"max-per-address", required_argument, NULL, OPT_MAX_ADDR},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"burst", required_argument, NULL, OPT_BURST},
+    {"max-message", required_argument, NULL, OPT_MAX_MESSAGE},
+    {"auth-timeout", required_argument, NULL, OPT_AUTH_TIMEOUT},
+    {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+    {"header-bytes", required_argument, NULL, OPT_HEADER_BYTES},
+    {"links-ttl", required_argument, NULL, OPT_LINKS_TTL},
+    {"revoke", required_argument, NULL, OPT_REVOKE},
+    {"rotate", required_argument, NULL, OPT_ROTATE},
+    {"label", required_argument, NULL, OPT_LABEL},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -194,6 +278,75 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+/* The options that take a whole number: their bounds, and where the number goes. */
+static const struct int_option {
+	int opt;
+	const char *name, *unit;
+	int lo, hi;
+	size_t at; /* offset in options */
+} int_options[] = {
+    {OPT_PORT, "port", "", 0, 65535, offsetof(options, port)},
+    {OPT_INVITATIONS, "invitations", "", 0, MAX_INVITATIONS, offsetof(options, invitations)},
+    {OPT_QUEUE, "queue-limit", " of KiB", 64, 1024 * 1024, offsetof(options, queue)},
+    {OPT_PING, "ping", " of seconds", 1, 3600, offsetof(options, ping)},
+    {OPT_K, "k", "", 2, CORE_REPORT_MAX_K, offsetof(options, k)},
+    {OPT_MAX_CONN, "max-connections", "", 1, 1000000, offsetof(options, net.max_connections)},
+    {OPT_MAX_ADDR, "max-per-address", "", 1, 1000000, offsetof(options, net.max_per_address)},
+    {OPT_RATE, "rate", " of messages per second", 1, 10000, offsetof(options, net.rate)},
+    {OPT_BURST, "burst", " of messages", 1, 100000, offsetof(options, net.burst)},
+    {OPT_MAX_MESSAGE, "max-message", " of bytes", 1024, WIRE_MAX_MESSAGE, offsetof(options, net.max_message)},
+    {OPT_AUTH_TIMEOUT, "auth-timeout", " of seconds", 1, 600, offsetof(options, net.auth_timeout)},
+    {OPT_HEADER_TIMEOUT, "header-timeout", " of seconds", 1, 600, offsetof(options, net.header_timeout)},
+    {OPT_HEADER_BYTES, "header-bytes", "", 1024, 16384, offsetof(options, net.header_bytes)},
+    {OPT_LINKS_TTL, "links-ttl", " of hours", 0, 24 * 366, offsetof(options, links_ttl_hours)},
+};
+
+/* "http://host[:port]" or "https://...", with no path (a final "/" is allowed). */
+static bool valid_origin(const char *s)
+{
+	const char *h = !strncmp(s, "https://", 8) ? s + 8 : !strncmp(s, "http://", 7) ? s + 7 : NULL;
+	if (!h || !*h || *h == '/' || *h == ':')
+		return false;
+	const char *slash = strchr(h, '/');
+	return !slash || !slash[1];
+}
+
+/* Sets an option that takes a string; -1 after printing why it is refused. */
+static int set_string_option(int ch, const char *arg, options *o)
+{
+	switch (ch) {
+	case OPT_ORIGIN:
+		if (o->net.norigins == NET_MAX_ORIGINS || !valid_origin(arg)) {
+			fprintf(stderr,
+			        "roundtable: --origin takes up to %d origins like https://consult.example.org[:PORT], "
+			        "with no path\n",
+			        NET_MAX_ORIGINS);
+			return -1;
+		}
+		o->net.origins[o->net.norigins++] = arg;
+		return 0;
+	case OPT_PROXY: {
+		unsigned char bin[16];
+		if (inet_pton(AF_INET, arg, bin) != 1 && inet_pton(AF_INET6, arg, bin) != 1) {
+			fprintf(stderr, "roundtable: --trusted-proxy must be an IP address, such as 127.0.0.1\n");
+			return -1;
+		}
+		o->net.trusted_proxy = arg;
+		return 0;
+	}
+	case OPT_TLS_CERT:
+	case OPT_TLS_KEY:
+		if (access(arg, R_OK)) {
+			fprintf(stderr, "roundtable: cannot read %s: %s\n", arg, strerror(errno));
+			return -1;
+		}
+		*(ch == OPT_TLS_CERT ? &o->net.tls_cert : &o->net.tls_key) = arg;
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 /* Parses options for one command; `allowed` lists the OPT_ values it takes, and the command
@@ -218,6 +371,22 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			        argv[optind - 1], usage);
 			return -1;
 		}
+		bool done = false;
+		for (size_t i = 0; i < sizeof int_options / sizeof int_options[0] && !done; i++) {
+			const struct int_option *io = &int_options[i];
+			if (io->opt != ch)
+				continue;
+			if (parse_int(optarg, io->lo, io->hi, (int *)((char *)o + io->at))) {
+				fprintf(stderr, "roundtable: --%s must be a number%s from %d to %d\n", io->name,
+				        io->unit, io->lo, io->hi);
+				return -1;
+			}
+			done = true;
+		}
+		if (done)
+			continue;
+		if (set_string_option(ch, optarg, o))
+			return -1;
 		switch (ch) {
 		case OPT_DATA:
 			o->data_dir = optarg;
@@ -225,40 +394,23 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 		case OPT_LISTEN:
 			o->listen = optarg;
 			break;
-		case OPT_PORT:
-			if (parse_int(optarg, 0, 65535, &o->port)) {
-				fprintf(stderr, "roundtable: --port must be a number from 0 to 65535\n");
-				return -1;
-			}
-			break;
 		case OPT_WEB:
 			o->web_dir = optarg;
 			break;
 		case OPT_BASE_URL:
 			o->base_url = optarg;
 			break;
-		case OPT_INVITATIONS:
-			if (parse_int(optarg, 0, MAX_INVITATIONS, &o->invitations)) {
-				fprintf(stderr, "roundtable: --invitations must be a number from 0 to %d\n",
-				        MAX_INVITATIONS);
-				return -1;
-			}
-			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
-		case OPT_QUEUE:
-			if (parse_int(optarg, 64, 1024 * 1024, &o->queue)) {
-				fprintf(stderr,
-				        "roundtable: --queue-limit must be a number of KiB from 64 to 1048576\n");
-				return -1;
-			}
+		case OPT_REVOKE:
+			o->revoke = optarg;
 			break;
-		case OPT_PING:
-			if (parse_int(optarg, 1, 3600, &o->ping)) {
-				fprintf(stderr, "roundtable: --ping must be a number of seconds from 1 to 3600\n");
-				return -1;
-			}
+		case OPT_ROTATE:
+			o->rotate = optarg;
+			break;
+		case OPT_LABEL:
+			o->label = optarg;
 			break;
 		case OPT_FORMAT:
 			if ((o->format = core_report_format_parse(optarg)) < 0) {
@@ -272,15 +424,13 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 				return -1;
 			}
 			break;
-		case OPT_K:
-			if (parse_int(optarg, 2, CORE_REPORT_MAX_K, &o->k)) {
-				fprintf(stderr, "roundtable: --k must be a number from 2 to %d\n", CORE_REPORT_MAX_K);
-				return -1;
-			}
-			break;
 		default:
 			break;
 		}
+	}
+	if ((o->net.tls_cert != NULL) != (o->net.tls_key != NULL)) {
+		fprintf(stderr, "roundtable: --tls-cert and --tls-key go together\n");
+		return -1;
 	}
 	if (argc - optind != npos) {
 		fprintf(stderr, "roundtable %s: %s\n\n%s", argv[0], npos ? what : "takes no arguments", usage);
@@ -369,6 +519,19 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	return 0;
 }
 
+/* The stage link carries the open participant link's token ("#STAGE.JOIN": the page sends only the
+ * first to the server), the first link of ls: appends it to the last, the stage's. */
+static int rejoin_stage(link_set *ls)
+{
+	const char *join = strchr(ls->urls[0], '#');
+	char *stage = ls->urls[ls->n - 1];
+	size_t len = strlen(stage);
+	if (!join || len + strlen(join) >= URL_MAX)
+		return -1;
+	snprintf(stage + len, URL_MAX - len, ".%s", join + 1);
+	return 0;
+}
+
 /* One link per role: open participant link, invitations, co-chair, rapporteur, a booth per
  * channel, stage. */
 static int issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls)
@@ -390,15 +553,8 @@ static int issue_links(store *st, const core_agenda *a, const char *base, int in
 	/* The stage shows the join QR code and link, so its link carries the open participant
 	 * token after its own: "#STAGE.JOIN". The page sends only the first to the server, and the
 	 * server keeps hashes only, so this is the one place both are known together. */
-	if (rc == 0) {
-		char *stage = ls->urls[ls->n - 1];
-		const char *join = strchr(ls->urls[0], '#');
-		size_t len = strlen(stage);
-		if (!join || len + strlen(join) >= URL_MAX)
-			rc = -1;
-		else
-			snprintf(stage + len, URL_MAX - len, ".%s", join + 1);
-	}
+	if (rc == 0)
+		rc = rejoin_stage(ls);
 	/* The links are printed only once every token (and a new consultation) is durable. */
 	if (rc == 0 && store_commit(st) != RT_OK)
 		rc = -1;
@@ -503,12 +659,14 @@ static int cmd_new(int argc, char **argv)
 
 static int serve_common(const options *o, store *st, void (*on_ready)(int, void *), void *arg)
 {
-	net_options no = {.listen = o->listen,
-	                  .port = o->port,
-	                  .web_dir = o->web_dir,
-	                  .data_path = o->data_dir,
-	                  .ping_seconds = o->ping,
-	                  .queue_limit_kib = o->queue};
+	net_options no = o->net;
+	no.listen = o->listen;
+	no.port = o->port;
+	no.web_dir = o->web_dir;
+	no.data_path = o->data_dir;
+	no.ping_seconds = o->ping;
+	no.queue_limit_kib = o->queue;
+	no.links_ttl_ms = o->links_ttl_hours < 0 ? -1 : o->links_ttl_hours * 3600000LL;
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
 	if (access(index, R_OK)) {
@@ -520,8 +678,12 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 
 static int cmd_serve(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_PING, OPT_QUEUE, 0};
-	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
+	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPTS_SECURITY, 0};
+	options o = {.data_dir = "data",
+	             .listen = "127.0.0.1",
+	             .port = 8080,
+	             .web_dir = ROUNDTABLE_WEB_DIR,
+	             .links_ttl_hours = -1};
 	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL, 0, NULL);
 	if (rc)
 		return rc > 0 ? 0 : 2;
@@ -557,8 +719,13 @@ static void demo_ready(int port, void *arg)
 
 static int cmd_demo(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPT_BASE_URL, OPT_INVITATIONS, 0};
-	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080, .web_dir = ROUNDTABLE_WEB_DIR};
+	static const int allowed[] = {OPT_DATA,     OPT_LISTEN,      OPT_PORT,      OPT_WEB,
+	                              OPT_BASE_URL, OPT_INVITATIONS, OPTS_SECURITY, 0};
+	options o = {.data_dir = "data",
+	             .listen = "127.0.0.1",
+	             .port = 8080,
+	             .web_dir = ROUNDTABLE_WEB_DIR,
+	             .links_ttl_hours = -1};
 	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL, 0, NULL);
 	if (rc)
 		return rc > 0 ? 0 : 2;
@@ -589,6 +756,125 @@ static int cmd_demo(int argc, char **argv)
 	free(a);
 	store_close(st);
 	return rc;
+}
+
+/* --- links: revoke and rotate (PL-2) ------------------------------------------------------ */
+
+/* Who a --revoke or --rotate names: a role and a kind of link. */
+static const struct link_kind {
+	const char *name;
+	core_role role;
+	store_token_kind kind;
+} link_kinds[] = {
+    {"participant", CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN},
+    {"invitation", CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL},
+    {"cochair", CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE},
+    {"rapporteur", CORE_ROLE_RAPPORTEUR, STORE_TOKEN_ROLE},
+    {"booth", CORE_ROLE_BOOTH, STORE_TOKEN_ROLE},
+    {"stage", CORE_ROLE_STAGE, STORE_TOKEN_ROLE},
+};
+
+/* Revokes (and for `rotate`, re-issues into ls) one kind's links. -1 after printing why. */
+static int revoke_kind(store *st, const core_agenda *a, const struct link_kind *k, const char *label, bool rotate,
+                       const char *base, link_set *ls, int *revoked)
+{
+	int n = 0;
+	if (store_revoke_tokens(st, a->id, k->role, k->kind, label, &n) != RT_OK) {
+		fprintf(stderr, "roundtable: could not revoke the links\n");
+		return -1;
+	}
+	*revoked += n;
+	if (!rotate)
+		return 0;
+	if (k->role == CORE_ROLE_BOOTH && !label) {
+		for (int i = 0; i < a->nchannels; i++)
+			if (issue(st, a, base, k->role, k->kind, core_lang_name(a->channels[i]), ls))
+				return -1;
+		return 0;
+	}
+	return issue(st, a, base, k->role, k->kind, label ? label : "", ls);
+}
+
+static int cmd_links(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_REVOKE, OPT_ROTATE, OPT_LABEL, OPT_BASE_URL, OPT_JSON, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *id;
+	int rc = parse_options(argc, argv, usage_links, allowed, &o, &id, 1, "expects a consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	const char *who = o.rotate ? o.rotate : o.revoke;
+	const struct link_kind *k = NULL;
+	for (size_t i = 0; who && i < sizeof link_kinds / sizeof link_kinds[0]; i++)
+		if (!strcmp(who, link_kinds[i].name))
+			k = &link_kinds[i];
+	if (!k || (o.rotate && o.revoke)) {
+		fprintf(stderr,
+		        "roundtable links: give one of --revoke or --rotate, with participant, invitation, "
+		        "cochair, rapporteur, booth or stage\n\n%s",
+		        usage_links);
+		return 2;
+	}
+	if (o.rotate && k->kind == STORE_TOKEN_PERSONAL && !o.label) {
+		fprintf(stderr, "roundtable links: rotating an invitation needs its --label (\"invitation 3\")\n");
+		return 2;
+	}
+	store *st = open_store(o.data_dir);
+	core_state state;
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rt_err err = st ? store_load(st, id, &state, secret) : RT_E_SERVER_UNAVAILABLE;
+	memset(secret, 0, sizeof secret);
+	if (err) {
+		fprintf(stderr, "roundtable: %s\n",
+		        err == RT_E_QUESTION_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		store_close(st);
+		return 1;
+	}
+	link_set *ls = calloc(1, sizeof *ls);
+	char base[URL_MAX - 32];
+	default_base(&o, base, sizeof base);
+	int revoked = 0, stage_revoked = 0;
+	rc = ls ? revoke_kind(st, &state.agenda, k, o.label, o.rotate != NULL, base, ls, &revoked) : -1;
+	if (rc == 0 && o.rotate && k->kind == STORE_TOKEN_OPEN) {
+		static const struct link_kind *stage = &link_kinds[5];
+		rc = revoke_kind(st, &state.agenda, stage, NULL, true, base, ls, &stage_revoked);
+		rc = rc ? rc : rejoin_stage(ls);
+	}
+	if (rc == 0 && (store_commit(st) != RT_OK || (o.rotate && !ls->n))) {
+		fprintf(stderr, "roundtable: could not store the links\n");
+		rc = -1;
+	}
+	store_close(st);
+	if (rc == 0) {
+		/* A running server cuts off who held a revoked link, now. */
+		char *req = wire_encode_control_request("links", id, NULL, 0), reply[512];
+		int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
+		free(req);
+		const char *count = r == 0 ? strstr(reply, "\"count\":") : NULL;
+		long closed = count ? strtol(count + 8, NULL, 10) : -1;
+		/* The summary is for people: on stderr when stdout carries JSON. */
+		FILE *out = o.json ? stderr : stdout;
+		fprintf(out, "revoked %d %s link%s", revoked, who, revoked == 1 ? "" : "s");
+		if (stage_revoked)
+			fprintf(out, " and %d stage link%s", stage_revoked, stage_revoked == 1 ? "" : "s");
+		fprintf(out, " of %s", id);
+		if (closed >= 0)
+			fprintf(out, "; connections closed: %ld\n", closed);
+		else
+			fprintf(out,
+			        r == -1 ? " (no server is running on this folder)\n" : "; the server did not answer\n");
+		if (o.rotate)
+			print_links(&state.agenda, ls, o.json);
+		else if (o.json && closed >= 0)
+			printf("{\"consultation\": \"%s\", \"revoked\": %d, \"connections_closed\": %ld}\n", id,
+			       revoked, closed);
+		else if (o.json) /* no server: nobody was connected */
+			printf("{\"consultation\": \"%s\", \"revoked\": %d, \"connections_closed\": null}\n", id,
+			       revoked);
+	}
+	core_state_free(&state);
+	free(ls);
+	return rc ? 1 : 0;
 }
 
 /* --- the organiser's commands on a consultation ------------------------------------------ */
@@ -690,8 +976,8 @@ static int64_t wall_ms(void *ctx)
 
 static int cmd_seal(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, 0};
-	options o = {.data_dir = "data"};
+	static const int allowed[] = {OPT_DATA, OPT_LINKS_TTL, 0};
+	options o = {.data_dir = "data", .links_ttl_hours = -1};
 	char *id;
 	int rc = parse_options(argc, argv, usage_seal, allowed, &o, &id, 1, "expects a consultation id");
 	if (rc)
@@ -711,6 +997,8 @@ static int cmd_seal(int argc, char **argv)
 	store *st = open_store(o.data_dir);
 	hub_io io = {.send = null_send, .wake = null_wake, .now_ms = wall_ms};
 	hub *h = st ? hub_new(st, &io, 0) : NULL;
+	if (h && o.links_ttl_hours >= 0)
+		hub_set_links_ttl(h, o.links_ttl_hours * 3600000LL);
 	char why[160] = "";
 	rt_err err = h ? hub_seal(h, id, why, sizeof why) : RT_E_SERVER_UNAVAILABLE;
 	hub_free(h);
@@ -785,6 +1073,8 @@ int main(int argc, char **argv)
 		return cmd_denylist(argc - 1, argv + 1);
 	if (!strcmp(cmd, "seal"))
 		return cmd_seal(argc - 1, argv + 1);
+	if (!strcmp(cmd, "links"))
+		return cmd_links(argc - 1, argv + 1);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc - 1, argv + 1);
 	fprintf(stderr, "roundtable: unknown command '%s'\n\n%s", cmd, usage_main);

@@ -32,6 +32,7 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_VOTE_RATE] = "limit.vote_rate",
     [RT_E_LANGUAGE_UNKNOWN] = "language.unknown",
     [RT_E_LIMIT_SIGNAL_RATE] = "limit.signal_rate",
+    [RT_E_LIMIT_MESSAGE_RATE] = "limit.message_rate",
     [RT_E_CLOCK_WRONG_STATE] = "clock.wrong_state",
     [RT_E_CHR_ACK_REQUIRED] = "chr.ack_required",
     [RT_E_CONSULTATION_SEALED] = "consultation.sealed",

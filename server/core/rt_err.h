@@ -47,6 +47,8 @@ typedef enum rt_err {
 	RT_E_NOTE_CONFLICT,        /* a note changed since the version the edit started from */
 	RT_E_REPORT_NOT_ELIGIBLE,  /* only live or answered questions go into the report */
 	RT_E_PARAPHRASE_NOT_FOUND, /* no such rapporteur paraphrase */
+	/* The transport's limits. */
+	RT_E_LIMIT_MESSAGE_RATE, /* more messages than the connection's rate allows: not handled */
 	RT_E_COUNT
 } rt_err;
 

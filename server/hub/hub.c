@@ -41,8 +41,10 @@ struct hub_room {
 	uint8_t secret[CRYPTO_SECRET_BYTES];
 	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
-	bool dirty;   /* changed by the open batch */
-	bool sealing; /* sealed by the open batch: the secret and the files are wiped once it commits */
+	bool dirty;           /* changed by the open batch */
+	bool sealing;         /* sealed by the open batch: the secret and the files are wiped once it commits */
+	int64_t links_expire; /* PL-2: when its links stop working (server ms), or 0 */
+	bool links_cut;       /* ... and the connections left then were closed */
 	hub_room *next;
 };
 
@@ -62,6 +64,7 @@ typedef struct pending {
 	uint64_t seq; /* P_AUDIENCE: as in ring_entry */
 	bool ephemeral, replayable;
 	bool is_ack;              /* turns into an error if the batch fails */
+	rt_err close;             /* P_PEER: once sent, the connection is closed for this reason */
 	char id[WIRE_ID_MAX + 1]; /* the command id, for that error */
 } pending;
 
@@ -74,6 +77,7 @@ struct hub {
 	size_t npend, pcap;
 	size_t npeers;
 	uint64_t sessions; /* the last session number given to a connection (LC-6) */
+	int64_t links_ttl; /* PL-2: links work this long after a seal */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
@@ -92,7 +96,13 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom)
 	h->store = st;
 	h->io = *io;
 	h->headroom = headroom;
+	h->links_ttl = HUB_LINKS_TTL_MS;
 	return h;
+}
+
+void hub_set_links_ttl(hub *h, int64_t ms)
+{
+	h->links_ttl = ms;
 }
 
 void hub_free(hub *h)
@@ -148,6 +158,19 @@ static void queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, cons
 	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, params, h->headroom));
 	if (p)
 		p->peer = peer;
+}
+
+/* Queues error `err` for peer, then the end of its connection: the error says why. */
+static void queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+{
+	peer->closing = true;
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, NULL, h->headroom));
+	if (p) {
+		p->peer = peer;
+		p->close = err;
+	} else if (h->io.close) {
+		h->io.close(h->io.ctx, peer, err); /* out of memory: closing says enough */
+	}
 }
 
 /* Queues ack (taking its reference) for peer: it turns into server.unavailable if the batch
@@ -245,6 +268,8 @@ static void deliver(hub *h, const pending *p)
 	if (p->kind == P_PEER) {
 		if (p->peer)
 			h->io.send(h->io.ctx, p->peer, p->buf);
+		if (p->peer && p->close && h->io.close)
+			h->io.close(h->io.ctx, p->peer, p->close);
 		return;
 	}
 	for (hub_peer *peer = p->room->peers; peer; peer = peer->next)
@@ -352,6 +377,8 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 		return NULL;
 	}
 	r->ring_from = r->st.seq; /* nothing before the load can be replayed */
+	if (store_links_expire(h->store, id, &r->links_expire) != RT_OK)
+		r->links_expire = 0;
 	r->next = h->rooms;
 	h->rooms = r;
 	return r;
@@ -433,7 +460,7 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	if (crypto_token_parse(m->token, raw))
 		return RT_E_AUTH_INVALID;
 	crypto_sha256(raw, sizeof raw, hash);
-	rt_err err = store_find_token(h->store, hash, &tok);
+	rt_err err = store_find_token(h->store, hash, h->io.now_ms(h->io.ctx), &tok);
 	if (err)
 		return err;
 	core_actor actor = {.role = tok.role, .session = ++h->sessions};
@@ -468,6 +495,7 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 		memcpy(peer->scope, actor.pseud.b, CORE_PSEUD_LEN);
 	else
 		memcpy(peer->scope, tok.hash, sizeof peer->scope);
+	memcpy(peer->link, tok.hash, sizeof peer->link);
 	/* The snapshot must show committed state only, and every later event must follow it:
 	 * deliver the open batch first, then join. */
 	hub_flush(h);
@@ -539,11 +567,16 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 			}
 		}
 	}
-	/* Rows are written as images of the state the events produced. */
-	if (store_append(h->store, &r->st, d->events, d->nevents) != RT_OK) {
+	/* Rows are written as images of the state the events produced. A seal also starts the
+	 * links' last stretch (PL-2), in the same transaction. */
+	int64_t expire = r->sealing && !r->links_expire ? h->io.now_ms(h->io.ctx) + h->links_ttl : 0;
+	if (store_append(h->store, &r->st, d->events, d->nevents) != RT_OK ||
+	    (expire && store_expire_links(h->store, r->st.agenda.id, expire) != RT_OK)) {
 		refuse_unstored(h, peer, m);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
+	if (expire)
+		r->links_expire = expire;
 	if (!peer)
 		return RT_OK;
 	uint64_t seq =
@@ -625,19 +658,29 @@ static void export_report(hub *h, hub_peer *peer, const wire_message *m)
 void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 {
 	wire_message *m = &h->msg;
+	if (peer->closing)
+		return; /* refused (its first frame did not authenticate, or its link was revoked) */
+	bool first = !peer->heard;
+	peer->heard = true;
 	rt_err err = wire_decode(frame, len, m);
+	if (err && first) {
+		queue_error_close(h, peer, m->id, err, m->field);
+		return;
+	}
 	if (err) {
 		queue_error(h, peer, m->id, err, m->field, NULL);
 		return;
 	}
 	if (m->kind == WIRE_MSG_AUTH) {
 		err = peer->room ? RT_E_AUTH_ALREADY : authenticate(h, peer, m);
-		if (err)
+		if (err && first)
+			queue_error_close(h, peer, NULL, err, NULL);
+		else if (err)
 			queue_error(h, peer, NULL, err, NULL, NULL);
 		return;
 	}
 	if (!peer->room) {
-		queue_error(h, peer, m->id, RT_E_AUTH_REQUIRED, NULL, NULL);
+		queue_error_close(h, peer, m->id, RT_E_AUTH_REQUIRED, NULL);
 		return;
 	}
 	if (m->kind == WIRE_MSG_SYNC) {
@@ -659,13 +702,57 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 	run_command(h, peer->room, peer, &peer->actor, m, key);
 }
 
+void hub_refuse(hub *h, hub_peer *peer, const char *frame, size_t len, rt_err err, bool close)
+{
+	wire_message *m = &h->msg;
+	wire_decode(frame, len, m); /* for the id only: the frame is not handled */
+	if (close)
+		queue_error_close(h, peer, m->id, err, NULL);
+	else
+		queue_error(h, peer, m->id, err, NULL, NULL);
+}
+
+/* --- links (PL-2) ------------------------------------------------------------------------ */
+
+/* Ends every connection of room r whose link no longer works at `now`. */
+static int cut_off(hub *h, hub_room *r, int64_t now)
+{
+	int n = 0;
+	store_token tok;
+	for (hub_peer *p = r->peers; p; p = p->next) {
+		if (p->closing || store_find_token(h->store, p->link, now, &tok) == RT_OK)
+			continue;
+		queue_error_close(h, p, NULL, RT_E_AUTH_INVALID, NULL);
+		n++;
+	}
+	return n;
+}
+
+int hub_links_changed(hub *h, const char *id)
+{
+	for (hub_room *r = h->rooms; r; r = r->next)
+		if (strcmp(r->st.agenda.id, id) == 0)
+			return cut_off(h, r, h->io.now_ms(h->io.ctx));
+	return 0; /* not loaded: nobody is connected to it */
+}
+
 /* --- the clock's own commands (AG-4) ------------------------------------------------------ */
+
+/* When room r next needs the hub: its clock's next action, or its links expiring while
+ * someone is still connected. */
+static int64_t room_due_ms(const hub_room *r)
+{
+	int64_t due = core_clock_due_ms(&r->st);
+	if (r->links_expire && !r->links_cut && r->peers && (!due || r->links_expire < due))
+		due = r->links_expire;
+	return due;
+}
 
 int64_t hub_next_due_ms(const hub *h)
 {
 	int64_t next = 0;
 	for (const hub_room *r = h->rooms; r; r = r->next) {
-		int64_t due = core_clock_due_ms(&r->st);
+		int64_t due = room_due_ms(r);
 		if (due && (!next || due < next))
 			next = due;
 	}
@@ -725,6 +812,10 @@ void hub_tick(hub *h)
 		int64_t due = core_clock_due_ms(&r->st);
 		if (due && due <= now)
 			run_system(h, r, CORE_CMD_CLOCK_DUE, 0);
+		if (r->links_expire && !r->links_cut && r->links_expire <= now) {
+			cut_off(h, r, now);
+			r->links_cut = true;
+		}
 	}
 	schedule_due(h);
 }

@@ -26,6 +26,11 @@ typedef struct hub_peer {
 	core_actor actor;
 	/* PL-3: whose command ids these are: the participant's pseudonym, or the role link's hash */
 	uint8_t scope[STORE_HASH_BYTES];
+	/* PL-2: the hash of the link it authenticated with, so that revoking or expiring the link
+	 * ends the connection. In memory only. */
+	uint8_t link[STORE_HASH_BYTES];
+	bool heard;                   /* a message arrived: only the first may authenticate */
+	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
 } hub_peer;
 
@@ -39,6 +44,10 @@ typedef struct hub_io {
 	/* Asks for hub_tick at due_ms (server clock), replacing any earlier request; 0 cancels.
 	 * May be NULL: then nothing is ever due on its own. */
 	void (*schedule)(void *ctx, int64_t due_ms);
+	/* Ends peer's connection once what was queued for it is written; `why` is the error it was
+	 * last sent (auth.required, auth.invalid). The transport calls hub_peer_closed later.
+	 * May be NULL when no connection is ever served (the command line). */
+	void (*close)(void *ctx, hub_peer *peer, rt_err why);
 	void *ctx;
 } hub_io;
 
@@ -48,7 +57,14 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom);
 /* Commits what is pending, then frees the hub and its rooms. */
 void hub_free(hub *h);
 
+/* How long a consultation's links keep working after it is sealed (PL-2); the default is
+ * HUB_LINKS_TTL_MS. 0: they stop at the seal. */
+#define HUB_LINKS_TTL_MS (7 * 24 * 3600 * 1000LL)
+void hub_set_links_ttl(hub *h, int64_t ms);
+
 /* Handles one complete client frame from peer. Replies are queued until hub_flush.
+ * Only the first frame of a connection may authenticate: if it is anything else, or fails,
+ * the connection gets the error and is closed.
  * An auth with `since` resumes (PL-4): `resumed` and the events missed, when the room's recent
  * events cover them and they are smaller than a snapshot; a snapshot otherwise. A command
  * whose id was already acknowledged (PL-3) is answered with the kept ack and applied no more. */
@@ -56,6 +72,12 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len);
 /* Commits the batch, then delivers its acks and events (or, if the commit failed, reloads the
  * touched consultations and answers each command server.unavailable). */
 void hub_flush(hub *h);
+/* Answers a frame the transport will not hand over (the message rate limit): error `err`
+ * with the frame's command id when it has one. Closes the connection when `close` is set. */
+void hub_refuse(hub *h, hub_peer *peer, const char *frame, size_t len, rt_err err, bool close);
+/* PL-2: consultation `id`'s links changed on disk (the organiser revoked some): every
+ * connection whose link no longer works gets auth.invalid and is closed. Returns how many. */
+int hub_links_changed(hub *h, const char *id);
 /* The transport is about to free peer: forget it everywhere. */
 void hub_peer_closed(hub *h, hub_peer *peer);
 

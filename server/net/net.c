@@ -5,11 +5,13 @@
  *
  * Never handle LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: lws 4.1.6 as shipped by Debian has a
  * use-after-free behind that callback (CVE-2025-11677). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <libwebsockets.h>
+#include <openssl/ssl.h>
 
 #include "hub.h"
 #include "net.h"
@@ -47,7 +50,24 @@ typedef struct conn {
 	/* PL-6: past the cap, the rest of the message is read and dropped, then the connection is
 	 * closed with 1009; closing with bytes unread would reset it and lose the close code. */
 	size_t discarded;
+	/* the client's address, for the per-address limit (memory only, never logged: CHR-7) */
+	char addr[INET6_ADDRSTRLEN];
+	bool counted; /* in the per-address table */
+	/* the message rate: a token bucket holding microseconds of credit */
+	int64_t credit_us, refilled_us;
+	unsigned refused; /* messages refused since the last one taken */
+	bool closing;     /* to be closed once its queue is written */
+	enum lws_close_status close_status;
+	const char *close_reason;
 } conn;
+
+/* Connections per client address, in memory only. */
+typedef struct addr_count {
+	struct addr_count *next;
+	unsigned n;
+	char addr[INET6_ADDRSTRLEN];
+} addr_count;
+#define ADDR_BUCKETS 4096
 
 /* How much of an oversized message is drained before closing regardless. */
 #define CONN_DISCARD_MAX (16u * WIRE_MAX_MESSAGE)
@@ -62,8 +82,17 @@ typedef struct server {
 	size_t nconns;                    /* WebSocket connections open, authenticated or not */
 	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
 	uint64_t culled;                  /* connections dropped for not reading */
-	bool draining;                    /* stopping gracefully: no new connections or commands, close with 1001 */
-	bool stopping;                    /* the context is going: no more timers (closing connections still call in) */
+	uint64_t refused_conns;           /* WebSocket handshakes refused by a limit or the Origin */
+	size_t max_conns, max_per_addr, max_message;
+	int64_t msg_cost_us, burst_us; /* the token bucket: one message's cost, the bucket's size */
+	unsigned burst;
+	int auth_timeout;
+	const net_options *opt;
+	addr_count *addrs[ADDR_BUCKETS];
+	/* the Content-Security-Policy header's value: connect-src names the WebSocket origins */
+	char csp[1024];
+	bool draining; /* stopping gracefully: no new connections or commands, close with 1001 */
+	bool stopping; /* the context is going: no more timers (closing connections still call in) */
 } server;
 
 static volatile sig_atomic_t interrupted;
@@ -158,6 +187,190 @@ static void schedule(void *ctx, int64_t due_ms)
 	lws_sul_schedule(s->ctx, 0, &s->due_sul, due_cb, wait_ms > 0 ? wait_ms * LWS_US_PER_MS : 1);
 }
 
+/* --- limits and admission (README.md, "Security") ------------------------------------------ */
+
+static addr_count **addr_slot(server *s, const char *addr)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *p = addr; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	addr_count **pp = &s->addrs[h % ADDR_BUCKETS];
+	while (*pp && strcmp((*pp)->addr, addr))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static unsigned addr_connections(server *s, const char *addr)
+{
+	addr_count *a = *addr_slot(s, addr);
+	return a ? a->n : 0;
+}
+
+static bool addr_add(server *s, const char *addr)
+{
+	addr_count **pp = addr_slot(s, addr);
+	if (!*pp) {
+		*pp = calloc(1, sizeof **pp);
+		if (!*pp)
+			return false;
+		snprintf((*pp)->addr, sizeof(*pp)->addr, "%s", addr);
+	}
+	(*pp)->n++;
+	return true;
+}
+
+static void addr_remove(server *s, const char *addr)
+{
+	addr_count **pp = addr_slot(s, addr);
+	addr_count *a = *pp;
+	if (a && --a->n == 0) {
+		*pp = a->next;
+		free(a);
+	}
+}
+
+static void addr_free_all(server *s)
+{
+	for (size_t i = 0; i < ADDR_BUCKETS; i++)
+		for (addr_count *a = s->addrs[i], *next; a; a = next) {
+			next = a->next;
+			free(a);
+		}
+}
+
+/* The address in canonical text form (so that "::ffff:1.2.3.4" and spellings of one IPv6
+ * address count together), or "" when `in` is not an address. */
+static void canonical_addr(const char *in, char out[INET6_ADDRSTRLEN])
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	out[0] = '\0';
+	if (inet_pton(AF_INET, in, bin) == 1)
+		inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN);
+	else if (inet_pton(AF_INET6, in, bin) == 1)
+		inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN);
+}
+
+/* Who the client is: the TCP peer, or, when that is the trusted reverse proxy, the last
+ * address of X-Forwarded-For (the one the proxy added). */
+static void client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN])
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	char peer[INET6_ADDRSTRLEN] = "";
+	out[0] = '\0';
+	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sa, &len) == 0) {
+		if (sa.ss_family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, peer, sizeof peer);
+		else if (sa.ss_family == AF_INET6) {
+			const struct in6_addr *a6 = &((struct sockaddr_in6 *)&sa)->sin6_addr;
+			if (IN6_IS_ADDR_V4MAPPED(a6))
+				inet_ntop(AF_INET, &a6->s6_addr[12], peer, sizeof peer);
+			else
+				inet_ntop(AF_INET6, a6, peer, sizeof peer);
+		}
+	}
+	snprintf(out, INET6_ADDRSTRLEN, "%s", peer);
+	if (!s->opt->trusted_proxy || strcmp(peer, s->opt->trusted_proxy))
+		return;
+	char xff[NET_HEADER_BYTES];
+	if (lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) <= 0)
+		return;
+	char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	char *end = last + strlen(last);
+	while (end > last && end[-1] == ' ')
+		*--end = '\0';
+	char forwarded[INET6_ADDRSTRLEN];
+	canonical_addr(last, forwarded);
+	if (forwarded[0])
+		snprintf(out, INET6_ADDRSTRLEN, "%s", forwarded);
+}
+
+/* Whether a scheme://host[:port] origin equals one given (case-insensitive, no trailing /). */
+static bool same_origin(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la && a[la - 1] == '/')
+		la--;
+	while (lb && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* Cross-Site WebSocket Hijacking: a browser says which page opens a socket in Origin. It must
+ * be one of the configured origins, or, when none is configured, the server this request
+ * came to (its Host). Clients that are not browsers send no Origin, and need none. */
+static bool origin_allowed(server *s, struct lws *wsi)
+{
+	char origin[256], host[256], self[300];
+	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+	if (n == 0 && !lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN))
+		return true;
+	if (n <= 0)
+		return false; /* too long to be ours */
+	for (int i = 0; i < s->opt->norigins; i++)
+		if (same_origin(origin, s->opt->origins[i]))
+			return true;
+	if (s->opt->norigins || lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+		return false;
+	snprintf(self, sizeof self, "http://%s", host);
+	if (same_origin(origin, self))
+		return true;
+	snprintf(self, sizeof self, "https://%s", host);
+	return same_origin(origin, self);
+}
+
+/* Whether a new WebSocket may open: not while stopping, from an allowed Origin, under the
+ * total and per-address limits. Notes the client's address in c for ESTABLISHED to count. */
+static bool admit(server *s, conn *c, struct lws *wsi)
+{
+	if (s->draining || !origin_allowed(s, wsi) || s->nconns >= s->max_conns)
+		return false;
+	client_addr(s, wsi, c->addr);
+	return addr_connections(s, c->addr) < s->max_per_addr;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The message rate: takes one message's credit from c's bucket, which fills at `rate` per
+ * second up to `burst` messages. False when it is empty. */
+static bool take_credit(server *s, conn *c)
+{
+	int64_t now = mono_us();
+	int64_t credit = c->credit_us + (now - c->refilled_us);
+	c->refilled_us = now;
+	c->credit_us = credit > s->burst_us ? s->burst_us : credit;
+	if (c->credit_us < s->msg_cost_us)
+		return false;
+	c->credit_us -= s->msg_cost_us;
+	return true;
+}
+
+/* Closes c with status and reason once what is queued for it is written. */
+static void close_later(conn *c, enum lws_close_status status, const char *reason)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	c->close_status = status;
+	c->close_reason = reason;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* The hub ends a connection (a first message that was not a good auth, a revoked link). */
+static void conn_close(void *ctx, hub_peer *peer, rt_err why)
+{
+	(void)ctx;
+	close_later(peer->user, LWS_CLOSE_STATUS_POLICY_VIOLATION, rt_err_code(why));
+}
+
 /* --- the roundtable.v1 protocol ---------------------------------------------------------- */
 
 static void conn_free(conn *c)
@@ -198,15 +411,33 @@ static int close_with(conn *c, enum lws_close_status status, const char *reason)
 	return -1;
 }
 
+/* One complete message from c: through the rate limit to the hub. */
+static void handle_message(server *s, conn *c, const char *msg, size_t len)
+{
+	if (!take_credit(s, c)) {
+		/* Over the rate: answered, not handled; sending on at that pace ends the connection. */
+		c->refused++;
+		hub_refuse(s->hub, &c->peer, msg, len, RT_E_LIMIT_MESSAGE_RATE, c->refused > s->burst);
+		return;
+	}
+	c->refused = 0;
+	hub_receive(s->hub, &c->peer, msg, len);
+	if (c->peer.room)
+		lws_set_timer_usecs(c->wsi, LWS_SET_TIMER_USEC_CANCEL); /* authenticated in time */
+}
+
 static int on_receive(server *s, conn *c, const void *in, size_t len)
 {
 	if (lws_frame_is_binary(c->wsi))
 		return close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "protocol.binary"); /* PL-6: text only */
-	if (s->draining)
+	if (s->draining || c->closing)
 		return 0; /* stopping: the client re-sends what has no answer to the next server */
-	bool complete = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
-	if (c->discarded || c->rxlen + len > WIRE_MAX_MESSAGE) {
-		/* PL-6: an oversized message closes this connection only, with 1009. */
+	size_t remaining = lws_remaining_packet_payload(c->wsi);
+	bool complete = lws_is_final_fragment(c->wsi) && !remaining;
+	/* PL-6: an oversized message closes this connection only, with 1009. The frame header
+	 * announces its length, so a frame too large is refused at its first chunk, and none of it
+	 * is kept. */
+	if (c->discarded || c->rxlen + len + remaining > s->max_message) {
 		c->rxlen = 0;
 		c->discarded += len ? len : 1;
 		if (complete || c->discarded > CONN_DISCARD_MAX)
@@ -215,22 +446,24 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	}
 	if (complete && c->rxlen == 0) {
 		/* The common case: a whole message in one read, handled in place. */
-		hub_receive(s->hub, &c->peer, in, len);
+		handle_message(s, c, in, len);
 		return 0;
 	}
 	/* A message in pieces: gather it in a buffer that grows only as far as it needs. */
-	if (append_rx(&c->rx, &c->rxlen, &c->rxcap, in, len, WIRE_MAX_MESSAGE))
+	if (append_rx(&c->rx, &c->rxlen, &c->rxcap, in, len, s->max_message))
 		return -1;
 	if (!complete)
 		return 0;
 	size_t n = c->rxlen;
 	c->rxlen = 0;
-	hub_receive(s->hub, &c->peer, c->rx, n);
+	handle_message(s, c, c->rx, n);
 	return 0;
 }
 
 static int on_writeable(server *s, conn *c)
 {
+	if (c->closing && !c->qlen && !c->culled)
+		return close_with(c, c->close_status, c->close_reason);
 	if (s->draining && !c->qlen && !c->culled)
 		return close_with(c, LWS_CLOSE_STATUS_GOINGAWAY, "server.stopping");
 	if (!c->qlen || c->culled)
@@ -243,7 +476,7 @@ static int on_writeable(server *s, conn *c)
 	c->qlen--;
 	c->qbytes -= b->len;
 	wire_buf_unref(b);
-	if (c->qlen || s->draining)
+	if (c->qlen || s->draining || c->closing)
 		lws_callback_on_writable(c->wsi);
 	return 0;
 }
@@ -253,28 +486,111 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 	conn *c = user;
 	server *s = lws_context_user(lws_get_context(wsi));
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* c is lws' zeroed user space, kept for ESTABLISHED, which follows at once. */
+		if (admit(s, c, wsi))
+			return 0;
+		s->refused_conns++;
+		return 1;
 	case LWS_CALLBACK_ESTABLISHED:
-		memset(c, 0, sizeof *c);
 		c->wsi = wsi;
 		c->peer.user = c;
+		c->credit_us = s->burst_us;
+		c->refilled_us = mono_us();
+		c->counted = addr_add(s, c->addr);
 		s->nconns++;
 		{
 			int sz = CONN_SNDBUF_BYTES;
 			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
 		}
+		/* Authenticate within auth_timeout seconds, or go (a socket that never speaks). */
+		lws_set_timer_usecs(wsi, (lws_usec_t)s->auth_timeout * LWS_USEC_PER_SEC);
+		break;
+	case LWS_CALLBACK_TIMER:
+		if (!c->peer.room)
+			return close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "auth.timeout");
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		return on_receive(s, c, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writeable(s, c);
 	case LWS_CALLBACK_CLOSED:
+		if (!c->wsi)
+			break; /* refused by the filter: never established, never counted */
 		hub_peer_closed(s->hub, &c->peer);
 		conn_free(c);
+		if (c->counted)
+			addr_remove(s, c->addr);
+		c->counted = false;
 		s->nconns--;
 		break;
 	default:
 		break;
 	}
+	return 0;
+}
+
+/* --- HTTP ------------------------------------------------------------------------------- */
+
+/* Headers on every HTTP response (CHR-8, PL-2): nothing from another origin, no referrer that
+ * could carry a link, no framing by other sites (the stage page is shared by screen in Zoom,
+ * never embedded, so it is no exception). The CSP's value is the server's: connect-src names
+ * the WebSocket origins, since 'self' does not cover ws: and wss: in every browser. */
+typedef struct http_headers {
+	struct lws_protocol_vhost_options hsts, nosniff, frame, referrer, csp;
+} http_headers;
+
+static void headers_init(http_headers *hh, const char *csp, bool tls)
+{
+	hh->hsts = (struct lws_protocol_vhost_options){NULL, NULL, "strict-transport-security:", "max-age=31536000"};
+	hh->nosniff =
+	    (struct lws_protocol_vhost_options){tls ? &hh->hsts : NULL, NULL, "x-content-type-options:", "nosniff"};
+	hh->frame = (struct lws_protocol_vhost_options){&hh->nosniff, NULL, "x-frame-options:", "DENY"};
+	hh->referrer = (struct lws_protocol_vhost_options){&hh->frame, NULL, "referrer-policy:", "no-referrer"};
+	hh->csp = (struct lws_protocol_vhost_options){&hh->referrer, NULL, "content-security-policy:", csp};
+}
+
+/* "ws://host:port" for "http://host:port" (and wss for https), appended to csp. */
+static void csp_add_ws(char *csp, size_t cap, const char *origin)
+{
+	size_t n = strlen(csp);
+	if (!strncasecmp(origin, "https://", 8))
+		snprintf(csp + n, cap - n, " wss://%s", origin + 8);
+	else if (!strncasecmp(origin, "http://", 7))
+		snprintf(csp + n, cap - n, " ws://%s", origin + 7);
+}
+
+static void csp_build(server *s, int port)
+{
+	const net_options *o = s->opt;
+	snprintf(s->csp, sizeof s->csp, "default-src 'self'; connect-src 'self'");
+	for (int i = 0; i < o->norigins; i++)
+		csp_add_ws(s->csp, sizeof s->csp, o->origins[i]);
+	bool wildcard = !strcmp(o->listen, "0.0.0.0") || !strcmp(o->listen, "::");
+	if (!o->norigins && !wildcard) {
+		char self[300];
+		snprintf(self, sizeof self, "%s://%s%s%s:%d", o->tls_cert ? "https" : "http",
+		         strchr(o->listen, ':') ? "[" : "", o->listen, strchr(o->listen, ':') ? "]" : "", port);
+		csp_add_ws(s->csp, sizeof s->csp, self);
+	}
+	size_t n = strlen(s->csp);
+	snprintf(s->csp + n, sizeof s->csp - n,
+	         "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'");
+}
+
+/* Cache-Control by asset (LWS_CALLBACK_ADD_HEADERS, for files of the mount). No file name
+ * carries a content hash, so every file is revalidated (cheap: lws answers If-None-Match with
+ * 304); only the icon may be kept a day. */
+static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
+{
+	char uri[256];
+	int n = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+	const char *cc = n > 0 && !strcmp(uri, "/favicon.svg") ? "public, max-age=86400" : "no-cache";
+	unsigned char *p = (unsigned char *)args->p, *end = p + args->max_len;
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cc,
+	                                (int)strlen(cc), &p, end))
+		return 1;
+	args->p = (char *)p;
 	return 0;
 }
 
@@ -290,6 +606,10 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		server *s = lws_context_user(lws_get_context(wsi));
 		return s->draining;
 	}
+	if (reason == LWS_CALLBACK_ADD_HEADERS)
+		return add_cache_header(wsi, in);
+	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (see the top of this file): the dummy leaves it
+	 * alone, and so do we. */
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
@@ -310,6 +630,12 @@ static char *control_handle(server *s, const char *req, size_t len)
 	wire_control c;
 	if (wire_decode_control(req, len, &c))
 		return wire_encode_control_reply(RT_E_PROTOCOL_INVALID_FIELD, c.error, -1);
+	if (c.op == WIRE_CONTROL_LINKS) {
+		/* PL-2: the organiser revoked links: who holds one is cut off now. */
+		int n = hub_links_changed(s->hub, c.consultation);
+		hub_flush(s->hub);
+		return wire_encode_control_reply(RT_OK, NULL, n);
+	}
 	if (c.op == WIRE_CONTROL_DENYLIST) {
 		long n = (long)core_denylist_count(c.deny);
 		rt_err err = hub_set_denylist(s->hub, c.consultation, c.deny);
@@ -451,15 +777,6 @@ static int control_listen(server *s, const char *data_dir)
 
 /* --- context ----------------------------------------------------------------------------- */
 
-/* Headers on every HTTP response (CHR-8, PL-2): nothing from another origin, no referrer that
- * could carry a link, no framing by other sites. */
-static const struct lws_protocol_vhost_options hdr_nosniff = {NULL, NULL, "x-content-type-options:", "nosniff"};
-static const struct lws_protocol_vhost_options hdr_frame = {&hdr_nosniff, NULL, "x-frame-options:", "DENY"};
-static const struct lws_protocol_vhost_options hdr_referrer = {&hdr_frame, NULL, "referrer-policy:", "no-referrer"};
-static const struct lws_protocol_vhost_options hdr_csp = {
-    &hdr_referrer, NULL, "content-security-policy:",
-    "default-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'"};
-
 static const struct lws_protocol_vhost_options mime_json = {NULL, NULL, ".json", "application/json"};
 static const struct lws_protocol_vhost_options mime_mjs = {&mime_json, NULL, ".mjs", "text/javascript"};
 
@@ -487,6 +804,17 @@ static void drain(server *s, const struct lws_protocols *ws)
 	hub_flush(s->hub); /* what the closing connections' departures changed (presence) */
 }
 
+/* The host of an origin "scheme://host[:port]" into buf, and its port (the scheme's if none). */
+static int origin_host(const char *origin, char *buf, size_t cap)
+{
+	bool tls = !strncasecmp(origin, "https://", 8);
+	const char *h = strstr(origin, "://");
+	h = h ? h + 3 : origin;
+	size_t n = strcspn(h, ":/");
+	snprintf(buf, cap, "%.*s", (int)n, h);
+	return h[n] == ':' ? atoi(h + n + 1) : tls ? 443 : 80;
+}
+
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)
 {
 	static const struct lws_protocols protocols[] = {
@@ -494,8 +822,21 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	    {WIRE_SUBPROTOCOL, callback_roundtable, sizeof(conn), 4096, 0, NULL, 0},
 	    {NULL, NULL, 0, 0, 0, NULL, 0},
 	};
-	server s = {0};
-	s.queue_max = opt->queue_limit_kib > 0 ? (size_t)opt->queue_limit_kib * 1024 : CONN_QUEUE_MAX_BYTES;
+	server *s = calloc(1, sizeof *s); /* the address table makes it too large for the stack */
+	if (!s)
+		return 1;
+	s->opt = opt;
+	s->queue_max = opt->queue_limit_kib > 0 ? (size_t)opt->queue_limit_kib * 1024 : CONN_QUEUE_MAX_BYTES;
+	s->max_conns = opt->max_connections > 0 ? (size_t)opt->max_connections : NET_MAX_CONNECTIONS;
+	s->max_per_addr = opt->max_per_address > 0 ? (size_t)opt->max_per_address : NET_MAX_PER_ADDRESS;
+	s->max_message =
+	    opt->max_message > 0 && opt->max_message < WIRE_MAX_MESSAGE ? (size_t)opt->max_message : WIRE_MAX_MESSAGE;
+	int rate = opt->rate > 0 ? opt->rate : NET_RATE;
+	s->burst = opt->burst > 0 ? (unsigned)opt->burst : NET_BURST;
+	s->msg_cost_us = 1000000 / rate;
+	s->burst_us = s->msg_cost_us * s->burst;
+	s->auth_timeout = opt->auth_timeout > 0 ? opt->auth_timeout : NET_AUTH_TIMEOUT;
+
 	struct lws_http_mount mount = {0};
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
@@ -503,6 +844,11 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	mount.def = "index.html";
 	mount.origin_protocol = LWSMPRO_FILE;
 	mount.extra_mimetypes = &mime_mjs;
+	mount.protocol = "http"; /* for LWS_CALLBACK_ADD_HEADERS: Cache-Control per file */
+	/* What a 304 carries (lws adds it itself): revalidate, as the 200 says with no-cache. */
+	mount.cache_max_age = 1;
+	mount.cache_reusable = 1;
+	mount.cache_revalidate = 1;
 
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
@@ -510,61 +856,103 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	info.iface = opt->listen;
 	info.protocols = protocols;
 	info.mounts = &mount;
-	info.headers = &hdr_csp;
-	info.user = &s;
-	info.vhost_name = "roundtable";
+	info.user = s;
+	/* Browsers check the Host they sent against this name when the server is reached directly
+	 * (strict host check); behind a proxy or a port mapping, the proxy checks it. */
+	char vhost[256] = "roundtable";
+	if (opt->norigins && !opt->trusted_proxy) {
+		int oport = origin_host(opt->origins[0], vhost, sizeof vhost);
+		if (oport == opt->port)
+			info.options |= LWS_SERVER_OPTION_VHOST_UPG_STRICT_HOST_CHECK;
+		else
+			snprintf(vhost, sizeof vhost, "roundtable");
+	}
+	info.vhost_name = vhost;
+	/* PL-6: lws rejects text that is not UTF-8, even split across fragments, with 1007. No
+	 * info.extensions: no permessage-deflate (a small frame must not inflate to a large one). */
+	info.options |= LWS_SERVER_OPTION_VALIDATE_UTF8;
+	/* Slow headers: a request has header_timeout seconds for its headers, and only
+	 * NET_HEADER_POOL requests hold a header buffer at once; others wait their turn. */
+	info.timeout_secs = (unsigned)(opt->header_timeout > 0 ? opt->header_timeout : NET_HEADER_TIMEOUT);
+	info.timeout_secs_ah_idle = info.timeout_secs;
+	info.keepalive_timeout = (int)info.timeout_secs;
+	info.max_http_header_data = (unsigned short)(opt->header_bytes > 0 ? opt->header_bytes : NET_HEADER_BYTES);
+	info.max_http_header_pool = NET_HEADER_POOL;
 	/* lws caps itself at 2,560 connections when the fd limit is huge (some containers);
-	 * ask for a definite limit instead. */
-	info.rlimit_nofile = 65536;
+	 * ask for a definite limit instead, above the WebSocket limit. */
+	info.rlimit_nofile = (int)(s->max_conns + 1024 > 65536 ? s->max_conns + 1024 : 65536);
 	/* PERF-3: a connection silent for `ping` seconds is pinged; one that answers nothing for
 	 * three times that is dropped (a phone that lost its network sends no FIN). */
 	int ping = opt->ping_seconds > 0 ? opt->ping_seconds : 15;
 	lws_retry_bo_t idle = {.secs_since_valid_ping = (uint16_t)ping,
 	                       .secs_since_valid_hangup = (uint16_t)(ping * 3)};
 	info.retry_and_idle_policy = &idle;
+	if (opt->tls_cert) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = opt->tls_cert;
+		info.ssl_private_key_filepath = opt->tls_key;
+		info.ssl_options_set = SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+		info.alpn = "http/1.1"; /* WebSockets over HTTP/1.1 only: one code path */
+	}
+	csp_build(s, opt->port);
+	http_headers hh;
+	headers_init(&hh, s->csp, opt->tls_cert != NULL);
+	info.headers = &hh.csp;
 
 	/* CHR-7: lws' notices name peers' addresses; keep only errors. */
 	lws_set_log_level(LLL_ERR, NULL);
 
-	hub_io io = {.send = conn_queue, .wake = wake, .now_ms = now_ms, .schedule = schedule, .ctx = &s};
-	s.hub = hub_new(st, &io, LWS_PRE);
-	if (!s.hub)
-		return 1;
-	s.ctx = lws_create_context(&info);
-	if (!s.ctx) {
-		fprintf(stderr, "roundtable: cannot listen on %s port %d\n", opt->listen, opt->port);
-		hub_free(s.hub);
+	hub_io io = {
+	    .send = conn_queue, .wake = wake, .now_ms = now_ms, .schedule = schedule, .close = conn_close, .ctx = s};
+	s->hub = hub_new(st, &io, LWS_PRE);
+	if (!s->hub) {
+		free(s);
 		return 1;
 	}
-	if (opt->data_path && control_listen(&s, opt->data_path)) {
-		lws_context_destroy(s.ctx);
-		hub_free(s.hub);
+	if (opt->links_ttl_ms >= 0)
+		hub_set_links_ttl(s->hub, opt->links_ttl_ms);
+	s->ctx = lws_create_context(&info);
+	if (!s->ctx) {
+		fprintf(stderr, "roundtable: cannot listen on %s port %d%s\n", opt->listen, opt->port,
+		        opt->tls_cert ? " (or cannot load the TLS certificate and key)" : "");
+		hub_free(s->hub);
+		free(s);
 		return 1;
 	}
-	struct lws_vhost *vh = lws_get_vhost_by_name(s.ctx, "roundtable");
+	if (opt->data_path && control_listen(s, opt->data_path)) {
+		lws_context_destroy(s->ctx);
+		hub_free(s->hub);
+		free(s);
+		return 1;
+	}
+	struct lws_vhost *vh = lws_get_vhost_by_name(s->ctx, vhost);
 	int port = vh ? lws_get_vhost_listen_port(vh) : opt->port;
+	csp_build(s, port); /* the port chosen when 0 was asked for; lws holds the same buffer */
 	if (on_ready)
 		on_ready(port, arg);
 	/* Handlers first: whoever reads "listening" may stop the server at once, gracefully. */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	printf("roundtable: listening on http://%s:%d/\n", opt->listen, port);
+	printf("roundtable: listening on %s://%s:%d/\n", opt->tls_cert ? "https" : "http", opt->listen, port);
 	fflush(stdout);
 	while (!interrupted)
-		if (lws_service(s.ctx, 0) < 0)
+		if (lws_service(s->ctx, 0) < 0)
 			break;
-	drain(&s, &protocols[1]);
-	s.stopping = true;
-	lws_sul_cancel(&s.flush_sul);
-	lws_sul_cancel(&s.due_sul);
-	lws_context_destroy(s.ctx);
-	hub_free(s.hub);
+	drain(s, &protocols[1]);
+	s->stopping = true;
+	lws_sul_cancel(&s->flush_sul);
+	lws_sul_cancel(&s->due_sul);
+	lws_context_destroy(s->ctx);
+	hub_free(s->hub);
 	if (opt->data_path) {
 		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 		net_control_path(opt->data_path, path, sizeof path);
 		unlink(path);
 	}
-	printf("roundtable: stopped (%llu connections dropped for not reading)\n", (unsigned long long)s.culled);
+	printf("roundtable: stopped (%llu connections dropped for not reading, %llu refused)\n",
+	       (unsigned long long)s->culled, (unsigned long long)s->refused_conns);
+	addr_free_all(s);
+	free(s);
 	return 0;
 }

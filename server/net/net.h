@@ -9,6 +9,17 @@
 /* How long a graceful stop waits for connections to take their last messages and the 1001. */
 #define NET_DRAIN_MS 2000
 
+/* Defaults of the limits below (README.md, "Security"). */
+#define NET_MAX_CONNECTIONS 20000 /* WebSocket connections in all */
+#define NET_MAX_PER_ADDRESS 256   /* ... from one client address (a venue's NAT is one address) */
+#define NET_RATE 20               /* messages per second a connection may send, on average */
+#define NET_BURST 60              /* ... and at once (a reconnecting page re-sends what it kept) */
+#define NET_AUTH_TIMEOUT 10       /* seconds from the handshake to a successful auth */
+#define NET_HEADER_TIMEOUT 5      /* seconds for a request's headers to arrive */
+#define NET_HEADER_BYTES 4096     /* the most header bytes a request may carry */
+#define NET_HEADER_POOL 64        /* requests whose headers are read at once; others wait */
+#define NET_MAX_ORIGINS 4
+
 typedef struct net_options {
 	const char *listen;    /* address to bind, e.g. "127.0.0.1" */
 	int port;              /* 0 picks a free port */
@@ -16,6 +27,22 @@ typedef struct net_options {
 	const char *data_path; /* the data folder: the control socket lives there */
 	int ping_seconds;      /* silence before a ping; hang-up after three times that (0: 15) */
 	int queue_limit_kib;   /* what may wait for one connection before it is dropped (0: 4096) */
+	/* Where browsers load the page from, "https://host[:port]" (none: the Host of each request,
+	 * and the CSP names http://LISTEN:PORT). A WebSocket whose Origin is not one is refused. */
+	const char *origins[NET_MAX_ORIGINS];
+	int norigins;
+	int max_connections; /* 0: NET_MAX_CONNECTIONS */
+	int max_per_address; /* 0: NET_MAX_PER_ADDRESS */
+	int rate, burst;     /* 0: NET_RATE, NET_BURST */
+	int auth_timeout;    /* seconds; 0: NET_AUTH_TIMEOUT */
+	int max_message;     /* bytes; 0: WIRE_MAX_MESSAGE (larger is refused by the caller) */
+	int header_timeout;  /* seconds; 0: NET_HEADER_TIMEOUT */
+	int header_bytes;    /* 0: NET_HEADER_BYTES */
+	/* A reverse proxy at this address says who its client is in X-Forwarded-For (the last
+	 * entry): that address counts for the per-address limit. NULL: the TCP peer counts. */
+	const char *trusted_proxy;
+	const char *tls_cert, *tls_key; /* PEM files: serve https and wss directly (NULL: plain) */
+	int64_t links_ttl_ms;           /* how long links work after a seal; -1: HUB_LINKS_TTL_MS */
 } net_options;
 
 /* Serves until SIGINT or SIGTERM, then stops gracefully: refuses new connections, commits

@@ -137,6 +137,9 @@ static const char *const migrations[] = {
     "  ack BLOB NOT NULL,"
     "  PRIMARY KEY (consultation, key)"
     ") STRICT, WITHOUT ROWID;",
+    /* 9: when a consultation's links stop working (PL-2): set when it is sealed, in server ms;
+     * NULL while they work. A link revoked by the organiser has token.revoked = 1. */
+    "ALTER TABLE consultation ADD COLUMN links_expire INTEGER;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -150,6 +153,9 @@ enum stmt_id {
 	ST_FIND_ORIGIN,
 	ST_INSERT_TOKEN,
 	ST_FIND_TOKEN,
+	ST_REVOKE_TOKENS,
+	ST_EXPIRE_LINKS,
+	ST_LINKS_EXPIRE,
 	ST_LOAD_CONSULTATION,
 	ST_LOAD_SEGMENTS,
 	ST_LOAD_QUESTIONS,
@@ -194,7 +200,13 @@ static const char *const stmt_sql[ST_COUNT] = {
                           "questions, chatham_house, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
     [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
-    [ST_FIND_TOKEN] = "SELECT hash, consultation, role, kind, label FROM token WHERE hash = ? AND revoked = 0",
+    [ST_FIND_TOKEN] = "SELECT t.hash, t.consultation, t.role, t.kind, t.label FROM token t JOIN consultation c "
+                      "ON c.id = t.consultation WHERE t.hash = ?1 AND t.revoked = 0 AND "
+                      "(c.links_expire IS NULL OR c.links_expire > ?2)",
+    [ST_REVOKE_TOKENS] = "UPDATE token SET revoked = 1 WHERE consultation = ?1 AND role = ?2 AND kind = ?3 AND "
+                         "(?4 IS NULL OR label = ?4) AND revoked = 0",
+    [ST_EXPIRE_LINKS] = "UPDATE consultation SET links_expire = ? WHERE id = ?",
+    [ST_LINKS_EXPIRE] = "SELECT links_expire FROM consultation WHERE id = ?",
     [ST_LOAD_CONSULTATION] =
         "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
         "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
@@ -452,6 +464,9 @@ static int begin(store *s)
 	return 0;
 }
 
+static void bind_id(sqlite3_stmt *st, int col, const char *cid);
+static int set_consultation(store *s, enum stmt_id which, const char *cid, int64_t value);
+
 void store_rollback(store *s)
 {
 	if (s->in_txn)
@@ -607,6 +622,43 @@ rt_err store_add_token(store *s, const store_token *t)
 	return RT_OK;
 }
 
+rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_token_kind kind, const char *label,
+                           int *count)
+{
+	*count = 0;
+	if (begin(s))
+		return RT_E_SERVER_UNAVAILABLE;
+	sqlite3_stmt *st = s->stmt[ST_REVOKE_TOKENS];
+	bind_id(st, 1, cid);
+	sqlite3_bind_text(st, 2, core_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, (int)kind);
+	if (label)
+		sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
+	if (run(s, st)) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	*count = sqlite3_changes(s->db);
+	return RT_OK;
+}
+
+rt_err store_expire_links(store *s, const char *cid, int64_t at_ms)
+{
+	if (begin(s) || set_consultation(s, ST_EXPIRE_LINKS, cid, at_ms))
+		return RT_E_SERVER_UNAVAILABLE;
+	return RT_OK;
+}
+
+rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms)
+{
+	sqlite3_stmt *st = s->stmt[ST_LINKS_EXPIRE];
+	bind_id(st, 1, cid);
+	int rc = sqlite3_step(st);
+	*at_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	done(st);
+	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+}
+
 /* Constant-time comparison without linking libcrypto into the store. */
 static bool same_hash(const uint8_t *a, const uint8_t *b)
 {
@@ -616,12 +668,13 @@ static bool same_hash(const uint8_t *a, const uint8_t *b)
 	return diff == 0;
 }
 
-rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_token *out)
+rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t now_ms, store_token *out)
 {
 	/* The index finds the row by the hash of the token, never by the token itself, so the
 	 * look-up's timing says nothing about any token; the final comparison is constant-time. */
 	sqlite3_stmt *st = s->stmt[ST_FIND_TOKEN];
 	sqlite3_bind_blob(st, 1, hash, STORE_HASH_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now_ms);
 	rt_err err = RT_E_AUTH_INVALID;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == STORE_HASH_BYTES &&
 	    same_hash(sqlite3_column_blob(st, 0), hash)) {

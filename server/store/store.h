@@ -54,8 +54,20 @@ rt_err store_find_by_origin(store *s, const char *origin, char *id);
 /* Records a token by its hash, in the open transaction (begun if none is); see above. */
 rt_err store_add_token(store *s, const store_token *t);
 /* Looks a token up by its hash; compares the stored hash in constant time. Returns
- * RT_OK, or RT_E_AUTH_INVALID when unknown or revoked. */
-rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], store_token *out);
+ * RT_OK, or RT_E_AUTH_INVALID when unknown, revoked, or its consultation's links expired at
+ * or before now_ms (server clock). */
+rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t now_ms, store_token *out);
+/* PL-2: revokes consultation cid's links of `role` and `kind` (label NULL: whatever their
+ * label; "ar" for a booth, "invitation 3"), in the open transaction (begun if none is).
+ * *count is how many were working until now. */
+rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_token_kind kind, const char *label,
+                           int *count);
+/* PL-2: every link of consultation cid stops working at at_ms (server clock), in the open
+ * transaction (begun if none is). Set when it is sealed. */
+rt_err store_expire_links(store *s, const char *cid, int64_t at_ms);
+/* When consultation cid's links stop working (0: not set). RT_OK, RT_E_QUESTION_NOT_FOUND or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms);
 
 /* Loads a consultation into st (initialised here; free with core_state_free) and its secret.
  * Returns RT_OK, RT_E_QUESTION_NOT_FOUND for an unknown id, or RT_E_SERVER_UNAVAILABLE. */

@@ -1174,8 +1174,8 @@ int wire_decode_control(const char *buf, size_t len, wire_control *out)
 		goto done;
 	}
 	snprintf(out->consultation, sizeof out->consultation, "%s", id);
-	if (strcmp(op, "seal") == 0 && json_object_size(root) == 2) {
-		out->op = WIRE_CONTROL_SEAL;
+	if ((strcmp(op, "seal") == 0 || strcmp(op, "links") == 0) && json_object_size(root) == 2) {
+		out->op = strcmp(op, "seal") == 0 ? WIRE_CONTROL_SEAL : WIRE_CONTROL_LINKS;
 		rc = 0;
 		goto done;
 	}
@@ -1253,6 +1253,6 @@ char *wire_encode_control_reply(rt_err err, const char *message, long count)
 	if (message && message[0])
 		json_object_set_new(j, "message", json_string(message));
 	if (count >= 0)
-		json_object_set_new(j, "names", json_integer(count));
+		json_object_set_new(j, "count", json_integer(count));
 	return json_line(j);
 }

@@ -116,7 +116,8 @@ wire_buf *wire_encode_document(const char *id, const char *format, const char *f
 #define WIRE_CONTROL_MAX (4u * 1024 * 1024)
 #define WIRE_DENYLIST_MAX 10000
 
-typedef enum wire_control_op { WIRE_CONTROL_SEAL, WIRE_CONTROL_DENYLIST } wire_control_op;
+/* seal, denylist, and links: "the consultation's links changed; cut off who lost theirs" */
+typedef enum wire_control_op { WIRE_CONTROL_SEAL, WIRE_CONTROL_DENYLIST, WIRE_CONTROL_LINKS } wire_control_op;
 
 typedef struct wire_control {
 	wire_control_op op;
@@ -125,14 +126,14 @@ typedef struct wire_control {
 	char error[160];     /* why the request was refused */
 } wire_control;
 
-/* Decodes {"op": "seal", "consultation": ID} or {"op": "denylist", "consultation": ID,
+/* Decodes {"op": "seal" or "links", "consultation": ID} or {"op": "denylist", "consultation": ID,
  * "names": [...]}. 0, or -1 with out->error set (and nothing for the caller to free). */
 int wire_decode_control(const char *buf, size_t len, wire_control *out);
 /* The request line for `op` ("seal", or "denylist" with n names), malloc'd with a final
  * newline; NULL when out of memory. */
 char *wire_encode_control_request(const char *op, const char *id, const char *const *names, size_t n);
 /* The reply line: {"ok": true, ...} or {"ok": false, "error": code, "message": ...}, malloc'd
- * with a final newline. `count` is the deny-list's size (or -1). */
+ * with a final newline. `count` (when not -1): the deny-list's size, or the connections cut off. */
 char *wire_encode_control_reply(rt_err err, const char *message, long count);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */

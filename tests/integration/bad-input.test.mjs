@@ -38,8 +38,9 @@ function catalogue(seed, pendingOfOther, otherQuestion) {
     { name: 'trailing garbage', raw: '{"type":"clock.sync","id":"g1"} {}', code: 'protocol.malformed', id: null },
     { name: 'single quotes', raw: "{'type':'clock.sync','id':'g2'}", code: 'protocol.malformed', id: null },
     { name: 'a comment', raw: '{"type":"clock.sync", /* hi */ "id":"g3"}', code: 'protocol.malformed', id: null },
-    { name: 'invalid UTF-8 in a text frame', bytes: Buffer.from([0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d]), code: 'protocol.malformed', id: null },
-    { name: 'an overlong UTF-8 encoding', bytes: Buffer.concat([Buffer.from('{"type":"question.post","id":"u2","text":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('","lang":"en"}')]), code: 'protocol.malformed', id: null },
+    // Text frames must be UTF-8 (RFC 6455 §8.1): libwebsockets validates them and closes with 1007.
+    { name: 'invalid UTF-8 in a text frame', bytes: Buffer.from([0x7b, 0x22, 0x74, 0xff, 0xfe, 0x22, 0x7d]), close: 1007 },
+    { name: 'an overlong UTF-8 encoding', bytes: Buffer.concat([Buffer.from('{"type":"question.post","id":"u2","text":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('","lang":"en"}')]), close: 1007 },
     { name: 'a UTF-16 surrogate escape alone', raw: '{"type":"question.post","id":"u3","text":"\\ud800","lang":"en"}', code: 'protocol.malformed', id: null },
     { name: 'a NUL escape in a string', raw: '{"type":"question.post","id":"u4","text":"a\\u0000b","lang":"en"}', code: 'protocol.malformed', id: null },
     { name: 'duplicated keys', raw: '{"type":"question.post","id":"d1","text":"a","text":"b","lang":"en"}', code: 'protocol.malformed' },
@@ -169,32 +170,40 @@ test('a revoked link is refused, even replayed by a browser that used it before'
   await assert.rejects(srv.connect(srv.tokens.invitations[1], { since: 3 }), /auth refused: auth\.invalid/);
 });
 
-test('before auth: commands get auth.required, bad tokens auth.invalid, and the socket stays open', async () => {
+test('before auth: only the first message may authenticate; anything else gets its error and a 1008 close', async () => {
   const p = await srv.connect(srv.tokens.participant);
-  const ws = p.ws;
-  // A fresh, unauthenticated socket through the same client machinery.
   const { default: WebSocket } = await import('ws');
-  const raw = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
-  const got = [];
-  raw.on('message', (d) => got.push(JSON.parse(String(d))));
-  await new Promise((r) => raw.once('open', r));
-  const wait = async (n) => { for (let i = 0; i < 100 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20)); };
-  raw.send(JSON.stringify({ type: 'question.post', id: 'a1', text: 'Hi', lang: 'en' }));
-  await wait(1);
-  assert.deepEqual(got[0], { type: 'error', id: 'a1', code: 'auth.required' });
-  raw.send(JSON.stringify({ type: 'auth', token: 'AAAAAAAAAAAAAAAAAAAAAA' }));
-  await wait(2);
-  assert.deepEqual(got[1], { type: 'error', id: null, code: 'auth.invalid' });
+  // Each attempt on a fresh, unauthenticated socket: the first frame decides.
+  const attempt = async (frame) => {
+    const raw = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
+    const got = [];
+    raw.on('message', (d) => got.push(JSON.parse(String(d))));
+    const closed = new Promise((r) => raw.once('close', (code, reason) => r({ code, reason: String(reason) })));
+    await new Promise((r) => raw.once('open', r));
+    raw.send(frame);
+    // Whatever follows a refused first frame is ignored: the socket is closing.
+    raw.send(JSON.stringify({ type: 'auth', token: srv.tokens.stage }));
+    return { got, close: await closed };
+  };
+  let r = await attempt(JSON.stringify({ type: 'question.post', id: 'a1', text: 'Hi', lang: 'en' }));
+  assert.deepEqual(r.got, [{ type: 'error', id: 'a1', code: 'auth.required' }]);
+  assert.deepEqual(r.close, { code: 1008, reason: 'auth.required' });
+  r = await attempt(JSON.stringify({ type: 'auth', token: 'AAAAAAAAAAAAAAAAAAAAAA' }));
+  assert.deepEqual(r.got, [{ type: 'error', id: null, code: 'auth.invalid' }]);
+  assert.deepEqual(r.close, { code: 1008, reason: 'auth.invalid' });
   // The open participant link needs a device key.
-  raw.send(JSON.stringify({ type: 'auth', token: srv.tokens.participant }));
-  await wait(3);
-  assert.equal(got[2].code, 'auth.invalid');
-  raw.send(JSON.stringify({ type: 'auth', token: srv.tokens.stage }));
-  await wait(4);
-  assert.equal(got[3].type, 'snapshot');
-  assert.equal(got[3].role, 'stage');
-  raw.close();
-  assert.equal(ws.readyState, WebSocket.OPEN);
+  r = await attempt(JSON.stringify({ type: 'auth', token: srv.tokens.participant }));
+  assert.equal(r.got[0].code, 'auth.invalid');
+  assert.equal(r.close.code, 1008);
+  r = await attempt('{"type": "auth", ');
+  assert.equal(r.got[0].code, 'protocol.malformed');
+  assert.equal(r.close.code, 1008);
+  // A good first frame: the snapshot, and the socket stays open.
+  const ok = await srv.connect(srv.tokens.stage);
+  assert.equal(ok.snapshot.role, 'stage');
+  assert.equal(ok.ws.readyState, WebSocket.OPEN);
+  ok.close();
+  assert.equal(p.ws.readyState, WebSocket.OPEN);
 });
 
 test('an oversized frame closes only its own connection, with 1009', async () => {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
+import { loadLimits, openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
 
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
@@ -48,7 +48,7 @@ class Member {
 
 test('reconnect storm: 1,000 clients back and consistent after a restart', async () => {
   const N = 1000;
-  const srv = await startServer({ agenda: { ...openAgenda, premoderation: false }, validate: false, keepLog: false });
+  const srv = await startServer({ agenda: { ...openAgenda, premoderation: false }, validate: false, keepLog: false, serveArgs: loadLimits });
   try {
     const members = Array.from({ length: N }, () => new Member(srv, srv.tokens.stage));
     for (let i = 0; i < N; i += 100) await Promise.all(members.slice(i, i + 100).map((m) => m.connect()));
@@ -93,7 +93,7 @@ test('slow consumer: a stalled client delays nobody, is dropped at its queue lim
   // about the server's own use: keep the quarantine small for this measurement.
   const asan = [process.env.ASAN_OPTIONS, 'quarantine_size_mb=1'].filter(Boolean).join(':');
   const srv = await startServer({
-    validate: false, keepLog: false, serveArgs: ['--queue-limit', String(QUEUE_KIB)], env: { ASAN_OPTIONS: asan },
+    validate: false, keepLog: false, serveArgs: ['--queue-limit', String(QUEUE_KIB), ...loadLimits], env: { ASAN_OPTIONS: asan },
   });
   try {
     const p = await srv.connect(srv.tokens.participant);

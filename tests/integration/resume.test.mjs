@@ -4,7 +4,7 @@
 // closes everyone with 1001; a silent connection is pinged and dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
+import { loadLimits, openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
 
 const roomy = { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } };
 
@@ -123,7 +123,7 @@ test('a client that resumes gets exactly the events it missed, in order', async 
 });
 
 test('a snapshot instead when the gap is too old, larger than a snapshot, or from before a restart', async () => {
-  const srv = await startServer({ agenda: roomy });
+  const srv = await startServer({ agenda: roomy, serveArgs: loadLimits });
   try {
     const chair = await srv.connect(srv.tokens.cochair);
     const p = await srv.connect(srv.tokens.participant);

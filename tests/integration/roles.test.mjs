@@ -4,7 +4,7 @@
 // forbidden one always gets auth.forbidden; before auth everything gets auth.required.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sleep, startServer } from '../lib/harness.mjs';
+import { startServer } from '../lib/harness.mjs';
 
 const ROLES = ['participant', 'invited', 'cochair', 'rapporteur', 'booth', 'stage'];
 const P = ['participant', 'invited'];
@@ -65,10 +65,16 @@ test('every command × every role: allowed, or auth.forbidden; before auth, auth
     const author = await srv.connect(srv.tokens.invitations[1]);
     const q = (await author.command({ type: 'question.post', text: 'The matrix seed', lang: 'en' })).result.question.id;
     const { default: WebSocket } = await import('ws');
-    const anon = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
-    const anonReplies = [];
-    anon.on('message', (d) => anonReplies.push(JSON.parse(String(d))));
-    await new Promise((r) => anon.once('open', r));
+    // Without auth: each command on a fresh socket, as only the first frame may authenticate.
+    const anonymous = async (frame) => {
+      const anon = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
+      const replies = [];
+      anon.on('message', (d) => replies.push(JSON.parse(String(d))));
+      const closed = new Promise((r) => anon.once('close', (code) => r(code)));
+      await new Promise((r) => anon.once('open', r));
+      anon.send(frame);
+      return { replies, code: await closed };
+    };
 
     const rows = table(q);
     const seen = new Set(rows.map((r) => r[0]));
@@ -89,13 +95,12 @@ test('every command × every role: allowed, or auth.forbidden; before auth, auth
           else assert.equal(reply.code, 'auth.forbidden', `${role} must not send ${type}: ${JSON.stringify(reply)}`);
         }
         const id = `anon-${type}`;
-        anon.send(JSON.stringify({ type, id, ...body }));
-        for (let i = 0; i < 100 && !anonReplies.some((m) => m.id === id); i++) await sleep(10);
-        assert.deepEqual(anonReplies.find((m) => m.id === id), { type: 'error', id, code: 'auth.required' });
+        const anon = await anonymous(JSON.stringify({ type, id, ...body }));
+        assert.deepEqual(anon.replies, [{ type: 'error', id, code: 'auth.required' }]);
+        assert.equal(anon.code, 1008);
         cells += 1;
       });
     }
-    anon.close();
     assert.equal(cells, rows.length * (ROLES.length + 1));
     console.log(`role matrix: ${rows.length} messages × ${ROLES.length + 1} roles = ${cells} cells`);
   } finally {

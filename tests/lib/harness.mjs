@@ -33,6 +33,10 @@ export function freePort() {
   });
 }
 
+// Load tests put many users on one loopback address and many commands on one socket: the
+// per-address and per-connection limits, which guard a real deployment, are lifted for them.
+export const loadLimits = ['--max-per-address', '1000000', '--rate', '10000', '--burst', '100000'];
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function randomKey() {

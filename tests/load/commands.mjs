@@ -4,7 +4,7 @@
 //
 //   node tests/load/commands.mjs [--clients 200] [--seconds 10] [--bin build/roundtable]
 import { performance } from 'node:perf_hooks';
-import { openAgenda, startServer } from '../lib/harness.mjs';
+import { loadLimits, openAgenda, startServer } from '../lib/harness.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,7 +16,7 @@ if (arg('bin')) process.env.ROUNDTABLE_BIN = arg('bin');
 
 // Limits lifted as far as the agenda format allows: the benchmark measures the command path.
 const srv = await startServer({
-  invitations: 0, validate: false, keepLog: false, agenda: { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } },
+  invitations: 0, validate: false, keepLog: false, serveArgs: loadLimits, agenda: { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } },
 });
 const chair = await srv.connect(srv.tokens.cochair);
 const seed = await srv.connect(srv.tokens.participant);

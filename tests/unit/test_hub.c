@@ -18,6 +18,7 @@
 typedef struct recorder {
 	char *msgs[MAX_PEERS][MAX_MSGS];
 	int n[MAX_PEERS];
+	rt_err closed[MAX_PEERS]; /* why the hub closed each connection (RT_OK: it did not) */
 	int wakes;
 } recorder;
 
@@ -36,6 +37,19 @@ static void rec_send(void *ctx, hub_peer *peer, wire_buf *buf)
 		s[buf->len] = '\0';
 		r->msgs[i][r->n[i]++] = s;
 	}
+}
+
+static void rec_close(void *ctx, hub_peer *peer, rt_err why)
+{
+	((recorder *)ctx)->closed[((test_peer *)peer->user)->index] = why;
+}
+
+/* A new connection in p's place. */
+static void fresh(recorder *r, test_peer *p)
+{
+	memset(&p->peer, 0, sizeof p->peer);
+	p->peer.user = p;
+	r->closed[p->index] = RT_OK;
 }
 
 static void rec_wake(void *ctx)
@@ -104,7 +118,7 @@ int main(void)
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 
 	recorder rec = {0};
-	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .ctx = &rec};
+	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
 	hub *h = hub_new(s, &io, 16);
 	test_peer peers[MAX_PEERS];
 	memset(peers, 0, sizeof peers);
@@ -119,14 +133,28 @@ int main(void)
 	CHECK_EQ_INT(rec.n[4], 0); /* replies wait for the flush */
 	hub_flush(h);
 	CHECK(got(&rec, 4, "\"code\":\"auth.invalid\""));
+	CHECK_EQ_INT(rec.closed[4], RT_E_AUTH_INVALID); /* a failed auth ends the connection */
+	/* Only the first frame may authenticate: a good token after a bad one is not even read. */
+	auth(h, late, tk.chair, NULL);
+	hub_flush(h);
+	CHECK_EQ_INT(rec.n[4], 1);
+	CHECK(late->peer.room == NULL);
+	fresh(&rec, late);
 	auth(h, late, tk.open, NULL); /* the open link needs a device key */
 	hub_flush(h);
 	CHECK_EQ_INT(rec.n[4], 2);
 	CHECK(strstr(rec.msgs[4][1], "auth.invalid") != NULL);
+	fresh(&rec, late);
 	frame(h, late, "{\"type\":\"question.post\",\"id\":\"p0\",\"text\":\"Hi\",\"lang\":\"en\"}");
 	hub_flush(h);
 	CHECK(got(&rec, 4, "\"id\":\"p0\",\"code\":\"auth.required\""));
+	CHECK_EQ_INT(rec.closed[4], RT_E_AUTH_REQUIRED);
 	CHECK(late->peer.room == NULL);
+	fresh(&rec, late);
+	frame(h, late, "{\"type\":\"auth\",\"token\":"); /* not JSON: refused, then closed */
+	hub_flush(h);
+	CHECK(got(&rec, 4, "\"code\":\"protocol.malformed\""));
+	CHECK_EQ_INT(rec.closed[4], RT_E_PROTOCOL_MALFORMED);
 
 	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
 	auth(h, bob, tk.invite, NULL);
@@ -238,6 +266,48 @@ int main(void)
 	CHECK(got(&rec, 2, "What about Article 24?"));
 	CHECK(got(&rec, 2, "Back again"));
 	CHECK(!got(&rec, 2, "Locked out"));
+	rec_clear(&rec);
+
+	/* The transport's rate limit: the frame is answered with its id, and not handled. */
+	const char *fast = "{\"type\":\"question.post\",\"id\":\"r1\",\"text\":\"Too fast\",\"lang\":\"en\"}";
+	hub_refuse(h, &alice->peer, fast, strlen(fast), RT_E_LIMIT_MESSAGE_RATE, false);
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"id\":\"r1\",\"code\":\"limit.message_rate\""));
+	CHECK(!got(&rec, 2, "Too fast"));
+	CHECK_EQ_INT(rec.closed[0], RT_OK);
+	rec_clear(&rec);
+
+	/* PL-2: the organiser revokes the co-chair link: that connection gets auth.invalid and is
+	 * closed; the participant's is untouched. */
+	int revoked = 0;
+	CHECK_EQ_INT(store_revoke_tokens(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, NULL, &revoked), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(revoked, 1);
+	CHECK_EQ_INT(hub_links_changed(h, ag.id), 1);
+	CHECK_EQ_INT(hub_links_changed(h, ag.id), 0); /* already on its way out */
+	CHECK_EQ_INT(hub_links_changed(h, "unknown"), 0);
+	hub_flush(h);
+	CHECK(got(&rec, 2, "\"code\":\"auth.invalid\""));
+	CHECK_EQ_INT(rec.closed[2], RT_E_AUTH_INVALID);
+	CHECK_EQ_INT(rec.closed[0], RT_OK);
+	hub_peer_closed(h, &chair->peer);
+	rec_clear(&rec);
+
+	/* Sealed with links that stop at the seal: the clock is due at once, and the tick closes
+	 * what is still connected; no link works any more. */
+	hub_set_links_ttl(h, 0);
+	char why[160];
+	CHECK_EQ_INT(hub_seal(h, ag.id, why, sizeof why), RT_OK);
+	CHECK_EQ_INT(hub_next_due_ms(h), FIXED_NOW_MS);
+	hub_tick(h);
+	hub_flush(h);
+	CHECK_EQ_INT(rec.closed[0], RT_E_AUTH_INVALID);
+	hub_peer_closed(h, &alice->peer);
+	CHECK_EQ_INT(hub_next_due_ms(h), 0);
+	fresh(&rec, stage);
+	auth(h, stage, tk.stage, NULL);
+	hub_flush(h);
+	CHECK(got(&rec, 3, "\"code\":\"auth.invalid\""));
 	rec_clear(&rec);
 	hub_free(h);
 	store_close(s);

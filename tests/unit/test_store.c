@@ -76,7 +76,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 8);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 9);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -103,12 +103,42 @@ int main(void)
 	CHECK_EQ_INT(store_commit_count(s), commits + 1);
 
 	store_token found;
-	CHECK_EQ_INT(store_find_token(s, tok.hash, &found), RT_OK);
+	CHECK_EQ_INT(store_find_token(s, tok.hash, 0, &found), RT_OK);
 	CHECK_EQ_INT(found.role, CORE_ROLE_BOOTH);
 	CHECK_EQ_STR(found.label, "ar");
 	CHECK_EQ_STR(found.consultation, ag.id);
 	uint8_t other[STORE_HASH_BYTES] = {0};
-	CHECK_EQ_INT(store_find_token(s, other, &found), RT_E_AUTH_INVALID);
+	CHECK_EQ_INT(store_find_token(s, other, 0, &found), RT_E_AUTH_INVALID);
+
+	/* PL-2: revoking by role and label, and links expiring after a seal. */
+	store_token fr = tok;
+	strcpy(fr.label, "fr");
+	fr.hash[0] ^= 1;
+	CHECK_EQ_INT(store_add_token(s, &fr), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	int revoked = -1;
+	CHECK_EQ_INT(store_revoke_tokens(s, ag.id, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, "fr", &revoked), RT_OK);
+	CHECK_EQ_INT(revoked, 1);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_token(s, fr.hash, 0, &found), RT_E_AUTH_INVALID);
+	CHECK_EQ_INT(store_find_token(s, tok.hash, 0, &found), RT_OK);
+	CHECK_EQ_INT(store_revoke_tokens(s, ag.id, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, "fr", &revoked), RT_OK);
+	CHECK_EQ_INT(revoked, 0); /* already revoked */
+	CHECK_EQ_INT(store_revoke_tokens(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, NULL, &revoked), RT_OK);
+	CHECK_EQ_INT(revoked, 0); /* another role: the booth's link is untouched */
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	int64_t expire = -1;
+	CHECK_EQ_INT(store_links_expire(s, ag.id, &expire), RT_OK);
+	CHECK_EQ_INT(expire, 0);
+	CHECK_EQ_INT(store_expire_links(s, ag.id, 5000), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_links_expire(s, ag.id, &expire), RT_OK);
+	CHECK_EQ_INT(expire, 5000);
+	CHECK_EQ_INT(store_find_token(s, tok.hash, 4999, &found), RT_OK);
+	CHECK_EQ_INT(store_find_token(s, tok.hash, 5000, &found), RT_E_AUTH_INVALID);
+	CHECK_EQ_INT(store_links_expire(s, "nosuchid", &expire), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_expire_links(s, ag.id, INT64_MAX), RT_OK); /* for what follows */
+	CHECK_EQ_INT(store_commit(s), RT_OK);
 	char id[CORE_ID_MAX + 1];
 	CHECK_EQ_INT(store_find_by_origin(s, "demo", id), RT_OK);
 	CHECK_EQ_STR(id, ag.id);

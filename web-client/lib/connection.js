@@ -79,7 +79,7 @@ export class Connection {
       ws.send(JSON.stringify(auth));
     };
     ws.onmessage = (ev) => this.#receive(JSON.parse(ev.data));
-    ws.onclose = () => this.#closed();
+    ws.onclose = (ev) => this.#closed(ev);
   }
 
   #receive(msg) {
@@ -150,8 +150,13 @@ export class Connection {
     if (this.ws === ws && this.live) this.resync = setTimeout(() => this.#measure(ws), RESYNC_MS);
   }
 
-  #closed() {
+  #closed(ev) {
     this.live = false;
+    if (ev && ev.code === 1008 && ev.reason.startsWith('auth.')) {
+      // The link was refused, revoked, or expired after the seal: retrying will not help.
+      this.stopped = true;
+      this.onStatus('refused');
+    }
     clearTimeout(this.resync);
     for (const resolve of this.syncs.values()) resolve(null);
     this.syncs.clear();
