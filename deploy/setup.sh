@@ -2,8 +2,10 @@
 # Installs what Roundtable needs on Debian 12 and builds it. Idempotent: it installs only what
 # is missing. Used by deploy/demo.sh and deploy/test.sh; run it alone to just build.
 #
-#   deploy/setup.sh [--tests]      --tests also installs Chromium and builds with ASan+UBSan
-#                                  into build-asan/ (otherwise a release build in build/)
+#   deploy/setup.sh [--tests]      the release build in build/ (hardened); --tests also installs
+#                                  Chromium and the security tools (clang and libFuzzer, clang-tidy,
+#                                  cppcheck, valgrind) and builds with ASan+UBSan into build-asan/
+#                                  and the libFuzzer targets into build-fuzz/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(build-essential cmake pkg-config libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libunistring-dev ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3)
+[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind python3 openssl binutils)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,12 +35,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The release build, always: what `deploy/demo.sh` runs, and what the hardening and valgrind
+# tests check.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
+cmake --build build -j "$(nproc)"
+echo "roundtable setup: built build/roundtable"
 if [ "$tests" -eq 1 ]; then
-  build=build-asan
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DROUNDTABLE_SANITIZE=ON >/dev/null
-else
-  build=build
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
+  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_FUZZ=ON >/dev/null
+  cmake --build build-fuzz -j "$(nproc)"
+  echo "roundtable setup: built the fuzz targets in build-fuzz/tests/fuzz/"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DROUNDTABLE_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j "$(nproc)"
+  echo "roundtable setup: built build-asan/roundtable"
 fi
-cmake --build "$build" -j "$(nproc)"
-echo "roundtable setup: built $build/roundtable"

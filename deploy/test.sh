@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The second command of README.md: install what is missing (Chromium too), build with
-# AddressSanitizer and UndefinedBehaviorSanitizer, and run every test: unit, protocol
-# fixtures, integration (real binary, real WebSocket clients) and browser (real Chromium).
+# The second command of README.md: install what is missing (Chromium and the security tools
+# too), build the hardened release, the libFuzzer targets and the ASan+UBSan build, and run
+# every test: unit, protocol fixtures, integration (real binary, real WebSocket clients),
+# browser (real Chromium), security (WebSocket conformance under ASan and valgrind, the
+# hardened binary, a bounded run of each fuzz target) and static (clang-tidy, cppcheck).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup.sh --tests

@@ -582,7 +582,7 @@ static void print_links(const core_agenda *a, const link_set *ls, bool json)
 			snprintf(name, sizeof name, "%s %s", core_role_name(l->role), l->label);
 		else
 			snprintf(name, sizeof name, "%s", core_role_name(l->role));
-		printf("  %s: %*s%s\n", name, (int)(16 - strlen(name) > 16 ? 0 : 16 - strlen(name)), "", l->url);
+		printf("  %s: %*s%s\n", name, strlen(name) >= 16 ? 0 : (int)(16 - strlen(name)), "", l->url);
 	}
 	fflush(stdout);
 }
@@ -930,10 +930,10 @@ static int cmd_denylist(int argc, char **argv)
 		names[n++] = l;
 	}
 	char *req = rc ? NULL : wire_encode_control_request("denylist", pos[0], names, n);
-	char reply[512];
 	if (!rc && !req)
 		rc = 1;
 	if (!rc) {
+		char reply[512];
 		int r = net_control_request(o.data_dir, req, reply, sizeof reply);
 		if (r == -1) {
 			fprintf(stderr,

@@ -805,7 +805,7 @@ static int session_reserve(core_state *st)
 }
 
 /* Removes a slot by shifting the rest of its probe run back (no tombstones). */
-static void session_remove(core_state *st, core_session_slot *slot)
+static void session_remove(core_state *st, const core_session_slot *slot)
 {
 	uint32_t mask = st->scap - 1, hole = (uint32_t)(slot - st->sessions);
 	for (uint32_t i = (hole + 1) & mask; st->sessions[i].session; i = (i + 1) & mask) {
@@ -966,7 +966,6 @@ static rt_err decide_clock(const core_state *st, const core_command *cmd, int64_
 {
 	uint16_t cur = st->current_segment;
 	core_timing t = st->timing[cur];
-	core_event *ev;
 	switch (cmd->kind) {
 	case CORE_CMD_CLOCK_START:
 	case CORE_CMD_CLOCK_RESUME:
@@ -1001,7 +1000,7 @@ static rt_err decide_clock(const core_state *st, const core_command *cmd, int64_
 		int64_t due = core_clock_due_ms(st);
 		if (!due || now < due)
 			return RT_OK;
-		ev = next_event(st, out, CORE_EV_SEGMENT_CLOSED, NULL);
+		core_event *ev = next_event(st, out, CORE_EV_SEGMENT_CLOSED, NULL);
 		ev->segment = cur;
 		ev->automatic = true;
 		return RT_OK;

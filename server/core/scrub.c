@@ -550,6 +550,8 @@ static void find_names(const cps *t, const core_denylist *d, spans *sp)
 	for (size_t k = 0; k < d->n; k++) {
 		const uint32_t *name = d->cp + d->starts[k];
 		int len = (int)(d->starts[k + 1] - d->starts[k]);
+		if (len < 1)
+			continue; /* core_denylist_add keeps no empty name; this says so to the reader */
 		for (int p = 0; p + len <= ft.n; p++) {
 			if (memcmp(ft.f + p, name, (size_t)len * sizeof *name) != 0)
 				continue;

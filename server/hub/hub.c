@@ -604,7 +604,7 @@ static void receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_
 	uint8_t in[sizeof peer->scope + WIRE_ID_MAX + 1], out[CRYPTO_HASH_BYTES];
 	size_t n = strlen(id);
 	memcpy(in, peer->scope, sizeof peer->scope);
-	memcpy(in + sizeof peer->scope, id, n);
+	memcpy(in + sizeof peer->scope, id, n); /* NOLINT(bugprone-not-null-terminated-result): bytes to hash */
 	crypto_sha256(in, sizeof peer->scope + n, out);
 	memcpy(key, out, STORE_RECEIPT_KEY_BYTES);
 }

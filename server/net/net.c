@@ -120,7 +120,7 @@ static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
 	}
 	if (c->qlen == c->qcap) {
 		size_t ncap = c->qcap ? c->qcap * 2 : 8;
-		wire_buf **nq = malloc(ncap * sizeof *nq);
+		wire_buf **nq = malloc(ncap * sizeof *nq); /* NOLINT(bugprone-sizeof-expression): pointers */
 		if (!nq) {
 			c->culled = true;
 			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
@@ -195,7 +195,7 @@ static addr_count **addr_slot(server *s, const char *addr)
 	for (const char *p = addr; *p; p++)
 		h = (h ^ (uint8_t)*p) * 16777619u;
 	addr_count **pp = &s->addrs[h % ADDR_BUCKETS];
-	while (*pp && strcmp((*pp)->addr, addr))
+	while (*pp && strcmp((*pp)->addr, addr) != 0)
 		pp = &(*pp)->next;
 	return pp;
 }
@@ -270,7 +270,7 @@ static void client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN])
 		}
 	}
 	snprintf(out, INET6_ADDRSTRLEN, "%s", peer);
-	if (!s->opt->trusted_proxy || strcmp(peer, s->opt->trusted_proxy))
+	if (!s->opt->trusted_proxy || strcmp(peer, s->opt->trusted_proxy) != 0)
 		return;
 	char xff[NET_HEADER_BYTES];
 	if (lws_hdr_copy(wsi, xff, sizeof xff, WSI_TOKEN_X_FORWARDED_FOR) <= 0)
@@ -322,10 +322,14 @@ static bool origin_allowed(server *s, struct lws *wsi)
 	return same_origin(origin, self);
 }
 
-/* Whether a new WebSocket may open: not while stopping, from an allowed Origin, under the
+/* Whether a new WebSocket may open: version 13, not while stopping, from an allowed Origin, under the
  * total and per-address limits. Notes the client's address in c for ESTABLISHED to count. */
 static bool admit(server *s, conn *c, struct lws *wsi)
 {
+	/* RFC 6455 §4.2.1: version 13 only (lws would take any other as 13). */
+	char version[8];
+	if (lws_hdr_copy(wsi, version, sizeof version, WSI_TOKEN_VERSION) <= 0 || strcmp(version, "13") != 0)
+		return false;
 	if (s->draining || !origin_allowed(s, wsi) || s->nconns >= s->max_conns)
 		return false;
 	client_addr(s, wsi, c->addr);
@@ -409,6 +413,22 @@ static int close_with(conn *c, enum lws_close_status status, const char *reason)
 {
 	lws_close_reason(c->wsi, status, (unsigned char *)reason, strlen(reason));
 	return -1;
+}
+
+/* A close frame from the client (RFC 6455 §5.5.1, §7.4). lws already answers the codes a peer
+ * must not send below 5000 with 1002, drops a connection whose close reason is not UTF-8, and
+ * echoes the payload, which `in` points at: a code past 4999 is made 1002 in place. A one-byte
+ * payload cannot be echoed correctly: that connection is dropped (allowed when failing a
+ * connection, §7.1.7). */
+static int on_peer_close(unsigned char *in, size_t len)
+{
+	if (len == 1)
+		return -1;
+	if (len >= 2 && ((unsigned)in[0] << 8 | in[1]) >= 5000) {
+		in[0] = LWS_CLOSE_STATUS_PROTOCOL_ERR >> 8;
+		in[1] = LWS_CLOSE_STATUS_PROTOCOL_ERR & 0xff;
+	}
+	return 0;
 }
 
 /* One complete message from c: through the rate limit to the hub. */
@@ -514,6 +534,8 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		return on_receive(s, c, in, len);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writeable(s, c);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		return on_peer_close(in, len);
 	case LWS_CALLBACK_CLOSED:
 		if (!c->wsi)
 			break; /* refused by the filter: never established, never counted */
@@ -812,7 +834,7 @@ static int origin_host(const char *origin, char *buf, size_t cap)
 	h = h ? h + 3 : origin;
 	size_t n = strcspn(h, ":/");
 	snprintf(buf, cap, "%.*s", (int)n, h);
-	return h[n] == ':' ? atoi(h + n + 1) : tls ? 443 : 80;
+	return h[n] == ':' ? (int)strtol(h + n + 1, NULL, 10) : tls ? 443 : 80;
 }
 
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)

@@ -535,11 +535,10 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
                                  const char *origin)
 {
 	char channels[CORE_MAX_CHANNELS * 3 + 1] = "";
-	for (int i = 0; i < a->nchannels; i++) {
-		if (i)
-			strcat(channels, " ");
-		strcat(channels, core_lang_name(a->channels[i]));
-	}
+	size_t used = 0;
+	for (int i = 0; i < a->nchannels && used < sizeof channels; i++)
+		used += (size_t)snprintf(channels + used, sizeof channels - used, "%s%s", i ? " " : "",
+		                         core_lang_name(a->channels[i]));
 	if (begin(s))
 		return RT_E_SERVER_UNAVAILABLE;
 	sqlite3_stmt *st = s->stmt[ST_INSERT_CONSULTATION];

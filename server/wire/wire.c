@@ -869,7 +869,7 @@ char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n
 
 /* --- the agenda file --------------------------------------------------------------------- */
 
-static void agenda_error(wire_agenda_errors *errs, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void agenda_error(wire_agenda_errors *errs, const char *fmt, ...)
 {
 	if (errs->n >= WIRE_AGENDA_MAX_ERRORS)
 		return;

@@ -158,8 +158,12 @@ static char *run_child(const setup *su, uint64_t crash_at)
 	ssize_t r;
 	while ((r = read(fds[0], out + n, cap - 1 - n)) > 0) {
 		n += (size_t)r;
-		if (n + 1 == cap)
-			out = realloc(out, cap *= 2);
+		if (n + 1 == cap) {
+			char *grown = realloc(out, cap *= 2);
+			if (!grown)
+				abort();
+			out = grown;
+		}
 	}
 	out[n] = '\0';
 	close(fds[0]);
