@@ -704,6 +704,8 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 
 void hub_refuse(hub *h, hub_peer *peer, const char *frame, size_t len, rt_err err, bool close)
 {
+	if (peer->closing)
+		return;
 	wire_message *m = &h->msg;
 	wire_decode(frame, len, m); /* for the id only: the frame is not handled */
 	if (close)
