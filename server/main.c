@@ -182,7 +182,8 @@ static const char usage_links[] =
     "  --label L        only the link with this label: a booth's channel (ar), or an\n"
     "                   invitation's (\"invitation 3\"); needed to rotate an invitation\n"
     "  --base-url URL   start of the printed links (default http://127.0.0.1:8080/)\n"
-    "  --json           print the new links as one JSON object\n"
+    "  --json           print JSON: the new links, or what was revoked and cut off (the\n"
+    "                   summary line then goes to stderr)\n"
     "  --help           this text\n";
 
 static const char usage_export[] =

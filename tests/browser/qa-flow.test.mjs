@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, pageOpener, screenshot } from '../lib/browser.mjs';
-import { startServer } from '../lib/harness.mjs';
+import { run, sleep, startServer } from '../lib/harness.mjs';
 
 let srv;
 let browser;
@@ -101,4 +101,19 @@ test('a page without a token explains itself', async () => {
   await refused.goto(srv.baseUrl + '#AAAAAAAAAAAAAAAAAAAAAA');
   await refused.getByTestId('connection').and(refused.locator('[data-state="refused"]')).waitFor({ timeout: 5000 });
   await context.close();
+});
+
+test('a link revoked while its page is open: the page says so at once and stops trying', async () => {
+  const page = await openPage(srv.links.invitations[1], 'invited participant');
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 5000 });
+  let sockets = 0;
+  page.on('websocket', () => { sockets += 1; });
+  const r = await run(['links', srv.consultation, '--data', srv.dataDir, '--revoke', 'invitation', '--label', 'invitation 2']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /connections closed: 1/);
+  await page.getByTestId('connection').and(page.locator('[data-state="refused"]')).waitFor({ timeout: 2000 });
+  await screenshot(page, 'participant-link-revoked');
+  // No reconnection: a revoked link will not work again.
+  await sleep(2500);
+  assert.equal(sockets, 0);
 });

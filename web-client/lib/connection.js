@@ -98,7 +98,7 @@ export class Connection {
     } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
       this.seq = msg.seq;
     }
-    if (msg.type === 'error' && msg.id === null && !this.live && msg.code.startsWith('auth.')) {
+    if (msg.type === 'error' && msg.id === null && !this.live && msg.code === 'auth.invalid') {
       // The link itself is refused: retrying will not help.
       this.stopped = true;
       this.onStatus('refused');
@@ -152,8 +152,9 @@ export class Connection {
 
   #closed(ev) {
     this.live = false;
-    if (ev && ev.code === 1008 && ev.reason.startsWith('auth.')) {
+    if (ev && ev.code === 1008 && ev.reason === 'auth.invalid') {
       // The link was refused, revoked, or expired after the seal: retrying will not help.
+      // (Other 1008s, auth.timeout or limit.message_rate, end this connection only.)
       this.stopped = true;
       this.onStatus('refused');
     }
