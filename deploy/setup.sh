@@ -17,7 +17,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(build-essential cmake pkg-config libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libunistring-dev ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind python3 openssl binutils)
+[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind python3 openssl binutils nginx systemd)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -37,7 +37,7 @@ fi
 
 # The release build, always: what `deploy/demo.sh` runs, and what the hardening and valgrind
 # tests check.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc)"
 echo "roundtable setup: built build/roundtable"
 if [ "$tests" -eq 1 ]; then

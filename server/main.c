@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "core.h"
 #include "crypto.h"
 #include "hub.h"
@@ -24,9 +25,21 @@
 #ifndef ROUNDTABLE_VERSION
 #define ROUNDTABLE_VERSION "0.1.0"
 #endif
+#ifndef ROUNDTABLE_INSTALLED_WEB_DIR
+#define ROUNDTABLE_INSTALLED_WEB_DIR "/usr/share/roundtable/web"
+#endif
 #ifndef ROUNDTABLE_WEB_DIR
 #define ROUNDTABLE_WEB_DIR "web-client"
 #endif
+
+/* The web client: the one this binary was built with while it is there (a build tree), else
+ * the installed one (cmake --install). */
+static const char *default_web_dir(void)
+{
+	char index[PATH_MAX];
+	snprintf(index, sizeof index, "%s/index.html", ROUNDTABLE_WEB_DIR);
+	return access(index, R_OK) == 0 ? ROUNDTABLE_WEB_DIR : ROUNDTABLE_INSTALLED_WEB_DIR;
+}
 
 /* The demo agenda (protocol/agendas/engagement-session.json), embedded by the build. */
 extern const char roundtable_demo_agenda[];
@@ -52,6 +65,7 @@ typedef struct options {
 	int links_ttl_hours;                 /* serve, seal: how long links work after a seal (-1: the default) */
 	net_options net;                     /* serve: origins, limits, TLS */
 	const char *revoke, *rotate, *label; /* links */
+	bool check_config;                   /* serve: check the configuration, print it, exit */
 } options;
 
 static const char usage_main[] =
@@ -98,10 +112,15 @@ static const char usage_serve[] =
     "\n"
     "Serve the web client and protocol roundtable.v1 for every consultation in the database.\n"
     "\n"
+    "  --config FILE    read options from FILE first, one per line as `name = value` (the\n"
+    "                   names below without --); options given here override it, and\n"
+    "                   --origin given here replaces the file's origins\n"
+    "  --check-config   check the options (and FILE), print what the server would use, exit\n"
     "  --data DIR       folder of the database (default ./data)\n"
     "  --listen ADDR    address to listen on (default 127.0.0.1)\n"
     "  --port N         port to listen on (default 8080; 0 picks a free one)\n"
-    "  --web DIR        folder of the web client (default: the one built with roundtable)\n"
+    "  --web DIR        folder of the web client (default: the one built with roundtable, or\n"
+    "                   the installed one)\n"
     "  --ping SECS      ping a connection silent for SECS seconds, and drop it after three\n"
     "                   times that without an answer (default 15: a dead phone goes within\n"
     "                   a minute)\n"
@@ -229,6 +248,8 @@ enum {
 	OPT_REVOKE,
 	OPT_ROTATE,
 	OPT_LABEL,
+	OPT_CONFIG,
+	OPT_CHECK_CONFIG,
 	OPT_HELP
 };
 
@@ -266,6 +287,8 @@ static const struct option long_options[] = {
     {"revoke", required_argument, NULL, OPT_REVOKE},
     {"rotate", required_argument, NULL, OPT_ROTATE},
     {"label", required_argument, NULL, OPT_LABEL},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -284,24 +307,28 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 /* The options that take a whole number: their bounds, and where the number goes. */
 static const struct int_option {
 	int opt;
+	int dflt; /* what the server uses when the option is not given (-1: none) */
 	const char *name, *unit;
 	int lo, hi;
 	size_t at; /* offset in options */
 } int_options[] = {
-    {OPT_PORT, "port", "", 0, 65535, offsetof(options, port)},
-    {OPT_INVITATIONS, "invitations", "", 0, MAX_INVITATIONS, offsetof(options, invitations)},
-    {OPT_QUEUE, "queue-limit", " of KiB", 64, 1024 * 1024, offsetof(options, queue)},
-    {OPT_PING, "ping", " of seconds", 1, 3600, offsetof(options, ping)},
-    {OPT_K, "k", "", 2, CORE_REPORT_MAX_K, offsetof(options, k)},
-    {OPT_MAX_CONN, "max-connections", "", 1, 1000000, offsetof(options, net.max_connections)},
-    {OPT_MAX_ADDR, "max-per-address", "", 1, 1000000, offsetof(options, net.max_per_address)},
-    {OPT_RATE, "rate", " of messages per second", 1, 10000, offsetof(options, net.rate)},
-    {OPT_BURST, "burst", " of messages", 1, 100000, offsetof(options, net.burst)},
-    {OPT_MAX_MESSAGE, "max-message", " of bytes", 1024, WIRE_MAX_MESSAGE, offsetof(options, net.max_message)},
-    {OPT_AUTH_TIMEOUT, "auth-timeout", " of seconds", 1, 600, offsetof(options, net.auth_timeout)},
-    {OPT_HEADER_TIMEOUT, "header-timeout", " of seconds", 1, 600, offsetof(options, net.header_timeout)},
-    {OPT_HEADER_BYTES, "header-bytes", "", 1024, 16384, offsetof(options, net.header_bytes)},
-    {OPT_LINKS_TTL, "links-ttl", " of hours", 0, 24 * 366, offsetof(options, links_ttl_hours)},
+    {OPT_PORT, 8080, "port", "", 0, 65535, offsetof(options, port)},
+    {OPT_INVITATIONS, -1, "invitations", "", 0, MAX_INVITATIONS, offsetof(options, invitations)},
+    {OPT_QUEUE, NET_QUEUE_KIB, "queue-limit", " of KiB", 64, 1024 * 1024, offsetof(options, queue)},
+    {OPT_PING, NET_PING_SECONDS, "ping", " of seconds", 1, 3600, offsetof(options, ping)},
+    {OPT_K, CORE_REPORT_DEFAULT_K, "k", "", 2, CORE_REPORT_MAX_K, offsetof(options, k)},
+    {OPT_MAX_CONN, NET_MAX_CONNECTIONS, "max-connections", "", 1, 1000000, offsetof(options, net.max_connections)},
+    {OPT_MAX_ADDR, NET_MAX_PER_ADDRESS, "max-per-address", "", 1, 1000000, offsetof(options, net.max_per_address)},
+    {OPT_RATE, NET_RATE, "rate", " of messages per second", 1, 10000, offsetof(options, net.rate)},
+    {OPT_BURST, NET_BURST, "burst", " of messages", 1, 100000, offsetof(options, net.burst)},
+    {OPT_MAX_MESSAGE, WIRE_MAX_MESSAGE, "max-message", " of bytes", 1024, WIRE_MAX_MESSAGE,
+     offsetof(options, net.max_message)},
+    {OPT_AUTH_TIMEOUT, NET_AUTH_TIMEOUT, "auth-timeout", " of seconds", 1, 600, offsetof(options, net.auth_timeout)},
+    {OPT_HEADER_TIMEOUT, NET_HEADER_TIMEOUT, "header-timeout", " of seconds", 1, 600,
+     offsetof(options, net.header_timeout)},
+    {OPT_HEADER_BYTES, NET_HEADER_BYTES, "header-bytes", "", 1024, 16384, offsetof(options, net.header_bytes)},
+    {OPT_LINKS_TTL, (int)(HUB_LINKS_TTL_MS / 3600000), "links-ttl", " of hours", 0, 24 * 366,
+     offsetof(options, links_ttl_hours)},
 };
 
 /* "http://host[:port]" or "https://...", with no path (a final "/" is allowed). */
@@ -412,6 +439,9 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
+			break;
+		case OPT_CHECK_CONFIG:
+			o->check_config = true;
 			break;
 		case OPT_FORMAT:
 			if ((o->format = core_report_format_parse(optarg)) < 0) {
@@ -677,22 +707,191 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	return net_serve(&no, st, on_ready, arg);
 }
 
+/* --- the configuration file (serve --config) -------------------------------------------- */
+
+static const struct option *long_option(const char *name)
+{
+	for (const struct option *lo = long_options; lo->name; lo++)
+		if (!strcmp(lo->name, name))
+			return lo;
+	return NULL;
+}
+
+/* Where --config FILE is in argv (or --config=FILE), NULL if nowhere. */
+static const char *config_arg(int argc, char **argv)
+{
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	return path;
+}
+
+static bool has_arg(int argc, char **argv, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], opt, n) && (!argv[i][n] || argv[i][n] == '='))
+			return true;
+	return false;
+}
+
+/* What serve parses when given --config: the file's settings as options, then the command
+ * line's, which thus win (and --origin on the command line replaces the file's origins). */
+typedef struct config_argv {
+	config cfg;
+	char (*flags)[40]; /* "--name" of each setting */
+	char **argv;
+	int argc;
+} config_argv;
+
+static void config_argv_free(config_argv *ca)
+{
+	config_free(&ca->cfg);
+	free(ca->flags);
+	free(ca->argv);
+}
+
+/* Reads `path` into ca. Each setting is checked alone first, so that a message can name its
+ * line. 0, or -1 after printing why. */
+static int config_args(const char *path, int argc, char **argv, const char *usage, const int *allowed,
+                       const options *defaults, config_argv *ca)
+{
+	size_t len;
+	char *text = read_file(path, &len), err[512];
+	if (!text || memchr(text, '\0', len)) {
+		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, text ? "not a text file" : strerror(errno));
+		free(text);
+		return -1;
+	}
+	if (config_parse(text, path, &ca->cfg, err, sizeof err)) {
+		fprintf(stderr, "roundtable: %s\n", err);
+		return -1;
+	}
+	const config *cfg = &ca->cfg;
+	ca->flags = calloc((size_t)cfg->n + 1, sizeof *ca->flags);
+	ca->argv = calloc(2 * (size_t)cfg->n + (size_t)argc + 1, sizeof *ca->argv);
+	if (!ca->flags || !ca->argv)
+		return -1;
+	bool cli_origins = has_arg(argc, argv, "--origin");
+	int n = 0;
+	ca->argv[n++] = argv[0];
+	for (int i = 0; i < cfg->n; i++) {
+		const config_entry *e = &cfg->e[i];
+		const struct option *lo = long_option(e->name);
+		bool known = false;
+		for (int j = 0; lo && allowed[j]; j++)
+			known = known || (allowed[j] == lo->val && lo->val != OPT_CONFIG);
+		if (!known) {
+			fprintf(stderr, "roundtable: %s:%d: '%s' is not an option of %s\n", path, e->line, e->name,
+			        argv[0]);
+			return -1;
+		}
+		snprintf(ca->flags[i], sizeof ca->flags[i], "--%s", e->name);
+		char *one[] = {argv[0], ca->flags[i], (char *)e->value, NULL};
+		options scratch = *defaults;
+		if (parse_options(lo->has_arg == no_argument ? 2 : 3, one, usage, allowed, &scratch, NULL, 0, NULL)) {
+			fprintf(stderr, "roundtable: (that is %s, line %d)\n", path, e->line);
+			return -1;
+		}
+		if (lo->val == OPT_ORIGIN && cli_origins)
+			continue;
+		ca->argv[n++] = ca->flags[i];
+		if (lo->has_arg != no_argument)
+			ca->argv[n++] = (char *)e->value;
+	}
+	for (int i = 1; i < argc; i++)
+		ca->argv[n++] = argv[i];
+	ca->argc = n;
+	return 0;
+}
+
+/* serve --check-config: whether the folders and files the options name are usable, and what
+ * the server would use. 0 when it would start, 1 otherwise. Changes nothing. */
+static int check_config(const options *o)
+{
+	int bad = 0;
+	struct stat st;
+	if (stat(o->data_dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) || access(o->data_dir, W_OK | X_OK)) {
+			fprintf(stderr, "roundtable: data %s: not a folder this user can write to\n", o->data_dir);
+			bad = 1;
+		}
+	} else {
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof parent, "%s", o->data_dir);
+		char *slash = strrchr(parent, '/');
+		if (slash)
+			*slash = '\0';
+		if (access(slash ? (*parent ? parent : "/") : ".", W_OK | X_OK)) {
+			fprintf(stderr, "roundtable: data %s: missing, and its parent folder is not writable\n",
+			        o->data_dir);
+			bad = 1;
+		}
+	}
+	char index[PATH_MAX];
+	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
+	if (access(index, R_OK)) {
+		fprintf(stderr, "roundtable: web %s: no readable index.html\n", o->web_dir);
+		bad = 1;
+	}
+	const char *tls[] = {o->net.tls_cert, o->net.tls_key};
+	for (int i = 0; i < 2; i++)
+		if (tls[i] && access(tls[i], R_OK)) {
+			fprintf(stderr, "roundtable: %s %s: %s\n", i ? "tls-key" : "tls-cert", tls[i], strerror(errno));
+			bad = 1;
+		}
+	/* What the server would use, in the file's own format. */
+	printf("data = %s\nlisten = %s\nport = %d\nweb = %s\n", o->data_dir, o->listen, o->port, o->web_dir);
+	for (int i = 0; i < o->net.norigins; i++)
+		printf("origin = %s\n", o->net.origins[i]);
+	if (o->net.tls_cert)
+		printf("tls-cert = %s\ntls-key = %s\n", o->net.tls_cert, o->net.tls_key);
+	if (o->net.trusted_proxy)
+		printf("trusted-proxy = %s\n", o->net.trusted_proxy);
+	for (size_t i = 0; i < sizeof int_options / sizeof int_options[0]; i++) {
+		const struct int_option *io = &int_options[i];
+		if (io->opt == OPT_PORT || io->opt == OPT_INVITATIONS || io->opt == OPT_K)
+			continue;
+		int v = *(const int *)((const char *)o + io->at);
+		if (v > 0 || (io->opt == OPT_LINKS_TTL && v == 0))
+			printf("%s = %d\n", io->name, v);
+		else
+			printf("%s = %d  # the default\n", io->name, io->dflt);
+	}
+	fprintf(stderr,
+	        bad ? "roundtable: the configuration has problems (above)\n" : "roundtable: configuration OK\n");
+	return bad;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
-	static const int allowed[] = {OPT_DATA, OPT_LISTEN, OPT_PORT, OPT_WEB, OPTS_SECURITY, 0};
+	static const int allowed[] = {OPT_DATA,   OPT_LISTEN,       OPT_PORT,      OPT_WEB,
+	                              OPT_CONFIG, OPT_CHECK_CONFIG, OPTS_SECURITY, 0};
 	options o = {.data_dir = "data",
 	             .listen = "127.0.0.1",
 	             .port = 8080,
-	             .web_dir = ROUNDTABLE_WEB_DIR,
+	             .web_dir = default_web_dir(),
 	             .links_ttl_hours = -1};
-	int rc = parse_options(argc, argv, usage_serve, allowed, &o, NULL, 0, NULL);
-	if (rc)
-		return rc > 0 ? 0 : 2;
+	config_argv ca = {0};
+	const char *path = config_arg(argc, argv);
+	if (path && config_args(path, argc, argv, usage_serve, allowed, &o, &ca)) {
+		config_argv_free(&ca);
+		return 2;
+	}
+	int rc = parse_options(path ? ca.argc : argc, path ? ca.argv : argv, usage_serve, allowed, &o, NULL, 0, NULL);
+	if (rc || o.check_config) {
+		rc = rc ? (rc > 0 ? 0 : 2) : check_config(&o);
+		config_argv_free(&ca);
+		return rc;
+	}
 	store *st = open_store(o.data_dir);
-	if (!st)
-		return 1;
-	rc = serve_common(&o, st, NULL, NULL);
+	rc = st ? serve_common(&o, st, NULL, NULL) : 1;
 	store_close(st);
+	config_argv_free(&ca);
 	return rc;
 }
 
@@ -725,7 +924,7 @@ static int cmd_demo(int argc, char **argv)
 	options o = {.data_dir = "data",
 	             .listen = "127.0.0.1",
 	             .port = 8080,
-	             .web_dir = ROUNDTABLE_WEB_DIR,
+	             .web_dir = default_web_dir(),
 	             .links_ttl_hours = -1};
 	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL, 0, NULL);
 	if (rc)

@@ -29,7 +29,7 @@
  * is dropped once this much waits for it (net_options.queue_limit_kib overrides it), and
  * resumes or takes a snapshot when it returns. Far above what a reading client ever has
  * queued: a co-chair's snapshot of a thousand questions is about 150 KB. */
-#define CONN_QUEUE_MAX_BYTES (4u * 1024 * 1024)
+#define CONN_QUEUE_MAX_BYTES ((size_t)NET_QUEUE_KIB * 1024)
 
 /* The kernel's send buffer per connection (Linux doubles it for its bookkeeping). Left to
  * itself it grows to megabytes for a client that stopped reading, out of sight of the queue
@@ -905,7 +905,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	info.rlimit_nofile = (int)(s->max_conns + 1024 > 65536 ? s->max_conns + 1024 : 65536);
 	/* PERF-3: a connection silent for `ping` seconds is pinged; one that answers nothing for
 	 * three times that is dropped (a phone that lost its network sends no FIN). */
-	int ping = opt->ping_seconds > 0 ? opt->ping_seconds : 15;
+	int ping = opt->ping_seconds > 0 ? opt->ping_seconds : NET_PING_SECONDS;
 	lws_retry_bo_t idle = {.secs_since_valid_ping = (uint16_t)ping,
 	                       .secs_since_valid_hangup = (uint16_t)(ping * 3)};
 	info.retry_and_idle_policy = &idle;

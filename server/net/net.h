@@ -19,6 +19,8 @@
 #define NET_HEADER_BYTES 4096     /* the most header bytes a request may carry */
 #define NET_HEADER_POOL 64        /* requests whose headers are read at once; others wait */
 #define NET_MAX_ORIGINS 4
+#define NET_PING_SECONDS 15 /* silence before a ping; three times that without an answer: dropped */
+#define NET_QUEUE_KIB 4096  /* what may wait for a client that does not read */
 
 typedef struct net_options {
 	const char *listen;    /* address to bind, e.g. "127.0.0.1" */

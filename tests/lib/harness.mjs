@@ -182,7 +182,7 @@ class Client {
 
 export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-test-'));
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const agendaPath = path.join(dataDir, 'agenda.json');
   fs.writeFileSync(agendaPath, JSON.stringify(opts.agenda || openAgenda));
   const made = await run(['new', agendaPath, '--data', dataDir, '--invitations', String(opts.invitations ?? 2),
@@ -238,9 +238,10 @@ export async function startServer(opts = {}) {
   // since resumes from that seq (PL-4): the first message, `resumed` or `snapshot`, is then in
   // client.first, and client.snapshot is set only if it is a snapshot.
   // onMessage, if given, sees every message from the first one on, in order.
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, onMessage } = {}) =>
+  // url and wsOptions reach the server another way (through a reverse proxy, over TLS).
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, onMessage, url, wsOptions = {} } = {}) =>
     new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, protocol, localAddress ? { localAddress } : {});
+      const ws = new WebSocket(url || `ws://127.0.0.1:${port}/ws`, protocol, { ...(localAddress ? { localAddress } : {}), ...wsOptions });
       if (onMessage) ws.on('message', (d) => onMessage(JSON.parse(String(d))));
       const client = new Client(ws, srv);
       srv.clients.push(client);

@@ -1,0 +1,238 @@
+// Running it for real (issue 9): what `cmake --install` lays out, the configuration file, the
+// systemd unit, and Debian's nginx in front of the server over TLS on loopback.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, repo, run, sleep, startServer, waitForLine } from '../lib/harness.mjs';
+
+const releaseDir = process.env.ROUNDTABLE_RELEASE_DIR || path.join(repo, 'build');
+const tmp = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `roundtable-${name}-`));
+
+// Installs the release build into a staging folder, as a package build would.
+function install() {
+  const dest = tmp('install');
+  execFileSync('cmake', ['--install', releaseDir], { env: { ...process.env, DESTDIR: dest }, stdio: 'pipe' });
+  return dest;
+}
+
+test('cmake --install lays out the binary, web client, agendas, configuration, unit and nginx site', async () => {
+  const dest = install();
+  try {
+    for (const f of ['usr/bin/roundtable', 'usr/share/roundtable/web/index.html', 'usr/share/roundtable/web/app.js',
+      'usr/share/roundtable/web/vendor/preact-htm.js', 'usr/share/roundtable/web/i18n/ar.json',
+      'usr/share/roundtable/agendas/engagement-session.json', 'usr/share/roundtable/agendas/training-programme.json',
+      'etc/roundtable/roundtable.conf', 'usr/lib/systemd/system/roundtable.service',
+      'usr/share/roundtable/nginx/roundtable.conf']) {
+      assert.ok(fs.existsSync(path.join(dest, f)), `${f} is installed`);
+    }
+    const bin = path.join(dest, 'usr/bin/roundtable');
+    fs.accessSync(bin, fs.constants.X_OK);
+    // The installed binary looks for the installed web client when its build tree is gone.
+    assert.match(fs.readFileSync(bin).toString('latin1'), /\/usr\/share\/roundtable\/web/);
+    // The shipped configuration is valid apart from the folders of a real installation.
+    const shipped = await run(['serve', '--config', path.join(dest, 'etc/roundtable/roundtable.conf'), '--check-config'], {}, bin);
+    assert.match(shipped.stdout, /^data = \/var\/lib\/roundtable$/m);
+    assert.match(shipped.stdout, /^origin = https:\/\/consult\.example\.org$/m);
+    assert.match(shipped.stdout, /^trusted-proxy = 127\.0\.0\.1$/m);
+    assert.match(shipped.stdout, /^rate = 20 {2}# the default$/m);
+  } finally {
+    fs.rmSync(dest, { recursive: true, force: true });
+  }
+});
+
+test('the configuration file: every setting checked with its line, command-line options win, serve runs from it', async () => {
+  const dest = install();
+  const dir = tmp('config');
+  try {
+    const bin = path.join(dest, 'usr/bin/roundtable');
+    const port = await freePort();
+    const conf = path.join(dir, 'roundtable.conf');
+    const shipped = fs.readFileSync(path.join(dest, 'etc/roundtable/roundtable.conf'), 'utf8');
+    const mine = shipped
+      .replace(/^data = .*$/m, `data = ${path.join(dir, 'data')}`)
+      .replace(/^port = .*$/m, `port = ${port}`)
+      .replace(/^web = .*$/m, `web = "${path.join(dest, 'usr/share/roundtable/web')}"`)
+      .replace(/^# rate = 20$/m, 'rate = 30  # busier than usual');
+    assert.notEqual(mine, shipped);
+    fs.writeFileSync(conf, mine);
+    let r = await run(['serve', '--config', conf, '--check-config'], {}, bin);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /configuration OK/);
+    assert.match(r.stdout, new RegExp(`^port = ${port}$`, 'm'));
+    assert.match(r.stdout, /^rate = 30$/m);
+    // The command line wins; its --origin replaces the file's.
+    r = await run(['serve', '--config', conf, '--port', '0', '--origin', 'https://other.example.org', '--check-config'], {}, bin);
+    assert.match(r.stdout, /^port = 0$/m);
+    assert.match(r.stdout, /^origin = https:\/\/other\.example\.org$/m);
+    assert.doesNotMatch(r.stdout, /consult\.example\.org/);
+    // Mistakes name their line, and nothing starts.
+    const bad = [
+      ['colour = blue', /:1: 'colour' is not an option of serve/],
+      ['# fine\nport = 70000', /--port must be a number from 0 to 65535\nroundtable: \(that is .*, line 2\)/],
+      ['rotate = cochair', /:1: 'rotate' is not an option of serve/],
+      ['config = /etc/passwd', /:1: 'config' is not an option of serve/],
+      ['origin = ftp://x', /--origin takes up to 4 origins/],
+      ['web = "unterminated', /:1: a quoted value must end with its quote/],
+      ['= 8080', /:1: expected 'name = value'/],
+    ];
+    for (const [text, re] of bad) {
+      fs.writeFileSync(path.join(dir, 'bad.conf'), `${text}\n`);
+      const b = await run(['serve', '--config', path.join(dir, 'bad.conf')], {}, bin);
+      assert.equal(b.code, 2, text);
+      assert.match(b.stderr, re, text);
+    }
+    const missing = await run(['serve', '--config', path.join(dir, 'nope.conf')], {}, bin);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read .*nope\.conf: No such file or directory/);
+    const unusable = await run(['serve', '--config', conf, '--web', dir, '--check-config'], {}, bin);
+    assert.equal(unusable.code, 1);
+    assert.match(unusable.stderr, /no readable index\.html/);
+
+    // The installed server, from its file.
+    const made = await run(['new', path.join(dest, 'usr/share/roundtable/agendas/engagement-session.json'),
+      '--data', path.join(dir, 'data'), '--json'], {}, bin);
+    assert.equal(made.code, 0, made.stderr);
+    const proc = spawn(bin, ['serve', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await waitForLine(proc, /listening on/);
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-security-policy'), /wss:\/\/consult\.example\.org/);
+    } finally {
+      proc.kill('SIGTERM');
+      const code = await new Promise((resolve) => proc.once('exit', resolve));
+      assert.equal(code, 0);
+    }
+  } finally {
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the systemd unit passes systemd-analyze verify, hardened and stopping gracefully', async () => {
+  const dest = install();
+  try {
+    const unit = fs.readFileSync(path.join(dest, 'usr/lib/systemd/system/roundtable.service'), 'utf8');
+    for (const line of ['NoNewPrivileges=yes', 'ProtectSystem=strict', 'ReadWritePaths=/var/lib/roundtable', 'PrivateTmp=yes',
+      'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX', 'MemoryDenyWriteExecute=yes', 'KillSignal=SIGTERM', 'Restart=on-failure',
+      'CapabilityBoundingSet=', 'StateDirectory=roundtable']) {
+      assert.match(unit, new RegExp(`^${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), line);
+    }
+    // verify checks that the programs exist: point it at the staged ones.
+    const staged = unit.replaceAll('/usr/bin/roundtable', path.join(dest, 'usr/bin/roundtable'))
+      .replaceAll('/etc/roundtable/roundtable.conf', path.join(dest, 'etc/roundtable/roundtable.conf'));
+    const file = path.join(dest, 'roundtable.service');
+    fs.writeFileSync(file, staged);
+    const r = await run(['verify', file], {}, 'systemd-analyze');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.split('\n').filter((l) => l.includes('roundtable.service')).join('\n'), '');
+  } finally {
+    fs.rmSync(dest, { recursive: true, force: true });
+  }
+});
+
+// The nginx site from deploy/nginx, on loopback ports, with a self-signed certificate.
+async function nginxSite(dir, upstreamPort) {
+  const tls = await freePort();
+  const plain = await freePort();
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'),
+    '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  let site = fs.readFileSync(path.join(repo, 'deploy/nginx/roundtable.conf'), 'utf8');
+  const edits = [
+    [/^\s*listen 80;$/m, `    listen 127.0.0.1:${plain};`],
+    [/^\s*listen \[::\]:80;\n/m, ''],
+    [/^\s*listen 443 ssl http2;$/m, `    listen 127.0.0.1:${tls} ssl http2;`],
+    [/^\s*listen \[::\]:443 ssl http2;\n/m, ''],
+    [/ssl_certificate\s+\S+;/, `ssl_certificate ${path.join(dir, 'cert.pem')};`],
+    [/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${path.join(dir, 'key.pem')};`],
+    [/server 127\.0\.0\.1:8080;/, `server 127.0.0.1:${upstreamPort};`],
+  ];
+  for (const [re, to] of edits) {
+    assert.match(site, re, `the site still has ${re}`);
+    site = site.replace(re, to);
+  }
+  fs.writeFileSync(path.join(dir, 'site.conf'), site);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join('\n  ');
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'error.log')} warn;
+daemon off;
+events { worker_connections 256; }
+http {
+  ${temp}
+  include ${path.join(dir, 'site.conf')};
+}
+`);
+  return { tls, plain, conf: path.join(dir, 'nginx.conf') };
+}
+
+function waitForPort(port, ms = 5000) {
+  const end = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(); });
+      s.once('error', () => (Date.now() > end ? reject(new Error(`nothing on port ${port}`)) : setTimeout(attempt, 50)));
+    };
+    attempt();
+  });
+}
+
+test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a participant flow completes through it', async () => {
+  const dir = tmp('nginx');
+  let nginx;
+  const upstream = await freePort();
+  const site = await nginxSite(dir, upstream);
+  const origin = `https://127.0.0.1:${site.tls}`;
+  const srv = await startServer({ port: upstream, serveArgs: ['--origin', origin, '--trusted-proxy', '127.0.0.1'] });
+  try {
+    const t = await run(['-t', '-c', site.conf, '-p', dir], {}, 'nginx');
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stderr, /syntax is ok/);
+    nginx = spawn('nginx', ['-c', site.conf, '-p', dir], { stdio: 'ignore' });
+    await waitForPort(site.tls);
+
+    const ca = fs.readFileSync(path.join(dir, 'cert.pem'));
+    const page = await new Promise((resolve, reject) => {
+      https.get(`${origin}/`, { ca }, (r) => { r.resume(); resolve(r); }).on('error', reject);
+    });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
+    assert.match(page.headers['content-security-policy'], new RegExp(`connect-src 'self' wss://127\\.0\\.0\\.1:${site.tls}`));
+    const redirect = await fetch(`http://127.0.0.1:${site.plain}/`, { redirect: 'manual' });
+    assert.equal(redirect.status, 301);
+
+    // Browsers through the proxy: the page's origin is the public one.
+    const via = { url: `wss://127.0.0.1:${site.tls}/ws`, wsOptions: { ca, origin } };
+    const chair = await srv.connect(srv.tokens.cochair, via);
+    const alice = await srv.connect(srv.tokens.participant, via);
+    const bob = await srv.connect(srv.tokens.invitations[0], via);
+    const stage = await srv.connect(srv.tokens.stage, via);
+    const posted = await alice.command({ type: 'question.post', text: 'Through the proxy?', lang: 'en' });
+    assert.equal(posted.type, 'ack');
+    const q = posted.result.question.id;
+    assert.equal((await chair.command({ type: 'question.approve', question: q })).type, 'ack');
+    assert.equal((await bob.command({ type: 'question.vote', question: q })).type, 'ack');
+    const votes = await stage.next((m) => m.type === 'question.votes' && m.question === q);
+    assert.equal(votes.votes, 1);
+    await alice.next((m) => m.type === 'question.approved' && m.question.id === q);
+    // A page of another origin is refused through the proxy too.
+    const foreign = await srv.connect(srv.tokens.stage, { url: via.url, wsOptions: { ca, origin: 'https://evil.example' } })
+      .then(() => 'open', () => 'refused');
+    assert.equal(foreign, 'refused');
+  } finally {
+    // The server first: nginx's graceful quit would wait for the sockets it proxies.
+    await srv.stop();
+    if (nginx && nginx.exitCode === null) {
+      const exited = new Promise((resolve) => nginx.once('exit', resolve));
+      nginx.kill('SIGTERM');
+      await exited;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
