@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "hub.h"
@@ -78,6 +79,7 @@ struct hub {
 	size_t npeers;
 	uint64_t sessions; /* the last session number given to a connection (LC-6) */
 	int64_t links_ttl; /* PL-2: links work this long after a seal */
+	hub_stats stats;   /* for operators: counters only (hub_get_stats adds what is current) */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
@@ -125,6 +127,16 @@ void hub_free(hub *h)
 size_t hub_peer_count(const hub *h)
 {
 	return h->npeers;
+}
+
+void hub_get_stats(const hub *h, hub_stats *out)
+{
+	*out = h->stats;
+	for (const hub_room *r = h->rooms; r; r = r->next) {
+		out->consultations++;
+		for (const hub_peer *p = r->peers; p; p = p->next)
+			out->peers[p->actor.role]++;
+	}
 }
 
 /* --- pending deliveries ------------------------------------------------------------------ */
@@ -341,10 +353,34 @@ static void finish_seals(hub *h)
 		h->compact_failed = true;
 }
 
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The latency of one group commit, for operators. */
+static void count_commit(hub *h, uint64_t us, bool ok)
+{
+	static const uint64_t bounds[HUB_COMMIT_BUCKETS] = HUB_COMMIT_BOUNDS_US;
+	h->stats.commits++;
+	h->stats.commit_failures += !ok;
+	h->stats.commit_us_sum += us;
+	for (int i = 0; i < HUB_COMMIT_BUCKETS; i++)
+		h->stats.commit_buckets[i] += us <= bounds[i];
+	h->stats.commit_buckets[HUB_COMMIT_BUCKETS]++;
+}
+
 void hub_flush(hub *h)
 {
-	if (store_in_transaction(h->store) && store_commit(h->store) != RT_OK)
-		abort_batch(h);
+	if (store_in_transaction(h->store)) {
+		uint64_t t0 = mono_us();
+		bool ok = store_commit(h->store) == RT_OK;
+		count_commit(h, mono_us() - t0, ok);
+		if (!ok)
+			abort_batch(h);
+	}
 	for (hub_room *r = h->rooms; r; r = r->next)
 		r->dirty = false;
 	for (size_t i = 0; i < h->npend; i++) {
@@ -532,6 +568,8 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 {
 	core_decision *d = &h->dec;
 	rt_err err = core_decide(&r->st, actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
+	h->stats.commands++;
+	h->stats.refused += err != RT_OK;
 	if (err) {
 		if (peer)
 			queue_error(h, peer, m->id, err, NULL, &d->err);
@@ -577,6 +615,7 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 	}
 	if (expire)
 		r->links_expire = expire;
+	h->stats.events += (uint64_t)d->nevents;
 	if (!peer)
 		return RT_OK;
 	uint64_t seq =

@@ -101,4 +101,23 @@ rt_err hub_set_denylist(hub *h, const char *id, core_denylist *deny);
 /* Connections currently authenticated, over all consultations. */
 size_t hub_peer_count(const hub *h);
 
+/* For operators (GET /metrics): counts over all consultations, never one's content, token or
+ * address. The commit latency histogram's upper bounds are HUB_COMMIT_BOUNDS_US. */
+#define HUB_COMMIT_BUCKETS 10
+#define HUB_COMMIT_BOUNDS_US                                                                                           \
+	{                                                                                                              \
+		250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000                                        \
+	}
+typedef struct hub_stats {
+	uint64_t peers[CORE_ROLE_COUNT]; /* authenticated connections now, by role */
+	uint64_t consultations;          /* loaded now */
+	uint64_t commands;               /* commands decided since start */
+	uint64_t refused;                /* ... of which refused with an error */
+	uint64_t events;                 /* events appended */
+	uint64_t commits, commit_failures;
+	uint64_t commit_us_sum;                          /* total time spent committing */
+	uint64_t commit_buckets[HUB_COMMIT_BUCKETS + 1]; /* commits that took <= each bound; last: all */
+} hub_stats;
+void hub_get_stats(const hub *h, hub_stats *out);
+
 #endif

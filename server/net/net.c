@@ -83,6 +83,8 @@ typedef struct server {
 	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
 	uint64_t culled;                  /* connections dropped for not reading */
 	uint64_t refused_conns;           /* WebSocket handshakes refused by a limit or the Origin */
+	size_t queued_bytes;              /* what waits in all connections' queues */
+	time_t started;                   /* for GET /metrics */
 	size_t max_conns, max_per_addr, max_message;
 	int64_t msg_cost_us, burst_us; /* the token bucket: one message's cost, the bucket's size */
 	unsigned burst;
@@ -136,6 +138,7 @@ static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
 	c->q[(c->qhead + c->qlen) % c->qcap] = wire_buf_ref(buf);
 	c->qlen++;
 	c->qbytes += buf->len;
+	s->queued_bytes += buf->len;
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -377,8 +380,9 @@ static void conn_close(void *ctx, hub_peer *peer, rt_err why)
 
 /* --- the roundtable.v1 protocol ---------------------------------------------------------- */
 
-static void conn_free(conn *c)
+static void conn_free(server *s, conn *c)
 {
+	s->queued_bytes -= c->qbytes;
 	for (size_t i = 0; i < c->qlen; i++)
 		wire_buf_unref(c->q[(c->qhead + i) % c->qcap]);
 	free(c->q);
@@ -495,6 +499,7 @@ static int on_writeable(server *s, conn *c)
 	c->qhead = (c->qhead + 1) % c->qcap;
 	c->qlen--;
 	c->qbytes -= b->len;
+	s->queued_bytes -= b->len;
 	wire_buf_unref(b);
 	if (c->qlen || s->draining || c->closing)
 		lws_callback_on_writable(c->wsi);
@@ -540,7 +545,7 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		if (!c->wsi)
 			break; /* refused by the filter: never established, never counted */
 		hub_peer_closed(s->hub, &c->peer);
-		conn_free(c);
+		conn_free(s, c);
 		if (c->counted)
 			addr_remove(s, c->addr);
 		c->counted = false;
@@ -616,6 +621,87 @@ static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
 	return 0;
 }
 
+/* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
+
+/* Prometheus' text format (https://prometheus.io/docs/instrumenting/exposition_formats/):
+ * counts over the whole server, never a consultation's id or content, a token or an address. */
+static size_t metrics_text(server *s, char *out, size_t cap)
+{
+	static const uint64_t bounds[HUB_COMMIT_BUCKETS] = HUB_COMMIT_BOUNDS_US;
+	hub_stats st;
+	hub_get_stats(s->hub, &st);
+	size_t n = 0;
+#define PUT(...) (n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, __VA_ARGS__))
+	PUT("# HELP roundtable_connections WebSocket connections now, by role (none: not yet authenticated).\n"
+	    "# TYPE roundtable_connections gauge\n");
+	uint64_t authed = 0;
+	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
+		if (r == CORE_ROLE_SYSTEM)
+			continue;
+		PUT("roundtable_connections{role=\"%s\"} %llu\n", core_role_name((core_role)r),
+		    (unsigned long long)st.peers[r]);
+		authed += st.peers[r];
+	}
+	PUT("roundtable_connections{role=\"none\"} %llu\n",
+	    (unsigned long long)(s->nconns > authed ? s->nconns - authed : 0));
+	const struct {
+		const char *name, *type, *help;
+		unsigned long long value;
+	} one[] = {
+	    {"consultations", "gauge", "Consultations loaded in memory.", st.consultations},
+	    {"commands_total", "counter", "Commands decided (people's and the server's own clock).", st.commands},
+	    {"commands_refused_total", "counter", "Commands answered with an error.", st.refused},
+	    {"events_total", "counter", "Events stored.", st.events},
+	    {"queue_bytes", "gauge", "Bytes waiting to be written to clients, all connections together.",
+	     s->queued_bytes},
+	    {"culled_total", "counter", "Connections dropped for not reading (their queue was full).", s->culled},
+	    {"refused_connections_total", "counter", "WebSocket handshakes refused (origin, version, limits).",
+	     s->refused_conns},
+	    {"commit_failures_total", "counter", "Batches the database could not commit (answered server.unavailable).",
+	     st.commit_failures},
+	    {"start_time_seconds", "gauge", "When the server started (Unix time).", (unsigned long long)s->started},
+	};
+	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)
+		PUT("# HELP roundtable_%s %s\n# TYPE roundtable_%s %s\nroundtable_%s %llu\n", one[i].name, one[i].help,
+		    one[i].name, one[i].type, one[i].name, one[i].value);
+	PUT("# HELP roundtable_commit_seconds Time to commit one batch of changes to the database.\n"
+	    "# TYPE roundtable_commit_seconds histogram\n");
+	for (int i = 0; i < HUB_COMMIT_BUCKETS; i++)
+		PUT("roundtable_commit_seconds_bucket{le=\"%g\"} %llu\n", (double)bounds[i] / 1e6,
+		    (unsigned long long)st.commit_buckets[i]);
+	PUT("roundtable_commit_seconds_bucket{le=\"+Inf\"} %llu\nroundtable_commit_seconds_sum %.6f\n"
+	    "roundtable_commit_seconds_count %llu\n",
+	    (unsigned long long)st.commit_buckets[HUB_COMMIT_BUCKETS], (double)st.commit_us_sum / 1e6,
+	    (unsigned long long)st.commits);
+#undef PUT
+	return n < cap ? n : cap - 1;
+}
+
+/* Answers GET /healthz (liveness: 200 while the service loop runs; a stopping server takes no
+ * new connection at all) and GET /metrics. */
+static int serve_status(server *s, struct lws *wsi, const char *path)
+{
+	static char body[LWS_PRE + 8192];
+	char *text = body + LWS_PRE;
+	size_t cap = sizeof body - LWS_PRE, len;
+	const char *type = "text/plain; charset=utf-8";
+	if (!strcmp(path, "/healthz")) {
+		len = (size_t)snprintf(text, cap, "ok\n");
+	} else {
+		type = "text/plain; version=0.0.4; charset=utf-8";
+		len = metrics_text(s, text, cap);
+	}
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+	                                8, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return 1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 /* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
  * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
  * session speaks a named, versioned protocol. */
@@ -630,6 +716,17 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	}
 	if (reason == LWS_CALLBACK_ADD_HEADERS)
 		return add_cache_header(wsi, in);
+	if (reason == LWS_CALLBACK_HTTP) {
+		/* Only the status mounts call back here; files are lws' own. */
+		char uri[64];
+		server *s = lws_context_user(lws_get_context(wsi));
+		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
+		    (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics")))
+			return serve_status(s, wsi, uri);
+		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
+		           ? -1
+		           : 0;
+	}
 	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (see the top of this file): the dummy leaves it
 	 * alone, and so do we. */
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -848,6 +945,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	if (!s)
 		return 1;
 	s->opt = opt;
+	s->started = time(NULL);
 	s->queue_max = opt->queue_limit_kib > 0 ? (size_t)opt->queue_limit_kib * 1024 : CONN_QUEUE_MAX_BYTES;
 	s->max_conns = opt->max_connections > 0 ? (size_t)opt->max_connections : NET_MAX_CONNECTIONS;
 	s->max_per_addr = opt->max_per_address > 0 ? (size_t)opt->max_per_address : NET_MAX_PER_ADDRESS;
@@ -859,7 +957,16 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	s->burst_us = s->msg_cost_us * s->burst;
 	s->auth_timeout = opt->auth_timeout > 0 ? opt->auth_timeout : NET_AUTH_TIMEOUT;
 
-	struct lws_http_mount mount = {0};
+	/* GET /healthz and /metrics, for operators (README.md, "Operations"); the rest are files. */
+	struct lws_http_mount mount = {0}, health = {0}, metrics = {0};
+	health.mountpoint = "/healthz";
+	health.mountpoint_len = 8;
+	health.origin = "http";
+	health.origin_protocol = LWSMPRO_CALLBACK;
+	health.mount_next = &metrics;
+	metrics = health;
+	metrics.mountpoint = "/metrics";
+	metrics.mount_next = &mount;
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
 	mount.origin = opt->web_dir;
@@ -877,7 +984,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	info.port = opt->port;
 	info.iface = opt->listen;
 	info.protocols = protocols;
-	info.mounts = &mount;
+	info.mounts = &health;
 	info.user = s;
 	/* Browsers check the Host they sent against this name when the server is reached directly
 	 * (strict host check); behind a proxy or a port mapping, the proxy checks it. */

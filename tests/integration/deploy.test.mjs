@@ -204,6 +204,12 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
     assert.equal(page.statusCode, 200);
     assert.equal(page.headers['strict-transport-security'], 'max-age=31536000');
     assert.match(page.headers['content-security-policy'], new RegExp(`connect-src 'self' wss://127\\.0\\.0\\.1:${site.tls}`));
+    for (const p of ['metrics', 'healthz']) {
+      const hidden = await new Promise((resolve, reject) => {
+        https.get(`${origin}/${p}`, { ca }, (r) => { r.resume(); resolve(r); }).on('error', reject);
+      });
+      assert.equal(hidden.statusCode, 403, `/${p} is not for the internet`);
+    }
     const redirect = await fetch(`http://127.0.0.1:${site.plain}/`, { redirect: 'manual' });
     assert.equal(redirect.status, 301);
 
