@@ -784,7 +784,8 @@ static int config_args(const char *path, int argc, char **argv, const char *usag
 		const struct option *lo = long_option(e->name);
 		bool known = false;
 		for (int j = 0; lo && allowed[j]; j++)
-			known = known || (allowed[j] == lo->val && lo->val != OPT_CONFIG);
+			known =
+			    known || (allowed[j] == lo->val && lo->val != OPT_CONFIG && lo->val != OPT_CHECK_CONFIG);
 		if (!known) {
 			fprintf(stderr, "roundtable: %s:%d: '%s' is not an option of %s\n", path, e->line, e->name,
 			        argv[0]);

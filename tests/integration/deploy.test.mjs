@@ -76,6 +76,7 @@ test('the configuration file: every setting checked with its line, command-line 
       ['# fine\nport = 70000', /--port must be a number from 0 to 65535\nroundtable: \(that is .*, line 2\)/],
       ['rotate = cochair', /:1: 'rotate' is not an option of serve/],
       ['config = /etc/passwd', /:1: 'config' is not an option of serve/],
+      ['check-config', /:1: 'check-config' is not an option of serve/],
       ['origin = ftp://x', /--origin takes up to 4 origins/],
       ['web = "unterminated', /:1: a quoted value must end with its quote/],
       ['= 8080', /:1: expected 'name = value'/],
