@@ -787,8 +787,10 @@ static int config_args(const char *path, int argc, char **argv, const char *usag
 			known =
 			    known || (allowed[j] == lo->val && lo->val != OPT_CONFIG && lo->val != OPT_CHECK_CONFIG);
 		if (!known) {
-			fprintf(stderr, "roundtable: %s:%d: '%s' is not an option of %s\n", path, e->line, e->name,
-			        argv[0]);
+			fprintf(stderr, "roundtable: %s:%d: '%s' %s\n", path, e->line, e->name,
+			        lo && (lo->val == OPT_CONFIG || lo->val == OPT_CHECK_CONFIG)
+			            ? "goes on the command line, not in the file"
+			            : "is not an option of serve");
 			return -1;
 		}
 		snprintf(ca->flags[i], sizeof ca->flags[i], "--%s", e->name);
