@@ -1053,8 +1053,10 @@ static int cmd_links(int argc, char **argv)
 		char *req = wire_encode_control_request("links", id, NULL, 0), reply[512];
 		int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
 		free(req);
-		const char *count = r == 0 ? strstr(reply, "\"count\":") : NULL;
-		long closed = count ? strtol(count + 8, NULL, 10) : -1;
+		bool ok = false;
+		long closed = -1;
+		if (r != 0 || wire_decode_control_reply(reply, strlen(reply), &ok, &closed) || !ok)
+			closed = -1;
 		/* The summary is for people: on stderr when stdout carries JSON. */
 		FILE *out = o.json ? stderr : stdout;
 		fprintf(out, "revoked %d %s link%s", revoked, who, revoked == 1 ? "" : "s");
@@ -1085,7 +1087,9 @@ static int cmd_links(int argc, char **argv)
 /* Prints a control reply: {"ok": true, ...} is success. */
 static int control_result(const char *reply, const char *done)
 {
-	if (strstr(reply, "\"ok\":true")) {
+	bool ok;
+	long count;
+	if (wire_decode_control_reply(reply, strlen(reply), &ok, &count) == 0 && ok) {
 		printf("%s\n", done);
 		return 0;
 	}

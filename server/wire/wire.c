@@ -1256,3 +1256,14 @@ char *wire_encode_control_reply(rt_err err, const char *message, long count)
 		json_object_set_new(j, "count", json_integer(count));
 	return json_line(j);
 }
+
+int wire_decode_control_reply(const char *buf, size_t len, bool *ok, long *count)
+{
+	json_t *root = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
+	json_t *okv = json_object_get(root, "ok"), *n = json_object_get(root, "count");
+	int rc = json_is_boolean(okv) && (n == NULL || json_typeof(n) == JSON_INTEGER) ? 0 : -1;
+	*ok = rc == 0 && json_is_true(okv);
+	*count = rc == 0 && n ? (long)json_integer_value(n) : -1;
+	json_decref(root);
+	return rc;
+}

@@ -135,6 +135,9 @@ char *wire_encode_control_request(const char *op, const char *id, const char *co
 /* The reply line: {"ok": true, ...} or {"ok": false, "error": code, "message": ...}, malloc'd
  * with a final newline. `count` (when not -1): the deny-list's size, or the connections cut off. */
 char *wire_encode_control_reply(rt_err err, const char *message, long count);
+/* Reads such a reply (for the command line): *ok, and *count (-1 when it has none). 0, or -1
+ * when buf is not a reply. */
+int wire_decode_control_reply(const char *buf, size_t len, bool *ok, long *count);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
 

@@ -325,10 +325,33 @@ static void test_agenda(void)
 	CHECK_EQ_INT(wire_decode_agenda("[]", 2, &a, &errs), -1);
 }
 
+/* The control socket's reply, as the server writes it and the command line reads it. */
+static void test_control_reply(void)
+{
+	bool ok;
+	long count;
+	char *r = wire_encode_control_reply(RT_OK, NULL, 3);
+	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &ok, &count), 0);
+	CHECK(ok);
+	CHECK_EQ_INT(count, 3);
+	free(r);
+	r = wire_encode_control_reply(RT_E_PROTOCOL_INVALID_FIELD, "no such consultation", -1);
+	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &ok, &count), 0);
+	CHECK(!ok);
+	CHECK_EQ_INT(count, -1);
+	free(r);
+	static const char *const bad[] = {"", "not json", "{}", "{\"ok\": 1}", "{\"ok\": true, \"count\": \"3\"}"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK_EQ_INT(wire_decode_control_reply(bad[i], strlen(bad[i]), &ok, &count), -1);
+		CHECK(!ok);
+	}
+}
+
 int main(void)
 {
 	test_decode();
 	test_encode();
 	test_agenda();
+	test_control_reply();
 	return check_done();
 }
