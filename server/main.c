@@ -707,6 +707,16 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	return net_serve(&no, st, on_ready, arg);
 }
 
+/* What serve and demo use when no option says otherwise. */
+static options server_defaults(void)
+{
+	return (options){.data_dir = "data",
+	                 .listen = "127.0.0.1",
+	                 .port = 8080,
+	                 .web_dir = default_web_dir(),
+	                 .links_ttl_hours = -1};
+}
+
 /* --- the configuration file (serve --config) -------------------------------------------- */
 
 static const struct option *long_option(const char *name)
@@ -874,11 +884,7 @@ static int cmd_serve(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA,   OPT_LISTEN,       OPT_PORT,      OPT_WEB,
 	                              OPT_CONFIG, OPT_CHECK_CONFIG, OPTS_SECURITY, 0};
-	options o = {.data_dir = "data",
-	             .listen = "127.0.0.1",
-	             .port = 8080,
-	             .web_dir = default_web_dir(),
-	             .links_ttl_hours = -1};
+	options o = server_defaults();
 	config_argv ca = {0};
 	const char *path = config_arg(argc, argv);
 	if (path && config_args(path, argc, argv, usage_serve, allowed, &o, &ca)) {
@@ -924,11 +930,7 @@ static int cmd_demo(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA,     OPT_LISTEN,      OPT_PORT,      OPT_WEB,
 	                              OPT_BASE_URL, OPT_INVITATIONS, OPTS_SECURITY, 0};
-	options o = {.data_dir = "data",
-	             .listen = "127.0.0.1",
-	             .port = 8080,
-	             .web_dir = default_web_dir(),
-	             .links_ttl_hours = -1};
+	options o = server_defaults();
 	int rc = parse_options(argc, argv, usage_demo, allowed, &o, NULL, 0, NULL);
 	if (rc)
 		return rc > 0 ? 0 : 2;
