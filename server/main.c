@@ -82,6 +82,7 @@ static const char usage_main[] =
     "  seal ID            seal consultation ID: no pseudonym, secret or unpublished text remains\n"
     "  links ID           revoke or rotate consultation ID's links (live connections cut off)\n"
     "  export ID          write consultation ID's anonymised report (md, html, csv or json)\n"
+    "  backup ID FILE     copy consultation ID alone to FILE, safely while the server runs\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
 
@@ -217,6 +218,20 @@ static const char usage_export[] =
     "  --format F       md, html, csv or json (default md)\n"
     "  --lang L         language of the report's own words: en, ar, fr, es (default: the floor's)\n"
     "  --k N            the small-count threshold, 2 to 100 (default 5)\n"
+    "  --help           this text\n";
+
+static const char usage_backup[] =
+    "Usage: roundtable backup ID FILE [OPTIONS]\n"
+    "\n"
+    "Copy consultation ID, and nothing of any other consultation, to FILE: a Roundtable database\n"
+    "of its own (mode 0600). Safe while the server runs: SQLite's online backup API reads one\n"
+    "consistent snapshot and the room goes on meanwhile. FILE is replaced only once the copy is\n"
+    "complete, checked and on disk. To restore, serve it: copy FILE to DIR/roundtable.db and run\n"
+    "roundtable serve --data DIR.\n"
+    "A copy of a consultation not yet sealed holds what the seal destroys (its pseudonyms and\n"
+    "their key): keep it as safe as the database, and delete it once the consultation is sealed.\n"
+    "\n"
+    "  --data DIR       folder of the database (default ./data)\n"
     "  --help           this text\n";
 
 enum {
@@ -1257,6 +1272,35 @@ static int cmd_export(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_backup(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, 0};
+	options o = {.data_dir = "data"};
+	char *pos[2];
+	int rc = parse_options(argc, argv, usage_backup, allowed, &o, pos, 2, "expects a consultation id and a file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = open_store(o.data_dir);
+	if (!st)
+		return 1;
+	char why[512] = "";
+	bool sealed = false;
+	rt_err err = store_backup(st, pos[0], pos[1], &sealed, why, sizeof why);
+	store_close(st);
+	if (err) {
+		fprintf(stderr, "roundtable: cannot back up %s: %s\n", pos[0], why);
+		return 1;
+	}
+	struct stat sb;
+	printf("backed up %s to %s (%lld bytes)\n", pos[0], pos[1], stat(pos[1], &sb) ? 0LL : (long long)sb.st_size);
+	if (!sealed)
+		fprintf(stderr,
+		        "roundtable: %s is not sealed: this copy holds its pseudonyms and their key, which "
+		        "the seal will not reach; delete it once the consultation is sealed\n",
+		        pos[0]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -1286,6 +1330,8 @@ int main(int argc, char **argv)
 		return cmd_links(argc - 1, argv + 1);
 	if (!strcmp(cmd, "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(cmd, "backup"))
+		return cmd_backup(argc - 1, argv + 1);
 	fprintf(stderr, "roundtable: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }

@@ -105,6 +105,18 @@ rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_REC
 rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], const void *ack,
                          size_t len);
 
+/* --- backup (operations) ------------------------------------------------------------------ */
+
+/* Writes a copy of the database holding consultation `cid` alone to `path`, while the server
+ * may be serving from the same file: SQLite's online backup API reads one consistent snapshot,
+ * then every other consultation's rows are deleted from the copy (secure_delete), which is
+ * VACUUMed, checked (integrity, foreign keys), made one self-contained file (no WAL), fsynced,
+ * and renamed over `path` (mode 0600): `path` is never a partial copy. *sealed tells whether the
+ * consultation was sealed (an unsealed copy still holds what a later seal destroys). RT_OK;
+ * RT_E_QUESTION_NOT_FOUND for an unknown consultation; RT_E_SERVER_UNAVAILABLE with a reason in
+ * errbuf. The copy is a Roundtable database: serve it as DATA/roundtable.db to restore. */
+rt_err store_backup(store *s, const char *cid, const char *path, bool *sealed, char *errbuf, size_t errlen);
+
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);
 /* Commits made since open: lets tests see that a batch shared one commit. */
