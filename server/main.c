@@ -17,6 +17,7 @@
 #include "core.h"
 #include "crypto.h"
 #include "hub.h"
+#include "log.h"
 #include "net.h"
 #include "report.h"
 #include "store.h"
@@ -66,6 +67,7 @@ typedef struct options {
 	net_options net;                     /* serve: origins, limits, TLS */
 	const char *revoke, *rotate, *label; /* links */
 	bool check_config;                   /* serve: check the configuration, print it, exit */
+	int log_level, log_format;           /* serve, demo: rtlog_level, rtlog_format */
 } options;
 
 static const char usage_main[] =
@@ -106,7 +108,12 @@ static const char usage_main[] =
 	"  --header-timeout SECS  time for a request's headers to arrive (default 5)\n"                                \
 	"  --header-bytes N the most header bytes a request may carry (default 4096)\n"                                \
 	"  --links-ttl HOURS  links stop working this long after the consultation is sealed\n"                         \
-	"                   (default 168, a week, to read the final report; 0: at the seal)\n"
+	"                   (default 168, a week, to read the final report; 0: at the seal)\n"                         \
+	"\n"                                                                                                           \
+	"Log (standard error, one line per event; never a question, token, label or address):\n"                       \
+	"  --log-level L    error, warn, info (default: start, stop, organiser actions, failures)\n"                   \
+	"                   or debug (also each refused or dropped connection)\n"                                      \
+	"  --log-format F   text (logfmt: key=value, the default) or json (one object a line)\n"
 
 static const char usage_serve[] =
     "Usage: roundtable serve [OPTIONS]\n"
@@ -265,13 +272,16 @@ enum {
 	OPT_LABEL,
 	OPT_CONFIG,
 	OPT_CHECK_CONFIG,
+	OPT_LOG_LEVEL,
+	OPT_LOG_FORMAT,
 	OPT_HELP
 };
 
 /* The options of serve and demo beyond the address and the files. */
 #define OPTS_SECURITY                                                                                                  \
 	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
-	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL
+	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
+	    OPT_LOG_LEVEL, OPT_LOG_FORMAT
 
 static const struct option long_options[] = {
     {"data", required_argument, NULL, OPT_DATA},
@@ -304,6 +314,8 @@ static const struct option long_options[] = {
     {"label", required_argument, NULL, OPT_LABEL},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -347,6 +359,19 @@ static const struct int_option {
 };
 
 /* "http://host[:port]" or "https://...", with no path (a final "/" is allowed). */
+/* Options whose value is one of a few words. */
+static const struct enum_option {
+	int opt;
+	int (*parse)(const char *); /* the value's number, or -1 */
+	const char *name, *choices;
+	size_t at; /* offset in options */
+} enum_options[] = {
+    {OPT_FORMAT, core_report_format_parse, "format", "md, html, csv or json", offsetof(options, format)},
+    {OPT_LANG, core_lang_parse, "lang", "en, ar, fr or es", offsetof(options, lang)},
+    {OPT_LOG_LEVEL, rtlog_level_parse, "log-level", "error, warn, info or debug", offsetof(options, log_level)},
+    {OPT_LOG_FORMAT, rtlog_format_parse, "log-format", "text or json", offsetof(options, log_format)},
+};
+
 static bool valid_origin(const char *s)
 {
 	const char *h = !strncmp(s, "https://", 8) ? s + 8 : !strncmp(s, "http://", 7) ? s + 7 : NULL;
@@ -426,6 +451,17 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			}
 			done = true;
 		}
+		for (size_t i = 0; i < sizeof enum_options / sizeof enum_options[0] && !done; i++) {
+			const struct enum_option *eo = &enum_options[i];
+			if (eo->opt != ch)
+				continue;
+			int *at = (int *)((char *)o + eo->at);
+			if ((*at = eo->parse(optarg)) < 0) {
+				fprintf(stderr, "roundtable: --%s must be %s\n", eo->name, eo->choices);
+				return -1;
+			}
+			done = true;
+		}
 		if (done)
 			continue;
 		if (set_string_option(ch, optarg, o))
@@ -457,18 +493,6 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;
-			break;
-		case OPT_FORMAT:
-			if ((o->format = core_report_format_parse(optarg)) < 0) {
-				fprintf(stderr, "roundtable: --format must be md, html, csv or json\n");
-				return -1;
-			}
-			break;
-		case OPT_LANG:
-			if ((o->lang = core_lang_parse(optarg)) < 0) {
-				fprintf(stderr, "roundtable: --lang must be en, ar, fr or es\n");
-				return -1;
-			}
 			break;
 		default:
 			break;
@@ -713,6 +737,7 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	no.ping_seconds = o->ping;
 	no.queue_limit_kib = o->queue;
 	no.links_ttl_ms = o->links_ttl_hours < 0 ? -1 : o->links_ttl_hours * 3600000LL;
+	rtlog_setup((rtlog_level)o->log_level, (rtlog_format)o->log_format, NULL);
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
 	if (access(index, R_OK)) {
@@ -729,7 +754,9 @@ static options server_defaults(void)
 	                 .listen = "127.0.0.1",
 	                 .port = 8080,
 	                 .web_dir = default_web_dir(),
-	                 .links_ttl_hours = -1};
+	                 .links_ttl_hours = -1,
+	                 .log_level = RTLOG_INFO,
+	                 .log_format = RTLOG_TEXT};
 }
 
 /* --- the configuration file (serve --config) -------------------------------------------- */
@@ -880,6 +907,8 @@ static int check_config(const options *o)
 		printf("tls-cert = %s\ntls-key = %s\n", o->net.tls_cert, o->net.tls_key);
 	if (o->net.trusted_proxy)
 		printf("trusted-proxy = %s\n", o->net.trusted_proxy);
+	printf("log-level = %s\nlog-format = %s\n", rtlog_level_name((rtlog_level)o->log_level),
+	       rtlog_format_name((rtlog_format)o->log_format));
 	for (size_t i = 0; i < sizeof int_options / sizeof int_options[0]; i++) {
 		const struct int_option *io = &int_options[i];
 		if (io->opt == OPT_PORT || io->opt == OPT_INVITATIONS || io->opt == OPT_K)
@@ -1308,6 +1337,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
+	/* Commands other than serve and demo print for a person; the log says only what went wrong
+	 * underneath (a seal run here, without a server, goes through the hub). */
+	rtlog_setup(RTLOG_WARN, RTLOG_TEXT, NULL);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_main, stdout);
 		return 0;

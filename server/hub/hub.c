@@ -14,6 +14,7 @@
 
 #include "crypto.h"
 #include "hub.h"
+#include "log.h"
 #include "report.h"
 
 /* PL-4: how much of a consultation's recent traffic is kept for resuming connections. A gap
@@ -342,6 +343,7 @@ static void finish_seals(hub *h)
 			continue;
 		r->sealing = false;
 		any = true;
+		rtlog_event(RTLOG_INFO, "sealed", "consultation", r->st.agenda.id);
 		memset(r->secret, 0, sizeof r->secret);
 		ring_clear(r); /* encoded for connections that had pseudonyms */
 		for (hub_peer *p = r->peers; p; p = p->next) {
@@ -349,8 +351,10 @@ static void finish_seals(hub *h)
 			p->actor.has_pseud = false;
 		}
 	}
-	if (any && store_compact(h->store, h->compact_error, sizeof h->compact_error) != RT_OK)
+	if (any && store_compact(h->store, h->compact_error, sizeof h->compact_error) != RT_OK) {
 		h->compact_failed = true;
+		rtlog_event(RTLOG_WARN, "compact_failed", "msg", h->compact_error);
+	}
 }
 
 static uint64_t mono_us(void)
@@ -378,8 +382,14 @@ void hub_flush(hub *h)
 		uint64_t t0 = mono_us();
 		bool ok = store_commit(h->store) == RT_OK;
 		count_commit(h, mono_us() - t0, ok);
-		if (!ok)
+		if (!ok) {
+			/* Every command of the batch is answered server.unavailable; nothing is lost. */
+			rtlog_line l;
+			rtlog_begin(&l, RTLOG_WARN, "commit_failed");
+			rtlog_int(&l, "commands", (int64_t)h->npend);
+			rtlog_end(&l);
 			abort_batch(h);
+		}
 	}
 	for (hub_room *r = h->rooms; r; r = r->next)
 		r->dirty = false;
@@ -406,6 +416,8 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 		return NULL;
 	}
 	*err = store_load(h->store, id, &r->st, r->secret);
+	if (*err == RT_E_SERVER_UNAVAILABLE)
+		rtlog_event(RTLOG_ERROR, "load_failed", "consultation", id);
 	if (*err) {
 		free(r);
 		if (*err == RT_E_QUESTION_NOT_FOUND)
@@ -413,6 +425,7 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 		return NULL;
 	}
 	r->ring_from = r->st.seq; /* nothing before the load can be replayed */
+	rtlog_event(RTLOG_INFO, "loaded", "consultation", id);
 	if (store_links_expire(h->store, id, &r->links_expire) != RT_OK)
 		r->links_expire = 0;
 	r->next = h->rooms;
@@ -854,7 +867,11 @@ void hub_tick(hub *h)
 		if (due && due <= now)
 			run_system(h, r, CORE_CMD_CLOCK_DUE, 0);
 		if (r->links_expire && !r->links_cut && r->links_expire <= now) {
-			cut_off(h, r, now);
+			rtlog_line l;
+			rtlog_begin(&l, RTLOG_INFO, "links_expired");
+			rtlog_str(&l, "consultation", r->st.agenda.id);
+			rtlog_int(&l, "cut_off", cut_off(h, r, now));
+			rtlog_end(&l);
 			r->links_cut = true;
 		}
 	}

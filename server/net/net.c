@@ -22,6 +22,7 @@
 #include <openssl/ssl.h>
 
 #include "hub.h"
+#include "log.h"
 #include "net.h"
 #include "wire.h"
 
@@ -72,6 +73,12 @@ typedef struct addr_count {
 /* How much of an oversized message is drained before closing regardless. */
 #define CONN_DISCARD_MAX (16u * WIRE_MAX_MESSAGE)
 
+/* A warning logged at most once a minute, with how many times it happened (log_sampled). */
+typedef struct log_sample {
+	time_t last;
+	uint64_t since;
+} log_sample;
+
 typedef struct server {
 	struct lws_context *ctx;
 	hub *hub;
@@ -83,8 +90,9 @@ typedef struct server {
 	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
 	uint64_t culled;                  /* connections dropped for not reading */
 	uint64_t refused_conns;           /* WebSocket handshakes refused by a limit or the Origin */
-	size_t queued_bytes;              /* what waits in all connections' queues */
-	time_t started;                   /* for GET /metrics */
+	log_sample culled_log, refused_log;
+	size_t queued_bytes; /* what waits in all connections' queues */
+	time_t started;      /* for GET /metrics */
 	size_t max_conns, max_per_addr, max_message;
 	int64_t msg_cost_us, burst_us; /* the token bucket: one message's cost, the bucket's size */
 	unsigned burst;
@@ -105,6 +113,27 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
+/* Logs a warning about something that can happen many times a second (a flood of refused
+ * handshakes, a crowd of slow phones) at most once a minute, with how many times it happened
+ * since the last line: the log stays quiet, the metrics have the exact counts. At debug, each
+ * time. */
+#define SAMPLE_SECONDS 60
+static void log_sampled(log_sample *sm, const char *event, const char *reason)
+{
+	time_t now = time(NULL);
+	sm->since++;
+	if (sm->last && now - sm->last < SAMPLE_SECONDS && !rtlog_enabled(RTLOG_DEBUG))
+		return;
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_WARN, event);
+	rtlog_str(&l, "reason", reason);
+	rtlog_int(&l, "count", (int64_t)sm->since);
+	rtlog_int(&l, "per_seconds", SAMPLE_SECONDS);
+	rtlog_end(&l);
+	sm->last = now;
+	sm->since = 0;
+}
+
 /* --- hub callbacks ----------------------------------------------------------------------- */
 
 static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
@@ -117,6 +146,7 @@ static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
 		/* Not from inside another connection's callback: close it asynchronously. */
 		c->culled = true;
 		s->culled++;
+		log_sampled(&s->culled_log, "connections_culled", "queue_full");
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 		return;
 	}
@@ -327,16 +357,21 @@ static bool origin_allowed(server *s, struct lws *wsi)
 
 /* Whether a new WebSocket may open: version 13, not while stopping, from an allowed Origin, under the
  * total and per-address limits. Notes the client's address in c for ESTABLISHED to count. */
-static bool admit(server *s, conn *c, struct lws *wsi)
+/* NULL when a handshake may go on; otherwise why it may not (for the log). */
+static const char *admit(server *s, conn *c, struct lws *wsi)
 {
 	/* RFC 6455 §4.2.1: version 13 only (lws would take any other as 13). */
 	char version[8];
 	if (lws_hdr_copy(wsi, version, sizeof version, WSI_TOKEN_VERSION) <= 0 || strcmp(version, "13") != 0)
-		return false;
-	if (s->draining || !origin_allowed(s, wsi) || s->nconns >= s->max_conns)
-		return false;
+		return "version";
+	if (s->draining)
+		return "stopping";
+	if (!origin_allowed(s, wsi))
+		return "origin";
+	if (s->nconns >= s->max_conns)
+		return "max_connections";
 	client_addr(s, wsi, c->addr);
-	return addr_connections(s, c->addr) < s->max_per_addr;
+	return addr_connections(s, c->addr) < s->max_per_addr ? NULL : "max_per_address";
 }
 
 static int64_t mono_us(void)
@@ -513,9 +548,13 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* c is lws' zeroed user space, kept for ESTABLISHED, which follows at once. */
-		if (admit(s, c, wsi))
-			return 0;
-		s->refused_conns++;
+		{
+			const char *why = admit(s, c, wsi);
+			if (!why)
+				return 0;
+			s->refused_conns++;
+			log_sampled(&s->refused_log, "connections_refused", why);
+		}
 		return 1;
 	case LWS_CALLBACK_ESTABLISHED:
 		c->wsi = wsi;
@@ -749,20 +788,34 @@ static char *control_handle(server *s, const char *req, size_t len)
 	wire_control c;
 	if (wire_decode_control(req, len, &c))
 		return wire_encode_control_reply(RT_E_PROTOCOL_INVALID_FIELD, c.error, -1);
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_INFO, "control");
+	rtlog_str(&l, "consultation", c.consultation);
+	char *reply;
 	if (c.op == WIRE_CONTROL_LINKS) {
 		/* PL-2: the organiser revoked links: who holds one is cut off now. */
 		int n = hub_links_changed(s->hub, c.consultation);
 		hub_flush(s->hub);
-		return wire_encode_control_reply(RT_OK, NULL, n);
-	}
-	if (c.op == WIRE_CONTROL_DENYLIST) {
+		rtlog_str(&l, "op", "links");
+		rtlog_int(&l, "cut_off", n);
+		reply = wire_encode_control_reply(RT_OK, NULL, n);
+	} else if (c.op == WIRE_CONTROL_DENYLIST) {
+		/* The names themselves never reach the log (CHR-6). */
 		long n = (long)core_denylist_count(c.deny);
 		rt_err err = hub_set_denylist(s->hub, c.consultation, c.deny);
-		return wire_encode_control_reply(err, NULL, err ? -1 : n);
+		rtlog_str(&l, "op", "denylist");
+		rtlog_str(&l, "result", err ? rt_err_code(err) : "ok");
+		rtlog_int(&l, "names", err ? 0 : n);
+		reply = wire_encode_control_reply(err, NULL, err ? -1 : n);
+	} else {
+		char why[160];
+		rt_err err = hub_seal(s->hub, c.consultation, why, sizeof why);
+		rtlog_str(&l, "op", "seal");
+		rtlog_str(&l, "result", err ? rt_err_code(err) : "ok");
+		reply = wire_encode_control_reply(err, why, -1);
 	}
-	char why[160];
-	rt_err err = hub_seal(s->hub, c.consultation, why, sizeof why);
-	return wire_encode_control_reply(err, why, -1);
+	rtlog_end(&l);
+	return reply;
 }
 
 static int control_rx(struct lws *wsi, server *s, ctl_conn *c, const char *in, size_t len)
@@ -872,7 +925,11 @@ static int control_listen(server *s, const char *data_dir)
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	net_control_path(data_dir, path, sizeof path);
 	if (net_control_request(data_dir, NULL, NULL, 0) == 0) {
-		fprintf(stderr, "roundtable: another server is running on %s\n", data_dir);
+		rtlog_line l;
+		rtlog_begin(&l, RTLOG_ERROR, "start_failed");
+		rtlog_str(&l, "msg", "another server is running on this data folder");
+		rtlog_str(&l, "data", data_dir);
+		rtlog_end(&l);
 		return -1;
 	}
 	unlink(path); /* a socket left by a server that did not stop cleanly */
@@ -888,7 +945,11 @@ static int control_listen(server *s, const char *data_dir)
 	struct lws_vhost *vh = lws_create_vhost(s->ctx, &ci);
 	umask(old);
 	if (!vh) {
-		fprintf(stderr, "roundtable: cannot listen on %s\n", path);
+		rtlog_line l;
+		rtlog_begin(&l, RTLOG_ERROR, "start_failed");
+		rtlog_str(&l, "msg", "cannot listen on the control socket");
+		rtlog_str(&l, "path", path);
+		rtlog_end(&l);
 		return -1;
 	}
 	return 0;
@@ -932,6 +993,20 @@ static int origin_host(const char *origin, char *buf, size_t cap)
 	size_t n = strcspn(h, ":/");
 	snprintf(buf, cap, "%.*s", (int)n, h);
 	return h[n] == ':' ? (int)strtol(h + n + 1, NULL, 10) : tls ? 443 : 80;
+}
+
+/* lws' own lines, as lines of the log: its level, and the text without the newline. */
+static void lws_log(int level, const char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	char text[512];
+	snprintf(text, sizeof text, "%.*s", (int)(n < sizeof text ? n : sizeof text - 1), line);
+	rtlog_line l;
+	rtlog_begin(&l, level == LLL_ERR ? RTLOG_ERROR : RTLOG_DEBUG, "libwebsockets");
+	rtlog_str(&l, "msg", text);
+	rtlog_end(&l);
 }
 
 int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)
@@ -1028,8 +1103,9 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	headers_init(&hh, s->csp, opt->tls_cert != NULL);
 	info.headers = &hh.csp;
 
-	/* CHR-7: lws' notices name peers' addresses; keep only errors. */
-	lws_set_log_level(LLL_ERR, NULL);
+	/* CHR-7: lws' notices name peers' addresses; keep only its errors (and warnings when
+	 * debugging), as lines of our log. */
+	lws_set_log_level(LLL_ERR | (rtlog_enabled(RTLOG_DEBUG) ? LLL_WARN : 0), lws_log);
 
 	hub_io io = {
 	    .send = conn_queue, .wake = wake, .now_ms = now_ms, .schedule = schedule, .close = conn_close, .ctx = s};
@@ -1042,8 +1118,14 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 		hub_set_links_ttl(s->hub, opt->links_ttl_ms);
 	s->ctx = lws_create_context(&info);
 	if (!s->ctx) {
-		fprintf(stderr, "roundtable: cannot listen on %s port %d%s\n", opt->listen, opt->port,
-		        opt->tls_cert ? " (or cannot load the TLS certificate and key)" : "");
+		rtlog_line l;
+		rtlog_begin(&l, RTLOG_ERROR, "start_failed");
+		rtlog_str(&l, "msg",
+		          opt->tls_cert ? "cannot listen, or cannot load the TLS certificate and key"
+		                        : "cannot listen");
+		rtlog_str(&l, "listen", opt->listen);
+		rtlog_int(&l, "port", opt->port);
+		rtlog_end(&l);
 		hub_free(s->hub);
 		free(s);
 		return 1;
@@ -1063,11 +1145,28 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	printf("roundtable: listening on %s://%s:%d/\n", opt->tls_cert ? "https" : "http", opt->listen, port);
+	char url[300];
+	snprintf(url, sizeof url, "%s://%s:%d/", opt->tls_cert ? "https" : "http", opt->listen, port);
+	{
+		rtlog_line l;
+		rtlog_begin(&l, RTLOG_INFO, "listening");
+		rtlog_str(&l, "url", url);
+		rtlog_int(&l, "pid", (int64_t)getpid());
+		rtlog_int(&l, "max_connections", (int64_t)s->max_conns);
+		rtlog_end(&l);
+	}
+	/* For people and scripts waiting for the server: one plain line on stdout. */
+	printf("roundtable: listening on %s\n", url);
 	fflush(stdout);
 	while (!interrupted)
 		if (lws_service(s->ctx, 0) < 0)
 			break;
+	{
+		rtlog_line l;
+		rtlog_begin(&l, RTLOG_INFO, "stopping");
+		rtlog_int(&l, "connections", (int64_t)s->nconns);
+		rtlog_end(&l);
+	}
 	drain(s, &protocols[1]);
 	s->stopping = true;
 	lws_sul_cancel(&s->flush_sul);
@@ -1079,8 +1178,12 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 		net_control_path(opt->data_path, path, sizeof path);
 		unlink(path);
 	}
-	printf("roundtable: stopped (%llu connections dropped for not reading, %llu refused)\n",
-	       (unsigned long long)s->culled, (unsigned long long)s->refused_conns);
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_INFO, "stopped");
+	rtlog_int(&l, "uptime_s", (int64_t)(time(NULL) - s->started));
+	rtlog_int(&l, "culled", (int64_t)s->culled);
+	rtlog_int(&l, "refused", (int64_t)s->refused_conns);
+	rtlog_end(&l);
 	addr_free_all(s);
 	free(s);
 	return 0;

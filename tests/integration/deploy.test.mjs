@@ -243,3 +243,95 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// The Dockerfile cannot be built here (no registry): it is kept in step with the install rules
+// and with setup.sh by reading it.
+test('deploy/Dockerfile: its copies exist, its runtime stage has every library the binary needs, it runs as a user', async () => {
+  const text = fs.readFileSync(path.join(repo, 'deploy/Dockerfile'), 'utf8');
+  // Instructions, with continuation lines joined and comments dropped.
+  const instructions = text.replace(/\\\n/g, ' ').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'))
+    .map((l) => l.trim().split(/\s+/));
+  const stages = [];
+  for (const ins of instructions) {
+    if (ins[0] === 'FROM') stages.push({ from: ins[1], name: ins[3], ins: [] });
+    else stages[stages.length - 1].ins.push(ins);
+  }
+  assert.equal(stages.length, 2, 'a build stage and a runtime stage');
+  for (const s of stages) assert.equal(s.from, 'debian:12-slim');
+  const [build, runtime] = stages;
+  const aptPackages = (stage) => stage.ins.filter((i) => i[0] === 'RUN').flatMap((i) => {
+    const cmd = i.join(' ');
+    const m = /apt-get install -y --no-install-recommends ([^&]+)/.exec(cmd);
+    return m ? m[1].trim().split(/\s+/) : [];
+  });
+
+  // The build stage installs what deploy/setup.sh installs to build.
+  const setup = fs.readFileSync(path.join(repo, 'deploy/setup.sh'), 'utf8');
+  const base = /^packages=\(([^)]*)\)/m.exec(setup)[1].split(/\s+/).filter(Boolean);
+  for (const p of [...base, 'nodejs', 'npm']) assert.ok(aptPackages(build).includes(p), `the build stage installs ${p}`);
+
+  // Every file the build stage copies from the repository exists, and so does every file the
+  // cmake configuration reads (the build would fail on a clean context otherwise).
+  const copied = [];
+  for (const i of build.ins.filter((x) => x[0] === 'COPY')) {
+    const srcs = i.slice(1, -1);
+    for (const src of srcs) {
+      assert.ok(fs.existsSync(path.join(repo, src)), `COPY ${src}: it exists`);
+      copied.push(src.replace(/\/$/, ''));
+    }
+  }
+  const cmake = fs.readFileSync(path.join(repo, 'CMakeLists.txt'), 'utf8');
+  const outside = cmake.split('\n').filter((l) => !/^\s*#/.test(l) && !/tests/.test(l))
+    .flatMap((l) => [...l.matchAll(/(?:\$\{CMAKE_SOURCE_DIR\}\/|\b)((?:server|web-client|protocol|deploy)\/[\w./-]+|README\.md)/g)].map((m) => m[1]));
+  assert.ok(outside.length >= 5);
+  for (const f of outside) assert.ok(copied.some((c) => f === c || f.startsWith(`${c}/`)), `${f} is read by the build but not copied`);
+
+  // The runtime stage copies from the install tree, so each path must be one the install rules make.
+  const dest = install();
+  try {
+    const fromBuild = runtime.ins.filter((i) => i[0] === 'COPY' && i[1] === '--from=build');
+    assert.ok(fromBuild.length >= 3);
+    for (const i of fromBuild) {
+      const src = i[2];
+      assert.match(src, /^\/out\//);
+      assert.ok(fs.existsSync(path.join(dest, src.slice('/out/'.length))), `COPY --from=build ${src}: the install makes it`);
+    }
+    const binary = path.join(dest, 'usr/bin/roundtable');
+    // Every library the installed binary loads comes from a package the runtime stage installs,
+    // or from one every debian:12-slim has (the C library and what it depends on).
+    const inBaseImage = ['libc6', 'libgcc-s1'];
+    const libs = execFileSync('ldd', [binary], { encoding: 'utf8' }).split('\n')
+      .map((l) => /=> (\/\S+)/.exec(l)?.[1]).filter(Boolean);
+    assert.ok(libs.length >= 5, 'ldd lists the libraries');
+    const runtimePackages = aptPackages(runtime);
+    for (const lib of libs) {
+      let owner;
+      for (const p of [fs.realpathSync(lib), lib]) {
+        try {
+          owner = execFileSync('dpkg', ['-S', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split(':')[0];
+          break;
+        } catch { /* try the other spelling of the path */ }
+      }
+      assert.ok(owner, `a package owns ${lib}`);
+      assert.ok(runtimePackages.includes(owner) || inBaseImage.includes(owner), `${lib} (${owner}) is installed in the runtime stage`);
+    }
+    // The default command is one the installed binary accepts with the installed configuration.
+    const cmd = JSON.parse(runtime.ins.find((i) => i[0] === 'CMD').slice(1).join(' '));
+    assert.equal(JSON.parse(runtime.ins.find((i) => i[0] === 'ENTRYPOINT').slice(1).join(' '))[0], 'roundtable');
+    const args = cmd.map((a) => (a.startsWith('/etc/') ? path.join(dest, a) : a));
+    const checked = await run([...args, '--check-config', '--data', tmp('docker-data'), '--web', path.join(dest, 'usr/share/roundtable/web')], {}, binary);
+    assert.equal(checked.code, 0, checked.stderr);
+    assert.match(checked.stdout, /^listen = 0\.0\.0\.0$/m);
+  } finally {
+    fs.rmSync(dest, { recursive: true, force: true });
+  }
+
+  // Never root: a USER with a numeric id other than 0, after which nothing runs as root.
+  const user = runtime.ins.filter((i) => i[0] === 'USER');
+  assert.equal(user.length, 1);
+  assert.match(user[0][1], /^[1-9]\d*(:[1-9]\d*)?$/);
+  const after = runtime.ins.slice(runtime.ins.indexOf(user[0]));
+  assert.ok(!after.some((i) => i[0] === 'RUN'), 'nothing runs after USER (it would run as the user, not install)');
+  assert.ok(runtime.ins.some((i) => i[0] === 'VOLUME' && i[1] === '/var/lib/roundtable'));
+  assert.match(text, /useradd --system --uid 10001 /);
+});
