@@ -583,7 +583,9 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 		return -1;
 	int i = ls->n++;
 	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
-	snprintf(ls->urls[i], sizeof ls->urls[i], "%s#%s", base, text);
+	/* PERF-4: the consultation's own page, /c/ID/, so that a proxy in front of several servers
+	 * finds the one that holds it by the path; the token stays in the fragment. */
+	snprintf(ls->urls[i], sizeof ls->urls[i], "%sc/%s/#%s", base, a->id, text);
 	ls->links[i] = (wire_link){
 	    .role = role, .personal = kind == STORE_TOKEN_PERSONAL, .label = ls->labels[i], .url = ls->urls[i]};
 	return 0;

@@ -512,6 +512,8 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	rt_err err = store_find_token(h->store, hash, h->io.now_ms(h->io.ctx), &tok);
 	if (err)
 		return err;
+	if (peer->path_consultation[0] && strcmp(peer->path_consultation, tok.consultation) != 0)
+		return RT_E_AUTH_INVALID; /* opened under another consultation's page */
 	core_actor actor = {.role = tok.role, .session = ++h->sessions};
 	if (tok.role == CORE_ROLE_BOOTH) {
 		/* A booth link's label is the channel it interprets into. */

@@ -29,6 +29,9 @@ typedef struct hub_peer {
 	/* PL-2: the hash of the link it authenticated with, so that revoking or expiring the link
 	 * ends the connection. In memory only. */
 	uint8_t link[STORE_HASH_BYTES];
+	/* PERF-4: the consultation its socket's path names (/c/ID/ws), set by the transport; a link
+	 * of another consultation is then refused. "" for /ws. */
+	char path_consultation[CORE_ID_MAX + 1];
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */

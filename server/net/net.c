@@ -6,7 +6,9 @@
  * Never handle LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: lws 4.1.6 as shipped by Debian has a
  * use-after-free behind that callback (CVE-2025-11677). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,9 +357,38 @@ static bool origin_allowed(server *s, struct lws *wsi)
 	return same_origin(origin, self);
 }
 
-/* Whether a new WebSocket may open: version 13, not while stopping, from an allowed Origin, under the
- * total and per-address limits. Notes the client's address in c for ESTABLISHED to count. */
-/* NULL when a handshake may go on; otherwise why it may not (for the log). */
+/* The length of the consultation id starting at `id` (up to CORE_ID_MAX characters of
+ * [A-Za-z0-9_-]), or 0 when there is none. */
+static size_t path_id_len(const char *id)
+{
+	size_t n = 0;
+	while (n <= CORE_ID_MAX && (isalnum((unsigned char)id[n]) || id[n] == '-' || id[n] == '_'))
+		n++;
+	return n <= CORE_ID_MAX ? n : 0;
+}
+
+/* PERF-4: the protocol's WebSocket is at /ws, or at /c/ID/ws beside a consultation's page;
+ * then id is ID, else "". False for any other path. */
+static bool socket_path(struct lws *wsi, char id[CORE_ID_MAX + 1])
+{
+	char uri[64];
+	id[0] = '\0';
+	if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+		return false;
+	if (!strcmp(uri, "/ws"))
+		return true;
+	size_t n = strncmp(uri, "/c/", 3) ? 0 : path_id_len(uri + 3);
+	if (!n || strcmp(uri + 3 + n, "/ws") != 0)
+		return false;
+	memcpy(id, uri + 3, n);
+	id[n] = '\0';
+	return true;
+}
+
+/* Whether a new WebSocket may open: version 13, not while stopping, on the protocol's path (its
+ * consultation noted in c), from an allowed Origin, under the total and per-address limits.
+ * Notes the client's address in c for ESTABLISHED to count. NULL when it may; otherwise why it
+ * may not (for the log). */
 static const char *admit(server *s, conn *c, struct lws *wsi)
 {
 	/* RFC 6455 §4.2.1: version 13 only (lws would take any other as 13). */
@@ -366,6 +397,8 @@ static const char *admit(server *s, conn *c, struct lws *wsi)
 		return "version";
 	if (s->draining)
 		return "stopping";
+	if (!socket_path(wsi, c->peer.path_consultation))
+		return "path";
 	if (!origin_allowed(s, wsi))
 		return "origin";
 	if (s->nconns >= s->max_conns)
@@ -640,8 +673,9 @@ static void csp_build(server *s, int port)
 		csp_add_ws(s->csp, sizeof s->csp, self);
 	}
 	size_t n = strlen(s->csp);
+	/* base-uri 'self': a consultation's page takes its files from the top with <base>. */
 	snprintf(s->csp + n, sizeof s->csp - n,
-	         "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'");
+	         "; base-uri 'self'; form-action 'none'; frame-ancestors 'none'; object-src 'none'");
 }
 
 /* Cache-Control by asset (LWS_CALLBACK_ADD_HEADERS, for files of the mount). No file name
@@ -741,6 +775,39 @@ static int serve_status(server *s, struct lws *wsi, const char *path)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* PERF-4: GET /c/ID/ is a consultation's page: the web client's index.html, whose <base> takes
+ * its files from the top and whose WebSocket goes to /c/ID/ws, so that a proxy can pin each
+ * consultation to one process by the path alone. /c/ID answers with a redirect to /c/ID/; any
+ * other path under /c is not found. */
+static int serve_page(server *s, struct lws *wsi, const char *uri)
+{
+	const char *id = uri + 3;
+	size_t n = strncmp(uri, "/c/", 3) ? 0 : path_id_len(id);
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (n && id[n] == '\0') {
+		/* Relative, so that it holds behind a proxy that serves Roundtable under a prefix. */
+		char loc[CORE_ID_MAX + 2];
+		snprintf(loc, sizeof loc, "%.*s/", (int)n, id);
+		if (lws_http_redirect(wsi, HTTP_STATUS_MOVED_PERMANENTLY, (const unsigned char *)loc, (int)strlen(loc),
+		                      &p, end) < 0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
+	if (!n || strcmp(id + n, "/") != 0)
+		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
+		           ? -1
+		           : 0;
+	char index[PATH_MAX];
+	snprintf(index, sizeof index, "%s/index.html", s->opt->web_dir);
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache",
+	                                8, &p, end))
+		return -1;
+	int rc = lws_serve_http_file(wsi, index, "text/html", (const char *)start, (int)(p - start));
+	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
 /* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
  * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
  * session speaks a named, versioned protocol. */
@@ -756,12 +823,15 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	if (reason == LWS_CALLBACK_ADD_HEADERS)
 		return add_cache_header(wsi, in);
 	if (reason == LWS_CALLBACK_HTTP) {
-		/* Only the status mounts call back here; files are lws' own. */
-		char uri[64];
+		/* Only the status and page mounts call back here; files are lws' own. */
+		char uri[128];
 		server *s = lws_context_user(lws_get_context(wsi));
-		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0 &&
-		    (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics")))
+		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+			uri[0] = '\0'; /* none (HEAD, POST) or too long: not found */
+		if (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics"))
 			return serve_status(s, wsi, uri);
+		if (!strcmp(uri, "/c") || !strncmp(uri, "/c/", 3))
+			return serve_page(s, wsi, uri);
 		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
 		           ? -1
 		           : 0;
@@ -1032,8 +1102,9 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	s->burst_us = s->msg_cost_us * s->burst;
 	s->auth_timeout = opt->auth_timeout > 0 ? opt->auth_timeout : NET_AUTH_TIMEOUT;
 
-	/* GET /healthz and /metrics, for operators (README.md, "Operations"); the rest are files. */
-	struct lws_http_mount mount = {0}, health = {0}, metrics = {0};
+	/* GET /healthz and /metrics, for operators (README.md, "Operations"); /c/ID/, a
+	 * consultation's page (serve_page); the rest are files. */
+	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0};
 	health.mountpoint = "/healthz";
 	health.mountpoint_len = 8;
 	health.origin = "http";
@@ -1041,7 +1112,11 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	health.mount_next = &metrics;
 	metrics = health;
 	metrics.mountpoint = "/metrics";
-	metrics.mount_next = &mount;
+	metrics.mount_next = &pages;
+	pages = health;
+	pages.mountpoint = "/c";
+	pages.mountpoint_len = 2;
+	pages.mount_next = &mount;
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
 	mount.origin = opt->web_dir;

@@ -82,12 +82,15 @@ test('demo prints one working link per role and keeps one consultation across ru
     try {
       const links = {};
       let join = null;
-      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+(http:\/\/127\.0\.0\.1:(\d+)\/#([A-Za-z0-9_-]{22})(\.[A-Za-z0-9_-]{22})?)$/gm)) {
-        assert.equal(Number(m[3]), port);
+      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+http:\/\/127\.0\.0\.1:(\d+)\/c\/([a-z0-9]+)\/#([A-Za-z0-9_-]{22})(\.[A-Za-z0-9_-]{22})?$/gm)) {
+        const [line, name, linkPort, id, token, second] = m;
+        assert.equal(Number(linkPort), port);
+        // Each link is the consultation's own page.
+        if (consultation) assert.equal(id, consultation);
         // Only the stage link carries a second token: the open participant link's, to show.
-        assert.equal(Boolean(m[5]), m[1] === 'stage', m[0]);
-        links[m[1]] = m[4];
-        if (m[5]) join = m[5].slice(1);
+        assert.equal(Boolean(second), name === 'stage', line);
+        links[name] = token;
+        if (second) join = second.slice(1);
       }
       assert.deepEqual(Object.keys(links).sort(), ['booth ar', 'booth es', 'booth fr', 'cochair', 'participant', 'rapporteur', 'stage']);
       const roles = { participant: 'participant', cochair: 'cochair', rapporteur: 'rapporteur', stage: 'stage', 'booth ar': 'booth', 'booth fr': 'booth', 'booth es': 'booth' };

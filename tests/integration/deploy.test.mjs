@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, repo, run, sleep, startServer, waitForLine } from '../lib/harness.mjs';
+import { nginxSite, startNginx } from '../lib/nginx.mjs';
 
 const releaseDir = process.env.ROUNDTABLE_RELEASE_DIR || path.join(repo, 'build');
 const tmp = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `roundtable-${name}-`));
@@ -27,7 +27,8 @@ test('cmake --install lays out the binary, web client, agendas, configuration, u
       'usr/share/roundtable/web/vendor/preact-htm.js', 'usr/share/roundtable/web/i18n/ar.json',
       'usr/share/roundtable/agendas/engagement-session.json', 'usr/share/roundtable/agendas/training-programme.json',
       'etc/roundtable/roundtable.conf', 'usr/lib/systemd/system/roundtable.service',
-      'usr/share/roundtable/nginx/roundtable.conf']) {
+      'usr/share/roundtable/nginx/roundtable.conf', 'usr/share/roundtable/nginx/roundtable-pinned.conf',
+      'usr/lib/systemd/system/roundtable@.service']) {
       assert.ok(fs.existsSync(path.join(dest, f)), `${f} is installed`);
     }
     const bin = path.join(dest, 'usr/bin/roundtable');
@@ -132,73 +133,37 @@ test('the systemd unit passes systemd-analyze verify, hardened and stopping grac
     const r = await run(['verify', file], {}, 'systemd-analyze');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.split('\n').filter((l) => l.includes('roundtable.service')).join('\n'), '');
+
+    // roundtable@NAME.service, for several servers (deploy/scaling.md): the same unit, with the
+    // instance's own configuration file and data folder.
+    const template = fs.readFileSync(path.join(dest, 'usr/lib/systemd/system/roundtable@.service'), 'utf8');
+    const expected = unit.replaceAll('/etc/roundtable/roundtable.conf', '/etc/roundtable/%i.conf')
+      .replace(/^StateDirectory=roundtable$/m, 'StateDirectory=roundtable/%i')
+      .replace(/^ReadWritePaths=\/var\/lib\/roundtable$/m, 'ReadWritePaths=/var/lib/roundtable/%i')
+      .replace('Description=Roundtable:', 'Description=Roundtable %i:');
+    assert.notEqual(expected, unit);
+    assert.equal(template, expected);
+    const instance = path.join(dest, 'roundtable@one.service');
+    fs.writeFileSync(instance, template.replaceAll('/usr/bin/roundtable', path.join(dest, 'usr/bin/roundtable'))
+      .replaceAll('/etc/roundtable/%i.conf', path.join(dest, 'etc/roundtable/roundtable.conf')));
+    const ri = await run(['verify', instance], {}, 'systemd-analyze');
+    assert.equal(ri.code, 0, ri.stderr);
+    assert.equal(ri.stderr.split('\n').filter((l) => l.includes('roundtable@')).join('\n'), '');
   } finally {
     fs.rmSync(dest, { recursive: true, force: true });
   }
 });
 
 // The nginx site from deploy/nginx, on loopback ports, with a self-signed certificate.
-async function nginxSite(dir, upstreamPort) {
-  const tls = await freePort();
-  const plain = await freePort();
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'),
-    '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  let site = fs.readFileSync(path.join(repo, 'deploy/nginx/roundtable.conf'), 'utf8');
-  const edits = [
-    [/^\s*listen 80;$/m, `    listen 127.0.0.1:${plain};`],
-    [/^\s*listen \[::\]:80;\n/m, ''],
-    [/^\s*listen 443 ssl http2;$/m, `    listen 127.0.0.1:${tls} ssl http2;`],
-    [/^\s*listen \[::\]:443 ssl http2;\n/m, ''],
-    [/ssl_certificate\s+\S+;/, `ssl_certificate ${path.join(dir, 'cert.pem')};`],
-    [/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${path.join(dir, 'key.pem')};`],
-    [/server 127\.0\.0\.1:8080;/, `server 127.0.0.1:${upstreamPort};`],
-  ];
-  for (const [re, to] of edits) {
-    assert.match(site, re, `the site still has ${re}`);
-    site = site.replace(re, to);
-  }
-  fs.writeFileSync(path.join(dir, 'site.conf'), site);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join('\n  ');
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
-pid ${path.join(dir, 'nginx.pid')};
-error_log ${path.join(dir, 'error.log')} warn;
-daemon off;
-events { worker_connections 256; }
-http {
-  ${temp}
-  include ${path.join(dir, 'site.conf')};
-}
-`);
-  return { tls, plain, conf: path.join(dir, 'nginx.conf') };
-}
-
-function waitForPort(port, ms = 5000) {
-  const end = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(); });
-      s.once('error', () => (Date.now() > end ? reject(new Error(`nothing on port ${port}`)) : setTimeout(attempt, 50)));
-    };
-    attempt();
-  });
-}
-
 test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a participant flow completes through it', async () => {
   const dir = tmp('nginx');
-  let nginx;
+  let stopNginx;
   const upstream = await freePort();
-  const site = await nginxSite(dir, upstream);
-  const origin = `https://127.0.0.1:${site.tls}`;
+  const site = await nginxSite(dir, 'roundtable.conf', { 8080: upstream });
+  const { origin, ca } = site;
   const srv = await startServer({ port: upstream, serveArgs: ['--origin', origin, '--trusted-proxy', '127.0.0.1'] });
   try {
-    const t = await run(['-t', '-c', site.conf, '-p', dir], {}, 'nginx');
-    assert.equal(t.code, 0, t.stderr);
-    assert.match(t.stderr, /syntax is ok/);
-    nginx = spawn('nginx', ['-c', site.conf, '-p', dir], { stdio: 'ignore' });
-    await waitForPort(site.tls);
-
-    const ca = fs.readFileSync(path.join(dir, 'cert.pem'));
+    stopNginx = await startNginx(site);
     const page = await new Promise((resolve, reject) => {
       https.get(`${origin}/`, { ca }, (r) => { r.resume(); resolve(r); }).on('error', reject);
     });
@@ -217,7 +182,8 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
     // Browsers through the proxy: the page's origin is the public one.
     const via = { url: `wss://127.0.0.1:${site.tls}/ws`, wsOptions: { ca, origin } };
     const chair = await srv.connect(srv.tokens.cochair, via);
-    const alice = await srv.connect(srv.tokens.participant, via);
+    // The consultation's own socket, beside its page, as the web client opens it.
+    const alice = await srv.connect(srv.tokens.participant, { ...via, url: `wss://127.0.0.1:${site.tls}/c/${srv.consultation}/ws` });
     const bob = await srv.connect(srv.tokens.invitations[0], via);
     const stage = await srv.connect(srv.tokens.stage, via);
     const posted = await alice.command({ type: 'question.post', text: 'Through the proxy?', lang: 'en' });
@@ -235,11 +201,7 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
   } finally {
     // The server first: nginx's graceful quit would wait for the sockets it proxies.
     await srv.stop();
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once('exit', resolve));
-      nginx.kill('SIGTERM');
-      await exited;
-    }
+    if (stopNginx) await stopNginx();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -44,6 +44,16 @@ export function deviceKey() {
   return key;
 }
 
+// The WebSocket beside the page: /c/ID/ws for a consultation's page /c/ID/ (a proxy pins the
+// consultation to one server by that path), /ws for the page at the top.
+export function socketUrl(loc = location) {
+  const url = new URL('ws', loc.href);
+  url.protocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.hash = '';
+  url.search = '';
+  return url.href;
+}
+
 export class Connection {
   // onMessage(msg, pending): every server message, with the command it answers if any.
   // onStatus(status): 'connecting' | 'live' | 'reconnecting' | 'refused'.
@@ -70,8 +80,7 @@ export class Connection {
 
   start() {
     this.onStatus(this.attempt ? 'reconnecting' : 'connecting');
-    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const ws = new WebSocket(`${scheme}${location.host}/ws`, SUBPROTOCOL);
+    const ws = new WebSocket(socketUrl(), SUBPROTOCOL);
     this.ws = ws;
     ws.onopen = () => {
       const auth = { type: 'auth', token: this.token, device: deviceKey() };
