@@ -47,6 +47,12 @@ struct hub_room {
 	bool sealing;         /* sealed by the open batch: the secret and the files are wiped once it commits */
 	int64_t links_expire; /* PL-2: when its links stop working (server ms), or 0 */
 	bool links_cut;       /* ... and the connections left then were closed */
+	/* PERF-2: questions whose vote count changed since the last votes.changed (ids, each once:
+	 * vmark[id] is set while it is listed), and when that one went out (server ms). */
+	uint32_t *vdirty;
+	uint8_t *vmark;
+	size_t nvdirty, vcap;
+	int64_t votes_sent_ms;
 	hub_room *next;
 };
 
@@ -65,6 +71,7 @@ typedef struct pending {
 	wire_buf *buf;
 	uint64_t seq; /* P_AUDIENCE: as in ring_entry */
 	bool ephemeral, replayable;
+	bool coalesced;           /* P_AUDIENCE: kept for replays only; live, it goes in votes.changed */
 	bool is_ack;              /* turns into an error if the batch fails */
 	rt_err close;             /* P_PEER: once sent, the connection is closed for this reason */
 	char id[WIRE_ID_MAX + 1]; /* the command id, for that error */
@@ -78,9 +85,10 @@ struct hub {
 	pending *pend;
 	size_t npend, pcap;
 	size_t npeers;
-	uint64_t sessions; /* the last session number given to a connection (LC-6) */
-	int64_t links_ttl; /* PL-2: links work this long after a seal */
-	hub_stats stats;   /* for operators: counters only (hub_get_stats adds what is current) */
+	uint64_t sessions;    /* the last session number given to a connection (LC-6) */
+	int64_t links_ttl;    /* PL-2: links work this long after a seal */
+	int64_t votes_window; /* PERF-2: at most one votes.changed per room in this many ms */
+	hub_stats stats;      /* for operators: counters only (hub_get_stats adds what is current) */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
@@ -100,7 +108,13 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom)
 	h->io = *io;
 	h->headroom = headroom;
 	h->links_ttl = HUB_LINKS_TTL_MS;
+	h->votes_window = HUB_VOTES_WINDOW_MS;
 	return h;
+}
+
+void hub_set_votes_window(hub *h, int64_t ms)
+{
+	h->votes_window = ms;
 }
 
 void hub_set_links_ttl(hub *h, int64_t ms)
@@ -119,6 +133,8 @@ void hub_free(hub *h)
 		core_state_free(&r->st);
 		memset(r->secret, 0, sizeof r->secret);
 		core_denylist_free(r->deny);
+		free(r->vdirty);
+		free(r->vmark);
 		free(r);
 	}
 	free(h->pend);
@@ -285,11 +301,84 @@ static void deliver(hub *h, const pending *p)
 			h->io.close(h->io.ctx, p->peer, p->close);
 		return;
 	}
-	for (hub_peer *peer = p->room->peers; peer; peer = peer->next)
+	for (hub_peer *peer = p->room->peers; peer && !p->coalesced; peer = peer->next)
 		if (peer_gets(peer, p->aud, &p->author))
 			h->io.send(h->io.ctx, peer, p->buf);
 	if (p->replayable)
 		ring_push(p->room, p);
+}
+
+/* --- vote counts, coalesced (PERF-2) ------------------------------------------------------ */
+
+/* Notes that question id's count changed. False when out of memory (the count then goes out
+ * with the next change, or the next snapshot). */
+static bool votes_mark(hub_room *r, uint32_t id)
+{
+	if (id >= r->vcap) {
+		size_t cap = r->vcap ? r->vcap : 64;
+		while (cap <= id)
+			cap *= 2;
+		uint32_t *ids = realloc(r->vdirty, cap * sizeof *ids);
+		if (ids)
+			r->vdirty = ids;
+		uint8_t *mark = ids ? realloc(r->vmark, cap) : NULL;
+		if (!mark)
+			return false;
+		memset(mark + r->vcap, 0, cap - r->vcap);
+		r->vmark = mark;
+		r->vcap = cap;
+	}
+	if (!r->vmark[id]) {
+		r->vmark[id] = 1;
+		r->vdirty[r->nvdirty++] = id;
+	}
+	return true;
+}
+
+/* When room r's next votes.changed is due (server ms), or 0 for none waiting. */
+static int64_t votes_due_ms(const hub *h, const hub_room *r)
+{
+	return r->nvdirty ? r->votes_sent_ms + h->votes_window : 0;
+}
+
+/* Sends room r's votes.changed: to each audience, one buffer with the count now of every changed
+ * question it may see. Only from committed state (after a flush, or with no batch open). */
+static void votes_send(hub *h, hub_room *r, int64_t now)
+{
+	static const core_audience auds[] = {CORE_AUD_PUBLIC, CORE_AUD_MODERATION};
+	static const core_pseud nobody; /* no author audience here */
+	uint32_t(*pairs)[2] = malloc(r->nvdirty * sizeof *pairs);
+	for (size_t a = 0; pairs && a < sizeof auds / sizeof auds[0]; a++) {
+		int n = 0;
+		for (size_t i = 0; i < r->nvdirty; i++) {
+			const core_question *q = core_question_get(&r->st, r->vdirty[i]);
+			if (q && core_visible(auds[a], q->state)) {
+				pairs[n][0] = q->id;
+				pairs[n][1] = q->votes;
+				n++;
+			}
+		}
+		wire_buf *buf = n ? wire_encode_votes_changed((const uint32_t(*)[2])pairs, n, h->headroom) : NULL;
+		for (hub_peer *peer = r->peers; buf && peer; peer = peer->next)
+			if (peer_gets(peer, auds[a], &nobody))
+				h->io.send(h->io.ctx, peer, buf);
+		wire_buf_unref(buf);
+		h->stats.votes_messages += buf != NULL;
+	}
+	free(pairs);
+	for (size_t i = 0; i < r->nvdirty; i++)
+		r->vmark[r->vdirty[i]] = 0;
+	r->nvdirty = 0;
+	r->votes_sent_ms = now;
+}
+
+/* Sends every room's votes.changed whose window has passed. */
+static void votes_send_due(hub *h)
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	for (hub_room *r = h->rooms; r; r = r->next)
+		if (r->nvdirty && now >= votes_due_ms(h, r))
+			votes_send(h, r, now);
 }
 
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
@@ -400,6 +489,7 @@ void hub_flush(hub *h)
 	}
 	h->npend = 0;
 	finish_seals(h);
+	votes_send_due(h);
 	schedule_due(h);
 }
 
@@ -617,6 +707,9 @@ static rt_err run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor 
 				p->ephemeral = core_event_ephemeral(ev);
 				p->seq = p->ephemeral ? r->st.seq : ev->seq;
 				p->replayable = ev->kind != CORE_EV_SIGNAL; /* LC-4: signals are never replayed */
+				/* PERF-2: a vote reaches live connections in votes.changed. */
+				p->coalesced = (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED) &&
+				               votes_mark(r, ev->question);
 			}
 		}
 	}
@@ -796,11 +889,14 @@ int hub_links_changed(hub *h, const char *id)
 
 /* When room r next needs the hub: its clock's next action, or its links expiring while
  * someone is still connected. */
-static int64_t room_due_ms(const hub_room *r)
+static int64_t room_due_ms(const hub *h, const hub_room *r)
 {
 	int64_t due = core_clock_due_ms(&r->st);
 	if (r->links_expire && !r->links_cut && r->peers && (!due || r->links_expire < due))
 		due = r->links_expire;
+	int64_t votes = votes_due_ms(h, r);
+	if (votes && (!due || votes < due))
+		due = votes;
 	return due;
 }
 
@@ -808,7 +904,7 @@ int64_t hub_next_due_ms(const hub *h)
 {
 	int64_t next = 0;
 	for (const hub_room *r = h->rooms; r; r = r->next) {
-		int64_t due = room_due_ms(r);
+		int64_t due = room_due_ms(h, r);
 		if (due && (!next || due < next))
 			next = due;
 	}
@@ -877,5 +973,8 @@ void hub_tick(hub *h)
 			r->links_cut = true;
 		}
 	}
+	/* Counts from committed state only: with a batch open, its flush sends them. */
+	if (!store_in_transaction(h->store))
+		votes_send_due(h);
 	schedule_due(h);
 }

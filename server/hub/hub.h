@@ -64,6 +64,10 @@ void hub_free(hub *h);
  * HUB_LINKS_TTL_MS. 0: they stop at the seal. */
 #define HUB_LINKS_TTL_MS (7 * 24 * 3600 * 1000LL)
 void hub_set_links_ttl(hub *h, int64_t ms);
+/* PERF-2: vote counts reach live connections coalesced, in votes.changed: at once when none went
+ * to the consultation in the last `ms`, otherwise when that window ends. Default below. */
+#define HUB_VOTES_WINDOW_MS 200
+void hub_set_votes_window(hub *h, int64_t ms);
 
 /* Handles one complete client frame from peer. Replies are queued until hub_flush.
  * Only the first frame of a connection may authenticate: if it is anything else, or fails,
@@ -117,6 +121,7 @@ typedef struct hub_stats {
 	uint64_t commands;               /* commands decided since start */
 	uint64_t refused;                /* ... of which refused with an error */
 	uint64_t events;                 /* events appended */
+	uint64_t votes_messages;         /* votes.changed buffers sent (PERF-2: one per audience and window) */
 	uint64_t commits, commit_failures;
 	uint64_t commit_us_sum;                          /* total time spent committing */
 	uint64_t commit_buckets[HUB_COMMIT_BUCKETS + 1]; /* commits that took <= each bound; last: all */

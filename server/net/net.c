@@ -725,6 +725,8 @@ static size_t metrics_text(server *s, char *out, size_t cap)
 	    {"commands_total", "counter", "Commands decided (people's and the server's own clock).", st.commands},
 	    {"commands_refused_total", "counter", "Commands answered with an error.", st.refused},
 	    {"events_total", "counter", "Events stored.", st.events},
+	    {"votes_messages_total", "counter", "votes.changed messages encoded (vote counts, coalesced).",
+	     st.votes_messages},
 	    {"queue_bytes", "gauge", "Bytes waiting to be written to clients, all connections together.",
 	     s->queued_bytes},
 	    {"culled_total", "counter", "Connections dropped for not reading (their queue was full).", s->culled},
@@ -1191,6 +1193,8 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	}
 	if (opt->links_ttl_ms >= 0)
 		hub_set_links_ttl(s->hub, opt->links_ttl_ms);
+	if (opt->votes_window_ms >= 0)
+		hub_set_votes_window(s->hub, opt->votes_window_ms);
 	s->ctx = lws_create_context(&info);
 	if (!s->ctx) {
 		rtlog_line l;

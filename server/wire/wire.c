@@ -663,6 +663,18 @@ static const char *const event_types[CORE_EV_COUNT] = {
     [CORE_EV_PARAPHRASE] = "paraphrase.saved",
 };
 
+wire_buf *wire_encode_votes_changed(const uint32_t (*pairs)[2], int n, size_t headroom)
+{
+	json_t *votes = json_array();
+	for (int i = 0; votes && i < n; i++)
+		if (json_array_append_new(votes,
+		                          json_pack("[I, I]", (json_int_t)pairs[i][0], (json_int_t)pairs[i][1]))) {
+			json_decref(votes);
+			votes = NULL;
+		}
+	return votes ? to_buf(json_pack("{s:s, s:o}", "type", "votes.changed", "votes", votes), headroom) : NULL;
+}
+
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
 {
 	if ((unsigned)ev->kind >= CORE_EV_COUNT)

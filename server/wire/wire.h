@@ -103,6 +103,9 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 /* clock.now: the server clock for the clock.sync with this id. */
 wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom);
 
+/* votes.changed (PERF-2): n questions' counts now, pairs[i] = {id, votes}; no seq. */
+wire_buf *wire_encode_votes_changed(const uint32_t (*pairs)[2], int n, size_t headroom);
+
 /* resumed: this connection resumes after `since`; the consultation is at `seq`. */
 wire_buf *wire_encode_resumed(uint64_t since, uint64_t seq, size_t headroom);
 

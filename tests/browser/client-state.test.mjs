@@ -77,6 +77,24 @@ test('snapshot, then events, never show a question twice', () => {
   assert.equal(s.seq, 47);
 });
 
+test('votes.changed (PERF-2): coalesced counts apply as they come, without seq, and reorder the queue', () => {
+  let s = reduce(initialState, example('snapshot', 'valid-cochair.json'));
+  s = reduce(s, { type: 'question.approved', seq: 51, question: { ...s.questions[13], state: 'approved', votes: 0 } });
+  const seq = s.seq;
+  s = reduce(s, example('votes.changed', 'valid-many.json'));
+  assert.equal(s.questions[12].votes, 8);
+  assert.equal(s.questions[13].votes, 4);
+  assert.equal(s.questions[15], undefined, 'a question this client never saw stays unseen');
+  assert.equal(s.seq, seq, 'no seq: where to resume from does not move');
+  assert.deepEqual(listQuestions(s, 'approved', 'votes').map((q) => q.id), [12, 13]);
+  // It is applied even though events with a higher seq came before it.
+  s = reduce(s, { type: 'question.answering', seq: seq + 5, question: 12 });
+  s = reduce(s, { type: 'votes.changed', votes: [[13, 11]] });
+  assert.deepEqual(listQuestions(s, 'approved', 'votes').map((q) => q.id), [13, 12]);
+  // Nothing changed: the same state object.
+  assert.equal(reduce(s, { type: 'votes.changed', votes: [[13, 11]] }), s);
+});
+
 test('acks record own posts and votes; sorting by votes then time', () => {
   let s = reduce(initialState, example('snapshot', 'valid-cochair.json'));
   const post = example('ack', 'valid-post.json');

@@ -39,6 +39,14 @@ export const loadLimits = ['--max-per-address', '1000000', '--rate', '10000', '-
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The count a message gives question `id`: a question.votes event (replays), or the coalesced
+// votes.changed that live connections get (PERF-2); undefined when it says nothing of it.
+export function votesIn(m, id) {
+  if (m.type === 'question.votes' && m.question === id) return m.votes;
+  if (m.type === 'votes.changed') return m.votes.find(([q]) => q === id)?.[1];
+  return undefined;
+}
+
 export function randomKey() {
   return crypto.randomBytes(16).toString('base64url');
 }

@@ -171,6 +171,8 @@ export function reduce(state, msg, pending) {
     return { ...state, signals };
   }
   if (msg.type === 'presence.changed') return { ...state, listeners: msg.listeners }; // ephemeral, no seq
+  // PERF-2: vote counts, coalesced (no seq): the counts now, newer than anything before them.
+  if (msg.type === 'votes.changed') return applyVotes(state, msg.votes);
   // PL-4: the connection resumed; the events it missed follow, each applied as usual.
   if (msg.type === 'resumed') return state;
   if (msg.type === 'ack') return applyAck(state, msg, pending);
@@ -179,15 +181,22 @@ export function reduce(state, msg, pending) {
   return lapseNext(applyEvent({ ...state, seq: msg.seq }, msg));
 }
 
+function applyVotes(state, pairs) {
+  let next = state;
+  for (const [id, votes] of pairs) {
+    const q = next.questions[id];
+    if (q && q.votes !== votes) next = upsert(next, { ...q, votes });
+  }
+  return next;
+}
+
 function applyEvent(next, msg) {
   if (QUESTION_EVENTS.has(msg.type)) return dropAnswering(upsert(next, msg.question), msg.question);
   switch (msg.type) {
     case 'question.merged':
       return applyMerge(next, msg);
-    case 'question.votes': {
-      const q = next.questions[msg.question];
-      return q ? upsert(next, { ...q, votes: msg.votes }) : next;
-    }
+    case 'question.votes':
+      return applyVotes(next, [[msg.question, msg.votes]]);
     case 'question.answering':
       return setAnswering(next, msg.question);
     case 'question.next':

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Roundtable's fan-out benchmark (PERF-1..PERF-3): for each N, the fan-out floor (floor.c) and
+# Roundtable are driven by the same load generator (rtload.c) in the same run, and one line per N
+# and mode is printed:
+#   RESULT n=<N> mode=<isolated|sustained> p50_ms= p99_ms= max_ms= delivered_per_s= rss_mb=
+#          cpu_pct= floor_p99_ms= ratio_p99=
+# then RESULT durable_cmds_per_s=<..> (commands acknowledged per second with synchronous=FULL,
+# many clients at once), and each N's memory per idle connection.
+#
+#   tests/load/bench.sh                  N = 1,000, 5,000 and 10,000; 30 s sustained (about 10 min)
+#   tests/load/bench.sh --sizes "2000" --seconds 10
+#   tests/load/bench.sh --smoke --build build-asan   under a minute (ctest runs this one)
+#
+# isolated: one vote at a time on an otherwise idle server (the floor: one frame at a time);
+# sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 10 frames/s, as many
+# broadcasts as Roundtable makes of them with its 200 ms vote window). Everything runs
+# on 127.0.0.0/8 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+sizes="1000 5000 10000"
+seconds=30
+isolated=30
+build=""
+smoke=0
+durable_clients=1000
+durable_seconds=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    --smoke) smoke=1; sizes="300"; seconds=5; isolated=5; durable_clients=100; durable_seconds=3; shift ;;
+    *) echo "usage: $0 [--sizes \"N ...\"] [--seconds S] [--build DIR] [--smoke]" >&2; exit 2 ;;
+  esac
+done
+
+# An optimised build of the server and the tools, unless one is given.
+if [ -z "$build" ]; then
+  build=build-bench
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DROUNDTABLE_SANITIZE=OFF >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target roundtable rtload rtfloor >/dev/null
+fi
+server="$build/roundtable"
+rtload="$build/tests/rtload"
+rtfloor="$build/tests/rtfloor"
+for f in "$server" "$rtload" "$rtfloor"; do [ -x "$f" ] || { echo "bench: $f is missing" >&2; exit 1; }; done
+
+work=$(mktemp -d /tmp/roundtable-bench-XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The agenda: the demo's, with questions open, no premoderation (a question reaches everybody at
+# once) and the per-participant limits at their highest.
+node -e '
+const fs = require("fs");
+const a = JSON.parse(fs.readFileSync("protocol/agendas/engagement-session.json", "utf8"));
+a.premoderation = false;
+a.segments[0].questions = true;
+a.limits = { open_questions: 100, votes_per_minute: 600 };
+fs.writeFileSync(process.argv[1], JSON.stringify(a));' "$work/agenda.json"
+
+# Starts a fresh Roundtable on a new database; sets port, pid, path and token.
+start_roundtable() {
+  local dir="$work/data-$1"
+  "$server" new "$work/agenda.json" --data "$dir" --json > "$work/links-$1.json"
+  local id token
+  id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).consultation)' "$work/links-$1.json")
+  token=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).links.participant.split("#")[1])' "$work/links-$1.json")
+  "$server" serve --data "$dir" --port 0 --log-level warn --max-per-address 1000000 --rate 10000 --burst 100000 \
+    > "$work/server-$1.out" 2>&1 &
+  pid=$!
+  pids+=("$pid")
+  for _ in $(seq 100); do
+    port=$(sed -n 's|^roundtable: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$work/server-$1.out")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { cat "$work/server-$1.out" >&2; exit 1; }
+  path="/c/$id/ws"
+  args=(--port "$port" --path "$path" --token "$token" --server-pid "$pid")
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
+
+status=0
+for n in $sizes; do
+  voters=$(( n < 400 ? n / 3 : 200 ))
+  common=(--clients "$n" --addresses $(( n / 200 + 2 )) --voters "$voters" --posters 20 --questions 20
+          --isolated "$isolated" --seconds "$seconds")
+
+  port=$(free_port)
+  "$rtfloor" --port "$port" > "$work/floor.out" 2>&1 &
+  fpid=$!
+  pids+=("$fpid")
+  for _ in $(seq 100); do grep -q listening "$work/floor.out" && break; sleep 0.1; done
+  # The floor broadcasts as often as Roundtable does in the sustained phase: a votes.changed per
+  # window (200 ms) and each new question, 10 a second.
+  floor=$("$rtload" --floor --port "$port" "${common[@]}" --vote-rate 10 --post-rate 0 --server-pid "$fpid" --label floor) || status=1
+  stop "$fpid"
+  echo "$floor" | sed 's/^/# floor: /'
+
+  start_roundtable "$n"
+  out=$("$rtload" "${args[@]}" "${common[@]}" --vote-rate 50 --post-rate 5) || status=1
+  stop "$pid"
+  echo "$out" | grep idle_kb_per_conn || true
+  for mode in isolated sustained; do
+    line=$(grep "mode=$mode " <<< "$out" || true)
+    fline=$(grep "mode=$mode " <<< "$floor" || true)
+    [ -n "$line" ] && [ -n "$fline" ] || { echo "bench: no $mode result for n=$n" >&2; status=1; continue; }
+    fp99=$(field "$fline" p99_ms)
+    p99=$(field "$line" p99_ms)
+    ratio=$(python3 -c "print(f'{$p99 / $fp99:.2f}' if $fp99 > 0 else 'nan')")
+    echo "$(sed 's/ changes=.*//' <<< "$line") floor_p99_ms=$fp99 ratio_p99=$ratio"
+  done
+done
+
+# Durable commands: many clients at once, each with one vote or take-back in flight.
+start_roundtable durable
+"$rtload" "${args[@]}" --clients "$durable_clients" --voters $(( durable_clients - 1 )) --posters 1 --questions 1 \
+  --addresses 4 --durable --seconds "$durable_seconds" | grep durable_cmds_per_s || status=1
+stop "$pid"
+exit "$status"
