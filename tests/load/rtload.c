@@ -43,7 +43,6 @@ typedef struct conn {
 	size_t rxlen, rxcap;
 	char *tx;
 	size_t txlen, txcap;
-	bool accepted;   /* rule accepted (voters and posters) */
 	int next_q;      /* a voter's next question (index into questions) */
 	int outstanding; /* durable: commands sent, not yet answered */
 	bool voted;      /* durable: its vote on the durable question is in */
@@ -96,7 +95,6 @@ static int maxcount;
 static uint16_t *seen_count; /* [client * nq + q]: the highest count this client saw */
 static change *post_changes; /* by question id */
 static int post_cap;
-static int *post_cmd;         /* question id -> command index, or -1 */
 static change *floor_changes; /* by floor number (= command index) */
 static int64_t errors_seen;
 static int64_t durable_acks;
@@ -289,11 +287,8 @@ static void on_ack(conn *c, const char *s, size_t len)
 	}
 	if (m->kind == K_VOTE)
 		m->count = (int)field(s, len, "\"votes\":");
-	else if (m->kind == K_POST) {
+	else if (m->kind == K_POST)
 		m->qid = (int)field(s, len, "\"question\":{\"id\":");
-		if (m->qid >= 0 && m->qid < post_cap)
-			post_cmd[m->qid] = (int)k;
-	}
 }
 
 static void on_text(conn *c, const char *s, size_t len)
@@ -929,11 +924,9 @@ int main(int argc, char **argv)
 	seen_count = calloc((size_t)opt.clients * (size_t)opt.questions, sizeof *seen_count);
 	post_cap = most * 2;
 	post_changes = calloc((size_t)post_cap, sizeof *post_changes);
-	post_cmd = malloc((size_t)post_cap * sizeof *post_cmd);
 	floor_changes = calloc((size_t)most * 4, sizeof *floor_changes);
-	if (!vote_changes || !seen_count || !post_changes || !post_cmd || !floor_changes)
+	if (!vote_changes || !seen_count || !post_changes || !floor_changes)
 		die("calloc");
-	memset(post_cmd, -1, (size_t)post_cap * sizeof *post_cmd);
 
 	long long t0;
 	long rss_before = 0, rss_after = 0;
