@@ -64,7 +64,7 @@ typedef struct options {
 	int ping;                            /* serve: seconds of silence before a ping (0: the default) */
 	int queue;                           /* serve: KiB that may wait for one connection (0: the default) */
 	int links_ttl_hours;                 /* serve, seal: how long links work after a seal (-1: the default) */
-	int votes_window;                    /* serve: ms between two votes.changed (-1: the default) */
+	int live_window;                     /* serve: a busy consultation's live window, ms (-1: the default) */
 	net_options net;                     /* serve: origins, limits, TLS */
 	const char *revoke, *rotate, *label; /* links */
 	bool check_config;                   /* serve: check the configuration, print it, exit */
@@ -135,9 +135,9 @@ static const char usage_serve[] =
     "                   a minute)\n"
     "  --queue-limit KIB  drop a connection that stopped reading once this much waits for\n"
     "                   it (default 4096); it resumes when it comes back\n"
-    "  --votes-window MS  vote counts go out coalesced, at most once in MS milliseconds per\n"
-    "                   consultation; a lone vote at once (default 200; 0: with every commit)\n" USAGE_SECURITY
-    "  --help           this text\n"
+    "  --live-window MS  a busy consultation's updates go out together, at most once in MS\n"
+    "                   milliseconds, vote counts coalesced; a lone change at once (default\n"
+    "                   200; 0: with every commit)\n" USAGE_SECURITY "  --help           this text\n"
     "\n"
     "SIGTERM or SIGINT stops it gracefully: it stops accepting, commits what it acknowledged,\n"
     "closes every connection with 1001 (clients reconnect and resume) and exits 0.\n";
@@ -277,7 +277,7 @@ enum {
 	OPT_CHECK_CONFIG,
 	OPT_LOG_LEVEL,
 	OPT_LOG_FORMAT,
-	OPT_VOTES_WINDOW,
+	OPT_LIVE_WINDOW,
 	OPT_HELP
 };
 
@@ -285,7 +285,7 @@ enum {
 #define OPTS_SECURITY                                                                                                  \
 	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
 	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
-	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_VOTES_WINDOW
+	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW
 
 static const struct option long_options[] = {
     {"data", required_argument, NULL, OPT_DATA},
@@ -320,7 +320,7 @@ static const struct option long_options[] = {
     {"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-    {"votes-window", required_argument, NULL, OPT_VOTES_WINDOW},
+    {"live-window", required_argument, NULL, OPT_LIVE_WINDOW},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -361,8 +361,7 @@ static const struct int_option {
     {OPT_HEADER_BYTES, NET_HEADER_BYTES, "header-bytes", "", 1024, 16384, offsetof(options, net.header_bytes)},
     {OPT_LINKS_TTL, (int)(HUB_LINKS_TTL_MS / 3600000), "links-ttl", " of hours", 0, 24 * 366,
      offsetof(options, links_ttl_hours)},
-    {OPT_VOTES_WINDOW, HUB_VOTES_WINDOW_MS, "votes-window", " of milliseconds", 0, 5000,
-     offsetof(options, votes_window)},
+    {OPT_LIVE_WINDOW, HUB_LIVE_WINDOW_MS, "live-window", " of milliseconds", 0, 5000, offsetof(options, live_window)},
 };
 
 /* "http://host[:port]" or "https://...", with no path (a final "/" is allowed). */
@@ -746,7 +745,7 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	no.ping_seconds = o->ping;
 	no.queue_limit_kib = o->queue;
 	no.links_ttl_ms = o->links_ttl_hours < 0 ? -1 : o->links_ttl_hours * 3600000LL;
-	no.votes_window_ms = o->votes_window;
+	no.live_window_ms = o->live_window;
 	rtlog_setup((rtlog_level)o->log_level, (rtlog_format)o->log_format, NULL);
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
@@ -765,7 +764,7 @@ static options server_defaults(void)
 	                 .port = 8080,
 	                 .web_dir = default_web_dir(),
 	                 .links_ttl_hours = -1,
-	                 .votes_window = -1,
+	                 .live_window = -1,
 	                 .log_level = RTLOG_INFO,
 	                 .log_format = RTLOG_TEXT};
 }
@@ -925,7 +924,7 @@ static int check_config(const options *o)
 		if (io->opt == OPT_PORT || io->opt == OPT_INVITATIONS || io->opt == OPT_K)
 			continue;
 		int v = *(const int *)((const char *)o + io->at);
-		if (v > 0 || (v == 0 && (io->opt == OPT_LINKS_TTL || io->opt == OPT_VOTES_WINDOW)))
+		if (v > 0 || (v == 0 && (io->opt == OPT_LINKS_TTL || io->opt == OPT_LIVE_WINDOW)))
 			printf("%s = %d\n", io->name, v);
 		else
 			printf("%s = %d  # the default\n", io->name, io->dflt);

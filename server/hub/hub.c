@@ -33,6 +33,13 @@ typedef struct ring_entry {
 	wire_buf *buf;
 } ring_entry;
 
+/* One delivery held for the end of a live window (PERF-2). */
+typedef struct held_entry {
+	core_audience aud;
+	core_pseud author; /* for CORE_AUD_AUTHOR */
+	wire_buf *buf;
+} held_entry;
+
 struct hub_room {
 	core_state st;
 	/* PL-4: the most recent delivered events, oldest first; every event after seq ring_from
@@ -48,11 +55,18 @@ struct hub_room {
 	int64_t links_expire; /* PL-2: when its links stop working (server ms), or 0 */
 	bool links_cut;       /* ... and the connections left then were closed */
 	/* PERF-2: questions whose vote count changed since the last votes.changed (ids, each once:
-	 * vmark[id] is set while it is listed), and when that one went out (server ms). */
+	 * vmark[id] is set while it is listed). */
 	uint32_t *vdirty;
 	uint8_t *vmark;
 	size_t nvdirty, vcap;
-	int64_t votes_sent_ms;
+	/* PERF-2: deliveries held for the end of the live window, in order; how many windows have
+	 * ended; and when the last live delivery went out (server ms). */
+	held_entry *held;
+	size_t nheld, heldcap;
+	uint64_t window;
+	int64_t live_sent_ms;
+	bool live_open; /* during hub_flush: deliveries go out at once (the window had passed) */
+	bool live_used; /* ... and some did */
 	hub_room *next;
 };
 
@@ -85,10 +99,10 @@ struct hub {
 	pending *pend;
 	size_t npend, pcap;
 	size_t npeers;
-	uint64_t sessions;    /* the last session number given to a connection (LC-6) */
-	int64_t links_ttl;    /* PL-2: links work this long after a seal */
-	int64_t votes_window; /* PERF-2: at most one votes.changed per room in this many ms */
-	hub_stats stats;      /* for operators: counters only (hub_get_stats adds what is current) */
+	uint64_t sessions;   /* the last session number given to a connection (LC-6) */
+	int64_t links_ttl;   /* PL-2: links work this long after a seal */
+	int64_t live_window; /* PERF-2: a busy room's live deliveries go out once in this many ms */
+	hub_stats stats;     /* for operators: counters only (hub_get_stats adds what is current) */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
@@ -108,13 +122,13 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom)
 	h->io = *io;
 	h->headroom = headroom;
 	h->links_ttl = HUB_LINKS_TTL_MS;
-	h->votes_window = HUB_VOTES_WINDOW_MS;
+	h->live_window = HUB_LIVE_WINDOW_MS;
 	return h;
 }
 
-void hub_set_votes_window(hub *h, int64_t ms)
+void hub_set_live_window(hub *h, int64_t ms)
 {
-	h->votes_window = ms;
+	h->live_window = ms;
 }
 
 void hub_set_links_ttl(hub *h, int64_t ms)
@@ -135,6 +149,9 @@ void hub_free(hub *h)
 		core_denylist_free(r->deny);
 		free(r->vdirty);
 		free(r->vmark);
+		for (size_t i = 0; i < r->nheld; i++)
+			wire_buf_unref(r->held[i].buf);
+		free(r->held);
 		free(r);
 	}
 	free(h->pend);
@@ -292,6 +309,30 @@ static bool ring_replays(const ring_entry *e, uint64_t since)
 	return e->seq > since || (e->ephemeral && e->seq == since);
 }
 
+/* Sends buf to every connection of room r in audience aud. */
+static void send_audience(hub *h, hub_room *r, core_audience aud, const core_pseud *author, wire_buf *buf)
+{
+	for (hub_peer *peer = r->peers; peer; peer = peer->next)
+		if (peer_gets(peer, aud, author))
+			h->io.send(h->io.ctx, peer, buf);
+}
+
+/* Holds buf (taking a reference) for room r's audience aud until the window ends. False when
+ * out of memory. */
+static bool held_add(hub_room *r, core_audience aud, const core_pseud *author, wire_buf *buf)
+{
+	if (r->nheld == r->heldcap) {
+		size_t ncap = r->heldcap ? r->heldcap * 2 : 16;
+		held_entry *nh = realloc(r->held, ncap * sizeof *nh);
+		if (!nh)
+			return false;
+		r->held = nh;
+		r->heldcap = ncap;
+	}
+	r->held[r->nheld++] = (held_entry){.aud = aud, .author = *author, .buf = wire_buf_ref(buf)};
+	return true;
+}
+
 static void deliver(hub *h, const pending *p)
 {
 	if (p->kind == P_PEER) {
@@ -301,11 +342,15 @@ static void deliver(hub *h, const pending *p)
 			h->io.close(h->io.ctx, p->peer, p->close);
 		return;
 	}
-	for (hub_peer *peer = p->room->peers; peer && !p->coalesced; peer = peer->next)
-		if (peer_gets(peer, p->aud, &p->author))
-			h->io.send(h->io.ctx, peer, p->buf);
+	hub_room *r = p->room;
+	/* PERF-2: a vote's event is replayed only; live, its count goes out in votes.changed. In a
+	 * busy room, the rest waits for the end of the window (or, out of memory, goes at once). */
+	if (!p->coalesced && (r->live_open || !held_add(r, p->aud, &p->author, p->buf))) {
+		send_audience(h, r, p->aud, &p->author, p->buf);
+		r->live_used = true;
+	}
 	if (p->replayable)
-		ring_push(p->room, p);
+		ring_push(r, p);
 }
 
 /* --- vote counts, coalesced (PERF-2) ------------------------------------------------------ */
@@ -335,20 +380,23 @@ static bool votes_mark(hub_room *r, uint32_t id)
 	return true;
 }
 
-/* When room r's next votes.changed is due (server ms), or 0 for none waiting. */
-static int64_t votes_due_ms(const hub *h, const hub_room *r)
+/* When room r's held deliveries and changed counts are due (server ms), or 0 for none waiting. */
+static int64_t live_due_ms(const hub *h, const hub_room *r)
 {
-	return r->nvdirty ? r->votes_sent_ms + h->votes_window : 0;
+	return r->nvdirty || r->nheld ? r->live_sent_ms + h->live_window : 0;
 }
 
-/* Sends room r's votes.changed: to each audience, one buffer with the count now of every changed
- * question it may see. Only from committed state (after a flush, or with no batch open). */
-static void votes_send(hub *h, hub_room *r, int64_t now)
+/* Holds room r's votes.changed: for each audience, one buffer with the count now of every
+ * changed question it may see. Only from committed state (after a flush, or with no batch open).
+ * False when out of memory (the counts then wait for the next window). */
+static bool votes_hold(hub *h, hub_room *r)
 {
 	static const core_audience auds[] = {CORE_AUD_PUBLIC, CORE_AUD_MODERATION};
 	static const core_pseud nobody; /* no author audience here */
 	uint32_t(*pairs)[2] = malloc(r->nvdirty * sizeof *pairs);
-	for (size_t a = 0; pairs && a < sizeof auds / sizeof auds[0]; a++) {
+	if (!pairs)
+		return false;
+	for (size_t a = 0; a < sizeof auds / sizeof auds[0]; a++) {
 		int n = 0;
 		for (size_t i = 0; i < r->nvdirty; i++) {
 			const core_question *q = core_question_get(&r->st, r->vdirty[i]);
@@ -358,27 +406,60 @@ static void votes_send(hub *h, hub_room *r, int64_t now)
 				n++;
 			}
 		}
-		wire_buf *buf = n ? wire_encode_votes_changed((const uint32_t(*)[2])pairs, n, h->headroom) : NULL;
-		for (hub_peer *peer = r->peers; buf && peer; peer = peer->next)
-			if (peer_gets(peer, auds[a], &nobody))
-				h->io.send(h->io.ctx, peer, buf);
+		if (!n)
+			continue;
+		wire_buf *buf = wire_encode_votes_changed((const uint32_t(*)[2])pairs, n, h->headroom);
+		bool held = buf && held_add(r, auds[a], &nobody, buf);
 		wire_buf_unref(buf);
-		h->stats.votes_messages += buf != NULL;
+		if (!held) {
+			free(pairs);
+			return false;
+		}
+		h->stats.votes_messages++;
 	}
 	free(pairs);
 	for (size_t i = 0; i < r->nvdirty; i++)
 		r->vmark[r->vdirty[i]] = 0;
 	r->nvdirty = 0;
-	r->votes_sent_ms = now;
+	return true;
 }
 
-/* Sends every room's votes.changed whose window has passed. */
-static void votes_send_due(hub *h)
+/* Ends room r's live window: what was held goes out, in order, then the counts that changed.
+ * A connection that joined during the window skips what its snapshot or replay already had. */
+static void live_send(hub *h, hub_room *r, int64_t now)
+{
+	votes_hold(h, r); /* after everything held: counts are newer than any snapshot */
+	for (hub_peer *peer = r->peers; peer; peer = peer->next) {
+		size_t from = peer->held_window == r->window ? peer->held_skip : 0;
+		for (size_t i = from; i < r->nheld; i++)
+			if (peer_gets(peer, r->held[i].aud, &r->held[i].author))
+				h->io.send(h->io.ctx, peer, r->held[i].buf);
+	}
+	h->stats.held_windows += r->nheld > 0;
+	for (size_t i = 0; i < r->nheld; i++)
+		wire_buf_unref(r->held[i].buf);
+	r->nheld = 0;
+	r->window++;
+	r->live_sent_ms = now;
+}
+
+/* Ends every room's live window that has passed. */
+static void live_send_due(hub *h)
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		int64_t due = live_due_ms(h, r);
+		if (due && now >= due)
+			live_send(h, r, now);
+	}
+}
+
+void hub_send_held(hub *h)
 {
 	int64_t now = h->io.now_ms(h->io.ctx);
 	for (hub_room *r = h->rooms; r; r = r->next)
-		if (r->nvdirty && now >= votes_due_ms(h, r))
-			votes_send(h, r, now);
+		if (live_due_ms(h, r))
+			live_send(h, r, now);
 }
 
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
@@ -433,6 +514,8 @@ static void finish_seals(hub *h)
 		r->sealing = false;
 		any = true;
 		rtlog_event(RTLOG_INFO, "sealed", "consultation", r->st.agenda.id);
+		if (live_due_ms(h, r)) /* what was held, before the pseudonyms go */
+			live_send(h, r, h->io.now_ms(h->io.ctx));
 		memset(r->secret, 0, sizeof r->secret);
 		ring_clear(r); /* encoded for connections that had pseudonyms */
 		for (hub_peer *p = r->peers; p; p = p->next) {
@@ -480,16 +563,27 @@ void hub_flush(hub *h)
 			abort_batch(h);
 		}
 	}
-	for (hub_room *r = h->rooms; r; r = r->next)
+	/* PERF-2: a room whose window has passed with nothing held sends at once, and starts a new
+	 * window; a busy room holds what it delivers. */
+	int64_t now = h->io.now_ms(h->io.ctx);
+	for (hub_room *r = h->rooms; r; r = r->next) {
 		r->dirty = false;
+		r->live_open = h->live_window <= 0 || (!r->nheld && now >= r->live_sent_ms + h->live_window);
+		r->live_used = false;
+	}
 	for (size_t i = 0; i < h->npend; i++) {
 		if (h->pend[i].buf)
 			deliver(h, &h->pend[i]);
 		wire_buf_unref(h->pend[i].buf);
 	}
 	h->npend = 0;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (r->live_open && (r->live_used || r->nvdirty))
+			live_send(h, r, now);
+		r->live_open = false;
+	}
 	finish_seals(h);
-	votes_send_due(h);
+	live_send_due(h);
 	schedule_due(h);
 }
 
@@ -642,6 +736,9 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	hub_flush(h);
 	peer->actor = actor;
 	room_join(h, r, peer);
+	/* What the room holds now is in the snapshot or the replay below. */
+	peer->held_window = r->window;
+	peer->held_skip = r->nheld;
 	wire_buf *snap = NULL;
 	if (m->has_since && resume(h, r, peer, m->since, &snap))
 		return RT_OK;
@@ -894,9 +991,9 @@ static int64_t room_due_ms(const hub *h, const hub_room *r)
 	int64_t due = core_clock_due_ms(&r->st);
 	if (r->links_expire && !r->links_cut && r->peers && (!due || r->links_expire < due))
 		due = r->links_expire;
-	int64_t votes = votes_due_ms(h, r);
-	if (votes && (!due || votes < due))
-		due = votes;
+	int64_t live = live_due_ms(h, r);
+	if (live && (!due || live < due))
+		due = live;
 	return due;
 }
 
@@ -975,6 +1072,6 @@ void hub_tick(hub *h)
 	}
 	/* Counts from committed state only: with a batch open, its flush sends them. */
 	if (!store_in_transaction(h->store))
-		votes_send_due(h);
+		live_send_due(h);
 	schedule_due(h);
 }

@@ -32,6 +32,10 @@ typedef struct hub_peer {
 	/* PERF-4: the consultation its socket's path names (/c/ID/ws), set by the transport; a link
 	 * of another consultation is then refused. "" for /ws. */
 	char path_consultation[CORE_ID_MAX + 1];
+	/* PERF-2: joined while its room held deliveries: the first held_skip of them, held in the
+	 * room's window number held_window, are already in its snapshot or replay */
+	uint64_t held_window;
+	size_t held_skip;
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
@@ -64,10 +68,16 @@ void hub_free(hub *h);
  * HUB_LINKS_TTL_MS. 0: they stop at the seal. */
 #define HUB_LINKS_TTL_MS (7 * 24 * 3600 * 1000LL)
 void hub_set_links_ttl(hub *h, int64_t ms);
-/* PERF-2: vote counts reach live connections coalesced, in votes.changed: at once when none went
- * to the consultation in the last `ms`, otherwise when that window ends. Default below. */
-#define HUB_VOTES_WINDOW_MS 200
-void hub_set_votes_window(hub *h, int64_t ms);
+/* PERF-2: what a consultation's live connections are sent is paced by this window. When nothing
+ * went to the consultation in the last `ms`, a change goes out at once; otherwise it is held,
+ * in order, until the window ends, and everything held then goes out together (vote counts
+ * coalesced in one votes.changed), so a busy consultation costs each connection at most one
+ * write per window. Answers to a connection's own commands are never held. Default below;
+ * 0: nothing is held. */
+#define HUB_LIVE_WINDOW_MS 200
+void hub_set_live_window(hub *h, int64_t ms);
+/* Sends everything held for a window now (a graceful stop). */
+void hub_send_held(hub *h);
 
 /* Handles one complete client frame from peer. Replies are queued until hub_flush.
  * Only the first frame of a connection may authenticate: if it is anything else, or fails,
@@ -122,6 +132,7 @@ typedef struct hub_stats {
 	uint64_t refused;                /* ... of which refused with an error */
 	uint64_t events;                 /* events appended */
 	uint64_t votes_messages;         /* votes.changed buffers sent (PERF-2: one per audience and window) */
+	uint64_t held_windows;           /* windows whose held deliveries went out together (PERF-2) */
 	uint64_t commits, commit_failures;
 	uint64_t commit_us_sum;                          /* total time spent committing */
 	uint64_t commit_buckets[HUB_COMMIT_BUCKETS + 1]; /* commits that took <= each bound; last: all */

@@ -39,6 +39,16 @@
  * bound above; this is ample for a reader on a slow network. */
 #define CONN_SNDBUF_BYTES (64 * 1024)
 
+/* Queued messages framed together for one write, at most (on_writeable). */
+#define NET_GATHER_BYTES 16384
+
+/* What lws reads of a frame before handing it over (a longer message comes in pieces, gathered
+ * by on_receive): each connection holds a buffer this size. Commands are small. */
+#define CONN_RX_BYTES 1024
+/* What lws may hand the kernel in one write: the whole message (the kernel takes what its
+ * buffer holds, lws keeps the rest), not the rx buffer's size, which it defaults to. */
+#define CONN_TX_BYTES (1024 * 1024)
+
 /* Per-connection state, allocated and zeroed by lws (per_session_data_size). */
 typedef struct conn {
 	struct lws *wsi;
@@ -60,6 +70,11 @@ typedef struct conn {
 	int64_t credit_us, refilled_us;
 	unsigned refused; /* messages refused since the last one taken */
 	bool closing;     /* to be closed once its queue is written */
+	/* PERF-3: when it was last heard from (any frame, a pong included) and last pinged (mono
+	 * us); a ping waits for its writeable callback. In the server's list of connections. */
+	int64_t heard_us, pinged_us;
+	bool ping_due;
+	struct conn *prev, *next;
 	enum lws_close_status close_status;
 	const char *close_reason;
 } conn;
@@ -88,13 +103,19 @@ typedef struct server {
 	bool flush_scheduled;
 	lws_sorted_usec_list_t due_sul;   /* the agenda clocks' next action (AG-4) */
 	lws_sorted_usec_list_t drain_sul; /* wakes the loop while a graceful stop waits */
+	lws_sorted_usec_list_t alive_sul; /* the liveness sweep, once a second (PERF-3) */
+	conn *conns;                      /* every open WebSocket connection */
+	int64_t ping_us;                  /* silence before a ping; three times that: dropped */
 	size_t nconns;                    /* WebSocket connections open, authenticated or not */
 	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
 	uint64_t culled;                  /* connections dropped for not reading */
 	uint64_t refused_conns;           /* WebSocket handshakes refused by a limit or the Origin */
 	log_sample culled_log, refused_log;
 	size_t queued_bytes; /* what waits in all connections' queues */
-	time_t started;      /* for GET /metrics */
+	uint64_t gathered;   /* messages that went several to a write (PERF-2) */
+	/* several queued messages framed for one write (on_writeable) */
+	uint8_t gather[NET_GATHER_BYTES];
+	time_t started; /* for GET /metrics */
 	size_t max_conns, max_per_addr, max_message;
 	int64_t msg_cost_us, burst_us; /* the token bucket: one message's cost, the bucket's size */
 	unsigned burst;
@@ -552,26 +573,110 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	return 0;
 }
 
+/* Frames as many of c's queued messages as fit in s->gather, in order, and returns how many
+ * (their bytes in *len). Server frames are unmasked: FIN and text, then the length. Not for a
+ * WebSocket carried in an HTTP/2 stream, which frames it itself. */
+static size_t gather(server *s, conn *c, size_t *len)
+{
+	size_t k = 0, at = 0;
+	if (c->qlen < 2 || lws_get_network_wsi(c->wsi) != c->wsi)
+		return 0;
+	for (; k < c->qlen; k++) {
+		wire_buf *b = c->q[(c->qhead + k) % c->qcap];
+		size_t head = b->len < 126 ? 2 : b->len <= 0xffff ? 4 : 10;
+		if (at + head + b->len > sizeof s->gather)
+			break;
+		uint8_t *f = s->gather + at;
+		f[0] = 0x81;
+		if (head == 2) {
+			f[1] = (uint8_t)b->len;
+		} else if (head == 4) {
+			f[1] = 126;
+			f[2] = (uint8_t)(b->len >> 8);
+			f[3] = (uint8_t)b->len;
+		} else {
+			f[1] = 127;
+			for (int i = 0; i < 8; i++)
+				f[2 + i] = (uint8_t)((uint64_t)b->len >> (56 - 8 * i));
+		}
+		memcpy(f + head, wire_buf_payload(b), b->len);
+		at += head + b->len;
+	}
+	*len = at;
+	return k;
+}
+
 static int on_writeable(server *s, conn *c)
 {
 	if (c->closing && !c->qlen && !c->culled)
 		return close_with(c, c->close_status, c->close_reason);
 	if (s->draining && !c->qlen && !c->culled)
 		return close_with(c, LWS_CLOSE_STATUS_GOINGAWAY, "server.stopping");
+	if (c->ping_due && !c->culled) {
+		c->ping_due = false;
+		/* not empty: lws reports an empty pong to nobody */
+		uint8_t ping[LWS_PRE + 1] = {[LWS_PRE] = 'p'};
+		if (lws_write(c->wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+			return -1;
+		if (c->qlen)
+			lws_callback_on_writable(c->wsi);
+		return 0;
+	}
 	if (!c->qlen || c->culled)
 		return 0; /* spurious writeable callbacks are normal */
-	wire_buf *b = c->q[c->qhead];
-	int n = lws_write(c->wsi, wire_buf_payload(b), b->len, LWS_WRITE_TEXT);
-	if (n < (int)b->len)
+	/* One write per callback: several queued messages go as consecutive frames (PERF-2: what a
+	 * busy consultation held for its window), one alone as it is. */
+	size_t len, k = gather(s, c, &len);
+	int n;
+	if (k > 1) {
+		n = lws_write(c->wsi, s->gather, len, LWS_WRITE_RAW);
+	} else {
+		len = c->q[c->qhead]->len;
+		n = lws_write(c->wsi, wire_buf_payload(c->q[c->qhead]), len, LWS_WRITE_TEXT);
+		k = 1;
+	}
+	if (n < (int)len)
 		return -1; /* a short write is fatal for this connection */
-	c->qhead = (c->qhead + 1) % c->qcap;
-	c->qlen--;
-	c->qbytes -= b->len;
-	s->queued_bytes -= b->len;
-	wire_buf_unref(b);
+	s->gathered += k > 1 ? k : 0;
+	for (; k; k--) {
+		wire_buf *b = c->q[c->qhead];
+		c->qhead = (c->qhead + 1) % c->qcap;
+		c->qlen--;
+		c->qbytes -= b->len;
+		s->queued_bytes -= b->len;
+		wire_buf_unref(b);
+	}
 	if (c->qlen || s->draining || c->closing)
 		lws_callback_on_writable(c->wsi);
 	return 0;
+}
+
+/* PERF-3, once a second: a connection silent for ping_us is pinged, one silent for three times
+ * that is dropped (a phone that lost its network sends no FIN). One sweep for all connections
+ * rather than a timer each (lws' own keepalive): the pings of a second go out in one pass of
+ * the loop, and a wake-up of the loop costs O(N). */
+static void alive_cb(lws_sorted_usec_list_t *sul)
+{
+	server *s = lws_container_of(sul, server, alive_sul);
+	if (s->stopping)
+		return;
+	int64_t now = mono_us();
+	for (conn *c = s->conns; c; c = c->next) {
+		if (c->culled || c->closing)
+			continue;
+		int64_t silent = now - c->heard_us;
+		if (silent >= 3 * s->ping_us) {
+			c->culled = true;
+			s->culled++;
+			log_sampled(&s->culled_log, "connections_culled", "silent");
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		} else if (silent >= s->ping_us && now - c->pinged_us >= s->ping_us) {
+			c->ping_due = true;
+			c->pinged_us = now;
+			lws_callback_on_writable(c->wsi);
+		}
+	}
+	lws_sul_schedule(s->ctx, 0, &s->alive_sul, alive_cb, LWS_US_PER_SEC);
 }
 
 static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -596,6 +701,11 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		c->refilled_us = mono_us();
 		c->counted = addr_add(s, c->addr);
 		s->nconns++;
+		c->heard_us = c->pinged_us = mono_us();
+		c->next = s->conns;
+		if (s->conns)
+			s->conns->prev = c;
+		s->conns = c;
 		{
 			int sz = CONN_SNDBUF_BYTES;
 			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
@@ -608,7 +718,11 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 			return close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "auth.timeout");
 		break;
 	case LWS_CALLBACK_RECEIVE:
+		c->heard_us = mono_us();
 		return on_receive(s, c, in, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		c->heard_us = mono_us();
+		break;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return on_writeable(s, c);
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
@@ -618,6 +732,13 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 			break; /* refused by the filter: never established, never counted */
 		hub_peer_closed(s->hub, &c->peer);
 		conn_free(s, c);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			s->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		c->prev = c->next = NULL;
 		if (c->counted)
 			addr_remove(s, c->addr);
 		c->counted = false;
@@ -727,6 +848,8 @@ static size_t metrics_text(server *s, char *out, size_t cap)
 	    {"events_total", "counter", "Events stored.", st.events},
 	    {"votes_messages_total", "counter", "votes.changed messages encoded (vote counts, coalesced).",
 	     st.votes_messages},
+	    {"held_windows_total", "counter", "Live windows whose held updates went out together.", st.held_windows},
+	    {"gathered_messages_total", "counter", "Messages written several to a write.", s->gathered},
 	    {"queue_bytes", "gauge", "Bytes waiting to be written to clients, all connections together.",
 	     s->queued_bytes},
 	    {"culled_total", "counter", "Connections dropped for not reading (their queue was full).", s->culled},
@@ -1045,6 +1168,7 @@ static void drain(server *s, const struct lws_protocols *ws)
 	s->draining = true;
 	lws_sul_cancel(&s->due_sul);
 	hub_flush(s->hub);
+	hub_send_held(s->hub);
 	lws_callback_on_writable_all_protocol(s->ctx, ws);
 	int64_t deadline = now_ms(s) + NET_DRAIN_MS;
 	while (s->nconns && now_ms(s) < deadline) {
@@ -1085,7 +1209,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 {
 	static const struct lws_protocols protocols[] = {
 	    {"http", callback_http, 0, 0, 0, NULL, 0},
-	    {WIRE_SUBPROTOCOL, callback_roundtable, sizeof(conn), 4096, 0, NULL, 0},
+	    {WIRE_SUBPROTOCOL, callback_roundtable, sizeof(conn), CONN_RX_BYTES, 0, NULL, CONN_TX_BYTES},
 	    {NULL, NULL, 0, 0, 0, NULL, 0},
 	};
 	server *s = calloc(1, sizeof *s); /* the address table makes it too large for the stack */
@@ -1163,11 +1287,8 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	 * ask for a definite limit instead, above the WebSocket limit. */
 	info.rlimit_nofile = (int)(s->max_conns + 1024 > 65536 ? s->max_conns + 1024 : 65536);
 	/* PERF-3: a connection silent for `ping` seconds is pinged; one that answers nothing for
-	 * three times that is dropped (a phone that lost its network sends no FIN). */
-	int ping = opt->ping_seconds > 0 ? opt->ping_seconds : NET_PING_SECONDS;
-	lws_retry_bo_t idle = {.secs_since_valid_ping = (uint16_t)ping,
-	                       .secs_since_valid_hangup = (uint16_t)(ping * 3)};
-	info.retry_and_idle_policy = &idle;
+	 * three times that is dropped (alive_cb). */
+	s->ping_us = (int64_t)(opt->ping_seconds > 0 ? opt->ping_seconds : NET_PING_SECONDS) * 1000000;
 	if (opt->tls_cert) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = opt->tls_cert;
@@ -1193,8 +1314,8 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	}
 	if (opt->links_ttl_ms >= 0)
 		hub_set_links_ttl(s->hub, opt->links_ttl_ms);
-	if (opt->votes_window_ms >= 0)
-		hub_set_votes_window(s->hub, opt->votes_window_ms);
+	if (opt->live_window_ms >= 0)
+		hub_set_live_window(s->hub, opt->live_window_ms);
 	s->ctx = lws_create_context(&info);
 	if (!s->ctx) {
 		rtlog_line l;
@@ -1237,6 +1358,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	/* For people and scripts waiting for the server: one plain line on stdout. */
 	printf("roundtable: listening on %s\n", url);
 	fflush(stdout);
+	lws_sul_schedule(s->ctx, 0, &s->alive_sul, alive_cb, LWS_US_PER_SEC);
 	while (!interrupted)
 		if (lws_service(s->ctx, 0) < 0)
 			break;
@@ -1250,6 +1372,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	s->stopping = true;
 	lws_sul_cancel(&s->flush_sul);
 	lws_sul_cancel(&s->due_sul);
+	lws_sul_cancel(&s->alive_sul);
 	lws_context_destroy(s->ctx);
 	hub_free(s->hub);
 	if (opt->data_path) {

@@ -45,7 +45,7 @@ typedef struct net_options {
 	const char *trusted_proxy;
 	const char *tls_cert, *tls_key; /* PEM files: serve https and wss directly (NULL: plain) */
 	int64_t links_ttl_ms;           /* how long links work after a seal; -1: HUB_LINKS_TTL_MS */
-	int votes_window_ms;            /* PERF-2: ms between two votes.changed; -1: HUB_VOTES_WINDOW_MS */
+	int live_window_ms;             /* PERF-2: a busy consultation's live window; -1: HUB_LIVE_WINDOW_MS */
 } net_options;
 
 /* Serves until SIGINT or SIGTERM, then stops gracefully: refuses new connections, commits

@@ -119,7 +119,7 @@ test('the language picker switches the page at once, is remembered, and the chan
   const card = page.getByTestId('channel');
   assert.equal(await card.getAttribute('data-lang'), 'en');
   assert.match(await page.getByTestId('channel-desktop').textContent(), /Original audio/);
-  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="few"]').waitFor({ timeout: 2000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="few"]').waitFor({ timeout: 5000 });
 
   // French: the page, the instructions (with the organisers' note) and the count switch at once.
   await page.getByTestId('ui-language').selectOption('fr');
@@ -127,8 +127,8 @@ test('the language picker switches the page at once, is remembered, and the chan
   assert.equal(await page.getByTestId('question-submit').textContent(), 'Envoyer la question');
   assert.match(await page.getByTestId('channel-desktop').textContent(), /Interprétation.*«\u00a0French\u00a0»/);
   assert.match(await page.getByTestId('channel-note').textContent(), /téléphone/);
-  await chair.locator('[data-testid="listener-band"][data-lang="fr"][data-band="few"]').waitFor({ timeout: 2000 });
-  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="none"]').waitFor({ timeout: 2000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="fr"][data-band="few"]').waitFor({ timeout: 5000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="none"]').waitFor({ timeout: 5000 });
 
   // Remembered in this browser across a reload, with nothing sent anywhere but the count.
   await page.reload();
@@ -141,7 +141,7 @@ test('the language picker switches the page at once, is remembered, and the chan
   await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ timeout: 1000 });
   assert.equal(await page.getByTestId('question-submit').textContent(), 'أرسل السؤال');
   assert.ok((await overflow(page)) <= 0);
-  await chair.locator('[data-testid="listener-band"][data-lang="ar"][data-band="few"]').waitFor({ timeout: 2000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="ar"][data-band="few"]').waitFor({ timeout: 5000 });
   await screenshot(page, 'participant-ar-channel');
   assert.deepEqual(problems, []);
 });

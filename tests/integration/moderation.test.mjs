@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoAgenda, openAgenda, randomKey, sleep, startServer } from '../lib/harness.mjs';
 
-const HUB_VOTES_WINDOW_MS = 200; // server/hub/hub.h
+const HUB_LIVE_WINDOW_MS = 200; // server/hub/hub.h
 
 let srv;
 before(async () => {
@@ -259,7 +259,7 @@ test('two co-chairs and twenty participants at once: conflicts resolve, every vi
   const everyone = [...chairs, ...people, ...watchers];
   await Promise.all(everyone.map((c) => c.command({ type: 'question.vote', question: 1 }).catch(() => null)));
   // Vote counts come coalesced (votes.changed, PERF-2): the last window's goes out when it ends.
-  await sleep(HUB_VOTES_WINDOW_MS + 100);
+  await sleep(HUB_LIVE_WINDOW_MS + 100);
 
   const fresh = await Promise.all([
     srv.connect(srv.tokens.cochair), srv.connect(srv.tokens.cochair),

@@ -3,28 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { startServer } from '../lib/harness.mjs';
-
-// Prometheus text format: comments, then `name{label="value"} number` lines.
-function parseMetrics(text) {
-  const values = new Map();
-  const types = new Map();
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const type = /^# TYPE (\w+) (counter|gauge|histogram)$/.exec(line);
-    if (type) types.set(type[1], type[2]);
-    if (line.startsWith('#')) {
-      assert.match(line, /^# (HELP|TYPE) \w+ /, line);
-      continue;
-    }
-    const m = /^(\w+)(\{\w+="[^"]*"\})? (-?[0-9.e+]+)$/.exec(line);
-    assert.ok(m, `not a metric line: ${line}`);
-    const base = m[1].replace(/_(bucket|sum|count)$/, '');
-    assert.ok(types.has(m[1]) || types.get(base) === 'histogram', `${m[1]} has no TYPE`);
-    values.set(m[1] + (m[2] || ''), Number(m[3]));
-  }
-  return values;
-}
+import { parseMetrics, startServer } from '../lib/harness.mjs';
 
 test('GET /healthz and GET /metrics: liveness, connections by role, commands, events, commits, and nothing private', async () => {
   const srv = await startServer();

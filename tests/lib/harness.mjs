@@ -1,6 +1,7 @@
 // harness.mjs — starts the real roundtable binary on a free 127.0.0.1 port with a consultation
 // in a temporary database, and connects real WebSocket clients (the `ws` library) to it.
 // Every message a client receives is checked against the protocol's JSON Schemas.
+import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -45,6 +46,27 @@ export function votesIn(m, id) {
   if (m.type === 'question.votes' && m.question === id) return m.votes;
   if (m.type === 'votes.changed') return m.votes.find(([q]) => q === id)?.[1];
   return undefined;
+}
+
+// Prometheus text format: comments, then `name{label="value"} number` lines.
+export function parseMetrics(text) {
+  const values = new Map();
+  const types = new Map();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const type = /^# TYPE (\w+) (counter|gauge|histogram)$/.exec(line);
+    if (type) types.set(type[1], type[2]);
+    if (line.startsWith('#')) {
+      assert.match(line, /^# (HELP|TYPE) \w+ /, line);
+      continue;
+    }
+    const m = /^(\w+)(\{\w+="[^"]*"\})? (-?[0-9.e+]+)$/.exec(line);
+    assert.ok(m, `not a metric line: ${line}`);
+    const base = m[1].replace(/_(bucket|sum|count)$/, '');
+    assert.ok(types.has(m[1]) || types.get(base) === 'histogram', `${m[1]} has no TYPE`);
+    values.set(m[1] + (m[2] || ''), Number(m[3]));
+  }
+  return values;
 }
 
 export function randomKey() {

@@ -10,10 +10,13 @@
 #   tests/load/bench.sh                  N = 1,000, 5,000 and 10,000; 30 s sustained (about 10 min)
 #   tests/load/bench.sh --sizes "2000" --seconds 10
 #   tests/load/bench.sh --smoke --build build-asan   under a minute (ctest runs this one)
+#   EXTRA_SERVE="--live-window 100" tests/load/bench.sh ...   more options for Roundtable
+#   tests/load/bench.sh --sizes 5000 --perf /tmp/prof   Roundtable's run under `perf record`,
+#                                                       and the top of its profile
 #
 # isolated: one vote at a time on an otherwise idle server (the floor: one frame at a time);
-# sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 10 frames/s, as many
-# broadcasts as Roundtable makes of them with its 200 ms vote window). Everything runs
+# sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 5 frames/s, as many writes
+# to each connection as Roundtable makes of them with its 200 ms live window). Everything runs
 # on 127.0.0.0/8 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,13 +28,15 @@ build=""
 smoke=0
 durable_clients=1000
 durable_seconds=10
+perf_dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
+    --perf) perf_dir="$2"; mkdir -p "$perf_dir"; shift 2 ;;
     --smoke) smoke=1; sizes="300"; seconds=5; isolated=5; durable_clients=100; durable_seconds=3; shift ;;
-    *) echo "usage: $0 [--sizes \"N ...\"] [--seconds S] [--build DIR] [--smoke]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--sizes \"N ...\"] [--seconds S] [--build DIR] [--perf DIR] [--smoke]" >&2; exit 2 ;;
   esac
 done
 
@@ -55,8 +60,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # The agenda: the demo's, with questions open, no premoderation (a question reaches everybody at
 # once) and the per-participant limits at their highest.
 node -e '
@@ -67,6 +70,18 @@ a.segments[0].questions = true;
 a.limits = { open_questions: 100, votes_per_minute: 600 };
 fs.writeFileSync(process.argv[1], JSON.stringify(a));' "$work/agenda.json"
 
+# Sets port from a server's output (FILE, and the sed script that finds it) once it listens.
+wait_port() {
+  port=""
+  for _ in $(seq 100); do
+    port=$(sed -n "$2" "$1")
+    [ -n "$port" ] && return
+    sleep 0.1
+  done
+  cat "$1" >&2
+  exit 1
+}
+
 # Starts a fresh Roundtable on a new database; sets port, pid, path and token.
 start_roundtable() {
   local dir="$work/data-$1"
@@ -74,16 +89,11 @@ start_roundtable() {
   local id token
   id=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).consultation)' "$work/links-$1.json")
   token=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).links.participant.split("#")[1])' "$work/links-$1.json")
-  "$server" serve --data "$dir" --port 0 --log-level warn --max-per-address 1000000 --rate 10000 --burst 100000 \
+  "$server" serve --data "$dir" --port 0 --log-level warn --max-per-address 1000000 --rate 10000 --burst 100000 ${EXTRA_SERVE:-} \
     > "$work/server-$1.out" 2>&1 &
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 100); do
-    port=$(sed -n 's|^roundtable: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$work/server-$1.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-  done
-  [ -n "$port" ] || { cat "$work/server-$1.out" >&2; exit 1; }
+  wait_port "$work/server-$1.out" 's|^roundtable: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p'
   path="/c/$id/ws"
   args=(--port "$port" --path "$path" --token "$token" --server-pid "$pid")
 }
@@ -98,19 +108,27 @@ for n in $sizes; do
   common=(--clients "$n" --addresses $(( n / 200 + 2 )) --voters "$voters" --posters 20 --questions 20
           --isolated "$isolated" --seconds "$seconds")
 
-  port=$(free_port)
-  "$rtfloor" --port "$port" > "$work/floor.out" 2>&1 &
+  "$rtfloor" --port 0 > "$work/floor.out" 2>&1 &
   fpid=$!
   pids+=("$fpid")
-  for _ in $(seq 100); do grep -q listening "$work/floor.out" && break; sleep 0.1; done
-  # The floor broadcasts as often as Roundtable does in the sustained phase: a votes.changed per
-  # window (200 ms) and each new question, 10 a second.
-  floor=$("$rtload" --floor --port "$port" "${common[@]}" --vote-rate 10 --post-rate 0 --server-pid "$fpid" --label floor) || status=1
+  wait_port "$work/floor.out" 's/^floor: listening on port \([0-9]*\)$/\1/p'
+  # The floor broadcasts as often as Roundtable writes to each connection in the sustained
+  # phase: once per live window (200 ms), what the window held in one write, 5 a second.
+  floor=$("$rtload" --floor --port "$port" "${common[@]}" --vote-rate 5 --post-rate 0 --server-pid "$fpid" --label floor) || status=1
   stop "$fpid"
   echo "$floor" | sed 's/^/# floor: /'
 
   start_roundtable "$n"
+  if [ -n "$perf_dir" ]; then
+    perf record -q -F 499 -p "$pid" -o "$perf_dir/perf-$n.data" 2>/dev/null &
+    perf_pid=$!
+  fi
   out=$("$rtload" "${args[@]}" "${common[@]}" --vote-rate 50 --post-rate 5) || status=1
+  if [ -n "$perf_dir" ]; then
+    kill -INT "$perf_pid"; wait "$perf_pid" || true
+    perf report -i "$perf_dir/perf-$n.data" --stdio --no-children --percent-limit 1.5 2>/dev/null \
+      | grep -v '^#' | grep -v '^$' | head -40 | sed "s/^/# perf n=$n: /"
+  fi
   stop "$pid"
   echo "$out" | grep idle_kb_per_conn || true
   for mode in isolated sustained; do
@@ -121,6 +139,10 @@ for n in $sizes; do
     p99=$(field "$line" p99_ms)
     ratio=$(python3 -c "print(f'{$p99 / $fp99:.2f}' if $fp99 > 0 else 'nan')")
     echo "$(sed 's/ changes=.*//' <<< "$line") floor_p99_ms=$fp99 ratio_p99=$ratio"
+    for l in "$line" "$fline"; do
+      st=$(field "$l" stalled_s)
+      [ "${st:-0.0}" = "0.0" ] || echo "# bench: n=$n mode=$mode: the machine stalled for $st s during it: run it again"
+    done
   done
 done
 

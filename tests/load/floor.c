@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 {
 	int port = argc == 3 && !strcmp(argv[1], "--port") ? atoi(argv[2]) : -1;
 	if (port < 0) {
-		fprintf(stderr, "Usage: floor --port P\n");
+		fprintf(stderr, "Usage: floor --port P   (0: a free one)\n");
 		return 2;
 	}
 	static const struct lws_protocols protocols[] = {
@@ -91,7 +91,9 @@ int main(int argc, char **argv)
 		return 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	printf("floor: listening on port %d\n", port);
+	/* --port 0 picks a free port: this line says which */
+	struct lws_vhost *vh = lws_get_vhost_by_name(ctx, "default");
+	printf("floor: listening on port %d\n", vh ? lws_get_vhost_listen_port(vh) : port);
 	fflush(stdout);
 	while (!interrupted)
 		if (lws_service(ctx, 0) < 0)

@@ -466,11 +466,19 @@ static void start_conn(conn *c)
 }
 
 /* Runs the loop for up to ms milliseconds, or until done() says so. */
+/* Time lost to stalls: a turn of the loop that took over a second (each waits 5 ms at most)
+ * means this process or the whole machine stopped; figures that span one are not valid. */
+static int64_t stalled_ns, last_turn_ns;
+
 static void pump(int ms, bool (*done)(void))
 {
 	struct epoll_event evs[256];
 	int64_t end = now_ns() + (int64_t)ms * 1000000;
 	while (now_ns() < end && !(done && done())) {
+		int64_t turn = now_ns();
+		if (last_turn_ns && turn - last_turn_ns > 1000000000)
+			stalled_ns += turn - last_turn_ns;
+		last_turn_ns = turn;
 		int left = (int)((end - now_ns()) / 1000000);
 		int n = epoll_wait(ep, evs, 256, left < 5 ? left : 5);
 		for (int i = 0; i < n; i++) {
@@ -686,10 +694,13 @@ static void result(const char *mode, const stats *s, double seconds, long long t
 	missing_total += s->missing;
 	long hz = sysconf(_SC_CLK_TCK);
 	printf("RESULT n=%d mode=%s%s%s p50_ms=%.1f p99_ms=%.1f max_ms=%.1f delivered_per_s=%.0f rss_mb=%.1f "
-	       "cpu_pct=%.0f changes=%d missing=%d\n",
+	       "cpu_pct=%.0f changes=%d missing=%d stalled_s=%.1f\n",
 	       opt.clients, mode, opt.label ? " server=" : "", opt.label ? opt.label : "", s->p50, s->p99, s->max,
 	       (double)s->deliveries / seconds, (double)rss_kb / 1024.0, 100.0 * (double)ticks / (double)hz / seconds,
-	       s->changes, s->missing);
+	       s->changes, s->missing, (double)stalled_ns / 1e9);
+	if (stalled_ns)
+		fprintf(stderr, "rtload: the machine stalled for %.1f s in the %s phase: its figures are not valid\n",
+		        (double)stalled_ns / 1e9, mode);
 	fflush(stdout);
 }
 
@@ -710,6 +721,7 @@ static conn *pick_voter(int *q)
 
 static void run_isolated(void)
 {
+	stalled_ns = 0;
 	long long t0, t1;
 	long rss;
 	int first = ncmds;
@@ -747,6 +759,7 @@ static bool all_seen(void)
 
 static void run_sustained(void)
 {
+	stalled_ns = 0;
 	long long t0, t1;
 	long rss;
 	int first = ncmds;
