@@ -73,6 +73,7 @@ typedef struct conn {
 	/* PERF-3: when it was last heard from (any frame, a pong included) and last pinged (mono
 	 * us); a ping waits for its writeable callback. In the server's list of connections. */
 	int64_t heard_us, pinged_us;
+	int64_t ping_after_us; /* its silence before a ping: the server's, less a share of it */
 	bool ping_due;
 	struct conn *prev, *next;
 	enum lws_close_status close_status;
@@ -106,6 +107,7 @@ typedef struct server {
 	lws_sorted_usec_list_t alive_sul; /* the liveness sweep, once a second (PERF-3) */
 	conn *conns;                      /* every open WebSocket connection */
 	int64_t ping_us;                  /* silence before a ping; three times that: dropped */
+	uint64_t ping_phase;              /* spreads connections' pings over the ping interval */
 	size_t nconns;                    /* WebSocket connections open, authenticated or not */
 	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
 	uint64_t culled;                  /* connections dropped for not reading */
@@ -670,7 +672,7 @@ static void alive_cb(lws_sorted_usec_list_t *sul)
 			s->culled++;
 			log_sampled(&s->culled_log, "connections_culled", "silent");
 			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-		} else if (silent >= s->ping_us && now - c->pinged_us >= s->ping_us) {
+		} else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
 			c->ping_due = true;
 			c->pinged_us = now;
 			lws_callback_on_writable(c->wsi);
@@ -702,6 +704,11 @@ static int callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason
 		c->counted = addr_add(s, c->addr);
 		s->nconns++;
 		c->heard_us = c->pinged_us = mono_us();
+		/* Connections that open together (a room joining at the start) are pinged apart: each
+		 * waits from half to all of the interval, spread evenly (golden-ratio steps), so a
+		 * sweep pings a share of them, never all at once. */
+		s->ping_phase += 0x9E3779B97F4A7C15ull;
+		c->ping_after_us = s->ping_us - (int64_t)((s->ping_phase >> 11) % (uint64_t)(s->ping_us / 2 + 1));
 		c->next = s->conns;
 		if (s->conns)
 			s->conns->prev = c;

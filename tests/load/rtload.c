@@ -479,8 +479,9 @@ static void pump(int ms, bool (*done)(void))
 		if (last_turn_ns && turn - last_turn_ns > 1000000000)
 			stalled_ns += turn - last_turn_ns;
 		last_turn_ns = turn;
-		int left = (int)((end - now_ns()) / 1000000);
-		int n = epoll_wait(ep, evs, 256, left < 5 ? left : 5);
+		/* never negative: that would wait for an event with no end */
+		int64_t left = (end - now_ns()) / 1000000;
+		int n = epoll_wait(ep, evs, 256, left < 0 ? 0 : left < 5 ? (int)left : 5);
 		for (int i = 0; i < n; i++) {
 			conn *c = &conns[evs[i].data.u32];
 			if (c->state == C_CLOSED)
