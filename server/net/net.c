@@ -159,6 +159,18 @@ static void log_sampled(log_sample *sm, const char *event, const char *reason)
 	sm->since = 0;
 }
 
+/* Drops c (a client that stops reading, or answers nothing): from outside its own callback, so
+ * asynchronously. Counted and logged (sampled) with `reason`, unless reason is NULL. */
+static void cull(server *s, conn *c, const char *reason)
+{
+	c->culled = true;
+	if (reason) {
+		s->culled++;
+		log_sampled(&s->culled_log, "connections_culled", reason);
+	}
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 /* --- hub callbacks ----------------------------------------------------------------------- */
 
 static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
@@ -168,19 +180,14 @@ static void conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
 	if (c->culled)
 		return;
 	if (c->qbytes + buf->len > s->queue_max) {
-		/* Not from inside another connection's callback: close it asynchronously. */
-		c->culled = true;
-		s->culled++;
-		log_sampled(&s->culled_log, "connections_culled", "queue_full");
-		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+		cull(s, c, "queue_full");
 		return;
 	}
 	if (c->qlen == c->qcap) {
 		size_t ncap = c->qcap ? c->qcap * 2 : 8;
 		wire_buf **nq = malloc(ncap * sizeof *nq); /* NOLINT(bugprone-sizeof-expression): pointers */
 		if (!nq) {
-			c->culled = true;
-			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+			cull(s, c, NULL); /* out of memory */
 			return;
 		}
 		for (size_t i = 0; i < c->qlen; i++)
@@ -667,12 +674,9 @@ static void alive_cb(lws_sorted_usec_list_t *sul)
 		if (c->culled || c->closing)
 			continue;
 		int64_t silent = now - c->heard_us;
-		if (silent >= 3 * s->ping_us) {
-			c->culled = true;
-			s->culled++;
-			log_sampled(&s->culled_log, "connections_culled", "silent");
-			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-		} else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
+		if (silent >= 3 * s->ping_us)
+			cull(s, c, "silent");
+		else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
 			c->ping_due = true;
 			c->pinged_us = now;
 			lws_callback_on_writable(c->wsi);

@@ -720,15 +720,48 @@ static conn *pick_voter(int *q)
 	return NULL;
 }
 
+static double seconds_since(int64_t start)
+{
+	return (double)(now_ns() - start) / 1e9;
+}
+
+/* A measured phase: its commands from `first` on; the server's CPU time while it sent them. */
+typedef struct phase {
+	int first;
+	int64_t start;
+	long long ticks; /* at the start, then spent once stopped */
+	long rss_kb;
+	double secs;
+} phase;
+
+static phase phase_begin(void)
+{
+	phase p = {.first = ncmds, .start = now_ns()};
+	server_usage(&p.ticks, &p.rss_kb);
+	stalled_ns = 0;
+	return p;
+}
+
+/* The phase sends no more: its duration and the server's CPU time and memory. */
+static void phase_stop(phase *p)
+{
+	p->secs = seconds_since(p->start);
+	long long ticks;
+	server_usage(&ticks, &p->rss_kb);
+	p->ticks = ticks - p->ticks;
+}
+
+/* Prints the phase's RESULT, from what has arrived by now. */
+static void phase_result(const phase *p, const char *mode)
+{
+	stats s = measure(p->first, ncmds);
+	result(mode, &s, p->secs, p->ticks, p->rss_kb);
+}
+
 static void run_isolated(void)
 {
-	stalled_ns = 0;
-	long long t0, t1;
-	long rss;
-	int first = ncmds;
 	changed_target = opt.clients;
-	server_usage(&t0, &rss);
-	int64_t start = now_ns();
+	phase p = phase_begin();
 	for (int i = 0; i < opt.isolated; i++) {
 		int q = -1;
 		conn *c = opt.floor ? &conns[0] : pick_voter(&q);
@@ -736,12 +769,10 @@ static void run_isolated(void)
 			break;
 		command(c, opt.floor ? K_FLOOR : K_VOTE, q);
 		pump(10000, isolated_seen);
-		pump(opt.idle_ms, NULL); /* idle between changes: longer than the server's vote window */
+		pump(opt.idle_ms, NULL); /* idle between changes: longer than the server's live window */
 	}
-	double secs = (double)(now_ns() - start) / 1e9;
-	server_usage(&t1, &rss);
-	stats s = measure(first, ncmds);
-	result("isolated", &s, secs, t1 - t0, rss);
+	phase_stop(&p);
+	phase_result(&p, "isolated");
 }
 
 /* Whether every change caused by commands from drain_from on has reached every client. */
@@ -760,12 +791,8 @@ static bool all_seen(void)
 
 static void run_sustained(void)
 {
-	stalled_ns = 0;
-	long long t0, t1;
-	long rss;
-	int first = ncmds;
-	server_usage(&t0, &rss);
-	int64_t start = now_ns(), end = start + (int64_t)opt.seconds * 1000000000;
+	phase p = phase_begin();
+	int64_t start = p.start, end = start + (int64_t)opt.seconds * 1000000000;
 	double vote_every = 1e9 / opt.vote_rate, post_every = opt.post_rate > 0 ? 1e9 / opt.post_rate : 0;
 	double next_vote = (double)start, next_post = (double)start;
 	int poster = 0;
@@ -785,12 +812,10 @@ static void run_sustained(void)
 		}
 		pump(2, NULL);
 	}
-	double secs = (double)(now_ns() - start) / 1e9;
-	server_usage(&t1, &rss);
-	drain_from = first;
+	phase_stop(&p);
+	drain_from = p.first;
 	pump(10000, all_seen); /* what is still on its way */
-	stats s = measure(first, ncmds);
-	result("sustained", &s, secs, t1 - t0, rss);
+	phase_result(&p, "sustained");
 }
 
 /* Every voter votes and takes its vote back on one question, as fast as it is answered (one
@@ -808,7 +833,7 @@ static void run_durable(void)
 		}
 		pump(2, NULL);
 	}
-	double secs = (double)(now_ns() - start) / 1e9;
+	double secs = seconds_since(start);
 	printf("RESULT durable_cmds_per_s=%.0f n=%d seconds=%.1f refused=%lld\n", (double)durable_acks / secs,
 	       opt.clients, secs, (long long)errors_seen);
 	fflush(stdout);
@@ -821,7 +846,7 @@ static const char usage[] =
     "                   127.0.0.2 ... (default 8)\n"
     "  --voters V --posters P --questions Q   who acts (default 200, 20, 20)\n"
     "  --isolated K     isolated changes, one at a time (default 20; 0: none), --idle MS\n"
-    "                   apart (default 500: longer than the server's vote window)\n"
+    "                   apart (default 500: longer than the server's live window)\n"
     "  --seconds S --vote-rate R --post-rate R  the sustained phase (default 30, 50/s, 5/s; S 0:\n"
     "                   none)\n"
     "  --durable        instead: every client votes and unvotes back to back for S seconds\n"

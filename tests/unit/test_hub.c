@@ -232,7 +232,7 @@ int main(void)
 	hub_peer_closed(h, &bob->peer);
 	hub_flush(h);
 	CHECK_EQ_INT(rec.n[1], 0);
-	/* Within the vote window of the last votes.changed: the new count waits for its end. */
+	/* Within the live window the last flush opened: the new count waits for its end. */
 	CHECK(!got(&rec, 2, "votes.changed"));
 	CHECK_EQ_INT(hub_next_due_ms(h), rec.now + HUB_LIVE_WINDOW_MS);
 	rec.now += HUB_LIVE_WINDOW_MS;
