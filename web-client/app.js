@@ -4,21 +4,20 @@
 // A role link is BASE/#TOKEN. The stage link is BASE/#STAGETOKEN.JOINTOKEN: the page
 // authenticates with the first token only, and the stage shows the second (the open
 // participant link) as a QR code for people to join.
-import { html, render, useEffect, useReducer, useState } from './vendor/preact-htm.js';
+import { html, render, useEffect, useReducer, useRef, useState } from './vendor/preact-htm.js';
 import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
 import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
+import { createAnnouncer } from './lib/announce.js';
 import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
 import { StageView } from './views/stage.js';
 import { BoothView } from './views/booth.js';
 import { RapporteurView } from './views/rapporteur.js';
-import { Countdown } from './views/common.js';
+import { Countdown, LanguagePicker } from './views/common.js';
 
 const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
 const LANG_KEY = 'roundtable.lang';
-// Each language named in itself, so that anyone finds their own whatever the page shows.
-const AUTONYMS = { en: 'English', ar: 'العربية', fr: 'Français', es: 'Español' };
 
 // The UI language: the one chosen before in this browser, else the first of the browser's
 // languages that Roundtable speaks, else English. The choice never leaves the browser.
@@ -45,39 +44,46 @@ async function applyLanguage(lang) {
   document.title = t('app.name');
 }
 
-function LanguagePicker({ lang, onChange }) {
-  return html`
-    <span class="language-picker">
-      <label for="ui-language" class="visually-hidden">${t('language.picker')}</label>
-      <select id="ui-language" data-testid="ui-language" value=${lang} title=${t('language.picker.hint')}
-        onChange=${(e) => onChange(e.currentTarget.value)}>
-        ${UI_LANGUAGES.map((l) => html`<option value=${l} lang=${l} dir=${directionOf(l)}>${AUTONYMS[l]}</option>`)}
-      </select>
-    </span>`;
-}
-
+// The connection, said in words and by a shape (not by colour alone); while it is down, what
+// happens to what the participant does meanwhile.
 function ConnectionBadge({ status }) {
   return html`<span class="connection" data-testid="connection" data-state=${status} role="status">
-    ${t(`connection.${status}`)}</span>`;
+    <span class="connection-dot" aria-hidden="true"></span>${t(`connection.${status}`)}</span>`;
 }
 
-// What a screen reader user hears when something changes that they did not do.
-function announcement(msg) {
+// What a screen reader user hears when something changes that they did not do (announce.js
+// paces it). `before` is the state the message arrives in.
+function announce(announcer, msg, before) {
+  const q = msg.question && typeof msg.question === 'object' ? msg.question : null;
+  const chair = before.role === 'cochair';
   switch (msg.type) {
-    case 'question.approved': return t('announce.approved', { id: msg.question.id });
-    case 'question.answering': return msg.question ? t('announce.answering', { id: msg.question }) : t('announce.answering_none');
-    case 'question.answered': return t('announce.answered', { id: msg.question.id });
-    case 'segment.opened': return t('announce.segment_opened');
-    case 'segment.closed': return t('announce.segment_closed');
-    default: return null;
+    case 'question.posted':
+      if (chair && q && q.state === 'pending') announcer.count('announce.to_moderate');
+      else if (q && q.state === 'approved' && !before.mine.has(q.id)) announcer.count('announce.new_questions');
+      break;
+    case 'question.approved':
+      if (before.mine.has(q.id)) announcer.line(t('announce.mine_approved', { id: q.id }));
+      else if (!chair) announcer.count('announce.new_questions');
+      break;
+    case 'question.rejected':
+      if (before.mine.has(q.id)) announcer.line(t('announce.mine_rejected', { id: q.id }));
+      break;
+    case 'question.answering':
+      announcer.line(msg.question ? t('announce.answering', { id: msg.question }) : t('announce.answering_none'));
+      break;
+    case 'question.answered': announcer.line(t('announce.answered', { id: q.id })); break;
+    case 'segment.opened': announcer.line(t('announce.segment_opened')); break;
+    case 'segment.closed': announcer.line(t('announce.segment_closed')); break;
+    default: break;
   }
 }
 
-function App({ token, join }) {
+function App({ conn, join }) {
   const [state, dispatch] = useReducer((s, a) => reduce(s, a.msg, a.pending), initialState);
   const [status, setStatus] = useState('connecting');
-  const [conn, setConn] = useState(null);
   const [announced, setAnnounced] = useState('');
+  const latest = useRef(state);
+  latest.current = state;
   const [offset, setOffset] = useState(0); // server clock minus this browser's, in ms
   const [lang, setLang] = useState(currentLanguage());
   const [snapshots, setSnapshots] = useState(0); // one per (re)connection: a snapshot, or resumed
@@ -92,19 +98,22 @@ function App({ token, join }) {
   }
 
   useEffect(() => {
-    const c = new Connection(token, {
+    // The same words twice in a row are still said: a no-break space tells them apart.
+    let flip = false;
+    const announcer = createAnnouncer((text) => {
+      flip = !flip;
+      setAnnounced(flip ? text : `${text}\u00a0`);
+    }, (key, count) => t(key, { count }));
+    conn.attach({
       onMessage: (msg, pending) => {
+        if (latest.current.role) announce(announcer, msg, latest.current);
         dispatch({ msg, pending });
         if (msg.type === 'snapshot' || msg.type === 'resumed') setSnapshots((n) => n + 1);
-        const said = announcement(msg);
-        if (said) setAnnounced(said);
       },
       onStatus: setStatus,
       onOffset: setOffset,
     });
-    setConn(c);
-    c.start();
-  }, [token]);
+  }, [conn]);
 
   // LC-6: a participant listens in the page's language when the consultation offers it; the
   // server counts that in memory for the booths and co-chairs, and forgets it on disconnect.
@@ -119,7 +128,9 @@ function App({ token, join }) {
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!state.role) view = html`<p class="notice">${t('app.loading')}</p>`;
-  else if (state.role === 'participant') view = html`<${ParticipantView} state=${state} conn=${conn} offset=${offset} />`;
+  else if (state.role === 'participant') {
+    view = html`<${ParticipantView} state=${state} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
+  }
   else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} offset=${offset} />`;
   else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} offset=${offset} />`;
   else if (state.role === 'booth') view = html`<${BoothView} state=${state} conn=${conn} offset=${offset} />`;
@@ -138,25 +149,44 @@ function App({ token, join }) {
         </div>
         ${headerClock && html`<${Countdown} consultation=${c} offset=${offset} />`}
         <div class="meta">
-          <${LanguagePicker} lang=${lang} onChange=${changeLanguage} />
+          <${LanguagePicker} lang=${lang} onChange=${changeLanguage} id="ui-language" testid="ui-language" />
           ${state.role && html`<span class="role">${t(`role.${state.role}`)}</span>`}
           <${ConnectionBadge} status=${status} />
         </div>
       </header>
-      <main>${view}</main>
+      ${(status === 'reconnecting' || (status === 'connecting' && state.role)) && html`
+        <p class="offline-note" data-testid="offline-note">${t('connection.offline_hint')}</p>`}
+      <main id="main">${view}</main>
       <div class="visually-hidden" aria-live="polite" data-testid="announcer">${announced}</div>
     </div>`;
 }
 
+// The connection starts at once, beside the catalogue's download (a weak network waits for
+// both together, not one after the other); what it receives before the page is drawn is held
+// and handed over in order.
+function earlyConnection(token) {
+  const held = [];
+  let sinks = null;
+  const relay = (name) => (...args) => (sinks ? sinks[name](...args) : held.push([name, args]));
+  const c = new Connection(token, { onMessage: relay('onMessage'), onStatus: relay('onStatus'), onOffset: relay('onOffset') });
+  c.attach = (handlers) => {
+    sinks = handlers;
+    for (const [name, args] of held.splice(0)) handlers[name](...args);
+  };
+  c.start();
+  return c;
+}
+
 async function boot() {
+  const m = LINK.exec(location.hash.replace(/^#/, ''));
+  const conn = m ? earlyConnection(m[1]) : null;
   await applyLanguage(preferredLanguage());
   const root = document.getElementById('app');
-  const m = LINK.exec(location.hash.replace(/^#/, ''));
   if (!m) {
     render(html`<main><h1>${t('app.name')}</h1><p class="notice">${t('app.no_token')}</p></main>`, root);
     return;
   }
-  render(html`<${App} token=${m[1]} join=${m[2] || null} />`, root);
+  render(html`<${App} conn=${conn} join=${m[2] || null} />`, root);
 }
 
 // A different link pasted into this tab changes only the fragment: start again with it.

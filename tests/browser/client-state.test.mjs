@@ -316,7 +316,7 @@ test('the catalogue has a message for every error code and every key the views u
   for (const code of errorCodes) assert.ok(`error.${code}` in catalogue, `error.${code} missing`);
   // Every literal key in the client's sources.
   const files = ['app.js', ...['lib', 'views'].flatMap((d) => fs.readdirSync(path.join(web, d)).map((f) => `${d}/${f}`))];
-  const prefixes = 'agenda|app|action|announce|booth|chair|channel|clock|connection|error|language|participant|question|report|role|rule|seal|sealed|identifying|stage';
+  const prefixes = 'agenda|app|action|announce|booth|chair|channel|clock|connection|error|language|onboarding|participant|question|report|role|rule|seal|sealed|identifying|stage';
   const re = new RegExp(`'((?:${prefixes})\\.[a-z_.]+)'`, 'g');
   for (const f of files) {
     const src = fs.readFileSync(path.join(web, f), 'utf8');

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startServer } from './harness.mjs';
+import { startServer, repo } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -25,10 +25,14 @@ export function launchBrowser() {
 // page's clock that far from the real one before it loads; `locale` is the browser's language
 // (default en-GB), from which the page picks its UI language. openPage resolves once the page's
 // connection is live and, on a participant's page, the Chatham House Rule is accepted (unless
-// `acceptRule` is false).
+// `acceptRule` is false). `colorScheme` ('light' | 'dark') and `reducedMotion` ('reduce' |
+// 'no-preference') are the browser's media preferences.
 export function pageOpener(browser, srv, problems) {
-  return async (url, name, { viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB', acceptRule = true } = {}) => {
-    const context = await browser.newContext({ locale, timezoneId, ...(viewport ? { viewport } : {}) });
+  return async (url, name, {
+    viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB', acceptRule = true,
+    colorScheme = 'light', reducedMotion = 'no-preference',
+  } = {}) => {
+    const context = await browser.newContext({ locale, timezoneId, colorScheme, reducedMotion, ...(viewport ? { viewport } : {}) });
     const page = await context.newPage();
     if (skewMs) await page.clock.setSystemTime(Date.now() + skewMs);
     const origin = new URL(srv.baseUrl).origin;
@@ -83,4 +87,39 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage });
   return file;
+}
+
+// --- accessibility: axe-core, injected by the test (never served to users) ----------------------
+
+const AXE_SOURCE = fs.readFileSync(path.join(repo, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// Runs axe-core on the page as it is now, against WCAG 2.1 A and AA. Evaluated through the
+// DevTools protocol, which the page's CSP (no inline script) does not govern. Returns the
+// serious and critical violations, each as readable lines: rule, impact, help, and the elements
+// with what is wrong with each.
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+    resultTypes: ['violations'],
+  }), AXE_TAGS);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => [`${v.id} (${v.impact}): ${v.help}`,
+      ...v.nodes.slice(0, 6).map((n) => `    ${n.target.join(' ')}\n      ${(n.failureSummary || '').replace(/\n/g, '\n      ')}`),
+      ...(v.nodes.length > 6 ? [`    … and ${v.nodes.length - 6} more`] : [])].join('\n'));
+}
+
+// Whether the element that has the focus shows it: an outline or box-shadow that is drawn.
+export function focusShown(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { ok: false, what: 'nothing focused' };
+    const cs = getComputedStyle(el);
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+    const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+    const what = `${el.tagName.toLowerCase()}${el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : ''} "${(el.textContent || '').trim().slice(0, 40)}"`;
+    return { ok: Boolean(outline || shadow) && el.matches(':focus-visible'), what };
+  });
 }

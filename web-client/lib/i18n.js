@@ -43,10 +43,12 @@ async function fetchCatalogue(lang) {
 }
 
 // Loads a UI language's catalogue (and English beneath it, once).
+// Both downloads go at once (the page's index.html preloads the English one).
 export async function loadCatalogue(lang = 'en') {
   const want = UI_LANGUAGES.includes(lang) ? lang : 'en';
-  if (!Object.keys(fallback).length) fallback = await fetchCatalogue('en');
-  catalogue = want === 'en' ? fallback : await fetchCatalogue(want);
+  const english = Object.keys(fallback).length ? fallback : fetchCatalogue('en');
+  const own = want === 'en' ? english : fetchCatalogue(want);
+  [fallback, catalogue] = await Promise.all([english, own]);
   language = want;
 }
 

@@ -16,7 +16,7 @@ import { errorMessage, formatClock, isolate, t, tParts } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '../lib/state.js';
 import { formatDifference, formatSeconds } from '../lib/clock.js';
 import {
-  ActionError, Countdown, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, ZonedTime, agendaToday,
+  ActionError, Confirm, Countdown, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, ZonedTime, agendaToday,
   codePoints, useAction, useServerTime,
 } from './common.js';
 
@@ -227,6 +227,31 @@ function ChairItem({ q, kind, ctx }) {
     </li>`;
 }
 
+// What the stage shows right now (the question being answered, or the next questions), with
+// the actions on it, and the question selected next for the booths: on top of the console.
+function OnStage({ state, now, mod }) {
+  const next = state.next !== null && state.next !== (now && now.id) ? state.questions[state.next] : null;
+  return html`
+    <section class="card on-stage" data-testid="on-stage" aria-labelledby="on-stage-heading">
+      <h2 id="on-stage-heading" class="on-stage-heading">${t('chair.stage.heading')}</h2>
+      ${now ? html`
+        <div class="on-stage-now" data-testid="now-answering" data-id=${now.id}>
+          <p class="on-stage-what">${t('chair.stage.question', { id: now.id })}
+            ${now.edited && html` <span class="badge badge-edited" data-testid="edited-mark">${t('question.edited')}</span>`}</p>
+          <p class="text" dir="auto" lang=${now.lang}>${now.text}</p>
+          <div class="actions">
+            <button type="button" class="primary" data-testid="answer-button" disabled=${mod.busy[now.id]}
+              onClick=${() => mod.run({ type: 'question.answer', question: now.id })}>${t('chair.mark_answered')}</button>
+            <button type="button" data-testid="stop-answering-button" disabled=${mod.busy[now.id]}
+              onClick=${() => mod.run({ type: 'question.answer_now', question: null }, now.id)}>${t('chair.stop_answering')}</button>
+          </div>
+          <${ActionError} error=${mod.errors[now.id]} />
+        </div>`
+      : html`<p class="on-stage-idle" data-testid="on-stage-idle">${t('chair.stage.idle')}</p>`}
+      ${next && html`<p class="hint" data-testid="on-stage-next">${t('chair.stage.next', { id: next.id })}</p>`}
+    </section>`;
+}
+
 function SegmentPanel({ state, segTab, mod }) {
   const c = state.consultation;
   const index = segTab === 'all' ? c.current_segment : segTab;
@@ -255,6 +280,8 @@ function SegmentPanel({ state, segTab, mod }) {
 }
 
 const ADJUSTMENTS = [-5, -1, 1, 5];
+// What an adjustment button shows (and its accessible name starts with): +5, −1.
+const adjustText = (m) => (m > 0 ? `+${m}` : `\u2212${-m}`);
 
 // The agenda clock's controls: what applies in the clock's state, the segment's allotted
 // time against its plan, and moving back or on through the agenda.
@@ -288,8 +315,8 @@ function ClockPanel({ state, offset, mod }) {
         <span class="toggle" role="group" aria-label=${t('clock.adjust')}>
           ${ADJUSTMENTS.map((m) => html`
             <button type="button" class="small" data-testid="clock-adjust" data-minutes=${m} disabled=${busy || clock.state === 'idle'}
-              aria-label=${t(m > 0 ? 'clock.extend' : 'clock.shorten', { minutes: Math.abs(m) })}
-              onClick=${() => run({ type: 'clock.adjust', minutes: m })}>${m > 0 ? `+${m}` : `\u2212${-m}`}</button>`)}
+              aria-label=${`${adjustText(m)} (${t(m > 0 ? 'clock.extend' : 'clock.shorten', { minutes: Math.abs(m) })})`}
+              onClick=${() => run({ type: 'clock.adjust', minutes: m })}>${adjustText(m)}</button>`)}
         </span>
         <button type="button" data-testid="clock-back" disabled=${busy || cur === 0}
           onClick=${() => run({ type: 'agenda.goto', segment: cur - 1 })}>${t('clock.back')}</button>
@@ -413,14 +440,9 @@ function SealPanel({ state, conn }) {
       ${!confirming
         ? html`<button type="button" class="danger" data-testid="seal-button" onClick=${() => setConfirming(true)}>${t('seal.button')}</button>`
         : html`
-          <div class="confirm" role="group" aria-label=${t('seal.heading')}>
-            <p>${t('seal.confirm')}</p>
-            <div class="actions">
-              <button type="button" class="danger" data-testid="seal-confirm" disabled=${action.busy}
-                onClick=${() => action.run({ type: 'consultation.seal' })}>${t('seal.yes')}</button>
-              <button type="button" data-testid="seal-cancel" onClick=${() => { setConfirming(false); action.clear(); }}>${t('action.cancel')}</button>
-            </div>
-          </div>`}
+          <${Confirm} label=${t('seal.heading')} text=${t('seal.confirm')} yes=${t('seal.yes')} no=${t('action.cancel')}
+            busy=${action.busy} onYes=${() => action.run({ type: 'consultation.seal' })}
+            onNo=${() => { setConfirming(false); action.clear(); }} yesTestid="seal-confirm" noTestid="seal-cancel" />`}
       <${ActionError} error=${action.error} />
     </section>`;
 }
@@ -565,8 +587,11 @@ export function ChairView({ state, conn, offset }) {
   return html`
     <div class="console">
       <${SealedNotice} consultation=${c} />
-      <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
-      <${InterpretationPanel} state=${state} mod=${mod} />
+      <${OnStage} state=${state} now=${now} mod=${mod} />
+      <div class="console-top">
+        <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
+        <${InterpretationPanel} state=${state} mod=${mod} />
+      </div>
       <div class="console-head">
         <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
           label=${t('chair.segment.tabs')} idPrefix="seg" />
@@ -580,15 +605,6 @@ export function ChairView({ state, conn, offset }) {
         </div>`}
       <div id="seg-panel" role="tabpanel" aria-labelledby=${`seg-tab-${segTab}`}>
         <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
-        <${NowAnswering} q=${now}>
-          <div class="actions">
-            <button type="button" class="primary" data-testid="answer-button" disabled=${now && mod.busy[now.id]}
-              onClick=${() => mod.run({ type: 'question.answer', question: now.id })}>${t('chair.mark_answered')}</button>
-            <button type="button" data-testid="stop-answering-button" disabled=${now && mod.busy[now.id]}
-              onClick=${() => mod.run({ type: 'question.answer_now', question: null }, now.id)}>${t('chair.stop_answering')}</button>
-          </div>
-          ${now && html`<${ActionError} error=${mod.errors[now.id]} />`}
-        </${NowAnswering}>
         <div class="columns">
           <section class="card" aria-labelledby="incoming-heading">
             <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>

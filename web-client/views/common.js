@@ -2,7 +2,7 @@
 // shows each command's state (sending, refused with the localised reason), tabs, the
 // "now answering" card, the agenda countdown and the agenda with its times in two zones.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { currentLanguage, errorMessage, intlLocale, t } from '../lib/i18n.js';
+import { UI_LANGUAGES, currentLanguage, directionOf, errorMessage, intlLocale, t } from '../lib/i18n.js';
 import {
   agendaRows, bothZones, dayIn, formatRemaining, msToNextChange, phaseOf, remainingMs, viewerZone,
 } from '../lib/clock.js';
@@ -21,6 +21,37 @@ export function useAction(conn) {
     return reply;
   }
   return { busy, error, run, clear: () => setError(null) };
+}
+
+// Each language named in itself, so that anyone finds their own whatever the page shows.
+const AUTONYMS = { en: 'English', ar: 'العربية', fr: 'Français', es: 'Español' };
+
+// The UI language menu (in the header on every page, and on the participant's first screen).
+export function LanguagePicker({ lang, onChange, id, testid, visibleLabel = false }) {
+  return html`
+    <span class="language-picker">
+      <label for=${id} class=${visibleLabel ? null : 'visually-hidden'}>${t('language.picker')}</label>
+      <select id=${id} data-testid=${testid} value=${lang} title=${visibleLabel ? null : t('language.picker.hint')}
+        onChange=${(e) => onChange(e.currentTarget.value)}>
+        ${UI_LANGUAGES.map((l) => html`<option value=${l} lang=${l} dir=${directionOf(l)}>${AUTONYMS[l]}</option>`)}
+      </select>
+    </span>`;
+}
+
+// A question asked before something that cannot be undone: the focus goes to "yes" (the
+// keyboard user is where the decision is), Esc is "no".
+export function Confirm({ label, text, yes, no, onYes, onNo, busy = false, yesTestid, noTestid }) {
+  const ref = useRef(null);
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
+  const onKeyDown = (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); onNo(); } };
+  return html`
+    <div class="confirm" role="group" aria-label=${label} onKeyDown=${onKeyDown}>
+      <p>${text}</p>
+      <div class="actions">
+        <button type="button" class="danger" ref=${ref} data-testid=${yesTestid} disabled=${busy} onClick=${onYes}>${yes}</button>
+        <button type="button" data-testid=${noTestid} onClick=${onNo}>${no}</button>
+      </div>
+    </div>`;
 }
 
 export function ActionError({ error }) {

@@ -7,8 +7,8 @@ import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
 import {
-  ActionError, AgendaList, AnsweredQuestions, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount,
-  codePoints, useAction,
+  ActionError, AgendaList, AnsweredQuestions, Confirm, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody, SealedNotice, Tabs,
+  VoteCount, codePoints, useAction,
 } from './common.js';
 
 const MAX_CHARS = 500;
@@ -94,35 +94,46 @@ function stateText(q) {
   return t(`participant.mine.state.${q.state}`);
 }
 
+// The focus goes back to a question's Withdraw button once it is shown again.
+function focusWithdraw(id) {
+  requestAnimationFrame(() => {
+    const el = document.querySelector(`[data-testid="my-question"][data-id="${id}"] [data-testid="withdraw-button"]`);
+    if (el) el.focus();
+  });
+}
+
 function MyQuestion({ q, state, conn }) {
   const action = useAction(conn);
   const [confirming, setConfirming] = useState(false);
-  const canWithdraw = q.state === 'pending' || q.state === 'approved';
+  // Withdrawn at once on this page; put back as it was if the server refuses.
+  const [withdrawing, setWithdrawing] = useState(false);
+  const shown = withdrawing ? { ...q, state: 'withdrawn' } : q;
+  const canWithdraw = !withdrawing && (q.state === 'pending' || q.state === 'approved');
   const answeringNow = state.answering === q.id;
   async function withdraw() {
+    setConfirming(false);
+    setWithdrawing(true);
     const reply = await action.run({ type: 'question.withdraw', question: q.id });
-    if (reply && reply.type === 'ack') setConfirming(false);
+    setWithdrawing(false);
+    if (reply && reply.type === 'error') focusWithdraw(q.id);
   }
   return html`
-    <li class=${`question mine state-${q.state}`} data-testid="my-question" data-id=${q.id} data-state=${q.state}>
+    <li class=${`question mine state-${shown.state}`} data-testid="my-question" data-id=${q.id} data-state=${shown.state}
+      aria-busy=${withdrawing ? 'true' : null}>
       <${QuestionBody} q=${q} answering=${answeringNow} />
       <div class="mine-foot">
-        <span class=${`state state-${q.state}`} data-testid="my-question-state">${stateText(q)}</span>
-        ${q.state === 'approved' && html`<${VoteCount} q=${q} />`}
+        <span class=${`state state-${shown.state}`} data-testid="my-question-state">${stateText(shown)}</span>
+        ${withdrawing && html`<span class="sending" data-testid="sending">${t('action.sending')}</span>`}
+        ${q.state === 'approved' && !withdrawing && html`<${VoteCount} q=${q} />`}
         ${canWithdraw && !confirming && html`
-          <button type="button" class="small" data-testid="withdraw-button" onClick=${() => setConfirming(true)}>
+          <button type="button" class="small" data-testid="withdraw-button" onClick=${() => { action.clear(); setConfirming(true); }}>
             ${t('participant.withdraw')}</button>`}
       </div>
       ${canWithdraw && confirming && html`
-        <div class="confirm" role="group" aria-label=${t('participant.withdraw.confirm_label', { id: q.id })}>
-          <p>${t('participant.withdraw.confirm')}</p>
-          <div class="actions">
-            <button type="button" class="danger" data-testid="withdraw-confirm" disabled=${action.busy} onClick=${withdraw}>
-              ${t('participant.withdraw.yes')}</button>
-            <button type="button" data-testid="withdraw-cancel" onClick=${() => { setConfirming(false); action.clear(); }}>
-              ${t('participant.withdraw.no')}</button>
-          </div>
-        </div>`}
+        <${Confirm} label=${t('participant.withdraw.confirm_label', { id: q.id })} text=${t('participant.withdraw.confirm')}
+          yes=${t('participant.withdraw.yes')} no=${t('participant.withdraw.no')} onYes=${withdraw}
+          onNo=${() => { setConfirming(false); action.clear(); focusWithdraw(q.id); }}
+          yesTestid="withdraw-confirm" noTestid="withdraw-cancel" />`}
       <${ActionError} error=${action.error} />
     </li>`;
 }
@@ -138,20 +149,31 @@ function MyQuestions({ state, conn }) {
 
 function QueueItem({ q, state, conn }) {
   const action = useAction(conn);
+  // The vote shows at once (pressed, the count moved by one) while it is on its way; a refusal
+  // puts both back and says why.
+  const [optimistic, setOptimistic] = useState(null); // { voted } while a vote is in flight
   const own = state.mine.has(q.id);
-  const voted = state.voted.has(q.id);
+  const confirmed = state.voted.has(q.id);
+  const voted = optimistic ? optimistic.voted : confirmed;
+  const shown = optimistic && optimistic.voted !== confirmed ? { ...q, votes: Math.max(0, q.votes + (voted ? 1 : -1)) } : q;
   const answeringNow = state.answering === q.id;
   const label = t(own ? 'participant.vote.own' : voted ? 'participant.vote.undo' : 'participant.vote.do', { id: q.id });
   const locked = !state.ruleAccepted || Boolean(state.consultation.sealed);
+  async function vote() {
+    if (optimistic) return;
+    setOptimistic({ voted: !confirmed });
+    await action.run({ type: confirmed ? 'question.unvote' : 'question.vote', question: q.id });
+    setOptimistic(null);
+  }
   return html`
     <li class=${answeringNow ? 'question is-answering' : 'question'} data-testid="queue-item" data-id=${q.id}>
       <${QuestionBody} q=${q} answering=${answeringNow} />
       <div class="actions">
         ${own && html`<span class="badge badge-own">${t('participant.yours')}</span>`}
-        <${VoteCount} q=${q} />
+        <${VoteCount} q=${shown} />
         <button type="button" class=${voted ? 'vote voted' : 'vote'} data-testid="vote-button" aria-pressed=${voted ? 'true' : 'false'}
-          title=${locked && !own ? t('participant.vote.locked') : label} aria-label=${label} disabled=${own || action.busy || locked}
-          onClick=${() => action.run({ type: voted ? 'question.unvote' : 'question.vote', question: q.id })}>
+          title=${locked && !own ? t('participant.vote.locked') : label} aria-label=${label} disabled=${own || locked}
+          aria-busy=${optimistic ? 'true' : null} data-sending=${optimistic ? 'true' : null} onClick=${vote}>
           <span aria-hidden="true" class="vote-arrow">▲</span> ${voted ? t('participant.vote.voted') : t('participant.vote.button')}</button>
       </div>
       <${ActionError} error=${action.error} />
@@ -167,17 +189,39 @@ function AnsweredList({ answered }) {
     </details>`;
 }
 
-// CHR-2: the Chatham House Rule, in the page's language; nothing can be posted or upvoted
-// before the participant accepts it.
-function RuleCard({ conn }) {
+// CHR-2 and the first screen: from the link to the first question on one card. The page's
+// language (chosen from the browser's, changeable here), the Chatham House Rule in it, one
+// "I accept", and what comes next. No account, no name. Nothing can be posted or upvoted before
+// the participant accepts; then the question box has the focus.
+function Onboarding({ conn, lang, onLanguage }) {
   const action = useAction(conn);
+  async function accept() {
+    const reply = await action.run({ type: 'rule.accept' });
+    if (reply && reply.type === 'ack') {
+      requestAnimationFrame(() => {
+        const box = document.getElementById('question-text');
+        if (box) box.focus();
+      });
+    }
+  }
   return html`
-    <section class="card rule-card" data-testid="rule-card" aria-labelledby="rule-heading">
-      <h2 id="rule-heading">${t('rule.heading')}</h2>
+    <section class="card onboarding" data-testid="rule-card" aria-labelledby="onboarding-heading">
+      <h2 id="onboarding-heading">${t('onboarding.heading')}</h2>
+      <p>${t('onboarding.intro')}</p>
+      <div class="form-row">
+        <${LanguagePicker} lang=${lang} onChange=${onLanguage} id="onboarding-language" testid="onboarding-language" visibleLabel=${true} />
+      </div>
+      <h3 id="rule-heading">${t('rule.heading')}</h3>
       <p data-testid="rule-text">${t('rule.text')}</p>
       <p>${t('rule.here')}</p>
-      <button type="button" class="primary wide" data-testid="rule-accept" disabled=${action.busy}
-        onClick=${() => action.run({ type: 'rule.accept' })}>${t('rule.accept')}</button>
+      <h3>${t('onboarding.next.heading')}</h3>
+      <ol class="next-steps" data-testid="onboarding-steps">
+        <li>${t('onboarding.next.ask')}</li>
+        <li>${t('onboarding.next.vote')}</li>
+        <li>${t('onboarding.next.follow')}</li>
+      </ol>
+      <button type="button" class="primary wide" data-testid="rule-accept" disabled=${action.busy} aria-describedby="rule-heading"
+        onClick=${accept}>${action.busy ? t('action.sending') : t('rule.accept')}</button>
       <${ActionError} error=${action.error} />
     </section>`;
 }
@@ -215,7 +259,7 @@ function ChannelCard({ consultation }) {
     </details>`;
 }
 
-export function ParticipantView({ state, conn, offset }) {
+export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   const [tab, setTab] = useState('popular');
   const c = state.consultation;
   const segmentIndex = c.current_segment;
@@ -235,11 +279,10 @@ export function ParticipantView({ state, conn, offset }) {
   return html`
     <div class="participant">
       <${SealedNotice} consultation=${c} />
+      ${!c.sealed && !state.ruleAccepted && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
       <${ChannelCard} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
-      ${!c.sealed && (state.ruleAccepted
-        ? html`<${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />`
-        : html`<${RuleCard} conn=${conn} />`)}
+      ${!c.sealed && state.ruleAccepted && html`<${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />`}
       <section class="card queue-card" aria-labelledby="queue-heading">
         <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
         <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />
