@@ -812,7 +812,7 @@ static void csp_build(server *s, int port)
 
 /* Cache-Control by asset (LWS_CALLBACK_ADD_HEADERS, for files of the mount). No file name
  * carries a content hash, so every file is revalidated (cheap: lws answers If-None-Match with
- * 304); only the icon may be kept a day. */
+ * 304); only the icon may be kept a day. Every file may come gzipped (gz_open): Vary says so. */
 static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
 {
 	char uri[256];
@@ -820,10 +820,49 @@ static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
 	const char *cc = n > 0 && !strcmp(uri, "/favicon.svg") ? "public, max-age=86400" : "no-cache";
 	unsigned char *p = (unsigned char *)args->p, *end = p + args->max_len;
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cc,
-	                                (int)strlen(cc), &p, end))
+	                                (int)strlen(cc), &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:", (const unsigned char *)"Accept-Encoding",
+	                                15, &p, end))
 		return 1;
 	args->p = (char *)p;
 	return 0;
+}
+
+/* Weak networks: the build writes FILE.gz beside every text file of the web client
+ * (web-client/gzip.cmake). lws flags a file's open with LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP when
+ * the request's Accept-Encoding names gzip, and answers Content-Encoding: gzip when the file
+ * opened says LWS_FOP_FLAG_COMPR_IS_GZIP; this wraps its platform open to open FILE.gz then,
+ * when it is there and no older than FILE (a file edited in place is never hidden behind a
+ * stale copy). Length and ETag are the compressed file's; the type is still FILE's. */
+static lws_fop_fd_t (*plat_open)(const struct lws_plat_file_ops *fops, const char *filename, const char *vpath,
+                                 lws_fop_flags_t *flags);
+
+static lws_fop_fd_t gz_open(const struct lws_plat_file_ops *fops, const char *filename, const char *vpath,
+                            lws_fop_flags_t *flags)
+{
+	char gz[PATH_MAX];
+	struct stat plain, packed;
+	if ((*flags & LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP) &&
+	    snprintf(gz, sizeof gz, "%s.gz", filename) < (int)sizeof gz && !stat(filename, &plain) &&
+	    S_ISREG(plain.st_mode) && !stat(gz, &packed) && S_ISREG(packed.st_mode) &&
+	    packed.st_mtime >= plain.st_mtime) {
+		lws_fop_flags_t f = *flags | LWS_FOP_FLAG_COMPR_IS_GZIP;
+		lws_fop_fd_t fd = plat_open(fops, gz, vpath, &f);
+		if (fd) {
+			*flags = f;
+			return fd;
+		}
+	}
+	return plat_open(fops, filename, vpath, flags);
+}
+
+static void serve_gzip(struct lws_context *ctx)
+{
+	struct lws_plat_file_ops *fops = lws_get_fops(ctx);
+	if (fops->LWS_FOP_OPEN == gz_open)
+		return;
+	plat_open = fops->LWS_FOP_OPEN;
+	fops->LWS_FOP_OPEN = gz_open;
 }
 
 /* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
@@ -936,7 +975,9 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", s->opt->web_dir);
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache",
-	                                8, &p, end))
+	                                8, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:", (const unsigned char *)"Accept-Encoding",
+	                                15, &p, end))
 		return -1;
 	int rc = lws_serve_http_file(wsi, index, "text/html", (const char *)start, (int)(p - start));
 	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
@@ -1347,6 +1388,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 		free(s);
 		return 1;
 	}
+	serve_gzip(s->ctx);
 	struct lws_vhost *vh = lws_get_vhost_by_name(s->ctx, vhost);
 	int port = vh ? lws_get_vhost_listen_port(vh) : opt->port;
 	csp_build(s, port); /* the port chosen when 0 was asked for; lws holds the same buffer */

@@ -9,7 +9,8 @@
 // minutes, and back or next segment; at the bottom, the whole agenda planned against actual.
 //
 // Keyboard (never while typing in a field): j/k or ↓/↑ select through Incoming then the queue,
-// a approve, r reject, n now answering, d mark answered, p pin/unpin, e edit, m merge,
+// a approve, r reject (both then select the next incoming), n now answering, d mark answered
+// (then the next in the queue), p pin/unpin, e edit, m merge,
 // ? this list, Esc close.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { errorMessage, formatClock, isolate, t, tParts } from '../lib/i18n.js';
@@ -518,7 +519,9 @@ export function ChairView({ state, conn, offset }) {
       const L = latest.current;
       if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
       if (isTyping(ev.target)) return;
-      if (L.help) return; // the dialog handles its own keys (Esc closes it)
+      // An open dialog handles its own keys (Esc closes it); asked of the page, not of the last
+      // render, which may not have caught up with a dialog just closed.
+      if (document.querySelector('dialog[open]')) return;
       const key = ev.key;
       if (key === '?') { ev.preventDefault(); setHelp(true); return; }
       if (key === 'Escape') {
@@ -539,12 +542,14 @@ export function ChairView({ state, conn, offset }) {
       const q = L.selected !== null ? L.state.questions[L.selected] : null;
       if (!q || i < 0) return;
       const run = (cmd) => L.mod.run({ ...cmd, question: q.id });
-      // After approving or rejecting, move on to the next incoming question.
-      const nextIncoming = () => {
-        const k2 = L.incoming.findIndex((x) => x.id === q.id);
-        const rest = L.incoming.filter((x) => x.id !== q.id);
+      // After a question leaves its list (approved, rejected, answered), the selection moves on
+      // to the next one in that list, so that the focus is never lost.
+      const nextIn = (list) => {
+        const k2 = list.findIndex((x) => x.id === q.id);
+        const rest = list.filter((x) => x.id !== q.id);
         return rest.length ? rest[Math.min(k2, rest.length - 1)].id : q.id;
       };
+      const nextIncoming = () => nextIn(L.incoming);
       const handled = () => ev.preventDefault();
       switch (key) {
         case 'a':
@@ -560,7 +565,12 @@ export function ChairView({ state, conn, offset }) {
           }
           break;
         case 'd':
-          if (q.state === 'approved') { handled(); run({ type: 'question.answer' }); }
+          if (q.state === 'approved') {
+            handled();
+            run({ type: 'question.answer' });
+            const after = nextIn(L.queue);
+            if (after !== q.id) select(after);
+          }
           break;
         case 'p':
           if (q.state === 'approved') { handled(); run({ type: q.pinned ? 'question.unpin' : 'question.pin' }); }

@@ -43,11 +43,16 @@ function PostForm({ state, conn, onPosted }) {
       setText('');
       setSaved(true);
       onPosted();
+      // The button is disabled with the box empty: the focus stays in the form, in the box.
+      requestAnimationFrame(() => {
+        const box = document.getElementById('question-text');
+        if (box) box.focus();
+      });
     }
   }
   async function submit(ev) {
     ev.preventDefault();
-    if (!open || tooLong || !text.trim()) return;
+    if (!open || tooLong || !text.trim() || action.busy) return;
     await send(false);
   }
   function editAgain() {
@@ -80,7 +85,8 @@ function PostForm({ state, conn, onPosted }) {
         </div>
         <p class="hint" id="question-hint">${t('participant.post.hint')}</p>
         <button type="submit" class="primary wide" data-testid="question-submit"
-          disabled=${action.busy || !open || tooLong || !text.trim()}>
+          disabled=${!open || tooLong || (!text.trim() && !action.busy)} aria-disabled=${action.busy ? 'true' : null}
+          data-sending=${action.busy ? 'true' : null}>
           ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
       </fieldset>
       <${IdentifyingNotice} reply=${found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
@@ -102,6 +108,14 @@ function focusWithdraw(id) {
   });
 }
 
+// Once withdrawn, the question itself takes the focus (its buttons are gone).
+function focusItem(id) {
+  requestAnimationFrame(() => {
+    const el = document.querySelector(`[data-testid="my-question"][data-id="${id}"]`);
+    if (el) el.focus();
+  });
+}
+
 function MyQuestion({ q, state, conn }) {
   const action = useAction(conn);
   const [confirming, setConfirming] = useState(false);
@@ -116,10 +130,11 @@ function MyQuestion({ q, state, conn }) {
     const reply = await action.run({ type: 'question.withdraw', question: q.id });
     setWithdrawing(false);
     if (reply && reply.type === 'error') focusWithdraw(q.id);
+    else focusItem(q.id);
   }
   return html`
     <li class=${`question mine state-${shown.state}`} data-testid="my-question" data-id=${q.id} data-state=${shown.state}
-      aria-busy=${withdrawing ? 'true' : null}>
+      aria-busy=${withdrawing ? 'true' : null} tabindex="-1">
       <${QuestionBody} q=${q} answering=${answeringNow} />
       <div class="mine-foot">
         <span class=${`state state-${shown.state}`} data-testid="my-question-state">${stateText(shown)}</span>
