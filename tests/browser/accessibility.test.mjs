@@ -7,7 +7,7 @@
 // scrolls sideways nor clips its controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, browserSuite } from '../lib/browser.mjs';
+import { axeViolations, browserSuite, screenshot } from '../lib/browser.mjs';
 
 const PHONE = { width: 360, height: 740 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -119,5 +119,24 @@ test('text at 200% on a window 320 CSS px wide at 100%: no sideways scrolling, n
     }
   }
   t.diagnostic('participant, co-chair and booth at 200% text in 640 px (20 em, as 320 px at 100%), en and ar');
+  assert.deepEqual(problems, []);
+});
+
+test('screenshots of every page on a phone (360x740) and a 13-inch laptop (1280x800), in English and Arabic', async (t) => {
+  const { srv, open, problems } = suite;
+  const shots = [];
+  for (const p of PAGES.filter((x) => !x.then)) {
+    for (const locale of ['en-GB', 'ar']) {
+      for (const viewport of [PHONE, LAPTOP]) {
+        const name = `a11y-${p.name.replace(/[^a-z]+/g, '-').replace(/-$/, '')}-${locale.slice(0, 2)}-${viewport.width}`;
+        const page = await open(p.link(srv.links), name, { viewport, locale, acceptRule: p.acceptRule ?? true });
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(over <= 0, `${name} scrolls sideways by ${over} px`);
+        shots.push(await screenshot(page, name, { fullPage: !(p.name === 'stage' && viewport === LAPTOP) }));
+        await page.context().close();
+      }
+    }
+  }
+  t.diagnostic(`${shots.length} screenshots, e.g. ${shots[0]}`);
   assert.deepEqual(problems, []);
 });

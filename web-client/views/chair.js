@@ -42,11 +42,16 @@ function useModeration(conn) {
   const [busy, setBusy] = useState({});
   const [errors, setErrors] = useState({});
   const [last, setLast] = useState(null); // key of the most recent refusal
+  const busyNow = useRef({}); // the same as busy, at once (a second key press comes before a render)
+  // While a command of the same question (or segment) is on its way, its buttons say so with
+  // aria-disabled (a disabled button would drop the keyboard focus) and do nothing.
   async function run(cmd, key = cmd.question ?? `segment-${cmd.segment}`) {
-    if (!conn) return null;
+    if (!conn || busyNow.current[key]) return null;
+    busyNow.current[key] = true;
     setBusy((b) => ({ ...b, [key]: true }));
     setErrors((e) => ({ ...e, [key]: null }));
     const reply = await conn.command(cmd);
+    busyNow.current[key] = false;
     setBusy((b) => ({ ...b, [key]: false }));
     if (reply.type === 'error') {
       setErrors((e) => ({ ...e, [key]: errorMessage(reply) }));
@@ -191,34 +196,34 @@ function ChairItem({ q, kind, ctx }) {
         ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
         ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>`}
         ${kind === 'incoming' && html`
-          <button type="button" class="primary" data-testid="approve-button" disabled=${busy}
+          <button type="button" class="primary" data-testid="approve-button" aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve')}</button>
-          <button type="button" data-testid="reject-button" disabled=${busy}
+          <button type="button" data-testid="reject-button" aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: 'question.reject' })}>${t('chair.reject')}</button>`}
         ${kind === 'rejected' && html`
-          <button type="button" data-testid="approve-button" disabled=${busy}
+          <button type="button" data-testid="approve-button" aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve_after_all')}</button>`}
         ${kind === 'queue' && html`
           <button type="button" data-testid="answer-now-button" aria-pressed=${answeringNow ? 'true' : 'false'}
-            disabled=${busy} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
+            aria-disabled=${busy ? 'true' : null} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
             ${t('chair.answer_now')}</button>
           ${!answeringNow && html`
-            <button type="button" data-testid="next-button" aria-pressed=${isNext ? 'true' : 'false'} disabled=${busy}
+            <button type="button" data-testid="next-button" aria-pressed=${isNext ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
               title=${isNext ? t('chair.next.clear') : null}
               onClick=${() => mod.run({ type: 'question.select_next', question: isNext ? null : q.id }, q.id)}>
               ${t(isNext ? 'chair.next.clear' : 'chair.next.button')}</button>`}
-          <button type="button" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} disabled=${busy}
+          <button type="button" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: q.pinned ? 'question.unpin' : 'question.pin' })}>${t(q.pinned ? 'chair.unpin' : 'chair.pin')}</button>
-          <button type="button" data-testid="answer-button" disabled=${busy}
+          <button type="button" data-testid="answer-button" aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: 'question.answer' })}>${t('chair.mark_answered')}</button>`}
         ${kind === 'answered' && html`
-          <button type="button" data-testid="reopen-button" disabled=${busy}
+          <button type="button" data-testid="reopen-button" aria-disabled=${busy ? 'true' : null}
             onClick=${() => run({ type: 'question.reopen' })}>${t('chair.reopen')}</button>`}
         ${canEdit && html`
-          <button type="button" data-testid="edit-button" aria-expanded=${editing === q.id ? 'true' : 'false'} disabled=${busy}
+          <button type="button" data-testid="edit-button" aria-expanded=${editing === q.id ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
             onClick=${() => { setMerging(null); setEditing(editing === q.id ? null : q.id); }}>${t('chair.edit')}</button>`}
         ${canMerge && html`
-          <button type="button" data-testid="merge-button" aria-expanded=${merging === q.id ? 'true' : 'false'} disabled=${busy}
+          <button type="button" data-testid="merge-button" aria-expanded=${merging === q.id ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
             onClick=${() => { setEditing(null); setMerging(merging === q.id ? null : q.id); }}>${t('chair.merge')}</button>`}
         ${canEdit && segments.length > 1 && html`<${MoveControl} q=${q} segments=${segments} mod=${mod} />`}
       </div>
@@ -311,7 +316,7 @@ function ClockPanel({ state, offset, mod }) {
         <${Countdown} consultation=${c} offset=${offset} large=${true} />
       </div>
       <div class="actions clock-actions">
-        <button type="button" class="primary" data-testid=${main.testid} disabled=${busy} onClick=${() => run({ type: main.type })}>
+        <button type="button" class="primary" data-testid=${main.testid} aria-disabled=${busy ? 'true' : null} onClick=${() => run({ type: main.type })}>
           ${t(main.label)}</button>
         <span class="toggle" role="group" aria-label=${t('clock.adjust')}>
           ${ADJUSTMENTS.map((m) => html`
