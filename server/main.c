@@ -1752,7 +1752,7 @@ static int cmd_invitations(int argc, char **argv)
 		}
 	}
 	int seats = -2; /* not changed */
-	if (o.seats && strcmp(o.seats, "none") && parse_int(o.seats, 0, 100000, &seats)) {
+	if (o.seats && strcmp(o.seats, "none") != 0 && parse_int(o.seats, 0, 100000, &seats)) {
 		fprintf(stderr, "roundtable: --seats must be a number from 0 to 100000, or none\n");
 		return 2;
 	}
@@ -1825,15 +1825,12 @@ static int cmd_invitations(int argc, char **argv)
 	}
 	while (rc == 0 && (s.seats < 0 || s.invited < s.seats)) {
 		char first[STORE_LABEL_MAX + 1] = "";
-		if (store_each_label(st, id, false, take_first, first)) {
-			rc = -1;
-		} else if (!first[0]) {
+		bool failed = store_each_label(st, id, false, take_first, first) != RT_OK;
+		if (!failed && !first[0])
 			break;
-		} else if (store_waiting_remove(st, id, first) ||
-		           issue_for(st, id, s.programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, first,
-		                     ls)) {
+		if (failed || store_waiting_remove(st, id, first) ||
+		    issue_for(st, id, s.programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, first, ls))
 			rc = -1;
-		}
 		s.invited++;
 	}
 	/* Links are printed only once they are durable. */
@@ -1855,9 +1852,11 @@ static int cmd_invitations(int argc, char **argv)
 	}
 	if (rc == 0 && revoked) {
 		/* A running server cuts off who held a revoked invitation, now. */
-		char *req = wire_encode_control_request("links", id, NULL, 0), reply[512];
-		if (req)
+		char *req = wire_encode_control_request("links", id, NULL, 0);
+		if (req) {
+			char reply[512];
 			net_control_request(o.data_dir, req, reply, sizeof reply);
+		}
 		free(req);
 	}
 	if (rc == 0 && o.list) {

@@ -553,7 +553,8 @@ static void attend_all(hub *h, bool all)
 	for (hub_room *r = h->rooms; r && !err; r = r->next)
 		for (uint32_t i = 0; i < r->att.n && !err; i++)
 			if (r->att.a[i].dirty)
-				err = store_attendance_put(h->store, r->st.agenda.id, r->att.a[i].label, r->att.a[i].attended_ms);
+				err = store_attendance_put(h->store, r->st.agenda.id, r->att.a[i].label,
+				                           r->att.a[i].attended_ms);
 	if (!err)
 		err = store_commit(h->store);
 	if (err) {

@@ -1479,9 +1479,10 @@ rt_err store_find_programme(store *s, const char *pid, store_programme *out)
 rt_err store_programme_sessions(store *s, const char *pid, store_session *out, int cap, int *n)
 {
 	*n = 0;
-	sqlite3_stmt *st = prepare(s, "SELECT c.id, coalesce(c.starts_at, 0), c.clock_state, c.sealed, "
-	                              "(SELECT coalesce(sum(duration_min), 0) FROM segment g WHERE g.consultation = c.id) "
-	                              "FROM consultation c WHERE c.programme = ? ORDER BY c.session");
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT c.id, coalesce(c.starts_at, 0), c.clock_state, c.sealed, "
+	               "(SELECT coalesce(sum(duration_min), 0) FROM segment g WHERE g.consultation = c.id) "
+	               "FROM consultation c WHERE c.programme = ? ORDER BY c.session");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, pid);
@@ -1501,9 +1502,9 @@ rt_err store_programme_sessions(store *s, const char *pid, store_session *out, i
 rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = prepare(
-	    s, "SELECT 1, seats, priority FROM programme WHERE id = ?1 UNION ALL "
-	       "SELECT 0, seats, priority FROM consultation WHERE id = ?1 AND programme IS NULL");
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT 1, seats, priority FROM programme WHERE id = ?1 UNION ALL "
+	               "SELECT 0, seats, priority FROM consultation WHERE id = ?1 AND programme IS NULL");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, owner);
@@ -1516,8 +1517,9 @@ rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
-	st = prepare(s, "SELECT (SELECT count(*) FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
-	                "revoked = 0), (SELECT count(*) FROM waiting WHERE coalesce(consultation, programme) = ?1)");
+	st = prepare(s,
+	             "SELECT (SELECT count(*) FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	             "revoked = 0), (SELECT count(*) FROM waiting WHERE coalesce(consultation, programme) = ?1)");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, owner);
@@ -1544,9 +1546,10 @@ rt_err store_seats_set(store *s, const char *owner, bool programme, int seats)
 
 rt_err store_label_state_get(store *s, const char *owner, const char *label, store_label_state *out)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT 1 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
-	                              "revoked = 0 AND label = ?2 UNION ALL SELECT 2 FROM waiting WHERE "
-	                              "coalesce(consultation, programme) = ?1 AND label = ?2");
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT 1 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	               "revoked = 0 AND label = ?2 UNION ALL SELECT 2 FROM waiting WHERE "
+	               "coalesce(consultation, programme) = ?1 AND label = ?2");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, owner);
@@ -1650,7 +1653,8 @@ rt_err store_attendance_report(store *s, const char *pid,
 	bind_id(st, 1, pid);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2));
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		     sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
 }

@@ -1319,7 +1319,8 @@ static void programme_priority(json_t *v, wire_programme *out, wire_agenda_error
 		}
 		if (twice)
 			agenda_error(errs, "priority[%zu]: is listed twice", i);
-		used += (size_t)snprintf(out->priority + used, sizeof out->priority - used, "%s%s", used ? " " : "", name);
+		used +=
+		    (size_t)snprintf(out->priority + used, sizeof out->priority - used, "%s%s", used ? " " : "", name);
 	}
 }
 
@@ -1351,7 +1352,7 @@ static void programme_session(json_t *defaults, json_t *session, int i, core_age
 
 int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format", "title",    "attendance",       "seats",
+	static const char *const known[] = {"format",   "title",    "attendance",       "seats",
 	                                    "priority", "sessions", "session_defaults", NULL};
 	memset(out, 0, sizeof *out);
 	out->seats = -1;
@@ -1387,7 +1388,8 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 	} else if (att) {
 		static const char *const aknown[] = {"percent", "certificate_sessions", NULL};
 		agenda_unknown(att, "attendance.", aknown, errs);
-		agenda_number(json_object_get(att, "percent"), "attendance.percent", 1, 100, &out->attend_percent, errs);
+		agenda_number(json_object_get(att, "percent"), "attendance.percent", 1, 100, &out->attend_percent,
+		              errs);
 		agenda_number(json_object_get(att, "certificate_sessions"), "attendance.certificate_sessions", 1,
 		              n ? (int)n : 1, &out->certificate, errs);
 	}

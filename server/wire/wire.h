@@ -176,9 +176,9 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 
 typedef struct wire_programme {
 	char title[CORE_TITLE_MAX_BYTES + 1];
-	uint16_t attend_percent; /* a session is attended at this share of its scheduled time */
-	uint16_t certificate;    /* sessions attended for the certificate */
-	int seats;               /* invitations at most; -1: no cap */
+	uint16_t attend_percent;              /* a session is attended at this share of its scheduled time */
+	uint16_t certificate;                 /* sessions attended for the certificate */
+	int seats;                            /* invitations at most; -1: no cap */
 	char priority[WIRE_PRIORITY_MAX + 1]; /* waiting list groups, first first, space-separated */
 	int nsessions;
 	core_agenda *sessions; /* owned: nsessions agendas (without ids), in programme order */

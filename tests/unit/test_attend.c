@@ -182,25 +182,25 @@ static void test_pick(void)
 {
 	core_session_info s[8];
 	programme(s);
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 - 3 * DAY_MS), 0);         /* before it all: the first */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * MIN_MS), 0);        /* during the first, not started */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 91 * MIN_MS), 1);        /* after its planned end: the next */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 2 * DAY_MS - 1), 2);     /* the day before the third */
-	s[0].started = true;                                                 /* the first runs late */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 120 * MIN_MS), 0);       /* in progress wins */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + DAY_MS - MIN_MS), 1);    /* left running overnight: the next */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 - 3 * DAY_MS), 0);      /* before it all: the first */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * MIN_MS), 0);     /* during the first, not started */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 91 * MIN_MS), 1);     /* after its planned end: the next */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 2 * DAY_MS - 1), 2);  /* the day before the third */
+	s[0].started = true;                                              /* the first runs late */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 120 * MIN_MS), 0);    /* in progress wins */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + DAY_MS - MIN_MS), 1); /* left running overnight: the next */
 	s[0].sealed = true;
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 120 * MIN_MS), 1);       /* sealed: the next */
-	s[1].started = s[2].started = true;                                  /* two in progress the same day */
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 2 * DAY_MS), 2);         /* the later one */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 120 * MIN_MS), 1); /* sealed: the next */
+	s[1].started = s[2].started = true;                            /* two in progress the same day */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 2 * DAY_MS), 2);   /* the later one */
 	for (int i = 0; i < 8; i++)
 		s[i].started = true;
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * DAY_MS), 7);        /* over, not sealed: the last */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * DAY_MS), 7); /* over, not sealed: the last */
 	for (int i = 0; i < 8; i++)
 		s[i].sealed = true;
-	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * DAY_MS), 7);        /* all sealed: the last */
+	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * DAY_MS), 7); /* all sealed: the last */
 	programme(s);
-	s[7].starts_at = 0;                                                  /* unknown start */
+	s[7].starts_at = 0; /* unknown start */
 	CHECK_EQ_INT(core_programme_pick(s, 8, T0 + 30 * DAY_MS), 7);
 	core_session_info one = {.starts_at = T0, .scheduled_ms = MIN_MS};
 	CHECK_EQ_INT(core_programme_pick(&one, 1, T0 + DAY_MS), 0);

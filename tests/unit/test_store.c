@@ -105,8 +105,12 @@ static store_token invitation(const char *owner, bool programme, const char *lab
  * priority order, attendance kept apart from everything else. */
 static void test_programmes(store *s)
 {
-	store_programme p = {.id = "trainingprog", .title = "Training", .attend_percent = 50, .certificate = 2,
-	                     .seats = 2, .priority = "civil_society academia"};
+	store_programme p = {.id = "trainingprog",
+	                     .title = "Training",
+	                     .attend_percent = 50,
+	                     .certificate = 2,
+	                     .seats = 2,
+	                     .priority = "civil_society academia"};
 	CHECK_EQ_INT(store_create_programme(s, &p), RT_OK);
 	uint8_t secret[STORE_SECRET_BYTES] = {1};
 	const char *ids[3] = {"sessionthree", "sessionone", "sessiontwo"};
@@ -201,9 +205,9 @@ static void test_programmes(store *s)
 	CHECK_EQ_INT(store_attendance_report(s, "trainingprog", each_attendance, list), RT_OK);
 	CHECK_EQ_STR(list, "REG-001@0=0 REG-001@1=2000 REG-001@3=3000 REG-002@0=0");
 	int revoked;
-	CHECK_EQ_INT(store_revoke_tokens(s, "trainingprog", CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, "REG-001",
-	                                 &revoked),
-	             RT_OK);
+	CHECK_EQ_INT(
+	    store_revoke_tokens(s, "trainingprog", CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, "REG-001", &revoked),
+	    RT_OK);
 	CHECK_EQ_INT(revoked, 1);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 	CHECK_EQ_INT(store_find_token(s, a.hash, 0, &found), RT_E_AUTH_INVALID);
