@@ -154,7 +154,7 @@ static const char *const migrations[] = {
     "  priority TEXT NOT NULL DEFAULT ''" /* waiting list groups, first first, space-separated */
     ") STRICT;"
     "ALTER TABLE consultation ADD COLUMN programme TEXT REFERENCES programme(id);"
-    "ALTER TABLE consultation ADD COLUMN session INTEGER;"   /* its place in the programme, from 1 */
+    "ALTER TABLE consultation ADD COLUMN programme_order INTEGER;" /* its place in it, from 1 */
     "ALTER TABLE consultation ADD COLUMN starts_at INTEGER;" /* planned start, server ms (UTC) */
     "ALTER TABLE consultation ADD COLUMN seats INTEGER;"
     "ALTER TABLE consultation ADD COLUMN priority TEXT NOT NULL DEFAULT '';"
@@ -1445,7 +1445,7 @@ rt_err store_create_programme(store *s, const store_programme *p)
 
 rt_err store_add_session(store *s, const char *cid, const char *pid, int session, int64_t starts_at)
 {
-	sqlite3_stmt *st = prepare(s, "UPDATE consultation SET programme = ?, session = ?, starts_at = ? WHERE id = ?");
+	sqlite3_stmt *st = prepare(s, "UPDATE consultation SET programme = ?, programme_order = ?, starts_at = ? WHERE id = ?");
 	if (st) {
 		bind_id(st, 1, pid);
 		sqlite3_bind_int(st, 2, session);
@@ -1482,7 +1482,7 @@ rt_err store_programme_sessions(store *s, const char *pid, store_session *out, i
 	sqlite3_stmt *st =
 	    prepare(s, "SELECT c.id, coalesce(c.starts_at, 0), c.clock_state, c.sealed, "
 	               "(SELECT coalesce(sum(duration_min), 0) FROM segment g WHERE g.consultation = c.id) "
-	               "FROM consultation c WHERE c.programme = ? ORDER BY c.session");
+	               "FROM consultation c WHERE c.programme = ? ORDER BY c.programme_order");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, pid);
@@ -1644,7 +1644,7 @@ rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, 
 rt_err store_attendance_report(store *s, const char *pid,
                                void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT a.label, c.session, a.attended_ms FROM attendance a JOIN consultation c "
+	sqlite3_stmt *st = prepare(s, "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
 	                              "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
 	                              "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 "
 	                              "ORDER BY 1, 2");
