@@ -781,9 +781,11 @@ static bool resume(hub *h, hub_room *r, hub_peer *peer, uint64_t since, wire_buf
 }
 
 /* Which consultation a token opens, into cid: its own; or, for a programme's, the session its
- * socket's path names, else the one core_programme_pick chooses now. */
-static rt_err session_of(hub *h, const hub_peer *peer, const store_token *tok, int64_t now, char *cid)
+ * socket's path names, else the one core_programme_pick chooses now (*chosen is then set: the
+ * session may differ from the one the client last saw, so its `since` means nothing here). */
+static rt_err session_of(hub *h, const hub_peer *peer, const store_token *tok, int64_t now, char *cid, bool *chosen)
 {
+	*chosen = false;
 	const char *path = peer->path_consultation;
 	if (!tok->programme[0]) {
 		if (path[0] && strcmp(path, tok->consultation) != 0)
@@ -802,8 +804,10 @@ static rt_err session_of(hub *h, const hub_peer *peer, const store_token *tok, i
 		if (path[0] && !strcmp(path, ss[i].id))
 			pick = i;
 	}
-	if (pick < 0 && n && (!path[0] || !strcmp(path, tok->programme)))
+	if (pick < 0 && n && (!path[0] || !strcmp(path, tok->programme))) {
 		pick = core_programme_pick(info, n, now);
+		*chosen = true;
+	}
 	if (pick < 0)
 		return RT_E_AUTH_INVALID; /* another programme's session, or none */
 	snprintf(cid, CORE_ID_MAX + 1, "%s", ss[pick].id);
@@ -820,7 +824,8 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	int64_t now = h->io.now_ms(h->io.ctx);
 	rt_err err = store_find_token(h->store, hash, now, &tok);
 	char cid[CORE_ID_MAX + 1];
-	if (err || (err = session_of(h, peer, &tok, now, cid)) != RT_OK)
+	bool chosen;
+	if (err || (err = session_of(h, peer, &tok, now, cid, &chosen)) != RT_OK)
 		return err;
 	core_actor actor = {.role = tok.role, .session = ++h->sessions};
 	if (tok.role == CORE_ROLE_BOOTH) {
@@ -873,7 +878,7 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	peer->held_window = r->window;
 	peer->held_skip = r->nheld;
 	wire_buf *snap = NULL;
-	if (m->has_since && resume(h, r, peer, m->since, &snap))
+	if (m->has_since && !chosen && resume(h, r, peer, m->since, &snap))
 		return RT_OK;
 	if (!snap)
 		snap = wire_encode_snapshot(&r->st, &actor, h->headroom);

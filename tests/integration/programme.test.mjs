@@ -84,6 +84,11 @@ test('programme: invitations work in every session, attendance follows the scrip
     // Every session in progress: the programme page opens the last one started.
     const picked = await srv.connect(tok['REG-A'], at(pid));
     assert.equal(picked.snapshot.consultation.id, sessions[2]);
+    // The session chosen may not be the one a reconnecting page saw: `since` gets a snapshot.
+    const again = await srv.connect(tok['REG-A'], { ...at(pid), since: picked.snapshot.seq });
+    assert.equal(again.first.type, 'snapshot');
+    assert.equal(again.snapshot.consultation.id, sessions[2]);
+    again.close();
     picked.close();
 
     // The script (seconds from the start; each session lasts 60, attended from 30):
