@@ -49,6 +49,8 @@ extern const size_t roundtable_demo_agenda_len;
 /* Personal invitations are few per consultation (selected participants); a bound keeps a
  * typo from minting a million links. */
 #define MAX_INVITATIONS 10000
+/* --add and --revoke given at once to `roundtable invitations`. */
+#define MAX_LABEL_ARGS 256
 
 typedef struct options {
 	const char *data_dir;
@@ -67,8 +69,14 @@ typedef struct options {
 	int live_window;                     /* serve: a busy consultation's live window, ms (-1: the default) */
 	net_options net;                     /* serve: origins, limits, TLS */
 	const char *revoke, *rotate, *label; /* links */
-	bool check_config;                   /* serve: check the configuration, print it, exit */
-	int log_level, log_format;           /* serve, demo: rtlog_level, rtlog_format */
+	/* invitations: labels to add (in order) and to revoke, the group of those added, the cap */
+	const char *adds[MAX_LABEL_ARGS], *revokes[MAX_LABEL_ARGS];
+	int nadds, nrevokes;
+	const char *group;
+	const char *seats;
+	bool list, csv;
+	bool check_config;         /* serve: check the configuration, print it, exit */
+	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
 } options;
 
 static const char usage_main[] =
@@ -86,6 +94,9 @@ static const char usage_main[] =
     "  links ID           revoke or rotate consultation ID's links (live connections cut off)\n"
     "  export ID          write consultation ID's anonymised report (md, html, csv or json)\n"
     "  backup ID FILE     copy consultation ID alone to FILE, safely while the server runs\n"
+    "  programme new FILE create a programme of sessions from a file and print its links\n"
+    "  programme attendance ID  who attended which session, and the certificates (--csv)\n"
+    "  invitations ID     add, revoke and list personal invitations, with seats and a waiting list\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
 
@@ -278,6 +289,11 @@ enum {
 	OPT_LOG_LEVEL,
 	OPT_LOG_FORMAT,
 	OPT_LIVE_WINDOW,
+	OPT_ADD,
+	OPT_GROUP,
+	OPT_SEATS,
+	OPT_LIST,
+	OPT_CSV,
 	OPT_HELP
 };
 
@@ -321,6 +337,11 @@ static const struct option long_options[] = {
     {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
     {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
     {"live-window", required_argument, NULL, OPT_LIVE_WINDOW},
+    {"add", required_argument, NULL, OPT_ADD},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"seats", required_argument, NULL, OPT_SEATS},
+    {"list", no_argument, NULL, OPT_LIST},
+    {"csv", no_argument, NULL, OPT_CSV},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -490,6 +511,27 @@ static int parse_options(int argc, char **argv, const char *usage, const int *al
 			break;
 		case OPT_REVOKE:
 			o->revoke = optarg;
+			if (o->nrevokes < MAX_LABEL_ARGS)
+				o->revokes[o->nrevokes++] = optarg;
+			break;
+		case OPT_ADD:
+			if (o->nadds == MAX_LABEL_ARGS) {
+				fprintf(stderr, "roundtable: at most %d --add at once\n", MAX_LABEL_ARGS);
+				return -1;
+			}
+			o->adds[o->nadds++] = optarg;
+			break;
+		case OPT_GROUP:
+			o->group = optarg;
+			break;
+		case OPT_SEATS:
+			o->seats = optarg;
+			break;
+		case OPT_LIST:
+			o->list = true;
+			break;
+		case OPT_CSV:
+			o->csv = true;
 			break;
 		case OPT_ROTATE:
 			o->rotate = optarg;
@@ -574,8 +616,8 @@ typedef struct link_set {
 } link_set;
 
 /* Mints one token, stores its hash, and records its link. */
-static int issue(store *st, const core_agenda *a, const char *base, core_role role, store_token_kind kind,
-                 const char *label, link_set *ls)
+static int issue_for(store *st, const char *owner, bool programme, const char *base, core_role role,
+                     store_token_kind kind, const char *label, link_set *ls)
 {
 	uint8_t raw[CRYPTO_TOKEN_BYTES];
 	char text[CRYPTO_TOKEN_CHARS + 1];
@@ -583,7 +625,7 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	if (crypto_token_new(raw, text))
 		return -1;
 	crypto_sha256(raw, sizeof raw, t.hash);
-	snprintf(t.consultation, sizeof t.consultation, "%s", a->id);
+	snprintf(programme ? t.programme : t.consultation, CORE_ID_MAX + 1, "%s", owner);
 	snprintf(t.label, sizeof t.label, "%s", label);
 	if (store_add_token(st, &t) != RT_OK)
 		return -1;
@@ -591,10 +633,16 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
 	/* PERF-4: the consultation's own page, /c/ID/, so that a proxy in front of several servers
 	 * finds the one that holds it by the path; the token stays in the fragment. */
-	snprintf(ls->urls[i], sizeof ls->urls[i], "%sc/%s/#%s", base, a->id, text);
+	snprintf(ls->urls[i], sizeof ls->urls[i], "%sc/%s/#%s", base, owner, text);
 	ls->links[i] = (wire_link){
 	    .role = role, .personal = kind == STORE_TOKEN_PERSONAL, .label = ls->labels[i], .url = ls->urls[i]};
 	return 0;
+}
+
+static int issue(store *st, const core_agenda *a, const char *base, core_role role, store_token_kind kind,
+                 const char *label, link_set *ls)
+{
+	return issue_for(st, a->id, false, base, role, kind, label, ls);
 }
 
 /* The stage link carries the open participant link's token ("#STAGE.JOIN": the page sends only the
@@ -611,23 +659,27 @@ static int rejoin_stage(link_set *ls)
 }
 
 /* One link per role: open participant link, invitations, co-chair, rapporteur, a booth per
- * channel, stage. */
-static int issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls)
+ * channel, stage; of a consultation, or (`programme`, with a->id the programme's) of every
+ * session of a programme. */
+static int issue_owner_links(store *st, const core_agenda *a, bool programme, const char *base, int invitations,
+                             link_set *ls)
 {
-	int rc = issue(st, a, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, "", ls);
+	const char *id = a->id;
+	int rc = issue_for(st, id, programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, "", ls);
 	for (int i = 1; rc == 0 && i <= invitations; i++) {
 		char label[32];
 		snprintf(label, sizeof label, "invitation %d", i);
-		rc = issue(st, a, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, label, ls);
+		rc = issue_for(st, id, programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, label, ls);
 	}
 	if (rc == 0)
-		rc = issue(st, a, base, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, "", ls);
+		rc = issue_for(st, id, programme, base, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, "", ls);
 	if (rc == 0)
-		rc = issue(st, a, base, CORE_ROLE_RAPPORTEUR, STORE_TOKEN_ROLE, "", ls);
+		rc = issue_for(st, id, programme, base, CORE_ROLE_RAPPORTEUR, STORE_TOKEN_ROLE, "", ls);
 	for (int i = 0; rc == 0 && i < a->nchannels; i++)
-		rc = issue(st, a, base, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE, core_lang_name(a->channels[i]), ls);
+		rc = issue_for(st, id, programme, base, CORE_ROLE_BOOTH, STORE_TOKEN_ROLE,
+		               core_lang_name(a->channels[i]), ls);
 	if (rc == 0)
-		rc = issue(st, a, base, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, "", ls);
+		rc = issue_for(st, id, programme, base, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, "", ls);
 	/* The stage shows the join QR code and link, so its link carries the open participant
 	 * token after its own: "#STAGE.JOIN". The page sends only the first to the server, and the
 	 * server keeps hashes only, so this is the one place both are known together. */
@@ -641,6 +693,13 @@ static int issue_links(store *st, const core_agenda *a, const char *base, int in
 	return rc;
 }
 
+static int issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls)
+{
+	return issue_owner_links(st, a, false, base, invitations, ls);
+}
+
+static void print_link_lines(const link_set *ls);
+
 static void print_links(const core_agenda *a, const link_set *ls, bool json)
 {
 	if (json) {
@@ -651,6 +710,11 @@ static void print_links(const core_agenda *a, const link_set *ls, bool json)
 		return;
 	}
 	printf("Roundtable consultation %s: %s\n", a->id, a->title);
+	print_link_lines(ls);
+}
+
+static void print_link_lines(const link_set *ls)
+{
 	for (int i = 0; i < ls->n; i++) {
 		const wire_link *l = &ls->links[i];
 		char name[96];
@@ -1311,6 +1375,513 @@ static int cmd_export(int argc, char **argv)
 	return rc;
 }
 
+/* --- programmes, seats and attendance ---------------------------------------------------- */
+
+static const char usage_programme[] =
+    "Usage: roundtable programme new FILE [OPTIONS]\n"
+    "       roundtable programme attendance ID [--csv] [OPTIONS]\n"
+    "\n"
+    "new: create a programme, a series of sessions (each a consultation with its own questions,\n"
+    "clock and report), from a programme file (format: protocol/programme.md), and print its links:\n"
+    "each works in every session and opens the session under way (or the next one). Issue\n"
+    "personal invitations with 'roundtable invitations ID --add LABEL'.\n"
+    "\n"
+    "attendance: per invitation label, the sessions attended (connected for the programme's share\n"
+    "of a session's scheduled time while it was in session, measured by the server) and whether\n"
+    "the certificate's number of sessions is met. Attendance is kept by invitation only, never\n"
+    "with questions, votes or languages, and survives the seal. A running server saves it at\n"
+    "least every minute.\n"
+    "\n"
+    "  --data DIR        folder of the database (default ./data)\n"
+    "  --base-url URL    new: start of the printed links (default http://127.0.0.1:8080/)\n"
+    "  --invitations N   new: also create N personal invitations labelled \"invitation 1\"...\n"
+    "  --csv             attendance: print CSV (label, one column per session, sessions\n"
+    "                    attended, certificate)\n"
+    "  --help            this text\n";
+
+static const char usage_invitations[] =
+    "Usage: roundtable invitations ID [OPTIONS]\n"
+    "\n"
+    "Personal invitations of programme or consultation ID, with limited seats and a waiting list\n"
+    "(priority groups first, in the order the programme or agenda file lists them, then first\n"
+    "come, first served). LABEL is the organiser's own reference (a registration number, say):\n"
+    "Roundtable never needs a name. New links are printed once: the server keeps only hashes.\n"
+    "\n"
+    "  --add LABEL       invite LABEL if a seat is free, else put it on the waiting list\n"
+    "                    (repeatable; in the order given)\n"
+    "  --group G         the priority group of those added (default: after every listed group)\n"
+    "  --revoke LABEL    revoke LABEL's invitation (its connections are cut off) or take it off\n"
+    "                    the waiting list (repeatable); freed seats go to the waiting list\n"
+    "  --seats N         cap the invitations at N (or 'none'); raising it invites from the list\n"
+    "  --list            print the seats, the invitations and the waiting list\n"
+    "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
+    "  --data DIR        folder of the database (default ./data)\n"
+    "  --help            this text\n";
+
+/* A session's planned start in server ms (UTC): its first segment's date (or the agenda's) and
+ * start, in the agenda's time zone; 0 when it has no date. */
+static int64_t planned_start_ms(const core_agenda *a)
+{
+	const core_segment *g = &a->segments[0];
+	int y, mo, d;
+	if (sscanf(g->date[0] ? g->date : a->date, "%d-%d-%d", &y, &mo, &d) != 3)
+		return 0;
+	const char *was = getenv("TZ");
+	char saved[128] = "";
+	if (was)
+		snprintf(saved, sizeof saved, "%s", was);
+	setenv("TZ", a->timezone, 1);
+	tzset();
+	struct tm tm = {.tm_year = y - 1900,
+	                .tm_mon = mo - 1,
+	                .tm_mday = d,
+	                .tm_hour = g->start_min / 60,
+	                .tm_min = g->start_min % 60,
+	                .tm_isdst = -1};
+	time_t t = mktime(&tm);
+	if (was)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	return t == (time_t)-1 ? 0 : (int64_t)t * 1000;
+}
+
+static int programme_new(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_BASE_URL, OPT_INVITATIONS, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *path = NULL;
+	int rc = parse_options(argc, argv, usage_programme, allowed, &o, &path, 1, "expects one programme file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text) {
+		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	wire_programme wp;
+	wire_agenda_errors *errs = malloc(sizeof *errs);
+	if (!errs || wire_decode_programme(text, len, &wp, errs)) {
+		if (errs) {
+			fprintf(stderr, "roundtable: %s is not a valid programme (%d error%s):\n", path, errs->n,
+			        errs->n == 1 ? "" : "s");
+			for (int i = 0; i < errs->n; i++)
+				fprintf(stderr, "  %s\n", errs->msg[i]);
+		}
+		free(errs);
+		free(text);
+		return 1;
+	}
+	free(errs);
+	free(text);
+	store *st = open_store(o.data_dir);
+	link_set *ls = calloc(1, sizeof *ls);
+	core_agenda *all = calloc(1, sizeof *all); /* the programme, as its links see it */
+	store_programme sp = {.attend_percent = wp.attend_percent, .certificate = wp.certificate, .seats = wp.seats};
+	snprintf(sp.title, sizeof sp.title, "%s", wp.title);
+	snprintf(sp.priority, sizeof sp.priority, "%s", wp.priority);
+	rc = st && ls && all && !crypto_random_id(sp.id, 10) && store_create_programme(st, &sp) == RT_OK ? 0 : -1;
+	for (int i = 0; rc == 0 && i < wp.nsessions; i++) {
+		core_agenda *a = &wp.sessions[i];
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
+		    store_create_consultation(st, a, secret, NULL) ||
+		    store_add_session(st, a->id, sp.id, i + 1, planned_start_ms(a)))
+			rc = -1;
+		memset(secret, 0, sizeof secret);
+		/* Booth links for every channel of any session. */
+		for (int c = 0; c < a->nchannels; c++)
+			if (!core_language_offered(all, a->channels[c]))
+				all->channels[all->nchannels++] = a->channels[c];
+	}
+	char base[URL_MAX - 32];
+	default_base(&o, base, sizeof base);
+	if (rc == 0) {
+		snprintf(all->id, sizeof all->id, "%s", sp.id);
+		all->floor = CORE_LANG_COUNT; /* no floor: every channel is offered above */
+		rc = issue_owner_links(st, all, true, base, o.invitations, ls);
+	} else {
+		fprintf(stderr, "roundtable: could not store the programme\n");
+		store_rollback(st);
+	}
+	if (rc == 0) {
+		printf("Roundtable programme %s: %s\n", sp.id, sp.title);
+		printf("  attended: %d%% of a session's scheduled time; certificate: %d of %d sessions\n",
+		       sp.attend_percent, sp.certificate, wp.nsessions);
+		for (int i = 0; i < wp.nsessions; i++) {
+			const core_agenda *a = &wp.sessions[i];
+			printf("  session %d: %s %02d:%02d %s  %s  %s\n", i + 1,
+			       a->segments[0].date[0] ? a->segments[0].date : a->date, a->segments[0].start_min / 60,
+			       a->segments[0].start_min % 60, a->timezone, a->id, a->title);
+		}
+		printf("Links for every session:\n");
+		print_link_lines(ls);
+	}
+	wire_programme_free(&wp);
+	free(all);
+	free(ls);
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+/* One invitation label's attendance, gathered for the report. */
+typedef struct attendee_row {
+	char label[STORE_LABEL_MAX + 1];
+	int64_t ms[CORE_MAX_SESSIONS + 1]; /* by session number; -1: none recorded */
+} attendee_row;
+
+typedef struct attendance_table {
+	attendee_row *rows;
+	int n, cap;
+	bool failed;
+} attendance_table;
+
+/* store_attendance_report's callback: rows come ordered by label. */
+static void attendance_row(void *arg, const char *label, int session, int64_t ms)
+{
+	attendance_table *t = arg;
+	if (t->failed)
+		return;
+	if (!t->n || strcmp(t->rows[t->n - 1].label, label) != 0) {
+		if (t->n == t->cap) {
+			int cap = t->cap ? t->cap * 2 : 64;
+			attendee_row *rows = realloc(t->rows, (size_t)cap * sizeof *rows);
+			if (!rows) {
+				t->failed = true;
+				return;
+			}
+			t->rows = rows;
+			t->cap = cap;
+		}
+		attendee_row *r = &t->rows[t->n++];
+		snprintf(r->label, sizeof r->label, "%s", label);
+		for (int i = 0; i <= CORE_MAX_SESSIONS; i++)
+			r->ms[i] = -1;
+	}
+	if (session >= 1 && session <= CORE_MAX_SESSIONS)
+		t->rows[t->n - 1].ms[session] = ms;
+}
+
+/* A CSV field: quoted when it must be, and never read as a formula by a spreadsheet. */
+static void csv_field(const char *s)
+{
+	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+	bool quote = formula || strpbrk(s, ",\"\n\r");
+	if (quote)
+		putchar('"');
+	if (formula)
+		putchar('\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	if (quote)
+		putchar('"');
+}
+
+static int programme_attendance(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_CSV, 0};
+	options o = {.data_dir = "data"};
+	char *id = NULL;
+	int rc = parse_options(argc, argv, usage_programme, allowed, &o, &id, 1, "expects a programme id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = open_store(o.data_dir);
+	store_programme p;
+	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
+	int n = 0;
+	attendance_table t = {0};
+	rt_err err = st && ss ? store_find_programme(st, id, &p) : RT_E_SERVER_UNAVAILABLE;
+	if (!err)
+		err = store_programme_sessions(st, id, ss, CORE_MAX_SESSIONS, &n);
+	if (!err)
+		err = store_attendance_report(st, id, attendance_row, &t);
+	if (err || t.failed) {
+		fprintf(stderr, "roundtable: %s\n",
+		        err == RT_E_QUESTION_NOT_FOUND ? "no such programme" : "cannot read the database");
+		rc = 1;
+	} else {
+		if (o.csv) {
+			printf("invitation");
+			for (int i = 1; i <= n; i++)
+				printf(",session %d", i);
+			printf(",sessions attended,certificate\r\n");
+		} else {
+			printf("Programme %s: %s\n%d sessions; attended at %d%% of a session's scheduled time; "
+			       "certificate at %d\n",
+			       id, p.title, n, p.attend_percent, p.certificate);
+		}
+		int certified = 0;
+		for (int r = 0; r < t.n; r++) {
+			const attendee_row *row = &t.rows[r];
+			int attended = 0;
+			for (int i = 1; i <= n; i++)
+				attended += row->ms[i] >= 0 &&
+				            core_attended(row->ms[i], ss[i - 1].info.scheduled_ms, p.attend_percent);
+			bool cert = attended >= p.certificate;
+			certified += cert;
+			if (o.csv) {
+				csv_field(row->label);
+				for (int i = 1; i <= n; i++)
+					printf(",%s",
+					       row->ms[i] >= 0 && core_attended(row->ms[i], ss[i - 1].info.scheduled_ms,
+					                                        p.attend_percent)
+					           ? "yes"
+					           : "no");
+				printf(",%d,%s\r\n", attended, cert ? "yes" : "no");
+			} else {
+				printf("  %-24s ", row->label);
+				for (int i = 1; i <= n; i++)
+					putchar(row->ms[i] >= 0 &&
+					                core_attended(row->ms[i], ss[i - 1].info.scheduled_ms,
+					                              p.attend_percent)
+					            ? 'x'
+					            : '.');
+				printf("  %d of %d%s\n", attended, n, cert ? "  certificate" : "");
+			}
+		}
+		if (!o.csv)
+			printf("%d invitation%s, %d meet%s the certificate's threshold\n", t.n, t.n == 1 ? "" : "s",
+			       certified, certified == 1 ? "s" : "");
+	}
+	free(t.rows);
+	free(ss);
+	store_close(st);
+	return rc;
+}
+
+static int cmd_programme(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "new"))
+		return programme_new(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "attendance"))
+		return programme_attendance(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage_programme, stdout);
+		return 0;
+	}
+	fprintf(stderr, "roundtable programme: give new FILE or attendance ID\n\n%s", usage_programme);
+	return 2;
+}
+
+/* store_each_label's callback for --list: invitations (no priority), or the waiting list with
+ * positions and groups; with `find`, only that label's line. */
+typedef struct label_listing {
+	const char *priority;
+	const char *find;
+	int n;
+} label_listing;
+
+static void list_label(void *arg, const char *label, int rank)
+{
+	label_listing *l = arg;
+	l->n++;
+	if (l->find && strcmp(l->find, label) != 0)
+		return;
+	if (!l->priority) {
+		printf("  %s\n", label);
+		return;
+	}
+	if (l->find)
+		printf("%s: waiting list, position %d", label, l->n);
+	/* The rank's group name: the rank-th word of the priority list. */
+	const char *g = l->priority;
+	for (int i = 0; i < rank && g; i++)
+		g = strchr(g, ' ') ? strchr(g, ' ') + 1 : NULL;
+	int glen = g && *g ? (int)(strchr(g, ' ') ? strchr(g, ' ') - g : (long)strlen(g)) : 0;
+	if (l->find)
+		printf(" (%.*s)\n", glen ? glen : 5, glen ? g : "other");
+	else
+		printf("  %d. %s (%.*s)\n", l->n, label, glen ? glen : 5, glen ? g : "other");
+}
+
+/* store_each_label's callback: the first label into arg (STORE_LABEL_MAX + 1 bytes). */
+static void take_first(void *arg, const char *label, int rank)
+{
+	(void)rank;
+	char *first = arg;
+	if (!first[0])
+		snprintf(first, STORE_LABEL_MAX + 1, "%s", label);
+}
+
+/* The rank of group g in a priority list (space-separated), or -1 when it is not listed. */
+static int group_rank(const char *priority, const char *g, int *groups)
+{
+	int rank = 0, found = -1;
+	for (const char *w = priority; *w; rank++) {
+		size_t len = strcspn(w, " ");
+		if (len == strlen(g) && !strncmp(w, g, len))
+			found = rank;
+		w += len;
+		w += *w == ' ';
+	}
+	*groups = rank;
+	return found;
+}
+
+static int cmd_invitations(int argc, char **argv)
+{
+	static const int allowed[] = {OPT_DATA, OPT_ADD, OPT_GROUP, OPT_REVOKE, OPT_SEATS, OPT_LIST, OPT_BASE_URL, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *id = NULL;
+	int rc =
+	    parse_options(argc, argv, usage_invitations, allowed, &o, &id, 1, "expects a programme or consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (!o.nadds && !o.nrevokes && !o.seats && !o.list) {
+		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats or --list\n\n%s",
+		        usage_invitations);
+		return 2;
+	}
+	for (int i = 0; i < o.nadds; i++) {
+		size_t len = strlen(o.adds[i]);
+		long cp = core_utf8_count(o.adds[i], len);
+		bool ctrl = false;
+		for (size_t k = 0; k < len; k++)
+			ctrl = ctrl || (unsigned char)o.adds[i][k] < 0x20;
+		if (cp < 1 || len > STORE_LABEL_MAX || ctrl || o.adds[i][0] == ' ') {
+			fprintf(stderr,
+			        "roundtable: --add takes a label of 1 to %d bytes of UTF-8 text without control "
+			        "characters\n",
+			        STORE_LABEL_MAX);
+			return 2;
+		}
+	}
+	int seats = -2; /* not changed */
+	if (o.seats && strcmp(o.seats, "none") != 0 && parse_int(o.seats, 0, 100000, &seats)) {
+		fprintf(stderr, "roundtable: --seats must be a number from 0 to 100000, or none\n");
+		return 2;
+	}
+	if (o.seats && !strcmp(o.seats, "none"))
+		seats = -1;
+	store *st = open_store(o.data_dir);
+	store_seats s;
+	rt_err err = st ? store_seats_get(st, id, &s) : RT_E_SERVER_UNAVAILABLE;
+	if (err) {
+		fprintf(stderr, "roundtable: %s\n",
+		        err == RT_E_QUESTION_NOT_FOUND
+		            ? "no such programme or consultation (a programme's session takes "
+		              "the programme's invitations)"
+		            : "cannot read the database");
+		store_close(st);
+		return 1;
+	}
+	int groups = 0, rank = 0;
+	group_rank(s.priority, "", &groups);
+	if (o.group && (rank = group_rank(s.priority, o.group, &groups)) < 0) {
+		fprintf(stderr, "roundtable: --group must be one of the priority groups: %s\n",
+		        s.priority[0] ? s.priority : "(none listed)");
+		store_close(st);
+		return 2;
+	}
+	if (!o.group)
+		rank = groups;
+	link_set *ls = calloc(1, sizeof *ls);
+	char base[URL_MAX - 32];
+	default_base(&o, base, sizeof base);
+	rc = ls ? 0 : -1;
+	int revoked = 0;
+	/* Everything is checked before anything is written: a refused label changes nothing. */
+	for (int i = 0; rc == 0 && i < o.nrevokes + o.nadds; i++) {
+		bool add = i >= o.nrevokes;
+		const char *label = add ? o.adds[i - o.nrevokes] : o.revokes[i];
+		store_label_state state;
+		if (store_label_state_get(st, id, label, &state)) {
+			rc = -1;
+		} else if (add ? state != STORE_LABEL_NONE : state == STORE_LABEL_NONE) {
+			fprintf(stderr, "roundtable: %s is %s\n", label,
+			        state == STORE_LABEL_INVITED   ? "already invited"
+			        : state == STORE_LABEL_WAITING ? "already on the waiting list"
+			                                       : "neither invited nor waiting");
+			rc = 1;
+		}
+		for (int j = 0; rc == 0 && j < i; j++)
+			if (!strcmp(label, j >= o.nrevokes ? o.adds[j - o.nrevokes] : o.revokes[j]))
+				rc = (fprintf(stderr, "roundtable: %s is given twice\n", label), 1);
+	}
+	for (int i = 0; rc == 0 && i < o.nrevokes; i++) {
+		int n = 0;
+		if (store_revoke_tokens(st, id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, o.revokes[i], &n) ||
+		    store_waiting_remove(st, id, o.revokes[i]))
+			rc = -1;
+		revoked += n;
+		if (rc == 0)
+			printf("%s: %s\n", o.revokes[i], n ? "invitation revoked" : "taken off the waiting list");
+	}
+	if (rc == 0 && seats != -2 && store_seats_set(st, id, s.programme, seats))
+		rc = -1;
+	if (seats != -2)
+		s.seats = seats;
+	s.invited -= revoked;
+	/* Newcomers join the end of their group; then free seats go to the list in its order. */
+	for (int i = 0; rc == 0 && i < o.nadds; i++) {
+		int pos;
+		if (store_waiting_add(st, id, s.programme, o.adds[i], rank, &pos))
+			rc = -1;
+	}
+	while (rc == 0 && (s.seats < 0 || s.invited < s.seats)) {
+		char first[STORE_LABEL_MAX + 1] = "";
+		bool failed = store_each_label(st, id, false, take_first, first) != RT_OK;
+		if (!failed && !first[0])
+			break;
+		if (failed || store_waiting_remove(st, id, first) ||
+		    issue_for(st, id, s.programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, first, ls))
+			rc = -1;
+		s.invited++;
+	}
+	/* Links are printed only once they are durable. */
+	if (rc == 0 && store_commit(st) != RT_OK)
+		rc = -1;
+	if (rc == 0) {
+		for (int i = 0; i < ls->n; i++)
+			printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+		label_listing waiting = {.priority = s.priority};
+		for (int i = 0; i < o.nadds; i++) {
+			store_label_state state = STORE_LABEL_NONE;
+			store_label_state_get(st, id, o.adds[i], &state);
+			if (state == STORE_LABEL_WAITING) {
+				waiting.n = 0;
+				waiting.find = o.adds[i];
+				store_each_label(st, id, false, list_label, &waiting);
+			}
+		}
+	}
+	if (rc == 0 && revoked) {
+		/* A running server cuts off who held a revoked invitation, now. */
+		char *req = wire_encode_control_request("links", id, NULL, 0);
+		if (req) {
+			char reply[512];
+			net_control_request(o.data_dir, req, reply, sizeof reply);
+		}
+		free(req);
+	}
+	if (rc == 0 && o.list) {
+		store_seats now;
+		if (store_seats_get(st, id, &now) == RT_OK) {
+			printf("%s %s: ", now.programme ? "Programme" : "Consultation", id);
+			if (now.seats >= 0)
+				printf("%d of %d seats taken; %d waiting\n", now.invited, now.seats, now.waiting);
+			else
+				printf("%d invited (no cap); %d waiting\n", now.invited, now.waiting);
+			label_listing all = {0};
+			printf("invited:\n");
+			store_each_label(st, id, true, list_label, &all);
+			all = (label_listing){.priority = now.priority};
+			printf("waiting list, in order:\n");
+			store_each_label(st, id, false, list_label, &all);
+		}
+	}
+	if (rc < 0)
+		fprintf(stderr, "roundtable: could not store the invitations\n");
+	store_close(st);
+	free(ls);
+	return rc ? 1 : 0;
+}
+
 static int cmd_backup(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA, 0};
@@ -1374,6 +1945,10 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(cmd, "backup"))
 		return cmd_backup(argc - 1, argv + 1);
+	if (!strcmp(cmd, "programme"))
+		return cmd_programme(argc - 1, argv + 1);
+	if (!strcmp(cmd, "invitations"))
+		return cmd_invitations(argc - 1, argv + 1);
 	fprintf(stderr, "roundtable: unknown command '%s'\n\n%s", cmd, usage_main);
 	return 2;
 }

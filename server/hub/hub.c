@@ -67,6 +67,11 @@ struct hub_room {
 	int64_t live_sent_ms;
 	bool live_open; /* during hub_flush: deliveries go out at once (the window had passed) */
 	bool live_used; /* ... and some did */
+	/* Attendance by invitation label (programmes): who was connected while it was in session,
+	 * saved at least every HUB_ATTEND_SAVE_MS and whenever someone leaves or the session's
+	 * window opens or closes. att_end: when the window closes by itself (server ms), or 0. */
+	core_attendance att;
+	int64_t att_saved_ms, att_end;
 	hub_room *next;
 };
 
@@ -136,11 +141,14 @@ void hub_set_links_ttl(hub *h, int64_t ms)
 	h->links_ttl = ms;
 }
 
+static void attend_all(hub *h, bool all);
+
 void hub_free(hub *h)
 {
 	if (!h)
 		return;
 	hub_flush(h);
+	attend_all(h, true); /* a graceful stop: what everyone attended until now */
 	for (hub_room *r = h->rooms, *next; r; r = next) {
 		next = r->next;
 		ring_clear(r);
@@ -152,6 +160,7 @@ void hub_free(hub *h)
 		for (size_t i = 0; i < r->nheld; i++)
 			wire_buf_unref(r->held[i].buf);
 		free(r->held);
+		core_attendance_free(&r->att);
 		free(r);
 	}
 	free(h->pend);
@@ -497,6 +506,67 @@ static void abort_batch(hub *h)
 	}
 }
 
+/* --- attendance (programmes) ------------------------------------------------------------- */
+
+/* When room r's attendance next needs the hub: its window closing by itself, or the periodic
+ * save while someone is counted; 0 for never. */
+static int64_t attend_due_ms(const hub_room *r)
+{
+	int64_t due = r->att_end;
+	if (r->att.in_session) {
+		for (uint32_t i = 0; i < r->att.n; i++)
+			if (r->att.a[i].open) {
+				int64_t save = r->att_saved_ms + HUB_ATTEND_SAVE_MS;
+				if (!due || save < due)
+					due = save;
+				break;
+			}
+	}
+	return due;
+}
+
+/* Brings every room's attendance up to now: whether it is in session, and (every
+ * HUB_ATTEND_SAVE_MS, or at once with `all`) the time of whoever is still connected; then saves
+ * what changed in a transaction of its own, never in a batch of commands (whose failure it
+ * must not cause, nor share). With a batch open, saving waits for its flush. */
+static void attend_all(hub *h, bool all)
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	bool dirty = false;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (!r->att.n)
+			continue;
+		/* Closing by itself, it closed at its end, even if this runs a little later. */
+		int64_t end = r->att_end;
+		bool open = core_in_session(&r->st, now, &r->att_end);
+		core_attendance_window(&r->att, open, !open && end && end <= now ? end : now);
+		if (all || now >= r->att_saved_ms + HUB_ATTEND_SAVE_MS) {
+			core_attendance_settle(&r->att, now);
+			r->att_saved_ms = now;
+		}
+		for (uint32_t i = 0; i < r->att.n && !dirty; i++)
+			dirty = r->att.a[i].dirty;
+	}
+	if (!dirty || store_in_transaction(h->store))
+		return;
+	rt_err err = RT_OK;
+	for (hub_room *r = h->rooms; r && !err; r = r->next)
+		for (uint32_t i = 0; i < r->att.n && !err; i++)
+			if (r->att.a[i].dirty)
+				err = store_attendance_put(h->store, r->st.agenda.id, r->att.a[i].label,
+				                           r->att.a[i].attended_ms);
+	if (!err)
+		err = store_commit(h->store);
+	if (err) {
+		store_rollback(h->store);
+		rtlog_event(RTLOG_WARN, "attendance_not_saved", "msg", "kept in memory; tried again later");
+		return;
+	}
+	for (hub_room *r = h->rooms; r; r = r->next)
+		for (uint32_t i = 0; i < r->att.n; i++)
+			r->att.a[i].dirty = false;
+}
+
 static void schedule_due(hub *h)
 {
 	if (h->io.schedule)
@@ -584,10 +654,20 @@ void hub_flush(hub *h)
 	}
 	finish_seals(h);
 	live_send_due(h);
+	attend_all(h, false);
 	schedule_due(h);
 }
 
 /* --- rooms and peers --------------------------------------------------------------------- */
+
+/* store_attendance_load's callback: an attendee's time saved before. */
+static void attend_loaded(void *arg, const char *label, int64_t ms)
+{
+	core_attendance *att = arg;
+	int i = core_attendance_find(att, label);
+	if (i >= 0)
+		att->a[i].attended_ms = ms;
+}
 
 static hub_room *room_get(hub *h, const char *id, rt_err *err)
 {
@@ -609,6 +689,15 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 		return NULL;
 	}
 	r->ring_from = r->st.seq; /* nothing before the load can be replayed */
+	core_attendance_init(&r->att);
+	if (store_attendance_load(h->store, id, attend_loaded, &r->att) != RT_OK) {
+		core_state_free(&r->st);
+		core_attendance_free(&r->att);
+		free(r);
+		*err = RT_E_SERVER_UNAVAILABLE;
+		return NULL;
+	}
+	r->att_saved_ms = h->io.now_ms(h->io.ctx);
 	rtlog_event(RTLOG_INFO, "loaded", "consultation", id);
 	if (store_links_expire(h->store, id, &r->links_expire) != RT_OK)
 		r->links_expire = 0;
@@ -641,6 +730,11 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 	/* LC-6: the connection's language choice ends with it. */
 	if (peer->actor.session)
 		run_system(h, r, CORE_CMD_LEAVE, peer->actor.session);
+	if (peer->attendee) {
+		core_attendance_leave(&r->att, peer->attendee - 1, h->io.now_ms(h->io.ctx));
+		peer->attendee = 0;
+		h->io.wake(h->io.ctx); /* saved by the next flush */
+	}
 	if (peer->prev)
 		peer->prev->next = peer->next;
 	else
@@ -686,6 +780,40 @@ static bool resume(hub *h, hub_room *r, hub_peer *peer, uint64_t since, wire_buf
 	return true;
 }
 
+/* Which consultation a token opens, into cid: its own; or, for a programme's, the session its
+ * socket's path names, else the one core_programme_pick chooses now (*chosen is then set: the
+ * session may differ from the one the client last saw, so its `since` means nothing here). */
+static rt_err session_of(hub *h, const hub_peer *peer, const store_token *tok, int64_t now, char *cid, bool *chosen)
+{
+	*chosen = false;
+	const char *path = peer->path_consultation;
+	if (!tok->programme[0]) {
+		if (path[0] && strcmp(path, tok->consultation) != 0)
+			return RT_E_AUTH_INVALID; /* opened under another consultation's page */
+		snprintf(cid, CORE_ID_MAX + 1, "%s", tok->consultation);
+		return RT_OK;
+	}
+	store_session ss[CORE_MAX_SESSIONS];
+	core_session_info info[CORE_MAX_SESSIONS];
+	int n;
+	if (store_programme_sessions(h->store, tok->programme, ss, CORE_MAX_SESSIONS, &n) != RT_OK)
+		return RT_E_SERVER_UNAVAILABLE;
+	int pick = -1;
+	for (int i = 0; i < n; i++) {
+		info[i] = ss[i].info;
+		if (path[0] && !strcmp(path, ss[i].id))
+			pick = i;
+	}
+	if (pick < 0 && n && (!path[0] || !strcmp(path, tok->programme))) {
+		pick = core_programme_pick(info, n, now);
+		*chosen = true;
+	}
+	if (pick < 0)
+		return RT_E_AUTH_INVALID; /* another programme's session, or none */
+	snprintf(cid, CORE_ID_MAX + 1, "%s", ss[pick].id);
+	return RT_OK;
+}
+
 static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 {
 	uint8_t raw[CRYPTO_TOKEN_BYTES], hash[CRYPTO_HASH_BYTES];
@@ -693,11 +821,12 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	if (crypto_token_parse(m->token, raw))
 		return RT_E_AUTH_INVALID;
 	crypto_sha256(raw, sizeof raw, hash);
-	rt_err err = store_find_token(h->store, hash, h->io.now_ms(h->io.ctx), &tok);
-	if (err)
+	int64_t now = h->io.now_ms(h->io.ctx);
+	rt_err err = store_find_token(h->store, hash, now, &tok);
+	char cid[CORE_ID_MAX + 1];
+	bool chosen;
+	if (err || (err = session_of(h, peer, &tok, now, cid, &chosen)) != RT_OK)
 		return err;
-	if (peer->path_consultation[0] && strcmp(peer->path_consultation, tok.consultation) != 0)
-		return RT_E_AUTH_INVALID; /* opened under another consultation's page */
 	core_actor actor = {.role = tok.role, .session = ++h->sessions};
 	if (tok.role == CORE_ROLE_BOOTH) {
 		/* A booth link's label is the channel it interprets into. */
@@ -709,9 +838,14 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	uint8_t device[CRYPTO_TOKEN_BYTES];
 	if (tok.kind == STORE_TOKEN_OPEN && (!m->has_device || crypto_token_parse(m->device, device)))
 		return RT_E_AUTH_INVALID;
-	hub_room *r = room_get(h, tok.consultation, &err);
+	hub_room *r = room_get(h, cid, &err);
 	if (!r)
 		return err;
+	if (tok.programme[0] && r->links_expire && r->links_expire <= now)
+		return RT_E_AUTH_INVALID; /* a programme's link, in a session sealed long enough ago */
+	int attendee = 0;
+	if (tok.kind == STORE_TOKEN_PERSONAL && (attendee = core_attendance_find(&r->att, tok.label) + 1) == 0)
+		return RT_E_SERVER_UNAVAILABLE;
 	/* CHR-3: the pseudonym is keyed by the consultation's secret, so it links a participant's
 	 * questions and votes within this consultation only, and only while the secret exists. */
 	if (r->st.sealed) {
@@ -736,11 +870,15 @@ static rt_err authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	hub_flush(h);
 	peer->actor = actor;
 	room_join(h, r, peer);
+	if (attendee) {
+		peer->attendee = attendee;
+		core_attendance_join(&r->att, attendee - 1, now);
+	}
 	/* What the room holds now is in the snapshot or the replay below. */
 	peer->held_window = r->window;
 	peer->held_skip = r->nheld;
 	wire_buf *snap = NULL;
-	if (m->has_since && resume(h, r, peer, m->since, &snap))
+	if (m->has_since && !chosen && resume(h, r, peer, m->since, &snap))
 		return RT_OK;
 	if (!snap)
 		snap = wire_encode_snapshot(&r->st, &actor, h->headroom);
@@ -966,7 +1104,8 @@ static int cut_off(hub *h, hub_room *r, int64_t now)
 	int n = 0;
 	store_token tok;
 	for (hub_peer *p = r->peers; p; p = p->next) {
-		if (p->closing || store_find_token(h->store, p->link, now, &tok) == RT_OK)
+		if (p->closing || (store_find_token(h->store, p->link, now, &tok) == RT_OK &&
+		                   (!tok.programme[0] || !r->links_expire || r->links_expire > now)))
 			continue;
 		queue_error_close(h, p, NULL, RT_E_AUTH_INVALID, NULL);
 		n++;
@@ -976,10 +1115,16 @@ static int cut_off(hub *h, hub_room *r, int64_t now)
 
 int hub_links_changed(hub *h, const char *id)
 {
+	int64_t now = h->io.now_ms(h->io.ctx);
 	for (hub_room *r = h->rooms; r; r = r->next)
 		if (strcmp(r->st.agenda.id, id) == 0)
-			return cut_off(h, r, h->io.now_ms(h->io.ctx));
-	return 0; /* not loaded: nobody is connected to it */
+			return cut_off(h, r, now);
+	/* A programme's links work in all its sessions: every connection's link is checked (an
+	 * organiser's action, rare). An id of nothing loaded changes nobody's. */
+	int n = 0;
+	for (hub_room *r = h->rooms; r; r = r->next)
+		n += cut_off(h, r, now);
+	return n;
 }
 
 /* --- the clock's own commands (AG-4) ------------------------------------------------------ */
@@ -994,6 +1139,9 @@ static int64_t room_due_ms(const hub *h, const hub_room *r)
 	int64_t live = live_due_ms(h, r);
 	if (live && (!due || live < due))
 		due = live;
+	int64_t att = attend_due_ms(r);
+	if (att && (!due || att < due))
+		due = att;
 	return due;
 }
 
@@ -1073,5 +1221,6 @@ void hub_tick(hub *h)
 	/* Counts from committed state only: with a batch open, its flush sends them. */
 	if (!store_in_transaction(h->store))
 		live_send_due(h);
+	attend_all(h, false);
 	schedule_due(h);
 }

@@ -36,6 +36,9 @@ typedef struct hub_peer {
 	 * room's window number held_window, are already in its snapshot or replay */
 	uint64_t held_window;
 	size_t held_skip;
+	/* Programmes: the attendee (index + 1 in its room's attendance) of the personal invitation it
+	 * authenticated with, or 0. In memory only. */
+	int attendee;
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
@@ -79,6 +82,10 @@ void hub_set_live_window(hub *h, int64_t ms);
 /* Sends everything held for a window now (a graceful stop). */
 void hub_send_held(hub *h);
 
+/* Attendance (programmes): the time of everyone connected with a personal invitation is saved
+ * at least this often while a session is in session, so that a crash loses at most this much. */
+#define HUB_ATTEND_SAVE_MS 60000
+
 /* Handles one complete client frame from peer. Replies are queued until hub_flush.
  * Only the first frame of a connection may authenticate: if it is anything else, or fails,
  * the connection gets the error and is closed.
@@ -92,8 +99,8 @@ void hub_flush(hub *h);
 /* Answers a frame the transport will not hand over (the message rate limit): error `err`
  * with the frame's command id when it has one. Closes the connection when `close` is set. */
 void hub_refuse(hub *h, hub_peer *peer, const char *frame, size_t len, rt_err err, bool close);
-/* PL-2: consultation `id`'s links changed on disk (the organiser revoked some): every
- * connection whose link no longer works gets auth.invalid and is closed. Returns how many. */
+/* PL-2: consultation (or programme) `id`'s links changed on disk (the organiser revoked some):
+ * every connection whose link no longer works gets auth.invalid and is closed. Returns how many. */
 int hub_links_changed(hub *h, const char *id);
 /* The transport is about to free peer: forget it everywhere. */
 void hub_peer_closed(hub *h, hub_peer *peer);

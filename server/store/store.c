@@ -140,6 +140,53 @@ static const char *const migrations[] = {
     /* 9: when a consultation's links stop working (PL-2): set when it is sealed, in server ms;
      * NULL while they work. A link revoked by the organiser has token.revoked = 1. */
     "ALTER TABLE consultation ADD COLUMN links_expire INTEGER;",
+    /* 10: programmes (a series of consultations, its sessions), seats and waiting lists, and
+     * attendance. A token belongs to a consultation or to a programme (then it works in every
+     * session). A waiting list entry and an attendance row carry the organiser's label of an
+     * invitation, and attendance a length of time: never a pseudonym, a question, a vote or a
+     * language. Attendance survives the seal: it is what organisers need per person. */
+    "CREATE TABLE programme ("
+    "  id TEXT PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  attend_percent INTEGER NOT NULL,"  /* a session is attended at this share of its time */
+    "  certificate INTEGER NOT NULL,"     /* sessions attended for the certificate */
+    "  seats INTEGER,"                    /* invitations at most; NULL: no cap */
+    "  priority TEXT NOT NULL DEFAULT ''" /* waiting list groups, first first, space-separated */
+    ") STRICT;"
+    "ALTER TABLE consultation ADD COLUMN programme TEXT REFERENCES programme(id);"
+    "ALTER TABLE consultation ADD COLUMN programme_order INTEGER;" /* its place in it, from 1 */
+    "ALTER TABLE consultation ADD COLUMN starts_at INTEGER;" /* planned start, server ms (UTC) */
+    "ALTER TABLE consultation ADD COLUMN seats INTEGER;"
+    "ALTER TABLE consultation ADD COLUMN priority TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE token_v10 ("
+    "  hash BLOB PRIMARY KEY,"
+    "  consultation TEXT REFERENCES consultation(id),"
+    "  programme TEXT REFERENCES programme(id),"
+    "  role TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0,"
+    "  CHECK ((consultation IS NULL) <> (programme IS NULL))"
+    ") STRICT, WITHOUT ROWID;"
+    "INSERT INTO token_v10 (hash, consultation, role, kind, label, revoked) "
+    "  SELECT hash, consultation, role, kind, label, revoked FROM token;"
+    "DROP TABLE token;"
+    "ALTER TABLE token_v10 RENAME TO token;"
+    "CREATE TABLE waiting ("
+    "  consultation TEXT REFERENCES consultation(id),"
+    "  programme TEXT REFERENCES programme(id),"
+    "  label TEXT NOT NULL,"
+    "  rank INTEGER NOT NULL,"    /* its priority group's place; groups not listed come last */
+    "  ordinal INTEGER NOT NULL," /* first come, first served within a group */
+    "  CHECK ((consultation IS NULL) <> (programme IS NULL))"
+    ") STRICT;"
+    "CREATE UNIQUE INDEX waiting_label ON waiting (coalesce(consultation, programme), label);"
+    "CREATE TABLE attendance ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  label TEXT NOT NULL,"
+    "  attended_ms INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, label)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -199,12 +246,15 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
                           "questions, chatham_house, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
-    [ST_INSERT_TOKEN] = "INSERT INTO token (hash, consultation, role, kind, label) VALUES (?, ?, ?, ?, ?)",
-    [ST_FIND_TOKEN] = "SELECT t.hash, t.consultation, t.role, t.kind, t.label FROM token t JOIN consultation c "
-                      "ON c.id = t.consultation WHERE t.hash = ?1 AND t.revoked = 0 AND "
+    [ST_INSERT_TOKEN] =
+        "INSERT INTO token (hash, consultation, programme, role, kind, label) VALUES (?, ?, ?, ?, ?, ?)",
+    /* A programme's token works until it is revoked; whether the session it opens still takes
+     * links is that session's own links_expire (the hub checks it). */
+    [ST_FIND_TOKEN] = "SELECT t.hash, t.consultation, t.programme, t.role, t.kind, t.label FROM token t "
+                      "LEFT JOIN consultation c ON c.id = t.consultation WHERE t.hash = ?1 AND t.revoked = 0 AND "
                       "(c.links_expire IS NULL OR c.links_expire > ?2)",
-    [ST_REVOKE_TOKENS] = "UPDATE token SET revoked = 1 WHERE consultation = ?1 AND role = ?2 AND kind = ?3 AND "
-                         "(?4 IS NULL OR label = ?4) AND revoked = 0",
+    [ST_REVOKE_TOKENS] = "UPDATE token SET revoked = 1 WHERE (consultation = ?1 OR programme = ?1) AND role = ?2 "
+                         "AND kind = ?3 AND (?4 IS NULL OR label = ?4) AND revoked = 0",
     [ST_EXPIRE_LINKS] = "UPDATE consultation SET links_expire = ? WHERE id = ?",
     [ST_LINKS_EXPIRE] = "SELECT links_expire FROM consultation WHERE id = ?",
     [ST_LOAD_CONSULTATION] =
@@ -610,10 +660,13 @@ rt_err store_add_token(store *s, const store_token *t)
 		return RT_E_SERVER_UNAVAILABLE;
 	sqlite3_stmt *st = s->stmt[ST_INSERT_TOKEN];
 	sqlite3_bind_blob(st, 1, t->hash, STORE_HASH_BYTES, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, t->consultation, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, core_role_name(t->role), -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)t->kind);
-	sqlite3_bind_text(st, 5, t->label, -1, SQLITE_STATIC);
+	if (t->programme[0])
+		sqlite3_bind_text(st, 3, t->programme, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 2, t->consultation, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, core_role_name(t->role), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, (int)t->kind);
+	sqlite3_bind_text(st, 6, t->label, -1, SQLITE_STATIC);
 	if (run(s, st)) {
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
@@ -658,6 +711,13 @@ rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms)
 	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 }
 
+/* An id column into a CORE_ID_MAX + 1 buffer; "" for NULL. */
+static void column_id(sqlite3_stmt *st, int col, char *out)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(out, CORE_ID_MAX + 1, "%s", t ? (const char *)t : "");
+}
+
 /* Constant-time comparison without linking libcrypto into the store. */
 static bool same_hash(const uint8_t *a, const uint8_t *b)
 {
@@ -679,10 +739,11 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t 
 	    same_hash(sqlite3_column_blob(st, 0), hash)) {
 		memset(out, 0, sizeof *out);
 		memcpy(out->hash, hash, STORE_HASH_BYTES);
-		snprintf(out->consultation, sizeof out->consultation, "%s", (const char *)sqlite3_column_text(st, 1));
-		int role = core_role_parse((const char *)sqlite3_column_text(st, 2));
-		out->kind = (store_token_kind)sqlite3_column_int(st, 3);
-		snprintf(out->label, sizeof out->label, "%s", (const char *)sqlite3_column_text(st, 4));
+		column_id(st, 1, out->consultation);
+		column_id(st, 2, out->programme);
+		int role = core_role_parse((const char *)sqlite3_column_text(st, 3));
+		out->kind = (store_token_kind)sqlite3_column_int(st, 4);
+		snprintf(out->label, sizeof out->label, "%s", (const char *)sqlite3_column_text(st, 5));
 		if (role >= 0) {
 			out->role = (core_role)role;
 			err = RT_OK;
@@ -1164,6 +1225,8 @@ static int keep_only(sqlite3 *db, const char *cid, char *errbuf, size_t errlen)
 	while (rc == 0 && sqlite3_step(tables) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(tables, 0);
 		bool keyed = sqlite3_column_int(tables, 1) != 0;
+		if (!strcmp(name, "programme"))
+			continue; /* emptied by finish_copy */
 		const char *column = keyed ? "consultation" : !strcmp(name, "consultation") ? "id" : NULL;
 		if (!column) {
 			snprintf(errbuf, errlen, "table %s is not keyed by consultation", name);
@@ -1218,7 +1281,11 @@ static int finish_copy(sqlite3 *db, const char *cid, char *errbuf, size_t errlen
 	             errlen) ||
 	    exec_sql(db, "BEGIN IMMEDIATE", errbuf, errlen))
 		return -1;
-	if (keep_only(db, cid, errbuf, errlen)) {
+	/* A programme spans consultations: the copy keeps the consultation alone, outside it (its
+	 * attendance stays; keep_only drops the programme's own links and waiting list, whose
+	 * consultation is NULL). */
+	if (exec_sql(db, "UPDATE consultation SET programme = NULL", errbuf, errlen) ||
+	    exec_sql(db, "DELETE FROM programme", errbuf, errlen) || keep_only(db, cid, errbuf, errlen)) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -1327,4 +1394,267 @@ out:
 	if (err)
 		unlink(tmp);
 	return err;
+}
+
+/* --- programmes, seats and attendance ---------------------------------------------------- */
+
+/* Organiser operations and attendance run rarely: their statements are prepared each time. */
+static sqlite3_stmt *prepare(store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Runs a prepared write in the open transaction (begun if none is), and finalizes it. */
+static rt_err write_once(store *s, sqlite3_stmt *st)
+{
+	int rc = st && !begin(s) ? sqlite3_step(st) : SQLITE_ERROR;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	return RT_OK;
+}
+
+static void column_copy(sqlite3_stmt *st, int col, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+rt_err store_create_programme(store *s, const store_programme *p)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT INTO programme (id, title, attend_percent, certificate, seats, priority) "
+	                              "VALUES (?, ?, ?, ?, ?, ?)");
+	if (st) {
+		bind_id(st, 1, p->id);
+		sqlite3_bind_text(st, 2, p->title, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, p->attend_percent);
+		sqlite3_bind_int(st, 4, p->certificate);
+		if (p->seats >= 0)
+			sqlite3_bind_int(st, 5, p->seats);
+		sqlite3_bind_text(st, 6, p->priority, -1, SQLITE_STATIC);
+	}
+	return write_once(s, st);
+}
+
+rt_err store_add_session(store *s, const char *cid, const char *pid, int session, int64_t starts_at)
+{
+	sqlite3_stmt *st = prepare(s, "UPDATE consultation SET programme = ?, programme_order = ?, starts_at = ? WHERE id = ?");
+	if (st) {
+		bind_id(st, 1, pid);
+		sqlite3_bind_int(st, 2, session);
+		sqlite3_bind_int64(st, 3, starts_at);
+		bind_id(st, 4, cid);
+	}
+	return write_once(s, st);
+}
+
+rt_err store_find_programme(store *s, const char *pid, store_programme *out)
+{
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT title, attend_percent, certificate, seats, priority FROM programme WHERE id = ?");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, pid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->id, sizeof out->id, "%s", pid);
+		column_copy(st, 0, out->title, sizeof out->title);
+		out->attend_percent = sqlite3_column_int(st, 1);
+		out->certificate = sqlite3_column_int(st, 2);
+		out->seats = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+		column_copy(st, 4, out->priority, sizeof out->priority);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_programme_sessions(store *s, const char *pid, store_session *out, int cap, int *n)
+{
+	*n = 0;
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT c.id, coalesce(c.starts_at, 0), c.clock_state, c.sealed, "
+	               "(SELECT coalesce(sum(duration_min), 0) FROM segment g WHERE g.consultation = c.id) "
+	               "FROM consultation c WHERE c.programme = ? ORDER BY c.programme_order");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, pid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap) {
+		store_session *o = &out[(*n)++];
+		column_copy(st, 0, o->id, sizeof o->id);
+		o->info = (core_session_info){.starts_at = sqlite3_column_int64(st, 1),
+		                              .started = sqlite3_column_int(st, 2) != CORE_CLOCK_IDLE,
+		                              .sealed = sqlite3_column_int(st, 3) != 0,
+		                              .scheduled_ms = sqlite3_column_int64(st, 4) * 60000};
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_seats_get(store *s, const char *owner, store_seats *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT 1, seats, priority FROM programme WHERE id = ?1 UNION ALL "
+	               "SELECT 0, seats, priority FROM consultation WHERE id = ?1 AND programme IS NULL");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, owner);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->programme = sqlite3_column_int(st, 0) != 0;
+		out->seats = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 1);
+		column_copy(st, 2, out->priority, sizeof out->priority);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	st = prepare(s,
+	             "SELECT (SELECT count(*) FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	             "revoked = 0), (SELECT count(*) FROM waiting WHERE coalesce(consultation, programme) = ?1)");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, owner);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->invited = sqlite3_column_int(st, 0);
+		out->waiting = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_seats_set(store *s, const char *owner, bool programme, int seats)
+{
+	sqlite3_stmt *st = prepare(s, programme ? "UPDATE programme SET seats = ? WHERE id = ?"
+	                                        : "UPDATE consultation SET seats = ? WHERE id = ?");
+	if (st) {
+		if (seats >= 0)
+			sqlite3_bind_int(st, 1, seats);
+		bind_id(st, 2, owner);
+	}
+	return write_once(s, st);
+}
+
+rt_err store_label_state_get(store *s, const char *owner, const char *label, store_label_state *out)
+{
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT 1 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	               "revoked = 0 AND label = ?2 UNION ALL SELECT 2 FROM waiting WHERE "
+	               "coalesce(consultation, programme) = ?1 AND label = ?2");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, owner);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? (store_label_state)sqlite3_column_int(st, 0) : STORE_LABEL_NONE;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_waiting_add(store *s, const char *owner, bool programme, const char *label, int rank, int *position)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT INTO waiting (consultation, programme, label, rank, ordinal) VALUES "
+	                              "(?1, ?2, ?3, ?4, (SELECT coalesce(max(ordinal), 0) + 1 FROM waiting WHERE "
+	                              "coalesce(consultation, programme) = ?5))");
+	if (st) {
+		bind_id(st, programme ? 2 : 1, owner);
+		sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, rank);
+		bind_id(st, 5, owner);
+	}
+	rt_err err = write_once(s, st);
+	if (err)
+		return err;
+	st = prepare(s, "SELECT count(*) FROM waiting w, waiting me WHERE coalesce(me.consultation, me.programme) = ?1 "
+	                "AND me.label = ?2 AND coalesce(w.consultation, w.programme) = ?1 AND (w.rank < me.rank OR "
+	                "(w.rank = me.rank AND w.ordinal <= me.ordinal))");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, owner);
+	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*position = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_waiting_remove(store *s, const char *owner, const char *label)
+{
+	sqlite3_stmt *st = prepare(s, "DELETE FROM waiting WHERE coalesce(consultation, programme) = ? AND label = ?");
+	if (st) {
+		bind_id(st, 1, owner);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+	}
+	return write_once(s, st);
+}
+
+rt_err store_each_label(store *s, const char *owner, bool invited, void (*each)(void *arg, const char *label, int rank),
+                        void *arg)
+{
+	sqlite3_stmt *st = prepare(
+	    s, invited ? "SELECT label, 0 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	                 "revoked = 0 ORDER BY label"
+	               : "SELECT label, rank FROM waiting WHERE coalesce(consultation, programme) = ?1 ORDER BY rank, "
+	                 "ordinal");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, owner);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT INTO attendance (consultation, label, attended_ms) VALUES (?1, ?2, ?3) "
+	                              "ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3");
+	if (st) {
+		bind_id(st, 1, cid);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ms);
+	}
+	return write_once(s, st);
+}
+
+rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, const char *label, int64_t ms),
+                             void *arg)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT label, attended_ms FROM attendance WHERE consultation = ?");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, cid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_attendance_report(store *s, const char *pid,
+                               void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
+	                              "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
+	                              "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 "
+	                              "ORDER BY 1, 2");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	bind_id(st, 1, pid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		     sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
 }

@@ -10,12 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attend.h"
 #include "core.h"
 #include "rt_err.h"
 
 #define STORE_HASH_BYTES 32
 #define STORE_SECRET_BYTES 32
-#define STORE_LABEL_MAX 64
+#define STORE_LABEL_MAX CORE_LABEL_MAX
+/* A programme's or consultation's waiting list groups, space-separated, in bytes. */
+#define STORE_PRIORITY_MAX 256
 
 typedef struct store store;
 
@@ -28,7 +31,8 @@ typedef enum store_token_kind {
 
 typedef struct store_token {
 	uint8_t hash[STORE_HASH_BYTES];
-	char consultation[CORE_ID_MAX + 1];
+	char consultation[CORE_ID_MAX + 1]; /* the consultation it opens, or "" for a programme's */
+	char programme[CORE_ID_MAX + 1];    /* the programme whose every session it opens, or "" */
 	core_role role;
 	store_token_kind kind;
 	char label[STORE_LABEL_MAX + 1]; /* "ar" for a booth, "invitation 3"; never a name */
@@ -116,6 +120,71 @@ rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECE
  * RT_E_QUESTION_NOT_FOUND for an unknown consultation; RT_E_SERVER_UNAVAILABLE with a reason in
  * errbuf. The copy is a Roundtable database: serve it as DATA/roundtable.db to restore. */
 rt_err store_backup(store *s, const char *cid, const char *path, bool *sealed, char *errbuf, size_t errlen);
+
+/* --- programmes, seats and attendance ---------------------------------------------------- */
+
+typedef struct store_programme {
+	char id[CORE_ID_MAX + 1];
+	char title[CORE_TITLE_MAX_BYTES + 1];
+	int attend_percent; /* a session counts as attended at this share of its scheduled time */
+	int certificate;    /* sessions attended for the certificate */
+	int seats;          /* invitations at most; -1: no cap */
+	char priority[STORE_PRIORITY_MAX + 1];
+} store_programme;
+
+/* Creates programme p, in the open transaction (begun if none is). */
+rt_err store_create_programme(store *s, const store_programme *p);
+/* Makes consultation cid session number `session` (from 1) of programme pid, planned to start
+ * at starts_at (server ms, UTC), in the open transaction (begun if none is). */
+rt_err store_add_session(store *s, const char *cid, const char *pid, int session, int64_t starts_at);
+/* Programme pid. RT_OK, RT_E_QUESTION_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_find_programme(store *s, const char *pid, store_programme *out);
+
+typedef struct store_session {
+	char id[CORE_ID_MAX + 1];
+	core_session_info info;
+} store_session;
+/* Programme pid's sessions in order, at most cap, into out[0..*n). RT_OK (with *n == 0 for an
+ * unknown programme) or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_programme_sessions(store *s, const char *pid, store_session *out, int cap, int *n);
+
+/* Seats of a programme or of a consultation ("the owner"): the cap, its waiting list groups, and
+ * how many personal invitations work and wait now. */
+typedef struct store_seats {
+	bool programme; /* the owner is a programme */
+	int seats;      /* -1: no cap */
+	char priority[STORE_PRIORITY_MAX + 1];
+	int invited, waiting;
+} store_seats;
+/* RT_OK, RT_E_QUESTION_NOT_FOUND (neither a programme nor a consultation) or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_seats_get(store *s, const char *owner, store_seats *out);
+/* Sets the owner's cap (-1: none), in the open transaction (begun if none is). */
+rt_err store_seats_set(store *s, const char *owner, bool programme, int seats);
+
+/* Where a label stands with an owner. */
+typedef enum store_label_state { STORE_LABEL_NONE, STORE_LABEL_INVITED, STORE_LABEL_WAITING } store_label_state;
+rt_err store_label_state_get(store *s, const char *owner, const char *label, store_label_state *out);
+/* Puts label last in its group (rank) of the owner's waiting list, in the open transaction
+ * (begun if none is); *position is its place in the whole list, from 1. */
+rt_err store_waiting_add(store *s, const char *owner, bool programme, const char *label, int rank, int *position);
+/* Takes label off the owner's waiting list, in the open transaction (begun if none is). */
+rt_err store_waiting_remove(store *s, const char *owner, const char *label);
+/* Calls each(arg, label, rank) for the owner's waiting list in order (groups first first, then
+ * first come, first served) or, with `invited`, for its working personal invitations by label. */
+rt_err store_each_label(store *s, const char *owner, bool invited, void (*each)(void *arg, const char *label, int rank),
+                        void *arg);
+
+/* A session's attendance: label's time so far, written in the open transaction (begun if none
+ * is), replacing what was there. */
+rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms);
+/* Calls each(arg, label, ms) for every attendance row of consultation cid. */
+rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, const char *label, int64_t ms),
+                             void *arg);
+/* Calls each(arg, label, session, ms) for programme pid's attendance rows and, with session 0
+ * and ms 0, for every label that holds a working invitation to it; ordered by label. */
+rt_err store_attendance_report(store *s, const char *pid,
+                               void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg);
 
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "attend.h"
 #include "report.h"
 #include "wire.h"
 
@@ -1278,4 +1279,146 @@ int wire_decode_control_reply(const char *buf, size_t len, bool *ok, long *count
 	*count = rc == 0 && n ? (long)json_integer_value(n) : -1;
 	json_decref(root);
 	return rc;
+}
+
+/* --- the programme file ------------------------------------------------------------------ */
+
+/* A waiting list group's name: 1 to 32 of a-z, 0-9, _ and -. */
+static bool valid_group(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 1 || n > 32)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static void programme_priority(json_t *v, wire_programme *out, wire_agenda_errors *errs)
+{
+	if (!v)
+		return;
+	if (!json_is_array(v) || json_array_size(v) > WIRE_MAX_GROUPS) {
+		agenda_error(errs, "priority: must be a list of at most %d group names", WIRE_MAX_GROUPS);
+		return;
+	}
+	size_t i, used = 0;
+	json_t *g;
+	json_array_foreach(v, i, g)
+	{
+		const char *name = json_string_value(g);
+		if (!valid_group(name)) {
+			agenda_error(errs, "priority[%zu]: must be a group name of 1 to 32 of a-z, 0-9, _ and -", i);
+			continue;
+		}
+		bool twice = false;
+		for (size_t j = 0; j < i; j++) {
+			const char *earlier = json_string_value(json_array_get(v, j));
+			twice = twice || (earlier && !strcmp(name, earlier));
+		}
+		if (twice)
+			agenda_error(errs, "priority[%zu]: is listed twice", i);
+		used +=
+		    (size_t)snprintf(out->priority + used, sizeof out->priority - used, "%s%s", used ? " " : "", name);
+	}
+}
+
+/* Session i: session_defaults, then the session's own fields, decoded as an agenda. */
+static void programme_session(json_t *defaults, json_t *session, int i, core_agenda *out, wire_agenda_errors *errs)
+{
+	if (!json_is_object(session)) {
+		agenda_error(errs, "sessions[%d]: must be an object", i);
+		return;
+	}
+	json_t *merged = json_is_object(defaults) ? json_deep_copy(defaults) : json_object();
+	char *text = NULL;
+	if (merged && !json_object_update(merged, session) &&
+	    !json_object_set_new(merged, "format", json_string("roundtable.agenda.v1")))
+		text = json_dumps(merged, JSON_COMPACT);
+	json_decref(merged);
+	if (!text) {
+		agenda_error(errs, "sessions[%d]: out of memory", i);
+		return;
+	}
+	wire_agenda_errors own;
+	if (wire_decode_agenda(text, strlen(text), out, &own))
+		for (int k = 0; k < own.n; k++)
+			agenda_error(errs, "sessions[%d].%s", i, own.msg[k]);
+	else if (!out->date[0])
+		agenda_error(errs, "sessions[%d].date: is required: the day the session is held, YYYY-MM-DD", i);
+	free(text);
+}
+
+int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire_agenda_errors *errs)
+{
+	static const char *const known[] = {"format",   "title",    "attendance",       "seats",
+	                                    "priority", "sessions", "session_defaults", NULL};
+	memset(out, 0, sizeof *out);
+	out->seats = -1;
+	errs->n = 0;
+	json_error_t jerr;
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		agenda_error(errs, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(root)) {
+		agenda_error(errs, "(root): must be an object");
+		json_decref(root);
+		return -1;
+	}
+	agenda_unknown(root, "", known, errs);
+	const char *format = json_string_value(json_object_get(root, "format"));
+	if (!format || strcmp(format, "roundtable.programme.v1") != 0)
+		agenda_error(errs, "format: must be \"roundtable.programme.v1\"");
+	agenda_string(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
+
+	json_t *sessions = json_object_get(root, "sessions");
+	size_t n = json_array_size(sessions);
+	if (!json_is_array(sessions) || n < 1 || n > CORE_MAX_SESSIONS) {
+		agenda_error(errs, "sessions: must be a list of 1 to %d sessions", CORE_MAX_SESSIONS);
+		n = 0;
+	}
+	out->attend_percent = CORE_DEFAULT_ATTEND_PERCENT;
+	out->certificate = (uint16_t)(n > 1 ? n - 1 : 1);
+	json_t *att = json_object_get(root, "attendance");
+	if (att && !json_is_object(att)) {
+		agenda_error(errs, "attendance: must be an object");
+	} else if (att) {
+		static const char *const aknown[] = {"percent", "certificate_sessions", NULL};
+		agenda_unknown(att, "attendance.", aknown, errs);
+		agenda_number(json_object_get(att, "percent"), "attendance.percent", 1, 100, &out->attend_percent,
+		              errs);
+		agenda_number(json_object_get(att, "certificate_sessions"), "attendance.certificate_sessions", 1,
+		              n ? (int)n : 1, &out->certificate, errs);
+	}
+	json_t *seats = json_object_get(root, "seats");
+	if (seats) {
+		uint16_t cap = 0;
+		agenda_number(seats, "seats", 1, 10000, &cap, errs);
+		out->seats = cap ? cap : -1;
+	}
+	programme_priority(json_object_get(root, "priority"), out, errs);
+	json_t *defaults = json_object_get(root, "session_defaults");
+	if (defaults && !json_is_object(defaults))
+		agenda_error(errs, "session_defaults: must be an object");
+	if (n && !(out->sessions = calloc(n, sizeof *out->sessions)))
+		agenda_error(errs, "sessions: out of memory");
+	for (size_t i = 0; out->sessions && i < n; i++)
+		programme_session(defaults, json_array_get(sessions, i), (int)i, &out->sessions[i], errs);
+	out->nsessions = out->sessions ? (int)n : 0;
+	json_decref(root);
+	if (errs->n) {
+		wire_programme_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void wire_programme_free(wire_programme *p)
+{
+	free(p->sessions);
+	p->sessions = NULL;
+	p->nsessions = 0;
 }

@@ -169,4 +169,26 @@ typedef struct wire_agenda_errors {
  * (without an id) and returns 0, or returns -1 with errs->n >= 1. */
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs);
 
+/* --- the programme file (protocol/programme.md) ------------------------------------------ */
+
+#define WIRE_PRIORITY_MAX 256
+#define WIRE_MAX_GROUPS 16
+
+typedef struct wire_programme {
+	char title[CORE_TITLE_MAX_BYTES + 1];
+	uint16_t attend_percent;              /* a session is attended at this share of its scheduled time */
+	uint16_t certificate;                 /* sessions attended for the certificate */
+	int seats;                            /* invitations at most; -1: no cap */
+	char priority[WIRE_PRIORITY_MAX + 1]; /* waiting list groups, first first, space-separated */
+	int nsessions;
+	core_agenda *sessions; /* owned: nsessions agendas (without ids), in programme order */
+} wire_programme;
+
+/* Parses and validates a programme file: its own fields, then each session as an agenda made of
+ * the file's session_defaults and the session's own fields (errors carry "sessions[i]."). Fills
+ * *out and returns 0 (free it with wire_programme_free), or returns -1 with errs->n >= 1 and
+ * nothing to free. */
+int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire_agenda_errors *errs);
+void wire_programme_free(wire_programme *p);
+
 #endif

@@ -16,7 +16,8 @@ function consultationsByTable(file) {
   const tables = sql(file, "SELECT name FROM sqlite_schema WHERE type = 'table'").split('\n');
   const out = {};
   for (const t of tables) {
-    const column = t === 'consultation' ? 'id' : 'consultation';
+    // A programme spans consultations: a copy of one holds none (any row would show here).
+    const column = t === 'consultation' ? 'id' : t === 'programme' ? "'programme ' || id" : 'consultation';
     out[t] = sql(file, `SELECT DISTINCT ${column} FROM "${t}"`).split('\n').filter(Boolean);
   }
   return out;

@@ -69,6 +69,163 @@ static bool file_contains(const char *path, const char *needle)
 	return false;
 }
 
+static void each_label(void *arg, const char *label, int rank)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+	snprintf(out + n, 512 - n, "%s%s/%d", n ? " " : "", label, rank);
+}
+
+static void each_attendance(void *arg, const char *label, int session, int64_t ms)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+	snprintf(out + n, 512 - n, "%s%s@%d=%lld", n ? " " : "", label, session, (long long)ms);
+}
+
+static void each_loaded(void *arg, const char *label, int64_t ms)
+{
+	each_attendance(arg, label, 0, ms);
+}
+
+/* A personal invitation token of `owner` (a programme's with `programme`) labelled `label`. */
+static store_token invitation(const char *owner, bool programme, const char *label)
+{
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	char text[CRYPTO_TOKEN_CHARS + 1];
+	crypto_token_new(raw, text);
+	store_token t = {.role = CORE_ROLE_PARTICIPANT, .kind = STORE_TOKEN_PERSONAL};
+	crypto_sha256(raw, sizeof raw, t.hash);
+	snprintf(programme ? t.programme : t.consultation, CORE_ID_MAX + 1, "%s", owner);
+	snprintf(t.label, sizeof t.label, "%s", label);
+	return t;
+}
+
+/* Programmes: sessions in order, links of the whole programme, seats and the waiting list in
+ * priority order, attendance kept apart from everything else. */
+static void test_programmes(store *s)
+{
+	store_programme p = {.id = "trainingprog",
+	                     .title = "Training",
+	                     .attend_percent = 50,
+	                     .certificate = 2,
+	                     .seats = 2,
+	                     .priority = "civil_society academia"};
+	CHECK_EQ_INT(store_create_programme(s, &p), RT_OK);
+	uint8_t secret[STORE_SECRET_BYTES] = {1};
+	const char *ids[3] = {"sessionthree", "sessionone", "sessiontwo"};
+	const int order[3] = {3, 1, 2};
+	for (int i = 0; i < 3; i++) {
+		core_agenda ag = fixture_agenda(false);
+		strcpy(ag.id, ids[i]);
+		CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
+		CHECK_EQ_INT(store_add_session(s, ag.id, p.id, order[i], 1000 * order[i]), RT_OK);
+	}
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	store_programme got;
+	CHECK_EQ_INT(store_find_programme(s, "trainingprog", &got), RT_OK);
+	CHECK_EQ_STR(got.title, "Training");
+	CHECK_EQ_INT(got.seats, 2);
+	CHECK_EQ_INT(got.certificate, 2);
+	CHECK_EQ_INT(store_find_programme(s, "nosuch", &got), RT_E_QUESTION_NOT_FOUND);
+	store_session ss[CORE_MAX_SESSIONS];
+	int n;
+	CHECK_EQ_INT(store_programme_sessions(s, "trainingprog", ss, CORE_MAX_SESSIONS, &n), RT_OK);
+	CHECK_EQ_INT(n, 3);
+	CHECK_EQ_STR(ss[0].id, "sessionone");
+	CHECK_EQ_STR(ss[2].id, "sessionthree");
+	CHECK_EQ_INT(ss[1].info.starts_at, 2000);
+	CHECK_EQ_INT(ss[1].info.scheduled_ms, 60 * 60000);
+	CHECK(!ss[1].info.started && !ss[1].info.sealed);
+
+	/* A programme's token: found with its programme and no consultation; revoked by the
+	 * programme's id. */
+	store_token a = invitation("trainingprog", true, "REG-001"), found;
+	CHECK_EQ_INT(store_add_token(s, &a), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_token(s, a.hash, 0, &found), RT_OK);
+	CHECK_EQ_STR(found.programme, "trainingprog");
+	CHECK_EQ_STR(found.consultation, "");
+	CHECK_EQ_STR(found.label, "REG-001");
+
+	/* Seats: two, one taken; the waiting list orders by group, then by arrival. */
+	store_seats seats;
+	CHECK_EQ_INT(store_seats_get(s, "trainingprog", &seats), RT_OK);
+	CHECK(seats.programme);
+	CHECK_EQ_INT(seats.seats, 2);
+	CHECK_EQ_INT(seats.invited, 1);
+	CHECK_EQ_STR(seats.priority, "civil_society academia");
+	CHECK_EQ_INT(store_seats_get(s, "sessionone", &seats), RT_E_QUESTION_NOT_FOUND); /* a session is not an owner */
+	CHECK_EQ_INT(store_seats_get(s, "nosuch", &seats), RT_E_QUESTION_NOT_FOUND);
+	int pos;
+	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-010", 2, &pos), RT_OK);
+	CHECK_EQ_INT(pos, 1);
+	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-011", 1, &pos), RT_OK);
+	CHECK_EQ_INT(pos, 1); /* academia before the unlisted group */
+	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-012", 0, &pos), RT_OK);
+	CHECK_EQ_INT(pos, 1); /* civil society first */
+	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-013", 1, &pos), RT_OK);
+	CHECK_EQ_INT(pos, 3); /* after the academic who came first */
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	/* A label waits once: the duplicate is refused and rolls back only what was open. */
+	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-013", 1, &pos), RT_E_SERVER_UNAVAILABLE);
+	CHECK(!store_in_transaction(s));
+	char list[512] = "";
+	CHECK_EQ_INT(store_each_label(s, "trainingprog", false, each_label, list), RT_OK);
+	CHECK_EQ_STR(list, "REG-012/0 REG-011/1 REG-013/1 REG-010/2");
+	store_label_state ls;
+	CHECK_EQ_INT(store_label_state_get(s, "trainingprog", "REG-001", &ls), RT_OK);
+	CHECK_EQ_INT(ls, STORE_LABEL_INVITED);
+	CHECK_EQ_INT(store_label_state_get(s, "trainingprog", "REG-011", &ls), RT_OK);
+	CHECK_EQ_INT(ls, STORE_LABEL_WAITING);
+	CHECK_EQ_INT(store_label_state_get(s, "trainingprog", "REG-999", &ls), RT_OK);
+	CHECK_EQ_INT(ls, STORE_LABEL_NONE);
+	CHECK_EQ_INT(store_waiting_remove(s, "trainingprog", "REG-011"), RT_OK);
+	CHECK_EQ_INT(store_seats_set(s, "trainingprog", true, -1), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_seats_get(s, "trainingprog", &seats), RT_OK);
+	CHECK_EQ_INT(seats.seats, -1);
+	CHECK_EQ_INT(seats.waiting, 3);
+	list[0] = '\0';
+	CHECK_EQ_INT(store_each_label(s, "trainingprog", true, each_label, list), RT_OK);
+	CHECK_EQ_STR(list, "REG-001/0");
+
+	/* Attendance: per session and label, replaced by each save, reported by session number,
+	 * with invitations that attended nothing listed too. */
+	store_token b = invitation("trainingprog", true, "REG-002");
+	CHECK_EQ_INT(store_add_token(s, &b), RT_OK);
+	CHECK_EQ_INT(store_attendance_put(s, "sessionone", "REG-001", 1000), RT_OK);
+	CHECK_EQ_INT(store_attendance_put(s, "sessionone", "REG-001", 2000), RT_OK);
+	CHECK_EQ_INT(store_attendance_put(s, "sessionthree", "REG-001", 3000), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	list[0] = '\0';
+	CHECK_EQ_INT(store_attendance_load(s, "sessionone", each_loaded, list), RT_OK);
+	CHECK_EQ_STR(list, "REG-001@0=2000");
+	list[0] = '\0';
+	CHECK_EQ_INT(store_attendance_report(s, "trainingprog", each_attendance, list), RT_OK);
+	CHECK_EQ_STR(list, "REG-001@0=0 REG-001@1=2000 REG-001@3=3000 REG-002@0=0");
+	int revoked;
+	CHECK_EQ_INT(
+	    store_revoke_tokens(s, "trainingprog", CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, "REG-001", &revoked),
+	    RT_OK);
+	CHECK_EQ_INT(revoked, 1);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_token(s, a.hash, 0, &found), RT_E_AUTH_INVALID);
+	list[0] = '\0';
+	CHECK_EQ_INT(store_attendance_report(s, "trainingprog", each_attendance, list), RT_OK);
+	CHECK_EQ_STR(list, "REG-001@1=2000 REG-001@3=3000 REG-002@0=0"); /* revoked: what it attended stays */
+
+	/* A lone consultation can have seats too; a session's backup leaves the programme out. */
+	store_seats lone;
+	CHECK_EQ_INT(store_seats_get(s, "testconsult", &lone), RT_OK);
+	CHECK(!lone.programme);
+	CHECK_EQ_INT(lone.seats, -1);
+	CHECK_EQ_INT(store_seats_set(s, "testconsult", false, 30), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_seats_get(s, "testconsult", &lone), RT_OK);
+	CHECK_EQ_INT(lone.seats, 30);
+}
+
 int main(void)
 {
 	tmpdir t;
@@ -76,7 +233,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 9);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 10);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -350,6 +507,7 @@ int main(void)
 
 	core_state_free(&back);
 	core_state_free(&st);
+	test_programmes(s);
 	store_close(s);
 
 	/* Tokens exist on disk only as hashes. */

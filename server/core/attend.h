@@ -1,0 +1,80 @@
+/* attend.h — programmes in the core: attendance of a session by invitation, and which session a
+ * programme's link opens now. Pure like the rest of the core: time arrives as a parameter.
+ * It is not the place of participants' content: an attendee is an organiser's invitation label
+ * and a length of time, never a pseudonym, a question, a vote or a language.
+ *
+ * Attendance counts the time at least one connection made with the invitation was open while
+ * the session was in session (core_in_session): two tabs count once, a reconnection's gap not
+ * at all, time before the co-chairs start the clock and after the last segment's end not at all. */
+#ifndef RT_ATTEND_H
+#define RT_ATTEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core.h"
+
+/* An organiser's label for an invitation ("REG-0042"), in bytes; never required to be a name. */
+#define CORE_LABEL_MAX 64
+/* A programme's sessions at most. */
+#define CORE_MAX_SESSIONS 50
+/* Defaults when a programme file sets none: a session is attended at half its scheduled time,
+ * and the certificate needs every session but one (7 of 8 in the training programme). */
+#define CORE_DEFAULT_ATTEND_PERCENT 50
+/* A session in progress stops being the one a programme link opens this long after its
+ * planned end, even if its co-chairs never paused or sealed it. */
+#define CORE_SESSION_GRACE_MS (6 * 3600 * 1000LL)
+
+typedef struct core_attendee {
+	char label[CORE_LABEL_MAX + 1];
+	uint32_t open;       /* connections open now */
+	int64_t since;       /* the start of the stretch not yet counted (while open and in session) */
+	int64_t attended_ms; /* counted so far */
+	bool dirty;          /* attended_ms changed since core_attendance_clean */
+} core_attendee;
+
+/* One session's attendees, in memory. Attendees are never removed, so an index stays valid. */
+typedef struct core_attendance {
+	core_attendee *a; /* owned */
+	uint32_t n, cap;
+	bool in_session;
+} core_attendance;
+
+void core_attendance_init(core_attendance *att);
+void core_attendance_free(core_attendance *att);
+/* The index of label's attendee, added (with attended_ms 0) if new; -1 when out of memory. */
+int core_attendance_find(core_attendance *att, const char *label);
+/* A connection of attendee i opened / closed at now. */
+void core_attendance_join(core_attendance *att, int i, int64_t now);
+void core_attendance_leave(core_attendance *att, int i, int64_t now);
+/* The session went into session (open) or out of it at now. */
+void core_attendance_window(core_attendance *att, bool open, int64_t now);
+/* Counts every open stretch up to now, so that attended_ms is current (before saving). */
+void core_attendance_settle(core_attendance *att, int64_t now);
+/* Attendee i's time at now, counted or not. */
+int64_t core_attendance_ms(const core_attendance *att, int i, int64_t now);
+
+/* Whether consultation st is in session at now: its clock has started, it is not sealed, and
+ * its last segment has not reached its end (extensions count; overrun does not). *changes_at is
+ * when that changes by itself (the last segment's end while it runs), or 0. */
+bool core_in_session(const core_state *st, int64_t now, int64_t *changes_at);
+/* A session's scheduled time: the sum of its segments' planned durations. */
+int64_t core_scheduled_ms(const core_agenda *a);
+/* Whether attended_ms is at least percent % of scheduled_ms. */
+bool core_attended(int64_t attended_ms, int64_t scheduled_ms, int percent);
+
+/* What choosing a programme's session needs to know of each, in programme order. */
+typedef struct core_session_info {
+	int64_t starts_at;    /* planned start, server ms (UTC); 0 when unknown */
+	int64_t scheduled_ms; /* core_scheduled_ms */
+	bool started;         /* its clock has left idle */
+	bool sealed;
+} core_session_info;
+
+/* Which session a programme's link opens at now (an index into s[0..n)), n >= 1: the latest
+ * started one that is not sealed and whose planned end is less than CORE_SESSION_GRACE_MS ago;
+ * else the first neither started nor sealed whose planned end is still to come; else the last
+ * one not sealed; else the last. */
+int core_programme_pick(const core_session_info *s, int n, int64_t now);
+
+#endif
