@@ -155,7 +155,7 @@ static const char *const migrations[] = {
     ") STRICT;"
     "ALTER TABLE consultation ADD COLUMN programme TEXT REFERENCES programme(id);"
     "ALTER TABLE consultation ADD COLUMN programme_order INTEGER;" /* its place in it, from 1 */
-    "ALTER TABLE consultation ADD COLUMN starts_at INTEGER;" /* planned start, server ms (UTC) */
+    "ALTER TABLE consultation ADD COLUMN starts_at INTEGER;"       /* planned start, server ms (UTC) */
     "ALTER TABLE consultation ADD COLUMN seats INTEGER;"
     "ALTER TABLE consultation ADD COLUMN priority TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE token_v10 ("
@@ -1445,7 +1445,8 @@ rt_err store_create_programme(store *s, const store_programme *p)
 
 rt_err store_add_session(store *s, const char *cid, const char *pid, int session, int64_t starts_at)
 {
-	sqlite3_stmt *st = prepare(s, "UPDATE consultation SET programme = ?, programme_order = ?, starts_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+	    prepare(s, "UPDATE consultation SET programme = ?, programme_order = ?, starts_at = ? WHERE id = ?");
 	if (st) {
 		bind_id(st, 1, pid);
 		sqlite3_bind_int(st, 2, session);
@@ -1644,10 +1645,11 @@ rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, 
 rt_err store_attendance_report(store *s, const char *pid,
                                void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
-	                              "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
-	                              "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 "
-	                              "ORDER BY 1, 2");
+	sqlite3_stmt *st =
+	    prepare(s, "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
+	               "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
+	               "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 "
+	               "ORDER BY 1, 2");
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, pid);
