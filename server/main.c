@@ -603,6 +603,15 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* read_file, saying why on stderr when it cannot. */
+static char *read_text(const char *path, size_t *len)
+{
+	char *text = read_file(path, len);
+	if (!text)
+		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, strerror(errno));
+	return text;
+}
+
 /* --- creating consultations and links ---------------------------------------------------- */
 
 #define MAX_LINKS (MAX_INVITATIONS + 4 + CORE_MAX_CHANNELS)
@@ -729,16 +738,22 @@ static void print_link_lines(const link_set *ls)
 	fflush(stdout);
 }
 
+/* Every error of an agenda or programme file, with its place, on stderr. */
+static void print_file_errors(const char *source, const char *what, const wire_agenda_errors *errs)
+{
+	fprintf(stderr, "roundtable: %s is not a valid %s (%d error%s):\n", source, what, errs->n,
+	        errs->n == 1 ? "" : "s");
+	for (int i = 0; i < errs->n; i++)
+		fprintf(stderr, "  %s\n", errs->msg[i]);
+}
+
 /* Creates a consultation from agenda text. Reports every agenda error on stderr. */
 static int create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
                                core_agenda *a)
 {
 	wire_agenda_errors errs;
 	if (wire_decode_agenda(text, len, a, &errs)) {
-		fprintf(stderr, "roundtable: %s is not a valid agenda (%d error%s):\n", source, errs.n,
-		        errs.n == 1 ? "" : "s");
-		for (int i = 0; i < errs.n; i++)
-			fprintf(stderr, "  %s\n", errs.msg[i]);
+		print_file_errors(source, "agenda", &errs);
 		return -1;
 	}
 	uint8_t secret[CRYPTO_SECRET_BYTES];
@@ -776,11 +791,9 @@ static int cmd_new(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	size_t len;
-	char *text = read_file(path, &len);
-	if (!text) {
-		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, strerror(errno));
+	char *text = read_text(path, &len);
+	if (!text)
 		return 1;
-	}
 	store *st = open_store(o.data_dir);
 	core_agenda *a = malloc(sizeof *a);
 	link_set *ls = calloc(1, sizeof *ls);
@@ -1226,11 +1239,9 @@ static int cmd_denylist(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	size_t len;
-	char *text = read_file(pos[1], &len);
-	if (!text) {
-		fprintf(stderr, "roundtable: cannot read %s: %s\n", pos[1], strerror(errno));
+	char *text = read_text(pos[1], &len);
+	if (!text)
 		return 1;
-	}
 	/* Checked here line by line, so that a mistake names its line; the server checks again. */
 	const char **names = calloc(len / 2 + 1, sizeof *names);
 	size_t n = 0;
@@ -1456,20 +1467,14 @@ static int programme_new(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	size_t len;
-	char *text = read_file(path, &len);
-	if (!text) {
-		fprintf(stderr, "roundtable: cannot read %s: %s\n", path, strerror(errno));
+	char *text = read_text(path, &len);
+	if (!text)
 		return 1;
-	}
 	wire_programme wp;
 	wire_agenda_errors *errs = malloc(sizeof *errs);
 	if (!errs || wire_decode_programme(text, len, &wp, errs)) {
-		if (errs) {
-			fprintf(stderr, "roundtable: %s is not a valid programme (%d error%s):\n", path, errs->n,
-			        errs->n == 1 ? "" : "s");
-			for (int i = 0; i < errs->n; i++)
-				fprintf(stderr, "  %s\n", errs->msg[i]);
-		}
+		if (errs)
+			print_file_errors(path, "programme", errs);
 		free(errs);
 		free(text);
 		return 1;
@@ -1676,8 +1681,9 @@ typedef struct label_listing {
 	int n;
 } label_listing;
 
-static void list_label(void *arg, const char *label, int rank)
+static void list_label(void *arg, const char *label, int rank, int64_t ms)
 {
+	(void)ms;
 	label_listing *l = arg;
 	l->n++;
 	if (l->find && strcmp(l->find, label) != 0)
@@ -1700,9 +1706,10 @@ static void list_label(void *arg, const char *label, int rank)
 }
 
 /* store_each_label's callback: the first label into arg (STORE_LABEL_MAX + 1 bytes). */
-static void take_first(void *arg, const char *label, int rank)
+static void take_first(void *arg, const char *label, int rank, int64_t ms)
 {
 	(void)rank;
+	(void)ms;
 	char *first = arg;
 	if (!first[0])
 		snprintf(first, STORE_LABEL_MAX + 1, "%s", label);
@@ -1785,23 +1792,31 @@ static int cmd_invitations(int argc, char **argv)
 	default_base(&o, base, sizeof base);
 	rc = ls ? 0 : -1;
 	int revoked = 0;
-	/* Everything is checked before anything is written: a refused label changes nothing. */
-	for (int i = 0; rc == 0 && i < o.nrevokes + o.nadds; i++) {
+	/* Everything is checked before anything is written: a refused label changes nothing. The
+	 * labels revoked come first, then those added. */
+	const char *given[2 * MAX_LABEL_ARGS];
+	int ngiven = 0;
+	for (int i = 0; i < o.nrevokes; i++)
+		given[ngiven++] = o.revokes[i];
+	for (int i = 0; i < o.nadds; i++)
+		given[ngiven++] = o.adds[i];
+	for (int i = 0; rc == 0 && i < ngiven; i++) {
 		bool add = i >= o.nrevokes;
-		const char *label = add ? o.adds[i - o.nrevokes] : o.revokes[i];
 		store_label_state state;
-		if (store_label_state_get(st, id, label, &state)) {
+		if (store_label_state_get(st, id, given[i], &state)) {
 			rc = -1;
 		} else if (add ? state != STORE_LABEL_NONE : state == STORE_LABEL_NONE) {
-			fprintf(stderr, "roundtable: %s is %s\n", label,
+			fprintf(stderr, "roundtable: %s is %s\n", given[i],
 			        state == STORE_LABEL_INVITED   ? "already invited"
 			        : state == STORE_LABEL_WAITING ? "already on the waiting list"
 			                                       : "neither invited nor waiting");
 			rc = 1;
 		}
 		for (int j = 0; rc == 0 && j < i; j++)
-			if (!strcmp(label, j >= o.nrevokes ? o.adds[j - o.nrevokes] : o.revokes[j]))
-				rc = (fprintf(stderr, "roundtable: %s is given twice\n", label), 1);
+			if (!strcmp(given[i], given[j])) {
+				fprintf(stderr, "roundtable: %s is given twice\n", given[i]);
+				rc = 1;
+			}
 	}
 	for (int i = 0; rc == 0 && i < o.nrevokes; i++) {
 		int n = 0;

@@ -37,11 +37,11 @@ int core_attendance_find(core_attendance *att, const char *label)
 }
 
 /* Counts attendee e's open stretch up to now. */
-static void settle(const core_attendance *att, core_attendee *e, int64_t now)
+static void settle(core_attendance *att, core_attendee *e, int64_t now)
 {
 	if (e->open && att->in_session && now > e->since) {
 		e->attended_ms += now - e->since;
-		e->dirty = true;
+		e->dirty = att->dirty = true;
 	}
 	e->since = now;
 }
@@ -50,15 +50,22 @@ void core_attendance_join(core_attendance *att, int i, int64_t now)
 {
 	core_attendee *e = &att->a[i];
 	settle(att, e, now);
-	e->open++;
+	att->present += e->open++ == 0;
 }
 
 void core_attendance_leave(core_attendance *att, int i, int64_t now)
 {
 	core_attendee *e = &att->a[i];
 	settle(att, e, now);
-	if (e->open)
-		e->open--;
+	if (e->open && --e->open == 0)
+		att->present--;
+}
+
+void core_attendance_clean(core_attendance *att)
+{
+	for (uint32_t i = 0; att->dirty && i < att->n; i++)
+		att->a[i].dirty = false;
+	att->dirty = false;
 }
 
 void core_attendance_settle(core_attendance *att, int64_t now)

@@ -38,6 +38,8 @@ typedef struct core_attendance {
 	core_attendee *a; /* owned */
 	uint32_t n, cap;
 	bool in_session;
+	uint32_t present; /* attendees with a connection open now */
+	bool dirty;       /* some attendee is dirty */
 } core_attendance;
 
 void core_attendance_init(core_attendance *att);
@@ -51,6 +53,8 @@ void core_attendance_leave(core_attendance *att, int i, int64_t now);
 void core_attendance_window(core_attendance *att, bool open, int64_t now);
 /* Counts every open stretch up to now, so that attended_ms is current (before saving). */
 void core_attendance_settle(core_attendance *att, int64_t now);
+/* Marks every attendee saved (after their attended_ms was stored). */
+void core_attendance_clean(core_attendance *att);
 /* Attendee i's time at now, counted or not. */
 int64_t core_attendance_ms(const core_attendance *att, int i, int64_t now);
 

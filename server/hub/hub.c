@@ -512,16 +512,9 @@ static void abort_batch(hub *h)
  * save while someone is counted; 0 for never. */
 static int64_t attend_due_ms(const hub_room *r)
 {
-	int64_t due = r->att_end;
-	if (r->att.in_session) {
-		for (uint32_t i = 0; i < r->att.n; i++)
-			if (r->att.a[i].open) {
-				int64_t save = r->att_saved_ms + HUB_ATTEND_SAVE_MS;
-				if (!due || save < due)
-					due = save;
-				break;
-			}
-	}
+	int64_t due = r->att_end, save = r->att_saved_ms + HUB_ATTEND_SAVE_MS;
+	if (r->att.in_session && r->att.present && (!due || save < due))
+		due = save;
 	return due;
 }
 
@@ -544,14 +537,13 @@ static void attend_all(hub *h, bool all)
 			core_attendance_settle(&r->att, now);
 			r->att_saved_ms = now;
 		}
-		for (uint32_t i = 0; i < r->att.n && !dirty; i++)
-			dirty = r->att.a[i].dirty;
+		dirty = dirty || r->att.dirty;
 	}
 	if (!dirty || store_in_transaction(h->store))
 		return;
 	rt_err err = RT_OK;
 	for (hub_room *r = h->rooms; r && !err; r = r->next)
-		for (uint32_t i = 0; i < r->att.n && !err; i++)
+		for (uint32_t i = 0; r->att.dirty && i < r->att.n && !err; i++)
 			if (r->att.a[i].dirty)
 				err = store_attendance_put(h->store, r->st.agenda.id, r->att.a[i].label,
 				                           r->att.a[i].attended_ms);
@@ -563,8 +555,7 @@ static void attend_all(hub *h, bool all)
 		return;
 	}
 	for (hub_room *r = h->rooms; r; r = r->next)
-		for (uint32_t i = 0; i < r->att.n; i++)
-			r->att.a[i].dirty = false;
+		core_attendance_clean(&r->att);
 }
 
 static void schedule_due(hub *h)
@@ -661,8 +652,9 @@ void hub_flush(hub *h)
 /* --- rooms and peers --------------------------------------------------------------------- */
 
 /* store_attendance_load's callback: an attendee's time saved before. */
-static void attend_loaded(void *arg, const char *label, int64_t ms)
+static void attend_loaded(void *arg, const char *label, int n, int64_t ms)
 {
+	(void)n;
 	core_attendance *att = arg;
 	int i = core_attendance_find(att, label);
 	if (i >= 0)

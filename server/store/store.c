@@ -1598,22 +1598,30 @@ rt_err store_waiting_remove(store *s, const char *owner, const char *label)
 	return write_once(s, st);
 }
 
-rt_err store_each_label(store *s, const char *owner, bool invited, void (*each)(void *arg, const char *label, int rank),
-                        void *arg)
+/* Calls each(arg, label, column 1 as int, column 2 as int64) for every row of `sql`, whose ?1 is
+ * id. */
+static rt_err each_row(store *s, const char *sql, const char *id, store_label_fn each, void *arg)
 {
-	sqlite3_stmt *st = prepare(
-	    s, invited ? "SELECT label, 0 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
-	                 "revoked = 0 ORDER BY label"
-	               : "SELECT label, rank FROM waiting WHERE coalesce(consultation, programme) = ?1 ORDER BY rank, "
-	                 "ordinal");
+	sqlite3_stmt *st = prepare(s, sql);
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
-	bind_id(st, 1, owner);
+	bind_id(st, 1, id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		     sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_each_label(store *s, const char *owner, bool invited, store_label_fn each, void *arg)
+{
+	return each_row(s,
+	                invited ? "SELECT label, 0, 0 FROM token WHERE (consultation = ?1 OR programme = ?1) AND "
+	                          "kind = 2 AND revoked = 0 ORDER BY label"
+	                        : "SELECT label, rank, 0 FROM waiting WHERE coalesce(consultation, programme) = ?1 "
+	                          "ORDER BY rank, ordinal",
+	                owner, each, arg);
 }
 
 rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms)
@@ -1628,35 +1636,16 @@ rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_
 	return write_once(s, st);
 }
 
-rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, const char *label, int64_t ms),
-                             void *arg)
+rt_err store_attendance_load(store *s, const char *cid, store_label_fn each, void *arg)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT label, attended_ms FROM attendance WHERE consultation = ?");
-	if (!st)
-		return RT_E_SERVER_UNAVAILABLE;
-	bind_id(st, 1, cid);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+	return each_row(s, "SELECT label, 0, attended_ms FROM attendance WHERE consultation = ?1", cid, each, arg);
 }
 
-rt_err store_attendance_report(store *s, const char *pid,
-                               void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg)
+rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, void *arg)
 {
-	sqlite3_stmt *st =
-	    prepare(s, "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
-	               "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
-	               "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 "
-	               "ORDER BY 1, 2");
-	if (!st)
-		return RT_E_SERVER_UNAVAILABLE;
-	bind_id(st, 1, pid);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-		     sqlite3_column_int64(st, 2));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+	return each_row(s,
+	                "SELECT a.label, c.programme_order, a.attended_ms FROM attendance a JOIN consultation c "
+	                "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
+	                "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 ORDER BY 1, 2",
+	                pid, each, arg);
 }

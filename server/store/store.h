@@ -170,21 +170,22 @@ rt_err store_label_state_get(store *s, const char *owner, const char *label, sto
 rt_err store_waiting_add(store *s, const char *owner, bool programme, const char *label, int rank, int *position);
 /* Takes label off the owner's waiting list, in the open transaction (begun if none is). */
 rt_err store_waiting_remove(store *s, const char *owner, const char *label);
-/* Calls each(arg, label, rank) for the owner's waiting list in order (groups first first, then
- * first come, first served) or, with `invited`, for its working personal invitations by label. */
-rt_err store_each_label(store *s, const char *owner, bool invited, void (*each)(void *arg, const char *label, int rank),
-                        void *arg);
+/* What the label listings below call for each row: a label and two numbers, whose meaning each
+ * listing gives. */
+typedef void (*store_label_fn)(void *arg, const char *label, int n, int64_t ms);
+/* Calls each(arg, label, rank, 0) for the owner's waiting list in order (groups first first,
+ * then first come, first served) or, with `invited`, for its working personal invitations by
+ * label. */
+rt_err store_each_label(store *s, const char *owner, bool invited, store_label_fn each, void *arg);
 
 /* A session's attendance: label's time so far, written in the open transaction (begun if none
  * is), replacing what was there. */
 rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms);
-/* Calls each(arg, label, ms) for every attendance row of consultation cid. */
-rt_err store_attendance_load(store *s, const char *cid, void (*each)(void *arg, const char *label, int64_t ms),
-                             void *arg);
+/* Calls each(arg, label, 0, ms) for every attendance row of consultation cid. */
+rt_err store_attendance_load(store *s, const char *cid, store_label_fn each, void *arg);
 /* Calls each(arg, label, session, ms) for programme pid's attendance rows and, with session 0
  * and ms 0, for every label that holds a working invitation to it; ordered by label. */
-rt_err store_attendance_report(store *s, const char *pid,
-                               void (*each)(void *arg, const char *label, int session, int64_t ms), void *arg);
+rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, void *arg);
 
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);

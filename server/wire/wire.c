@@ -1064,28 +1064,39 @@ static void agenda_listening(json_t *obj, core_agenda *out, wire_agenda_errors *
 	}
 }
 
-int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
+/* An agenda or programme file's root object, with errs emptied and then told of every key not in
+ * `known` and of a `format` other than `format`; NULL (with the error in errs) when the text is
+ * not a JSON object. The caller owns the root. */
+static json_t *file_root(const char *buf, size_t len, const char *format, const char *const *known,
+                         wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
-	                                    "listening", "premoderation", "limits",   "clock", "segments", NULL};
-	memset(out, 0, sizeof *out);
 	errs->n = 0;
 	json_error_t jerr;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		agenda_error(errs, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-		return -1;
+		return NULL;
 	}
 	if (!json_is_object(root)) {
 		agenda_error(errs, "(root): must be an object");
 		json_decref(root);
-		return -1;
+		return NULL;
 	}
 	agenda_unknown(root, "", known, errs);
+	const char *got = json_string_value(json_object_get(root, "format"));
+	if (!got || strcmp(got, format) != 0)
+		agenda_error(errs, "format: must be \"%s\"", format);
+	return root;
+}
 
-	const char *format = json_string_value(json_object_get(root, "format"));
-	if (!format || strcmp(format, "roundtable.agenda.v1") != 0)
-		agenda_error(errs, "format: must be \"roundtable.agenda.v1\"");
+int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
+{
+	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
+	                                    "listening", "premoderation", "limits",   "clock", "segments", NULL};
+	memset(out, 0, sizeof *out);
+	json_t *root = file_root(buf, len, "roundtable.agenda.v1", known, errs);
+	if (!root)
+		return -1;
 	agenda_string(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
 
 	const char *tz = json_string_value(json_object_get(root, "timezone"));
@@ -1356,22 +1367,9 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 	                                    "priority", "sessions", "session_defaults", NULL};
 	memset(out, 0, sizeof *out);
 	out->seats = -1;
-	errs->n = 0;
-	json_error_t jerr;
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		agenda_error(errs, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+	json_t *root = file_root(buf, len, "roundtable.programme.v1", known, errs);
+	if (!root)
 		return -1;
-	}
-	if (!json_is_object(root)) {
-		agenda_error(errs, "(root): must be an object");
-		json_decref(root);
-		return -1;
-	}
-	agenda_unknown(root, "", known, errs);
-	const char *format = json_string_value(json_object_get(root, "format"));
-	if (!format || strcmp(format, "roundtable.programme.v1") != 0)
-		agenda_error(errs, "format: must be \"roundtable.programme.v1\"");
 	agenda_string(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
 
 	json_t *sessions = json_object_get(root, "sessions");

@@ -98,6 +98,8 @@ static void test_attendance(void)
 	core_attendance_leave(&att, flaky, T0 + 32 * MIN_MS); /* 20 more: 30 in all */
 	core_attendance_join(&att, twotabs, T0 + 10 * MIN_MS);
 	core_attendance_join(&att, twotabs, T0 + 15 * MIN_MS); /* a second tab */
+	/* Open now: early, stays and twotabs (flaky's script has run to its end); two tabs are one. */
+	CHECK_EQ_INT(att.present, 3);
 	core_attendance_leave(&att, twotabs, T0 + 20 * MIN_MS);
 	core_attendance_leave(&att, twotabs, T0 + 38 * MIN_MS); /* 28 minutes, not 33 */
 	core_attendance_join(&att, late, T0 + 35 * MIN_MS);
@@ -135,10 +137,13 @@ static void test_attendance(void)
 	core_attendance_settle(&att, later);
 	CHECK_EQ_INT(att.a[early].attended_ms, 70 * MIN_MS);
 	CHECK(att.a[early].dirty);
-	att.a[stays].dirty = false;
+	CHECK(att.dirty);
+	CHECK_EQ_INT(att.present, 1); /* stays */
+	core_attendance_clean(&att);
+	CHECK(!att.dirty && !att.a[early].dirty && !att.a[stays].dirty);
 	core_attendance_settle(&att, later + MIN_MS);
 	CHECK_EQ_INT(att.a[stays].attended_ms, 70 * MIN_MS);
-	CHECK(!att.a[stays].dirty);
+	CHECK(!att.a[stays].dirty && !att.dirty);
 
 	/* Going back to an earlier segment reopens the window for whoever is still there. */
 	run(&st, CORE_CMD_AGENDA_GOTO, 2, 0, T0 + 100 * MIN_MS);

@@ -18,7 +18,7 @@ import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '.
 import { formatDifference, formatSeconds } from '../lib/clock.js';
 import {
   ActionError, Confirm, Countdown, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, ZonedTime, agendaToday,
-  codePoints, useAction, useServerTime,
+  codePoints, focusSoon, useAction, useServerTime,
 } from './common.js';
 
 const MAX_CHARS = 500;
@@ -513,10 +513,7 @@ export function ChairView({ state, conn, offset }) {
   function select(id) {
     setSelected(id);
     if (id === null) return;
-    requestAnimationFrame(() => {
-      const el = document.getElementById(`item-${id}`);
-      if (el) { el.focus({ preventScroll: true }); el.scrollIntoView({ block: 'nearest' }); }
-    });
+    focusSoon(`#item-${id}`, { scroll: true });
   }
 
   useEffect(() => {

@@ -88,6 +88,17 @@ export function SealedNotice({ consultation }) {
 }
 
 // Code points, as the server counts them (after NFC normalisation).
+// Moves the keyboard focus to the element `selector` names once the next render is on screen
+// (the element may be new, or replace one that had the focus); `scroll` brings it into view.
+export function focusSoon(selector, { scroll = false } = {}) {
+  requestAnimationFrame(() => {
+    const el = document.querySelector(selector);
+    if (!el) return;
+    el.focus({ preventScroll: scroll });
+    if (scroll) el.scrollIntoView({ block: 'nearest' });
+  });
+}
+
 export function codePoints(text) {
   return [...text.normalize('NFC')].length;
 }

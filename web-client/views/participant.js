@@ -8,7 +8,7 @@ import {
 } from '../lib/state.js';
 import {
   ActionError, AgendaList, AnsweredQuestions, Confirm, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody, SealedNotice, Tabs,
-  VoteCount, codePoints, useAction,
+  VoteCount, codePoints, focusSoon, useAction,
 } from './common.js';
 
 const MAX_CHARS = 500;
@@ -44,10 +44,7 @@ function PostForm({ state, conn, onPosted }) {
       setSaved(true);
       onPosted();
       // The button is disabled with the box empty: the focus stays in the form, in the box.
-      requestAnimationFrame(() => {
-        const box = document.getElementById('question-text');
-        if (box) box.focus();
-      });
+      focusSoon('#question-text');
     }
   }
   async function submit(ev) {
@@ -100,21 +97,11 @@ function stateText(q) {
   return t(`participant.mine.state.${q.state}`);
 }
 
-// The focus goes back to a question's Withdraw button once it is shown again.
-function focusWithdraw(id) {
-  requestAnimationFrame(() => {
-    const el = document.querySelector(`[data-testid="my-question"][data-id="${id}"] [data-testid="withdraw-button"]`);
-    if (el) el.focus();
-  });
-}
-
-// Once withdrawn, the question itself takes the focus (its buttons are gone).
-function focusItem(id) {
-  requestAnimationFrame(() => {
-    const el = document.querySelector(`[data-testid="my-question"][data-id="${id}"]`);
-    if (el) el.focus();
-  });
-}
+// A question of mine, for focusSoon: its Withdraw button once it is shown again, or, once
+// withdrawn (its buttons gone), the question itself.
+const myQuestion = (id) => `[data-testid="my-question"][data-id="${id}"]`;
+const focusWithdraw = (id) => focusSoon(`${myQuestion(id)} [data-testid="withdraw-button"]`);
+const focusItem = (id) => focusSoon(myQuestion(id));
 
 function MyQuestion({ q, state, conn }) {
   const action = useAction(conn);
@@ -213,10 +200,7 @@ function Onboarding({ conn, lang, onLanguage }) {
   async function accept() {
     const reply = await action.run({ type: 'rule.accept' });
     if (reply && reply.type === 'ack') {
-      requestAnimationFrame(() => {
-        const box = document.getElementById('question-text');
-        if (box) box.focus();
-      });
+      focusSoon('#question-text');
     }
   }
   return html`
