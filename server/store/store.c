@@ -1545,20 +1545,31 @@ rt_err store_seats_set(store *s, const char *owner, bool programme, int seats)
 	return write_once(s, st);
 }
 
-rt_err store_label_state_get(store *s, const char *owner, const char *label, store_label_state *out)
+/* The whole number `sql` gives for an owner (?1) and a label (?2) into *out; `none` when it gives
+ * no row. */
+static rt_err label_number(store *s, const char *sql, const char *owner, const char *label, int none, int *out)
 {
-	sqlite3_stmt *st =
-	    prepare(s, "SELECT 1 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
-	               "revoked = 0 AND label = ?2 UNION ALL SELECT 2 FROM waiting WHERE "
-	               "coalesce(consultation, programme) = ?1 AND label = ?2");
+	sqlite3_stmt *st = prepare(s, sql);
 	if (!st)
 		return RT_E_SERVER_UNAVAILABLE;
 	bind_id(st, 1, owner);
 	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? (store_label_state)sqlite3_column_int(st, 0) : STORE_LABEL_NONE;
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : none;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_label_state_get(store *s, const char *owner, const char *label, store_label_state *out)
+{
+	int state;
+	rt_err err = label_number(s,
+	                          "SELECT 1 FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
+	                          "revoked = 0 AND label = ?2 UNION ALL SELECT 2 FROM waiting WHERE "
+	                          "coalesce(consultation, programme) = ?1 AND label = ?2",
+	                          owner, label, STORE_LABEL_NONE, &state);
+	*out = err ? STORE_LABEL_NONE : (store_label_state)state;
+	return err;
 }
 
 rt_err store_waiting_add(store *s, const char *owner, bool programme, const char *label, int rank, int *position)
@@ -1575,17 +1586,12 @@ rt_err store_waiting_add(store *s, const char *owner, bool programme, const char
 	rt_err err = write_once(s, st);
 	if (err)
 		return err;
-	st = prepare(s, "SELECT count(*) FROM waiting w, waiting me WHERE coalesce(me.consultation, me.programme) = ?1 "
-	                "AND me.label = ?2 AND coalesce(w.consultation, w.programme) = ?1 AND (w.rank < me.rank OR "
-	                "(w.rank = me.rank AND w.ordinal <= me.ordinal))");
-	if (!st)
-		return RT_E_SERVER_UNAVAILABLE;
-	bind_id(st, 1, owner);
-	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*position = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+	return label_number(
+	    s,
+	    "SELECT count(*) FROM waiting w, waiting me WHERE coalesce(me.consultation, me.programme) = "
+	    "?1 AND me.label = ?2 AND coalesce(w.consultation, w.programme) = ?1 AND (w.rank < me.rank "
+	    "OR (w.rank = me.rank AND w.ordinal <= me.ordinal))",
+	    owner, label, 0, position);
 }
 
 rt_err store_waiting_remove(store *s, const char *owner, const char *label)
