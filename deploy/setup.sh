@@ -37,14 +37,14 @@ fi
 
 # The release build, always: what `deploy/demo.sh` runs, and what the hardening and valgrind
 # tests check.
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DROUNDTABLE_SANITIZE=OFF -DROUNDTABLE_TESTS=OFF -DROUNDTABLE_WERROR=ON >/dev/null
 cmake --build build -j "$(nproc)"
 echo "roundtable setup: built build/roundtable"
 if [ "$tests" -eq 1 ]; then
-  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_FUZZ=ON >/dev/null
+  cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROUNDTABLE_FUZZ=ON -DROUNDTABLE_WERROR=ON >/dev/null
   cmake --build build-fuzz -j "$(nproc)"
   echo "roundtable setup: built the fuzz targets in build-fuzz/tests/fuzz/"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DROUNDTABLE_SANITIZE=ON >/dev/null
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DROUNDTABLE_SANITIZE=ON -DROUNDTABLE_WERROR=ON >/dev/null
   cmake --build build-asan -j "$(nproc)"
   echo "roundtable setup: built build-asan/roundtable"
 fi

@@ -1162,7 +1162,7 @@ static int cmd_links(int argc, char **argv)
 	memset(secret, 0, sizeof secret);
 	if (err) {
 		fprintf(stderr, "roundtable: %s\n",
-		        err == RT_E_QUESTION_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
 		store_close(st);
 		return 1;
 	}
@@ -1186,10 +1186,10 @@ static int cmd_links(int argc, char **argv)
 		char *req = wire_encode_control_request("links", id, NULL, 0), reply[512];
 		int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
 		free(req);
-		bool ok = false;
+		wire_control_reply rep;
 		long closed = -1;
-		if (r != 0 || wire_decode_control_reply(reply, strlen(reply), &ok, &closed) || !ok)
-			closed = -1;
+		if (r == 0 && wire_decode_control_reply(reply, strlen(reply), &rep) == 0 && rep.ok)
+			closed = rep.count;
 		/* The summary is for people: on stderr when stdout carries JSON. */
 		FILE *out = o.json ? stderr : stdout;
 		fprintf(out, "revoked %d %s link%s", revoked, who, revoked == 1 ? "" : "s");
@@ -1218,15 +1218,31 @@ static int cmd_links(int argc, char **argv)
 /* --- the organiser's commands on a consultation ------------------------------------------ */
 
 /* Prints a control reply: {"ok": true, ...} is success. */
-static int control_result(const char *reply, const char *done)
+/* What a failed organiser command tells its user: words for the statuses an organiser can
+ * cause, the code itself for the rest. */
+static void print_refusal(const char *what, const char *id, rt_err err, const char *code, const char *why)
 {
-	bool ok;
-	long count;
-	if (wire_decode_control_reply(reply, strlen(reply), &ok, &count) == 0 && ok) {
+	if (err == RT_E_NOT_FOUND || !strcmp(code, rt_err_code(RT_E_NOT_FOUND)))
+		fprintf(stderr, "roundtable: cannot %s %s: no such consultation\n", what, id);
+	else if (err == RT_E_CONSULTATION_SEALED || !strcmp(code, rt_err_code(RT_E_CONSULTATION_SEALED)))
+		fprintf(stderr, "roundtable: cannot %s %s: it is already sealed\n", what, id);
+	else
+		fprintf(stderr, "roundtable: cannot %s %s: %s%s%s\n", what, id, code[0] ? code : rt_err_code(err),
+		        why[0] ? ": " : "", why);
+}
+
+static int control_result(const char *reply, const char *done, const char *what, const char *id)
+{
+	wire_control_reply rep;
+	if (wire_decode_control_reply(reply, strlen(reply), &rep) != 0) {
+		fprintf(stderr, "roundtable: the server's answer to %s %s is not a reply: %s", what, id, reply);
+		return 1;
+	}
+	if (rep.ok) {
 		printf("%s\n", done);
 		return 0;
 	}
-	fprintf(stderr, "roundtable: the server refused: %s", reply);
+	print_refusal(what, id, RT_OK, rep.error, rep.message);
 	return 1;
 }
 
@@ -1286,7 +1302,7 @@ static int cmd_denylist(int argc, char **argv)
 			char done[128];
 			snprintf(done, sizeof done, "deny-list for %s: %zu names, held in the server's memory", pos[0],
 			         n);
-			rc = control_result(reply, done);
+			rc = control_result(reply, done, "give the deny-list to", pos[0]);
 		}
 	}
 	free(req);
@@ -1326,7 +1342,7 @@ static int cmd_seal(int argc, char **argv)
 	int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
 	free(req);
 	if (r == 0)
-		return control_result(reply, done);
+		return control_result(reply, done, "seal", id);
 	if (r != -1) {
 		fprintf(stderr, "roundtable: the server on %s did not answer\n", o.data_dir);
 		return 1;
@@ -1345,7 +1361,7 @@ static int cmd_seal(int argc, char **argv)
 		printf("%s\n", done);
 		return 0;
 	}
-	fprintf(stderr, "roundtable: cannot seal %s: %s%s%s\n", id, rt_err_code(err), why[0] ? ": " : "", why);
+	print_refusal("seal", id, err, rt_err_code(err), why);
 	return 1;
 }
 
@@ -1367,7 +1383,7 @@ static int cmd_export(int argc, char **argv)
 	store_close(st);
 	if (err) {
 		fprintf(stderr, "roundtable: %s: %s\n", id,
-		        err == RT_E_QUESTION_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
 		free(state);
 		return 1;
 	}
@@ -1607,7 +1623,7 @@ static int programme_attendance(int argc, char **argv)
 		err = store_attendance_report(st, id, attendance_row, &t);
 	if (err || t.failed) {
 		fprintf(stderr, "roundtable: %s\n",
-		        err == RT_E_QUESTION_NOT_FOUND ? "no such programme" : "cannot read the database");
+		        err == RT_E_NOT_FOUND ? "no such programme" : "cannot read the database");
 		rc = 1;
 	} else {
 		if (o.csv) {
@@ -1770,10 +1786,9 @@ static int cmd_invitations(int argc, char **argv)
 	rt_err err = st ? store_seats_get(st, id, &s) : RT_E_SERVER_UNAVAILABLE;
 	if (err) {
 		fprintf(stderr, "roundtable: %s\n",
-		        err == RT_E_QUESTION_NOT_FOUND
-		            ? "no such programme or consultation (a programme's session takes "
-		              "the programme's invitations)"
-		            : "cannot read the database");
+		        err == RT_E_NOT_FOUND ? "no such programme or consultation (a programme's session takes "
+		                                "the programme's invitations)"
+		                              : "cannot read the database");
 		store_close(st);
 		return 1;
 	}

@@ -1,6 +1,15 @@
 /* rt_err.h — the one error enum of the Roundtable server, and its stable protocol codes.
  * Success is 0. Every layer returns these; the wire codec sends rt_err_code() to clients,
- * which map the code to a localised message. Not a place for prose. */
+ * which map the code to a localised message. Not a place for prose.
+ *
+ * Return conventions, the same in every layer:
+ *   - a function that can fail for a reason a user should hear returns rt_err (RT_OK = 0);
+ *   - a function that can only fail or succeed returns int, 0 on success and -1 on failure,
+ *     with the detail (if any) in an error buffer or struct the caller passes;
+ *   - a constructor returns a pointer, NULL on failure (out of memory or bad input);
+ *   - a predicate returns bool and has no side effects.
+ * Codes before RT_E_INTERNAL_ reach clients in error frames; the internal ones never do (the
+ * codec asserts it): they are statuses between the server's own layers and its command line. */
 #ifndef RT_ERR_H
 #define RT_ERR_H
 
@@ -49,11 +58,20 @@ typedef enum rt_err {
 	RT_E_PARAPHRASE_NOT_FOUND, /* no such rapporteur paraphrase */
 	/* The transport's limits. */
 	RT_E_LIMIT_MESSAGE_RATE, /* more messages than the connection's rate allows: not handled */
+	/* Internal statuses: never sent to a client (see the top of this file). */
+	RT_E_INTERNAL_,
+	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */
 	RT_E_COUNT
 } rt_err;
 
 /* The stable code string of an error ("vote.already"); "ok" for RT_OK.
  * Returns a static string; never NULL. */
 const char *rt_err_code(rt_err err);
+
+/* Whether err may be sent to a client in an error frame (false for RT_OK and internal statuses). */
+static inline int rt_err_public(rt_err err)
+{
+	return err > RT_OK && err < RT_E_INTERNAL_;
+}
 
 #endif

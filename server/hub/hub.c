@@ -676,7 +676,7 @@ static hub_room *room_get(hub *h, const char *id, rt_err *err)
 		rtlog_event(RTLOG_ERROR, "load_failed", "consultation", id);
 	if (*err) {
 		free(r);
-		if (*err == RT_E_QUESTION_NOT_FOUND)
+		if (*err == RT_E_NOT_FOUND)
 			*err = RT_E_AUTH_INVALID; /* a token for a consultation that is gone */
 		return NULL;
 	}
@@ -990,7 +990,7 @@ static bool answer_retry(hub *h, hub_peer *peer, const wire_message *m, const ui
 	char *kept;
 	size_t n;
 	rt_err err = store_find_receipt(h->store, peer->room->st.agenda.id, key, &kept, &n);
-	if (err == RT_E_QUESTION_NOT_FOUND)
+	if (err == RT_E_NOT_FOUND)
 		return false;
 	if (err) {
 		queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
@@ -1167,7 +1167,7 @@ rt_err hub_seal(hub *h, const char *id, char *errbuf, size_t errlen)
 	errbuf[0] = '\0';
 	hub_room *r = room_get(h, id, &err);
 	if (!r)
-		return err == RT_E_AUTH_INVALID ? RT_E_QUESTION_NOT_FOUND : err;
+		return err == RT_E_AUTH_INVALID ? RT_E_NOT_FOUND : err;
 	err = run_system(h, r, CORE_CMD_SEAL, 0);
 	h->compact_failed = false;
 	hub_flush(h);
@@ -1186,7 +1186,7 @@ rt_err hub_set_denylist(hub *h, const char *id, core_denylist *deny)
 	hub_room *r = room_get(h, id, &err);
 	if (!r) {
 		core_denylist_free(deny);
-		return err == RT_E_AUTH_INVALID ? RT_E_QUESTION_NOT_FOUND : err;
+		return err == RT_E_AUTH_INVALID ? RT_E_NOT_FOUND : err;
 	}
 	core_denylist_free(r->deny);
 	r->deny = deny;

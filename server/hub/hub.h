@@ -113,13 +113,13 @@ void hub_tick(hub *h);
 
 /* CHR-5, for the organiser (`roundtable seal`): seals consultation `id` through the core, as a
  * co-chair's consultation.seal would, commits, then wipes the secret and compacts the files.
- * RT_OK; RT_E_QUESTION_NOT_FOUND for an unknown id; RT_E_CONSULTATION_SEALED when it already
+ * RT_OK; RT_E_NOT_FOUND for an unknown id; RT_E_CONSULTATION_SEALED when it already
  * is; RT_E_SERVER_UNAVAILABLE with a reason in errbuf when the files could not be compacted. */
 rt_err hub_seal(hub *h, const char *id, char *errbuf, size_t errlen);
 
 /* CHR-6: gives consultation `id` the organiser's deny-list (owned from here on, even on
  * failure), replacing any earlier one. It lives in memory only. RT_OK or
- * RT_E_QUESTION_NOT_FOUND. */
+ * RT_E_NOT_FOUND. */
 rt_err hub_set_denylist(hub *h, const char *id, core_denylist *deny);
 
 /* Connections currently authenticated, over all consultations. */

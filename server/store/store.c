@@ -645,7 +645,7 @@ rt_err store_find_by_origin(store *s, const char *origin, char *id)
 {
 	sqlite3_stmt *st = s->stmt[ST_FIND_ORIGIN];
 	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-	rt_err err = RT_E_QUESTION_NOT_FOUND;
+	rt_err err = RT_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(id, CORE_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(st, 0));
 		err = RT_OK;
@@ -708,7 +708,7 @@ rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms)
 	int rc = sqlite3_step(st);
 	*at_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	done(st);
-	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 }
 
 /* An id column into a CORE_ID_MAX + 1 buffer; "" for NULL. */
@@ -776,7 +776,7 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		done(st);
-		return rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+		return rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 	}
 	memset(a, 0, sizeof *a);
 	snprintf(a->id, sizeof a->id, "%s", id);
@@ -1169,7 +1169,7 @@ rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_REC
 	bind_id(st, 1, cid);
 	sqlite3_bind_blob(st, 2, key, STORE_RECEIPT_KEY_BYTES, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	rt_err err = rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	rt_err err = rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 	if (rc == SQLITE_ROW) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
 		const void *b = sqlite3_column_blob(st, 0);
@@ -1348,7 +1348,7 @@ rt_err store_backup(store *s, const char *cid, const char *path, bool *sealed, c
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW) {
 		snprintf(errbuf, errlen, "no such consultation");
-		return RT_E_QUESTION_NOT_FOUND;
+		return RT_E_NOT_FOUND;
 	}
 	/* The copy holds what the database holds: it is created readable by its owner alone. */
 	unlink(tmp);
@@ -1474,7 +1474,7 @@ rt_err store_find_programme(store *s, const char *pid, store_programme *out)
 		column_copy(st, 4, out->priority, sizeof out->priority);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 }
 
 rt_err store_programme_sessions(store *s, const char *pid, store_session *out, int cap, int *n)
@@ -1517,7 +1517,7 @@ rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? RT_E_QUESTION_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+		return rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 	st = prepare(s,
 	             "SELECT (SELECT count(*) FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
 	             "revoked = 0), (SELECT count(*) FROM waiting WHERE coalesce(consultation, programme) = ?1)");

@@ -53,7 +53,7 @@ void store_close(store *s);
 rt_err store_create_consultation(store *s, const core_agenda *agenda, const uint8_t secret[STORE_SECRET_BYTES],
                                  const char *origin);
 /* The id of the newest consultation with this origin, into id (CORE_ID_MAX + 1 bytes).
- * Returns RT_OK, or RT_E_QUESTION_NOT_FOUND when there is none. */
+ * Returns RT_OK, or RT_E_NOT_FOUND when there is none. */
 rt_err store_find_by_origin(store *s, const char *origin, char *id);
 /* Records a token by its hash, in the open transaction (begun if none is); see above. */
 rt_err store_add_token(store *s, const store_token *t);
@@ -69,12 +69,12 @@ rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_toke
 /* PL-2: every link of consultation cid stops working at at_ms (server clock), in the open
  * transaction (begun if none is). Set when it is sealed. */
 rt_err store_expire_links(store *s, const char *cid, int64_t at_ms);
-/* When consultation cid's links stop working (0: not set). RT_OK, RT_E_QUESTION_NOT_FOUND or
+/* When consultation cid's links stop working (0: not set). RT_OK, RT_E_NOT_FOUND or
  * RT_E_SERVER_UNAVAILABLE. */
 rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms);
 
 /* Loads a consultation into st (initialised here; free with core_state_free) and its secret.
- * Returns RT_OK, RT_E_QUESTION_NOT_FOUND for an unknown id, or RT_E_SERVER_UNAVAILABLE. */
+ * Returns RT_OK, RT_E_NOT_FOUND for an unknown id, or RT_E_SERVER_UNAVAILABLE. */
 rt_err store_load(store *s, const char *id, core_state *st, uint8_t secret[STORE_SECRET_BYTES]);
 
 /* --- group commit ------------------------------------------------------------------------ */
@@ -100,7 +100,7 @@ rt_err store_compact(store *s, char *errbuf, size_t errlen);
 #define STORE_RECEIPT_KEY_BYTES 16
 
 /* The ack kept under `key` in consultation `cid`, as a malloc'd copy (*len bytes, the caller
- * frees it). Sees the open transaction. RT_OK; RT_E_QUESTION_NOT_FOUND when there is none;
+ * frees it). Sees the open transaction. RT_OK; RT_E_NOT_FOUND when there is none;
  * RT_E_SERVER_UNAVAILABLE when the database fails. */
 rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], char **ack,
                           size_t *len);
@@ -117,7 +117,7 @@ rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECE
  * VACUUMed, checked (integrity, foreign keys), made one self-contained file (no WAL), fsynced,
  * and renamed over `path` (mode 0600): `path` is never a partial copy. *sealed tells whether the
  * consultation was sealed (an unsealed copy still holds what a later seal destroys). RT_OK;
- * RT_E_QUESTION_NOT_FOUND for an unknown consultation; RT_E_SERVER_UNAVAILABLE with a reason in
+ * RT_E_NOT_FOUND for an unknown consultation; RT_E_SERVER_UNAVAILABLE with a reason in
  * errbuf. The copy is a Roundtable database: serve it as DATA/roundtable.db to restore. */
 rt_err store_backup(store *s, const char *cid, const char *path, bool *sealed, char *errbuf, size_t errlen);
 
@@ -137,7 +137,7 @@ rt_err store_create_programme(store *s, const store_programme *p);
 /* Makes consultation cid session number `session` (from 1) of programme pid, planned to start
  * at starts_at (server ms, UTC), in the open transaction (begun if none is). */
 rt_err store_add_session(store *s, const char *cid, const char *pid, int session, int64_t starts_at);
-/* Programme pid. RT_OK, RT_E_QUESTION_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
+/* Programme pid. RT_OK, RT_E_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
 rt_err store_find_programme(store *s, const char *pid, store_programme *out);
 
 typedef struct store_session {
@@ -156,7 +156,7 @@ typedef struct store_seats {
 	char priority[STORE_PRIORITY_MAX + 1];
 	int invited, waiting;
 } store_seats;
-/* RT_OK, RT_E_QUESTION_NOT_FOUND (neither a programme nor a consultation) or
+/* RT_OK, RT_E_NOT_FOUND (neither a programme nor a consultation) or
  * RT_E_SERVER_UNAVAILABLE. */
 rt_err store_seats_get(store *s, const char *owner, store_seats *out);
 /* Sets the owner's cap (-1: none), in the open transaction (begun if none is). */

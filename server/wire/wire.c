@@ -2,6 +2,7 @@
  * Decoding is strict: unknown fields, missing fields and wrong types are typed errors, checked
  * in that order so that each frame has exactly one answer. Encoding builds the documented
  * shapes only; nothing that identifies a participant is ever written. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -798,6 +799,7 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 
 wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom)
 {
+	assert(rt_err_public(err)); /* internal statuses stay inside the server */
 	json_t *j = json_pack("{s:s, s:o, s:s}", "type", "error", "id", id && id[0] ? json_string(id) : json_null(),
 	                      "code", rt_err_code(err));
 	if (!j)
@@ -1281,13 +1283,19 @@ char *wire_encode_control_reply(rt_err err, const char *message, long count)
 	return json_line(j);
 }
 
-int wire_decode_control_reply(const char *buf, size_t len, bool *ok, long *count)
+int wire_decode_control_reply(const char *buf, size_t len, wire_control_reply *out)
 {
 	json_t *root = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL);
 	json_t *okv = json_object_get(root, "ok"), *n = json_object_get(root, "count");
-	int rc = json_is_boolean(okv) && (n == NULL || json_typeof(n) == JSON_INTEGER) ? 0 : -1;
-	*ok = rc == 0 && json_is_true(okv);
-	*count = rc == 0 && n ? (long)json_integer_value(n) : -1;
+	json_t *error = json_object_get(root, "error"), *message = json_object_get(root, "message");
+	int rc = json_is_boolean(okv) && (n == NULL || json_typeof(n) == JSON_INTEGER) &&
+	                 (error == NULL || json_is_string(error)) && (message == NULL || json_is_string(message))
+	             ? 0
+	             : -1;
+	out->ok = rc == 0 && json_is_true(okv);
+	out->count = rc == 0 && n ? (long)json_integer_value(n) : -1;
+	snprintf(out->error, sizeof out->error, "%s", rc == 0 && error ? json_string_value(error) : "");
+	snprintf(out->message, sizeof out->message, "%s", rc == 0 && message ? json_string_value(message) : "");
 	json_decref(root);
 	return rc;
 }

@@ -138,9 +138,15 @@ char *wire_encode_control_request(const char *op, const char *id, const char *co
 /* The reply line: {"ok": true, ...} or {"ok": false, "error": code, "message": ...}, malloc'd
  * with a final newline. `count` (when not -1): the deny-list's size, or the connections cut off. */
 char *wire_encode_control_reply(rt_err err, const char *message, long count);
-/* Reads such a reply (for the command line): *ok, and *count (-1 when it has none). 0, or -1
- * when buf is not a reply. */
-int wire_decode_control_reply(const char *buf, size_t len, bool *ok, long *count);
+/* A reply as the command line reads it. */
+typedef struct wire_control_reply {
+	bool ok;
+	long count;        /* -1 when the reply has none */
+	char error[48];    /* rt_err_code() of the refusal, "" when ok */
+	char message[160]; /* the server's detail, "" when none */
+} wire_control_reply;
+/* Reads such a reply into *out. 0, or -1 (and out->ok false) when buf is not a reply. */
+int wire_decode_control_reply(const char *buf, size_t len, wire_control_reply *out);
 
 /* --- role links, for organisers' scripts (`roundtable new --json`) ------------------------ */
 

@@ -111,3 +111,35 @@ test('demo prints one working link per role and keeps one consultation across ru
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('an organiser who mistypes an id is told there is no such consultation, server running or not', async () => {
+  const dir = tmp();
+  const data = path.join(dir, 'data');
+  const agenda = path.join(dir, 'agenda.json');
+  fs.writeFileSync(agenda, JSON.stringify(demoAgenda));
+  assert.equal((await run(['new', agenda, '--data', data])).code, 0);
+  const names = path.join(dir, 'names.txt');
+  fs.writeFileSync(names, 'Someone Named\n');
+  // No server on the folder: the command line opens the database itself.
+  let r = await run(['seal', 'no-such-id', '--data', data]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'roundtable: cannot seal no-such-id: no such consultation\n');
+  // A server on the folder: the control socket answers with an internal status, put in words.
+  const port = await freePort();
+  const proc = spawn(bin, ['serve', '--data', data, '--port', String(port), '--listen', '127.0.0.1', '--web', webDir],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout.setEncoding('utf8');
+  try {
+    await waitForLine(proc, /listening on/);
+    r = await run(['seal', 'no-such-id', '--data', data]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'roundtable: cannot seal no-such-id: no such consultation\n');
+    r = await run(['denylist', 'no-such-id', names, '--data', data]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'roundtable: cannot give the deny-list to no-such-id: no such consultation\n');
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((resolve) => proc.once('exit', resolve));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -248,6 +248,7 @@ static void test_encode(void)
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
+	*len = 0;
 	if (!f)
 		return NULL;
 	char *buf = malloc(1 << 16);
@@ -328,22 +329,25 @@ static void test_agenda(void)
 /* The control socket's reply, as the server writes it and the command line reads it. */
 static void test_control_reply(void)
 {
-	bool ok;
-	long count;
+	wire_control_reply rep;
 	char *r = wire_encode_control_reply(RT_OK, NULL, 3);
-	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &ok, &count), 0);
-	CHECK(ok);
-	CHECK_EQ_INT(count, 3);
+	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &rep), 0);
+	CHECK(rep.ok);
+	CHECK_EQ_INT(rep.count, 3);
+	CHECK_EQ_STR(rep.error, "");
 	free(r);
-	r = wire_encode_control_reply(RT_E_PROTOCOL_INVALID_FIELD, "no such consultation", -1);
-	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &ok, &count), 0);
-	CHECK(!ok);
-	CHECK_EQ_INT(count, -1);
+	r = wire_encode_control_reply(RT_E_NOT_FOUND, "the database is read-only", -1);
+	CHECK_EQ_INT(wire_decode_control_reply(r, strlen(r), &rep), 0);
+	CHECK(!rep.ok);
+	CHECK_EQ_INT(rep.count, -1);
+	CHECK_EQ_STR(rep.error, "not_found");
+	CHECK_EQ_STR(rep.message, "the database is read-only");
 	free(r);
-	static const char *const bad[] = {"", "not json", "{}", "{\"ok\": 1}", "{\"ok\": true, \"count\": \"3\"}"};
+	static const char *const bad[] = {
+	    "", "not json", "{}", "{\"ok\": 1}", "{\"ok\": true, \"count\": \"3\"}", "{\"ok\": false, \"error\": 3}"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		CHECK_EQ_INT(wire_decode_control_reply(bad[i], strlen(bad[i]), &ok, &count), -1);
-		CHECK(!ok);
+		CHECK_EQ_INT(wire_decode_control_reply(bad[i], strlen(bad[i]), &rep), -1);
+		CHECK(!rep.ok);
 	}
 }
 
