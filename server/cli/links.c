@@ -15,7 +15,7 @@ int cli_issue_for(store *st, const char *owner, bool programme, const char *base
 	uint8_t raw[CRYPTO_TOKEN_BYTES];
 	char text[CRYPTO_TOKEN_CHARS + 1];
 	store_token t = {.role = role, .kind = kind};
-	if (crypto_token_new(raw, text))
+	if (ls->n == MAX_LINKS || crypto_token_new(raw, text))
 		return -1;
 	crypto_sha256(raw, sizeof raw, t.hash);
 	snprintf(programme ? t.programme : t.consultation, CORE_ID_MAX + 1, "%s", owner);
