@@ -175,4 +175,10 @@ void cli_print_link_lines(const link_set *ls);
 int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
                             core_agenda *a);
 
+/* --- time (tz.c) --------------------------------------------------------------------------- */
+
+/* The local time `minute` minutes after midnight of date (YYYY-MM-DD) in time zone `timezone`
+ * (an IANA name, "Europe/Vienna"), as server ms (UTC); 0 when date is not a date. */
+int64_t cli_local_ms(const char *timezone, const char *date, int minute);
+
 #endif

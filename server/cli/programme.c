@@ -4,38 +4,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "attend.h"
 #include "cli.h"
 #include "crypto.h"
+#include "seats.h"
 
 /* A session's planned start in server ms (UTC): its first segment's date (or the agenda's) and
  * start, in the agenda's time zone; 0 when it has no date. */
 static int64_t planned_start_ms(const core_agenda *a)
 {
 	const core_segment *g = &a->segments[0];
-	int y, mo, d;
-	if (sscanf(g->date[0] ? g->date : a->date, "%d-%d-%d", &y, &mo, &d) != 3)
-		return 0;
-	const char *was = getenv("TZ");
-	char saved[128] = "";
-	if (was)
-		snprintf(saved, sizeof saved, "%s", was);
-	setenv("TZ", a->timezone, 1);
-	tzset();
-	struct tm tm = {.tm_year = y - 1900,
-	                .tm_mon = mo - 1,
-	                .tm_mday = d,
-	                .tm_hour = g->start_min / 60,
-	                .tm_min = g->start_min % 60,
-	                .tm_isdst = -1};
-	time_t t = mktime(&tm);
-	if (was)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	return t == (time_t)-1 ? 0 : (int64_t)t * 1000;
+	return cli_local_ms(a->timezone, g->date[0] ? g->date : a->date, g->start_min);
 }
 
 static int programme_new(int argc, char **argv, const char *usage)
@@ -123,6 +103,19 @@ typedef struct attendance_table {
 	bool failed;
 } attendance_table;
 
+/* items (n of them, room for *cap, each `size` bytes) with room for one more: the same or a
+ * larger array (then *cap grows), or NULL when out of memory (items is left as it was). */
+static void *room_for_one(void *items, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	int more = *cap ? *cap * 2 : 64;
+	void *bigger = realloc(items, (size_t)more * size);
+	if (bigger)
+		*cap = more;
+	return bigger;
+}
+
 /* store_attendance_report's callback: rows come ordered by label. */
 static void attendance_row(void *arg, const char *label, int session, int64_t ms)
 {
@@ -130,16 +123,12 @@ static void attendance_row(void *arg, const char *label, int session, int64_t ms
 	if (t->failed)
 		return;
 	if (!t->n || strcmp(t->rows[t->n - 1].label, label) != 0) {
-		if (t->n == t->cap) {
-			int cap = t->cap ? t->cap * 2 : 64;
-			attendee_row *rows = realloc(t->rows, (size_t)cap * sizeof *rows);
-			if (!rows) {
-				t->failed = true;
-				return;
-			}
-			t->rows = rows;
-			t->cap = cap;
+		attendee_row *rows = room_for_one(t->rows, t->n, &t->cap, sizeof *rows);
+		if (!rows) {
+			t->failed = true;
+			return;
 		}
+		t->rows = rows;
 		attendee_row *r = &t->rows[t->n++];
 		snprintf(r->label, sizeof r->label, "%s", label);
 		for (int i = 0; i <= CORE_MAX_SESSIONS; i++)
@@ -200,32 +189,25 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 			       "certificate at %d\n",
 			       id, p.title, n, p.attend_percent, p.certificate);
 		}
+		int64_t scheduled[CORE_MAX_SESSIONS];
+		for (int i = 0; i < n; i++)
+			scheduled[i] = ss[i].info.scheduled_ms;
 		int certified = 0;
 		for (int r = 0; r < t.n; r++) {
 			const attendee_row *row = &t.rows[r];
-			int attended = 0;
-			for (int i = 1; i <= n; i++)
-				attended += row->ms[i] >= 0 &&
-				            core_attended(row->ms[i], ss[i - 1].info.scheduled_ms, p.attend_percent);
-			bool cert = attended >= p.certificate;
+			bool was[CORE_MAX_SESSIONS];
+			int attended = core_sessions_attended(row->ms + 1, scheduled, n, p.attend_percent, was);
+			bool cert = core_certified(attended, p.certificate);
 			certified += cert;
 			if (o.csv) {
 				csv_field(row->label);
-				for (int i = 1; i <= n; i++)
-					printf(",%s",
-					       row->ms[i] >= 0 && core_attended(row->ms[i], ss[i - 1].info.scheduled_ms,
-					                                        p.attend_percent)
-					           ? "yes"
-					           : "no");
+				for (int i = 0; i < n; i++)
+					printf(",%s", was[i] ? "yes" : "no");
 				printf(",%d,%s\r\n", attended, cert ? "yes" : "no");
 			} else {
 				printf("  %-24s ", row->label);
-				for (int i = 1; i <= n; i++)
-					putchar(row->ms[i] >= 0 &&
-					                core_attended(row->ms[i], ss[i - 1].info.scheduled_ms,
-					                              p.attend_percent)
-					            ? 'x'
-					            : '.');
+				for (int i = 0; i < n; i++)
+					putchar(was[i] ? 'x' : '.');
 				printf("  %d of %d%s\n", attended, n, cert ? "  certificate" : "");
 			}
 		}
@@ -274,40 +256,66 @@ static void list_label(void *arg, const char *label, int rank, int64_t ms)
 	}
 	if (l->find)
 		printf("%s: waiting list, position %d", label, l->n);
-	/* The rank's group name: the rank-th word of the priority list. */
-	const char *g = l->priority;
-	for (int i = 0; i < rank && g; i++)
-		g = strchr(g, ' ') ? strchr(g, ' ') + 1 : NULL;
-	int glen = g && *g ? (int)(strchr(g, ' ') ? strchr(g, ' ') - g : (long)strlen(g)) : 0;
+	size_t len;
+	const char *g = core_group_name(l->priority, rank, &len);
+	int glen = len ? (int)len : 5;
+	if (!len)
+		g = "other";
 	if (l->find)
-		printf(" (%.*s)\n", glen ? glen : 5, glen ? g : "other");
+		printf(" (%.*s)\n", glen, g);
 	else
-		printf("  %d. %s (%.*s)\n", l->n, label, glen ? glen : 5, glen ? g : "other");
+		printf("  %d. %s (%.*s)\n", l->n, label, glen, g);
 }
 
-/* store_each_label's callback: the first label into arg (STORE_LABEL_MAX + 1 bytes). */
-static void take_first(void *arg, const char *label, int rank, int64_t ms)
+/* The waiting list as the store lists it (store_each_label's callback), so that the core can
+ * say who leaves it: each label with its group, in the order of arrival within a group. */
+typedef struct waiting_entry {
+	char label[STORE_LABEL_MAX + 1];
+	int rank;
+} waiting_entry;
+
+typedef struct waiting_list {
+	waiting_entry *e;
+	int n, cap;
+	bool failed;
+} waiting_list;
+
+static void take_waiting(void *arg, const char *label, int rank, int64_t ms)
 {
-	(void)rank;
 	(void)ms;
-	char *first = arg;
-	if (!first[0])
-		snprintf(first, STORE_LABEL_MAX + 1, "%s", label);
+	waiting_list *l = arg;
+	waiting_entry *e = l->failed ? NULL : room_for_one(l->e, l->n, &l->cap, sizeof *e);
+	if (!e) {
+		l->failed = true;
+		return;
+	}
+	l->e = e;
+	snprintf(e[l->n].label, sizeof e[l->n].label, "%s", label);
+	e[l->n++].rank = rank;
 }
 
-/* The rank of group g in a priority list (space-separated), or -1 when it is not listed. */
-static int group_rank(const char *priority, const char *g, int *groups)
+/* Gives free seats to the owner's waiting list, in the core's order (core_seats_promote): each
+ * label taken off the list gets an invitation link in ls. 0, or -1. */
+static int promote(store *st, const char *id, const store_seats *s, const char *base, link_set *ls)
 {
-	int rank = 0, found = -1;
-	for (const char *w = priority; *w; rank++) {
-		size_t len = strcspn(w, " ");
-		if (len == strlen(g) && !strncmp(w, g, len))
-			found = rank;
-		w += len;
-		w += *w == ' ';
+	waiting_list l = {0};
+	if (store_each_label(st, id, false, take_waiting, &l) != RT_OK || l.failed) {
+		free(l.e);
+		return -1;
 	}
-	*groups = rank;
-	return found;
+	core_waiting *w = calloc((size_t)l.n + 1, sizeof *w);
+	int rc = w ? 0 : -1;
+	for (int i = 0; w && i < l.n; i++)
+		w[i] = (core_waiting){.label = l.e[i].label, .rank = l.e[i].rank, .arrival = i};
+	int seated = w ? core_seats_promote(w, l.n, s->seats, s->invited) : 0;
+	for (int i = 0; rc == 0 && i < seated; i++)
+		if (store_waiting_remove(st, id, w[i].label) ||
+		    cli_issue_for(st, id, s->programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, w[i].label,
+		                  ls))
+			rc = -1;
+	free(w);
+	free(l.e);
+	return rc;
 }
 
 int cli_invitations(int argc, char **argv, const char *usage)
@@ -354,16 +362,13 @@ int cli_invitations(int argc, char **argv, const char *usage)
 		store_close(st);
 		return 1;
 	}
-	int groups = 0, rank = 0;
-	group_rank(s.priority, "", &groups);
-	if (o.group && (rank = group_rank(s.priority, o.group, &groups)) < 0) {
+	int rank = core_group_rank(s.priority, o.group);
+	if (rank < 0) {
 		fprintf(stderr, "roundtable: --group must be one of the priority groups: %s\n",
 		        s.priority[0] ? s.priority : "(none listed)");
 		store_close(st);
 		return 2;
 	}
-	if (!o.group)
-		rank = groups;
 	link_set *ls = calloc(1, sizeof *ls);
 	char base[URL_MAX - 32];
 	cli_default_base(&o, base, sizeof base);
@@ -409,22 +414,15 @@ int cli_invitations(int argc, char **argv, const char *usage)
 	if (seats != -2)
 		s.seats = seats;
 	s.invited -= revoked;
-	/* Newcomers join the end of their group; then free seats go to the list in its order. */
+	/* Newcomers join the end of their group; then free seats go to the list, in the core's order
+	 * (seats freed by the revocations above included). */
 	for (int i = 0; rc == 0 && i < o.nadds; i++) {
 		int pos;
 		if (store_waiting_add(st, id, s.programme, o.adds[i], rank, &pos))
 			rc = -1;
 	}
-	while (rc == 0 && (s.seats < 0 || s.invited < s.seats)) {
-		char first[STORE_LABEL_MAX + 1] = "";
-		bool failed = store_each_label(st, id, false, take_first, first) != RT_OK;
-		if (!failed && !first[0])
-			break;
-		if (failed || store_waiting_remove(st, id, first) ||
-		    cli_issue_for(st, id, s.programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, first, ls))
-			rc = -1;
-		s.invited++;
-	}
+	if (rc == 0)
+		rc = promote(st, id, &s, base, ls);
 	/* Links are printed only once they are durable. */
 	if (rc == 0 && store_commit(st) != RT_OK)
 		rc = -1;
