@@ -20,6 +20,8 @@
 /* --add and --revoke given at once to `roundtable invitations`. */
 #define MAX_LABEL_ARGS 256
 
+/* Every command's options, in one struct: each command sets its defaults and parses the options
+ * it allows (cli_parse_options). */
 typedef struct options {
 	const char *data_dir;
 	const char *listen;
@@ -95,9 +97,13 @@ enum {
 	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
 	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW
 
+/* The links one command issues at most: invitations, the open link, co-chair, rapporteur, stage,
+ * and a booth per channel. */
 #define MAX_LINKS (MAX_INVITATIONS + 4 + CORE_MAX_CHANNELS)
 #define URL_MAX 512
 
+/* Links issued by one command, kept to print once their tokens are durable (the store keeps
+ * only hashes, so this is the one time they can be printed). */
 typedef struct link_set {
 	wire_link links[MAX_LINKS];
 	char urls[MAX_LINKS][URL_MAX];
