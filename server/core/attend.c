@@ -120,6 +120,28 @@ bool core_attended(int64_t attended_ms, int64_t scheduled_ms, int percent)
 	return attended_ms * 100 >= scheduled_ms * percent;
 }
 
+int core_sessions_attended(const int64_t *ms, const int64_t *scheduled_ms, int n, int percent, bool *attended)
+{
+	int count = 0;
+	for (int i = 0; i < n; i++) {
+		bool yes = ms[i] >= 0 && core_attended(ms[i], scheduled_ms[i], percent);
+		if (attended)
+			attended[i] = yes;
+		count += yes;
+	}
+	return count;
+}
+
+bool core_certified(int attended, int certificate)
+{
+	return attended >= certificate;
+}
+
+int core_certificate_default(int nsessions)
+{
+	return nsessions > 1 ? nsessions - 1 : 1;
+}
+
 int core_programme_pick(const core_session_info *s, int n, int64_t now)
 {
 	for (int i = n - 1; i >= 0; i--)

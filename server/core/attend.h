@@ -67,6 +67,16 @@ int64_t core_scheduled_ms(const core_agenda *a);
 /* Whether attended_ms is at least percent % of scheduled_ms. */
 bool core_attended(int64_t attended_ms, int64_t scheduled_ms, int percent);
 
+/* A programme's certificate. An invitation attended session i of n when ms[i], its time there
+ * (-1: none recorded), is core_attended against scheduled_ms[i] at percent %: returns how many
+ * sessions it attended, and sets attended[i] for each (when attended is not NULL). */
+int core_sessions_attended(const int64_t *ms, const int64_t *scheduled_ms, int n, int percent, bool *attended);
+/* Whether attending `attended` sessions earns a certificate that needs `certificate` of them. */
+bool core_certified(int attended, int certificate);
+/* The sessions a certificate needs when the programme file sets none: every session but one,
+ * and at least one. */
+int core_certificate_default(int nsessions);
+
 /* What choosing a programme's session needs to know of each, in programme order. */
 typedef struct core_session_info {
 	int64_t starts_at;    /* planned start, server ms (UTC); 0 when unknown */

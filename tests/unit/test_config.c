@@ -1,5 +1,5 @@
-/* Unit tests of the configuration file's reader (server/config.c): what each line becomes, and
- * the message each malformed line gets. */
+/* Unit tests of the configuration file's reader (server/cli/config.c): what each line becomes,
+ * and the message each malformed line gets. */
 #include <stdlib.h>
 
 #include "check.h"

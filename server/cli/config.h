@@ -1,6 +1,6 @@
 /* config.h — the configuration file of `roundtable serve` (deploy/roundtable.conf): one option
  * of serve per line, as `name = value`, with the names of the command line's long options.
- * Reading only: which names exist and what their values mean is main.c's, which turns the
+ * Reading only: which names exist and what their values mean is options.c's, which turns the
  * entries into options before those of the command line (so that these override them).
  * Not the agenda file (wire.c), not the database (store.c). */
 #ifndef RT_CONFIG_H

@@ -1,0 +1,190 @@
+/* cli.h — what the files of the command line share: the options every command parses into, the
+ * option numbers, the parsing and file helpers, and the links that several commands print.
+ * Only server/main.c and the files of server/cli include it; no other layer sees the command line. */
+#ifndef RT_CLI_H
+#define RT_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "core.h"
+#include "net.h"
+#include "store.h"
+#include "wire.h"
+
+/* Personal invitations are few per consultation (selected participants); a bound keeps a
+ * typo from minting a million links. */
+#define MAX_INVITATIONS 10000
+/* --add and --revoke given at once to `roundtable invitations`. */
+#define MAX_LABEL_ARGS 256
+
+/* Every command's options, in one struct: each command sets its defaults and parses the options
+ * it allows (cli_parse_options). */
+typedef struct options {
+	const char *data_dir;
+	const char *listen;
+	int port;
+	const char *web_dir;
+	const char *base_url;
+	int invitations;
+	bool json;
+	int format;                          /* export: core_report_format */
+	int lang;                            /* export: core_lang, or CORE_LANG_NONE */
+	int k;                               /* export: 0 for the default */
+	int ping;                            /* serve: seconds of silence before a ping (0: the default) */
+	int queue;                           /* serve: KiB that may wait for one connection (0: the default) */
+	int links_ttl_hours;                 /* serve, seal: how long links work after a seal (-1: the default) */
+	int live_window;                     /* serve: a busy consultation's live window, ms (-1: the default) */
+	net_options net;                     /* serve: origins, limits, TLS */
+	const char *revoke, *rotate, *label; /* links */
+	/* invitations: labels to add (in order) and to revoke, the group of those added, the cap */
+	const char *adds[MAX_LABEL_ARGS], *revokes[MAX_LABEL_ARGS];
+	int nadds, nrevokes;
+	const char *group;
+	const char *seats;
+	bool list, csv;
+	bool check_config;         /* serve: check the configuration, print it, exit */
+	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
+} options;
+
+enum {
+	OPT_DATA = 256,
+	OPT_LISTEN,
+	OPT_PORT,
+	OPT_WEB,
+	OPT_BASE_URL,
+	OPT_INVITATIONS,
+	OPT_JSON,
+	OPT_FORMAT,
+	OPT_LANG,
+	OPT_K,
+	OPT_PING,
+	OPT_QUEUE,
+	OPT_ORIGIN,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_PROXY,
+	OPT_MAX_CONN,
+	OPT_MAX_ADDR,
+	OPT_RATE,
+	OPT_BURST,
+	OPT_MAX_MESSAGE,
+	OPT_AUTH_TIMEOUT,
+	OPT_HEADER_TIMEOUT,
+	OPT_HEADER_BYTES,
+	OPT_LINKS_TTL,
+	OPT_REVOKE,
+	OPT_ROTATE,
+	OPT_LABEL,
+	OPT_CONFIG,
+	OPT_CHECK_CONFIG,
+	OPT_LOG_LEVEL,
+	OPT_LOG_FORMAT,
+	OPT_LIVE_WINDOW,
+	OPT_ADD,
+	OPT_GROUP,
+	OPT_SEATS,
+	OPT_LIST,
+	OPT_CSV,
+	OPT_HELP
+};
+
+/* The options of serve and demo beyond the address and the files. */
+#define OPTS_SECURITY                                                                                                  \
+	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
+	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
+	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW
+
+/* The links one command issues at most: invitations, the open link, co-chair, rapporteur, stage,
+ * and a booth per channel. */
+#define MAX_LINKS (MAX_INVITATIONS + 4 + CORE_MAX_CHANNELS)
+#define URL_MAX 512
+
+/* Links issued by one command, kept to print once their tokens are durable (the store keeps
+ * only hashes, so this is the one time they can be printed). */
+typedef struct link_set {
+	wire_link links[MAX_LINKS];
+	char urls[MAX_LINKS][URL_MAX];
+	char labels[MAX_LINKS][STORE_LABEL_MAX + 1];
+	int n;
+} link_set;
+
+/* --- the commands: each takes its own argv (argv[0] is its name) and its usage text, and
+ * returns the process's exit status (0, 1 on failure, 2 on a usage error) ------------------- */
+
+typedef int cli_command(int argc, char **argv, const char *usage);
+cli_command cli_serve, cli_demo, cli_new, cli_denylist, cli_seal, cli_links, cli_export, cli_backup, cli_programme,
+    cli_invitations;
+
+/* --- the usage texts (usage.c) ------------------------------------------------------------- */
+
+extern const char cli_usage_main[], cli_usage_serve[], cli_usage_demo[], cli_usage_new[], cli_usage_denylist[],
+    cli_usage_seal[], cli_usage_links[], cli_usage_export[], cli_usage_backup[], cli_usage_programme[],
+    cli_usage_invitations[];
+
+/* --- options and files (options.c) --------------------------------------------------------- */
+
+/* A whole number from lo to hi into *out: 0, or -1 when s is not one. */
+int cli_parse_int(const char *s, int lo, int hi, int *out);
+/* Parses options for one command; `allowed` lists the OPT_ values it takes, and the command
+ * takes exactly `npos` arguments into positional[] (described by `what` when they are missing).
+ * Returns 0, 1 after printing help, or -1 after printing an error. */
+int cli_parse_options(int argc, char **argv, const char *usage, const int *allowed, options *o, char **positional,
+                      int npos, const char *what);
+/* Opens (creating the folder if needed) the database under data_dir; NULL after saying why. */
+store *cli_open_store(const char *data_dir);
+/* A whole file, malloc'd and NUL-terminated (the caller frees it); NULL after saying why on
+ * stderr. */
+char *cli_read_text(const char *path, size_t *len);
+/* Every error of an agenda or programme file, with its place, on stderr. */
+void cli_print_file_errors(const char *source, const char *what, const wire_agenda_errors *errs);
+/* The start of printed links: --base-url with a final '/', else http://LISTEN:PORT/. */
+void cli_default_base(const options *o, char *buf, size_t cap);
+
+/* What serve parses when given --config: the file's settings as options, then the command
+ * line's, which thus win (and --origin on the command line replaces the file's origins). */
+typedef struct config_argv {
+	config cfg;
+	char (*flags)[40]; /* "--name" of each setting */
+	char **argv;
+	int argc;
+} config_argv;
+
+/* Where --config FILE is in argv (or --config=FILE), NULL if nowhere. */
+const char *cli_config_arg(int argc, char **argv);
+/* Reads `path` into ca: the file's settings as options, then argv's. 0, or -1 after printing
+ * why (free ca with cli_config_argv_free either way). */
+int cli_config_args(const char *path, int argc, char **argv, const char *usage, const int *allowed,
+                    const options *defaults, config_argv *ca);
+void cli_config_argv_free(config_argv *ca);
+/* serve --check-config: whether the folders and files the options name are usable, and what
+ * the server would use. 0 when it would start, 1 otherwise. Changes nothing. */
+int cli_check_config(const options *o);
+
+/* --- links (links.c) ----------------------------------------------------------------------- */
+
+/* Mints one token for owner (a consultation, or a programme), stores its hash, and records its
+ * link in ls. 0, or -1. */
+int cli_issue_for(store *st, const char *owner, bool programme, const char *base, core_role role, store_token_kind kind,
+                  const char *label, link_set *ls);
+/* One link per role of a consultation or (`programme`, with a->id the programme's) of every
+ * session of a programme, committed; 0, or -1 after saying so. */
+int cli_issue_owner_links(store *st, const core_agenda *a, bool programme, const char *base, int invitations,
+                          link_set *ls);
+int cli_issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls);
+/* A consultation's links, as lines for people or (json) one JSON object. */
+void cli_print_links(const core_agenda *a, const link_set *ls, bool json);
+void cli_print_link_lines(const link_set *ls);
+/* Creates a consultation from agenda text, into *a. Reports every agenda error on stderr. */
+int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
+                            core_agenda *a);
+
+/* --- time (tz.c) --------------------------------------------------------------------------- */
+
+/* The local time `minute` minutes after midnight of date (YYYY-MM-DD) in time zone `timezone`
+ * (an IANA name, "Europe/Vienna"), as server ms (UTC); 0 when date is not a date. */
+int64_t cli_local_ms(const char *timezone, const char *date, int minute);
+
+#endif

@@ -1,0 +1,227 @@
+/* organiser.c — the organiser's commands on one consultation: denylist, seal, export and backup.
+ * denylist and seal ask the server running on the data folder first (its control socket); seal
+ * works on the database itself when none runs. Not links (links.c) nor programmes (programme.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "crypto.h"
+#include "hub.h"
+#include "report.h"
+
+/* What a failed organiser command tells its user: words for the statuses an organiser can
+ * cause, the code itself for the rest. */
+static void print_refusal(const char *what, const char *id, rt_err err, const char *code, const char *why)
+{
+	if (err == RT_E_NOT_FOUND || !strcmp(code, rt_err_code(RT_E_NOT_FOUND)))
+		fprintf(stderr, "roundtable: cannot %s %s: no such consultation\n", what, id);
+	else if (err == RT_E_CONSULTATION_SEALED || !strcmp(code, rt_err_code(RT_E_CONSULTATION_SEALED)))
+		fprintf(stderr, "roundtable: cannot %s %s: it is already sealed\n", what, id);
+	else
+		fprintf(stderr, "roundtable: cannot %s %s: %s%s%s\n", what, id, code[0] ? code : rt_err_code(err),
+		        why[0] ? ": " : "", why);
+}
+
+/* Prints a control reply: {"ok": true, ...} is success. */
+static int control_result(const char *reply, const char *done, const char *what, const char *id)
+{
+	wire_control_reply rep;
+	if (wire_decode_control_reply(reply, strlen(reply), &rep) != 0) {
+		fprintf(stderr, "roundtable: the server's answer to %s %s is not a reply: %s", what, id, reply);
+		return 1;
+	}
+	if (rep.ok) {
+		printf("%s\n", done);
+		return 0;
+	}
+	print_refusal(what, id, RT_OK, rep.error, rep.message);
+	return 1;
+}
+
+int cli_denylist(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, 0};
+	options o = {.data_dir = "data"};
+	char *pos[2];
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, pos, 2, "expects a consultation id and a file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	char *text = cli_read_text(pos[1], &len);
+	if (!text)
+		return 1;
+	/* Checked here line by line, so that a mistake names its line; the server checks again. */
+	const char **names = calloc(len / 2 + 1, sizeof *names);
+	size_t n = 0;
+	core_denylist *check = core_denylist_new();
+	rc = names && check ? 0 : 1;
+	int line = 0;
+	for (char *l = text, *next; l && !rc; l = next) {
+		line++;
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t ll = strlen(l);
+		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
+			l[--ll] = '\0';
+		while (*l == ' ' || *l == '\t')
+			l++, ll--;
+		if (!ll || *l == '#')
+			continue;
+		if (core_denylist_add(check, l, ll)) {
+			fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n",
+			        pos[1], line);
+			rc = 1;
+		}
+		names[n++] = l;
+	}
+	char *req = rc ? NULL : wire_encode_control_request("denylist", pos[0], names, n);
+	if (!rc && !req)
+		rc = 1;
+	if (!rc) {
+		char reply[512];
+		int r = net_control_request(o.data_dir, req, reply, sizeof reply);
+		if (r == -1) {
+			fprintf(stderr,
+			        "roundtable: no server is running on %s. A deny-list lives only in a running server's "
+			        "memory: start the server, then run this again.\n",
+			        o.data_dir);
+			rc = 1;
+		} else if (r) {
+			fprintf(stderr, "roundtable: the server on %s did not answer\n", o.data_dir);
+			rc = 1;
+		} else {
+			char done[128];
+			snprintf(done, sizeof done, "deny-list for %s: %zu names, held in the server's memory", pos[0],
+			         n);
+			rc = control_result(reply, done, "give the deny-list to", pos[0]);
+		}
+	}
+	free(req);
+	core_denylist_free(check);
+	free(names);
+	free(text);
+	return rc;
+}
+
+static void null_send(void *ctx, hub_peer *peer, wire_buf *buf)
+{
+	(void)ctx, (void)peer, (void)buf;
+}
+static void null_wake(void *ctx)
+{
+	(void)ctx;
+}
+static int64_t wall_ms(void *ctx)
+{
+	(void)ctx;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cli_seal(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, OPT_LINKS_TTL, 0};
+	options o = {.data_dir = "data", .links_ttl_hours = -1};
+	char *id;
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	char done[128];
+	snprintf(done, sizeof done, "sealed %s", id);
+	char *req = wire_encode_control_request("seal", id, NULL, 0), reply[512];
+	int r = req ? net_control_request(o.data_dir, req, reply, sizeof reply) : -2;
+	free(req);
+	if (r == 0)
+		return control_result(reply, done, "seal", id);
+	if (r != -1) {
+		fprintf(stderr, "roundtable: the server on %s did not answer\n", o.data_dir);
+		return 1;
+	}
+	/* No server runs on this folder: seal the database here, through the same hub and core. */
+	store *st = cli_open_store(o.data_dir);
+	hub_io io = {.send = null_send, .wake = null_wake, .now_ms = wall_ms};
+	hub *h = st ? hub_new(st, &io, 0) : NULL;
+	if (h && o.links_ttl_hours >= 0)
+		hub_set_links_ttl(h, o.links_ttl_hours * 3600000LL);
+	char why[160] = "";
+	rt_err err = h ? hub_seal(h, id, why, sizeof why) : RT_E_SERVER_UNAVAILABLE;
+	hub_free(h);
+	store_close(st);
+	if (err == RT_OK) {
+		printf("%s\n", done);
+		return 0;
+	}
+	print_refusal("seal", id, err, rt_err_code(err), why);
+	return 1;
+}
+
+int cli_export(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, 0};
+	options o = {.data_dir = "data", .format = CORE_REPORT_MD, .lang = CORE_LANG_NONE};
+	char *id;
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = cli_open_store(o.data_dir);
+	if (!st)
+		return 1;
+	core_state *state = calloc(1, sizeof *state);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rt_err err = state ? store_load(st, id, state, secret) : RT_E_SERVER_UNAVAILABLE;
+	memset(secret, 0, sizeof secret);
+	store_close(st);
+	if (err) {
+		fprintf(stderr, "roundtable: %s: %s\n", id,
+		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		free(state);
+		return 1;
+	}
+	core_report_options opt = {
+	    .format = (core_report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	size_t len;
+	char *doc = core_report_render(state, &opt, &len);
+	core_state_free(state);
+	free(state);
+	if (!doc) {
+		fprintf(stderr, "roundtable: out of memory\n");
+		return 1;
+	}
+	rc = fwrite(doc, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
+	free(doc);
+	return rc;
+}
+
+int cli_backup(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, 0};
+	options o = {.data_dir = "data"};
+	char *pos[2];
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, pos, 2, "expects a consultation id and a file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = cli_open_store(o.data_dir);
+	if (!st)
+		return 1;
+	char why[512] = "";
+	bool sealed = false;
+	rt_err err = store_backup(st, pos[0], pos[1], &sealed, why, sizeof why);
+	store_close(st);
+	if (err) {
+		fprintf(stderr, "roundtable: cannot back up %s: %s\n", pos[0], why);
+		return 1;
+	}
+	struct stat sb;
+	printf("backed up %s to %s (%lld bytes)\n", pos[0], pos[1], stat(pos[1], &sb) ? 0LL : (long long)sb.st_size);
+	if (!sealed)
+		fprintf(stderr,
+		        "roundtable: %s is not sealed: this copy holds its pseudonyms and their key, which "
+		        "the seal will not reach; delete it once the consultation is sealed\n",
+		        pos[0]);
+	return 0;
+}

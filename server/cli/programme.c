@@ -1,0 +1,473 @@
+/* programme.c — programmes of sessions (programme new, programme attendance) and personal
+ * invitations with seats and a waiting list (invitations): parse, ask the store, print. Who
+ * leaves the waiting list, and who earns a certificate, are the core's rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attend.h"
+#include "cli.h"
+#include "crypto.h"
+#include "seats.h"
+
+/* A session's planned start in server ms (UTC): its first segment's date (or the agenda's) and
+ * start, in the agenda's time zone; 0 when it has no date. */
+static int64_t planned_start_ms(const core_agenda *a)
+{
+	const core_segment *g = &a->segments[0];
+	return cli_local_ms(a->timezone, g->date[0] ? g->date : a->date, g->start_min);
+}
+
+static int programme_new(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, OPT_BASE_URL, OPT_INVITATIONS, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *path = NULL;
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &path, 1, "expects one programme file");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	char *text = cli_read_text(path, &len);
+	if (!text)
+		return 1;
+	wire_programme wp;
+	wire_agenda_errors *errs = malloc(sizeof *errs);
+	if (!errs || wire_decode_programme(text, len, &wp, errs)) {
+		if (errs)
+			cli_print_file_errors(path, "programme", errs);
+		free(errs);
+		free(text);
+		return 1;
+	}
+	free(errs);
+	free(text);
+	store *st = cli_open_store(o.data_dir);
+	link_set *ls = calloc(1, sizeof *ls);
+	core_agenda *all = calloc(1, sizeof *all); /* the programme, as its links see it */
+	store_programme sp = {.attend_percent = wp.attend_percent, .certificate = wp.certificate, .seats = wp.seats};
+	snprintf(sp.title, sizeof sp.title, "%s", wp.title);
+	snprintf(sp.priority, sizeof sp.priority, "%s", wp.priority);
+	rc = st && ls && all && !crypto_random_id(sp.id, 10) && store_create_programme(st, &sp) == RT_OK ? 0 : -1;
+	for (int i = 0; rc == 0 && i < wp.nsessions; i++) {
+		core_agenda *a = &wp.sessions[i];
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
+		    store_create_consultation(st, a, secret, NULL) ||
+		    store_add_session(st, a->id, sp.id, i + 1, planned_start_ms(a)))
+			rc = -1;
+		memset(secret, 0, sizeof secret);
+		/* Booth links for every channel of any session. */
+		for (int c = 0; c < a->nchannels; c++)
+			if (!core_language_offered(all, a->channels[c]))
+				all->channels[all->nchannels++] = a->channels[c];
+	}
+	char base[URL_MAX - 32];
+	cli_default_base(&o, base, sizeof base);
+	if (rc == 0) {
+		snprintf(all->id, sizeof all->id, "%s", sp.id);
+		all->floor = CORE_LANG_COUNT; /* no floor: every channel is offered above */
+		rc = cli_issue_owner_links(st, all, true, base, o.invitations, ls);
+	} else {
+		fprintf(stderr, "roundtable: could not store the programme\n");
+		store_rollback(st);
+	}
+	if (rc == 0) {
+		printf("Roundtable programme %s: %s\n", sp.id, sp.title);
+		printf("  attended: %d%% of a session's scheduled time; certificate: %d of %d sessions\n",
+		       sp.attend_percent, sp.certificate, wp.nsessions);
+		for (int i = 0; i < wp.nsessions; i++) {
+			const core_agenda *a = &wp.sessions[i];
+			printf("  session %d: %s %02d:%02d %s  %s  %s\n", i + 1,
+			       a->segments[0].date[0] ? a->segments[0].date : a->date, a->segments[0].start_min / 60,
+			       a->segments[0].start_min % 60, a->timezone, a->id, a->title);
+		}
+		printf("Links for every session:\n");
+		cli_print_link_lines(ls);
+	}
+	wire_programme_free(&wp);
+	free(all);
+	free(ls);
+	store_close(st);
+	return rc ? 1 : 0;
+}
+
+/* One invitation label's attendance, gathered for the report. */
+typedef struct attendee_row {
+	char label[STORE_LABEL_MAX + 1];
+	int64_t ms[CORE_MAX_SESSIONS + 1]; /* by session number; -1: none recorded */
+} attendee_row;
+
+typedef struct attendance_table {
+	attendee_row *rows;
+	int n, cap;
+	bool failed;
+} attendance_table;
+
+/* items (n of them, room for *cap, each `size` bytes) with room for one more: the same or a
+ * larger array (then *cap grows), or NULL when out of memory (items is left as it was). */
+static void *room_for_one(void *items, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	int more = *cap ? *cap * 2 : 64;
+	void *bigger = realloc(items, (size_t)more * size);
+	if (bigger)
+		*cap = more;
+	return bigger;
+}
+
+/* store_attendance_report's callback: rows come ordered by label. */
+static void attendance_row(void *arg, const char *label, int session, int64_t ms)
+{
+	attendance_table *t = arg;
+	if (t->failed)
+		return;
+	if (!t->n || strcmp(t->rows[t->n - 1].label, label) != 0) {
+		attendee_row *rows = room_for_one(t->rows, t->n, &t->cap, sizeof *rows);
+		if (!rows) {
+			t->failed = true;
+			return;
+		}
+		t->rows = rows;
+		attendee_row *r = &t->rows[t->n++];
+		snprintf(r->label, sizeof r->label, "%s", label);
+		for (int i = 0; i <= CORE_MAX_SESSIONS; i++)
+			r->ms[i] = -1;
+	}
+	if (session >= 1 && session <= CORE_MAX_SESSIONS)
+		t->rows[t->n - 1].ms[session] = ms;
+}
+
+/* A CSV field: quoted when it must be, and never read as a formula by a spreadsheet. */
+static void csv_field(const char *s)
+{
+	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+	bool quote = formula || strpbrk(s, ",\"\n\r");
+	if (quote)
+		putchar('"');
+	if (formula)
+		putchar('\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	if (quote)
+		putchar('"');
+}
+
+static int programme_attendance(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, OPT_CSV, 0};
+	options o = {.data_dir = "data"};
+	char *id = NULL;
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	store *st = cli_open_store(o.data_dir);
+	store_programme p;
+	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
+	int n = 0;
+	attendance_table t = {0};
+	rt_err err = st && ss ? store_find_programme(st, id, &p) : RT_E_SERVER_UNAVAILABLE;
+	if (!err)
+		err = store_programme_sessions(st, id, ss, CORE_MAX_SESSIONS, &n);
+	if (!err)
+		err = store_attendance_report(st, id, attendance_row, &t);
+	if (err || t.failed) {
+		fprintf(stderr, "roundtable: %s\n",
+		        err == RT_E_NOT_FOUND ? "no such programme" : "cannot read the database");
+		rc = 1;
+	} else {
+		if (o.csv) {
+			printf("invitation");
+			for (int i = 1; i <= n; i++)
+				printf(",session %d", i);
+			printf(",sessions attended,certificate\r\n");
+		} else {
+			printf("Programme %s: %s\n%d sessions; attended at %d%% of a session's scheduled time; "
+			       "certificate at %d\n",
+			       id, p.title, n, p.attend_percent, p.certificate);
+		}
+		int64_t scheduled[CORE_MAX_SESSIONS];
+		for (int i = 0; i < n; i++)
+			scheduled[i] = ss[i].info.scheduled_ms;
+		int certified = 0;
+		for (int r = 0; r < t.n; r++) {
+			const attendee_row *row = &t.rows[r];
+			bool was[CORE_MAX_SESSIONS];
+			int attended = core_sessions_attended(row->ms + 1, scheduled, n, p.attend_percent, was);
+			bool cert = core_certified(attended, p.certificate);
+			certified += cert;
+			if (o.csv) {
+				csv_field(row->label);
+				for (int i = 0; i < n; i++)
+					printf(",%s", was[i] ? "yes" : "no");
+				printf(",%d,%s\r\n", attended, cert ? "yes" : "no");
+			} else {
+				printf("  %-24s ", row->label);
+				for (int i = 0; i < n; i++)
+					putchar(was[i] ? 'x' : '.');
+				printf("  %d of %d%s\n", attended, n, cert ? "  certificate" : "");
+			}
+		}
+		if (!o.csv)
+			printf("%d invitation%s, %d meet%s the certificate's threshold\n", t.n, t.n == 1 ? "" : "s",
+			       certified, certified == 1 ? "s" : "");
+	}
+	free(t.rows);
+	free(ss);
+	store_close(st);
+	return rc;
+}
+
+int cli_programme(int argc, char **argv, const char *usage)
+{
+	if (argc >= 2 && !strcmp(argv[1], "new"))
+		return programme_new(argc - 1, argv + 1, usage);
+	if (argc >= 2 && !strcmp(argv[1], "attendance"))
+		return programme_attendance(argc - 1, argv + 1, usage);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fprintf(stderr, "roundtable programme: give new FILE or attendance ID\n\n%s", usage);
+	return 2;
+}
+
+/* store_each_label's callback for --list: invitations (no priority), or the waiting list with
+ * positions and groups; with `find`, only that label's line. */
+typedef struct label_listing {
+	const char *priority;
+	const char *find;
+	int n;
+} label_listing;
+
+static void list_label(void *arg, const char *label, int rank, int64_t ms)
+{
+	(void)ms;
+	label_listing *l = arg;
+	l->n++;
+	if (l->find && strcmp(l->find, label) != 0)
+		return;
+	if (!l->priority) {
+		printf("  %s\n", label);
+		return;
+	}
+	if (l->find)
+		printf("%s: waiting list, position %d", label, l->n);
+	size_t len;
+	const char *g = core_group_name(l->priority, rank, &len);
+	int glen = len ? (int)len : 5;
+	if (!len)
+		g = "other";
+	if (l->find)
+		printf(" (%.*s)\n", glen, g);
+	else
+		printf("  %d. %s (%.*s)\n", l->n, label, glen, g);
+}
+
+/* The waiting list as the store lists it (store_each_label's callback), so that the core can
+ * say who leaves it: each label with its group, in the order of arrival within a group. */
+typedef struct waiting_entry {
+	char label[STORE_LABEL_MAX + 1];
+	int rank;
+} waiting_entry;
+
+typedef struct waiting_list {
+	waiting_entry *e;
+	int n, cap;
+	bool failed;
+} waiting_list;
+
+static void take_waiting(void *arg, const char *label, int rank, int64_t ms)
+{
+	(void)ms;
+	waiting_list *l = arg;
+	waiting_entry *e = l->failed ? NULL : room_for_one(l->e, l->n, &l->cap, sizeof *e);
+	if (!e) {
+		l->failed = true;
+		return;
+	}
+	l->e = e;
+	snprintf(e[l->n].label, sizeof e[l->n].label, "%s", label);
+	e[l->n++].rank = rank;
+}
+
+/* Gives free seats to the owner's waiting list, in the core's order (core_seats_promote): each
+ * label taken off the list gets an invitation link in ls. 0, or -1. */
+static int promote(store *st, const char *id, const store_seats *s, const char *base, link_set *ls)
+{
+	waiting_list l = {0};
+	if (store_each_label(st, id, false, take_waiting, &l) != RT_OK || l.failed) {
+		free(l.e);
+		return -1;
+	}
+	core_waiting *w = calloc((size_t)l.n + 1, sizeof *w);
+	int rc = w ? 0 : -1;
+	for (int i = 0; w && i < l.n; i++)
+		w[i] = (core_waiting){.label = l.e[i].label, .rank = l.e[i].rank, .arrival = i};
+	int seated = w ? core_seats_promote(w, l.n, s->seats, s->invited) : 0;
+	for (int i = 0; rc == 0 && i < seated; i++)
+		if (store_waiting_remove(st, id, w[i].label) ||
+		    cli_issue_for(st, id, s->programme, base, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, w[i].label,
+		                  ls))
+			rc = -1;
+	free(w);
+	free(l.e);
+	return rc;
+}
+
+int cli_invitations(int argc, char **argv, const char *usage)
+{
+	static const int allowed[] = {OPT_DATA, OPT_ADD, OPT_GROUP, OPT_REVOKE, OPT_SEATS, OPT_LIST, OPT_BASE_URL, 0};
+	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
+	char *id = NULL;
+	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme or consultation id");
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	if (!o.nadds && !o.nrevokes && !o.seats && !o.list) {
+		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats or --list\n\n%s", usage);
+		return 2;
+	}
+	for (int i = 0; i < o.nadds; i++) {
+		size_t len = strlen(o.adds[i]);
+		long cp = core_utf8_count(o.adds[i], len);
+		bool ctrl = false;
+		for (size_t k = 0; k < len; k++)
+			ctrl = ctrl || (unsigned char)o.adds[i][k] < 0x20;
+		if (cp < 1 || len > STORE_LABEL_MAX || ctrl || o.adds[i][0] == ' ') {
+			fprintf(stderr,
+			        "roundtable: --add takes a label of 1 to %d bytes of UTF-8 text without control "
+			        "characters\n",
+			        STORE_LABEL_MAX);
+			return 2;
+		}
+	}
+	int seats = -2; /* not changed */
+	if (o.seats && strcmp(o.seats, "none") != 0 && cli_parse_int(o.seats, 0, 100000, &seats)) {
+		fprintf(stderr, "roundtable: --seats must be a number from 0 to 100000, or none\n");
+		return 2;
+	}
+	if (o.seats && !strcmp(o.seats, "none"))
+		seats = -1;
+	store *st = cli_open_store(o.data_dir);
+	store_seats s;
+	rt_err err = st ? store_seats_get(st, id, &s) : RT_E_SERVER_UNAVAILABLE;
+	if (err) {
+		fprintf(stderr, "roundtable: %s\n",
+		        err == RT_E_NOT_FOUND ? "no such programme or consultation (a programme's session takes "
+		                                "the programme's invitations)"
+		                              : "cannot read the database");
+		store_close(st);
+		return 1;
+	}
+	int rank = core_group_rank(s.priority, o.group);
+	if (rank < 0) {
+		fprintf(stderr, "roundtable: --group must be one of the priority groups: %s\n",
+		        s.priority[0] ? s.priority : "(none listed)");
+		store_close(st);
+		return 2;
+	}
+	link_set *ls = calloc(1, sizeof *ls);
+	char base[URL_MAX - 32];
+	cli_default_base(&o, base, sizeof base);
+	rc = ls ? 0 : -1;
+	int revoked = 0;
+	/* Everything is checked before anything is written: a refused label changes nothing. The
+	 * labels revoked come first, then those added. */
+	const char *given[2 * MAX_LABEL_ARGS];
+	int ngiven = 0;
+	for (int i = 0; i < o.nrevokes; i++)
+		given[ngiven++] = o.revokes[i];
+	for (int i = 0; i < o.nadds; i++)
+		given[ngiven++] = o.adds[i];
+	for (int i = 0; rc == 0 && i < ngiven; i++) {
+		bool add = i >= o.nrevokes;
+		store_label_state state;
+		if (store_label_state_get(st, id, given[i], &state)) {
+			rc = -1;
+		} else if (add ? state != STORE_LABEL_NONE : state == STORE_LABEL_NONE) {
+			fprintf(stderr, "roundtable: %s is %s\n", given[i],
+			        state == STORE_LABEL_INVITED   ? "already invited"
+			        : state == STORE_LABEL_WAITING ? "already on the waiting list"
+			                                       : "neither invited nor waiting");
+			rc = 1;
+		}
+		for (int j = 0; rc == 0 && j < i; j++)
+			if (!strcmp(given[i], given[j])) {
+				fprintf(stderr, "roundtable: %s is given twice\n", given[i]);
+				rc = 1;
+			}
+	}
+	for (int i = 0; rc == 0 && i < o.nrevokes; i++) {
+		int n = 0;
+		if (store_revoke_tokens(st, id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, o.revokes[i], &n) ||
+		    store_waiting_remove(st, id, o.revokes[i]))
+			rc = -1;
+		revoked += n;
+		if (rc == 0)
+			printf("%s: %s\n", o.revokes[i], n ? "invitation revoked" : "taken off the waiting list");
+	}
+	if (rc == 0 && seats != -2 && store_seats_set(st, id, s.programme, seats))
+		rc = -1;
+	if (seats != -2)
+		s.seats = seats;
+	s.invited -= revoked;
+	/* Newcomers join the end of their group; then free seats go to the list, in the core's order
+	 * (seats freed by the revocations above included). */
+	for (int i = 0; rc == 0 && i < o.nadds; i++) {
+		int pos;
+		if (store_waiting_add(st, id, s.programme, o.adds[i], rank, &pos))
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = promote(st, id, &s, base, ls);
+	/* Links are printed only once they are durable. */
+	if (rc == 0 && store_commit(st) != RT_OK)
+		rc = -1;
+	if (rc == 0) {
+		for (int i = 0; i < ls->n; i++)
+			printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+		label_listing waiting = {.priority = s.priority};
+		for (int i = 0; i < o.nadds; i++) {
+			store_label_state state = STORE_LABEL_NONE;
+			store_label_state_get(st, id, o.adds[i], &state);
+			if (state == STORE_LABEL_WAITING) {
+				waiting.n = 0;
+				waiting.find = o.adds[i];
+				store_each_label(st, id, false, list_label, &waiting);
+			}
+		}
+	}
+	if (rc == 0 && revoked) {
+		/* A running server cuts off who held a revoked invitation, now. */
+		char *req = wire_encode_control_request("links", id, NULL, 0);
+		if (req) {
+			char reply[512];
+			net_control_request(o.data_dir, req, reply, sizeof reply);
+		}
+		free(req);
+	}
+	if (rc == 0 && o.list) {
+		store_seats now;
+		if (store_seats_get(st, id, &now) == RT_OK) {
+			printf("%s %s: ", now.programme ? "Programme" : "Consultation", id);
+			if (now.seats >= 0)
+				printf("%d of %d seats taken; %d waiting\n", now.invited, now.seats, now.waiting);
+			else
+				printf("%d invited (no cap); %d waiting\n", now.invited, now.waiting);
+			label_listing all = {0};
+			printf("invited:\n");
+			store_each_label(st, id, true, list_label, &all);
+			all = (label_listing){.priority = now.priority};
+			printf("waiting list, in order:\n");
+			store_each_label(st, id, false, list_label, &all);
+		}
+	}
+	if (rc < 0)
+		fprintf(stderr, "roundtable: could not store the invitations\n");
+	store_close(st);
+	free(ls);
+	return rc ? 1 : 0;
+}
