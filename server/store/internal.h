@@ -66,14 +66,12 @@ struct store {
 	uint64_t commits;
 };
 
-/* How long a statement waits for another process's lock (a backup, `roundtable export`) before
- * it fails: long enough for a reader, short enough not to stall the room. */
-#define BUSY_TIMEOUT_MS "2000"
-
 /* --- stmt.c: statements, transactions, binds and columns ---------------------------------- */
 
-/* The SQL of each statement id, prepared at open. */
-extern const char *const store_stmt_sql[ST_COUNT];
+/* Prepares every statement, at open. 0, or -1 with a reason in errbuf. */
+int store_prepare_all(store *s, char *errbuf, size_t errlen);
+/* Rolls back a transaction left open and finalizes every statement, at close. */
+void store_finalize_all(store *s);
 
 /* "what: SQLite's message" into errbuf (if not NULL); "out of memory" without a db. */
 void store_set_err(char *errbuf, size_t errlen, const char *what, sqlite3 *db);
@@ -105,10 +103,9 @@ rt_err store_write_once(store *s, sqlite3_stmt *st);
 
 /* Takes the schema to the current version, each migration in its own transaction. */
 int store_migrate(sqlite3 *db, char *errbuf, size_t errlen);
-/* PL-3: reads every setting back. SQLite ignores some silently (a database another process
- * holds open in rollback-journal mode stays in it; a file system without shared memory cannot
- * do WAL): serving without them would acknowledge commands that are not safe. */
-int store_check_settings(sqlite3 *db, char *errbuf, size_t errlen);
+/* Gives the connection every setting the store depends on (WAL, synchronous=FULL, foreign keys,
+ * the busy timeout, secure_delete) and reads each back (PL-3). 0, or -1 with a reason in errbuf. */
+int store_configure(sqlite3 *db, char *errbuf, size_t errlen);
 /* Proves the data folder takes a new file and an fsync before anything is opened in it: a
  * read-only or full folder is refused at start-up, with its name, not at the first command. */
 int store_probe_folder(const char *path, char *errbuf, size_t errlen);

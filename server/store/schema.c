@@ -214,22 +214,34 @@ int store_migrate(sqlite3 *db, char *errbuf, size_t errlen)
 	return 0;
 }
 
-/* Each setting the store depends on, and the value it must read back. */
+/* How long a statement waits for another process's lock (a backup, `roundtable export`) before
+ * it fails: long enough for a reader, short enough not to stall the room. */
+#define BUSY_TIMEOUT_MS "2000"
+
+/* Each setting the store depends on, the value it is given, and the value it must read back.
+ * WAL with synchronous=FULL: a commit is on disk when COMMIT returns (PL-3), and readers
+ * (backups, exports) never block the loop. CHR-5: with secure_delete, deleted content is
+ * overwritten, never left in free space. */
 static const struct {
 	const char *pragma;
+	const char *set;
 	const char *expect;
 	const char *why;
 } settings[] = {
-    {"journal_mode", "wal", "write-ahead logging, so readers never block commits"},
-    {"synchronous", "2", "synchronous=FULL, so an acknowledged command survives a power loss"},
-    {"foreign_keys", "1", "foreign keys enforced"},
-    {"busy_timeout", BUSY_TIMEOUT_MS, "a busy timeout of " BUSY_TIMEOUT_MS " ms"},
-    {"secure_delete", "1", "secure_delete, so deleted content leaves no trace (CHR-5)"},
+    {"journal_mode", "WAL", "wal", "write-ahead logging, so readers never block commits"},
+    {"synchronous", "FULL", "2", "synchronous=FULL, so an acknowledged command survives a power loss"},
+    {"foreign_keys", "ON", "1", "foreign keys enforced"},
+    {"busy_timeout", BUSY_TIMEOUT_MS, BUSY_TIMEOUT_MS, "a busy timeout of " BUSY_TIMEOUT_MS " ms"},
+    {"secure_delete", "ON", "1", "secure_delete, so deleted content leaves no trace (CHR-5)"},
 };
+#define NSETTINGS (sizeof settings / sizeof settings[0])
 
-int store_check_settings(sqlite3 *db, char *errbuf, size_t errlen)
+/* PL-3: reads every setting back. SQLite ignores some silently (a database another process
+ * holds open in rollback-journal mode stays in it; a file system without shared memory cannot
+ * do WAL): serving without them would acknowledge commands that are not safe. */
+static int check_settings(sqlite3 *db, char *errbuf, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+	for (size_t i = 0; i < NSETTINGS; i++) {
 		char sql[64], got[32] = "";
 		snprintf(sql, sizeof sql, "PRAGMA %s", settings[i].pragma);
 		sqlite3_stmt *st;
@@ -247,6 +259,19 @@ int store_check_settings(sqlite3 *db, char *errbuf, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+int store_configure(sqlite3 *db, char *errbuf, size_t errlen)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA %s = %s", settings[i].pragma, settings[i].set);
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			store_set_err(errbuf, errlen, "configuring the database", db);
+			return -1;
+		}
+	}
+	return check_settings(db, errbuf, errlen);
 }
 
 int store_probe_folder(const char *path, char *errbuf, size_t errlen)

@@ -8,7 +8,7 @@
 
 #include "internal.h"
 
-const char *const store_stmt_sql[ST_COUNT] = {
+static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
@@ -83,6 +83,26 @@ const char *const store_stmt_sql[ST_COUNT] = {
     [ST_INSERT_RECEIPT] = "INSERT OR IGNORE INTO receipt (consultation, key, ack) VALUES (?, ?, ?)",
     [ST_SEAL_RECEIPTS] = "DELETE FROM receipt WHERE consultation = ?",
 };
+
+int store_prepare_all(store *s, char *errbuf, size_t errlen)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			store_set_err(errbuf, errlen, "preparing statements", s->db);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void store_finalize_all(store *s)
+{
+	if (s->in_txn)
+		sqlite3_step(s->stmt[ST_ROLLBACK]);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+}
 
 void store_set_err(char *errbuf, size_t errlen, const char *what, sqlite3 *db)
 {

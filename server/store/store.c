@@ -25,28 +25,9 @@ store *store_open(const char *path, char *errbuf, size_t errlen)
 		store_set_err(errbuf, errlen, "opening the database", s->db);
 		goto fail;
 	}
-	/* WAL with synchronous=FULL: a commit is on disk when COMMIT returns (PL-3), and readers
-	 * (backups, exports) never block the loop. */
-	if (sqlite3_exec(s->db,
-	                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-	                 "PRAGMA busy_timeout = " BUSY_TIMEOUT_MS ";"
-	                 /* CHR-5: deleted content is overwritten, never left in free space */
-	                 "PRAGMA secure_delete = ON;",
-	                 NULL, NULL, NULL) != SQLITE_OK) {
-		store_set_err(errbuf, errlen, "configuring the database", s->db);
+	if (store_configure(s->db, errbuf, errlen) || store_migrate(s->db, errbuf, errlen) ||
+	    store_prepare_all(s, errbuf, errlen))
 		goto fail;
-	}
-	if (store_check_settings(s->db, errbuf, errlen))
-		goto fail;
-	if (store_migrate(s->db, errbuf, errlen))
-		goto fail;
-	for (int i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, store_stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) !=
-		    SQLITE_OK) {
-			store_set_err(errbuf, errlen, "preparing statements", s->db);
-			goto fail;
-		}
-	}
 	s->checkpoint_on_close = true;
 	return s;
 fail:
@@ -58,10 +39,7 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
-	if (s->in_txn)
-		sqlite3_step(s->stmt[ST_ROLLBACK]);
-	for (int i = 0; i < ST_COUNT; i++)
-		sqlite3_finalize(s->stmt[i]);
+	store_finalize_all(s);
 	/* A clean stop leaves the WAL copied into the file and empty: a backup of the file alone
 	 * is then complete. Busy (another reader) only means the next open replays the WAL. */
 	if (s->db && s->checkpoint_on_close)
