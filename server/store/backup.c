@@ -89,26 +89,6 @@ static int keep_only(sqlite3 *db, const char *cid, char *errbuf, size_t errlen)
 	return rc;
 }
 
-/* The first column of the first row of `sql` on db, as text in out ("" if none). */
-static int first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char *errbuf, size_t errlen)
-{
-	sqlite3_stmt *st;
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		store_set_err(errbuf, errlen, sql, db);
-		return -1;
-	}
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_set_err(errbuf, errlen, sql, db);
-		return -1;
-	}
-	return 0;
-}
-
 /* Makes the copy `db` hold consultation `cid` alone, in one self-contained file (no WAL),
  * checked for integrity and foreign keys, without free pages. */
 static int finish_copy(sqlite3 *db, const char *cid, char *errbuf, size_t errlen)
@@ -128,13 +108,13 @@ static int finish_copy(sqlite3 *db, const char *cid, char *errbuf, size_t errlen
 	}
 	if (store_exec_sql(db, "COMMIT", errbuf, errlen) || store_exec_sql(db, "VACUUM", errbuf, errlen))
 		return -1;
-	if (first_value(db, "PRAGMA foreign_key_check", got, sizeof got, errbuf, errlen))
+	if (store_first_value(db, "PRAGMA foreign_key_check", got, sizeof got, errbuf, errlen))
 		return -1;
 	if (got[0]) {
 		snprintf(errbuf, errlen, "the copy fails its foreign key check (table %s)", got);
 		return -1;
 	}
-	if (first_value(db, "PRAGMA integrity_check", got, sizeof got, errbuf, errlen))
+	if (store_first_value(db, "PRAGMA integrity_check", got, sizeof got, errbuf, errlen))
 		return -1;
 	if (strcmp(got, "ok") != 0) {
 		snprintf(errbuf, errlen, "the copy fails its integrity check: %s", got);
@@ -148,14 +128,7 @@ static int sync_path(const char *path, bool folder)
 {
 	char dir[4096];
 	if (folder) {
-		snprintf(dir, sizeof dir, "%s", path);
-		char *slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			snprintf(dir, sizeof dir, ".");
+		store_folder_of(path, dir, sizeof dir);
 		path = dir;
 	}
 	int fd = open(path, O_RDONLY | (folder ? O_DIRECTORY : 0) | O_CLOEXEC);

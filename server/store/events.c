@@ -37,8 +37,8 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 	sqlite3_bind_int(st, 11, a->votes_per_minute ? a->votes_per_minute : CORE_DEFAULT_VOTES_PER_MINUTE);
 	sqlite3_bind_int(st, 12, a->warning_minutes);
 	sqlite3_bind_int(st, 13, a->close_minutes);
-	if (store_run(s, st))
-		goto fail;
+	if (store_write(s, st))
+		return RT_E_SERVER_UNAVAILABLE;
 	for (int i = 0; i < a->nsegments; i++) {
 		const core_segment *seg = &a->segments[i];
 		st = s->stmt[ST_INSERT_SEGMENT];
@@ -51,8 +51,8 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		sqlite3_bind_int(st, 7, seg->questions_open);
 		sqlite3_bind_int(st, 8, seg->chatham_house);
 		sqlite3_bind_text(st, 9, seg->date, -1, SQLITE_STATIC);
-		if (store_run(s, st))
-			goto fail;
+		if (store_write(s, st))
+			return RT_E_SERVER_UNAVAILABLE;
 	}
 	for (int l = 0; l < CORE_LANG_COUNT; l++) {
 		const core_listening *li = &a->listening[l];
@@ -63,13 +63,10 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		sqlite3_bind_text(st, 2, core_lang_name((core_lang)l), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, li->zoom_channel, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, li->note, -1, SQLITE_STATIC);
-		if (store_run(s, st))
-			goto fail;
+		if (store_write(s, st))
+			return RT_E_SERVER_UNAVAILABLE;
 	}
 	return RT_OK;
-fail:
-	store_rollback(s);
-	return RT_E_SERVER_UNAVAILABLE;
 }
 
 rt_err store_find_by_origin(store *s, const char *origin, char *id)
@@ -78,7 +75,7 @@ rt_err store_find_by_origin(store *s, const char *origin, char *id)
 	sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
 	rt_err err = RT_E_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(id, CORE_ID_MAX + 1, "%s", (const char *)sqlite3_column_text(st, 0));
+		store_column_copy(st, 0, id, CORE_ID_MAX + 1);
 		err = RT_OK;
 	}
 	store_done(st);
@@ -108,17 +105,17 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		store_done(st);
-		return rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+		return store_found(rc);
 	}
 	memset(a, 0, sizeof *a);
 	snprintf(a->id, sizeof a->id, "%s", id);
-	snprintf(a->title, sizeof a->title, "%s", (const char *)sqlite3_column_text(st, 0));
-	snprintf(a->timezone, sizeof a->timezone, "%s", (const char *)sqlite3_column_text(st, 1));
-	snprintf(a->date, sizeof a->date, "%s", (const char *)sqlite3_column_text(st, 2));
+	store_column_copy(st, 0, a->title, sizeof a->title);
+	store_column_copy(st, 1, a->timezone, sizeof a->timezone);
+	store_column_copy(st, 2, a->date, sizeof a->date);
 	int floor = core_lang_parse((const char *)sqlite3_column_text(st, 3));
 	a->floor = floor < 0 ? CORE_LANG_EN : (core_lang)floor;
 	char channels[64];
-	snprintf(channels, sizeof channels, "%s", (const char *)sqlite3_column_text(st, 4));
+	store_column_copy(st, 4, channels, sizeof channels);
 	for (char *save = NULL, *tok = strtok_r(channels, " ", &save); tok && a->nchannels < CORE_MAX_CHANNELS;
 	     tok = strtok_r(NULL, " ", &save)) {
 		int lang = core_lang_parse(tok);
@@ -149,14 +146,14 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && a->nsegments < CORE_MAX_SEGMENTS) {
 		core_segment *seg = &a->segments[a->nsegments++];
-		snprintf(seg->title, sizeof seg->title, "%s", (const char *)sqlite3_column_text(st, 0));
+		store_column_copy(st, 0, seg->title, sizeof seg->title);
 		int kind = core_segment_kind_parse((const char *)sqlite3_column_text(st, 1));
 		seg->kind = kind < 0 ? CORE_SEG_OPENING : (core_segment_kind)kind;
 		seg->start_min = (uint16_t)sqlite3_column_int(st, 2);
 		seg->duration_min = (uint16_t)sqlite3_column_int(st, 3);
 		seg->questions_open = sqlite3_column_int(st, 4) != 0;
 		seg->chatham_house = sqlite3_column_int(st, 5) != 0;
-		snprintf(seg->date, sizeof seg->date, "%s", (const char *)sqlite3_column_text(st, 6));
+		store_column_copy(st, 6, seg->date, sizeof seg->date);
 		core_timing *t = &l->timing[a->nsegments - 1];
 		t->started_at = sqlite3_column_int64(st, 7);
 		t->elapsed_ms = sqlite3_column_int64(st, 8);
@@ -175,8 +172,8 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		if (lang < 0)
 			continue;
 		core_listening *li = &a->listening[lang];
-		snprintf(li->zoom_channel, sizeof li->zoom_channel, "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(li->note, sizeof li->note, "%s", (const char *)sqlite3_column_text(st, 2));
+		store_column_copy(st, 1, li->zoom_channel, sizeof li->zoom_channel);
+		store_column_copy(st, 2, li->note, sizeof li->note);
 	}
 	store_done(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
@@ -480,15 +477,16 @@ rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_REC
 	store_bind_id(st, 1, cid);
 	sqlite3_bind_blob(st, 2, key, STORE_RECEIPT_KEY_BYTES, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
-	rt_err err = rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
-	if (rc == SQLITE_ROW) {
+	rt_err err = store_found(rc);
+	if (!err) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 0);
 		const void *b = sqlite3_column_blob(st, 0);
 		*ack = malloc(n ? n : 1);
 		if (*ack) {
 			memcpy(*ack, b, n);
 			*len = n;
-			err = RT_OK;
+		} else {
+			err = RT_E_SERVER_UNAVAILABLE;
 		}
 	}
 	store_done(st);

@@ -77,6 +77,9 @@ void store_finalize_all(store *s);
 void store_set_err(char *errbuf, size_t errlen, const char *what, sqlite3 *db);
 /* Steps a statement that returns no row, then resets it. */
 int store_run(store *s, sqlite3_stmt *st);
+/* Runs a write of the open transaction; when it fails, rolls the transaction back and returns
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_write(store *s, sqlite3_stmt *st);
 /* Resets a statement whose rows were read, and clears its bindings. */
 void store_done(sqlite3_stmt *st);
 /* Begins a transaction unless one is open. 0, or -1 when BEGIN fails. */
@@ -85,8 +88,9 @@ int store_begin(store *s);
 void store_bind_id(sqlite3_stmt *st, int col, const char *cid);
 /* Runs a statement whose parameters are (value, consultation). */
 int store_set_consultation(store *s, enum stmt_id which, const char *cid, int64_t value);
-/* An id column into a CORE_ID_MAX + 1 buffer; "" for NULL. */
-void store_column_id(sqlite3_stmt *st, int col, char *out);
+/* The status of a look-up from its first step's result: RT_OK for a row, RT_E_NOT_FOUND for
+ * none, RT_E_SERVER_UNAVAILABLE for a failure. */
+rt_err store_found(int rc);
 /* A pseudonym column into out; all zero unless it holds CORE_PSEUD_LEN bytes. */
 void store_column_pseud(sqlite3_stmt *st, int col, core_pseud *out);
 /* A text column into out (cap bytes); "" for NULL. */
@@ -96,10 +100,13 @@ int store_exec_sql(sqlite3 *db, const char *sql, char *errbuf, size_t errlen);
 /* Prepares sql for one use, or NULL: organiser operations and attendance run rarely, so their
  * statements are prepared each time. */
 sqlite3_stmt *store_prepare(store *s, const char *sql);
+/* The first column of the first row of `sql` on db, as text in out ("" if none). 0, or -1 with
+ * a reason in errbuf (if not NULL). */
+int store_first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char *errbuf, size_t errlen);
 /* Runs a prepared write in the open transaction (begun if none is), and finalizes it. */
 rt_err store_write_once(store *s, sqlite3_stmt *st);
 
-/* --- schema.c: migrations, settings, the data folder ------------------------------------- */
+/* --- schema.c: migrations, settings, the data folder ---------------------------------------- */
 
 /* Takes the schema to the current version, each migration in its own transaction. */
 int store_migrate(sqlite3 *db, char *errbuf, size_t errlen);
@@ -109,5 +116,7 @@ int store_configure(sqlite3 *db, char *errbuf, size_t errlen);
 /* Proves the data folder takes a new file and an fsync before anything is opened in it: a
  * read-only or full folder is refused at start-up, with its name, not at the first command. */
 int store_probe_folder(const char *path, char *errbuf, size_t errlen);
+/* The folder holding path, into dir (cap bytes): "/" for a file at the root, "." for a bare name. */
+void store_folder_of(const char *path, char *dir, size_t cap);
 
 #endif

@@ -56,7 +56,7 @@ rt_err store_find_programme(store *s, const char *pid, store_programme *out)
 		store_column_copy(st, 4, out->priority, sizeof out->priority);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	return store_found(rc);
 }
 
 rt_err store_programme_sessions(store *s, const char *pid, store_session *out, int cap, int *n)
@@ -99,7 +99,7 @@ rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+		return store_found(rc);
 	st = store_prepare(
 	    s, "SELECT (SELECT count(*) FROM token WHERE (consultation = ?1 OR programme = ?1) AND kind = 2 AND "
 	       "revoked = 0), (SELECT count(*) FROM waiting WHERE coalesce(consultation, programme) = ?1)");

@@ -244,11 +244,7 @@ static int check_settings(sqlite3 *db, char *errbuf, size_t errlen)
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		char sql[64], got[32] = "";
 		snprintf(sql, sizeof sql, "PRAGMA %s", settings[i].pragma);
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_text(st, 0))
-			snprintf(got, sizeof got, "%s", (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+		store_first_value(db, sql, got, sizeof got, NULL, 0); /* a failure reads as "" */
 		if (strcmp(got, settings[i].expect) != 0) {
 			if (errbuf)
 				snprintf(errbuf, errlen,
@@ -292,14 +288,22 @@ int store_probe_folder(const char *path, char *errbuf, size_t errlen)
 	}
 	if (err) {
 		char dir[4096];
-		snprintf(dir, sizeof dir, "%s", path);
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
+		store_folder_of(path, dir, sizeof dir);
 		if (errbuf)
-			snprintf(errbuf, errlen, "the data folder %s is not writable: %s", slash ? dir : ".",
-			         strerror(err));
+			snprintf(errbuf, errlen, "the data folder %s is not writable: %s", dir, strerror(err));
 		return -1;
 	}
 	return 0;
+}
+
+void store_folder_of(const char *path, char *dir, size_t cap)
+{
+	snprintf(dir, cap, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, cap, ".");
 }

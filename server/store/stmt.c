@@ -125,6 +125,15 @@ void store_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+rt_err store_write(store *s, sqlite3_stmt *st)
+{
+	if (store_run(s, st)) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	return RT_OK;
+}
+
 int store_begin(store *s)
 {
 	if (s->in_txn)
@@ -164,10 +173,9 @@ uint64_t store_commit_count(const store *s)
 	return s->commits;
 }
 
-void store_column_id(sqlite3_stmt *st, int col, char *out)
+rt_err store_found(int rc)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(out, CORE_ID_MAX + 1, "%s", t ? (const char *)t : "");
+	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
 }
 
 void store_column_pseud(sqlite3_stmt *st, int col, core_pseud *out)
@@ -196,6 +204,25 @@ int store_exec_sql(sqlite3 *db, const char *sql, char *errbuf, size_t errlen)
 		return 0;
 	store_set_err(errbuf, errlen, sql, db);
 	return -1;
+}
+
+int store_first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char *errbuf, size_t errlen)
+{
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_set_err(errbuf, errlen, sql, db);
+		return -1;
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		store_column_copy(st, 0, out, cap);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_set_err(errbuf, errlen, sql, db);
+		return -1;
+	}
+	return 0;
 }
 
 sqlite3_stmt *store_prepare(store *s, const char *sql)

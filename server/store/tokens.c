@@ -21,11 +21,7 @@ rt_err store_add_token(store *s, const store_token *t)
 	sqlite3_bind_text(st, 4, core_role_name(t->role), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, (int)t->kind);
 	sqlite3_bind_text(st, 6, t->label, -1, SQLITE_STATIC);
-	if (store_run(s, st)) {
-		store_rollback(s);
-		return RT_E_SERVER_UNAVAILABLE;
-	}
-	return RT_OK;
+	return store_write(s, st);
 }
 
 rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_token_kind kind, const char *label,
@@ -40,10 +36,8 @@ rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_toke
 	sqlite3_bind_int(st, 3, (int)kind);
 	if (label)
 		sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
-	if (store_run(s, st)) {
-		store_rollback(s);
+	if (store_write(s, st))
 		return RT_E_SERVER_UNAVAILABLE;
-	}
 	*count = sqlite3_changes(s->db);
 	return RT_OK;
 }
@@ -62,7 +56,7 @@ rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms)
 	int rc = sqlite3_step(st);
 	*at_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	store_done(st);
-	return rc == SQLITE_ROW ? RT_OK : rc == SQLITE_DONE ? RT_E_NOT_FOUND : RT_E_SERVER_UNAVAILABLE;
+	return store_found(rc);
 }
 
 /* Constant-time comparison without linking libcrypto into the store. */
@@ -86,11 +80,11 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t 
 	    same_hash(sqlite3_column_blob(st, 0), hash)) {
 		memset(out, 0, sizeof *out);
 		memcpy(out->hash, hash, STORE_HASH_BYTES);
-		store_column_id(st, 1, out->consultation);
-		store_column_id(st, 2, out->programme);
+		store_column_copy(st, 1, out->consultation, sizeof out->consultation);
+		store_column_copy(st, 2, out->programme, sizeof out->programme);
 		int role = core_role_parse((const char *)sqlite3_column_text(st, 3));
 		out->kind = (store_token_kind)sqlite3_column_int(st, 4);
-		snprintf(out->label, sizeof out->label, "%s", (const char *)sqlite3_column_text(st, 5));
+		store_column_copy(st, 5, out->label, sizeof out->label);
 		if (role >= 0) {
 			out->role = (core_role)role;
 			err = RT_OK;
