@@ -2,6 +2,7 @@
  * command's events in the open transaction, replaying the rows through core_evolve on load, and
  * the receipts kept for retries. It decides nothing: the core did. No tokens, programmes or
  * backups (tokens.c, programme.c, backup.c). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t secret[STORE_SECRET_BYTES],
                                  const char *origin)
 {
+	assert(a->id[0]); /* the caller names the consultation */
 	char channels[CORE_MAX_CHANNELS * 3 + 1] = "";
 	size_t used = 0;
 	for (int i = 0; i < a->nchannels && used < sizeof channels; i++)
@@ -246,6 +248,7 @@ static void vote_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
 /* Runs a load statement for one consultation and evolves stt with each row's event. */
 static int replay(store *s, enum stmt_id which, const char *id, row_event_fn to_event, core_state *stt)
 {
+	assert((unsigned)which < ST_COUNT);
 	sqlite3_stmt *st = s->stmt[which];
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	int rc;
@@ -354,6 +357,7 @@ static int save_segment(store *s, const char *cid, const core_state *stt, int i)
 /* Binds (consultation, a, b) as integers after the id and runs the statement. */
 static int run_ints(store *s, enum stmt_id which, const char *cid, int64_t a, int64_t b, int nb)
 {
+	assert((unsigned)which < ST_COUNT && s->in_txn);
 	sqlite3_stmt *st = s->stmt[which];
 	store_bind_id(st, 1, cid);
 	if (nb > 0)
@@ -365,6 +369,7 @@ static int run_ints(store *s, enum stmt_id which, const char *cid, int64_t a, in
 
 static int append_one(store *s, const char *cid, const core_state *stt, const core_event *ev)
 {
+	assert(s->in_txn); /* store_append began it: a batch's rows commit together or not at all */
 	sqlite3_stmt *st;
 	switch (ev->kind) {
 	case CORE_EV_VOTE_ADDED:
@@ -417,6 +422,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		sqlite3_bind_int64(st, 4, ev->version);
 		return store_run(s, st);
 	case CORE_EV_PARAPHRASE: {
+		/* evolved into stt before it is stored: paras[i].id == i + 1 */
+		assert(ev->paraphrase >= 1 && ev->paraphrase <= stt->nparas);
 		const core_paraphrase *p = &stt->paras[ev->paraphrase - 1];
 		st = s->stmt[ST_SAVE_PARAPHRASE];
 		store_bind_id(st, 1, cid);

@@ -86,7 +86,7 @@ void store_done(sqlite3_stmt *st);
 int store_begin(store *s);
 /* Binds an id (a consultation's, a programme's) as text; it must outlive the step. */
 void store_bind_id(sqlite3_stmt *st, int col, const char *cid);
-/* Runs a statement whose parameters are (value, consultation). */
+/* Runs a write whose parameters are (value, consultation), in the open transaction. */
 int store_set_consultation(store *s, enum stmt_id which, const char *cid, int64_t value);
 /* The status of a look-up from its first step's result: RT_OK for a row, RT_E_NOT_FOUND for
  * none, RT_E_SERVER_UNAVAILABLE for a failure. */

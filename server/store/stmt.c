@@ -1,6 +1,7 @@
 /* stmt.c — the store's statements: their SQL, prepared once at open, how one is run and reset,
  * the transaction around a batch, and the bind and column helpers every store file uses.
  * No schema (schema.c) and no row of any kind in particular (the other store files). */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,6 +128,7 @@ void store_done(sqlite3_stmt *st)
 
 rt_err store_write(store *s, sqlite3_stmt *st)
 {
+	assert(s->in_txn);
 	if (store_run(s, st)) {
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
@@ -192,6 +194,7 @@ void store_bind_id(sqlite3_stmt *st, int col, const char *cid)
 
 int store_set_consultation(store *s, enum stmt_id which, const char *cid, int64_t value)
 {
+	assert((unsigned)which < ST_COUNT && s->in_txn);
 	sqlite3_stmt *st = s->stmt[which];
 	sqlite3_bind_int64(st, 1, value);
 	store_bind_id(st, 2, cid);
