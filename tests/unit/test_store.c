@@ -116,7 +116,7 @@ static void test_programmes(store *s)
 	CHECK_EQ_STR(got.title, "Training");
 	CHECK_EQ_INT(got.seats, 2);
 	CHECK_EQ_INT(got.certificate, 2);
-	CHECK_EQ_INT(store_find_programme(s, "nosuch", &got), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_programme(s, "nosuch", &got), RT_E_NOT_FOUND);
 	store_session ss[CORE_MAX_SESSIONS];
 	int n;
 	CHECK_EQ_INT(store_programme_sessions(s, "trainingprog", ss, CORE_MAX_SESSIONS, &n), RT_OK);
@@ -144,8 +144,8 @@ static void test_programmes(store *s)
 	CHECK_EQ_INT(seats.seats, 2);
 	CHECK_EQ_INT(seats.invited, 1);
 	CHECK_EQ_STR(seats.priority, "civil_society academia");
-	CHECK_EQ_INT(store_seats_get(s, "sessionone", &seats), RT_E_QUESTION_NOT_FOUND); /* a session is not an owner */
-	CHECK_EQ_INT(store_seats_get(s, "nosuch", &seats), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_seats_get(s, "sessionone", &seats), RT_E_NOT_FOUND); /* a session is not an owner */
+	CHECK_EQ_INT(store_seats_get(s, "nosuch", &seats), RT_E_NOT_FOUND);
 	int pos;
 	CHECK_EQ_INT(store_waiting_add(s, "trainingprog", true, "REG-010", 2, &pos), RT_OK);
 	CHECK_EQ_INT(pos, 1);
@@ -282,13 +282,13 @@ int main(void)
 	CHECK_EQ_INT(expire, 5000);
 	CHECK_EQ_INT(store_find_token(s, tok.hash, 4999, &found), RT_OK);
 	CHECK_EQ_INT(store_find_token(s, tok.hash, 5000, &found), RT_E_AUTH_INVALID);
-	CHECK_EQ_INT(store_links_expire(s, "nosuchid", &expire), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_links_expire(s, "nosuchid", &expire), RT_E_NOT_FOUND);
 	CHECK_EQ_INT(store_expire_links(s, ag.id, INT64_MAX), RT_OK); /* for what follows */
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 	char id[CORE_ID_MAX + 1];
 	CHECK_EQ_INT(store_find_by_origin(s, "demo", id), RT_OK);
 	CHECK_EQ_STR(id, ag.id);
-	CHECK_EQ_INT(store_find_by_origin(s, "elsewhere", id), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_by_origin(s, "elsewhere", id), RT_E_NOT_FOUND);
 
 	/* A batch of many commands is one commit. */
 	core_state st;
@@ -463,7 +463,7 @@ int main(void)
 	CHECK_EQ_INT(back.agenda.nchannels, 2);
 	CHECK_EQ_INT(back.agenda.channels[1], CORE_LANG_FR);
 	CHECK(back.agenda.premoderation);
-	CHECK_EQ_INT(store_load(s, "nosuchthing", &scratch, secret2), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_load(s, "nosuchthing", &scratch, secret2), RT_E_NOT_FOUND);
 
 	/* PL-3: a kept ack is found in its own transaction and after the commit, under its key in
 	 * its consultation only; keeping a key twice keeps the first; a rollback keeps nothing. */
@@ -472,7 +472,7 @@ int main(void)
 	memset(elsewhere, 0x5A, sizeof elsewhere);
 	char *ack = NULL;
 	size_t ack_len = 0;
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_NOT_FOUND);
 	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"first\":1}", 11), RT_OK);
 	CHECK(store_in_transaction(s));
 	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
@@ -483,16 +483,16 @@ int main(void)
 	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
 	CHECK(ack_len == 11 && !memcmp(ack, "{\"first\":1}", 11));
 	free(ack);
-	CHECK_EQ_INT(store_find_receipt(s, "nosuchthing", key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, "nosuchthing", key, &ack, &ack_len), RT_E_NOT_FOUND);
 	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, elsewhere, "{}", 2), RT_OK);
 	store_rollback(s);
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, elsewhere, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, elsewhere, &ack, &ack_len), RT_E_NOT_FOUND);
 	/* CHR-5: the seal deletes them with the rest of what links a participant to a command. */
 	core_event seal = {.kind = CORE_EV_SEALED, .seq = back.seq + 1};
 	back.sealed = true;
 	CHECK_EQ_INT(store_append(s, &back, &seal, 1), RT_OK);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_NOT_FOUND);
 
 	core_state_free(&back);
 	core_state_free(&st);
