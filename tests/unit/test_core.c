@@ -868,8 +868,12 @@ static void test_names(void)
 	CHECK_EQ_INT(core_role_parse("admin"), -1);
 	CHECK_EQ_INT(core_lang_parse(NULL), -1);
 	CHECK_EQ_STR(rt_err_code(RT_E_VOTE_ALREADY), "vote.already");
+	/* Codes that reach clients are "topic.reason"; internal statuses never do. */
 	for (int e = 0; e < RT_E_COUNT; e++)
-		CHECK(strchr(rt_err_code((rt_err)e), '.') != NULL || e == RT_OK);
+		CHECK((strchr(rt_err_code((rt_err)e), '.') != NULL) == rt_err_public((rt_err)e));
+	CHECK(!rt_err_public(RT_OK));
+	CHECK(!rt_err_public(RT_E_NOT_FOUND));
+	CHECK_EQ_STR(rt_err_code(RT_E_NOT_FOUND), "not_found");
 }
 
 /* LC-6: listeners counted per language in memory, once per participant however many of their
