@@ -14,11 +14,9 @@ import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { errorMessage, isolate, t } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
 import {
-  ActionError, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon,
+  ActionError, Counter, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SealPanel, SegmentPanel } from './chair-panels.js';
-
-const MAX_CHARS = 500;
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -73,22 +71,18 @@ function snippet(text, n = 70) {
   return cps.length > n ? `${cps.slice(0, n).join('')}…` : text;
 }
 
-function EditBox({ q, mod, onDone }) {
+function EditBox({ q, max, mod, onDone }) {
   const [text, setText] = useState(q.text);
-  const [found, setFound] = useState(null); // CHR-6: identifying detail in the new text
+  // CHR-6: identifying detail in the new text; the refusal is this question's.
+  const identifying = useIdentifying({ run: mod.run, clear: () => mod.dismiss(q.id) });
   const ref = useRef(null);
   useEffect(() => { if (ref.current) ref.current.focus(); }, []);
   const count = codePoints(text);
-  const bad = !text.trim() || count > MAX_CHARS;
+  const bad = !text.trim() || count > max;
   async function save(placeholders = false) {
     if (bad) return;
     if (text === q.text) { onDone(); return; }
-    const reply = await mod.run({ type: 'question.edit', question: q.id, text, ...(placeholders ? { placeholders: true } : {}) });
-    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
-      mod.dismiss(q.id);
-      setFound(reply);
-      return;
-    }
+    const reply = await identifying.run({ type: 'question.edit', question: q.id, text }, placeholders);
     if (reply && reply.type === 'ack') onDone();
   }
   function onKeyDown(ev) {
@@ -100,17 +94,17 @@ function EditBox({ q, mod, onDone }) {
     <div class="inline-panel">
       <label for=${id}>${t('chair.edit.label', { id: q.id })}</label>
       <textarea id=${id} ref=${ref} data-testid="edit-text" dir="auto" lang=${q.lang} rows="3" value=${text}
-        onInput=${(e) => { setText(e.currentTarget.value); setFound(null); }} onKeyDown=${onKeyDown}></textarea>
+        onInput=${(e) => { setText(e.currentTarget.value); identifying.drop(); }} onKeyDown=${onKeyDown}></textarea>
       <div class="form-row">
-        <span class=${count > MAX_CHARS ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: MAX_CHARS })}</span>
+        <${Counter} count=${count} max=${max} />
       </div>
       <p class="hint">${t('chair.edit.hint')}</p>
       <div class="actions">
         <button type="button" class="primary" data-testid="edit-save" disabled=${bad || mod.busy[q.id]} onClick=${() => save()}>${t('chair.edit.save')}</button>
         <button type="button" data-testid="edit-cancel" onClick=${onDone}>${t('action.cancel')}</button>
       </div>
-      <${IdentifyingNotice} reply=${found} busy=${mod.busy[q.id]} onPlaceholders=${() => save(true)}
-        onEdit=${() => { setFound(null); if (ref.current) ref.current.focus(); }} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${mod.busy[q.id]} onPlaceholders=${() => save(true)}
+        onEdit=${() => { identifying.drop(); if (ref.current) ref.current.focus(); }} />
     </div>`;
 }
 
@@ -224,7 +218,7 @@ function ChairItem({ q, kind, ctx }) {
             onClick=${() => { setEditing(null); setMerging(merging === q.id ? null : q.id); }}>${t('chair.merge')}</button>`}
         ${canEdit && segments.length > 1 && html`<${MoveControl} q=${q} segments=${segments} mod=${mod} />`}
       </div>
-      ${editing === q.id && canEdit && html`<${EditBox} q=${q} mod=${mod} onDone=${() => setEditing(null)} />`}
+      ${editing === q.id && canEdit && html`<${EditBox} q=${q} max=${state.limits.question} mod=${mod} onDone=${() => setEditing(null)} />`}
       ${merging === q.id && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setMerging(null)} />`}
       <${ActionError} error=${mod.errors[q.id]} />
     </li>`;
