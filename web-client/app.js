@@ -9,6 +9,7 @@ import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
 import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
 import { createAnnouncer } from './lib/announce.js';
+import { keepStored, readStored } from './lib/storage.js';
 import { ParticipantView } from './views/participant.js';
 import { ChairView } from './views/chair.js';
 import { StageView } from './views/stage.js';
@@ -22,12 +23,7 @@ const LANG_KEY = 'roundtable.lang';
 // The UI language: the one chosen before in this browser, else the first of the browser's
 // languages that Roundtable speaks, else English. The choice never leaves the browser.
 function preferredLanguage() {
-  let stored = null;
-  try {
-    stored = localStorage.getItem(LANG_KEY);
-  } catch (e) {
-    stored = null;
-  }
+  const stored = readStored(LANG_KEY);
   if (UI_LANGUAGES.includes(stored)) return stored;
   for (const l of navigator.languages || [navigator.language]) {
     const base = (l || '').slice(0, 2).toLowerCase();
@@ -89,11 +85,7 @@ function App({ conn, join }) {
   const [snapshots, setSnapshots] = useState(0); // one per (re)connection: a snapshot, or resumed
   async function changeLanguage(next) {
     await applyLanguage(next);
-    try {
-      localStorage.setItem(LANG_KEY, next);
-    } catch (e) {
-      // Without storage the choice lasts until the page reloads.
-    }
+    keepStored(LANG_KEY, next); // without storage the choice lasts until the page reloads
     setLang(next);
   }
 

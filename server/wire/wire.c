@@ -593,6 +593,14 @@ static json_t *workspace_json(const core_state *st)
 	return json_pack("{s:o, s:o, s:o}", "notes", notes, "questions", marks, "paraphrases", paras);
 }
 
+/* The longest text the core takes in each field, in code points: clients count against these
+ * (protocol/README.md, "limits") rather than a copy of their own. */
+static json_t *limits_json(void)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}", "question", CORE_TEXT_MAX_CP, "paraphrase", CORE_TEXT_MAX_CP, "note",
+	                 CORE_NOTE_MAX_CP, "theme", CORE_THEME_MAX_CP);
+}
+
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
 {
 	core_role role = actor->role;
@@ -626,9 +634,9 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));
-	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
-	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you",
-	                        you),
+	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
+	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
+	                        "limits", limits_json()),
 	              headroom);
 }
 

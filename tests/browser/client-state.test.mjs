@@ -56,6 +56,17 @@ test('resumed keeps the state, and the replayed events apply after it, once', ()
   assert.equal(again, s);
 });
 
+test('the text limits come from the snapshot and last until the next one', () => {
+  assert.equal(initialState.limits, null);
+  let s = reduce(initialState, snapshot({ seq: 10 }));
+  assert.deepEqual(s.limits, { question: 500, paraphrase: 500, note: 2000, theme: 60 });
+  s = reduce(s, msg({ ...example('question.approved', 'valid.json'), seq: 11 }));
+  assert.equal(s.limits.question, 500);
+  const stricter = { question: 280, paraphrase: 400, note: 1000, theme: 40 };
+  s = reduce(s, msg({ ...snapshot({ seq: 12 }), limits: stricter }));
+  assert.deepEqual(s.limits, stricter);
+});
+
 test('snapshot, then events, never show a question twice', () => {
   let s = reduce(initialState, example('snapshot', 'valid-participant.json'));
   assert.equal(s.role, 'participant');

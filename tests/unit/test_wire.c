@@ -141,7 +141,8 @@ static void test_encode(void)
 		    RT_OK);
 		CHECK_EQ_INT(core_evolve(&st, &dec.events[0]), 0);
 	}
-	static const char *const snap_keys[] = {"type", "seq", "role", "consultation", "questions", "you", NULL};
+	static const char *const snap_keys[] = {"type",      "seq", "role",   "consultation",
+	                                        "questions", "you", "limits", NULL};
 
 	/* Participant p1: sees approved 1 and its own 3 (rejected), not p2's pending 2. */
 	wire_buf *b = wire_encode_snapshot(&st, &p1, 16);
@@ -149,6 +150,12 @@ static void test_encode(void)
 	json_t *j = parse(b);
 	CHECK(exactly_keys(j, snap_keys));
 	CHECK_EQ_INT(json_integer_value(json_object_get(j, "seq")), 6);
+	/* The text maxima the core applies, for clients to count against. */
+	json_t *lim = json_object_get(j, "limits");
+	CHECK_EQ_INT(json_integer_value(json_object_get(lim, "question")), CORE_TEXT_MAX_CP);
+	CHECK_EQ_INT(json_integer_value(json_object_get(lim, "paraphrase")), CORE_TEXT_MAX_CP);
+	CHECK_EQ_INT(json_integer_value(json_object_get(lim, "note")), CORE_NOTE_MAX_CP);
+	CHECK_EQ_INT(json_integer_value(json_object_get(lim, "theme")), CORE_THEME_MAX_CP);
 	json_t *qs = json_object_get(j, "questions");
 	CHECK_EQ_INT(json_array_size(qs), 2);
 	CHECK_EQ_INT(json_integer_value(json_object_get(json_array_get(qs, 0), "id")), 1);

@@ -3,7 +3,9 @@
 // event it saw (PL-4), keeps every command until its ack or error arrives and sends it again
 // after a reconnection (PL-3: the server applies it once), and estimates how far this
 // browser's clock is from the server's.
+import { randomBase64url } from './b64.js';
 import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
+import { keepStored, readStored } from './storage.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
 const DEVICE_KEY = 'roundtable.device';
@@ -18,28 +20,16 @@ const RETRY_UNAVAILABLE_MS = 2000;
 
 // 64 random bits per page load: with a counter after them, ids never repeat for this browser,
 // even across reloads, so the server can tell a retry from a new command.
-function idPrefix() {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const idPrefix = () => randomBase64url(8);
 
 // The browser's device key: 128 random bits, made once and kept in this browser only. With
-// the open participant link it is what makes one browser one participant.
+// the open participant link it is what makes one browser one participant. Without storage
+// (private browsing) this page stays one participant until it reloads.
 export function deviceKey() {
-  let key = null;
-  try {
-    key = localStorage.getItem(DEVICE_KEY);
-  } catch (e) {
-    key = null;
-  }
+  let key = readStored(DEVICE_KEY);
   if (!key || !/^[A-Za-z0-9_-]{22}$/.test(key)) {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    try {
-      localStorage.setItem(DEVICE_KEY, key);
-    } catch (e) {
-      // Private browsing without storage: this page stays one participant until it reloads.
-    }
+    key = randomBase64url(16);
+    keepStored(DEVICE_KEY, key);
   }
   return key;
 }

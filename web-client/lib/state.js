@@ -20,6 +20,9 @@ export const initialState = Object.freeze({
   signals: [], // a co-chair: the booths' latest signals, newest first (never stored anywhere)
   ruleAccepted: false, // a participant: accepted the Chatham House Rule (CHR-2)
   workspace: null, // rapporteurs (EX-1): { notes: {segment: note}, marks: {id: {theme, included}}, paraphrases: {id: p} }
+  // The server's text maxima in code points, from the snapshot: { question, paraphrase, note,
+  // theme }. Every view counts against these; none keeps a number of its own.
+  limits: null,
 });
 
 // The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
@@ -162,6 +165,7 @@ export function reduce(state, msg, pending) {
       signals: state.signals,
       ruleAccepted: Boolean(msg.you.rule_accepted),
       workspace: workspaceOf(msg.consultation.workspace),
+      limits: msg.limits,
     };
   }
   if (msg.type === 'booth.signalled') {

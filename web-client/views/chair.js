@@ -1,27 +1,22 @@
-// chair.js — the co-chairs' console. Segment tabs filter everything below them; the segment
-// panel makes a segment current and opens or closes it for questions; "Now answering" sits on
-// top; then Incoming (pending, to approve, reject, edit, merge or move) beside the live queue
-// (answer now, pin, mark answered, edit, merge, move), and the answered, rejected, withdrawn
-// and merged questions below. Both co-chairs see each other's actions as events arrive; a
-// command the other co-chair's action made moot comes back as an error shown on its question.
-//
-// Above them, the agenda clock: the countdown with start, pause, resume, shorten or extend by
-// minutes, and back or next segment; at the bottom, the whole agenda planned against actual.
+// chair.js — the co-chairs' console. Segment tabs filter everything below them; "On stage
+// now" sits on top; then Incoming (pending, to approve, reject, edit, merge or move) beside the
+// live queue (answer now, pin, mark answered, edit, merge, move), and the answered, rejected,
+// withdrawn and merged questions below. Both co-chairs see each other's actions as events
+// arrive; a command the other co-chair's action made moot comes back as an error shown on its
+// question. The panels around the lists (the stage, the segment, the agenda clock,
+// interpretation, the agenda planned against actual, sealing) are in chair-panels.js.
 //
 // Keyboard (never while typing in a field): j/k or ↓/↑ select through Incoming then the queue,
 // a approve, r reject (both then select the next incoming), n now answering, d mark answered
 // (then the next in the queue), p pin/unpin, e edit, m merge,
 // ? this list, Esc close.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { errorMessage, formatClock, isolate, t, tParts } from '../lib/i18n.js';
-import { answeringQuestion, countBySegment, languagesOf, listQuestions } from '../lib/state.js';
-import { formatDifference, formatSeconds } from '../lib/clock.js';
+import { errorMessage, isolate, t } from '../lib/i18n.js';
+import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
 import {
-  ActionError, Confirm, Countdown, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, ZonedTime, agendaToday,
-  codePoints, focusSoon, useAction, useServerTime,
+  ActionError, Counter, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
-
-const MAX_CHARS = 500;
+import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SealPanel, SegmentPanel } from './chair-panels.js';
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -76,22 +71,18 @@ function snippet(text, n = 70) {
   return cps.length > n ? `${cps.slice(0, n).join('')}…` : text;
 }
 
-function EditBox({ q, mod, onDone }) {
+function EditBox({ q, max, mod, onDone }) {
   const [text, setText] = useState(q.text);
-  const [found, setFound] = useState(null); // CHR-6: identifying detail in the new text
+  // CHR-6: identifying detail in the new text; the refusal is this question's.
+  const identifying = useIdentifying({ run: mod.run, clear: () => mod.dismiss(q.id) });
   const ref = useRef(null);
   useEffect(() => { if (ref.current) ref.current.focus(); }, []);
   const count = codePoints(text);
-  const bad = !text.trim() || count > MAX_CHARS;
+  const bad = !text.trim() || count > max;
   async function save(placeholders = false) {
     if (bad) return;
     if (text === q.text) { onDone(); return; }
-    const reply = await mod.run({ type: 'question.edit', question: q.id, text, ...(placeholders ? { placeholders: true } : {}) });
-    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
-      mod.dismiss(q.id);
-      setFound(reply);
-      return;
-    }
+    const reply = await identifying.run({ type: 'question.edit', question: q.id, text }, placeholders);
     if (reply && reply.type === 'ack') onDone();
   }
   function onKeyDown(ev) {
@@ -103,17 +94,17 @@ function EditBox({ q, mod, onDone }) {
     <div class="inline-panel">
       <label for=${id}>${t('chair.edit.label', { id: q.id })}</label>
       <textarea id=${id} ref=${ref} data-testid="edit-text" dir="auto" lang=${q.lang} rows="3" value=${text}
-        onInput=${(e) => { setText(e.currentTarget.value); setFound(null); }} onKeyDown=${onKeyDown}></textarea>
+        onInput=${(e) => { setText(e.currentTarget.value); identifying.drop(); }} onKeyDown=${onKeyDown}></textarea>
       <div class="form-row">
-        <span class=${count > MAX_CHARS ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: MAX_CHARS })}</span>
+        <${Counter} count=${count} max=${max} />
       </div>
       <p class="hint">${t('chair.edit.hint')}</p>
       <div class="actions">
         <button type="button" class="primary" data-testid="edit-save" disabled=${bad || mod.busy[q.id]} onClick=${() => save()}>${t('chair.edit.save')}</button>
         <button type="button" data-testid="edit-cancel" onClick=${onDone}>${t('action.cancel')}</button>
       </div>
-      <${IdentifyingNotice} reply=${found} busy=${mod.busy[q.id]} onPlaceholders=${() => save(true)}
-        onEdit=${() => { setFound(null); if (ref.current) ref.current.focus(); }} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${mod.busy[q.id]} onPlaceholders=${() => save(true)}
+        onEdit=${() => { identifying.drop(); if (ref.current) ref.current.focus(); }} />
     </div>`;
 }
 
@@ -227,200 +218,10 @@ function ChairItem({ q, kind, ctx }) {
             onClick=${() => { setEditing(null); setMerging(merging === q.id ? null : q.id); }}>${t('chair.merge')}</button>`}
         ${canEdit && segments.length > 1 && html`<${MoveControl} q=${q} segments=${segments} mod=${mod} />`}
       </div>
-      ${editing === q.id && canEdit && html`<${EditBox} q=${q} mod=${mod} onDone=${() => setEditing(null)} />`}
+      ${editing === q.id && canEdit && html`<${EditBox} q=${q} max=${state.limits.question} mod=${mod} onDone=${() => setEditing(null)} />`}
       ${merging === q.id && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setMerging(null)} />`}
       <${ActionError} error=${mod.errors[q.id]} />
     </li>`;
-}
-
-// What the stage shows right now (the question being answered, or the next questions), with
-// the actions on it, and the question selected next for the booths: on top of the console.
-function OnStage({ state, now, mod }) {
-  const next = state.next !== null && state.next !== (now && now.id) ? state.questions[state.next] : null;
-  return html`
-    <section class="card on-stage" data-testid="on-stage" aria-labelledby="on-stage-heading">
-      <h2 id="on-stage-heading" class="on-stage-heading">${t('chair.stage.heading')}</h2>
-      ${now ? html`
-        <div class="on-stage-now" data-testid="now-answering" data-id=${now.id}>
-          <p class="on-stage-what">${t('chair.stage.question', { id: now.id })}
-            ${now.edited && html` <span class="badge badge-edited" data-testid="edited-mark">${t('question.edited')}</span>`}</p>
-          <p class="text" dir="auto" lang=${now.lang}>${now.text}</p>
-          <div class="actions">
-            <button type="button" class="primary" data-testid="answer-button" disabled=${mod.busy[now.id]}
-              onClick=${() => mod.run({ type: 'question.answer', question: now.id })}>${t('chair.mark_answered')}</button>
-            <button type="button" data-testid="stop-answering-button" disabled=${mod.busy[now.id]}
-              onClick=${() => mod.run({ type: 'question.answer_now', question: null }, now.id)}>${t('chair.stop_answering')}</button>
-          </div>
-          <${ActionError} error=${mod.errors[now.id]} />
-        </div>`
-      : html`<p class="on-stage-idle" data-testid="on-stage-idle">${t('chair.stage.idle')}</p>`}
-      ${next && html`<p class="hint" data-testid="on-stage-next">${t('chair.stage.next', { id: next.id })}</p>`}
-    </section>`;
-}
-
-function SegmentPanel({ state, segTab, mod }) {
-  const c = state.consultation;
-  const index = segTab === 'all' ? c.current_segment : segTab;
-  const seg = c.segments[index];
-  if (!seg) return null;
-  const key = `segment-${index}`;
-  const isCurrent = index === c.current_segment;
-  return html`
-    <section class="card segment-panel" data-testid="segment-panel" data-segment=${index} aria-label=${t('chair.segment.panel')}>
-      <div class="segment-line">
-        <span class="segment-name">${tParts(isCurrent ? 'chair.segment.current' : 'chair.segment.selected',
-          { n: index + 1, title: html`<bdi>${seg.title}</bdi>` })}</span>
-        <span class=${seg.questions ? 'status status-open' : 'status status-closed'} data-testid="segment-questions-state">
-          ${t(seg.questions ? 'chair.segment.open' : 'chair.segment.closed')}</span>
-      </div>
-      <div class="actions">
-        ${!isCurrent && html`
-          <button type="button" class="primary" data-testid="goto-segment" disabled=${mod.busy[key]}
-            onClick=${() => mod.run({ type: 'agenda.goto', segment: index })}>${t('chair.segment.goto')}</button>`}
-        <button type="button" data-testid="segment-questions-toggle" data-open=${seg.questions ? 'true' : 'false'} disabled=${mod.busy[key]}
-          onClick=${() => mod.run({ type: seg.questions ? 'segment.close' : 'segment.open', segment: index })}>
-          ${t(seg.questions ? 'chair.segment.close' : 'chair.segment.open_action')}</button>
-      </div>
-      <${ActionError} error=${mod.errors[key]} />
-    </section>`;
-}
-
-const ADJUSTMENTS = [-5, -1, 1, 5];
-// What an adjustment button shows (and its accessible name starts with): +5, −1.
-const adjustText = (m) => (m > 0 ? `+${m}` : `\u2212${-m}`);
-
-// The agenda clock's controls: what applies in the clock's state, the segment's allotted
-// time against its plan, and moving back or on through the agenda.
-function ClockPanel({ state, offset, mod }) {
-  const c = state.consultation;
-  const clock = c.clock || { state: 'idle' };
-  const cur = c.current_segment;
-  const seg = c.segments[cur];
-  const busy = mod.busy.clock;
-  const run = (cmd) => mod.run(cmd, 'clock');
-  const allotted = clock.state === 'idle' ? seg.duration : Math.round(clock.allotted_ms / 60000);
-  const main = {
-    idle: { type: 'clock.start', testid: 'clock-start', label: 'clock.start' },
-    running: { type: 'clock.pause', testid: 'clock-pause', label: 'clock.pause' },
-    paused: { type: 'clock.resume', testid: 'clock-resume', label: 'clock.resume' },
-  }[clock.state];
-  return html`
-    <section class="card clock-panel" data-testid="clock-panel" aria-labelledby="clock-heading">
-      <div class="clock-line">
-        <div class="clock-what">
-          <h2 id="clock-heading" class="inline-heading">${tParts('clock.segment', { n: cur + 1, title: html`<bdi>${seg.title}</bdi>` })}</h2>
-          <p class="hint" data-testid="clock-allotted">${allotted === seg.duration
-            ? t('clock.allotted', { minutes: allotted })
-            : t('clock.allotted_changed', { minutes: allotted, planned: seg.duration })}</p>
-        </div>
-        <${Countdown} consultation=${c} offset=${offset} large=${true} />
-      </div>
-      <div class="actions clock-actions">
-        <button type="button" class="primary" data-testid=${main.testid} aria-disabled=${busy ? 'true' : null} onClick=${() => run({ type: main.type })}>
-          ${t(main.label)}</button>
-        <span class="toggle" role="group" aria-label=${t('clock.adjust')}>
-          ${ADJUSTMENTS.map((m) => html`
-            <button type="button" class="small" data-testid="clock-adjust" data-minutes=${m} disabled=${busy || clock.state === 'idle'}
-              aria-label=${`${adjustText(m)} (${t(m > 0 ? 'clock.extend' : 'clock.shorten', { minutes: Math.abs(m) })})`}
-              onClick=${() => run({ type: 'clock.adjust', minutes: m })}>${adjustText(m)}</button>`)}
-        </span>
-        <button type="button" data-testid="clock-back" disabled=${busy || cur === 0}
-          onClick=${() => run({ type: 'agenda.goto', segment: cur - 1 })}>${t('clock.back')}</button>
-        <button type="button" data-testid="clock-next" disabled=${busy || cur + 1 >= c.segments.length}
-          onClick=${() => run({ type: 'agenda.goto', segment: cur + 1 })}>${t('clock.next')}</button>
-      </div>
-      <${ActionError} error=${mod.errors.clock} />
-    </section>`;
-}
-
-// LC-6: listeners per language, banded by the server: none, fewer than 5, or the count.
-function ListenerBands({ consultation, listeners }) {
-  const band = (l) => (listeners && listeners[l]) || { band: 'none' };
-  const words = (b) => (b.band === 'count' ? t('chair.listeners.count', { count: b.count })
-    : t(b.band === 'few' ? 'chair.listeners.few' : 'chair.listeners.none'));
-  return html`
-    <div class="listeners">
-      <h3 class="signals-heading" id="listeners-heading">${t('chair.listeners.heading')}</h3>
-      <ul class="listener-bands" aria-labelledby="listeners-heading" data-testid="listener-bands">
-        ${languagesOf(consultation).map((l) => html`
-          <li data-testid="listener-band" data-lang=${l} data-band=${band(l).band} data-count=${band(l).count ?? null}>
-            <span class="listener-lang">${t(`language.${l}`)}</span> <span class="listener-value">${words(band(l))}</span></li>`)}
-      </ul>
-      <p class="hint">${t('chair.listeners.hint')}</p>
-    </div>`;
-}
-
-// Interpretation (LC-3, LC-4): the floor language, one click to change it, and what the booths
-// signal, newest first. Signals live in this page only: a reload forgets them.
-function InterpretationPanel({ state, mod }) {
-  const c = state.consultation;
-  const now = c.floor_now ?? c.floor;
-  return html`
-    <section class="card interpretation" data-testid="interpretation" aria-labelledby="floor-heading">
-      <div class="floor-line">
-        <h2 id="floor-heading" class="inline-heading">${t('chair.floor.label')}</h2>
-        <span class="toggle" role="group" aria-labelledby="floor-heading">
-          ${languagesOf(c).map((l) => html`
-            <button type="button" class="small" data-testid="floor-button" data-lang=${l} aria-pressed=${l === now ? 'true' : 'false'}
-              disabled=${mod.busy.floor} onClick=${() => mod.run({ type: 'floor.set', lang: l }, 'floor')}>${t(`language.${l}`)}</button>`)}
-        </span>
-      </div>
-      <p class="hint">${t('chair.floor.hint')}</p>
-      <${ActionError} error=${mod.errors.floor} />
-      <${ListenerBands} consultation=${c} listeners=${state.listeners} />
-      <h3 class="signals-heading">${t('chair.signals.heading')}</h3>
-      ${state.signals.length === 0 && html`<p class="empty">${t('chair.signals.empty')}</p>`}
-      <ul class="signals" role="log" aria-live="polite" data-testid="booth-signals">
-        ${state.signals.map((s) => html`
-          <li key=${s.n} class="signal-item" data-testid="booth-signal" data-channel=${s.channel} data-signal=${s.signal}>
-            <span class="signal-time">${formatClock(s.at)}</span>
-            ${t('chair.signal.item', { language: t(`language.${s.channel}`), signal: t(`booth.signal.${s.signal}`) })}
-          </li>`)}
-      </ul>
-    </section>`;
-}
-
-// The whole agenda planned against actual (AG-3, AG-6): planned start in the event's zone and
-// the viewer's, planned and allotted minutes, actual start and duration, and the difference.
-function AgendaTable({ state, offset }) {
-  const c = state.consultation;
-  const now = useServerTime(offset, c.clock, 1000);
-  const rows = agendaToday(c, now);
-  const minutes = (ms) => t('agenda.minutes', { n: Math.round(ms / 60000) });
-  // A segment still running is not yet early; once past its plan it is late.
-  const difference = (r) => {
-    if (r.differenceMs === null) return '\u2014';
-    if (r.live && r.differenceMs <= 0) return t('agenda.in_progress');
-    return formatDifference(r.differenceMs);
-  };
-  return html`
-    <details class="card agenda-table" data-testid="agenda-table" open>
-      <summary><h2 class="inline-heading">${t('agenda.planned_actual')}</h2></summary>
-      <div class="table-scroll">
-        <table>
-          <thead><tr>
-            <th scope="col">${t('agenda.col.segment')}</th>
-            <th scope="col">${t('agenda.col.planned_start')}</th>
-            <th scope="col">${t('agenda.col.planned')}</th>
-            <th scope="col">${t('agenda.col.actual_start')}</th>
-            <th scope="col">${t('agenda.col.actual')}</th>
-            <th scope="col">${t('agenda.col.difference')}</th>
-          </tr></thead>
-          <tbody>
-            ${rows.map((r) => html`
-              <tr key=${r.index} data-testid="agenda-row" data-segment=${r.index} class=${r.live ? 'is-current' : ''}
-                aria-current=${r.index === c.current_segment ? 'step' : null}>
-                <th scope="row">${r.index + 1}. <bdi>${r.title}</bdi></th>
-                <td><${ZonedTime} instant=${r.plannedStart} zone=${c.timezone} /></td>
-                <td>${minutes(r.plannedMs)}${r.allottedMs !== r.plannedMs ? html` <span class="hint">${t('agenda.allotted', { minutes: Math.round(r.allottedMs / 60000) })}</span>` : ''}</td>
-                <td data-testid="actual-start">${r.actualStart === null ? '\u2014' : html`<${ZonedTime} instant=${r.actualStart} zone=${c.timezone} kind="actual" />`}</td>
-                <td data-testid="actual-duration">${r.actualMs === null ? '\u2014' : formatSeconds(Math.floor(r.actualMs / 1000))}</td>
-                <td data-testid="difference" class=${r.differenceMs > 0 ? 'over' : ''}>${difference(r)}</td>
-              </tr>`)}
-          </tbody>
-        </table>
-      </div>
-    </details>`;
 }
 
 function Collapsed({ title, list, kind, ctx, testid, open = false }) {
@@ -432,25 +233,6 @@ function Collapsed({ title, list, kind, ctx, testid, open = false }) {
         ${list.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind=${kind} ctx=${ctx} />`)}
       </ul>
     </details>`;
-}
-
-// CHR-5: sealing ends the consultation for good; the panel says what it destroys and asks twice.
-function SealPanel({ state, conn }) {
-  const action = useAction(conn);
-  const [confirming, setConfirming] = useState(false);
-  if (state.consultation.sealed) return null;
-  return html`
-    <section class="card seal" aria-labelledby="seal-heading" data-testid="seal-panel">
-      <h2 id="seal-heading">${t('seal.heading')}</h2>
-      <p>${t('seal.explain')}</p>
-      ${!confirming
-        ? html`<button type="button" class="danger" data-testid="seal-button" onClick=${() => setConfirming(true)}>${t('seal.button')}</button>`
-        : html`
-          <${Confirm} label=${t('seal.heading')} text=${t('seal.confirm')} yes=${t('seal.yes')} no=${t('action.cancel')}
-            busy=${action.busy} onYes=${() => action.run({ type: 'consultation.seal' })}
-            onNo=${() => { setConfirming(false); action.clear(); }} yesTestid="seal-confirm" noTestid="seal-cancel" />`}
-      <${ActionError} error=${action.error} />
-    </section>`;
 }
 
 function HelpDialog({ open, onClose }) {

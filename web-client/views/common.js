@@ -58,6 +58,25 @@ export function ActionError({ error }) {
   return error ? html`<p class="action-error" role="alert" data-testid="action-error">${error}</p>` : null;
 }
 
+// CHR-6: runs a text command (a question, an edit, a note, a summary) with `action`'s run and
+// clear (useAction's, or the console's for one question): a text.identifying refusal is kept
+// in `found` for IdentifyingNotice instead of shown as an error; `run(cmd, true)` stores the
+// text with placeholders; any other reply, or `drop()` (the text changed), puts `found` away.
+export function useIdentifying({ run, clear }) {
+  const [found, setFound] = useState(null);
+  async function runText(cmd, placeholders = false) {
+    const reply = await run(placeholders ? { ...cmd, placeholders: true } : cmd);
+    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
+      clear();
+      setFound(reply);
+    } else {
+      setFound(null);
+    }
+    return reply;
+  }
+  return { found, run: runText, drop: () => setFound(null) };
+}
+
 // CHR-6: what the server found in a text that could identify someone, and the two ways on:
 // change the text, or store it with placeholders ([email], [name], …) in those places.
 export function IdentifyingNotice({ reply, busy, onPlaceholders, onEdit }) {
@@ -87,7 +106,6 @@ export function SealedNotice({ consultation }) {
     : null;
 }
 
-// Code points, as the server counts them (after NFC normalisation).
 // Moves the keyboard focus to the element `selector` names once the next render is on screen
 // (the element may be new, or replace one that had the focus); `scroll` brings it into view.
 export function focusSoon(selector, { scroll = false } = {}) {
@@ -99,8 +117,15 @@ export function focusSoon(selector, { scroll = false } = {}) {
   });
 }
 
+// Code points, as the server counts them (after NFC normalisation).
 export function codePoints(text) {
   return [...text.normalize('NFC')].length;
+}
+
+// A text's length in code points out of the most the server takes (`max`, one of the
+// snapshot's limits), marked once it is over.
+export function Counter({ count, max, id = null, testid = null }) {
+  return html`<span id=${id} class=${count > max ? 'counter over' : 'counter'} data-testid=${testid}>${t('participant.post.count', { count, max })}</span>`;
 }
 
 // A question's label, language, markers and text. The text is the participant's own words in

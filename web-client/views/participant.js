@@ -7,11 +7,9 @@ import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
 import {
-  ActionError, AgendaList, AnsweredQuestions, Confirm, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody, SealedNotice, Tabs,
-  VoteCount, codePoints, focusSoon, useAction,
+  ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody, SealedNotice,
+  Tabs, VoteCount, codePoints, focusSoon, useAction, useIdentifying,
 } from './common.js';
-
-const MAX_CHARS = 500;
 
 // A question's language defaults to the page's language when the consultation offers it, else
 // the floor's; the participant may change it for each question.
@@ -24,21 +22,16 @@ function PostForm({ state, conn, onPosted }) {
   const [text, setText] = useState('');
   const [lang, setLang] = useState(() => defaultLanguage(state.consultation));
   const [saved, setSaved] = useState(false);
-  const [found, setFound] = useState(null); // CHR-6: the server's text.identifying reply
   const action = useAction(conn);
+  const identifying = useIdentifying(action); // CHR-6: the server's text.identifying reply
   const open = questionsOpen(state);
   const segment = currentSegment(state);
   const count = codePoints(text);
-  const tooLong = count > MAX_CHARS;
+  const max = state.limits.question;
+  const tooLong = count > max;
   async function send(placeholders) {
     setSaved(false);
-    const reply = await action.run({ type: 'question.post', text, lang, ...(placeholders ? { placeholders: true } : {}) });
-    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
-      action.clear();
-      setFound(reply);
-      return;
-    }
-    setFound(null);
+    const reply = await identifying.run({ type: 'question.post', text, lang }, placeholders);
     if (reply && reply.type === 'ack') {
       setText('');
       setSaved(true);
@@ -53,7 +46,7 @@ function PostForm({ state, conn, onPosted }) {
     await send(false);
   }
   function editAgain() {
-    setFound(null);
+    identifying.drop();
     const box = document.getElementById('question-text');
     if (box) box.focus();
   }
@@ -67,13 +60,12 @@ function PostForm({ state, conn, onPosted }) {
       <fieldset disabled=${!open} class="plain">
         <div class="label-row">
           <label for="question-text">${t('participant.post.label')}</label>
-          <span id="question-count" class=${tooLong ? 'counter over' : 'counter'} data-testid="question-count">
-            ${t('participant.post.count', { count, max: MAX_CHARS })}</span>
+          <${Counter} count=${count} max=${max} id="question-count" testid="question-count" />
         </div>
         <textarea id="question-text" data-testid="question-text" dir="auto" lang=${lang} rows="3"
           aria-describedby="question-hint question-count" aria-invalid=${tooLong ? 'true' : 'false'}
-          value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); setFound(null); }} required></textarea>
-        ${tooLong && html`<p class="action-error">${t('participant.post.too_long', { max: MAX_CHARS })}</p>`}
+          value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); identifying.drop(); }} required></textarea>
+        ${tooLong && html`<p class="action-error">${t('participant.post.too_long', { max })}</p>`}
         <div class="form-row">
           <label for="question-lang">${t('participant.post.language')}</label>
           <select id="question-lang" data-testid="question-lang" value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
@@ -86,7 +78,7 @@ function PostForm({ state, conn, onPosted }) {
           data-sending=${action.busy ? 'true' : null}>
           ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
       </fieldset>
-      <${IdentifyingNotice} reply=${found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
       ${saved && html`<p class="saved" role="status">${t(state.consultation.premoderation ? 'participant.post.saved_moderated' : 'participant.post.saved')}</p>`}
       <${ActionError} error=${action.error} />
     </form>`;

@@ -6,30 +6,11 @@ import { html, useEffect, useState } from '../vendor/preact-htm.js';
 import { UI_LANGUAGES, currentLanguage, t } from '../lib/i18n.js';
 import { answeringQuestion, isSealed, listQuestions, reportMark, themesInUse } from '../lib/state.js';
 import {
-  ActionError, AgendaList, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, useAction,
+  ActionError, AgendaList, Counter, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, useAction,
+  useIdentifying,
 } from './common.js';
 
-const NOTE_MAX = 2000;
-const TEXT_MAX = 500;
-const THEME_MAX = 60;
 const FORMATS = ['md', 'html', 'csv', 'json'];
-
-// Saves a text command; on text.identifying keeps the reply so the notice can offer placeholders.
-function useTextAction(conn) {
-  const action = useAction(conn);
-  const [found, setFound] = useState(null);
-  async function run(cmd, placeholders = false) {
-    const reply = await action.run(placeholders ? { ...cmd, placeholders: true } : cmd);
-    if (reply && reply.type === 'error' && reply.code === 'text.identifying') {
-      action.clear();
-      setFound({ reply, cmd });
-    } else {
-      setFound(null);
-    }
-    return reply;
-  }
-  return { ...action, found, run, dropFound: () => setFound(null) };
-}
 
 function ExportCard({ state, conn }) {
   const action = useAction(conn);
@@ -76,7 +57,9 @@ function NoteEditor({ state, conn, segment }) {
   const [loaded, setLoaded] = useState({ text: note.text, version: note.version }); // what `text` started from
   const [conflict, setConflict] = useState(false);
   const [saved, setSaved] = useState(false);
-  const action = useTextAction(conn);
+  const action = useAction(conn);
+  const identifying = useIdentifying(action);
+  const max = state.limits.note;
   const base = loaded.version;
   // Another rapporteur saved: take their note unless this editor holds an unsaved change.
   useEffect(() => {
@@ -91,7 +74,7 @@ function NoteEditor({ state, conn, segment }) {
   const count = codePoints(text);
   async function save(placeholders = false) {
     setSaved(false);
-    const reply = await action.run({ type: 'note.set', segment, text, version: base }, placeholders);
+    const reply = await identifying.run({ type: 'note.set', segment, text, version: base }, placeholders);
     if (reply && reply.type === 'ack') {
       const n = reply.result.note;
       setLoaded({ text: n.text, version: n.version });
@@ -113,10 +96,10 @@ function NoteEditor({ state, conn, segment }) {
     <div class="note" data-testid="note-editor">
       <label for=${id}>${t('report.note.label')}</label>
       <textarea id=${id} data-testid="note-text" dir="auto" rows="4" value=${text}
-        onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); action.dropFound(); }}></textarea>
+        onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); identifying.drop(); }}></textarea>
       <div class="form-row">
-        <span class=${count > NOTE_MAX ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: NOTE_MAX })}</span>
-        <button type="button" class="primary" data-testid="note-save" disabled=${action.busy || count > NOTE_MAX || text === loaded.text}
+        <${Counter} count=${count} max=${max} />
+        <button type="button" class="primary" data-testid="note-save" disabled=${action.busy || count > max || text === loaded.text}
           onClick=${() => save()}>${t('report.note.save')}</button>
       </div>
       ${conflict && html`
@@ -125,19 +108,19 @@ function NoteEditor({ state, conn, segment }) {
           <button type="button" class="small" onClick=${takeTheirs}>${t('report.note.take_theirs')}</button>
         </div>`}
       ${saved && html`<p class="saved" role="status">${t('report.note.saved')}</p>`}
-      <${IdentifyingNotice} reply=${action.found && action.found.reply} busy=${action.busy} onPlaceholders=${() => save(true)} onEdit=${action.dropFound} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${action.busy} onPlaceholders=${() => save(true)} onEdit=${identifying.drop} />
       <${ActionError} error=${action.error} />
     </div>`;
 }
 
-function ThemeInput({ value, onSave, testid, label, listId }) {
+function ThemeInput({ value, max, onSave, testid, label, listId }) {
   const [v, setV] = useState(value);
   useEffect(() => setV(value), [value]);
   function commit() {
     if (v.trim() !== value) onSave(v.trim());
   }
   return html`
-    <input type="text" class="theme" dir="auto" maxlength=${THEME_MAX} list=${listId} data-testid=${testid} aria-label=${label}
+    <input type="text" class="theme" dir="auto" maxlength=${max} list=${listId} data-testid=${testid} aria-label=${label}
       placeholder=${t('report.theme.placeholder')} value=${v}
       onInput=${(e) => setV(e.currentTarget.value)} onBlur=${commit}
       onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); commit(); } }} />`;
@@ -153,7 +136,8 @@ function ReportQuestion({ q, state, conn, listId }) {
       <div class="actions">
         <${VoteCount} q=${q} />
         ${merged && html`<span class="badge">${t('report.merged_group')}</span>`}
-        <${ThemeInput} value=${mark.theme} testid="theme-input" listId=${listId} label=${t('report.theme.label', { id: q.id })}
+        <${ThemeInput} value=${mark.theme} max=${state.limits.theme} testid="theme-input" listId=${listId}
+          label=${t('report.theme.label', { id: q.id })}
           onSave=${(theme) => action.run({ type: 'question.tag', question: q.id, theme })} />
         <label class="check">
           <input type="checkbox" data-testid="include-toggle" checked=${mark.included} disabled=${action.busy}
@@ -165,16 +149,17 @@ function ReportQuestion({ q, state, conn, listId }) {
     </li>`;
 }
 
-function ParaphraseForm({ conn, segment, p = null, listId, onDone }) {
+function ParaphraseForm({ conn, limits, segment, p = null, listId, onDone }) {
   const [text, setText] = useState(p ? p.text : '');
   const [theme, setTheme] = useState(p ? p.theme : '');
   const [included, setIncluded] = useState(p ? p.included : true);
-  const action = useTextAction(conn);
+  const action = useAction(conn);
+  const identifying = useIdentifying(action);
   const count = codePoints(text);
-  const bad = !text.trim() || count > TEXT_MAX;
+  const bad = !text.trim() || count > limits.paraphrase;
   async function save(placeholders = false) {
     if (bad) return;
-    const reply = await action.run({ type: 'paraphrase.save', paraphrase: p ? p.id : null, segment, theme, text, included }, placeholders);
+    const reply = await identifying.run({ type: 'paraphrase.save', paraphrase: p ? p.id : null, segment, theme, text, included }, placeholders);
     if (reply && reply.type === 'ack') {
       if (!p) { setText(''); setTheme(''); }
       if (onDone) onDone();
@@ -185,10 +170,10 @@ function ParaphraseForm({ conn, segment, p = null, listId, onDone }) {
     <div class="inline-panel" data-testid="paraphrase-form">
       <label for=${id}>${t(p ? 'report.paraphrase.edit' : 'report.paraphrase.add')}</label>
       <textarea id=${id} data-testid="paraphrase-text" dir="auto" rows="3" value=${text}
-        onInput=${(e) => { setText(e.currentTarget.value); action.dropFound(); }}></textarea>
+        onInput=${(e) => { setText(e.currentTarget.value); identifying.drop(); }}></textarea>
       <div class="form-row">
-        <span class=${count > TEXT_MAX ? 'counter over' : 'counter'}>${t('participant.post.count', { count, max: TEXT_MAX })}</span>
-        <input type="text" class="theme" dir="auto" maxlength=${THEME_MAX} list=${listId} data-testid="paraphrase-theme"
+        <${Counter} count=${count} max=${limits.paraphrase} />
+        <input type="text" class="theme" dir="auto" maxlength=${limits.theme} list=${listId} data-testid="paraphrase-theme"
           aria-label=${t('report.theme.heading')} placeholder=${t('report.theme.placeholder')} value=${theme}
           onInput=${(e) => setTheme(e.currentTarget.value)} />
         <label class="check"><input type="checkbox" data-testid="paraphrase-include" checked=${included}
@@ -199,15 +184,17 @@ function ParaphraseForm({ conn, segment, p = null, listId, onDone }) {
           ${t('report.paraphrase.save')}</button>
         ${onDone && html`<button type="button" onClick=${onDone}>${t('action.cancel')}</button>`}
       </div>
-      <${IdentifyingNotice} reply=${action.found && action.found.reply} busy=${action.busy} onPlaceholders=${() => save(true)} onEdit=${action.dropFound} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${action.busy} onPlaceholders=${() => save(true)} onEdit=${identifying.drop} />
       <${ActionError} error=${action.error} />
     </div>`;
 }
 
-function Paraphrase({ p, conn, listId }) {
+function Paraphrase({ p, conn, limits, listId }) {
   const [editing, setEditing] = useState(false);
   const action = useAction(conn);
-  if (editing) return html`<li><${ParaphraseForm} conn=${conn} segment=${p.segment} p=${p} listId=${listId} onDone=${() => setEditing(false)} /></li>`;
+  if (editing) {
+    return html`<li><${ParaphraseForm} conn=${conn} limits=${limits} segment=${p.segment} p=${p} listId=${listId} onDone=${() => setEditing(false)} /></li>`;
+  }
   return html`
     <li class=${p.included ? 'paraphrase in-report' : 'paraphrase'} data-testid="paraphrase" data-id=${p.id}>
       <p class="text" dir="auto">${p.text}</p>
@@ -247,9 +234,9 @@ function SegmentWork({ state, conn, segment }) {
         <section class="card" aria-labelledby="rp-heading">
           <h2 id="rp-heading">${t('report.paraphrase.heading')}</h2>
           <ul class="questions" data-testid="paraphrases">
-            ${paras.map((p) => html`<${Paraphrase} key=${p.id} p=${p} conn=${conn} listId=${listId} />`)}
+            ${paras.map((p) => html`<${Paraphrase} key=${p.id} p=${p} conn=${conn} limits=${state.limits} listId=${listId} />`)}
           </ul>
-          <${ParaphraseForm} key=${`new-${segment}`} conn=${conn} segment=${segment} listId=${listId} />
+          <${ParaphraseForm} key=${`new-${segment}`} conn=${conn} limits=${state.limits} segment=${segment} listId=${listId} />
         </section>
       </fieldset>
     </div>`;
