@@ -60,7 +60,7 @@ typedef struct options {
 	const char *base_url;
 	int invitations;
 	bool json;
-	int format;                          /* export: core_report_format */
+	int format;                          /* export: report_format */
 	int lang;                            /* export: core_lang, or CORE_LANG_NONE */
 	int k;                               /* export: 0 for the default */
 	int ping;                            /* serve: seconds of silence before a ping (0: the default) */
@@ -393,7 +393,7 @@ static const struct enum_option {
 	const char *name, *choices;
 	size_t at; /* offset in options */
 } enum_options[] = {
-    {OPT_FORMAT, core_report_format_parse, "format", "md, html, csv or json", offsetof(options, format)},
+    {OPT_FORMAT, report_format_parse, "format", "md, html, csv or json", offsetof(options, format)},
     {OPT_LANG, core_lang_parse, "lang", "en, ar, fr or es", offsetof(options, lang)},
     {OPT_LOG_LEVEL, rtlog_level_parse, "log-level", "error, warn, info or debug", offsetof(options, log_level)},
     {OPT_LOG_FORMAT, rtlog_format_parse, "log-format", "text or json", offsetof(options, log_format)},
@@ -1368,7 +1368,7 @@ static int cmd_seal(int argc, char **argv)
 static int cmd_export(int argc, char **argv)
 {
 	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, 0};
-	options o = {.data_dir = "data", .format = CORE_REPORT_MD, .lang = CORE_LANG_NONE};
+	options o = {.data_dir = "data", .format = REPORT_MD, .lang = CORE_LANG_NONE};
 	char *id;
 	int rc = parse_options(argc, argv, usage_export, allowed, &o, &id, 1, "expects a consultation id");
 	if (rc)
@@ -1387,10 +1387,9 @@ static int cmd_export(int argc, char **argv)
 		free(state);
 		return 1;
 	}
-	core_report_options opt = {
-	    .format = (core_report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
 	size_t len;
-	char *doc = core_report_render(state, &opt, &len);
+	char *doc = report_render(state, &opt, &len);
 	core_state_free(state);
 	free(state);
 	if (!doc) {

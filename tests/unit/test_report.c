@@ -306,14 +306,14 @@ static void play_session(void)
 	CHECK_EQ_INT(act(&r, p1), RT_OK);
 }
 
-static char *render(core_report_format format, core_lang lang, size_t *len)
+static char *render(report_format format, core_lang lang, size_t *len)
 {
-	core_report_options opt = {.format = format, .lang = lang};
-	char *doc = core_report_render(&st, &opt, len);
+	report_options opt = {.format = format, .lang = lang};
+	char *doc = report_render(&st, &opt, len);
 	CHECK(doc != NULL);
 	/* Same state, same bytes. */
 	size_t len2;
-	char *again = core_report_render(&st, &opt, &len2);
+	char *again = report_render(&st, &opt, &len2);
 	CHECK(again && len2 == *len && memcmp(doc, again, *len) == 0);
 	free(again);
 	return doc;
@@ -356,17 +356,17 @@ static void test_session(void)
 {
 	play_session();
 	static const struct {
-		core_report_format format;
+		report_format format;
 		core_lang lang;
 		const char *draft, *sealed;
 	} files[] = {
-	    {CORE_REPORT_MD, CORE_LANG_NONE, "engagement-session-draft.md", "engagement-session.md"},
-	    {CORE_REPORT_HTML, CORE_LANG_NONE, "engagement-session-draft.html", "engagement-session.html"},
-	    {CORE_REPORT_CSV, CORE_LANG_NONE, "engagement-session-draft.csv", "engagement-session.csv"},
-	    {CORE_REPORT_JSON, CORE_LANG_NONE, "engagement-session-draft.json", "engagement-session.json"},
-	    {CORE_REPORT_HTML, CORE_LANG_AR, NULL, "engagement-session-ar.html"},
-	    {CORE_REPORT_MD, CORE_LANG_FR, NULL, "engagement-session-fr.md"},
-	    {CORE_REPORT_MD, CORE_LANG_ES, NULL, "engagement-session-es.md"},
+	    {REPORT_MD, CORE_LANG_NONE, "engagement-session-draft.md", "engagement-session.md"},
+	    {REPORT_HTML, CORE_LANG_NONE, "engagement-session-draft.html", "engagement-session.html"},
+	    {REPORT_CSV, CORE_LANG_NONE, "engagement-session-draft.csv", "engagement-session.csv"},
+	    {REPORT_JSON, CORE_LANG_NONE, "engagement-session-draft.json", "engagement-session.json"},
+	    {REPORT_HTML, CORE_LANG_AR, NULL, "engagement-session-ar.html"},
+	    {REPORT_MD, CORE_LANG_FR, NULL, "engagement-session-fr.md"},
+	    {REPORT_MD, CORE_LANG_ES, NULL, "engagement-session-es.md"},
 	};
 	size_t len;
 	/* EX-6: a draft says so and carries no count. */
@@ -393,25 +393,25 @@ static void test_session(void)
 		CHECK(!contains(doc, len, "Question 1") && !contains(doc, len, "11:30") &&
 		      !contains(doc, len, "CANARY"));
 		CHECK(!contains(doc, len, "Off-topic"));
-		if (files[i].lang == CORE_LANG_NONE && files[i].format != CORE_REPORT_JSON)
+		if (files[i].lang == CORE_LANG_NONE && files[i].format != REPORT_JSON)
 			CHECK(contains(doc, len, "fewer than 5"));
 		free(doc);
 	}
 	/* The Arabic HTML is right to left. */
-	char *ar = render(CORE_REPORT_HTML, CORE_LANG_AR, &len);
+	char *ar = render(REPORT_HTML, CORE_LANG_AR, &len);
 	CHECK(contains(ar, len, "<html lang=\"ar\" dir=\"rtl\">"));
 	free(ar);
 	/* The item the rapporteurs left out, and the rejected and withdrawn questions, are absent. */
-	char *md = render(CORE_REPORT_MD, CORE_LANG_NONE, &len);
+	char *md = render(REPORT_MD, CORE_LANG_NONE, &len);
 	CHECK(!contains(md, len, "cinco años"));
 	CHECK(contains(md, len, "merged questions"));
 	CHECK(contains(md, len, "Participants who accepted the Rule: 27"));
 	free(md);
 	/* Invalid options render nothing. */
-	core_report_options bad = {.format = CORE_REPORT_FORMAT_COUNT};
-	CHECK(core_report_render(&st, &bad, &len) == NULL);
-	bad = (core_report_options){.format = CORE_REPORT_MD, .k = 1};
-	CHECK(core_report_render(&st, &bad, &len) == NULL);
+	report_options bad = {.format = REPORT_FORMAT_COUNT};
+	CHECK(report_render(&st, &bad, &len) == NULL);
+	bad = (report_options){.format = REPORT_MD, .k = 1};
+	CHECK(report_render(&st, &bad, &len) == NULL);
 	core_state_free(&st);
 }
 
