@@ -7,17 +7,30 @@
 
 #include "internal.h"
 
-/* One field of n bytes, quoted, its quotes doubled. */
+/* One field of n bytes; quoted when `always`, or when it holds a comma, a quote or a line
+ * break. A field a spreadsheet would take for a formula starts with a single quote instead. */
 static void field(FILE *f, const char *s, size_t n, bool always)
 {
-	(void)always;
-	fputc('"', f);
+	bool formula = n && s[0] && strchr("=+-@\t\r", s[0]);
+	bool quote = always || formula;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = strchr(",\"\n\r", s[i]) && s[i];
+	if (quote)
+		fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
 			fputc('"', f);
 		fputc(s[i], f);
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
+}
+
+void report_csv_field(FILE *f, const char *s)
+{
+	field(f, s, strlen(s), false);
 }
 
 static void field_s(FILE *f, const char *s)

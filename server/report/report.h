@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core.h"
 #include "report_model.h"
@@ -30,5 +31,11 @@ const char *report_media_type(report_format f);
  * NULL when out of memory or when the options are invalid. A consultation not yet sealed gives
  * a draft, stamped as one, with no count in it (EX-6). */
 char *report_render(const core_state *st, const report_options *opt, size_t *len);
+
+/* Writes s as one CSV field (RFC 4180) to f, quoted only when it must be. A field that a
+ * spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage return)
+ * is quoted and starts with a single quote, so that it stays text. The report's CSV uses the
+ * same writer, with every field quoted. */
+void report_csv_field(FILE *f, const char *s);
 
 #endif
