@@ -137,11 +137,7 @@ static void agenda_row(const report_doc *d, int s)
 	char c[REPORT_COUNT_MAX];
 	snprintf(c, sizeof c, "%u", (unsigned)seg->duration_min);
 	kv(d, "agenda", seg->title, report_w(d, W_PLANNED), c);
-	long act = core_report_actual_minutes(d->m->st, s);
-	if (act < 0)
-		snprintf(c, sizeof c, "%s", report_w(d, W_NOT_HELD));
-	else
-		snprintf(c, sizeof c, "%ld", act);
+	report_actual_text(d, s, c);
 	kv(d, "agenda", seg->title, report_w(d, W_ACTUAL), c);
 	kv(d, "agenda", seg->title, report_w(d, W_RULE), report_rule_word(d, s));
 }

@@ -45,6 +45,26 @@ const char *report_kind_word(const report_doc *d, core_report_item_kind k)
 	                                             : W_KIND_QUESTION);
 }
 
+void report_item_note(const report_doc *d, const core_report_item *it, char *buf, size_t cap)
+{
+	char c[REPORT_COUNT_MAX];
+	if (!report_votes_shown(d, it)) {
+		snprintf(buf, cap, "%s", report_kind_word(d, it->kind));
+		return;
+	}
+	report_count_of(d, it->votes, c);
+	snprintf(buf, cap, "%s; %s: %s", report_kind_word(d, it->kind), report_w(d, W_UPVOTES), c);
+}
+
+void report_actual_text(const report_doc *d, int s, char buf[REPORT_COUNT_MAX])
+{
+	long act = core_report_actual_minutes(d->m->st, s);
+	if (act < 0)
+		snprintf(buf, REPORT_COUNT_MAX, "%s", report_w(d, W_NOT_HELD));
+	else
+		snprintf(buf, REPORT_COUNT_MAX, "%ld", act);
+}
+
 const char *report_theme_word(const report_doc *d, const char *theme)
 {
 	return theme[0] ? theme : report_w(d, W_OTHER_THEME);

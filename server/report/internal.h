@@ -109,6 +109,10 @@ void report_count_of(const report_doc *d, uint32_t v, char buf[REPORT_COUNT_MAX]
 /* Whether an item's upvotes are shown: a sealed consultation's questions (EX-6). */
 bool report_votes_shown(const report_doc *d, const core_report_item *it);
 const char *report_kind_word(const report_doc *d, core_report_item_kind k);
+/* "question; upvotes: 12": what an item is, and its upvotes when they are shown. */
+void report_item_note(const report_doc *d, const core_report_item *it, char *buf, size_t cap);
+/* A segment's actual minutes, or "not held". */
+void report_actual_text(const report_doc *d, int s, char buf[REPORT_COUNT_MAX]);
 const char *report_theme_word(const report_doc *d, const char *theme); /* "" reads "Other points" */
 const char *report_date(const report_doc *d);                          /* or "not set" */
 void report_format_text(const report_doc *d, char *buf, size_t cap);   /* "Online consultation; …" */

@@ -105,13 +105,9 @@ static void item(const report_doc *d, const core_report_item *it, bool first)
 	(void)first;
 	fprintf(d->f, "%u. ", it->number);
 	esc(d, it->text, it->text_len, false);
-	fprintf(d->f, " *(%s", report_kind_word(d, it->kind));
-	if (report_votes_shown(d, it)) {
-		char c[REPORT_COUNT_MAX];
-		report_count_of(d, it->votes, c);
-		fprintf(d->f, "; %s: %s", report_w(d, W_UPVOTES), c);
-	}
-	fputs(")*\n", d->f);
+	char note[256];
+	report_item_note(d, it, note, sizeof note);
+	fprintf(d->f, " *(%s)*\n", note);
 }
 
 static void segment_end(const report_doc *d, int s, bool any)
@@ -134,12 +130,9 @@ static void agenda_row(const report_doc *d, int s)
 	const core_segment *seg = &d->agenda->segments[s];
 	fputs("| ", d->f);
 	esc_inline(d, seg->title);
-	fprintf(d->f, " | %s | %u | ", report_rule_word(d, s), (unsigned)seg->duration_min);
-	long act = core_report_actual_minutes(d->m->st, s);
-	if (act < 0)
-		fprintf(d->f, "%s |\n", report_w(d, W_NOT_HELD));
-	else
-		fprintf(d->f, "%ld |\n", act);
+	char act[REPORT_COUNT_MAX];
+	report_actual_text(d, s, act);
+	fprintf(d->f, " | %s | %u | %s |\n", report_rule_word(d, s), (unsigned)seg->duration_min, act);
 }
 
 static void manifest(const report_doc *d, const report_line *lines, int n)
