@@ -30,7 +30,7 @@ typedef struct options {
 	const char *base_url;
 	int invitations;
 	bool json;
-	int format;                          /* export: core_report_format */
+	int format;                          /* export: report_format */
 	int lang;                            /* export: core_lang, or CORE_LANG_NONE */
 	int k;                               /* export: 0 for the default */
 	int ping;                            /* serve: seconds of silence before a ping (0: the default) */

@@ -106,7 +106,7 @@ static const struct enum_option {
 	const char *name, *choices;
 	size_t at; /* offset in options */
 } enum_options[] = {
-    {OPT_FORMAT, core_report_format_parse, "format", "md, html, csv or json", offsetof(options, format)},
+    {OPT_FORMAT, report_format_parse, "format", "md, html, csv or json", offsetof(options, format)},
     {OPT_LANG, core_lang_parse, "lang", "en, ar, fr or es", offsetof(options, lang)},
     {OPT_LOG_LEVEL, rtlog_level_parse, "log-level", "error, warn, info or debug", offsetof(options, log_level)},
     {OPT_LOG_FORMAT, rtlog_format_parse, "log-format", "text or json", offsetof(options, log_format)},

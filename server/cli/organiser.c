@@ -163,7 +163,7 @@ int cli_seal(int argc, char **argv, const char *usage)
 int cli_export(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, 0};
-	options o = {.data_dir = "data", .format = CORE_REPORT_MD, .lang = CORE_LANG_NONE};
+	options o = {.data_dir = "data", .format = REPORT_MD, .lang = CORE_LANG_NONE};
 	char *id;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a consultation id");
 	if (rc)
@@ -182,10 +182,9 @@ int cli_export(int argc, char **argv, const char *usage)
 		free(state);
 		return 1;
 	}
-	core_report_options opt = {
-	    .format = (core_report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
 	size_t len;
-	char *doc = core_report_render(state, &opt, &len);
+	char *doc = report_render(state, &opt, &len);
 	core_state_free(state);
 	free(state);
 	if (!doc) {

@@ -8,6 +8,7 @@
 #include "attend.h"
 #include "cli.h"
 #include "crypto.h"
+#include "report.h"
 #include "seats.h"
 
 /* A session's planned start in server ms (UTC): its first segment's date (or the agenda's) and
@@ -138,24 +139,6 @@ static void attendance_row(void *arg, const char *label, int session, int64_t ms
 		t->rows[t->n - 1].ms[session] = ms;
 }
 
-/* A CSV field: quoted when it must be, and never read as a formula by a spreadsheet. */
-static void csv_field(const char *s)
-{
-	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
-	bool quote = formula || strpbrk(s, ",\"\n\r");
-	if (quote)
-		putchar('"');
-	if (formula)
-		putchar('\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	if (quote)
-		putchar('"');
-}
-
 static int programme_attendance(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_CSV, 0};
@@ -200,7 +183,7 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 			bool cert = core_certified(attended, p.certificate);
 			certified += cert;
 			if (o.csv) {
-				csv_field(row->label);
+				report_csv_field(stdout, row->label); /* the report's writer: formulas guarded */
 				for (int i = 0; i < n; i++)
 					printf(",%s", was[i] ? "yes" : "no");
 				printf(",%d,%s\r\n", attended, cert ? "yes" : "no");

@@ -1010,15 +1010,15 @@ static void export_report(hub *h, hub_peer *peer, const wire_message *m)
 		queue_error(h, peer, m->id, RT_E_AUTH_FORBIDDEN, NULL, NULL);
 		return;
 	}
-	core_report_options opt = {.format = (core_report_format)m->format, .lang = m->cmd.lang};
+	report_options opt = {.format = (report_format)m->format, .lang = m->cmd.lang};
 	size_t len;
-	char *doc = core_report_render(&r->st, &opt, &len);
+	char *doc = report_render(&r->st, &opt, &len);
 	char filename[64];
 	const char *date = r->st.agenda.date[0] ? r->st.agenda.date : r->st.agenda.segments[0].date;
 	snprintf(filename, sizeof filename, "report%s%s%s.%s", r->st.sealed ? "" : "-draft", date[0] ? "-" : "", date,
-	         core_report_format_name(opt.format));
-	wire_buf *b = doc ? wire_encode_document(m->id, core_report_format_name(opt.format), filename,
-	                                         core_report_media_type(opt.format), doc, len, h->headroom)
+	         report_format_name(opt.format));
+	wire_buf *b = doc ? wire_encode_document(m->id, report_format_name(opt.format), filename,
+	                                         report_media_type(opt.format), doc, len, h->headroom)
 	                  : NULL;
 	free(doc);
 	if (!b) {

@@ -340,7 +340,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		return true;
 	}
 	case F_FORMAT: {
-		int fmt = s ? core_report_format_parse(s) : -1;
+		int fmt = s ? report_format_parse(s) : -1;
 		if (fmt < 0)
 			return false;
 		out->format = fmt;

@@ -69,21 +69,21 @@ static void render_all(const core_state *st, bool draft, size_t pick)
 {
 	static const core_lang langs[] = {CORE_LANG_NONE, CORE_LANG_FR, CORE_LANG_AR};
 	size_t l = pick % 3;
-	for (int f = 0; f < CORE_REPORT_FORMAT_COUNT; f++) {
-		core_report_options opt = {.format = (core_report_format)f, .lang = langs[l], .k = l == 2 ? 2 : 0};
+	for (int f = 0; f < REPORT_FORMAT_COUNT; f++) {
+		report_options opt = {.format = (report_format)f, .lang = langs[l], .k = l == 2 ? 2 : 0};
 		size_t len = 0, len2 = 0;
-		char *doc = core_report_render(st, &opt, &len);
-		char *again = core_report_render(st, &opt, &len2);
+		char *doc = report_render(st, &opt, &len);
+		char *again = report_render(st, &opt, &len2);
 		if (!doc || !again || len != len2 || memcmp(doc, again, len) != 0 || strlen(doc) != len)
 			abort();
-		if (f == CORE_REPORT_JSON) {
+		if (f == REPORT_JSON) {
 			/* Valid JSON, stamped as what it is. */
 			json_t *j = json_loadb(doc, len, 0, NULL);
 			if (!j || !strstr(doc, draft ? "\"status\": \"draft\"" : "\"status\": \"sealed\""))
 				abort();
 			json_decref(j);
 		}
-		if (f == CORE_REPORT_HTML && strstr(doc, "<script"))
+		if (f == REPORT_HTML && strstr(doc, "<script"))
 			abort(); /* participants' text is escaped: no markup of theirs survives */
 		free(doc);
 		free(again);

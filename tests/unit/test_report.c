@@ -5,7 +5,8 @@
  *   suppressing the small cells alone would often give them away.
  * - Golden files: the sample engagement session, run through the core as it would be live, then
  *   sealed, in all four formats (and a draft before the seal). RT_UPDATE_GOLDEN=1 rewrites them.
- * - The same state gives the same bytes; nothing internal (ids, pseudonyms, times) leaks out. */
+ * - The same state gives the same bytes; nothing internal (ids, pseudonyms, times) leaks out.
+ * - No CSV cell, the report's or the attendance sheet's, is a live spreadsheet formula. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,14 +307,14 @@ static void play_session(void)
 	CHECK_EQ_INT(act(&r, p1), RT_OK);
 }
 
-static char *render(core_report_format format, core_lang lang, size_t *len)
+static char *render(report_format format, core_lang lang, size_t *len)
 {
-	core_report_options opt = {.format = format, .lang = lang};
-	char *doc = core_report_render(&st, &opt, len);
+	report_options opt = {.format = format, .lang = lang};
+	char *doc = report_render(&st, &opt, len);
 	CHECK(doc != NULL);
 	/* Same state, same bytes. */
 	size_t len2;
-	char *again = core_report_render(&st, &opt, &len2);
+	char *again = report_render(&st, &opt, &len2);
 	CHECK(again && len2 == *len && memcmp(doc, again, *len) == 0);
 	free(again);
 	return doc;
@@ -356,17 +357,17 @@ static void test_session(void)
 {
 	play_session();
 	static const struct {
-		core_report_format format;
+		report_format format;
 		core_lang lang;
 		const char *draft, *sealed;
 	} files[] = {
-	    {CORE_REPORT_MD, CORE_LANG_NONE, "engagement-session-draft.md", "engagement-session.md"},
-	    {CORE_REPORT_HTML, CORE_LANG_NONE, "engagement-session-draft.html", "engagement-session.html"},
-	    {CORE_REPORT_CSV, CORE_LANG_NONE, "engagement-session-draft.csv", "engagement-session.csv"},
-	    {CORE_REPORT_JSON, CORE_LANG_NONE, "engagement-session-draft.json", "engagement-session.json"},
-	    {CORE_REPORT_HTML, CORE_LANG_AR, NULL, "engagement-session-ar.html"},
-	    {CORE_REPORT_MD, CORE_LANG_FR, NULL, "engagement-session-fr.md"},
-	    {CORE_REPORT_MD, CORE_LANG_ES, NULL, "engagement-session-es.md"},
+	    {REPORT_MD, CORE_LANG_NONE, "engagement-session-draft.md", "engagement-session.md"},
+	    {REPORT_HTML, CORE_LANG_NONE, "engagement-session-draft.html", "engagement-session.html"},
+	    {REPORT_CSV, CORE_LANG_NONE, "engagement-session-draft.csv", "engagement-session.csv"},
+	    {REPORT_JSON, CORE_LANG_NONE, "engagement-session-draft.json", "engagement-session.json"},
+	    {REPORT_HTML, CORE_LANG_AR, NULL, "engagement-session-ar.html"},
+	    {REPORT_MD, CORE_LANG_FR, NULL, "engagement-session-fr.md"},
+	    {REPORT_MD, CORE_LANG_ES, NULL, "engagement-session-es.md"},
 	};
 	size_t len;
 	/* EX-6: a draft says so and carries no count. */
@@ -393,25 +394,116 @@ static void test_session(void)
 		CHECK(!contains(doc, len, "Question 1") && !contains(doc, len, "11:30") &&
 		      !contains(doc, len, "CANARY"));
 		CHECK(!contains(doc, len, "Off-topic"));
-		if (files[i].lang == CORE_LANG_NONE && files[i].format != CORE_REPORT_JSON)
+		if (files[i].lang == CORE_LANG_NONE && files[i].format != REPORT_JSON)
 			CHECK(contains(doc, len, "fewer than 5"));
 		free(doc);
 	}
 	/* The Arabic HTML is right to left. */
-	char *ar = render(CORE_REPORT_HTML, CORE_LANG_AR, &len);
+	char *ar = render(REPORT_HTML, CORE_LANG_AR, &len);
 	CHECK(contains(ar, len, "<html lang=\"ar\" dir=\"rtl\">"));
 	free(ar);
 	/* The item the rapporteurs left out, and the rejected and withdrawn questions, are absent. */
-	char *md = render(CORE_REPORT_MD, CORE_LANG_NONE, &len);
+	char *md = render(REPORT_MD, CORE_LANG_NONE, &len);
 	CHECK(!contains(md, len, "cinco años"));
 	CHECK(contains(md, len, "merged questions"));
 	CHECK(contains(md, len, "Participants who accepted the Rule: 27"));
 	free(md);
 	/* Invalid options render nothing. */
-	core_report_options bad = {.format = CORE_REPORT_FORMAT_COUNT};
-	CHECK(core_report_render(&st, &bad, &len) == NULL);
-	bad = (core_report_options){.format = CORE_REPORT_MD, .k = 1};
-	CHECK(core_report_render(&st, &bad, &len) == NULL);
+	report_options bad = {.format = REPORT_FORMAT_COUNT};
+	CHECK(report_render(&st, &bad, &len) == NULL);
+	bad = (report_options){.format = REPORT_MD, .k = 1};
+	CHECK(report_render(&st, &bad, &len) == NULL);
+	core_state_free(&st);
+}
+
+/* --- CSV: no cell is a live spreadsheet formula ------------------------------------------- */
+
+/* Whether every field of the CSV document, read as RFC 4180, starts with something other than
+ * what makes a spreadsheet evaluate it (=, +, -, @, a tab or a carriage return). */
+static bool no_formula(const char *doc, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(doc, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len) {
+		char first = '\0';
+		bool any = false;
+		if (doc[i] == '"') {
+			for (i++; i < len; i++) {
+				if (doc[i] == '"' && (i + 1 >= len || doc[i + 1] != '"'))
+					break;
+				if (doc[i] == '"')
+					i++;
+				if (!any)
+					first = doc[i], any = true;
+			}
+			i++; /* the closing quote */
+		} else {
+			if (i < len && doc[i] != ',' && doc[i] != '\r')
+				first = doc[i];
+			while (i < len && doc[i] != ',' && doc[i] != '\r')
+				i++;
+		}
+		if (first && strchr("=+-@\t\r", first))
+			return false;
+		if (i < len && doc[i] == ',')
+			i++;
+		else if (i + 1 < len && doc[i] == '\r' && doc[i + 1] == '\n')
+			i += 2;
+		else if (i < len)
+			return false; /* not CSV */
+	}
+	return true;
+}
+
+static char *field_text(const char *s)
+{
+	static char buf[256];
+	memset(buf, 0, sizeof buf);
+	FILE *f = fmemopen(buf, sizeof buf - 1, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return "";
+	report_csv_field(f, s);
+	fclose(f);
+	return buf;
+}
+
+static void test_csv_formulas(void)
+{
+	/* The command line's attendance sheet: quoted only when needed, formulas made text. */
+	CHECK(strcmp(field_text("REG-A"), "REG-A") == 0);
+	CHECK(strcmp(field_text(""), "") == 0);
+	CHECK(strcmp(field_text("a,b"), "\"a,b\"") == 0);
+	CHECK(strcmp(field_text("say \"hi\""), "\"say \"\"hi\"\"\"") == 0);
+	CHECK(strcmp(field_text("=1+2"), "\"'=1+2\"") == 0);
+	CHECK(strcmp(field_text("-2"), "\"'-2\"") == 0);
+	CHECK(strcmp(field_text("+x"), "\"'+x\"") == 0);
+	CHECK(strcmp(field_text("@SUM(A1)"), "\"'@SUM(A1)\"") == 0);
+	CHECK(strcmp(field_text("\tx"), "\"'\tx\"") == 0);
+	CHECK(strcmp(field_text("\rx"), "\"'\rx\"") == 0);
+	CHECK(no_formula("\"a\",\"'=b\",c\r\n", 13) && !no_formula("\"a\",\"=b\"\r\n", 11));
+
+	/* The report: an approved question that is a formula, under a theme that is one too. */
+	play_session();
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 2}), RT_OK);
+	uint32_t q = post(7, "=HYPERLINK(\"http\"&\"s://x\")", CORE_LANG_EN);
+	chair(CORE_CMD_QUESTION_APPROVE, q);
+	tag(q, "@SUM(A1)", true);
+	static const core_lang langs[] = {CORE_LANG_NONE, CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES};
+	for (int sealed = 0; sealed < 2; sealed++) {
+		if (sealed)
+			CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+		for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
+			size_t len;
+			char *doc = render(REPORT_CSV, langs[l], &len);
+			CHECK(contains(doc, len, "\"'=HYPERLINK(\"\"http\"\"&\"\"s://x\"\")\""));
+			CHECK(contains(doc, len, "\"'@SUM(A1)\""));
+			CHECK(no_formula(doc, len));
+			free(doc);
+		}
+	}
 	core_state_free(&st);
 }
 
@@ -419,5 +511,6 @@ int main(void)
 {
 	test_suppression();
 	test_session();
+	test_csv_formulas();
 	return check_done();
 }

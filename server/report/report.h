@@ -1,0 +1,41 @@
+/* report.h — the rapporteurs' report (EX-2..EX-6) as a document: Markdown, HTML, CSV or JSON,
+ * in one of four languages, from the model in core/report_model.h. A pure library above the
+ * core: it reads a core_state and returns bytes; no clock, no files, no sockets. The same state
+ * and options always give the same bytes. Not the protocol: wire encodes messages, this writes
+ * documents. */
+#ifndef RT_REPORT_H
+#define RT_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core.h"
+#include "report_model.h"
+
+typedef enum report_format { REPORT_MD, REPORT_HTML, REPORT_CSV, REPORT_JSON, REPORT_FORMAT_COUNT } report_format;
+
+typedef struct report_options {
+	report_format format;
+	core_lang lang; /* the language of the document's own words; CORE_LANG_NONE: the floor */
+	uint32_t k;     /* 2..CORE_REPORT_MAX_K; 0: CORE_REPORT_DEFAULT_K */
+} report_options;
+
+/* "md" "html" "csv" "json", and back (-1 for an unknown name). */
+const char *report_format_name(report_format f);
+int report_format_parse(const char *s);
+/* The media type of a format, with its charset ("text/markdown; charset=utf-8"). */
+const char *report_media_type(report_format f);
+
+/* The document for st, malloc'd and NUL-terminated (the caller frees it), its length in *len;
+ * NULL when out of memory or when the options are invalid. A consultation not yet sealed gives
+ * a draft, stamped as one, with no count in it (EX-6). */
+char *report_render(const core_state *st, const report_options *opt, size_t *len);
+
+/* Writes s as one CSV field (RFC 4180) to f, quoted only when it must be. A field that a
+ * spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage return)
+ * is quoted and starts with a single quote, so that it stays text. The report's CSV uses the
+ * same writer, with every field quoted. */
+void report_csv_field(FILE *f, const char *s);
+
+#endif

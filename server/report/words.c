@@ -1,0 +1,259 @@
+/* words.c — the report's own words in its four languages, and the languages' names in each.
+ * A table here, not generated from the web client's catalogues (web-client/i18n): the
+ * document's sentences are not in them, and their language names differ from these (capitals
+ * in French and Spanish, another Arabic spelling), so generating would change the report's
+ * bytes. Not the web client's words, nor the protocol's names ("en", "md"). */
+#include "internal.h"
+
+static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
+    [CORE_LANG_EN] =
+        {
+            [W_REPORT] = "Report",
+            [W_DRAFT] = "Draft: this consultation is not sealed yet. It carries no counts until it is.",
+            [W_DATE] = "Date",
+            [W_DATE_UNSET] = "not set",
+            [W_FORMAT] = "Format",
+            [W_FORMAT_VALUE] = "Online consultation; agenda segments: %d",
+            [W_LANGUAGES] = "Languages",
+            [W_FLOOR] = "floor",
+            [W_INTERPRETATION] = "interpretation: ",
+            [W_RULE_STATEMENT] =
+                "This consultation was held under the Chatham House Rule: participants are free to use the "
+                "information received, but neither the identity nor the affiliation of the speakers, nor that of "
+                "any other participant, may be revealed.",
+            [W_PARTICIPATION] = "Participation",
+            [W_PARTICIPANTS] = "Participants who accepted the Rule",
+            [W_QUESTIONS_POSTED] = "Questions posted",
+            [W_BY_SEGMENT] = "Questions by segment",
+            [W_BY_LANGUAGE] = "Questions by language",
+            [W_QUESTIONS] = "Questions",
+            [W_TOTAL] = "Total",
+            [W_FEWER] = "fewer than %u",
+            [W_WITHHELD] = "withheld",
+            [W_NOT_PUBLISHED] = "Not published: too few questions to protect.",
+            [W_COUNTS_AFTER_SEAL] = "Counts are published once the consultation is sealed.",
+            [W_NOTES] = "Rapporteurs' notes",
+            [W_OTHER_THEME] = "Other points",
+            [W_KIND_QUESTION] = "question",
+            [W_KIND_MERGED] = "merged questions",
+            [W_KIND_SUMMARY] = "rapporteurs' summary",
+            [W_UPVOTES] = "upvotes",
+            [W_NO_ITEMS] = "No item was approved for the report in this segment.",
+            [W_AGENDA] = "Agenda",
+            [W_SEGMENT] = "Segment",
+            [W_RULE] = "Rule",
+            [W_CHATHAM_HOUSE] = "Chatham House",
+            [W_ON_RECORD] = "on the record",
+            [W_PLANNED] = "Planned (min)",
+            [W_ACTUAL] = "Actual (min)",
+            [W_NOT_HELD] = "not held",
+            [W_MANIFEST] = "Privacy manifest",
+            [W_K] = "Threshold k",
+            [W_STATUS] = "Status",
+            [W_SEALED] = "sealed",
+            [W_DRAFT_STATUS] = "draft, not sealed: no counts",
+            [W_SCRUBBER] = "Identifying-detail scrubber",
+            [W_SUPPRESSED] = "Suppressed",
+            [W_NOTHING] = "nothing",
+            [W_SUPPRESSED_TABLE] = "%s: %u shown as fewer than %u, %u withheld so that they cannot be worked out",
+            [W_SUPPRESSED_VOTES] = "upvotes of %u items shown as fewer than %u",
+            [W_TABLE_WITHHELD] = "%s: not published",
+            [W_CONTAINS_NOTHING] =
+                "This export contains no pseudonym, token, IP address, internal identifier, name or time finer "
+                "than the date. Items are renumbered and ordered by theme and upvotes, never by posting order, and "
+                "no item says in which language it was asked. No table crosses two characteristics of "
+                "participants.",
+        },
+    [CORE_LANG_FR] =
+        {
+            [W_REPORT] = "Rapport",
+            [W_DRAFT] = "Projet : cette consultation n’est pas encore scellée. Il ne contient aucun décompte "
+                        "avant qu’elle le soit.",
+            [W_DATE] = "Date",
+            [W_DATE_UNSET] = "non précisée",
+            [W_FORMAT] = "Format",
+            [W_FORMAT_VALUE] = "Consultation en ligne ; segments de l’ordre du jour : %d",
+            [W_LANGUAGES] = "Langues",
+            [W_FLOOR] = "langue de la salle",
+            [W_INTERPRETATION] = "interprétation : ",
+            [W_RULE_STATEMENT] = "Cette consultation s’est tenue selon la règle de Chatham House : les participants "
+                                 "sont libres d’utiliser les informations reçues, mais ni l’identité ni "
+                                 "l’affiliation des intervenants, ni celles de tout autre participant, ne "
+                                 "peuvent être révélées.",
+            [W_PARTICIPATION] = "Participation",
+            [W_PARTICIPANTS] = "Participants ayant accepté la règle",
+            [W_QUESTIONS_POSTED] = "Questions posées",
+            [W_BY_SEGMENT] = "Questions par segment",
+            [W_BY_LANGUAGE] = "Questions par langue",
+            [W_QUESTIONS] = "Questions",
+            [W_TOTAL] = "Total",
+            [W_FEWER] = "moins de %u",
+            [W_WITHHELD] = "masqué",
+            [W_NOT_PUBLISHED] = "Non publié : trop peu de questions pour les protéger.",
+            [W_COUNTS_AFTER_SEAL] = "Les décomptes sont publiés une fois la consultation scellée.",
+            [W_NOTES] = "Notes des rapporteurs",
+            [W_OTHER_THEME] = "Autres points",
+            [W_KIND_QUESTION] = "question",
+            [W_KIND_MERGED] = "questions fusionnées",
+            [W_KIND_SUMMARY] = "synthèse des rapporteurs",
+            [W_UPVOTES] = "votes",
+            [W_NO_ITEMS] = "Aucun élément de ce segment n’a été retenu pour le rapport.",
+            [W_AGENDA] = "Ordre du jour",
+            [W_SEGMENT] = "Segment",
+            [W_RULE] = "Règle",
+            [W_CHATHAM_HOUSE] = "Chatham House",
+            [W_ON_RECORD] = "public",
+            [W_PLANNED] = "Prévu (min)",
+            [W_ACTUAL] = "Réel (min)",
+            [W_NOT_HELD] = "non tenu",
+            [W_MANIFEST] = "Déclaration de confidentialité",
+            [W_K] = "Seuil k",
+            [W_STATUS] = "Statut",
+            [W_SEALED] = "scellé",
+            [W_DRAFT_STATUS] = "projet, non scellé : aucun décompte",
+            [W_SCRUBBER] = "Filtre des détails identifiants",
+            [W_SUPPRESSED] = "Masqué",
+            [W_NOTHING] = "rien",
+            [W_SUPPRESSED_TABLE] = "%s : %u affichés « moins de » (seuil %u), %u masqués pour qu’ils ne puissent "
+                                   "pas être recalculés",
+            [W_SUPPRESSED_VOTES] = "votes de %u éléments affichés « moins de %u »",
+            [W_TABLE_WITHHELD] = "%s : non publié",
+            [W_CONTAINS_NOTHING] =
+                "Cet export ne contient aucun pseudonyme, jeton, adresse IP, identifiant interne, nom ni heure : "
+                "seulement la date. Les éléments sont renumérotés et classés par thème et par votes, jamais dans "
+                "l’ordre de dépôt, et aucun n’indique la langue dans laquelle il a été posé. Aucun tableau ne "
+                "croise deux caractéristiques des participants.",
+        },
+    [CORE_LANG_ES] =
+        {
+            [W_REPORT] = "Informe",
+            [W_DRAFT] = "Borrador: esta consulta aún no está sellada. No contiene recuentos hasta que lo esté.",
+            [W_DATE] = "Fecha",
+            [W_DATE_UNSET] = "sin fijar",
+            [W_FORMAT] = "Formato",
+            [W_FORMAT_VALUE] = "Consulta en línea; segmentos del programa: %d",
+            [W_LANGUAGES] = "Idiomas",
+            [W_FLOOR] = "idioma de sala",
+            [W_INTERPRETATION] = "interpretación: ",
+            [W_RULE_STATEMENT] = "Esta consulta se celebró bajo la regla de Chatham House: los participantes pueden "
+                                 "usar la información recibida, pero no revelar la identidad ni la afiliación de "
+                                 "los oradores ni de ningún otro participante.",
+            [W_PARTICIPATION] = "Participación",
+            [W_PARTICIPANTS] = "Participantes que aceptaron la regla",
+            [W_QUESTIONS_POSTED] = "Preguntas enviadas",
+            [W_BY_SEGMENT] = "Preguntas por segmento",
+            [W_BY_LANGUAGE] = "Preguntas por idioma",
+            [W_QUESTIONS] = "Preguntas",
+            [W_TOTAL] = "Total",
+            [W_FEWER] = "menos de %u",
+            [W_WITHHELD] = "oculto",
+            [W_NOT_PUBLISHED] = "No publicado: demasiado pocas preguntas para protegerlas.",
+            [W_COUNTS_AFTER_SEAL] = "Los recuentos se publican cuando la consulta se sella.",
+            [W_NOTES] = "Notas de los relatores",
+            [W_OTHER_THEME] = "Otros puntos",
+            [W_KIND_QUESTION] = "pregunta",
+            [W_KIND_MERGED] = "preguntas fusionadas",
+            [W_KIND_SUMMARY] = "síntesis de los relatores",
+            [W_UPVOTES] = "votos",
+            [W_NO_ITEMS] = "Ningún elemento de este segmento se aprobó para el informe.",
+            [W_AGENDA] = "Programa",
+            [W_SEGMENT] = "Segmento",
+            [W_RULE] = "Regla",
+            [W_CHATHAM_HOUSE] = "Chatham House",
+            [W_ON_RECORD] = "público",
+            [W_PLANNED] = "Previsto (min)",
+            [W_ACTUAL] = "Real (min)",
+            [W_NOT_HELD] = "no celebrado",
+            [W_MANIFEST] = "Declaración de privacidad",
+            [W_K] = "Umbral k",
+            [W_STATUS] = "Estado",
+            [W_SEALED] = "sellado",
+            [W_DRAFT_STATUS] = "borrador, sin sellar: sin recuentos",
+            [W_SCRUBBER] = "Filtro de datos identificativos",
+            [W_SUPPRESSED] = "Ocultado",
+            [W_NOTHING] = "nada",
+            [W_SUPPRESSED_TABLE] = "%s: %u mostrados como «menos de» (umbral %u), %u ocultos para que no puedan "
+                                   "deducirse",
+            [W_SUPPRESSED_VOTES] = "votos de %u elementos mostrados como «menos de %u»",
+            [W_TABLE_WITHHELD] = "%s: no publicado",
+            [W_CONTAINS_NOTHING] =
+                "Esta exportación no contiene seudónimos, tokens, direcciones IP, identificadores internos, "
+                "nombres ni horas: solo la fecha. Los elementos se renumeran y se ordenan por tema y votos, nunca "
+                "por orden de envío, y ninguno indica en qué idioma se formuló. Ninguna tabla cruza dos "
+                "características de los participantes.",
+        },
+    [CORE_LANG_AR] =
+        {
+            [W_REPORT] = "تقرير",
+            [W_DRAFT] = "مسودة: لم تُختم هذه المشاورة بعد، ولا تتضمن أي أعداد حتى تُختم.",
+            [W_DATE] = "التاريخ",
+            [W_DATE_UNSET] = "غير محدد",
+            [W_FORMAT] = "الشكل",
+            [W_FORMAT_VALUE] = "مشاورة عبر الإنترنت؛ عدد فقرات جدول الأعمال: %d",
+            [W_LANGUAGES] = "اللغات",
+            [W_FLOOR] = "لغة القاعة",
+            [W_INTERPRETATION] = "الترجمة الفورية: ",
+            [W_RULE_STATEMENT] = "عُقدت هذه المشاورة وفق قاعدة تشاتام هاوس: للمشاركين حرية استخدام المعلومات التي "
+                                 "يتلقونها، دون الكشف عن هوية المتحدثين أو انتمائهم، ولا عن هوية أي مشارك آخر أو "
+                                 "انتمائه.",
+            [W_PARTICIPATION] = "المشاركة",
+            [W_PARTICIPANTS] = "المشاركون الذين قبلوا القاعدة",
+            [W_QUESTIONS_POSTED] = "الأسئلة المطروحة",
+            [W_BY_SEGMENT] = "الأسئلة حسب الفقرة",
+            [W_BY_LANGUAGE] = "الأسئلة حسب اللغة",
+            [W_QUESTIONS] = "الأسئلة",
+            [W_TOTAL] = "المجموع",
+            [W_FEWER] = "أقل من %u",
+            [W_WITHHELD] = "محجوب",
+            [W_NOT_PUBLISHED] = "غير منشور: عدد الأسئلة أقل من أن تُحمى.",
+            [W_COUNTS_AFTER_SEAL] = "تُنشر الأعداد بعد ختم المشاورة.",
+            [W_NOTES] = "ملاحظات المقررين",
+            [W_OTHER_THEME] = "نقاط أخرى",
+            [W_KIND_QUESTION] = "سؤال",
+            [W_KIND_MERGED] = "أسئلة مدمجة",
+            [W_KIND_SUMMARY] = "خلاصة المقررين",
+            [W_UPVOTES] = "أصوات التأييد",
+            [W_NO_ITEMS] = "لم يُعتمد أي بند من هذه الفقرة للتقرير.",
+            [W_AGENDA] = "جدول الأعمال",
+            [W_SEGMENT] = "الفقرة",
+            [W_RULE] = "القاعدة",
+            [W_CHATHAM_HOUSE] = "تشاتام هاوس",
+            [W_ON_RECORD] = "علني",
+            [W_PLANNED] = "المخطط (دقيقة)",
+            [W_ACTUAL] = "الفعلي (دقيقة)",
+            [W_NOT_HELD] = "لم تُعقد",
+            [W_MANIFEST] = "بيان الخصوصية",
+            [W_K] = "العتبة k",
+            [W_STATUS] = "الحالة",
+            [W_SEALED] = "مختومة",
+            [W_DRAFT_STATUS] = "مسودة غير مختومة: بلا أعداد",
+            [W_SCRUBBER] = "مُرشِّح التفاصيل المُعرِّفة",
+            [W_SUPPRESSED] = "المحجوب",
+            [W_NOTHING] = "لا شيء",
+            [W_SUPPRESSED_TABLE] = "%s: %u معروضة بعبارة «أقل من» (العتبة %u)، و%u محجوبة كي لا يمكن استنتاجها",
+            [W_SUPPRESSED_VOTES] = "أصوات %u من البنود معروضة بعبارة «أقل من %u»",
+            [W_TABLE_WITHHELD] = "%s: غير منشور",
+            [W_CONTAINS_NOTHING] = "لا يتضمن هذا الملف أي اسم مستعار أو رمز دخول أو عنوان IP أو معرّف داخلي أو اسم أو "
+                                   "وقت أدق من التاريخ. أُعيد ترقيم البنود ورُتّبت حسب الموضوع وأصوات التأييد، لا "
+                                   "حسب ترتيب الطرح، ولا يذكر أي بند اللغة التي طُرح بها. ولا يقاطع أي جدول بين "
+                                   "سمتين من سمات المشاركين.",
+        },
+};
+
+/* Language names, in each language. */
+static const char *const lang_words[CORE_LANG_COUNT][CORE_LANG_COUNT] = {
+    [CORE_LANG_EN] = {"English", "Arabic", "French", "Spanish"},
+    [CORE_LANG_AR] = {"الإنكليزية", "العربية", "الفرنسية", "الإسبانية"},
+    [CORE_LANG_FR] = {"anglais", "arabe", "français", "espagnol"},
+    [CORE_LANG_ES] = {"inglés", "árabe", "francés", "español"},
+};
+
+const char *report_w(const report_doc *d, report_word x)
+{
+	return words[d->m->lang][x];
+}
+
+const char *report_lang_word(const report_doc *d, core_lang lang)
+{
+	return lang_words[d->m->lang][lang];
+}
