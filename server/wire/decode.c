@@ -10,27 +10,29 @@
 #include "report.h"
 #include "wire.h"
 
+/* The kinds of field a client sends: F_X is the schema definition defs.schema.json#/$defs/x that
+ * the field refers to, F_X_OR_NULL that or null (cmake/messages.cmake). Each has one case in
+ * take_field. */
 typedef enum field_kind {
-	F_ID,
+	F_COMMAND_ID,
 	F_TOKEN,
-	F_TEXT,
-	F_LANG,
-	F_QUESTION,
-	F_QUESTION_OR_NULL,   /* a question id, or null for none */
-	F_LANG_OR_NULL,       /* a language, or null for none */
-	F_INTO,               /* a question id, into cmd.into */
-	F_SEGMENT,            /* an agenda segment index */
-	F_MINUTES,            /* a non-zero whole number of minutes, -120..120 */
-	F_SIGNAL,             /* a booth signal's name */
-	F_PLACEHOLDERS,       /* CHR-6: true to store identifying detail as placeholders */
-	F_INCLUDED,           /* true or false */
-	F_VERSION,            /* a note version, 0 and up */
-	F_PARAPHRASE,         /* a paraphrase id */
-	F_PARAPHRASE_OR_NULL, /* a paraphrase id, or null for a new one */
-	F_THEME,              /* 0..CORE_THEME_MAX_CP code points */
-	F_NOTE,               /* 0..WIRE_TEXT_MAX_CP code points */
-	F_FORMAT,             /* an export format */
-	F_SINCE,              /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_TEXT,                  /* 1..WIRE_TEXT_MAX_CP code points */
+	F_NOTE_TEXT,             /* 0..WIRE_TEXT_MAX_CP code points */
+	F_LANGUAGE,              /* a language's code */
+	F_LANGUAGE_OR_NULL,      /* a language, or null for none */
+	F_QUESTION_ID,           /* a question id; "into" goes to cmd.into, any other to cmd.question */
+	F_QUESTION_ID_OR_NULL,   /* a question id, or null for none */
+	F_SEGMENT_INDEX,         /* an agenda segment index */
+	F_MINUTES,               /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,                /* a booth signal's name */
+	F_PLACEHOLDERS,          /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,              /* true or false */
+	F_NOTE_VERSION,          /* a note version, 0 and up */
+	F_PARAPHRASE_ID,         /* a paraphrase id */
+	F_PARAPHRASE_ID_OR_NULL, /* a paraphrase id, or null for a new one */
+	F_THEME,                 /* 0..CORE_THEME_MAX_CP code points */
+	F_REPORT_FORMAT,         /* an export format */
+	F_SINCE,                 /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
 } field_kind;
 
 typedef struct field_spec {
@@ -39,7 +41,9 @@ typedef struct field_spec {
 	bool required;
 } field_spec;
 
-#define MAX_FIELDS 7 /* the type is not listed */
+#include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
+
+#define MAX_FIELDS WIRE_MAX_FIELDS /* the type is not listed */
 
 typedef struct message_spec {
 	const char *type;
@@ -48,111 +52,8 @@ typedef struct message_spec {
 	field_spec fields[MAX_FIELDS];
 } message_spec;
 
-#define QUESTION_COMMAND(type, kind)                                                                                   \
-	{                                                                                                              \
-		type, WIRE_MSG_COMMAND, kind,                                                                          \
-		{                                                                                                      \
-			{"id", F_ID, true},                                                                            \
-			{                                                                                              \
-				"question", F_QUESTION, true                                                           \
-			}                                                                                              \
-		}                                                                                                      \
-	}
-#define SEGMENT_COMMAND(type, kind)                                                                                    \
-	{                                                                                                              \
-		type, WIRE_MSG_COMMAND, kind,                                                                          \
-		{                                                                                                      \
-			{"id", F_ID, true},                                                                            \
-			{                                                                                              \
-				"segment", F_SEGMENT, true                                                             \
-			}                                                                                              \
-		}                                                                                                      \
-	}
-
-/* Every message a client may send; "type" is implied. Mirrors protocol/messages/. */
-static const message_spec specs[] = {
-    {"auth", WIRE_MSG_AUTH, 0, {{"token", F_TOKEN, true}, {"device", F_TOKEN, false}, {"since", F_SINCE, false}}},
-    {"question.post",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_POST,
-     {{"id", F_ID, true}, {"text", F_TEXT, true}, {"lang", F_LANG, true}, {"placeholders", F_PLACEHOLDERS, false}}},
-    QUESTION_COMMAND("question.approve", CORE_CMD_QUESTION_APPROVE),
-    QUESTION_COMMAND("question.reject", CORE_CMD_QUESTION_REJECT),
-    QUESTION_COMMAND("question.vote", CORE_CMD_QUESTION_VOTE),
-    QUESTION_COMMAND("question.unvote", CORE_CMD_QUESTION_UNVOTE),
-    QUESTION_COMMAND("question.withdraw", CORE_CMD_QUESTION_WITHDRAW),
-    {"question.edit",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_EDIT,
-     {{"id", F_ID, true},
-      {"question", F_QUESTION, true},
-      {"text", F_TEXT, true},
-      {"placeholders", F_PLACEHOLDERS, false}}},
-    {"question.merge",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_MERGE,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"into", F_INTO, true}}},
-    QUESTION_COMMAND("question.pin", CORE_CMD_QUESTION_PIN),
-    QUESTION_COMMAND("question.unpin", CORE_CMD_QUESTION_UNPIN),
-    {"question.answer_now",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_ANSWER_NOW,
-     {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
-    QUESTION_COMMAND("question.answer", CORE_CMD_QUESTION_ANSWER),
-    QUESTION_COMMAND("question.reopen", CORE_CMD_QUESTION_REOPEN),
-    {"question.move",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_MOVE,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"segment", F_SEGMENT, true}}},
-    SEGMENT_COMMAND("segment.open", CORE_CMD_SEGMENT_OPEN),
-    SEGMENT_COMMAND("segment.close", CORE_CMD_SEGMENT_CLOSE),
-    SEGMENT_COMMAND("agenda.goto", CORE_CMD_AGENDA_GOTO),
-    {"clock.start", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_START, {{"id", F_ID, true}}},
-    {"clock.pause", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_PAUSE, {{"id", F_ID, true}}},
-    {"clock.resume", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_RESUME, {{"id", F_ID, true}}},
-    {"clock.adjust", WIRE_MSG_COMMAND, CORE_CMD_CLOCK_ADJUST, {{"id", F_ID, true}, {"minutes", F_MINUTES, true}}},
-    {"clock.sync", WIRE_MSG_SYNC, 0, {{"id", F_ID, true}}},
-    {"floor.set", WIRE_MSG_COMMAND, CORE_CMD_FLOOR_SET, {{"id", F_ID, true}, {"lang", F_LANG, true}}},
-    {"booth.signal", WIRE_MSG_COMMAND, CORE_CMD_SIGNAL, {{"id", F_ID, true}, {"signal", F_SIGNAL, true}}},
-    {"question.select_next",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_NEXT,
-     {{"id", F_ID, true}, {"question", F_QUESTION_OR_NULL, true}}},
-    {"listening.set", WIRE_MSG_COMMAND, CORE_CMD_LISTEN, {{"id", F_ID, true}, {"lang", F_LANG_OR_NULL, true}}},
-    {"rule.accept", WIRE_MSG_COMMAND, CORE_CMD_RULE_ACCEPT, {{"id", F_ID, true}}},
-    {"consultation.seal", WIRE_MSG_COMMAND, CORE_CMD_SEAL, {{"id", F_ID, true}}},
-    {"note.set",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_NOTE_SET,
-     {{"id", F_ID, true},
-      {"segment", F_SEGMENT, true},
-      {"text", F_NOTE, true},
-      {"version", F_VERSION, true},
-      {"placeholders", F_PLACEHOLDERS, false}}},
-    {"question.tag",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_QUESTION_TAG,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"theme", F_THEME, true}}},
-    {"report.include",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_REPORT_INCLUDE,
-     {{"id", F_ID, true}, {"question", F_QUESTION, true}, {"included", F_INCLUDED, true}}},
-    {"paraphrase.save",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_PARAPHRASE_SAVE,
-     {{"id", F_ID, true},
-      {"paraphrase", F_PARAPHRASE_OR_NULL, true},
-      {"segment", F_SEGMENT, true},
-      {"theme", F_THEME, true},
-      {"text", F_TEXT, true},
-      {"included", F_INCLUDED, true},
-      {"placeholders", F_PLACEHOLDERS, false}}},
-    {"paraphrase.delete",
-     WIRE_MSG_COMMAND,
-     CORE_CMD_PARAPHRASE_DELETE,
-     {{"id", F_ID, true}, {"paraphrase", F_PARAPHRASE, true}}},
-    {"report.export", WIRE_MSG_EXPORT, 0, {{"id", F_ID, true}, {"format", F_FORMAT, true}, {"lang", F_LANG, false}}},
-};
+/* Every message a client may send; "type" is implied. Generated from protocol/messages/. */
+static const message_spec specs[] = {WIRE_CLIENT_MESSAGES};
 
 static const field_spec *find_field(const message_spec *spec, const char *name)
 {
@@ -196,7 +97,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 	size_t len = s ? json_string_length(v) : 0;
 	switch (f->kind) {
-	case F_ID:
+	case F_COMMAND_ID:
 		if (!s || !valid_id(s, len))
 			return false;
 		memcpy(out->id, s, len + 1);
@@ -212,42 +113,41 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		}
 		return true;
 	case F_TEXT:
-	case F_NOTE: {
+	case F_NOTE_TEXT: {
 		long ncp = s ? core_utf8_count(s, len) : -1;
-		if (ncp < (f->kind == F_NOTE ? 0 : 1) || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
+		if (ncp < (f->kind == F_NOTE_TEXT ? 0 : 1) || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
 			return false;
 		memcpy(out->text, s, len + 1);
 		out->cmd.text = out->text;
 		out->cmd.text_len = len;
 		return true;
 	}
-	case F_LANG_OR_NULL:
+	case F_LANGUAGE_OR_NULL:
 		if (json_is_null(v)) {
 			out->cmd.lang = CORE_LANG_NONE;
 			return true;
 		}
 		/* fall through */
-	case F_LANG: {
+	case F_LANGUAGE: {
 		int lang = core_lang_parse(s);
 		if (lang < 0)
 			return false;
 		out->cmd.lang = (core_lang)lang;
 		return true;
 	}
-	case F_QUESTION_OR_NULL:
+	case F_QUESTION_ID_OR_NULL:
 		if (json_is_null(v)) {
 			out->cmd.question = 0;
 			return true;
 		}
 		/* fall through */
-	case F_QUESTION:
-	case F_INTO: {
+	case F_QUESTION_ID: {
 		if (!json_is_integer(v))
 			return false;
 		json_int_t q = json_integer_value(v);
 		if (q < 1 || q > INT32_MAX)
 			return false;
-		*(f->kind == F_INTO ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		*(strcmp(f->name, "into") == 0 ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
 		return true;
 	}
 	case F_PLACEHOLDERS:
@@ -264,20 +164,20 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->has_since = true;
 		return true;
 	}
-	case F_VERSION: {
+	case F_NOTE_VERSION: {
 		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
 		if (n < 0 || n > INT32_MAX)
 			return false;
 		out->cmd.version = (uint32_t)n;
 		return true;
 	}
-	case F_PARAPHRASE_OR_NULL:
+	case F_PARAPHRASE_ID_OR_NULL:
 		if (json_is_null(v)) {
 			out->cmd.paraphrase = 0;
 			return true;
 		}
 		/* fall through */
-	case F_PARAPHRASE: {
+	case F_PARAPHRASE_ID: {
 		json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
 		if (n < 1 || n > INT32_MAX)
 			return false;
@@ -293,7 +193,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.theme_len = len;
 		return true;
 	}
-	case F_FORMAT: {
+	case F_REPORT_FORMAT: {
 		int fmt = s ? core_report_format_parse(s) : -1;
 		if (fmt < 0)
 			return false;
@@ -314,7 +214,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.minutes = (int)m;
 		return true;
 	}
-	case F_SEGMENT: {
+	case F_SEGMENT_INDEX: {
 		if (!json_is_integer(v))
 			return false;
 		json_int_t seg = json_integer_value(v);

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
 #include "wire.h"
 
 /* Serialises j (and drops the caller's reference to it) into a new buffer. */
@@ -214,38 +215,10 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	              headroom);
 }
 
-/* The message type of each event; the public audience learns of a question posted without
- * pre-moderation as it learns of any question becoming live. */
-static const char *const event_types[CORE_EV_COUNT] = {
-    [CORE_EV_QUESTION_POSTED] = "question.posted",
-    [CORE_EV_QUESTION_APPROVED] = "question.approved",
-    [CORE_EV_QUESTION_REJECTED] = "question.rejected",
-    [CORE_EV_VOTE_ADDED] = "question.votes",
-    [CORE_EV_VOTE_REMOVED] = "question.votes",
-    [CORE_EV_QUESTION_WITHDRAWN] = "question.withdrawn",
-    [CORE_EV_QUESTION_EDITED] = "question.edited",
-    [CORE_EV_QUESTION_MERGED] = "question.merged",
-    [CORE_EV_QUESTION_PINNED] = "question.pinned",
-    [CORE_EV_QUESTION_UNPINNED] = "question.unpinned",
-    [CORE_EV_QUESTION_ANSWERED] = "question.answered",
-    [CORE_EV_QUESTION_REOPENED] = "question.reopened",
-    [CORE_EV_QUESTION_MOVED] = "question.moved",
-    [CORE_EV_ANSWERING] = "question.answering",
-    [CORE_EV_SEGMENT_OPENED] = "segment.opened",
-    [CORE_EV_SEGMENT_CLOSED] = "segment.closed",
-    [CORE_EV_AGENDA_CURRENT] = "agenda.current",
-    [CORE_EV_CLOCK] = "agenda.clock",
-    [CORE_EV_FLOOR] = "floor.changed",
-    [CORE_EV_SIGNAL] = "booth.signalled",
-    [CORE_EV_NEXT] = "question.next",
-    [CORE_EV_PRESENCE] = "presence.changed",
-    [CORE_EV_RULE_ACCEPTED] = "rule.accepted",
-    [CORE_EV_SEALED] = "consultation.sealed",
-    [CORE_EV_NOTE] = "note.changed",
-    [CORE_EV_TAGGED] = "question.tagged",
-    [CORE_EV_REPORTED] = "report.changed",
-    [CORE_EV_PARAPHRASE] = "paraphrase.saved",
-};
+/* The message type of each event, as the schemas' "$comment"s name them; the public audience
+ * learns of a question posted without pre-moderation as it learns of any question becoming
+ * live. */
+static const char *const event_types[CORE_EV_COUNT] = {WIRE_EVENT_TYPES};
 
 wire_buf *wire_encode_votes_changed(const uint32_t (*pairs)[2], int n, size_t headroom)
 {
