@@ -354,7 +354,11 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 
 wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom)
 {
-	assert(rt_err_public(err)); /* internal statuses stay inside the server */
+	/* Internal statuses stay inside the server; should one come here where asserts are compiled
+	 * out, the client hears that its command failed and changed nothing. */
+	assert(rt_err_public(err));
+	if (!rt_err_public(err))
+		err = RT_E_SERVER_UNAVAILABLE;
 	json_t *j = json_pack("{s:s, s:o, s:s}", "type", "error", "id", id && id[0] ? json_string(id) : json_null(),
 	                      "code", rt_err_code(err));
 	if (!j)
