@@ -1,9 +1,11 @@
-/* buf.c — the codec's outgoing buffer: one encoded message, reference-counted so that every
- * connection it is queued on shares it, with headroom before the payload for the transport's
- * frame header. No JSON here: encode.c fills the buffers. */
+/* buf.c — the codec's output: the outgoing buffer (one encoded message, reference-counted so
+ * that every connection it is queued on shares it, with headroom before the payload for the
+ * transport's frame header) and the JSON text it is made from. Not the messages' shapes
+ * (encode.c). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "wire.h"
 
 wire_buf *wire_buf_ref(wire_buf *b)
@@ -28,4 +30,13 @@ wire_buf *wire_buf_new(const void *payload, size_t len, size_t headroom)
 		memcpy(b->data + headroom, payload, len);
 	}
 	return b;
+}
+
+char *wire_json_text(json_t *j)
+{
+	if (!j)
+		return NULL;
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
 }

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "wire.h"
 
 int wire_decode_control(const char *buf, size_t len, wire_control *out)
@@ -63,14 +64,9 @@ done:
 /* One JSON object on one line, malloc'd; takes j. */
 static char *json_line(json_t *j)
 {
-	if (!j)
-		return NULL;
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return NULL;
-	size_t n = strlen(s);
-	char *line = realloc(s, n + 2);
+	char *s = wire_json_text(j);
+	size_t n = s ? strlen(s) : 0;
+	char *line = s ? realloc(s, n + 2) : NULL;
 	if (!line) {
 		free(s);
 		return NULL;

@@ -8,19 +8,15 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
 #include "wire.h"
 
 /* Serialises j (and drops the caller's reference to it) into a new buffer. */
 static wire_buf *to_buf(json_t *j, size_t headroom)
 {
-	if (!j)
-		return NULL;
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return NULL;
-	wire_buf *b = wire_buf_new(s, strlen(s), headroom);
+	char *s = wire_json_text(j);
+	wire_buf *b = s ? wire_buf_new(s, strlen(s), headroom) : NULL;
 	free(s);
 	return b;
 }
