@@ -9,8 +9,8 @@
 #   "$comment" reads "server/wire: NAME", NAME being a core command (CORE_CMD_...) or a message
 #   the server answers itself (WIRE_MSG_AUTH, WIRE_MSG_SYNC, WIRE_MSG_EXPORT).
 # - A field's kind is the definition it refers to: {"$ref": ".../defs.schema.json#/$defs/X"} is
-#   F_X (upper case), and {"oneOf": [that, {"type": "null"}]} is F_X_OR_NULL; server/wire/
-#   decode.c has one case per kind. Any other field schema stops the build.
+#   F_X (upper case); {"oneOf": [that, {"type": "null"}]} is F_X that may also be null (for
+#   none). server/wire/decode.c has one case per kind. Any other field schema stops the build.
 # - Fields are checked in the order of "required", then the optional ones by name (CMake reads
 #   an object's members sorted): the first field at fault is the one an error names.
 # - A server message whose "$comment" reads "server/wire: CORE_EV_A CORE_EV_B" is the message
@@ -29,17 +29,18 @@ function(annotation json out)
   set(${out} "${names}" PARENT_SCOPE)
 endfunction()
 
-# The kind of field `name` of message `type`, from its schema `field`, in out.
-function(field_kind type name field out)
+# The kind of field `name` of message `type`, from its schema `field`, in out; in nullable,
+# whether it may be null.
+function(field_kind type name field out nullable)
   string(JSON ref ERROR_VARIABLE no_ref GET "${field}" "$ref")
-  set(suffix "")
+  set(null_ok false)
   if(no_ref)
     string(JSON n ERROR_VARIABLE no_one_of LENGTH "${field}" oneOf)
     if(NOT no_one_of AND n EQUAL 2)
       string(JSON ref ERROR_VARIABLE no_ref GET "${field}" oneOf 0 "$ref")
       string(JSON null ERROR_VARIABLE no_null GET "${field}" oneOf 1 type)
       if(NOT no_ref AND NOT no_null AND null STREQUAL "null")
-        set(suffix "_OR_NULL")
+        set(null_ok true)
       else()
         set(no_ref TRUE)
       endif()
@@ -54,8 +55,9 @@ function(field_kind type name field out)
   endif()
   string(LENGTH "${defs_url}" skip)
   string(SUBSTRING "${ref}" ${skip} -1 def)
-  string(TOUPPER "F_${def}${suffix}" kind)
+  string(TOUPPER "F_${def}" kind)
   set(${out} "${kind}" PARENT_SCOPE)
+  set(${nullable} ${null_ok} PARENT_SCOPE)
 endfunction()
 
 file(GLOB schemas "${DIR}/*.schema.json")
@@ -128,12 +130,12 @@ foreach(path ${schemas})
     if(absent)
       message(FATAL_ERROR "${file}: ${name} is required but not a property")
     endif()
-    field_kind("${type}" "${name}" "${field}" fkind)
+    field_kind("${type}" "${name}" "${field}" fkind null_ok)
     set(req false)
     if(name IN_LIST required)
       set(req true)
     endif()
-    string(APPEND fields "{\"${name}\", ${fkind}, ${req}}, ")
+    string(APPEND fields "{\"${name}\", ${fkind}, ${req}, ${null_ok}}, ")
     math(EXPR nfields "${nfields} + 1")
   endforeach()
   if(nfields GREATER max_fields)
@@ -150,7 +152,8 @@ set(text "/* Generated from the schemas in protocol/messages by cmake/messages.c
 /* The most fields a client message has, \"type\" aside. */
 #define WIRE_MAX_FIELDS ${max_fields}
 
-/* Every message a client may send: {type, wire_msg_kind, core_cmd_kind, {{field, kind, required}}}. */
+/* Every message a client may send: {type, wire_msg_kind, core_cmd_kind, {{field, kind, required,
+ * nullable}}}. */
 #define WIRE_CLIENT_MESSAGES \\
 ${specs}
 /* The message type of each core event: [core_event_kind] = type. */

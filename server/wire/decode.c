@@ -11,34 +11,31 @@
 #include "wire.h"
 
 /* The kinds of field a client sends: F_X is the schema definition defs.schema.json#/$defs/x that
- * the field refers to, F_X_OR_NULL that or null (cmake/messages.cmake). Each has one case in
- * take_field. */
+ * the field refers to (cmake/messages.cmake). Each has one case in take_field. */
 typedef enum field_kind {
 	F_COMMAND_ID,
 	F_TOKEN,
-	F_TEXT,                  /* 1..WIRE_TEXT_MAX_CP code points */
-	F_NOTE_TEXT,             /* 0..WIRE_TEXT_MAX_CP code points */
-	F_LANGUAGE,              /* a language's code */
-	F_LANGUAGE_OR_NULL,      /* a language, or null for none */
-	F_QUESTION_ID,           /* a question id; "into" goes to cmd.into, any other to cmd.question */
-	F_QUESTION_ID_OR_NULL,   /* a question id, or null for none */
-	F_SEGMENT_INDEX,         /* an agenda segment index */
-	F_MINUTES,               /* a non-zero whole number of minutes, -120..120 */
-	F_SIGNAL,                /* a booth signal's name */
-	F_PLACEHOLDERS,          /* CHR-6: true to store identifying detail as placeholders */
-	F_INCLUDED,              /* true or false */
-	F_NOTE_VERSION,          /* a note version, 0 and up */
-	F_PARAPHRASE_ID,         /* a paraphrase id */
-	F_PARAPHRASE_ID_OR_NULL, /* a paraphrase id, or null for a new one */
-	F_THEME,                 /* 0..CORE_THEME_MAX_CP code points */
-	F_REPORT_FORMAT,         /* an export format */
-	F_SINCE,                 /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_TEXT,          /* 1..WIRE_TEXT_MAX_CP code points */
+	F_NOTE_TEXT,     /* 0..WIRE_TEXT_MAX_CP code points */
+	F_LANGUAGE,      /* a language's code */
+	F_QUESTION_ID,   /* a question id; "into" goes to cmd.into, any other to cmd.question */
+	F_SEGMENT_INDEX, /* an agenda segment index */
+	F_MINUTES,       /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,        /* a booth signal's name */
+	F_PLACEHOLDERS,  /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,      /* true or false */
+	F_NOTE_VERSION,  /* a note version, 0 and up */
+	F_PARAPHRASE_ID, /* a paraphrase id */
+	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
+	F_REPORT_FORMAT, /* an export format */
+	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
 } field_kind;
 
 typedef struct field_spec {
 	const char *name;
 	field_kind kind;
 	bool required;
+	bool nullable; /* null for none: the value wire_decode starts from */
 } field_spec;
 
 #include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
@@ -91,11 +88,21 @@ static bool valid_token(const char *s, size_t len)
 	return true;
 }
 
+/* Whether v is a whole number min..max, then in *n. */
+static bool whole(json_t *v, json_int_t min, json_int_t max, json_int_t *n)
+{
+	*n = json_is_integer(v) ? json_integer_value(v) : 0;
+	return json_is_integer(v) && *n >= min && *n <= max;
+}
+
 /* Checks one field's value and stores it in out. */
 static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 {
 	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
 	size_t len = s ? json_string_length(v) : 0;
+	json_int_t n;
+	if (f->nullable && json_is_null(v))
+		return true;
 	switch (f->kind) {
 	case F_COMMAND_ID:
 		if (!s || !valid_id(s, len))
@@ -122,12 +129,6 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.text_len = len;
 		return true;
 	}
-	case F_LANGUAGE_OR_NULL:
-		if (json_is_null(v)) {
-			out->cmd.lang = CORE_LANG_NONE;
-			return true;
-		}
-		/* fall through */
 	case F_LANGUAGE: {
 		int lang = core_lang_parse(s);
 		if (lang < 0)
@@ -135,55 +136,33 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.lang = (core_lang)lang;
 		return true;
 	}
-	case F_QUESTION_ID_OR_NULL:
-		if (json_is_null(v)) {
-			out->cmd.question = 0;
-			return true;
-		}
-		/* fall through */
-	case F_QUESTION_ID: {
-		if (!json_is_integer(v))
+	case F_QUESTION_ID:
+		if (!whole(v, 1, INT32_MAX, &n))
 			return false;
-		json_int_t q = json_integer_value(v);
-		if (q < 1 || q > INT32_MAX)
-			return false;
-		*(strcmp(f->name, "into") == 0 ? &out->cmd.into : &out->cmd.question) = (uint32_t)q;
+		*(strcmp(f->name, "into") == 0 ? &out->cmd.into : &out->cmd.question) = (uint32_t)n;
 		return true;
-	}
 	case F_PLACEHOLDERS:
 	case F_INCLUDED:
 		if (!json_is_boolean(v))
 			return false;
 		*(f->kind == F_INCLUDED ? &out->cmd.included : &out->cmd.placeholders) = json_is_true(v);
 		return true;
-	case F_SINCE: {
-		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
-		if (n < 0 || n > WIRE_SEQ_MAX)
+	case F_SINCE:
+		if (!whole(v, 0, WIRE_SEQ_MAX, &n))
 			return false;
 		out->since = (uint64_t)n;
 		out->has_since = true;
 		return true;
-	}
-	case F_NOTE_VERSION: {
-		json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
-		if (n < 0 || n > INT32_MAX)
+	case F_NOTE_VERSION:
+		if (!whole(v, 0, INT32_MAX, &n))
 			return false;
 		out->cmd.version = (uint32_t)n;
 		return true;
-	}
-	case F_PARAPHRASE_ID_OR_NULL:
-		if (json_is_null(v)) {
-			out->cmd.paraphrase = 0;
-			return true;
-		}
-		/* fall through */
-	case F_PARAPHRASE_ID: {
-		json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
-		if (n < 1 || n > INT32_MAX)
+	case F_PARAPHRASE_ID:
+		if (!whole(v, 1, INT32_MAX, &n))
 			return false;
 		out->cmd.paraphrase = (uint32_t)n;
 		return true;
-	}
 	case F_THEME: {
 		long ncp = s ? core_utf8_count(s, len) : -1;
 		if (ncp < 0 || ncp > CORE_THEME_MAX_CP || len >= sizeof out->theme)
@@ -207,22 +186,16 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.signal = (core_signal)sig;
 		return true;
 	}
-	case F_MINUTES: {
-		json_int_t m = json_is_integer(v) ? json_integer_value(v) : 0;
-		if (m == 0 || m < -120 || m > 120)
+	case F_MINUTES:
+		if (!whole(v, -120, 120, &n) || n == 0)
 			return false;
-		out->cmd.minutes = (int)m;
+		out->cmd.minutes = (int)n;
 		return true;
-	}
-	case F_SEGMENT_INDEX: {
-		if (!json_is_integer(v))
+	case F_SEGMENT_INDEX:
+		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
 			return false;
-		json_int_t seg = json_integer_value(v);
-		if (seg < 0 || seg >= CORE_MAX_SEGMENTS)
-			return false;
-		out->cmd.segment = (uint16_t)seg;
+		out->cmd.segment = (uint16_t)n;
 		return true;
-	}
 	}
 	return false;
 }
@@ -237,7 +210,7 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out)
 	/* Everything but the large text buffer, which only a decoded post fills. */
 	memset(out, 0, offsetof(wire_message, text));
 	out->text[0] = '\0';
-	out->cmd.lang = CORE_LANG_NONE; /* report.export without a language */
+	out->cmd.lang = CORE_LANG_NONE; /* report.export without a language; listening.set to null */
 	out->field[0] = '\0';
 	json_error_t jerr;
 	/* Duplicate keys would make "which value counts" ambiguous: refuse them. */
