@@ -1,7 +1,9 @@
 /* fixture.c — runs one protocol example through the server's own decoder (server/wire).
  * Client messages (their folder has expected.json): valid-* must decode, invalid-* must be
  * refused with the code expected.json gives. Server messages must be refused as
- * protocol.unknown_type: a client cannot send them. With --agenda, an agenda file must load. */
+ * protocol.unknown_type: a client cannot send them. With --agenda, an agenda file must load. With
+ * --lines, each line of stdin is a frame and its answer (its error code, or "ok") is printed:
+ * tests/protocol/agree.mjs compares those with the schemas. */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,12 +52,31 @@ static int check_agenda(const char *path)
 	return rc ? 1 : 0;
 }
 
+static int decode_lines(void)
+{
+	wire_message *m = malloc(sizeof *m);
+	int rc = m ? 0 : 1;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	while (m && (n = getline(&line, &cap, stdin)) > 0) {
+		size_t len = line[n - 1] == '\n' ? (size_t)n - 1 : (size_t)n;
+		rt_err err = wire_decode(line, len, m);
+		printf("%s\n", err ? rt_err_code(err) : "ok");
+	}
+	free(line);
+	free(m);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--agenda") == 0)
 		return check_agenda(argv[2]);
+	if (argc == 2 && strcmp(argv[1], "--lines") == 0)
+		return decode_lines();
 	if (argc != 2) {
-		fprintf(stderr, "usage: protocol_fixture EXAMPLE.json | --agenda AGENDA.json\n");
+		fprintf(stderr, "usage: protocol_fixture EXAMPLE.json | --agenda AGENDA.json | --lines\n");
 		return 2;
 	}
 	char path[4096], dirbuf[4096];

@@ -1,0 +1,268 @@
+/* decode.c — strict decoding of what clients send (protocol v1): unknown fields, missing fields
+ * and wrong types are typed errors, checked in that order so that each frame has exactly one
+ * answer. It decides nothing: a decoded command goes to the core. Not the agenda or programme
+ * files (files.c), nor the control socket (control.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "wire.h"
+
+/* The kinds of field a client sends: F_X is the schema definition defs.schema.json#/$defs/x that
+ * the field refers to (cmake/messages.cmake). Each has one case in take_field. */
+typedef enum field_kind {
+	F_COMMAND_ID,
+	F_TOKEN,
+	F_TEXT,          /* 1..WIRE_TEXT_MAX_CP code points */
+	F_NOTE_TEXT,     /* 0..WIRE_TEXT_MAX_CP code points */
+	F_LANGUAGE,      /* a language's code */
+	F_QUESTION_ID,   /* a question id; "into" goes to cmd.into, any other to cmd.question */
+	F_SEGMENT_INDEX, /* an agenda segment index */
+	F_MINUTES,       /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,        /* a booth signal's name */
+	F_PLACEHOLDERS,  /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,      /* true or false */
+	F_NOTE_VERSION,  /* a note version, 0 and up */
+	F_PARAPHRASE_ID, /* a paraphrase id */
+	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
+	F_REPORT_FORMAT, /* an export format */
+	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+} field_kind;
+
+typedef struct field_spec {
+	const char *name;
+	field_kind kind;
+	bool required;
+	bool nullable; /* null for none: the value wire_decode starts from */
+} field_spec;
+
+#include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
+
+#define MAX_FIELDS WIRE_MAX_FIELDS /* the type is not listed */
+
+typedef struct message_spec {
+	const char *type;
+	wire_msg_kind kind;
+	core_cmd_kind cmd; /* for commands */
+	field_spec fields[MAX_FIELDS];
+} message_spec;
+
+/* Every message a client may send; "type" is implied. Generated from protocol/messages/. */
+static const message_spec specs[] = {WIRE_CLIENT_MESSAGES};
+
+static const field_spec *find_field(const message_spec *spec, const char *name)
+{
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++)
+		if (strcmp(spec->fields[i].name, name) == 0)
+			return &spec->fields[i];
+	return NULL;
+}
+
+static bool valid_id(const char *s, size_t len)
+{
+	if (len < 1 || len > WIRE_ID_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+		          c == '_' || c == ':' || c == '-';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static bool valid_token(const char *s, size_t len)
+{
+	if (len != WIRE_TOKEN_CHARS)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool ok =
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Whether v is a whole number min..max, then in *n. */
+static bool whole(json_t *v, json_int_t min, json_int_t max, json_int_t *n)
+{
+	*n = json_is_integer(v) ? json_integer_value(v) : 0;
+	return json_is_integer(v) && *n >= min && *n <= max;
+}
+
+/* Checks one field's value and stores it in out. */
+static bool take_field(const field_spec *f, json_t *v, wire_message *out)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	size_t len = s ? json_string_length(v) : 0;
+	json_int_t n;
+	if (f->nullable && json_is_null(v))
+		return true;
+	switch (f->kind) {
+	case F_COMMAND_ID:
+		if (!s || !valid_id(s, len))
+			return false;
+		memcpy(out->id, s, len + 1);
+		return true;
+	case F_TOKEN:
+		if (!s || !valid_token(s, len))
+			return false;
+		if (strcmp(f->name, "device") == 0) {
+			memcpy(out->device, s, len + 1);
+			out->has_device = true;
+		} else {
+			memcpy(out->token, s, len + 1);
+		}
+		return true;
+	case F_TEXT:
+	case F_NOTE_TEXT: {
+		long ncp = s ? core_utf8_count(s, len) : -1;
+		if (ncp < (f->kind == F_NOTE_TEXT ? 0 : 1) || ncp > WIRE_TEXT_MAX_CP || len >= sizeof out->text)
+			return false;
+		memcpy(out->text, s, len + 1);
+		out->cmd.text = out->text;
+		out->cmd.text_len = len;
+		return true;
+	}
+	case F_LANGUAGE: {
+		int lang = core_lang_parse(s);
+		if (lang < 0)
+			return false;
+		out->cmd.lang = (core_lang)lang;
+		return true;
+	}
+	case F_QUESTION_ID:
+		if (!whole(v, 1, INT32_MAX, &n))
+			return false;
+		*(strcmp(f->name, "into") == 0 ? &out->cmd.into : &out->cmd.question) = (uint32_t)n;
+		return true;
+	case F_PLACEHOLDERS:
+	case F_INCLUDED:
+		if (!json_is_boolean(v))
+			return false;
+		*(f->kind == F_INCLUDED ? &out->cmd.included : &out->cmd.placeholders) = json_is_true(v);
+		return true;
+	case F_SINCE:
+		if (!whole(v, 0, WIRE_SEQ_MAX, &n))
+			return false;
+		out->since = (uint64_t)n;
+		out->has_since = true;
+		return true;
+	case F_NOTE_VERSION:
+		if (!whole(v, 0, INT32_MAX, &n))
+			return false;
+		out->cmd.version = (uint32_t)n;
+		return true;
+	case F_PARAPHRASE_ID:
+		if (!whole(v, 1, INT32_MAX, &n))
+			return false;
+		out->cmd.paraphrase = (uint32_t)n;
+		return true;
+	case F_THEME: {
+		long ncp = s ? core_utf8_count(s, len) : -1;
+		if (ncp < 0 || ncp > CORE_THEME_MAX_CP || len >= sizeof out->theme)
+			return false;
+		memcpy(out->theme, s, len + 1);
+		out->cmd.theme = out->theme;
+		out->cmd.theme_len = len;
+		return true;
+	}
+	case F_REPORT_FORMAT: {
+		int fmt = s ? report_format_parse(s) : -1;
+		if (fmt < 0)
+			return false;
+		out->format = fmt;
+		return true;
+	}
+	case F_SIGNAL: {
+		int sig = core_signal_parse(s);
+		if (sig < 0)
+			return false;
+		out->cmd.signal = (core_signal)sig;
+		return true;
+	}
+	case F_MINUTES:
+		if (!whole(v, -120, 120, &n) || n == 0)
+			return false;
+		out->cmd.minutes = (int)n;
+		return true;
+	case F_SEGMENT_INDEX:
+		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
+			return false;
+		out->cmd.segment = (uint16_t)n;
+		return true;
+	}
+	return false;
+}
+
+static void set_field(wire_message *out, const char *name)
+{
+	snprintf(out->field, sizeof out->field, "%s", name);
+}
+
+rt_err wire_decode(const char *buf, size_t len, wire_message *out)
+{
+	/* Everything but the large text buffer, which only a decoded post fills. */
+	memset(out, 0, offsetof(wire_message, text));
+	out->text[0] = '\0';
+	out->cmd.lang = CORE_LANG_NONE; /* report.export without a language; listening.set to null */
+	out->field[0] = '\0';
+	json_error_t jerr;
+	/* Duplicate keys would make "which value counts" ambiguous: refuse them. */
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		return RT_E_PROTOCOL_MALFORMED;
+	}
+	rt_err err = RT_OK;
+	/* Read the id first, so that every later error can name the command it refuses. */
+	json_t *idv = json_object_get(root, "id");
+	if (json_is_string(idv) && valid_id(json_string_value(idv), json_string_length(idv)))
+		memcpy(out->id, json_string_value(idv), json_string_length(idv) + 1);
+
+	const char *type = json_string_value(json_object_get(root, "type"));
+	const message_spec *spec = NULL;
+	for (size_t i = 0; type && i < sizeof specs / sizeof specs[0]; i++)
+		if (strcmp(specs[i].type, type) == 0)
+			spec = &specs[i];
+	if (!spec) {
+		err = RT_E_PROTOCOL_UNKNOWN_TYPE;
+		goto done;
+	}
+	out->kind = spec->kind;
+	out->cmd.kind = spec->cmd;
+
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "type") != 0 && !find_field(spec, key)) {
+			set_field(out, key);
+			err = RT_E_PROTOCOL_UNKNOWN_FIELD;
+			goto done;
+		}
+	}
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
+		if (spec->fields[i].required && !json_object_get(root, spec->fields[i].name)) {
+			set_field(out, spec->fields[i].name);
+			err = RT_E_PROTOCOL_MISSING_FIELD;
+			goto done;
+		}
+	}
+	for (int i = 0; i < MAX_FIELDS && spec->fields[i].name; i++) {
+		v = json_object_get(root, spec->fields[i].name);
+		if (v && !take_field(&spec->fields[i], v, out)) {
+			set_field(out, spec->fields[i].name);
+			err = RT_E_PROTOCOL_INVALID_FIELD;
+			goto done;
+		}
+	}
+done:
+	json_decref(root);
+	return err;
+}

@@ -1,0 +1,446 @@
+/* encode.c — what the server sends (protocol v1): the snapshot, events, acks, errors, report
+ * documents, and the role links for organisers' scripts. It builds the documented shapes only;
+ * nothing that identifies a participant is ever written. Not decoding (decode.c). */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "messages.gen.h" /* made from protocol/messages/ by cmake/messages.cmake */
+#include "wire.h"
+
+/* Serialises j (and drops the caller's reference to it) into a new buffer. */
+static wire_buf *to_buf(json_t *j, size_t headroom)
+{
+	char *s = wire_json_text(j);
+	wire_buf *b = s ? wire_buf_new(s, strlen(s), headroom) : NULL;
+	free(s);
+	return b;
+}
+
+static json_t *question_json(const core_question *q)
+{
+	json_t *j = json_pack("{s:I, s:i, s:s%, s:s, s:s, s:I, s:b, s:b}", "id", (json_int_t)q->id, "segment",
+	                      (int)q->segment, "text", q->text, (size_t)q->text_len, "lang", core_lang_name(q->lang),
+	                      "state", core_qstate_name(q->state), "votes", (json_int_t)q->votes, "edited", q->edited,
+	                      "pinned", q->pinned);
+	if (j && q->state == CORE_Q_MERGED)
+		json_object_set_new(j, "into", json_integer(q->into));
+	return j;
+}
+
+/* A question id, or null for 0. */
+static json_t *id_or_null(uint32_t id)
+{
+	return id ? json_integer(id) : json_null();
+}
+
+/* A time in server ms, or null for 0. */
+static json_t *ms_or_null(int64_t ms)
+{
+	return ms ? json_integer((json_int_t)ms) : json_null();
+}
+
+static json_t *clock_json(const core_state *st)
+{
+	const core_timing *t = &st->timing[st->current_segment];
+	return json_pack("{s:s, s:i, s:o, s:I, s:I}", "state", core_clock_state_name(st->clock), "segment",
+	                 (int)st->current_segment, "started_at",
+	                 ms_or_null(st->clock == CORE_CLOCK_RUNNING ? st->clock_started_at : 0), "elapsed_ms",
+	                 (json_int_t)t->elapsed_ms, "allotted_ms", (json_int_t)t->allotted_ms);
+}
+
+static json_t *timing_json(const core_state *st)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < st->agenda.nsegments; i++) {
+		const core_timing *t = &st->timing[i];
+		json_array_append_new(a, json_pack("{s:o, s:I, s:I}", "started_at", ms_or_null(t->started_at),
+		                                   "elapsed_ms", (json_int_t)t->elapsed_ms, "allotted_ms",
+		                                   (json_int_t)t->allotted_ms));
+	}
+	return a;
+}
+
+/* LC-1: each language's listening instructions that the agenda sets. */
+static json_t *listening_json(const core_agenda *a)
+{
+	json_t *j = json_object();
+	for (int l = 0; l < CORE_LANG_COUNT; l++) {
+		const core_listening *li = &a->listening[l];
+		if (!li->zoom_channel[0] && !li->note[0])
+			continue;
+		json_t *v = json_object();
+		if (li->zoom_channel[0])
+			json_object_set_new(v, "zoom_channel", json_string(li->zoom_channel));
+		if (li->note[0])
+			json_object_set_new(v, "note", json_string(li->note));
+		json_object_set_new(j, core_lang_name((core_lang)l), v);
+	}
+	return j;
+}
+
+static json_t *consultation_json(const core_state *st)
+{
+	const core_agenda *a = &st->agenda;
+	json_t *segs = json_array(), *chans = json_array();
+	for (int i = 0; i < a->nsegments; i++) {
+		const core_segment *s = &a->segments[i];
+		char start[6];
+		snprintf(start, sizeof start, "%02u:%02u", (unsigned)(s->start_min / 60 % 24),
+		         (unsigned)(s->start_min % 60));
+		json_t *seg =
+		    json_pack("{s:s, s:s, s:s, s:i, s:b, s:s}", "title", s->title, "kind",
+		              core_segment_kind_name(s->kind), "start", start, "duration", (int)s->duration_min,
+		              "questions", s->questions_open, "rule", s->chatham_house ? "chatham_house" : "on_record");
+		if (seg && s->date[0])
+			json_object_set_new(seg, "date", json_string(s->date));
+		json_array_append_new(segs, seg);
+	}
+	for (int i = 0; i < a->nchannels; i++)
+		json_array_append_new(chans, json_string(core_lang_name(a->channels[i])));
+	json_t *c = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:{s:i, s:i}, s:o, s:i, s:o}", "id", a->id, "title",
+	                      a->title, "timezone", a->timezone, "floor", core_lang_name(a->floor), "channels", chans,
+	                      "premoderation", a->premoderation, "limits", "open_questions", (int)a->max_open_questions,
+	                      "votes_per_minute", (int)a->votes_per_minute, "segments", segs, "current_segment",
+	                      (int)st->current_segment, "answering", id_or_null(st->answering));
+	if (c && a->date[0])
+		json_object_set_new(c, "date", json_string(a->date));
+	if (c)
+		json_object_set_new(c, "listening", listening_json(a));
+	if (c)
+		json_object_set_new(c, "sealed", json_boolean(st->sealed));
+	if (c) {
+		json_object_set_new(c, "floor_now", json_string(core_lang_name(st->floor_now)));
+		json_object_set_new(c, "clock", clock_json(st));
+		json_object_set_new(c, "timing", timing_json(st));
+		json_object_set_new(c, "clock_settings",
+		                    json_pack("{s:i, s:i}", "warning_minutes", (int)a->warning_minutes,
+		                              "close_questions_minutes", (int)a->close_minutes));
+	}
+	return c;
+}
+
+/* LC-6: each offered language's listeners as this audience may see them (banded). */
+static json_t *listeners_json(const core_state *st, core_audience aud)
+{
+	json_t *j = json_object();
+	const core_agenda *a = &st->agenda;
+	for (int i = -1; i < a->nchannels; i++) {
+		core_lang l = i < 0 ? a->floor : a->channels[i];
+		core_band b = core_band_for(aud, st->listeners[l]);
+		json_t *v = json_pack("{s:s}", "band", core_band_name(b));
+		if (v && b == CORE_BAND_EXACT)
+			json_object_set_new(v, "count", json_integer(st->listeners[l]));
+		json_object_set_new(j, core_lang_name(l), v);
+	}
+	return j;
+}
+
+static json_t *paraphrase_json(const core_paraphrase *p)
+{
+	return json_pack("{s:I, s:i, s:s, s:s%, s:b}", "id", (json_int_t)p->id, "segment", (int)p->segment, "theme",
+	                 p->theme, "text", p->text, (size_t)p->text_len, "included", p->included);
+}
+
+static json_t *note_json(const core_state *st, int seg)
+{
+	const core_note *n = &st->notes[seg];
+	return json_pack("{s:i, s:s%, s:I}", "segment", seg, "text", n->text ? n->text : "", (size_t)n->text_len,
+	                 "version", (json_int_t)n->version);
+}
+
+/* EX-1: the rapporteurs' workspace: every segment's note, the themes and report marks of
+ * questions, and the paraphrases. */
+static json_t *workspace_json(const core_state *st)
+{
+	json_t *notes = json_array(), *marks = json_array(), *paras = json_array();
+	for (int i = 0; i < st->agenda.nsegments; i++)
+		json_array_append_new(notes, note_json(st, i));
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		if (q->theme[0] || q->reported)
+			json_array_append_new(marks, json_pack("{s:I, s:s, s:b}", "question", (json_int_t)q->id,
+			                                       "theme", q->theme, "included", q->reported));
+	}
+	for (uint32_t i = 0; i < st->nparas; i++)
+		if (!st->paras[i].deleted)
+			json_array_append_new(paras, paraphrase_json(&st->paras[i]));
+	return json_pack("{s:o, s:o, s:o}", "notes", notes, "questions", marks, "paraphrases", paras);
+}
+
+/* The longest text the core takes in each field, in code points: clients count against these
+ * (protocol/README.md, "limits") rather than a copy of their own. */
+static json_t *limits_json(void)
+{
+	return json_pack("{s:i, s:i, s:i, s:i}", "question", CORE_TEXT_MAX_CP, "paraphrase", CORE_TEXT_MAX_CP, "note",
+	                 CORE_NOTE_MAX_CP, "theme", CORE_THEME_MAX_CP);
+}
+
+wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
+{
+	core_role role = actor->role;
+	const core_pseud *pseud = actor->has_pseud ? &actor->pseud : NULL;
+	core_audience aud = core_role_audience(role);
+	json_t *qs = json_array(), *mine = json_array(), *voted = json_array();
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
+		if (!core_visible(aud, q->state) && !own)
+			continue;
+		json_array_append_new(qs, question_json(q));
+		if (own)
+			json_array_append_new(mine, json_integer(q->id));
+		else if (pseud && core_has_voted(st, q->id, pseud))
+			json_array_append_new(voted, json_integer(q->id));
+	}
+	json_t *consultation = consultation_json(st);
+	/* LC-5: the question selected next is for the co-chairs, the rapporteur and the booths. */
+	if (consultation && (aud == CORE_AUD_MODERATION || role == CORE_ROLE_BOOTH))
+		json_object_set_new(consultation, "next", id_or_null(st->next_up));
+	/* LC-6: listener bands for the co-chairs and the booths; never for participants. */
+	if (consultation && (role == CORE_ROLE_COCHAIR || role == CORE_ROLE_BOOTH))
+		json_object_set_new(consultation, "listeners",
+		                    listeners_json(st, role == CORE_ROLE_BOOTH ? CORE_AUD_BOOTHS : CORE_AUD_COCHAIRS));
+	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
+	if (you && role == CORE_ROLE_BOOTH)
+		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
+	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
+	if (you && pseud)
+		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
+	if (consultation && role == CORE_ROLE_RAPPORTEUR)
+		json_object_set_new(consultation, "workspace", workspace_json(st));
+	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
+	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
+	                        "limits", limits_json()),
+	              headroom);
+}
+
+/* The message type of each event, as the schemas' "$comment"s name them; the public audience
+ * learns of a question posted without pre-moderation as it learns of any question becoming
+ * live. */
+static const char *const event_types[CORE_EV_COUNT] = {WIRE_EVENT_TYPES};
+
+wire_buf *wire_encode_votes_changed(const uint32_t (*pairs)[2], int n, size_t headroom)
+{
+	json_t *votes = json_array();
+	for (int i = 0; votes && i < n; i++)
+		if (json_array_append_new(votes,
+		                          json_pack("[I, I]", (json_int_t)pairs[i][0], (json_int_t)pairs[i][1]))) {
+			json_decref(votes);
+			votes = NULL;
+		}
+	return votes ? to_buf(json_pack("{s:s, s:o}", "type", "votes.changed", "votes", votes), headroom) : NULL;
+}
+
+wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
+{
+	if ((unsigned)ev->kind >= CORE_EV_COUNT)
+		return NULL;
+	const char *type = event_types[ev->kind];
+	if (ev->kind == CORE_EV_QUESTION_POSTED && aud == CORE_AUD_PUBLIC)
+		type = "question.approved";
+	json_int_t seq = (json_int_t)ev->seq;
+	switch (ev->kind) {
+	case CORE_EV_ANSWERING:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", id_or_null(ev->question)),
+		    headroom);
+	case CORE_EV_SEGMENT_OPENED:
+	case CORE_EV_SEGMENT_CLOSED:
+	case CORE_EV_AGENDA_CURRENT:
+		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "seq", seq, "segment", (int)ev->segment),
+		              headroom);
+	case CORE_EV_CLOCK:
+		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "clock", clock_json(st),
+		                        "timing", timing_json(st)),
+		              headroom);
+	case CORE_EV_NEXT: {
+		/* The question's view, so that a booth can read it before the room sees it. */
+		const core_question *nq = core_question_get(st, ev->question);
+		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question",
+		                        nq ? question_json(nq) : json_null()),
+		              headroom);
+	}
+	case CORE_EV_SIGNAL:
+		/* Ephemeral: no seq, and nothing that says which connection sent it. */
+		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
+		                        core_signal_name(ev->signal)),
+		              headroom);
+	case CORE_EV_FLOOR:
+		return to_buf(json_pack("{s:s, s:I, s:s}", "type", type, "seq", seq, "lang", core_lang_name(ev->lang)),
+		              headroom);
+	case CORE_EV_PRESENCE:
+		/* Ephemeral, banded for its audience, and nothing about whose choice changed it. */
+		if (aud != CORE_AUD_COCHAIRS && aud != CORE_AUD_BOOTHS)
+			return NULL;
+		return to_buf(json_pack("{s:s, s:o}", "type", type, "listeners", listeners_json(st, aud)), headroom);
+	case CORE_EV_RULE_ACCEPTED:
+	case CORE_EV_SEALED:
+		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_NOTE:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
+		    headroom);
+	case CORE_EV_PARAPHRASE: {
+		const core_paraphrase *p = &st->paras[ev->paraphrase - 1];
+		if (p->deleted)
+			return to_buf(json_pack("{s:s, s:I, s:I}", "type", "paraphrase.deleted", "seq", seq,
+			                        "paraphrase", (json_int_t)p->id),
+			              headroom);
+		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "paraphrase", paraphrase_json(p)),
+		              headroom);
+	}
+	case CORE_EV_TAGGED:
+	case CORE_EV_REPORTED: {
+		const core_question *tq = core_question_get(st, ev->question);
+		if (!tq)
+			return NULL;
+		return to_buf(json_pack("{s:s, s:I, s:I, s:s, s:b}", "type", type, "seq", seq, "question",
+		                        (json_int_t)tq->id, "theme", tq->theme, "included", tq->reported),
+		              headroom);
+	}
+	default:
+		break;
+	}
+	const core_question *q = core_question_get(st, ev->question);
+	if (!q)
+		return NULL;
+	if (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED)
+		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", seq, "question", (json_int_t)q->id,
+		                        "votes", (json_int_t)ev->votes),
+		              headroom);
+	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
+	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
+		const core_question *into = core_question_get(st, ev->into);
+		/* As it was right after the merge: later events of a batch may change it again. */
+		json_t *iv = into ? question_json(into) : NULL;
+		if (iv)
+			json_object_set_new(iv, "votes", json_integer(ev->votes));
+		json_object_set_new(j, "into", iv ? iv : json_null());
+	}
+	return to_buf(j, headroom);
+}
+
+wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, const core_command *cmd,
+                          uint32_t question, const core_actor *actor, size_t headroom)
+{
+	json_t *result = json_object();
+	const core_question *q = core_question_get(st, question);
+	if (q)
+		json_object_set_new(result, "question", question_json(q));
+	if (q && (cmd->kind == CORE_CMD_QUESTION_VOTE || cmd->kind == CORE_CMD_QUESTION_UNVOTE) && actor->has_pseud)
+		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
+	if (cmd->kind == CORE_CMD_QUESTION_ANSWER_NOW)
+		json_object_set_new(result, "answering", id_or_null(st->answering));
+	if (cmd->kind == CORE_CMD_QUESTION_NEXT)
+		json_object_set_new(result, "next", id_or_null(st->next_up));
+	if (cmd->kind == CORE_CMD_SEGMENT_OPEN || cmd->kind == CORE_CMD_SEGMENT_CLOSE ||
+	    cmd->kind == CORE_CMD_AGENDA_GOTO)
+		json_object_set_new(result, "segment", json_integer(cmd->segment));
+	if (cmd->kind == CORE_CMD_RULE_ACCEPT)
+		json_object_set_new(result, "rule_accepted", json_true());
+	if (cmd->kind == CORE_CMD_NOTE_SET && cmd->segment < st->agenda.nsegments)
+		json_object_set_new(result, "note", note_json(st, cmd->segment));
+	if (cmd->kind == CORE_CMD_PARAPHRASE_SAVE) {
+		/* A new paraphrase always makes an event, so it is the last one. */
+		const core_paraphrase *p = core_paraphrase_get(st, cmd->paraphrase ? cmd->paraphrase : st->nparas);
+		if (p)
+			json_object_set_new(result, "paraphrase", paraphrase_json(p));
+	}
+	return to_buf(
+	    json_pack("{s:s, s:s, s:I, s:o}", "type", "ack", "id", id, "seq", (json_int_t)seq, "result", result),
+	    headroom);
+}
+
+wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const core_err_params *p, size_t headroom)
+{
+	/* Internal statuses stay inside the server; should one come here where asserts are compiled
+	 * out, the client hears that its command failed and changed nothing. */
+	assert(rt_err_public(err));
+	if (!rt_err_public(err))
+		err = RT_E_SERVER_UNAVAILABLE;
+	json_t *j = json_pack("{s:s, s:o, s:s}", "type", "error", "id", id && id[0] ? json_string(id) : json_null(),
+	                      "code", rt_err_code(err));
+	if (!j)
+		return NULL;
+	json_t *params = json_object();
+	if (field && field[0])
+		json_object_set_new(params, "field", json_string(field));
+	if (p && p->state >= 0 && p->state < CORE_Q_STATE_COUNT) {
+		json_object_set_new(params, "state", json_string(core_qstate_name((core_qstate)p->state)));
+		json_object_set_new(params, "question", json_integer(p->question));
+		if (p->into)
+			json_object_set_new(params, "into", json_integer(p->into));
+	}
+	if (p && p->clock_state >= 0 && p->clock_state < CORE_CLOCK_STATE_COUNT)
+		json_object_set_new(params, "state",
+		                    json_string(core_clock_state_name((core_clock_state)p->clock_state)));
+	if (p && p->segment >= 0)
+		json_object_set_new(params, "segment", json_integer(p->segment));
+	if (p && p->max > 0)
+		json_object_set_new(params, "max", json_integer(p->max));
+	if (p && p->seconds > 0)
+		json_object_set_new(params, "seconds", json_integer(p->seconds));
+	if (p && p->version >= 0)
+		json_object_set_new(params, "version", json_integer(p->version));
+	/* CHR-6: what the scrubber found, to the sender only (it is their own text). */
+	if (p && p->nfinds > 0 && p->text) {
+		json_t *found = json_array();
+		for (int i = 0; i < p->nfinds && i < CORE_SCRUB_MAX_FINDS; i++) {
+			const core_find *f = &p->finds[i];
+			json_array_append_new(found, json_pack("{s:s, s:s%, s:s}", "kind", core_find_kind_name(f->kind),
+			                                       "text", p->text + f->start, (size_t)(f->end - f->start),
+			                                       "placeholder", core_find_placeholder(f->kind)));
+		}
+		json_object_set_new(params, "found", found);
+	}
+	if (json_object_size(params))
+		json_object_set_new(j, "params", params);
+	else
+		json_decref(params);
+	return to_buf(j, headroom);
+}
+
+wire_buf *wire_encode_clock_now(const char *id, int64_t now_ms, size_t headroom)
+{
+	return to_buf(json_pack("{s:s, s:s, s:I}", "type", "clock.now", "id", id, "now", (json_int_t)now_ms), headroom);
+}
+
+wire_buf *wire_encode_resumed(uint64_t since, uint64_t seq, size_t headroom)
+{
+	return to_buf(
+	    json_pack("{s:s, s:I, s:I}", "type", "resumed", "since", (json_int_t)since, "seq", (json_int_t)seq),
+	    headroom);
+}
+
+wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,
+                               const char *content, size_t len, size_t headroom)
+{
+	return to_buf(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s%}", "type", "report.document", "id", id, "format",
+	                        format, "filename", filename, "media_type", media_type, "content", content, len),
+	              headroom);
+}
+
+char *wire_encode_links(const core_agenda *agenda, const wire_link *links, int n)
+{
+	json_t *all = json_object(), *inv = json_array(), *booth = json_object();
+	for (int i = 0; i < n; i++) {
+		const wire_link *l = &links[i];
+		if (l->role == CORE_ROLE_PARTICIPANT && l->personal)
+			json_array_append_new(inv, json_string(l->url));
+		else if (l->role == CORE_ROLE_BOOTH)
+			json_object_set_new(booth, l->label, json_string(l->url));
+		else
+			json_object_set_new(all, core_role_name(l->role), json_string(l->url));
+	}
+	json_object_set_new(all, "invitations", inv);
+	json_object_set_new(all, "booth", booth);
+	json_t *j = json_pack("{s:s, s:s, s:o}", "consultation", agenda->id, "title", agenda->title, "links", all);
+	char *out = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	json_decref(j);
+	return out;
+}

@@ -1,0 +1,12 @@
+/* internal.h — what the codec's own files share and no other layer may see: the compact JSON
+ * text that encode.c and control.c make their output from. Not the codec's interface (wire.h). */
+#ifndef RT_WIRE_INTERNAL_H
+#define RT_WIRE_INTERNAL_H
+
+#include <jansson.h>
+
+/* j as compact JSON text, malloc'd; drops the caller's reference to j. NULL when j is NULL (a
+ * json_pack that failed) or when out of memory. */
+char *wire_json_text(json_t *j);
+
+#endif
