@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "crypto.h"
 #include "hub.h"
 #include "log.h"
@@ -590,13 +590,6 @@ static void finish_seals(hub *h)
 	}
 }
 
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* The latency of one group commit, for operators. */
 static void count_commit(hub *h, uint64_t us, bool ok)
 {
@@ -612,9 +605,9 @@ static void count_commit(hub *h, uint64_t us, bool ok)
 void hub_flush(hub *h)
 {
 	if (store_in_transaction(h->store)) {
-		uint64_t t0 = mono_us();
+		int64_t t0 = mono_us();
 		bool ok = store_commit(h->store) == RT_OK;
-		count_commit(h, mono_us() - t0, ok);
+		count_commit(h, (uint64_t)(mono_us() - t0), ok);
 		if (!ok) {
 			/* Every command of the batch is answered server.unavailable; nothing is lost. */
 			rtlog_line l;

@@ -23,6 +23,7 @@
 #include <libwebsockets.h>
 #include <openssl/ssl.h>
 
+#include "clock.h"
 #include "hub.h"
 #include "log.h"
 #include "net.h"
@@ -223,12 +224,10 @@ static void wake(void *ctx)
 	lws_sul_schedule(s->ctx, 0, &s->flush_sul, flush_cb, 1);
 }
 
-static int64_t now_ms(void *ctx)
+static int64_t io_now_ms(void *ctx)
 {
 	(void)ctx;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return now_ms();
 }
 
 static void due_cb(lws_sorted_usec_list_t *sul)
@@ -248,7 +247,7 @@ static void schedule(void *ctx, int64_t due_ms)
 		lws_sul_cancel(&s->due_sul);
 		return;
 	}
-	int64_t wait_ms = due_ms - now_ms(ctx);
+	int64_t wait_ms = due_ms - now_ms();
 	lws_sul_schedule(s->ctx, 0, &s->due_sul, due_cb, wait_ms > 0 ? wait_ms * LWS_US_PER_MS : 1);
 }
 
@@ -435,13 +434,6 @@ static const char *admit(server *s, conn *c, struct lws *wsi)
 		return "max_connections";
 	client_addr(s, wsi, c->addr);
 	return addr_connections(s, c->addr) < s->max_per_addr ? NULL : "max_per_address";
-}
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* The message rate: takes one message's credit from c's bucket, which fills at `rate` per
@@ -1222,8 +1214,8 @@ static void drain(server *s, const struct lws_protocols *ws)
 	hub_flush(s->hub);
 	hub_send_held(s->hub);
 	lws_callback_on_writable_all_protocol(s->ctx, ws);
-	int64_t deadline = now_ms(s) + NET_DRAIN_MS;
-	while (s->nconns && now_ms(s) < deadline) {
+	int64_t deadline = now_ms() + NET_DRAIN_MS;
+	while (s->nconns && now_ms() < deadline) {
 		lws_sul_schedule(s->ctx, 0, &s->drain_sul, drain_cb, 50 * LWS_US_PER_MS);
 		if (lws_service(s->ctx, 0) < 0)
 			break;
@@ -1358,7 +1350,7 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	lws_set_log_level(LLL_ERR | (rtlog_enabled(RTLOG_DEBUG) ? LLL_WARN : 0), lws_log);
 
 	hub_io io = {
-	    .send = conn_queue, .wake = wake, .now_ms = now_ms, .schedule = schedule, .close = conn_close, .ctx = s};
+	    .send = conn_queue, .wake = wake, .now_ms = io_now_ms, .schedule = schedule, .close = conn_close, .ctx = s};
 	s->hub = hub_new(st, &io, LWS_PRE);
 	if (!s->hub) {
 		free(s);
