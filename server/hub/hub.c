@@ -1,10 +1,32 @@
 /* hub.c — the hub's entry points: make and free it, take a connection's frames (authenticate,
  * answer at once, or run a command into the batch), refuse frames, and count for operators.
  * Not the batch (batch.c), rooms and delivery (room.c) or the organiser's commands (organiser.c). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "internal.h"
+
+/* The io of a hub without a transport: nothing is sent, nothing is scheduled, and the clock is
+ * the wall clock (the command line's seal, or before and after net_serve). */
+static void null_send(void *ctx, hub_peer *peer, wire_buf *buf)
+{
+	(void)ctx, (void)peer, (void)buf;
+}
+
+static void null_wake(void *ctx)
+{
+	(void)ctx;
+}
+
+static int64_t wall_ms(void *ctx)
+{
+	(void)ctx;
+	return now_ms();
+}
+
+static const hub_io null_io = {.send = null_send, .wake = null_wake, .now_ms = wall_ms};
 
 hub *hub_new(store *st, const hub_io *io, size_t headroom)
 {
@@ -12,11 +34,21 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom)
 	if (!h)
 		return NULL;
 	h->store = st;
-	h->io = *io;
+	h->io = io ? *io : null_io;
 	h->headroom = headroom;
 	h->links_ttl = HUB_LINKS_TTL_MS;
 	h->live_window = HUB_LIVE_WINDOW_MS;
 	return h;
+}
+
+void hub_set_io(hub *h, const hub_io *io, size_t headroom)
+{
+	/* Nothing may still go to, or through, the transport being replaced. */
+	assert(h->npeers == 0 && h->npend == 0);
+	/* Recent events and held deliveries stay encoded with the headroom they were made with. */
+	assert(!h->rooms || headroom <= h->headroom);
+	h->io = io ? *io : null_io;
+	h->headroom = headroom;
 }
 
 void hub_set_live_window(hub *h, int64_t ms)

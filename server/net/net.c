@@ -150,7 +150,7 @@ static void lws_log(int level, const char *line)
 	rtlog_end(&l);
 }
 
-int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg)
+int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *arg), void *arg)
 {
 	static const struct lws_protocols protocols[] = {
 	    {"http", net_callback_http, 0, 0, 0, NULL, 0},
@@ -256,15 +256,8 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	             .schedule = schedule,
 	             .close = net_conn_close,
 	             .ctx = s};
-	s->hub = hub_new(st, &io, LWS_PRE);
-	if (!s->hub) {
-		free(s);
-		return 1;
-	}
-	if (opt->links_ttl_ms >= 0)
-		hub_set_links_ttl(s->hub, opt->links_ttl_ms);
-	if (opt->live_window_ms >= 0)
-		hub_set_live_window(s->hub, opt->live_window_ms);
+	s->hub = h;
+	hub_set_io(h, &io, LWS_PRE);
 	s->ctx = lws_create_context(&info);
 	if (!s->ctx) {
 		rtlog_line l;
@@ -275,13 +268,13 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 		rtlog_str(&l, "listen", opt->listen);
 		rtlog_int(&l, "port", opt->port);
 		rtlog_end(&l);
-		hub_free(s->hub);
+		hub_set_io(h, NULL, LWS_PRE);
 		free(s);
 		return 1;
 	}
 	if (opt->data_path && net_control_listen(s, opt->data_path)) {
 		lws_context_destroy(s->ctx);
-		hub_free(s->hub);
+		hub_set_io(h, NULL, LWS_PRE);
 		free(s);
 		return 1;
 	}
@@ -324,7 +317,10 @@ int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void
 	lws_sul_cancel(&s->due_sul);
 	lws_sul_cancel(&s->alive_sul);
 	lws_context_destroy(s->ctx);
-	hub_free(s->hub);
+	/* What the closed connections' departures changed (presence) commits; the hub goes back to
+	 * its caller with nothing pending and nobody connected. */
+	hub_flush(h);
+	hub_set_io(h, NULL, LWS_PRE);
 	if (opt->data_path) {
 		char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 		net_control_path(opt->data_path, path, sizeof path);
