@@ -188,7 +188,7 @@ const char *net_admit(server *s, conn *c, struct lws *wsi)
 		return "path";
 	if (!origin_allowed(s, wsi))
 		return "origin";
-	if (s->nconns >= s->max_conns)
+	if (s->conns.count >= s->max_conns)
 		return "max_connections";
 	client_addr(s, wsi, c->addr);
 	return addr_connections(s, c->addr) < s->max_per_addr ? NULL : "max_per_address";

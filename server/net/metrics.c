@@ -25,7 +25,7 @@ size_t net_metrics_text(server *s, char *out, size_t cap)
 		authed += st.peers[r];
 	}
 	PUT("roundtable_connections{role=\"none\"} %llu\n",
-	    (unsigned long long)(s->nconns > authed ? s->nconns - authed : 0));
+	    (unsigned long long)(s->conns.count > authed ? s->conns.count - authed : 0));
 	const struct {
 		const char *name, *type, *help;
 		unsigned long long value;

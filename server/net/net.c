@@ -116,7 +116,7 @@ static void drain(server *s, const struct lws_protocols *ws)
 	hub_send_held(s->hub);
 	lws_callback_on_writable_all_protocol(s->ctx, ws);
 	int64_t deadline = now_ms() + NET_DRAIN_MS;
-	while (s->nconns && now_ms() < deadline) {
+	while (s->conns.count && now_ms() < deadline) {
 		lws_sul_schedule(s->ctx, 0, &s->drain_sul, drain_cb, 50 * LWS_US_PER_MS);
 		if (lws_service(s->ctx, 0) < 0)
 			break;
@@ -308,7 +308,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	{
 		rtlog_line l;
 		rtlog_begin(&l, RTLOG_INFO, "stopping");
-		rtlog_int(&l, "connections", (int64_t)s->nconns);
+		rtlog_int(&l, "connections", (int64_t)s->conns.count);
 		rtlog_end(&l);
 	}
 	drain(s, &protocols[1]);

@@ -61,7 +61,7 @@ typedef struct conn {
 	int64_t heard_us, pinged_us;
 	int64_t ping_after_us; /* its silence before a ping: the server's, less a share of it */
 	bool ping_due;
-	struct conn *prev, *next;
+	lws_dll2_t list; /* in the server's list of connections (server.conns) */
 	enum lws_close_status close_status;
 	const char *close_reason;
 } conn;
@@ -91,13 +91,14 @@ typedef struct server {
 	lws_sorted_usec_list_t due_sul;   /* the agenda clocks' next action (AG-4) */
 	lws_sorted_usec_list_t drain_sul; /* wakes the loop while a graceful stop waits */
 	lws_sorted_usec_list_t alive_sul; /* the liveness sweep, once a second (PERF-3) */
-	conn *conns;                      /* every open WebSocket connection */
-	int64_t ping_us;                  /* silence before a ping; three times that: dropped */
-	uint64_t ping_phase;              /* spreads connections' pings over the ping interval */
-	size_t nconns;                    /* WebSocket connections open, authenticated or not */
-	size_t queue_max;                 /* bytes a connection may have waiting (PERF-3) */
-	uint64_t culled;                  /* connections dropped for not reading */
-	uint64_t refused_conns;           /* WebSocket handshakes refused by a limit or the Origin */
+	/* every open WebSocket connection, authenticated or not (from ESTABLISHED to CLOSED);
+	 * conns.count: how many */
+	lws_dll2_owner_t conns;
+	int64_t ping_us;        /* silence before a ping; three times that: dropped */
+	uint64_t ping_phase;    /* spreads connections' pings over the ping interval */
+	size_t queue_max;       /* bytes a connection may have waiting (PERF-3) */
+	uint64_t culled;        /* connections dropped for not reading */
+	uint64_t refused_conns; /* WebSocket handshakes refused by a limit or the Origin */
 	log_sample culled_log, refused_log;
 	size_t queued_bytes; /* what waits in all connections' queues */
 	uint64_t gathered;   /* messages that went several to a write (PERF-2) */

@@ -266,18 +266,22 @@ void net_alive_cb(lws_sorted_usec_list_t *sul)
 	if (s->stopping)
 		return;
 	int64_t now = mono_us();
-	for (conn *c = s->conns; c; c = c->next) {
-		if (c->culled || c->closing)
-			continue;
+	/* No `continue` in this loop: lws' macro steps to the next entry at its end. */
+	lws_start_foreach_dll_safe(struct lws_dll2 *, d, next, lws_dll2_get_head(&s->conns))
+	{
+		conn *c = lws_container_of(d, conn, list);
 		int64_t silent = now - c->heard_us;
-		if (silent >= 3 * s->ping_us)
+		if (c->culled || c->closing) {
+			/* already going */
+		} else if (silent >= 3 * s->ping_us) {
 			cull(s, c, "silent");
-		else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
+		} else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
 			c->ping_due = true;
 			c->pinged_us = now;
 			lws_callback_on_writable(c->wsi);
 		}
 	}
+	lws_end_foreach_dll_safe(d, next);
 	lws_sul_schedule(s->ctx, 0, &s->alive_sul, net_alive_cb, LWS_US_PER_SEC);
 }
 
@@ -302,17 +306,13 @@ int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, v
 		c->credit_us = s->burst_us;
 		c->refilled_us = mono_us();
 		c->counted = net_addr_add(s, c->addr);
-		s->nconns++;
 		c->heard_us = c->pinged_us = mono_us();
 		/* Connections that open together (a room joining at the start) are pinged apart: each
 		 * waits from half to all of the interval, spread evenly (golden-ratio steps), so a
 		 * sweep pings a share of them, never all at once. */
 		s->ping_phase += 0x9E3779B97F4A7C15ull;
 		c->ping_after_us = s->ping_us - (int64_t)((s->ping_phase >> 11) % (uint64_t)(s->ping_us / 2 + 1));
-		c->next = s->conns;
-		if (s->conns)
-			s->conns->prev = c;
-		s->conns = c;
+		lws_dll2_add_tail(&c->list, &s->conns);
 		{
 			int sz = CONN_SNDBUF_BYTES;
 			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
@@ -339,17 +339,10 @@ int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, v
 			break; /* refused by the filter: never established, never counted */
 		hub_peer_closed(s->hub, &c->peer);
 		conn_free(s, c);
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			s->conns = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
-		c->prev = c->next = NULL;
+		lws_dll2_remove(&c->list);
 		if (c->counted)
 			net_addr_remove(s, c->addr);
 		c->counted = false;
-		s->nconns--;
 		break;
 	default:
 		break;
