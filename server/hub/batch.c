@@ -6,6 +6,7 @@
  * state the previous ones made. If the commit fails, the touched rooms are reloaded from the
  * database and every command of the batch is answered server.unavailable: nothing was
  * delivered, so no client saw a change that did not persist. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -257,6 +258,7 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 		return RT_OK;
 	uint64_t seq =
 	    d->nevents && !core_event_ephemeral(&d->events[d->nevents - 1]) ? d->events[d->nevents - 1].seq : r->st.seq;
+	assert(m->cmd.kind != CORE_CMD_QUESTION_POST || d->nevents > 0); /* a question accepted is posted */
 	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
 	wire_buf *ack = wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom);
 	bool stored = false;
@@ -279,6 +281,7 @@ void hub_receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_REC
 {
 	uint8_t in[sizeof peer->scope + WIRE_ID_MAX + 1], out[CRYPTO_HASH_BYTES];
 	size_t n = strlen(id);
+	assert(n <= WIRE_ID_MAX); /* wire_decode refused a longer one */
 	memcpy(in, peer->scope, sizeof peer->scope);
 	memcpy(in + sizeof peer->scope, id, n); /* NOLINT(bugprone-not-null-terminated-result): bytes to hash */
 	crypto_sha256(in, sizeof peer->scope + n, out);

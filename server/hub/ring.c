@@ -1,6 +1,7 @@
 /* ring.c — the resume ring (PL-4): each room's most recent delivered events, as encoded for
  * each audience, and the replay of what a returning connection missed. In memory only; a gap
  * the ring no longer covers is answered with a snapshot (auth.c). */
+#include <assert.h>
 #include <string.h>
 
 #include "internal.h"
@@ -12,7 +13,9 @@ static ring_entry *ring_at(hub_room *r, size_t i)
 
 static void ring_drop_oldest(hub_room *r)
 {
+	assert(r->ring_len > 0);
 	ring_entry *e = ring_at(r, 0);
+	assert(r->ring_bytes >= e->buf->len);
 	/* Clients that saw e.seq may have missed an ephemeral event after it: they must now take
 	 * a snapshot, as must everyone before e. */
 	uint64_t from = e->seq + (e->ephemeral ? 1 : 0);
@@ -33,6 +36,8 @@ void hub_ring_push(hub_room *r, const pending *p)
 		r->ring_from = p->seq + 1; /* too big to keep: nobody resumes across it */
 		return;
 	}
+	/* Oldest first, in the order of seq: a replay sends a suffix of the ring. */
+	assert(r->ring_len < RING_MAX_EVENTS && (!r->ring_len || ring_at(r, r->ring_len - 1)->seq <= p->seq));
 	ring_entry *e = ring_at(r, r->ring_len++);
 	e->seq = p->seq;
 	e->ephemeral = p->ephemeral;

@@ -1,6 +1,7 @@
 /* room.c — a consultation in memory and its connections: loading a room, joining and leaving
  * it, who is in which audience, delivery after a commit with live-window pacing (PERF-2), and
  * when a room next needs the hub. Not the resume ring (ring.c) nor the batch (batch.c). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,7 @@ void hub_deliver(hub *h, const pending *p)
 		return;
 	}
 	hub_room *r = p->room;
+	assert(p->kind == P_AUDIENCE && r);
 	/* PERF-2: a vote's event is replayed only; live, its count goes out in votes.changed. In a
 	 * busy room, the rest waits for the end of the window (or, out of memory, goes at once). */
 	if (!p->coalesced && (r->live_open || !held_add(r, p->aud, &p->author, p->buf))) {
@@ -97,6 +99,7 @@ bool hub_votes_mark(hub_room *r, uint32_t id)
 		r->vcap = cap;
 	}
 	if (!r->vmark[id]) {
+		assert(r->nvdirty < r->vcap); /* each id listed once, and every id is below vcap */
 		r->vmark[id] = 1;
 		r->vdirty[r->nvdirty++] = id;
 	}
@@ -226,6 +229,7 @@ hub_room *hub_room_get(hub *h, const char *id, rt_err *err)
 
 void hub_room_join(hub *h, hub_room *r, hub_peer *peer)
 {
+	assert(!peer->room); /* a connection authenticates once (hub_receive answers auth.already) */
 	peer->room = r;
 	peer->prev = NULL;
 	peer->next = r->peers;
@@ -259,6 +263,7 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 		peer->next->prev = peer->prev;
 	peer->room = NULL;
 	peer->prev = peer->next = NULL;
+	assert(h->npeers > 0);
 	h->npeers--;
 }
 

@@ -1,6 +1,7 @@
 /* admit.c — limits and admission (README.md, "Security"): which WebSocket may open (version,
  * path, Origin, total and per-address limits), the client's address behind a trusted proxy,
  * and the message rate. Knows nothing of what the messages say. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,8 @@ void net_addr_remove(server *s, const char *addr)
 {
 	addr_count **pp = addr_slot(s, addr);
 	addr_count *a = *pp;
-	if (a && --a->n == 0) {
+	assert(a && a->n > 0); /* only a connection counted by net_addr_add is removed */
+	if (--a->n == 0) {
 		*pp = a->next;
 		free(a);
 	}

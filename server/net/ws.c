@@ -1,6 +1,7 @@
 /* ws.c — the roundtable.v1 WebSocket protocol: admission and the connection's life, frames
  * reassembled and handed to the hub whole, the bounded outgoing queue written in order (one
  * lws_write per writeable callback), and liveness. No consultation logic: that is the hub's. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -97,6 +98,7 @@ void net_conn_close(void *ctx, hub_peer *peer, rt_err why)
 
 static void conn_free(server *s, conn *c)
 {
+	assert(s->queued_bytes >= c->qbytes); /* the server's total counts every connection's queue */
 	s->queued_bytes -= c->qbytes;
 	for (size_t i = 0; i < c->qlen; i++)
 		wire_buf_unref(c->q[(c->qhead + i) % c->qcap]);
@@ -243,8 +245,10 @@ static int on_writeable(server *s, conn *c)
 	if (n < (int)len)
 		return -1; /* a short write is fatal for this connection */
 	s->gathered += k > 1 ? k : 0;
+	assert(k >= 1 && k <= c->qlen);
 	for (; k; k--) {
 		wire_buf *b = c->q[c->qhead];
+		assert(c->qbytes >= b->len && s->queued_bytes >= b->len);
 		c->qhead = (c->qhead + 1) % c->qcap;
 		c->qlen--;
 		c->qbytes -= b->len;
@@ -339,6 +343,7 @@ int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, v
 			break; /* refused by the filter: never established, never counted */
 		hub_peer_closed(s->hub, &c->peer);
 		conn_free(s, c);
+		assert(lws_dll2_owner(&c->list) == &s->conns); /* listed since ESTABLISHED */
 		lws_dll2_remove(&c->list);
 		if (c->counted)
 			net_addr_remove(s, c->addr);
