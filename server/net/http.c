@@ -193,7 +193,7 @@ int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *u
 		           ? -1
 		           : 0;
 	}
-	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (see the top of this file): the dummy leaves it
+	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (CVE-2025-11677, see net.c): the dummy leaves it
 	 * alone, and so do we. */
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }

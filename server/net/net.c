@@ -174,7 +174,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	s->auth_timeout = opt->auth_timeout > 0 ? opt->auth_timeout : NET_AUTH_TIMEOUT;
 
 	/* GET /healthz and /metrics, for operators (README.md, "Operations"); /c/ID/, a
-	 * consultation's page (serve_page); the rest are files. */
+	 * consultation's page (serve_page, http.c); the rest are files. */
 	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0};
 	health.mountpoint = "/healthz";
 	health.mountpoint_len = 8;
@@ -232,7 +232,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	 * ask for a definite limit instead, above the WebSocket limit. */
 	info.rlimit_nofile = (int)(s->max_conns + 1024 > 65536 ? s->max_conns + 1024 : 65536);
 	/* PERF-3: a connection silent for `ping` seconds is pinged; one that answers nothing for
-	 * three times that is dropped (alive_cb). */
+	 * three times that is dropped (net_alive_cb, ws.c). */
 	s->ping_us = (int64_t)(opt->ping_seconds > 0 ? opt->ping_seconds : NET_PING_SECONDS) * 1000000;
 	if (opt->tls_cert) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;

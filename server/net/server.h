@@ -25,7 +25,7 @@
  * bound above; this is ample for a reader on a slow network. */
 #define CONN_SNDBUF_BYTES (64 * 1024)
 
-/* Queued messages framed together for one write, at most (on_writeable). */
+/* Queued messages framed together for one write, at most (on_writeable, ws.c). */
 #define NET_GATHER_BYTES 16384
 
 /* What lws reads of a frame before handing it over (a longer message comes in pieces, gathered
