@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 #include "crypto.h"
@@ -107,22 +106,6 @@ int cli_denylist(int argc, char **argv, const char *usage)
 	return rc;
 }
 
-static void null_send(void *ctx, hub_peer *peer, wire_buf *buf)
-{
-	(void)ctx, (void)peer, (void)buf;
-}
-static void null_wake(void *ctx)
-{
-	(void)ctx;
-}
-static int64_t wall_ms(void *ctx)
-{
-	(void)ctx;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int cli_seal(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_LINKS_TTL, 0};
@@ -144,8 +127,7 @@ int cli_seal(int argc, char **argv, const char *usage)
 	}
 	/* No server runs on this folder: seal the database here, through the same hub and core. */
 	store *st = cli_open_store(o.data_dir);
-	hub_io io = {.send = null_send, .wake = null_wake, .now_ms = wall_ms};
-	hub *h = st ? hub_new(st, &io, 0) : NULL;
+	hub *h = st ? hub_new(st, NULL, 0) : NULL; /* no transport: it sends nothing */
 	if (h && o.links_ttl_hours >= 0)
 		hub_set_links_ttl(h, o.links_ttl_hours * 3600000LL);
 	char why[160] = "";

@@ -40,8 +40,6 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 	no.data_path = o->data_dir;
 	no.ping_seconds = o->ping;
 	no.queue_limit_kib = o->queue;
-	no.links_ttl_ms = o->links_ttl_hours < 0 ? -1 : o->links_ttl_hours * 3600000LL;
-	no.live_window_ms = o->live_window;
 	rtlog_setup((rtlog_level)o->log_level, (rtlog_format)o->log_format, NULL);
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", o->web_dir);
@@ -49,7 +47,17 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 		fprintf(stderr, "roundtable: no web client at %s (use --web DIR)\n", o->web_dir);
 		return 1;
 	}
-	return net_serve(&no, st, on_ready, arg);
+	/* The composition root: the hub over the store, handed to the transport. */
+	hub *h = hub_new(st, NULL, 0);
+	if (!h)
+		return 1;
+	if (o->links_ttl_hours >= 0)
+		hub_set_links_ttl(h, o->links_ttl_hours * 3600000LL);
+	if (o->live_window >= 0)
+		hub_set_live_window(h, o->live_window);
+	int rc = net_serve(&no, h, on_ready, arg);
+	hub_free(h);
+	return rc;
 }
 
 /* What serve and demo use when no option says otherwise. */

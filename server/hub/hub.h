@@ -62,8 +62,19 @@ typedef struct hub_io {
 } hub_io;
 
 /* Creates a hub over an open store (borrowed: it must outlive the hub). `headroom` is the
- * space every outgoing buffer keeps in front of its payload (LWS_PRE). NULL when out of memory. */
+ * space every outgoing buffer keeps in front of its payload (LWS_PRE). `io` may be NULL: then
+ * the hub has no transport yet (it sends nothing, and its clock is the wall clock) until
+ * hub_set_io gives it one. NULL when out of memory.
+ *
+ * The command line is where a server is put together: it makes the hub over its store, sets
+ * what it was asked to (hub_set_links_ttl, hub_set_live_window), and hands the hub to the
+ * transport (net_serve), which gives it its io for as long as it serves, then takes it back. */
 hub *hub_new(store *st, const hub_io *io, size_t headroom);
+/* Gives the hub the transport it sends through (`io` is copied; its ctx must outlive its use),
+ * and the headroom that transport's buffers need; NULL: none, as hub_new with NULL. Only while
+ * no connection is authenticated and no delivery waits for a flush, and, once a consultation
+ * is loaded (its recent events are kept encoded), never with more headroom than before. */
+void hub_set_io(hub *h, const hub_io *io, size_t headroom);
 /* Commits what is pending, then frees the hub and its rooms. */
 void hub_free(hub *h);
 

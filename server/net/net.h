@@ -4,7 +4,7 @@
 #ifndef RT_NET_H
 #define RT_NET_H
 
-#include "store.h"
+#include "hub.h"
 
 /* How long a graceful stop waits for connections to take their last messages and the 1001. */
 #define NET_DRAIN_MS 2000
@@ -44,16 +44,20 @@ typedef struct net_options {
 	 * entry): that address counts for the per-address limit. NULL: the TCP peer counts. */
 	const char *trusted_proxy;
 	const char *tls_cert, *tls_key; /* PEM files: serve https and wss directly (NULL: plain) */
-	int64_t links_ttl_ms;           /* how long links work after a seal; -1: HUB_LINKS_TTL_MS */
-	int live_window_ms;             /* PERF-2: a busy consultation's live window; -1: HUB_LIVE_WINDOW_MS */
 } net_options;
 
-/* Serves until SIGINT or SIGTERM, then stops gracefully: refuses new connections, commits
- * and delivers what is pending, closes every connection with 1001 once its queue is written
- * (or after NET_DRAIN_MS), and returns. Prints "roundtable: listening on http://ADDR:PORT/" to
- * stdout once the socket is bound, after `on_ready` (may be NULL) has printed what it wants
- * with the actual port. Returns 0 on a clean stop, 1 on a failure to start. */
-int net_serve(const net_options *opt, store *st, void (*on_ready)(int port, void *arg), void *arg);
+/* Serves hub `h` until SIGINT or SIGTERM, then stops gracefully: refuses new connections,
+ * commits and delivers what is pending, closes every connection with 1001 once its queue is
+ * written (or after NET_DRAIN_MS), and returns. Prints "roundtable: listening on
+ * http://ADDR:PORT/" to stdout once the socket is bound, after `on_ready` (may be NULL) has
+ * printed what it wants with the actual port. Returns 0 on a clean stop, 1 on a failure to
+ * start.
+ *
+ * The hub is the caller's, made over its store with nothing loaded yet (hub.h): net_serve
+ * gives it the server's io (hub_set_io: send, wake, the clock, schedule, close, with LWS_PRE
+ * headroom) while it serves, and takes it back before it returns, with nothing pending and
+ * nobody connected. The caller then frees the hub (hub_free saves what is left). */
+int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *arg), void *arg);
 
 /* The organiser's control socket of a data folder (DIR/roundtable.ctl), into buf. */
 void net_control_path(const char *data_dir, char *buf, size_t cap);

@@ -266,7 +266,9 @@ int main(void)
 	hub_free(h);
 	store_close(s);
 	s = store_open(t.db, err, sizeof err);
-	h = hub_new(s, &io, 16);
+	/* As the command line does: the hub is made without a transport, which gives it its io. */
+	h = hub_new(s, NULL, 0);
+	hub_set_io(h, &io, 16);
 	memset(peers, 0, sizeof peers);
 	for (int i = 0; i < MAX_PEERS; i++) {
 		peers[i].index = i;
@@ -359,6 +361,15 @@ int main(void)
 	hub_flush(h);
 	CHECK(got(&rec, 3, "\"code\":\"auth.invalid\""));
 	rec_clear(&rec);
+	/* The transport takes its io back when it stops: from then on the hub sends nothing. */
+	hub_set_io(h, NULL, 16);
+	int wakes_detached = rec.wakes;
+	fresh(&rec, stage);
+	auth(h, stage, tk.stage, NULL);
+	hub_flush(h);
+	CHECK_EQ_INT(rec.n[3], 0);
+	CHECK_EQ_INT(rec.wakes, wakes_detached);
+	CHECK_EQ_INT(rec.closed[3], RT_OK);
 	hub_free(h);
 	store_close(s);
 	tmpdir_remove(&t);

@@ -1,0 +1,319 @@
+/* batch.c — the group commit: each command is decided, appended to the store's open transaction
+ * and evolved at once, and what it produced for clients waits in `pending` until the flush
+ * commits. Not delivery itself (room.c) nor authentication (auth.c).
+ *
+ * A batch is everything accepted since the last flush: the next command of the batch sees the
+ * state the previous ones made. If the commit fails, the touched rooms are reloaded from the
+ * database and every command of the batch is answered server.unavailable: nothing was
+ * delivered, so no client saw a change that did not persist. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "crypto.h"
+#include "internal.h"
+#include "log.h"
+
+static pending *push(hub *h, pending_kind kind, wire_buf *buf)
+{
+	if (!buf)
+		return NULL;
+	if (h->npend == h->pcap) {
+		size_t ncap = h->pcap ? h->pcap * 2 : 64;
+		pending *np = realloc(h->pend, ncap * sizeof *np);
+		if (!np) {
+			wire_buf_unref(buf);
+			return NULL;
+		}
+		h->pend = np;
+		h->pcap = ncap;
+	}
+	pending *p = &h->pend[h->npend++];
+	memset(p, 0, sizeof *p);
+	p->kind = kind;
+	p->buf = buf;
+	if (h->npend == 1)
+		h->io.wake(h->io.ctx);
+	return p;
+}
+
+void hub_queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field,
+                     const core_err_params *params)
+{
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, params, h->headroom));
+	if (p)
+		p->peer = peer;
+}
+
+/* Queues error `err` for peer, then the end of its connection: the error says why. */
+void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+{
+	peer->closing = true;
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, NULL, h->headroom));
+	if (p) {
+		p->peer = peer;
+		p->close = err;
+	} else if (h->io.close) {
+		h->io.close(h->io.ctx, peer, err); /* out of memory: closing says enough */
+	}
+}
+
+/* Queues ack (taking its reference) for peer: it turns into server.unavailable if the batch
+ * does not commit. */
+static void queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
+{
+	pending *p = push(h, P_PEER, ack);
+	if (p) {
+		p->peer = peer;
+		p->is_ack = true;
+		memcpy(p->id, id, sizeof p->id);
+	}
+}
+
+/* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
+ * events and turns its acks into server.unavailable. */
+static void abort_batch(hub *h)
+{
+	store_rollback(h->store);
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (!r->dirty)
+			continue;
+		char id[CORE_ID_MAX + 1];
+		memcpy(id, r->st.agenda.id, sizeof id);
+		core_state fresh;
+		if (store_load(h->store, id, &fresh, r->secret) == RT_OK) {
+			/* What lives in memory only was never in the batch: keep it. */
+			core_state_move_live(&fresh, &r->st);
+			core_state_free(&r->st);
+			r->st = fresh;
+		}
+		r->dirty = false;
+		r->sealing = false;
+	}
+	for (size_t i = 0; i < h->npend; i++) {
+		pending *p = &h->pend[i];
+		if (p->kind == P_AUDIENCE) {
+			wire_buf_unref(p->buf);
+			p->buf = NULL;
+			p->peer = NULL;
+			p->kind = P_PEER;
+		} else if (p->is_ack) {
+			wire_buf_unref(p->buf);
+			p->buf = wire_encode_error(p->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, h->headroom);
+			p->is_ack = false;
+		}
+	}
+}
+
+/* CHR-5, once a seal is durable: the secret leaves memory, and so does every connection's
+ * pseudonym; then the database file, its WAL and its free pages lose what the seal deleted. */
+static void finish_seals(hub *h)
+{
+	bool any = false;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (!r->sealing)
+			continue;
+		r->sealing = false;
+		any = true;
+		rtlog_event(RTLOG_INFO, "sealed", "consultation", r->st.agenda.id);
+		if (hub_live_due_ms(h, r)) /* what was held, before the pseudonyms go */
+			hub_live_send(h, r, h->io.now_ms(h->io.ctx));
+		memset(r->secret, 0, sizeof r->secret);
+		hub_ring_clear(r); /* encoded for connections that had pseudonyms */
+		for (hub_peer *p = r->peers; p; p = p->next) {
+			memset(&p->actor.pseud, 0, sizeof p->actor.pseud);
+			p->actor.has_pseud = false;
+		}
+	}
+	if (any && store_compact(h->store, h->compact_error, sizeof h->compact_error) != RT_OK) {
+		h->compact_failed = true;
+		rtlog_event(RTLOG_WARN, "compact_failed", "msg", h->compact_error);
+	}
+}
+
+/* The latency of one group commit, for operators. */
+static void count_commit(hub *h, uint64_t us, bool ok)
+{
+	static const uint64_t bounds[HUB_COMMIT_BUCKETS] = HUB_COMMIT_BOUNDS_US;
+	h->stats.commits++;
+	h->stats.commit_failures += !ok;
+	h->stats.commit_us_sum += us;
+	for (int i = 0; i < HUB_COMMIT_BUCKETS; i++)
+		h->stats.commit_buckets[i] += us <= bounds[i];
+	h->stats.commit_buckets[HUB_COMMIT_BUCKETS]++;
+}
+
+void hub_flush(hub *h)
+{
+	if (store_in_transaction(h->store)) {
+		int64_t t0 = mono_us();
+		bool ok = store_commit(h->store) == RT_OK;
+		count_commit(h, (uint64_t)(mono_us() - t0), ok);
+		if (!ok) {
+			/* Every command of the batch is answered server.unavailable; nothing is lost. */
+			rtlog_line l;
+			rtlog_begin(&l, RTLOG_WARN, "commit_failed");
+			rtlog_int(&l, "commands", (int64_t)h->npend);
+			rtlog_end(&l);
+			abort_batch(h);
+		}
+	}
+	/* PERF-2: a room whose window has passed with nothing held sends at once, and starts a new
+	 * window; a busy room holds what it delivers. */
+	int64_t now = h->io.now_ms(h->io.ctx);
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		r->dirty = false;
+		r->live_open = h->live_window <= 0 || (!r->nheld && now >= r->live_sent_ms + h->live_window);
+		r->live_used = false;
+	}
+	for (size_t i = 0; i < h->npend; i++) {
+		if (h->pend[i].buf)
+			hub_deliver(h, &h->pend[i]);
+		wire_buf_unref(h->pend[i].buf);
+	}
+	h->npend = 0;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (r->live_open && (r->live_used || r->nvdirty))
+			hub_live_send(h, r, now);
+		r->live_open = false;
+	}
+	finish_seals(h);
+	hub_live_send_due(h);
+	hub_attend_all(h, false);
+	hub_schedule_due(h);
+}
+
+/* --- commands ---------------------------------------------------------------------------- */
+
+/* Answers a command that could not be stored: the batch is gone, and so is this command. */
+static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
+{
+	abort_batch(h);
+	if (peer)
+		hub_queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+}
+
+/* Decides and applies one command in room r. `peer` is who answers for it (NULL for the
+ * server's own commands, which get no ack); `key` the receipt key its ack is kept under (NULL:
+ * not kept). Returns the core's verdict, or
+ * RT_E_SERVER_UNAVAILABLE when it could not be stored. */
+rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m,
+                       const uint8_t *key)
+{
+	core_decision *d = &h->dec;
+	rt_err err = core_decide(&r->st, actor, &m->cmd, h->io.now_ms(h->io.ctx), d);
+	h->stats.commands++;
+	h->stats.refused += err != RT_OK;
+	if (err) {
+		if (peer)
+			hub_queue_error(h, peer, m->id, err, NULL, &d->err);
+		return err;
+	}
+	if (d->nevents)
+		r->dirty = true;
+	for (int i = 0; i < d->nevents; i++) {
+		const core_event *ev = &d->events[i];
+		if (core_evolve(&r->st, ev)) {
+			/* Out of memory: the state no longer matches the transaction. */
+			refuse_unstored(h, peer, m);
+			return RT_E_SERVER_UNAVAILABLE;
+		}
+		if (ev->kind == CORE_EV_SEALED)
+			r->sealing = true;
+		/* Encoded once per audience, right after its own evolve, so that each event shows
+		 * the state it produced even when later events of the batch change it again. */
+		unsigned mask = core_event_audiences(&r->st, ev);
+		const core_question *q = core_question_get(&r->st, ev->question);
+		for (int aud = 0; aud < CORE_AUD_COUNT; aud++) {
+			if (!(mask & (1u << aud)))
+				continue;
+			pending *p =
+			    push(h, P_AUDIENCE, wire_encode_event(&r->st, ev, (core_audience)aud, h->headroom));
+			if (p) {
+				p->room = r;
+				p->aud = (core_audience)aud;
+				p->author = q ? q->author : ev->author;
+				p->ephemeral = core_event_ephemeral(ev);
+				p->seq = p->ephemeral ? r->st.seq : ev->seq;
+				p->replayable = ev->kind != CORE_EV_SIGNAL; /* LC-4: signals are never replayed */
+				/* PERF-2: a vote reaches live connections in votes.changed. */
+				p->coalesced = (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED) &&
+				               hub_votes_mark(r, ev->question);
+			}
+		}
+	}
+	/* Rows are written as images of the state the events produced. A seal also starts the
+	 * links' last stretch (PL-2), in the same transaction. */
+	int64_t expire = r->sealing && !r->links_expire ? h->io.now_ms(h->io.ctx) + h->links_ttl : 0;
+	if (store_append(h->store, &r->st, d->events, d->nevents) != RT_OK ||
+	    (expire && store_expire_links(h->store, r->st.agenda.id, expire) != RT_OK)) {
+		refuse_unstored(h, peer, m);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	if (expire)
+		r->links_expire = expire;
+	h->stats.events += (uint64_t)d->nevents;
+	if (!peer)
+		return RT_OK;
+	uint64_t seq =
+	    d->nevents && !core_event_ephemeral(&d->events[d->nevents - 1]) ? d->events[d->nevents - 1].seq : r->st.seq;
+	assert(m->cmd.kind != CORE_CMD_QUESTION_POST || d->nevents > 0); /* a question accepted is posted */
+	uint32_t question = m->cmd.kind == CORE_CMD_QUESTION_POST ? d->events[0].question : m->cmd.question;
+	wire_buf *ack = wire_encode_ack(&r->st, m->id, seq, &m->cmd, question, actor, h->headroom);
+	bool stored = false;
+	for (int i = 0; i < d->nevents; i++)
+		stored |= !core_event_ephemeral(&d->events[i]);
+	/* PL-3: the ack commits with the command's effects, so a retry finds both or neither.
+	 * Commands that stored nothing are decided again when retried. */
+	if (stored && key &&
+	    (!ack || store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len) != RT_OK)) {
+		wire_buf_unref(ack);
+		refuse_unstored(h, peer, m);
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	queue_ack(h, peer, m->id, ack);
+	return RT_OK;
+}
+
+/* PL-3: the key a command id is kept under: a hash of the sender's scope and the id. */
+void hub_receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_RECEIPT_KEY_BYTES])
+{
+	uint8_t in[sizeof peer->scope + WIRE_ID_MAX + 1], out[CRYPTO_HASH_BYTES];
+	size_t n = strlen(id);
+	assert(n <= WIRE_ID_MAX); /* wire_decode refused a longer one */
+	memcpy(in, peer->scope, sizeof peer->scope);
+	memcpy(in + sizeof peer->scope, id, n); /* NOLINT(bugprone-not-null-terminated-result): bytes to hash */
+	crypto_sha256(in, sizeof peer->scope + n, out);
+	memcpy(key, out, STORE_RECEIPT_KEY_BYTES);
+}
+
+/* PL-3: answers a command already acknowledged with its kept ack, and returns true; false when
+ * the id is new. A database that cannot answer refuses the command. */
+bool hub_answer_retry(hub *h, hub_peer *peer, const wire_message *m, const uint8_t *key)
+{
+	char *kept;
+	size_t n;
+	rt_err err = store_find_receipt(h->store, peer->room->st.agenda.id, key, &kept, &n);
+	if (err == RT_E_NOT_FOUND)
+		return false;
+	if (err) {
+		hub_queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+		return true;
+	}
+	/* Delivered after the commit like any ack: the kept one may belong to the open batch. */
+	queue_ack(h, peer, m->id, wire_buf_new(kept, n, h->headroom));
+	free(kept);
+	return true;
+}
+
+/* Runs one of the server's own commands in room r, about connection `session` (or none). */
+rt_err hub_run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session)
+{
+	core_actor system = {.role = CORE_ROLE_SYSTEM, .session = session};
+	wire_message *m = &h->msg;
+	memset(m, 0, offsetof(wire_message, text));
+	m->kind = WIRE_MSG_COMMAND;
+	m->cmd.kind = kind;
+	return hub_run_command(h, r, NULL, &system, m, NULL);
+}

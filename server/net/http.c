@@ -1,0 +1,199 @@
+/* http.c — HTTP: the web client's static files (gzipped when the browser takes it), the
+ * security headers and the CSP, a consultation's page at /c/ID/, and GET /healthz and
+ * /metrics for operators. Not the WebSocket protocol (ws.c) nor the metrics' text (metrics.c). */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "server.h"
+
+void net_headers_init(http_headers *hh, const char *csp, bool tls)
+{
+	hh->hsts = (struct lws_protocol_vhost_options){NULL, NULL, "strict-transport-security:", "max-age=31536000"};
+	hh->nosniff =
+	    (struct lws_protocol_vhost_options){tls ? &hh->hsts : NULL, NULL, "x-content-type-options:", "nosniff"};
+	hh->frame = (struct lws_protocol_vhost_options){&hh->nosniff, NULL, "x-frame-options:", "DENY"};
+	hh->referrer = (struct lws_protocol_vhost_options){&hh->frame, NULL, "referrer-policy:", "no-referrer"};
+	hh->csp = (struct lws_protocol_vhost_options){&hh->referrer, NULL, "content-security-policy:", csp};
+}
+
+/* "ws://host:port" for "http://host:port" (and wss for https), appended to csp. */
+static void csp_add_ws(char *csp, size_t cap, const char *origin)
+{
+	size_t n = strlen(csp);
+	if (!strncasecmp(origin, "https://", 8))
+		snprintf(csp + n, cap - n, " wss://%s", origin + 8);
+	else if (!strncasecmp(origin, "http://", 7))
+		snprintf(csp + n, cap - n, " ws://%s", origin + 7);
+}
+
+void net_csp_build(server *s, int port)
+{
+	const net_options *o = s->opt;
+	snprintf(s->csp, sizeof s->csp, "default-src 'self'; connect-src 'self'");
+	for (int i = 0; i < o->norigins; i++)
+		csp_add_ws(s->csp, sizeof s->csp, o->origins[i]);
+	bool wildcard = !strcmp(o->listen, "0.0.0.0") || !strcmp(o->listen, "::");
+	if (!o->norigins && !wildcard) {
+		char self[300];
+		snprintf(self, sizeof self, "%s://%s%s%s:%d", o->tls_cert ? "https" : "http",
+		         strchr(o->listen, ':') ? "[" : "", o->listen, strchr(o->listen, ':') ? "]" : "", port);
+		csp_add_ws(s->csp, sizeof s->csp, self);
+	}
+	size_t n = strlen(s->csp);
+	/* base-uri 'self': a consultation's page takes its files from the top with <base>. */
+	snprintf(s->csp + n, sizeof s->csp - n,
+	         "; base-uri 'self'; form-action 'none'; frame-ancestors 'none'; object-src 'none'");
+}
+
+/* Cache-Control by asset (LWS_CALLBACK_ADD_HEADERS, for files of the mount). No file name
+ * carries a content hash, so every file is revalidated (cheap: lws answers If-None-Match with
+ * 304); only the icon may be kept a day. Every file may come gzipped (gz_open): Vary says so. */
+static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
+{
+	char uri[256];
+	int n = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+	const char *cc = n > 0 && !strcmp(uri, "/favicon.svg") ? "public, max-age=86400" : "no-cache";
+	unsigned char *p = (unsigned char *)args->p, *end = p + args->max_len;
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)cc,
+	                                (int)strlen(cc), &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:", (const unsigned char *)"Accept-Encoding",
+	                                15, &p, end))
+		return 1;
+	args->p = (char *)p;
+	return 0;
+}
+
+/* Weak networks: the build writes FILE.gz beside every text file of the web client
+ * (web-client/gzip.cmake). lws flags a file's open with LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP when
+ * the request's Accept-Encoding names gzip, and answers Content-Encoding: gzip when the file
+ * opened says LWS_FOP_FLAG_COMPR_IS_GZIP; this wraps its platform open to open FILE.gz then,
+ * when it is there and no older than FILE (a file edited in place is never hidden behind a
+ * stale copy). Length and ETag are the compressed file's; the type is still FILE's. */
+static lws_fop_fd_t (*plat_open)(const struct lws_plat_file_ops *fops, const char *filename, const char *vpath,
+                                 lws_fop_flags_t *flags);
+
+static lws_fop_fd_t gz_open(const struct lws_plat_file_ops *fops, const char *filename, const char *vpath,
+                            lws_fop_flags_t *flags)
+{
+	char gz[PATH_MAX];
+	struct stat plain, packed;
+	if ((*flags & LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP) &&
+	    snprintf(gz, sizeof gz, "%s.gz", filename) < (int)sizeof gz && !stat(filename, &plain) &&
+	    S_ISREG(plain.st_mode) && !stat(gz, &packed) && S_ISREG(packed.st_mode) &&
+	    packed.st_mtime >= plain.st_mtime) {
+		lws_fop_flags_t f = *flags | LWS_FOP_FLAG_COMPR_IS_GZIP;
+		lws_fop_fd_t fd = plat_open(fops, gz, vpath, &f);
+		if (fd) {
+			*flags = f;
+			return fd;
+		}
+	}
+	return plat_open(fops, filename, vpath, flags);
+}
+
+void net_serve_gzip(struct lws_context *ctx)
+{
+	struct lws_plat_file_ops *fops = lws_get_fops(ctx);
+	if (fops->LWS_FOP_OPEN == gz_open)
+		return;
+	plat_open = fops->LWS_FOP_OPEN;
+	fops->LWS_FOP_OPEN = gz_open;
+}
+
+/* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
+
+/* Answers GET /healthz (liveness: 200 while the service loop runs; a stopping server takes no
+ * new connection at all) and GET /metrics. */
+static int serve_status(server *s, struct lws *wsi, const char *path)
+{
+	static char body[LWS_PRE + 8192];
+	char *text = body + LWS_PRE;
+	size_t cap = sizeof body - LWS_PRE, len;
+	const char *type = "text/plain; charset=utf-8";
+	if (!strcmp(path, "/healthz")) {
+		len = (size_t)snprintf(text, cap, "ok\n");
+	} else {
+		type = "text/plain; version=0.0.4; charset=utf-8";
+		len = net_metrics_text(s, text, cap);
+	}
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+	                                8, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return 1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+/* PERF-4: GET /c/ID/ is a consultation's page: the web client's index.html, whose <base> takes
+ * its files from the top and whose WebSocket goes to /c/ID/ws, so that a proxy can pin each
+ * consultation to one process by the path alone. /c/ID answers with a redirect to /c/ID/; any
+ * other path under /c is not found. */
+static int serve_page(server *s, struct lws *wsi, const char *uri)
+{
+	const char *id = uri + 3;
+	size_t n = strncmp(uri, "/c/", 3) ? 0 : net_path_id_len(id);
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (n && id[n] == '\0') {
+		/* Relative, so that it holds behind a proxy that serves Roundtable under a prefix. */
+		char loc[CORE_ID_MAX + 2];
+		snprintf(loc, sizeof loc, "%.*s/", (int)n, id);
+		if (lws_http_redirect(wsi, HTTP_STATUS_MOVED_PERMANENTLY, (const unsigned char *)loc, (int)strlen(loc),
+		                      &p, end) < 0)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
+	if (!n || strcmp(id + n, "/") != 0)
+		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
+		           ? -1
+		           : 0;
+	char index[PATH_MAX];
+	snprintf(index, sizeof index, "%s/index.html", s->opt->web_dir);
+	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache",
+	                                8, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"vary:", (const unsigned char *)"Accept-Encoding",
+	                                15, &p, end))
+		return -1;
+	int rc = lws_serve_http_file(wsi, index, "text/html", (const char *)start, (int)(p - start));
+	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+/* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
+ * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
+ * session speaks a named, versioned protocol. */
+int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+		return 1;
+	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
+		/* A stopping server takes no new connection: clients retry until the next one is up. */
+		server *s = lws_context_user(lws_get_context(wsi));
+		return s->draining;
+	}
+	if (reason == LWS_CALLBACK_ADD_HEADERS)
+		return add_cache_header(wsi, in);
+	if (reason == LWS_CALLBACK_HTTP) {
+		/* Only the status and page mounts call back here; files are lws' own. */
+		char uri[128];
+		server *s = lws_context_user(lws_get_context(wsi));
+		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
+			uri[0] = '\0'; /* none (HEAD, POST) or too long: not found */
+		if (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics"))
+			return serve_status(s, wsi, uri);
+		if (!strcmp(uri, "/c") || !strncmp(uri, "/c/", 3))
+			return serve_page(s, wsi, uri);
+		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
+		           ? -1
+		           : 0;
+	}
+	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (CVE-2025-11677, see net.c): the dummy leaves it
+	 * alone, and so do we. */
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

@@ -1,0 +1,356 @@
+/* ws.c — the roundtable.v1 WebSocket protocol: admission and the connection's life, frames
+ * reassembled and handed to the hub whole, the bounded outgoing queue written in order (one
+ * lws_write per writeable callback), and liveness. No consultation logic: that is the hub's. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+#include "log.h"
+#include "server.h"
+
+/* Logs a warning about something that can happen many times a second (a flood of refused
+ * handshakes, a crowd of slow phones) at most once a minute, with how many times it happened
+ * since the last line: the log stays quiet, the metrics have the exact counts. At debug, each
+ * time. */
+#define SAMPLE_SECONDS 60
+static void log_sampled(log_sample *sm, const char *event, const char *reason)
+{
+	time_t now = time(NULL);
+	sm->since++;
+	if (sm->last && now - sm->last < SAMPLE_SECONDS && !rtlog_enabled(RTLOG_DEBUG))
+		return;
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_WARN, event);
+	rtlog_str(&l, "reason", reason);
+	rtlog_int(&l, "count", (int64_t)sm->since);
+	rtlog_int(&l, "per_seconds", SAMPLE_SECONDS);
+	rtlog_end(&l);
+	sm->last = now;
+	sm->since = 0;
+}
+
+/* Drops c (a client that stops reading, or answers nothing): from outside its own callback, so
+ * asynchronously. Counted and logged (sampled) with `reason`, unless reason is NULL. */
+static void cull(server *s, conn *c, const char *reason)
+{
+	c->culled = true;
+	if (reason) {
+		s->culled++;
+		log_sampled(&s->culled_log, "connections_culled", reason);
+	}
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* --- hub callbacks ----------------------------------------------------------------------- */
+
+void net_conn_queue(void *ctx, hub_peer *peer, wire_buf *buf)
+{
+	server *s = ctx;
+	conn *c = peer->user;
+	if (c->culled)
+		return;
+	if (c->qbytes + buf->len > s->queue_max) {
+		cull(s, c, "queue_full");
+		return;
+	}
+	if (c->qlen == c->qcap) {
+		size_t ncap = c->qcap ? c->qcap * 2 : 8;
+		wire_buf **nq = malloc(ncap * sizeof *nq); /* NOLINT(bugprone-sizeof-expression): pointers */
+		if (!nq) {
+			cull(s, c, NULL); /* out of memory */
+			return;
+		}
+		for (size_t i = 0; i < c->qlen; i++)
+			nq[i] = c->q[(c->qhead + i) % c->qcap];
+		free(c->q);
+		c->q = nq;
+		c->qcap = ncap;
+		c->qhead = 0;
+	}
+	c->q[(c->qhead + c->qlen) % c->qcap] = wire_buf_ref(buf);
+	c->qlen++;
+	c->qbytes += buf->len;
+	s->queued_bytes += buf->len;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* Closes c with status and reason once what is queued for it is written. */
+static void close_later(conn *c, enum lws_close_status status, const char *reason)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	c->close_status = status;
+	c->close_reason = reason;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* The hub ends a connection (a first message that was not a good auth, a revoked link). */
+void net_conn_close(void *ctx, hub_peer *peer, rt_err why)
+{
+	(void)ctx;
+	close_later(peer->user, LWS_CLOSE_STATUS_POLICY_VIOLATION, rt_err_code(why));
+}
+
+/* --- the roundtable.v1 protocol ---------------------------------------------------------- */
+
+static void conn_free(server *s, conn *c)
+{
+	assert(s->queued_bytes >= c->qbytes); /* the server's total counts every connection's queue */
+	s->queued_bytes -= c->qbytes;
+	for (size_t i = 0; i < c->qlen; i++)
+		wire_buf_unref(c->q[(c->qhead + i) % c->qcap]);
+	free(c->q);
+	free(c->rx);
+	c->q = NULL;
+	c->rx = NULL;
+	c->qlen = c->qbytes = c->rxcap = 0;
+}
+
+static int close_with(conn *c, enum lws_close_status status, const char *reason)
+{
+	lws_close_reason(c->wsi, status, (unsigned char *)reason, strlen(reason));
+	return -1;
+}
+
+/* A close frame from the client (RFC 6455 §5.5.1, §7.4). lws already answers the codes a peer
+ * must not send below 5000 with 1002, drops a connection whose close reason is not UTF-8, and
+ * echoes the payload, which `in` points at: a code past 4999 is made 1002 in place. A one-byte
+ * payload cannot be echoed correctly: that connection is dropped (allowed when failing a
+ * connection, §7.1.7). */
+static int on_peer_close(unsigned char *in, size_t len)
+{
+	if (len == 1)
+		return -1;
+	if (len >= 2 && ((unsigned)in[0] << 8 | in[1]) >= 5000) {
+		in[0] = LWS_CLOSE_STATUS_PROTOCOL_ERR >> 8;
+		in[1] = LWS_CLOSE_STATUS_PROTOCOL_ERR & 0xff;
+	}
+	return 0;
+}
+
+/* One complete message from c: through the rate limit to the hub. */
+static void handle_message(server *s, conn *c, const char *msg, size_t len)
+{
+	if (!net_take_credit(s, c)) {
+		/* Over the rate: answered, not handled; sending on at that pace ends the connection. */
+		c->refused++;
+		hub_refuse(s->hub, &c->peer, msg, len, RT_E_LIMIT_MESSAGE_RATE, c->refused > s->burst);
+		return;
+	}
+	c->refused = 0;
+	hub_receive(s->hub, &c->peer, msg, len);
+	if (c->peer.room)
+		lws_set_timer_usecs(c->wsi, LWS_SET_TIMER_USEC_CANCEL); /* authenticated in time */
+}
+
+static int on_receive(server *s, conn *c, const void *in, size_t len)
+{
+	if (lws_frame_is_binary(c->wsi))
+		return close_with(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "protocol.binary"); /* PL-6: text only */
+	if (s->draining || c->closing)
+		return 0; /* stopping: the client re-sends what has no answer to the next server */
+	size_t remaining = lws_remaining_packet_payload(c->wsi);
+	bool complete = lws_is_final_fragment(c->wsi) && !remaining;
+	/* PL-6: an oversized message closes this connection only, with 1009. The frame header
+	 * announces its length, so a frame too large is refused at its first chunk, and none of it
+	 * is kept. */
+	if (c->discarded || c->rxlen + len + remaining > s->max_message) {
+		c->rxlen = 0;
+		c->discarded += len ? len : 1;
+		if (complete || c->discarded > CONN_DISCARD_MAX)
+			return close_with(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "protocol.too_large");
+		return 0;
+	}
+	if (complete && c->rxlen == 0) {
+		/* The common case: a whole message in one read, handled in place. */
+		handle_message(s, c, in, len);
+		return 0;
+	}
+	/* A message in pieces: gather it in a buffer that grows only as far as it needs. */
+	if (net_append_rx(&c->rx, &c->rxlen, &c->rxcap, in, len, s->max_message))
+		return -1;
+	if (!complete)
+		return 0;
+	size_t n = c->rxlen;
+	c->rxlen = 0;
+	handle_message(s, c, c->rx, n);
+	return 0;
+}
+
+/* Frames as many of c's queued messages as fit in s->gather, in order, and returns how many
+ * (their bytes in *len). Server frames are unmasked: FIN and text, then the length. Not for a
+ * WebSocket carried in an HTTP/2 stream, which frames it itself. */
+static size_t gather(server *s, conn *c, size_t *len)
+{
+	size_t k = 0, at = 0;
+	if (c->qlen < 2 || lws_get_network_wsi(c->wsi) != c->wsi)
+		return 0;
+	for (; k < c->qlen; k++) {
+		wire_buf *b = c->q[(c->qhead + k) % c->qcap];
+		size_t head = b->len < 126 ? 2 : b->len <= 0xffff ? 4 : 10;
+		if (at + head + b->len > sizeof s->gather)
+			break;
+		uint8_t *f = s->gather + at;
+		f[0] = 0x81;
+		if (head == 2) {
+			f[1] = (uint8_t)b->len;
+		} else if (head == 4) {
+			f[1] = 126;
+			f[2] = (uint8_t)(b->len >> 8);
+			f[3] = (uint8_t)b->len;
+		} else {
+			f[1] = 127;
+			for (int i = 0; i < 8; i++)
+				f[2 + i] = (uint8_t)((uint64_t)b->len >> (56 - 8 * i));
+		}
+		memcpy(f + head, wire_buf_payload(b), b->len);
+		at += head + b->len;
+	}
+	*len = at;
+	return k;
+}
+
+static int on_writeable(server *s, conn *c)
+{
+	if (c->closing && !c->qlen && !c->culled)
+		return close_with(c, c->close_status, c->close_reason);
+	if (s->draining && !c->qlen && !c->culled)
+		return close_with(c, LWS_CLOSE_STATUS_GOINGAWAY, "server.stopping");
+	if (c->ping_due && !c->culled) {
+		c->ping_due = false;
+		/* not empty: lws reports an empty pong to nobody */
+		uint8_t ping[LWS_PRE + 1] = {[LWS_PRE] = 'p'};
+		if (lws_write(c->wsi, ping + LWS_PRE, 1, LWS_WRITE_PING) < 0)
+			return -1;
+		if (c->qlen)
+			lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	if (!c->qlen || c->culled)
+		return 0; /* spurious writeable callbacks are normal */
+	/* One write per callback: several queued messages go as consecutive frames (PERF-2: what a
+	 * busy consultation held for its window), one alone as it is. */
+	size_t len, k = gather(s, c, &len);
+	int n;
+	if (k > 1) {
+		n = lws_write(c->wsi, s->gather, len, LWS_WRITE_RAW);
+	} else {
+		len = c->q[c->qhead]->len;
+		n = lws_write(c->wsi, wire_buf_payload(c->q[c->qhead]), len, LWS_WRITE_TEXT);
+		k = 1;
+	}
+	if (n < (int)len)
+		return -1; /* a short write is fatal for this connection */
+	s->gathered += k > 1 ? k : 0;
+	assert(k >= 1 && k <= c->qlen);
+	for (; k; k--) {
+		wire_buf *b = c->q[c->qhead];
+		assert(c->qbytes >= b->len && s->queued_bytes >= b->len);
+		c->qhead = (c->qhead + 1) % c->qcap;
+		c->qlen--;
+		c->qbytes -= b->len;
+		s->queued_bytes -= b->len;
+		wire_buf_unref(b);
+	}
+	if (c->qlen || s->draining || c->closing)
+		lws_callback_on_writable(c->wsi);
+	return 0;
+}
+
+/* PERF-3, once a second: a connection silent for ping_us is pinged, one silent for three times
+ * that is dropped (a phone that lost its network sends no FIN). One sweep for all connections
+ * rather than a timer each (lws' own keepalive): the pings of a second go out in one pass of
+ * the loop, and a wake-up of the loop costs O(N). */
+void net_alive_cb(lws_sorted_usec_list_t *sul)
+{
+	server *s = lws_container_of(sul, server, alive_sul);
+	if (s->stopping)
+		return;
+	int64_t now = mono_us();
+	/* No `continue` in this loop: lws' macro steps to the next entry at its end. */
+	lws_start_foreach_dll_safe(struct lws_dll2 *, d, next, lws_dll2_get_head(&s->conns))
+	{
+		conn *c = lws_container_of(d, conn, list);
+		int64_t silent = now - c->heard_us;
+		if (c->culled || c->closing) {
+			/* already going */
+		} else if (silent >= 3 * s->ping_us) {
+			cull(s, c, "silent");
+		} else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
+			c->ping_due = true;
+			c->pinged_us = now;
+			lws_callback_on_writable(c->wsi);
+		}
+	}
+	lws_end_foreach_dll_safe(d, next);
+	lws_sul_schedule(s->ctx, 0, &s->alive_sul, net_alive_cb, LWS_US_PER_SEC);
+}
+
+int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	conn *c = user;
+	server *s = lws_context_user(lws_get_context(wsi));
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* c is lws' zeroed user space, kept for ESTABLISHED, which follows at once. */
+		{
+			const char *why = net_admit(s, c, wsi);
+			if (!why)
+				return 0;
+			s->refused_conns++;
+			log_sampled(&s->refused_log, "connections_refused", why);
+		}
+		return 1;
+	case LWS_CALLBACK_ESTABLISHED:
+		c->wsi = wsi;
+		c->peer.user = c;
+		c->credit_us = s->burst_us;
+		c->refilled_us = mono_us();
+		c->counted = net_addr_add(s, c->addr);
+		c->heard_us = c->pinged_us = mono_us();
+		/* Connections that open together (a room joining at the start) are pinged apart: each
+		 * waits from half to all of the interval, spread evenly (golden-ratio steps), so a
+		 * sweep pings a share of them, never all at once. */
+		s->ping_phase += 0x9E3779B97F4A7C15ull;
+		c->ping_after_us = s->ping_us - (int64_t)((s->ping_phase >> 11) % (uint64_t)(s->ping_us / 2 + 1));
+		lws_dll2_add_tail(&c->list, &s->conns);
+		{
+			int sz = CONN_SNDBUF_BYTES;
+			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+		}
+		/* Authenticate within auth_timeout seconds, or go (a socket that never speaks). */
+		lws_set_timer_usecs(wsi, (lws_usec_t)s->auth_timeout * LWS_USEC_PER_SEC);
+		break;
+	case LWS_CALLBACK_TIMER:
+		if (!c->peer.room)
+			return close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "auth.timeout");
+		break;
+	case LWS_CALLBACK_RECEIVE:
+		c->heard_us = mono_us();
+		return on_receive(s, c, in, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		c->heard_us = mono_us();
+		break;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return on_writeable(s, c);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		return on_peer_close(in, len);
+	case LWS_CALLBACK_CLOSED:
+		if (!c->wsi)
+			break; /* refused by the filter: never established, never counted */
+		hub_peer_closed(s->hub, &c->peer);
+		conn_free(s, c);
+		assert(lws_dll2_owner(&c->list) == &s->conns); /* listed since ESTABLISHED */
+		lws_dll2_remove(&c->list);
+		if (c->counted)
+			net_addr_remove(s, c->addr);
+		c->counted = false;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
