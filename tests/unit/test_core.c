@@ -868,7 +868,8 @@ static void test_names(void)
 	CHECK_EQ_INT(core_role_parse("admin"), -1);
 	CHECK_EQ_INT(core_lang_parse(NULL), -1);
 	CHECK_EQ_STR(rt_err_code(RT_E_VOTE_ALREADY), "vote.already");
-	for (int e = 0; e < RT_E_COUNT; e++)
+	/* Every code a client can receive names its area. */
+	for (int e = 0; e < RT_E_INTERNAL_; e++)
 		CHECK(strchr(rt_err_code((rt_err)e), '.') != NULL || e == RT_OK);
 }
 
