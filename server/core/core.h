@@ -14,6 +14,7 @@
 
 #include "rt_err.h"
 #include "scrub.h"
+#include "text.h"
 
 /* QA-1: a question is 1..500 Unicode code points after cleaning. */
 #define CORE_TEXT_MAX_CP 500
@@ -507,21 +508,7 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
  * running out of memory, which returns -1 and leaves st unchanged. Returns 0 otherwise. */
 int core_evolve(core_state *st, const core_event *ev);
 
-/* --- text and names ---------------------------------------------------------------------- */
-
-/* QA-1 cleaning: validates UTF-8, strips bidi embedding/override/isolate controls
- * (U+202A..U+202E, U+2066..U+2069) and other control characters except line feeds, turns CR LF
- * into LF, trims white space at both ends and normalises to NFC. Writes at most outcap-1 bytes
- * and a NUL. Returns RT_OK and the code point count (after NFC) in *ncp, or
- * RT_E_PROTOCOL_MALFORMED (bad UTF-8), RT_E_QUESTION_TEXT_EMPTY or RT_E_QUESTION_TEXT_TOO_LONG
- * (over max_cp, or over outcap). */
-rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
-                       size_t *ncp);
-/* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and stores it in
- * *cp, or 0 for an invalid, overlong or surrogate sequence. */
-size_t core_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
-/* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */
-long core_utf8_count(const char *s, size_t len);
+/* --- names ---------------------------------------------------------------------- */
 
 const char *core_lang_name(core_lang lang);      /* "en" */
 const char *core_role_name(core_role role);      /* "cochair" */
