@@ -11,6 +11,7 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
                    core_decision *out)
 {
 	assert(st && actor && cmd && out);
+	assert(st->current_segment < st->agenda.nsegments); /* a consultation always has one */
 	out->nevents = 0;
 	out->err = CORE_ERR_PARAMS_NONE;
 	if (!core_role_may(actor->role, cmd->kind))
@@ -104,6 +105,8 @@ static void lapse_next(core_state *st)
 int core_evolve(core_state *st, const core_event *ev)
 {
 	assert(st && ev);
+	/* Ephemeral events take no place in the consultation's order. */
+	assert(!core_event_ephemeral(ev) || ev->seq == 0);
 	int rc;
 	core_question *q = ev->question && ev->question <= st->nquestions ? &st->questions[ev->question - 1] : NULL;
 	switch (ev->kind) {

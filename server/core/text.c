@@ -1,6 +1,7 @@
 /* text.c — UTF-8 handling for question text (QA-1): validation, cleaning, NFC normalisation,
  * counting. Pure: no locale, no I/O. libunistring decodes, checks and classifies (u8_*, uc_*)
  * and normalises; what is Roundtable's own is which characters are dropped or trimmed. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,7 @@ static rt_err strip(const char *in, size_t len, size_t max_cp, char *out, size_t
 
 rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
 {
+	assert((in || len == 0) && (out || outcap == 0) && outlen && ncp);
 	size_t cap = max_cp * PRE_NFC_FACTOR * 4 + 1;
 	char *tmp = malloc(cap);
 	if (!tmp)
