@@ -42,6 +42,9 @@ void core_session_remove(core_state *st, core_session_slot *slot);
 void core_sets_wipe(core_state *st);
 /* Overwrites n bytes at p in a way the compiler cannot drop as a dead store. */
 void core_wipe(void *p, size_t n);
+/* Room for one more item in a list of n items of `size` bytes at *items (*cap of them
+ * allocated), doubling from `first`; -1 when out of memory, the list unchanged. */
+int core_list_reserve(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t first);
 /* A NUL-terminated copy of len bytes of s, or NULL when out of memory. */
 char *core_dup_text(const char *s, uint32_t len);
 /* A question's or paraphrase's theme from an event ("" when it is too long to be one). */

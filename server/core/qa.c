@@ -227,14 +227,8 @@ int core_evolve_posted(core_state *st, const core_event *ev)
 {
 	if (ev->question != st->nquestions + 1)
 		return -1;
-	if (st->nquestions == st->qcap) {
-		uint32_t ncap = st->qcap ? st->qcap * 2 : 64;
-		core_question *nq = realloc(st->questions, (size_t)ncap * sizeof *nq);
-		if (!nq)
-			return -1;
-		st->questions = nq;
-		st->qcap = ncap;
-	}
+	if (core_list_reserve((void **)&st->questions, &st->qcap, st->nquestions, sizeof *st->questions, 64))
+		return -1;
 	char *text = core_dup_text(ev->text, ev->text_len);
 	if (!text)
 		return -1;

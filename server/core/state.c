@@ -418,6 +418,20 @@ void core_state_move_live(core_state *dst, core_state *src)
 	memset(src->listeners, 0, sizeof src->listeners);
 }
 
+int core_list_reserve(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t first)
+{
+	assert(n <= *cap && first > 0);
+	if (n < *cap)
+		return 0;
+	uint32_t ncap = *cap ? *cap * 2 : first;
+	void *grown = realloc(*items, (size_t)ncap * size);
+	if (!grown)
+		return -1;
+	*items = grown;
+	*cap = ncap;
+	return 0;
+}
+
 char *core_dup_text(const char *s, uint32_t len)
 {
 	char *t = malloc((size_t)len + 1);

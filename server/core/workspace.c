@@ -165,14 +165,9 @@ int core_evolve_paraphrase(core_state *st, const core_event *ev)
 {
 	if (ev->paraphrase == 0 || ev->paraphrase > st->nparas + 1 || ev->segment >= st->agenda.nsegments)
 		return -1;
-	if (ev->paraphrase == st->nparas + 1 && st->nparas == st->paracap) {
-		uint32_t ncap = st->paracap ? st->paracap * 2 : 16;
-		core_paraphrase *np = realloc(st->paras, (size_t)ncap * sizeof *np);
-		if (!np)
-			return -1;
-		st->paras = np;
-		st->paracap = ncap;
-	}
+	if (ev->paraphrase == st->nparas + 1 &&
+	    core_list_reserve((void **)&st->paras, &st->paracap, st->nparas, sizeof *st->paras, 16))
+		return -1;
 	char *t = ev->deleted ? NULL : core_dup_text(ev->text, ev->text_len);
 	if (!ev->deleted && !t)
 		return -1;
