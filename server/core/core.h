@@ -14,6 +14,7 @@
 
 #include "rt_err.h"
 #include "scrub.h"
+#include "text.h"
 
 /* QA-1: a question is 1..500 Unicode code points after cleaning. */
 #define CORE_TEXT_MAX_CP 500
@@ -189,7 +190,7 @@ typedef struct core_accept_slot {
 
 /* The vote set: which pseudonym upvoted which question. Open addressing, owned by the state. */
 typedef struct core_vote_slot {
-	uint32_t question; /* 0: empty slot; UINT32_MAX: deleted */
+	uint32_t question; /* 0: empty slot */
 	core_pseud voter;
 } core_vote_slot;
 
@@ -245,7 +246,7 @@ typedef struct core_state {
 	core_question *questions; /* questions[i].id == i + 1 */
 	uint32_t nquestions, qcap;
 	core_vote_slot *votes;
-	uint32_t vcap, vused; /* vused counts live and deleted slots */
+	uint32_t vcap, vused;
 	core_live_slot *live;
 	uint32_t lcap, lused;
 	/* LC-4: each booth's signal window, in memory only like everything about signals. */
@@ -310,21 +311,31 @@ typedef enum core_cmd_kind {
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
+/* A command's fields, by what uses them; a kind reads only its own and the rest stay zero. */
 typedef struct core_command {
 	core_cmd_kind kind;
-	uint32_t question;  /* the question acted on; 0 with answer_now: none */
-	uint32_t into;      /* merge: the question kept */
-	uint16_t segment;   /* move, segment.open/close, agenda.goto */
-	int minutes;        /* clock.adjust */
-	core_signal signal; /* booth.signal */
-	core_lang lang;     /* post; floor.set; listen (CORE_LANG_NONE: none) */
-	const char *text;   /* post, edit, note, paraphrase: borrowed, need not be NUL-terminated */
+	/* Questions: the one acted on (0 with answer_now and question.next: none); a merge's target. */
+	uint32_t question;
+	uint32_t into;
+	/* The agenda and the clock: question.move, segment.open/close, agenda.goto, note.set and
+	 * paraphrase.save name a segment; clock.adjust adds minutes (negative: fewer). */
+	uint16_t segment;
+	int minutes;
+	/* Languages: question.post, floor.set, listen (CORE_LANG_NONE: none); booth.signal. */
+	core_lang lang;
+	core_signal signal;
+	/* Text of question.post, question.edit, note.set and paraphrase.save: borrowed, need not be
+	 * NUL-terminated. CHR-6: placeholders stand in for identifying detail rather than refuse. */
+	const char *text;
 	size_t text_len;
-	bool placeholders;   /* CHR-6: store identifying detail as placeholders rather than refuse */
-	bool included;       /* report.include, paraphrase.save */
-	uint32_t version;    /* note.set: the version the edit started from */
-	uint32_t paraphrase; /* paraphrase.save (0: a new one), paraphrase.delete */
-	const char *theme;   /* question.tag, paraphrase.save: borrowed */
+	bool placeholders;
+	/* The rapporteurs' workspace (EX-1): report.include and paraphrase.save (included), note.set
+	 * (the version the edit started from), paraphrase.save (0: a new one) and .delete, and the
+	 * theme of question.tag and paraphrase.save (borrowed). */
+	bool included;
+	uint32_t version;
+	uint32_t paraphrase;
+	const char *theme;
 	size_t theme_len;
 } core_command;
 
@@ -370,42 +381,50 @@ typedef enum core_event_kind {
 	CORE_EV_COUNT
 } core_event_kind;
 
+/* An event's fields, by the kinds that carry them; the rest stay zero. */
 typedef struct core_event {
 	core_event_kind kind;
-	uint64_t seq;
-	uint32_t question;      /* the question it is about; for ANSWERING the new one (0: none) */
-	core_qstate prev_state; /* question events: the state before, which decides who hears of it */
-	/* POSTED: the new question (edited, pinned and into only when the store replays a row) */
-	uint16_t segment; /* also MOVED (the new segment) and the segment and agenda events */
-	core_lang lang;   /* POSTED; FLOOR */
+	uint64_t seq; /* 0 for an ephemeral event */
+	/* Question events: the question (for ANSWERING and NEXT the new one, 0: none) and its state
+	 * before, which decides who hears of it. */
+	uint32_t question;
+	core_qstate prev_state;
+	/* POSTED: the new question (edited, pinned, into, votes, theme and included only when the
+	 * store replays a row); EDITED: its new text (borrowed). */
+	uint16_t segment; /* also MOVED (the new segment), the segment and agenda events, NOTE, PARAPHRASE */
+	core_lang lang;   /* also FLOOR, SIGNAL (the booth), PRESENCE (the language now) */
 	core_qstate state;
 	bool edited, pinned;
-	core_pseud author;
-	const char *text; /* POSTED and EDITED; borrowed */
+	core_pseud author; /* also RULE_ACCEPTED and PRESENCE: the participant */
+	const char *text;  /* also NOTE and PARAPHRASE */
 	uint32_t text_len;
-	/* MERGED */
+	/* MERGED: the question kept. */
 	uint32_t into;
-	/* VOTE_ADDED, VOTE_REMOVED; MERGED (the count of `into` after it) */
+	/* VOTE_ADDED, VOTE_REMOVED: the voter, the count after this event (MERGED: of `into`), and
+	 * the server clock for the rate window (SIGNAL: its window), never stored (CHR-4). */
 	core_pseud voter;
-	uint32_t votes;     /* the count after this event */
-	int64_t at_ms;      /* votes: the server clock, for the rate window; never stored (CHR-4) */
-	core_signal signal; /* SIGNAL */
-	/* PRESENCE: the connection, its previous language, and the audiences whose banded view of
-	 * the listener counts changes (a mask as core_event_audiences returns) */
+	uint32_t votes;
+	int64_t at_ms;
+	/* SIGNAL (LC-4): what the booth in `lang` signals. */
+	core_signal signal;
+	/* PRESENCE (LC-6): the connection, its previous language, and the audiences whose banded
+	 * view of the listener counts changes (a mask as core_event_audiences returns). */
 	uint64_t session;
 	core_lang prev_lang;
 	unsigned notify;
-	/* SEGMENT_CLOSED: by the clock rather than a co-chair */
+	/* SEGMENT_CLOSED: by the clock rather than a co-chair. */
 	bool automatic;
 	/* EX-1: NOTE (segment, text, version), TAGGED (theme), REPORTED (included), PARAPHRASE
-	 * (paraphrase, segment, theme, text, included, deleted); SEALED (participants) */
+	 * (paraphrase, segment, theme, text, included, deleted). */
 	uint32_t version;
 	uint32_t paraphrase;
 	const char *theme; /* borrowed */
 	uint32_t theme_len;
 	bool included, deleted;
+	/* SEALED (CHR-5): how many accepted the Rule. */
 	uint32_t participants;
-	/* CLOCK: the clock's new state and the timing of the segments it changed */
+	/* CLOCK: the clock's new state and the timing of the segments it changed (one, or two when
+	 * the current segment changes while the clock runs). */
 	core_clock_state clock;
 	int64_t clock_started_at;
 	int ntiming;
@@ -507,21 +526,7 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
  * running out of memory, which returns -1 and leaves st unchanged. Returns 0 otherwise. */
 int core_evolve(core_state *st, const core_event *ev);
 
-/* --- text and names ---------------------------------------------------------------------- */
-
-/* QA-1 cleaning: validates UTF-8, strips bidi embedding/override/isolate controls
- * (U+202A..U+202E, U+2066..U+2069) and other control characters except line feeds, turns CR LF
- * into LF, trims white space at both ends and normalises to NFC. Writes at most outcap-1 bytes
- * and a NUL. Returns RT_OK and the code point count (after NFC) in *ncp, or
- * RT_E_PROTOCOL_MALFORMED (bad UTF-8), RT_E_QUESTION_TEXT_EMPTY or RT_E_QUESTION_TEXT_TOO_LONG
- * (over max_cp, or over outcap). */
-rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen,
-                       size_t *ncp);
-/* Decodes one code point at s[0..len). Returns its length in bytes (1..4) and stores it in
- * *cp, or 0 for an invalid, overlong or surrogate sequence. */
-size_t core_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
-/* Code points in valid UTF-8 s, or -1 when s is not valid UTF-8. */
-long core_utf8_count(const char *s, size_t len);
+/* --- names ---------------------------------------------------------------------- */
 
 const char *core_lang_name(core_lang lang);      /* "en" */
 const char *core_role_name(core_role role);      /* "cochair" */

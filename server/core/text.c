@@ -1,56 +1,31 @@
 /* text.c — UTF-8 handling for question text (QA-1): validation, cleaning, NFC normalisation,
- * counting. Pure: no locale, no I/O; libunistring supplies the Unicode normalisation tables. */
+ * counting. Pure: no locale, no I/O. libunistring decodes, checks and classifies (u8_*, uc_*)
+ * and normalises; what is Roundtable's own is which characters are dropped or trimmed. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
 #include <uninorm.h>
+#include <unistr.h>
 
-#include "core.h"
+#include "text.h"
 
 size_t core_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t n;
-	uint32_t v, min;
-	if ((c & 0xE0) == 0xC0) {
-		n = 2, v = c & 0x1F, min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3, v = c & 0x0F, min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4, v = c & 0x07, min = 0x10000;
-	} else {
+	ucs4_t uc;
+	/* Strict: an overlong form, a surrogate, a value past U+10FFFF or a cut sequence fails. */
+	int n = u8_mbtoucr(&uc, s, len);
+	if (n <= 0)
 		return 0;
-	}
-	if (n > len)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
+	*cp = uc;
+	return (size_t)n;
 }
 
 long core_utf8_count(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	long count = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t n = core_utf8_decode(p + i, len - i, &cp);
-		if (!n)
-			return -1;
-		i += n;
-		count++;
-	}
-	return count;
+	const uint8_t *p = (const uint8_t *)s;
+	return u8_check(p, len) ? -1 : (long)u8_mbsnlen(p, len);
 }
 
 /* Bidi embedding, override and isolate controls: they let a poster make text display in a
@@ -60,46 +35,27 @@ static bool is_bidi_control(uint32_t cp)
 	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* Control characters other than line feed and tab carry nothing a reader should see. */
+/* Control characters (Cc) other than line feed and tab carry nothing a reader should see. */
 static bool is_dropped_control(uint32_t cp)
 {
-	return (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+	return cp != '\n' && cp != '\t' && uc_is_general_category(cp, UC_CATEGORY_Cc);
 }
 
-/* White space (and invisible format characters) trimmed from both ends. */
+/* Invisible format characters trimmed from both ends like white space: the soft hyphen, the
+ * combining grapheme joiner, the Arabic letter, left-to-right and right-to-left marks (kept
+ * inside a text, where they order Arabic punctuation), the Mongolian vowel separator, the
+ * zero-width space, non-joiner and joiner, the word joiner and invisible operators, the
+ * variation selectors and the byte order mark. */
+static bool is_invisible(uint32_t cp)
+{
+	return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF;
+}
+
+/* White space (Unicode's White_Space) and invisible format characters. */
 static bool is_space(uint32_t cp)
 {
-	switch (cp) {
-	case 0x09:
-	case 0x0A:
-	case 0x0B:
-	case 0x0C:
-	case 0x0D:
-	case 0x20:
-	case 0x85:
-	case 0xA0:
-	case 0xAD:   /* soft hyphen */
-	case 0x34F:  /* combining grapheme joiner */
-	case 0x61C:  /* Arabic letter mark */
-	case 0x200E: /* left-to-right mark */
-	case 0x200F: /* right-to-left mark: kept inside a text, where it orders Arabic punctuation */
-	case 0x1680:
-	case 0x180E:
-	case 0x200B:
-	case 0x200C:
-	case 0x200D:
-	case 0x2028:
-	case 0x2029:
-	case 0x202F:
-	case 0x205F:
-	case 0x2060:
-	case 0x3000:
-	case 0xFEFF:
-		return true;
-	default:
-		return (cp >= 0x2000 && cp <= 0x200A) || (cp >= 0x2061 && cp <= 0x2064) ||
-		       (cp >= 0xFE00 && cp <= 0xFE0F);
-	}
+	return uc_is_property_white_space(cp) || is_invisible(cp);
 }
 
 /* The cleaning pass: everything but NFC. */
@@ -164,6 +120,7 @@ static rt_err strip(const char *in, size_t len, size_t max_cp, char *out, size_t
 
 rt_err core_text_clean(const char *in, size_t len, size_t max_cp, char *out, size_t outcap, size_t *outlen, size_t *ncp)
 {
+	assert((in || len == 0) && (out || outcap == 0) && outlen && ncp);
 	size_t cap = max_cp * PRE_NFC_FACTOR * 4 + 1;
 	char *tmp = malloc(cap);
 	if (!tmp)
