@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks, with readelf, that a release binary is hardened (issue 8): a position-independent
+# Checks, with readelf, that a release binary is hardened: a position-independent
 # executable, full RELRO (a GNU_RELRO segment and BIND_NOW), a non-executable stack, stack
 # canaries (__stack_chk_fail) and glibc's checked functions (_FORTIFY_SOURCE: __*_chk).
 #

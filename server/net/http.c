@@ -67,7 +67,7 @@ static int add_cache_header(struct lws *wsi, struct lws_process_html_args *args)
 }
 
 /* Weak networks: the build writes FILE.gz beside every text file of the web client
- * (web-client/gzip.cmake). lws flags a file's open with LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP when
+ * (cmake/gzip.cmake). lws flags a file's open with LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP when
  * the request's Accept-Encoding names gzip, and answers Content-Encoding: gzip when the file
  * opened says LWS_FOP_FLAG_COMPR_IS_GZIP; this wraps its platform open to open FILE.gz then,
  * when it is there and no older than FILE (a file edited in place is never hidden behind a

@@ -107,6 +107,8 @@ while IFS= read -r f; do
     n=$((n + 1))
     if [[ "$line" =~ ^[[:space:]]*#[[:space:]]*include[[:space:]]*\"([^\"]+)\" ]]; then
       inc="$(basename "${BASH_REMATCH[1]}")"
+      # As the preprocessor does: a quoted include is looked for beside the file first.
+      [ -f "$d/${BASH_REMATCH[1]}" ] && continue
       other="${header_layer[$inc]:-}"
       [ -n "$other" ] || { finding "${f#./}" "$n" "includes \"$inc\", which is no header of the server"; continue; }
       [ "${may[$me]}" = "*" ] || [[ "$allowed" == *" $other "* ]] ||
