@@ -25,6 +25,7 @@ class Member {
         this.client.ws.once('close', () => this.#closed());
         return;
       } catch (e) {
+        if (this.stopped) return;
         const ceiling = Math.min(10000, 500 * 2 ** attempt);
         await sleep(ceiling / 2 + Math.random() * ceiling / 2);
       }
@@ -49,15 +50,19 @@ class Member {
 test('reconnect storm: 1,000 clients back and consistent after a restart', async () => {
   const N = 1000;
   const srv = await startServer({ agenda: { ...openAgenda, premoderation: false }, validate: false, keepLog: false, serveArgs: loadLimits });
+  const members = Array.from({ length: N }, () => new Member(srv, srv.tokens.stage));
   try {
-    const members = Array.from({ length: N }, () => new Member(srv, srv.tokens.stage));
     for (let i = 0; i < N; i += 100) await Promise.all(members.slice(i, i + 100).map((m) => m.connect()));
     const p = await srv.connect(srv.tokens.participant);
-    let last;
-    for (let i = 0; i < 5; i++) last = await p.command({ type: 'question.post', text: `Before the restart ${i}`, lang: 'en' });
-    await until(() => members.every((m) => m.seq >= last.seq), 'every client has the posts', { every: 50 }).catch(() => {});
+    // (A participant may have three open questions: the last two posts are refused.)
+    let last = 0;
+    for (let i = 0; i < 5; i++) {
+      const r = await p.command({ type: 'question.post', text: `Before the restart ${i}`, lang: 'en' });
+      if (r.type === 'ack') last = r.seq;
+    }
+    await until(() => members.every((m) => m.seq >= last), 'every client has the posts', { every: 50 }).catch(() => {});
     const seqBefore = Math.max(...members.map((m) => m.seq));
-    assert.equal(seqBefore, last.seq);
+    assert.equal(seqBefore, last);
     assert.ok(members.every((m) => m.seq === seqBefore));
 
     srv.proc.kill('SIGTERM');
@@ -79,8 +84,8 @@ test('reconnect storm: 1,000 clients back and consistent after a restart', async
     const backMs = allBack - up;
     console.log(`reconnect storm: ${N} clients; down ${up - down} ms (restart), all back and live ` +
       `${backMs} ms after the server listened (a figure: the bound above is the tests' deadline); the next change reached all ${N} in ${Date.now() - t0} ms`);
-    for (const m of members) m.stopped = true;
   } finally {
+    for (const m of members) m.stopped = true;
     await srv.stop();
   }
 });
