@@ -7,7 +7,7 @@
 // scrolls sideways nor clips its controls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, browserSuite, screenshot } from '../lib/browser.mjs';
+import { axeViolations, browserSuite, rendered, screenshot } from '../lib/browser.mjs';
 
 const PHONE = { width: 360, height: 740 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -96,7 +96,7 @@ test('text at 200% on a window 320 CSS px wide at 100%: no sideways scrolling, n
       const page = await open(link, `${name} 200% ${locale}`, { viewport: { width: 640, height: 800 }, locale });
       // Text zoom: the root font size doubled, as a browser's "text size 200%" does.
       await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
-      await page.waitForTimeout(100);
+      await rendered(page);
       const report = await page.evaluate(() => {
         const over = document.documentElement.scrollWidth - document.documentElement.clientWidth;
         // A control whose own text is cut off: its content is wider than the box, with the

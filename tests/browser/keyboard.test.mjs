@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, focusShown } from '../lib/browser.mjs';
-import { sleep } from '../lib/harness.mjs';
+import { sleep, until } from '../lib/harness.mjs';
 
 const PHONE = { width: 360, height: 740 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -26,7 +26,7 @@ const suite = browserSuite({}, async (s) => {
 
 const active = (page) => page.evaluate(() => document.activeElement?.dataset?.testid || document.activeElement?.id || document.activeElement?.tagName);
 // Waits until the element with the test id has the focus (a re-render may move it there).
-const focusOn = (page, testid) => page.waitForFunction((id) => document.activeElement?.dataset?.testid === id, testid, { timeout: 5000 })
+const focusOn = (page, testid) => page.waitForFunction((id) => document.activeElement?.dataset?.testid === id, testid)
   .catch(async () => assert.fail(`the focus is on ${await active(page)}, not ${testid}`));
 
 // Presses Tab (or Shift+Tab) until the focused element has the test id, checking at every stop
@@ -58,12 +58,12 @@ test('a participant, by keyboard alone: the first screen, a question, an upvote 
   await tabTo(page, 'rule-accept');
   await page.keyboard.press('Enter');
   // Accepted: the question box has the focus.
-  await page.waitForFunction(() => document.activeElement?.id === 'question-text', null, { timeout: 5000 });
+  await page.waitForFunction(() => document.activeElement?.id === 'question-text');
   await page.keyboard.type('Typed without a mouse: how are the consultations recorded?');
   await tabTo(page, 'question-submit');
   await page.keyboard.press('Enter');
   const mine = page.getByTestId('my-question');
-  await mine.waitFor({ timeout: 5000 });
+  await mine.waitFor();
   const myId = await mine.getAttribute('data-id');
 
   // Back to the Popular tab with the arrow keys (the tab list is one stop), then upvote.
@@ -73,10 +73,13 @@ test('a participant, by keyboard alone: the first screen, a question, an upvote 
   const item = page.locator(`[data-testid="queue-item"][data-id="${suite.live}"]`);
   await tabTo(page, 'vote-button', { within: `[data-testid="queue-item"][data-id="${suite.live}"]` });
   await page.keyboard.press('Space');
-  await item.getByTestId('vote-button').and(page.locator('[aria-pressed="true"]')).waitFor({ timeout: 5000 });
-  await item.getByTestId('votes').filter({ hasText: /^1$/ }).waitFor({ timeout: 5000 });
-  await page.waitForTimeout(300);
+  await item.getByTestId('vote-button').and(page.locator('[aria-pressed="true"]')).waitFor();
+  await item.getByTestId('votes').filter({ hasText: /^1$/ }).waitFor();
+  // Confirmed by the server: no longer busy, and still pressed with its count.
+  await item.getByTestId('vote-button').and(page.locator(':not([aria-busy])')).waitFor();
   assert.equal(await item.getByTestId('vote-button').getAttribute('aria-busy'), null, 'the upvote was confirmed');
+  assert.equal(await item.getByTestId('vote-button').getAttribute('aria-pressed'), 'true');
+  assert.equal(await item.getByTestId('votes').textContent(), '1');
 
   // A refused upvote: the page has not heard that the question was answered. The button is
   // pressed and the count moved at once, then both go back and the reason is said.
@@ -89,7 +92,7 @@ test('a participant, by keyboard alone: the first screen, a question, an upvote 
   });
   await tabTo(page, 'vote-button', { within: `[data-testid="queue-item"][data-id="${suite.doomed}"]` });
   await page.keyboard.press('Space');
-  await doomed.getByTestId('action-error').waitFor({ timeout: 5000 });
+  await doomed.getByTestId('action-error').waitFor();
   assert.match(await doomed.getByTestId('action-error').textContent(), /answered/i);
   assert.equal(await doomed.getByTestId('vote-button').getAttribute('aria-pressed'), 'false');
   assert.equal(await doomed.getByTestId('votes').textContent(), '0');
@@ -108,21 +111,26 @@ test('a participant, by keyboard alone: the first screen, a question, an upvote 
   await page.keyboard.press('Enter');
   await focusOn(page, 'withdraw-confirm');
   await page.keyboard.press('Enter');
-  await page.locator(`[data-testid="my-question"][data-id="${myId}"][data-state="withdrawn"]`).waitFor({ timeout: 5000 });
-  await page.waitForTimeout(300);
+  await page.locator(`[data-testid="my-question"][data-id="${myId}"][data-state="withdrawn"]`).waitFor();
+  // Withdrawn at once on the page; it stays so once the server has answered (no longer busy).
+  await page.locator(`[data-testid="my-question"][data-id="${myId}"]:not([aria-busy])`).waitFor();
   assert.equal(await page.locator(`[data-testid="my-question"][data-id="${myId}"]`).getAttribute('data-state'), 'withdrawn');
   await page.context().close();
   assert.deepEqual(problems, []);
 });
 
-// Presses j (next question) until question id is selected and has the focus.
+// Presses j (next question) until question id is selected and has the focus: after each press,
+// waits for the focus to move (however long the page takes), never presses on before it has.
 async function selectWithJ(page, id) {
-  for (let i = 0; i < 12; i += 1) {
+  const here = () => page.evaluate((x) => document.activeElement?.id === `item-${x}`, id);
+  for (let i = 0; i < 12 && !(await here()); i += 1) {
+    const from = await page.evaluate(() => document.activeElement?.id || '');
     await page.keyboard.press('j');
-    const reached = await page.waitForFunction((x) => document.activeElement?.id === `item-${x}`, id, { timeout: 1000 })
+    const moved = await page.waitForFunction((f) => (document.activeElement?.id || '') !== f, from)
       .then(() => true, () => false);
-    if (reached) return;
+    if (!moved) break;
   }
+  if (await here()) return;
   assert.fail(`question ${id} never selected with j; the focus is on ${await active(page)}`);
 }
 
@@ -148,24 +156,24 @@ test('a co-chair, by keyboard alone: shortcut list, approve, now answering, mark
     assert.ok((await focusShown(page)).ok, 'the selected question shows the focus');
     assert.equal(await item.getAttribute('aria-current'), 'true');
     await page.keyboard.press('a');
-    await page.locator(`[data-testid="queue-item"][data-id="${id}"]`).waitFor({ timeout: 5000 });
+    await page.locator(`[data-testid="queue-item"][data-id="${id}"]`).waitFor();
   }
   // Select it in the live queue, set it as now answering: the console says it is on stage.
   await selectWithJ(page, id);
   assert.ok((await focusShown(page)).ok);
   await page.keyboard.press('n');
-  await page.locator(`[data-testid="on-stage"] [data-testid="now-answering"][data-id="${id}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`[data-testid="on-stage"] [data-testid="now-answering"][data-id="${id}"]`).waitFor();
   await page.keyboard.press('d');
-  await page.locator(`[data-testid="answered-item"][data-id="${id}"]`).waitFor({ timeout: 5000 });
-  await page.getByTestId('on-stage-idle').waitFor({ timeout: 5000 });
+  await page.locator(`[data-testid="answered-item"][data-id="${id}"]`).waitFor();
+  await page.getByTestId('on-stage-idle').waitFor();
   // The selection moved on to the next live question: the focus is not lost.
-  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'queue-item', null, { timeout: 5000 });
+  await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'queue-item');
   assert.ok((await focusShown(page)).ok);
 
   // The buttons work from the keyboard too: Tab to Start, Enter starts the clock.
   await tabTo(page, 'clock-start', { back: true });
   await page.keyboard.press('Enter');
-  await page.getByTestId('countdown').and(page.locator('[data-state="running"]')).waitFor({ timeout: 5000 });
+  await page.getByTestId('countdown').and(page.locator('[data-state="running"]')).waitFor();
   await page.context().close();
   assert.deepEqual(problems, []);
 });
@@ -191,24 +199,29 @@ test('news is announced politely at a pace: a burst of approvals is one or two a
     }
     p.close();
   }
-  // Approved one after another, 300 ms apart: more than the server's live window, so that each
-  // reaches the page on its own; the page paces what it says.
-  for (const q of ids) {
-    if (q.state === 'pending') await chair.command({ type: 'question.approve', question: q.id });
-    await sleep(300);
-  }
-  await page.waitForFunction(() => window.said.some((s) => /new questions? (is|are) in the queue/.test(s)), null, { timeout: 10000 });
-  await page.waitForTimeout(3500);
-  const said = await page.evaluate(() => window.said);
+  // Approved one after another, 250 ms apart: more than the server's live window, so that each
+  // reaches the page on its own; the page paces what it says (one announcement, then what came
+  // in the next 2.5 s together). Sent on a schedule, not each after the last one's ack, so the
+  // burst lasts no longer on a busy machine.
+  const approvals = ids.map((q, i) => sleep(250 * i)
+    .then(() => (q.state === 'pending' ? chair.command({ type: 'question.approve', question: q.id }) : { type: 'ack' })));
+  for (const r of await Promise.all(approvals)) assert.equal(r.type, 'ack', JSON.stringify(r));
+  const saidNow = () => page.evaluate(() => window.said);
+  const counted = (said) => said.map((s) => Number((/(\d+) new questions/.exec(s) || [0, /A new question/.test(s) ? 1 : 0])[1])).reduce((a, b) => a + b, 0);
+  await until(async () => counted(await saidNow()) >= ids.length, 'every approval announced', { every: 100 }).catch(() => {});
+  const said = await saidNow();
   assert.ok(said.length >= 1 && said.length <= 2, `announced ${said.length} times: ${JSON.stringify(said)}`);
-  const total = said.map((s) => Number((/(\d+) new questions/.exec(s) || [0, /A new question/.test(s) ? 1 : 0])[1])).reduce((a, b) => a + b, 0);
+  const total = counted(said);
   assert.equal(total, ids.length, `every new question counted once: ${JSON.stringify(said)}`);
-  // Vote counts are never announced.
+  // Vote counts are never announced: after a vote, one more approval is the next (and only)
+  // thing said. (The page applies messages in order and says them in order.)
   const before = said.length;
   const voter = await srv.connect(srv.tokens.participant);
-  await voter.command({ type: 'question.vote', question: ids[0].id });
-  await page.waitForTimeout(3000);
-  assert.equal((await page.evaluate(() => window.said)).length, before, 'a vote was announced');
+  assert.equal((await voter.command({ type: 'question.vote', question: ids[0].id })).type, 'ack');
+  const last = (await voter.command({ type: 'question.post', text: 'After the vote: who drafts the report?', lang: 'en' })).result.question;
+  if (last.state === 'pending') assert.equal((await chair.command({ type: 'question.approve', question: last.id })).type, 'ack');
+  await until(async () => (await saidNow()).length > before, 'the last approval announced', { every: 100 }).catch(() => {});
+  assert.deepEqual((await saidNow()).slice(before), ['A new question is in the queue.'], 'a vote was announced');
   voter.close();
   await page.context().close();
   assert.deepEqual(problems, []);

@@ -5,7 +5,7 @@
 // instructions and the listener count with it. Screenshots of every page in Arabic and English.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, screenshot } from '../lib/browser.mjs';
+import { browserSuite, rendered, screenshot } from '../lib/browser.mjs';
 
 const PHONE = { width: 360, height: 740 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -51,7 +51,7 @@ test('every page in Arabic is right to left and fits a 360 px phone; screenshots
       assert.ok(over <= 0, `${role} in ${lang} overflows a 360 px screen by ${over} px`);
       if (role === 'participant') await screenshot(page, `${role}-${lang}-360`);
       await page.setViewportSize(wide);
-      await page.waitForTimeout(50);
+      await rendered(page);
       if (role !== 'participant') await screenshot(page, `${role}-${lang}`, { fullPage: role !== 'stage' });
       await page.context().close();
     }
@@ -119,29 +119,29 @@ test('the language picker switches the page at once, is remembered, and the chan
   const card = page.getByTestId('channel');
   assert.equal(await card.getAttribute('data-lang'), 'en');
   assert.match(await page.getByTestId('channel-desktop').textContent(), /Original audio/);
-  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="few"]').waitFor({ timeout: 5000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="few"]').waitFor();
 
   // French: the page, the instructions (with the organisers' note) and the count switch at once.
   await page.getByTestId('ui-language').selectOption('fr');
-  await page.locator('html[lang="fr"][dir="ltr"]').waitFor({ timeout: 1000 });
+  await page.locator('html[lang="fr"][dir="ltr"]').waitFor();
   assert.equal(await page.getByTestId('question-submit').textContent(), 'Envoyer la question');
   assert.match(await page.getByTestId('channel-desktop').textContent(), /Interprétation.*«\u00a0French\u00a0»/);
   assert.match(await page.getByTestId('channel-note').textContent(), /téléphone/);
-  await chair.locator('[data-testid="listener-band"][data-lang="fr"][data-band="few"]').waitFor({ timeout: 5000 });
-  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="none"]').waitFor({ timeout: 5000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="fr"][data-band="few"]').waitFor();
+  await chair.locator('[data-testid="listener-band"][data-lang="en"][data-band="none"]').waitFor();
 
   // Remembered in this browser across a reload, with nothing sent anywhere but the count.
   await page.reload();
-  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
+  await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
   assert.equal(await page.evaluate(() => localStorage.getItem('roundtable.lang')), 'fr');
 
   // Arabic: right to left at once; still no overflow on the phone.
   await page.getByTestId('ui-language').selectOption('ar');
-  await page.locator('html[lang="ar"][dir="rtl"]').waitFor({ timeout: 1000 });
+  await page.locator('html[lang="ar"][dir="rtl"]').waitFor();
   assert.equal(await page.getByTestId('question-submit').textContent(), 'أرسل السؤال');
   assert.ok((await overflow(page)) <= 0);
-  await chair.locator('[data-testid="listener-band"][data-lang="ar"][data-band="few"]').waitFor({ timeout: 5000 });
+  await chair.locator('[data-testid="listener-band"][data-lang="ar"][data-band="few"]').waitFor();
   await screenshot(page, 'participant-ar-channel');
   assert.deepEqual(problems, []);
 });

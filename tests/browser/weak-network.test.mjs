@@ -83,10 +83,10 @@ for (const locale of ['en-GB', 'ar']) {
     const all = depths([...requests.values()], page.url().split('#')[0]);
 
     await page.getByTestId('rule-accept').click();
-    await page.getByTestId('question-text').waitFor({ timeout: 30000 });
+    await page.getByTestId('question-text').waitFor({ timeout: 60000 });
     await page.getByTestId('question-text').fill('On a weak line: will the report be published in Arabic?');
     await page.getByTestId('question-submit').click();
-    await page.getByTestId('my-question').waitFor({ timeout: 30000 });
+    await page.getByTestId('my-question').waitFor({ timeout: 60000 });
     const posted = Date.now() - t0;
 
     const wire = all.reduce((n, r) => n + r.wire, 0);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { loadLimits, run, startServer } from '../lib/harness.mjs';
+import { loadLimits, run, startServer, until } from '../lib/harness.mjs';
 
 const sql = (file, query) => execFileSync('sqlite3', ['-readonly', file, query], { encoding: 'utf8' }).trim();
 
@@ -55,7 +55,9 @@ test('backup while participants post: each copy holds every acknowledged questio
     });
     const copies = [];
     for (let k = 0; k < 5; k++) {
-      await new Promise((r) => setTimeout(r, 150));
+      // Posting goes on between the copies: a few more acknowledged each time, however slow.
+      const from = acked.length;
+      await until(() => acked.length >= from + 4, 'posts acknowledged between two copies', { every: 10 });
       const before = [...acked];
       const file = path.join(dir, `copy-${k}.db`);
       const t0 = process.hrtime.bigint();

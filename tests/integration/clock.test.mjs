@@ -2,14 +2,16 @@
 // agree on the countdown, a restart keeps it, and the server's own timer closes the queue.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAgenda, startServer } from '../lib/harness.mjs';
+import { openAgenda, sleep, startServer } from '../lib/harness.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
 
 // A client whose own clock is off by skewMs estimates its offset from the server as the web
-// client does: several clock.sync round trips, keeping the one with the smallest delay.
+// client does: several clock.sync round trips, keeping the one with the smallest delay. Returns
+// the offset and that round trip's time: the server read its clock within it, so the estimate
+// is off by at most half of it (a busy machine makes it longer, never the estimate wrong).
 async function estimateOffset(client, localNow, rounds = 5) {
   let best = null;
   for (let i = 0; i < rounds; i++) {
@@ -20,7 +22,7 @@ async function estimateOffset(client, localNow, rounds = 5) {
     const rtt = received - sent;
     if (!best || rtt < best.rtt) best = { rtt, offset: reply.now - (sent + received) / 2 };
   }
-  return best.offset;
+  return best;
 }
 
 function remaining(clock, serverNow) {
@@ -34,20 +36,26 @@ test('two clients skewed by ±90 s show the same remaining time within 250 ms', 
   const ahead = await srv.connect(srv.tokens.participant);
   const behind = await srv.connect(srv.tokens.stage);
   const clocks = [() => Date.now() + 90000, () => Date.now() - 90000];
-  const offsets = [await estimateOffset(ahead, clocks[0]), await estimateOffset(behind, clocks[1])];
-  assert.ok(Math.abs(offsets[0] + 90000) < 250, `offset ${offsets[0]}`);
-  assert.ok(Math.abs(offsets[1] - 90000) < 250, `offset ${offsets[1]}`);
+  const est = [await estimateOffset(ahead, clocks[0]), await estimateOffset(behind, clocks[1])];
+  const offsets = est.map((e) => e.offset);
+  // 250 ms, or what the round trips themselves leave open when the machine is busier than that
+  // (1 ms more for the clocks' resolution).
+  const bounds = est.map((e) => Math.max(250, e.rtt / 2 + 1));
+  assert.ok(Math.abs(offsets[0] + 90000) < bounds[0], `offset ${offsets[0]} (round trip ${est[0].rtt} ms)`);
+  assert.ok(Math.abs(offsets[1] - 90000) < bounds[1], `offset ${offsets[1]} (round trip ${est[1].rtt} ms)`);
 
+  const started = Date.now();
   ok(await chair.command({ type: 'clock.start' }));
   const views = await Promise.all([ahead, behind].map((c) => c.next((m) => m.type === 'agenda.clock')));
   for (const v of views) assert.equal(v.clock.state, 'running');
-  await new Promise((r) => setTimeout(r, 300));
+  await sleep(300); // the countdown runs a little
   const shown = views.map((v, i) => remaining(v.clock, clocks[i]() + offsets[i]));
-  assert.ok(Math.abs(shown[0] - shown[1]) < 250, `remaining ${shown[0]} vs ${shown[1]}`);
-  t.diagnostic(`offset errors ${offsets[0] + 90000} ms and ${offsets[1] - 90000} ms; remaining times differ by ${Math.abs(shown[0] - shown[1])} ms`);
+  const since = Date.now() - started; // the server started the clock within this
+  assert.ok(Math.abs(shown[0] - shown[1]) < Math.max(250, (est[0].rtt + est[1].rtt) / 2 + 2), `remaining ${shown[0]} vs ${shown[1]}`);
+  t.diagnostic(`offset errors ${offsets[0] + 90000} ms and ${offsets[1] - 90000} ms (round trips ${est[0].rtt} and ${est[1].rtt} ms); remaining times differ by ${Math.abs(shown[0] - shown[1])} ms`);
   // And both agree with the planned duration, less the time since the start.
   const planned = openAgenda.segments[0].duration * 60000;
-  assert.ok(planned - shown[0] >= 0 && planned - shown[0] < 2000, `remaining ${shown[0]} of ${planned}`);
+  assert.ok(planned - shown[0] > -bounds[0] && planned - shown[0] < since + bounds[0], `remaining ${shown[0]} of ${planned}, ${since} ms after the start`);
 
   // Pause, extend while paused, resume: every change is one agenda.clock event to everyone.
   ok(await chair.command({ type: 'clock.pause' }));
@@ -104,17 +112,21 @@ test('the server closes the queue on its own when the segment reaches its close 
     assert.deepEqual(p.snapshot.consultation.clock_settings, { warning_minutes: 1, close_questions_minutes: 1 });
     ok(await p.command({ type: 'question.post', text: 'Before the clock starts', lang: 'en' }));
     ok(await chair.command({ type: 'clock.start' }));
-    const closed = await p.next((m) => m.type === 'segment.closed', 3000);
+    const closed = await p.next((m) => m.type === 'segment.closed');
     assert.equal(closed.segment, 0);
     const late = await p.command({ type: 'question.post', text: 'Too late', lang: 'en' });
     assert.equal(late.code, 'queue.closed');
     // A co-chair may open it again; the clock does not close it twice for the same end.
+    // (The server's timer has half a second by its own clock to act wrongly; then the post's
+    // event, which comes after anything it did, is the barrier.)
     ok(await chair.command({ type: 'segment.open', segment: 0 }));
-    await p.nothing((m) => m.type === 'segment.closed', 500);
-    ok(await p.command({ type: 'question.post', text: 'Reopened by the co-chair', lang: 'en' }));
+    await sleep(500);
+    const reopened = await p.command({ type: 'question.post', text: 'Reopened by the co-chair', lang: 'en' });
+    ok(reopened);
+    await p.nothing((m) => m.type === 'segment.closed', reopened.seq);
     // Going on to the next segment: its own close is due at once too.
     ok(await chair.command({ type: 'agenda.goto', segment: 1 }));
-    assert.equal((await p.next((m) => m.type === 'segment.closed', 3000)).segment, 1);
+    assert.equal((await p.next((m) => m.type === 'segment.closed')).segment, 1);
   } finally {
     await quick.stop();
   }

@@ -8,7 +8,7 @@
 // CRASH_CYCLES sets the number of kills (10 here; tests/load/durability-long.sh runs 200).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openAgenda, startServer, sleep } from '../lib/harness.mjs';
+import { openAgenda, startServer, sleep, until } from '../lib/harness.mjs';
 
 const CYCLES = Number(process.env.CRASH_CYCLES || 10);
 const WRITERS = 20;
@@ -118,16 +118,17 @@ test(`${CYCLES} SIGKILLs under load: every acknowledged command exactly once, no
       await follower.connect();
     }
     // Finish: everything sent, everything answered.
-    while (writers.some((w) => w.n < POSTS_EACH)) await sleep(50);
+    await until(() => writers.every((w) => w.n >= POSTS_EACH), 'every post sent', { every: 50 });
     clearInterval(pump);
-    for (let i = 0; i < 200 && writers.some((w) => w.unanswered.size); i++) await sleep(50);
+    await until(() => writers.every((w) => !w.unanswered.size), 'every post answered', { every: 50 }).catch(() => {});
     const seconds = (Date.now() - t0) / 1000;
-    await sleep(300);
 
     const errors = writers.flatMap((w) => w.errors);
     assert.deepEqual(errors, [], 'no command was refused');
     for (const w of writers) assert.equal(w.unanswered.size, 0, `${w.name} still waits for ${[...w.unanswered.keys()]}`);
     const check = await srv.connect(srv.tokens.cochair);
+    // The follower has received every event up to that snapshot.
+    await until(() => follower.seq >= check.snapshot.seq, 'the follower caught up', { every: 50 }).catch(() => {});
     const byText = new Map();
     for (const q of check.snapshot.questions) byText.set(q.text, (byText.get(q.text) || 0) + 1);
     let acked = 0;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { run, sleep, startServer } from '../lib/harness.mjs';
+import { run, startServer, until } from '../lib/harness.mjs';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'];
 // A logfmt line: ts, level and event first, then key=value with quoted values escaped.
@@ -14,11 +14,8 @@ const LOGFMT = /^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=(error|warn|inf
 
 // Waits until the server's stderr holds a line of `event`.
 async function logged(srv, event) {
-  for (let i = 0; i < 100; i++) {
-    if (srv.stderr.includes(`"event":"${event}"`) || srv.stderr.includes(`event=${event} `)) return;
-    await sleep(50);
-  }
-  assert.fail(`no ${event} line in:\n${srv.stderr}`);
+  await until(() => srv.stderr.includes(`"event":"${event}"`) || srv.stderr.includes(`event=${event} `),
+    `no ${event} line`, { every: 50 }).catch(() => assert.fail(`no ${event} line in:\n${srv.stderr}`));
 }
 
 // A WebSocket handshake from a page of another origin (refused by the server).
@@ -121,7 +118,8 @@ test('text log: logfmt lines; --log-level warn keeps only warnings and errors; d
   const loud = await startServer({ serveArgs: ['--log-level', 'debug'] });
   try {
     for (let i = 0; i < 3; i++) await foreignHandshake(loud);
-    await sleep(200);
+    await until(() => loud.stderr.split('\n').filter((l) => l.includes('event=connections_refused reason=origin')).length >= 3,
+      'three refusals logged', { every: 50 }).catch(() => {});
   } finally {
     await loud.stop();
   }

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { demoAgenda, randomKey, repo, run, startServer } from '../lib/harness.mjs';
+import { demoAgenda, randomKey, repo, run, startServer, until } from '../lib/harness.mjs';
 
 const CLIENT_IP = '127.0.0.77';
 
@@ -221,8 +221,9 @@ test('CHR-2: posting and voting wait for the Rule; the acceptance is the partici
     const ack = await p.command({ type: 'rule.accept' });
     assert.deepEqual([ack.type, ack.result], ['ack', { rule_accepted: true }]);
     await twin.next((m) => m.type === 'rule.accepted'); // the same participant's other tab
-    await chair.nothing((m) => m.type === 'rule.accepted');
-    await other.nothing((m) => m.type === 'rule.accepted');
+    const barrier = await srv.barrier(chair);
+    await chair.nothing((m) => m.type === 'rule.accepted', barrier);
+    await other.nothing((m) => m.type === 'rule.accepted', barrier);
     assert.equal((await p.command({ type: 'question.vote', question: q })).type, 'ack');
     const back = await srv.connect(srv.tokens.participant, { device, acceptRule: false });
     assert.equal(back.snapshot.you.rule_accepted, true, 'accepted once, remembered');
@@ -248,7 +249,10 @@ test('CHR-3: co-chairs and rapporteurs cannot tell whether two questions came fr
       await chair.command({ type: 'question.approve', question: q1, id: 'approve-1' });
       const third = await srv.connect(srv.tokens.participant);
       await third.command({ type: 'question.vote', question: q1 });
-      await new Promise((r) => setTimeout(r, 200));
+      // The vote's count goes out last (votes.changed, at the end of its live window): once
+      // both have it, they have everything.
+      await until(() => [chair, rapporteur].every((c) => c.log.some((m) => m.type === 'votes.changed')),
+        'the vote count reached moderation');
       const norm = (c) => JSON.stringify(c.log.filter((m) => m.type !== 'snapshot').map((m) => ({ ...m, seq: m.seq - base })));
       return [norm(chair), norm(rapporteur)];
     } finally {

@@ -75,9 +75,11 @@ test('the rapporteurs\' workspace: notes, themes, report marks and summaries, li
     assert.equal((await r2.command({ type: 'paraphrase.delete', paraphrase: 2 })).code, 'paraphrase.not_found');
     assert.equal((await r1.command({ type: 'paraphrase.save', paraphrase: 7, segment: 1, theme: '', text: 'x', included: true })).code, 'paraphrase.not_found');
 
-    // None of it reaches co-chairs or participants; nor can they do it.
+    // None of it reaches co-chairs or participants (before an event both receive, caused after
+    // it all); nor can they do it.
+    const barrier = await srv.barrier(chair);
     for (const c of [chair, p]) {
-      await c.nothing((m) => ['note.changed', 'question.tagged', 'report.changed', 'paraphrase.saved', 'paraphrase.deleted'].includes(m.type));
+      await c.nothing((m) => ['note.changed', 'question.tagged', 'report.changed', 'paraphrase.saved', 'paraphrase.deleted'].includes(m.type), barrier);
       assert.equal((await c.command({ type: 'note.set', segment: 1, text: 'x', version: 0 })).code, 'auth.forbidden');
     }
     assert.equal((await p.command({ type: 'report.export', format: 'md' })).code, 'auth.forbidden');

@@ -4,7 +4,7 @@
 // closes everyone with 1001; a silent connection is pinged and dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLimits, openAgenda, randomKey, startServer, sleep } from '../lib/harness.mjs';
+import { loadLimits, openAgenda, parseMetrics, randomKey, startServer, TIMEOUT_MS, until } from '../lib/harness.mjs';
 
 const roomy = { ...openAgenda, limits: { open_questions: 100, votes_per_minute: 600 } };
 
@@ -14,7 +14,6 @@ function eventsAfter(client, since) {
     (typeof m.seq !== 'number' || m.seq > since));
 }
 
-const settle = (ms = 250) => sleep(ms);
 const isVotes = (m) => m.type === 'question.votes' || m.type === 'votes.changed';
 const withoutVotes = (log) => log.filter((m) => !isVotes(m));
 // The last count each vote message of a log gives each question.
@@ -37,7 +36,6 @@ test('a command sent again with its id is applied once and gets its original ack
     assert.deepEqual(await again.command({ type: 'question.post', id: 'post-1', text, lang: 'en' }), ack);
     // Even with another payload: the id decides.
     assert.deepEqual(await again.command({ type: 'question.post', id: 'post-1', text: 'Other', lang: 'fr' }), ack);
-    await again.nothing((m) => m.type === 'question.posted', 200);
     // Ids belong to their sender: someone else's post-1 is a new command.
     const other = await srv.connect(srv.tokens.invitations[1]);
     const theirs = await other.command({ type: 'question.post', id: 'post-1', text: 'Another question', lang: 'en' });
@@ -47,6 +45,8 @@ test('a command sent again with its id is applied once and gets its original ack
     const chair = await srv.connect(srv.tokens.cochair);
     const approve = await chair.command({ type: 'question.approve', id: 'approve-1', question: ack.result.question.id });
     assert.equal(approve.type, 'ack');
+    // The post sent again announced nothing: the approval, after it, is the first `again` hears.
+    await again.nothing((m) => m.type === 'question.posted', approve.seq);
     const vote = await other.command({ type: 'question.vote', id: 'vote-1', question: ack.result.question.id });
     assert.equal(vote.result.voted, true);
     // A refused command is decided again: still refused, nothing kept.
@@ -84,14 +84,12 @@ test('a client that resumes gets exactly the events it missed, in order', async 
     const boothTwin = await srv.connect(srv.tokens.booth.ar);
     const someone = await srv.connect(srv.tokens.participant);
     const seed = await someone.command({ type: 'question.post', text: 'Seen before leaving', lang: 'en' });
-    await chairTwin.command({ type: 'question.approve', question: seed.result.question.id });
-    await settle();
+    const approved = await chairTwin.command({ type: 'question.approve', question: seed.result.question.id });
+    await Promise.all([away, chairAway, boothAway].map((c) => c.seen(approved.seq)));
     const lastSeen = (c) => Math.max(c.snapshot.seq, ...c.seqs);
     const since = { p: lastSeen(away), chair: lastSeen(chairAway), booth: lastSeen(boothAway) };
-    away.close();
-    chairAway.close();
-    boothAway.close();
-    await settle(100);
+    for (const c of [away, chairAway, boothAway]) c.close();
+    await Promise.all([away, chairAway, boothAway].map((c) => c.closed));
 
     // While they are away: a question of theirs (from the twin tab), moderation, votes, the
     // clock, the floor, and a listener in Arabic (presence, for the booth and the chair).
@@ -102,9 +100,15 @@ test('a client that resumes gets exactly the events it missed, in order', async 
     await someone.command({ type: 'question.vote', question: mineAck.result.question.id });
     await chairTwin.command({ type: 'question.pin', question: seed.result.question.id });
     await chairTwin.command({ type: 'clock.start' });
-    await chairTwin.command({ type: 'floor.set', lang: 'fr' });
+    const floor = await chairTwin.command({ type: 'floor.set', lang: 'fr' });
     await someone.command({ type: 'listening.set', lang: 'ar' });
-    await settle();
+    // The twins have it all: every event, the listener (after them), the last vote count.
+    const mine = mineAck.result.question.id;
+    for (const c of [twin, chairTwin, boothTwin]) {
+      await c.seen(floor.seq);
+      await until(() => counts(c.log)[mine] === 1, 'the vote count reached a twin');
+    }
+    for (const c of [chairTwin, boothTwin]) await c.next((m) => m.type === 'presence.changed');
 
     for (const [token, twinClient, from, opts] of [
       [srv.tokens.participant, twin, since.p, { device }],
@@ -115,9 +119,16 @@ test('a client that resumes gets exactly the events it missed, in order', async 
       assert.equal(back.first.type, 'resumed', `${token}: ${JSON.stringify(back.first)}`);
       assert.equal(back.first.since, from);
       assert.equal(back.first.seq, lastSeen(chairTwin), 'resumed carries the seq now');
-      await settle();
-      const got = back.log.filter((m) => m.type !== 'resumed');
-      const want = eventsAfter(twinClient, from);
+      // The replay is all that reaches `back` before an event every role receives, caused now
+      // (and it reaches the twin too); compare both up to it.
+      const barrier = await srv.barrier(chairTwin);
+      await Promise.all([back.seen(barrier), twinClient.seen(barrier), chairTwin.seen(barrier)]);
+      const upTo = (log) => {
+        const end = log.findIndex((m) => typeof m.seq === 'number' && m.seq > back.first.seq && m.type !== 'ack');
+        return end < 0 ? log : log.slice(0, end);
+      };
+      const got = upTo(back.log).filter((m) => m.type !== 'resumed');
+      const want = upTo(eventsAfter(twinClient, from));
       assert.ok(want.length > 0);
       // Vote counts reach live connections coalesced (votes.changed, no seq) and a replay as
       // the stored question.votes events: everything else alike, and the same counts.
@@ -175,14 +186,14 @@ test('a snapshot instead when the gap is too old, larger than a snapshot, or fro
     await srv.restart();
     const same = await srv.connect(srv.tokens.stage, { since: now });
     assert.deepEqual(same.first, { type: 'resumed', since: now, seq: now });
-    await same.nothing(() => true, 200);
+    await same.nothing((m) => m.type !== 'floor.changed', await srv.barrier(await srv.connect(srv.tokens.cochair)));
     assert.equal((await srv.connect(srv.tokens.stage, { since: now - 1 })).first.type, 'snapshot');
   } finally {
     await srv.stop();
   }
 });
 
-test('SIGTERM: what was acknowledged is kept, every client is closed with 1001, exit 0 within 5 s', async () => {
+test('SIGTERM: what was acknowledged is kept, every client is closed with 1001, exit 0 despite a stalled one', async () => {
   const srv = await startServer({ agenda: roomy });
   try {
     const clients = [];
@@ -199,7 +210,9 @@ test('SIGTERM: what was acknowledged is kept, every client is closed with 1001, 
     const exit = await srv.exited;
     const took = Date.now() - t0;
     assert.equal(exit.code, 0);
-    assert.ok(took < 5000, `took ${took} ms`);
+    // The stalled one is given up after NET_DRAIN_MS (2 s): never waited for (that would be
+    // forever), whatever the machine's load adds.
+    assert.ok(took < TIMEOUT_MS, `took ${took} ms`);
     for (const c of await Promise.all(closes)) assert.equal(c.code, 1001);
     stalled.ws.terminate();
     console.log(`graceful stop with 22 connections (one stalled): ${took} ms`);
@@ -219,11 +232,13 @@ test('a connection that stops answering pings is dropped; the others are not', a
     const alive = await srv.connect(srv.tokens.participant);
     silent.ws._socket.pause(); // reads nothing, so answers no ping
     const t0 = Date.now();
-    await settle(4500);
-    silent.ws._socket.resume();
-    const closed = await Promise.race([silent.closed, settle(1500).then(() => null)]);
-    assert.ok(closed, 'the silent connection was not dropped');
+    // Dropped by the server (its connection count says so) while it still reads nothing.
+    const participants = async () => parseMetrics(await (await fetch(srv.baseUrl + 'metrics')).text())
+      .get('roundtable_connections{role="participant"}');
+    await until(async () => (await participants()) === 1, 'the silent connection was dropped', { every: 100 });
     console.log(`silent connection dropped after at most ${Date.now() - t0} ms with --ping 1`);
+    silent.ws._socket.resume();
+    assert.ok(await silent.closed, 'the silent connection was not dropped');
     // The live one answered its pings and is still served.
     assert.equal((await alive.command({ type: 'question.post', text: 'Still here', lang: 'en' })).type, 'ack');
   } finally {

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { run, sleep, startServer } from '../lib/harness.mjs';
+import { run, sleep, startServer, TIMEOUT_MS, until } from '../lib/harness.mjs';
 
 // Opens a raw socket (no auth) with the given ws options; 'open' or 'refused'.
 function tryOpen(url, options = {}) {
@@ -68,7 +68,7 @@ test('a page from another origin cannot open a socket; the same origin and non-b
   }
 });
 
-test('a revoked link is cut off within a second; a rotated one works at once', async () => {
+test('a revoked link is cut off at once; a rotated one works at once', async () => {
   const srv = await startServer();
   try {
     const chair = await srv.connect(srv.tokens.cochair);
@@ -81,10 +81,11 @@ test('a revoked link is cut off within a second; a rotated one works at once', a
     let r = await run(['links', srv.consultation, '--data', srv.dataDir, '--revoke', 'cochair']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^revoked 1 cochair link of \w+; connections closed: 1\n$/);
+    // Cut off by the command itself, not by a later check: it reports the closed connection
+    // before it exits. How long that took is a figure (the command's own start-up included).
     const cut = await chair.closed;
     const ms = performance.now() - t0;
     assert.deepEqual(cut, { code: 1008, reason: 'auth.invalid' });
-    assert.ok(ms < 1000, `cut off after ${ms} ms`);
     console.log(`revocation: the co-chair's connection closed ${ms.toFixed(0)} ms after 'roundtable links' started`);
     await assert.rejects(srv.connect(srv.tokens.cochair), /auth refused: auth\.invalid/);
 
@@ -102,7 +103,7 @@ test('a revoked link is cut off within a second; a rotated one works at once', a
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^revoked 1 participant link and 1 stage link of \w+; connections closed: 2\n$/);
     await Promise.all([p.closed, stage.closed]);
-    assert.ok(performance.now() - t0 < 1000);
+    console.log(`rotation: the participant and stage connections closed ${(performance.now() - t0).toFixed(0)} ms after 'roundtable links' started`);
     const links = JSON.parse(r.stdout).links;
     const fresh = (url) => url.slice(url.indexOf('#') + 1).split('.')[0];
     assert.ok(links.participant.startsWith(srv.baseUrl));
@@ -171,10 +172,16 @@ test('2,000 connections from one address are capped at the per-address limit; ot
     assert.equal(await open('127.0.0.2'), true);
     const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.3' });
     assert.equal(c.snapshot.role, 'stage');
-    // Closing frees the places.
+    // Closing frees the places: all of them, once the server has seen the sockets go.
     for (const ws of sockets) ws.terminate();
     sockets.length = 0;
-    await sleep(300);
+    await until(async () => {
+      const batch = await Promise.all(Array.from({ length: LIMIT }, () => open('127.0.0.1')));
+      const ok = batch.every(Boolean);
+      for (const ws of sockets) ws.terminate();
+      sockets.length = 0;
+      return ok;
+    }, `${LIMIT} places freed on 127.0.0.1`, { every: 200 });
     assert.equal((await srv.connect(srv.tokens.stage)).snapshot.role, 'stage');
     console.log(`per-address cap: ${opened} of 2000 connections from 127.0.0.1 opened (limit ${LIMIT})`);
   } finally {
@@ -197,18 +204,20 @@ test('a 10 MB frame closes only its own connection, with 1009, while 100 others 
     const t0 = performance.now();
     big.ws.send(`{"type":"question.post","id":"big","lang":"en","text":"${'x'.repeat(10 * 1024 * 1024)}"}`);
     const pins = (async () => {
+      let ack;
       for (let i = 0; i < 5; i++) {
-        await chair.command({ type: 'question.pin', question: q });
-        await chair.command({ type: 'question.unpin', question: q });
+        assert.equal((await chair.command({ type: 'question.pin', question: q })).type, 'ack');
+        ack = await chair.command({ type: 'question.unpin', question: q });
+        assert.equal(ack.type, 'ack');
       }
+      return ack.seq; // the last unpin's event (the ack may come before it: live window)
     })();
     const closed = await big.closed;
     assert.equal(closed.code, 1009);
     console.log(`10 MB frame: closed with ${closed.code} after ${(performance.now() - t0).toFixed(0)} ms`);
-    await pins;
-    const last = chair.log.filter((m) => m.type === 'question.unpinned').at(-1);
-    for (const o of others) {
-      await o.next((m) => m.seq === last.seq, 5000);
+    const last = await pins;
+    for (const o of [chair, ...others]) {
+      await o.next((m) => m.type === 'question.unpinned' && m.seq === last);
       assert.equal(o.ws.readyState, WebSocket.OPEN);
     }
   } finally {
@@ -247,12 +256,18 @@ test('a socket that does not authenticate in time is closed with 1008', async ()
     const closed = new Promise((r) => ws.once('close', (code, reason) => r({ code, reason: String(reason) })));
     await new Promise((r) => ws.once('open', r));
     assert.deepEqual(await closed, { code: 1008, reason: 'auth.timeout' });
+    // Not before the timeout (the server's clock may start a little before ours); the upper
+    // bound is only the tests' deadline: a busy machine may be late, never early.
     const ms = performance.now() - t0;
-    assert.ok(ms > 900 && ms < 3000, `${ms} ms`);
-    // One that did authenticate stays past the timeout.
+    assert.ok(ms > 900 && ms < TIMEOUT_MS, `${ms} ms`);
+    // One that did authenticate stays past the timeout: it is still served after a socket
+    // opened after it was timed out (the server's own clock has passed its timeout then).
     const c = await srv.connect(srv.tokens.stage);
-    await sleep(1500);
+    const later = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
+    const laterClosed = new Promise((r) => later.once('close', (code, reason) => r({ code, reason: String(reason) })));
+    assert.deepEqual(await laterClosed, { code: 1008, reason: 'auth.timeout' });
     assert.equal((await c.command({ type: 'clock.sync' })).type, 'clock.now');
+    assert.equal(c.ws.readyState, WebSocket.OPEN);
   } finally {
     await srv.stop();
   }
@@ -268,11 +283,17 @@ test('a client sending faster than the rate gets limit.message_rate, then a 1008
     assert.equal(refused.code, 'limit.message_rate');
     assert.match(refused.id, /^f\d+$/);
     // A rate error is not a snapshot, nothing changed; at a calm pace the client is served.
+    // Every one of the 15 is answered first, so the server has taken them all by now: a
+    // second from here, its bucket has refilled (5 a second) whatever the machine's load.
+    for (let i = 0; i < 15; i++) if (`f${i}` !== refused.id) await flood.next((m) => m.id === `f${i}`);
     await sleep(1000);
     assert.equal((await flood.command({ type: 'clock.sync' })).type, 'clock.now');
     // Persistent abuse: the connection ends. (40 small frames arrive in one read; many more
-    // would still be unread when the server closes, and the reset would lose the close frame.)
+    // would still be unread when the server closes, and the reset would lose the close frame.
+    // One write for all of them, so that a busy machine does not split them over reads.)
+    flood.ws._socket.cork();
     for (let i = 0; i < 40; i++) flood.send({ type: 'clock.sync', id: `g${i}` });
+    flood.ws._socket.uncork();
     assert.deepEqual(await flood.closed, { code: 1008, reason: 'limit.message_rate' });
     assert.equal((await calm.command({ type: 'clock.sync' })).type, 'clock.now');
   } finally {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startServer, repo } from './harness.mjs';
+import { startServer, repo, TIMEOUT_MS } from './harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
@@ -26,13 +26,17 @@ export function launchBrowser() {
 // (default en-GB), from which the page picks its UI language. openPage resolves once the page's
 // connection is live and, on a participant's page, the Chatham House Rule is accepted (unless
 // `acceptRule` is false). `colorScheme` ('light' | 'dark') and `reducedMotion` ('reduce' |
-// 'no-preference') are the browser's media preferences.
+// 'no-preference') are the browser's media preferences. Every wait on the page (a locator's
+// waitFor, waitForFunction, a click's own wait) has the tests' generous deadline, TIMEOUT_MS:
+// a test says what it waits for, never how long.
 export function pageOpener(browser, srv, problems) {
   return async (url, name, {
     viewport = null, drop = null, timezoneId = 'UTC', skewMs = 0, locale = 'en-GB', acceptRule = true,
     colorScheme = 'light', reducedMotion = 'no-preference',
   } = {}) => {
     const context = await browser.newContext({ locale, timezoneId, colorScheme, reducedMotion, ...(viewport ? { viewport } : {}) });
+    context.setDefaultTimeout(TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(TIMEOUT_MS);
     const page = await context.newPage();
     if (skewMs) await page.clock.setSystemTime(Date.now() + skewMs);
     const origin = new URL(srv.baseUrl).origin;
@@ -50,11 +54,11 @@ export function pageOpener(browser, srv, problems) {
       });
     }
     await page.goto(url);
-    await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 10000 });
-    await page.locator('.app:not(.role-none)').waitFor({ timeout: 10000 });
+    await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
+    await page.locator('.app:not(.role-none)').waitFor();
     if (acceptRule && await page.locator('.app.role-participant').count() && await page.getByTestId('rule-accept').count()) {
       await page.getByTestId('rule-accept').click();
-      await page.getByTestId('question-form').waitFor({ timeout: 10000 });
+      await page.getByTestId('question-form').waitFor();
     }
     return page;
   };
@@ -76,6 +80,12 @@ export function browserSuite(serverOpts = {}, setup = null) {
     await suite.srv?.stop();
   });
   return suite;
+}
+
+// Resolves once the page has drawn two frames since the call: what a change of style or size
+// set off (layout, a re-render on resize) has been applied. Never a fixed wait.
+export function rendered(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
 // Saves a screenshot of page as NAME.png in $SCREENSHOT_DIR (ctest sets it to

@@ -40,6 +40,28 @@ export const loadLimits = ['--max-per-address', '1000000', '--rate', '10000', '-
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// How long a test waits for what it expects before it fails. A test waits for the event it
+// needs, never for a fixed time, so this only bounds a failure: generous, because a busy
+// machine (a parallel build, a sanitizer) can take seconds where an idle one takes
+// milliseconds. ROUNDTABLE_TEST_TIMEOUT_MS overrides it.
+export const TIMEOUT_MS = Number(process.env.ROUNDTABLE_TEST_TIMEOUT_MS) || 30000;
+
+// The server's live window by default (HUB_LIVE_WINDOW_MS, --live-window): a busy
+// consultation's events are held for up to this long; acks are never held.
+export const LIVE_WINDOW_MS = 200;
+
+// Resolves with check()'s first truthy value, calling it every `every` ms; rejects after
+// timeoutMs with `what` (for a state the test cannot be told of by an event: a file, a count).
+export async function until(check, what = String(check), { timeoutMs = TIMEOUT_MS, every = 20 } = {}) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not reached within ${timeoutMs} ms: ${what}`);
+    await sleep(every);
+  }
+}
+
 // The count a message gives question `id`: a question.votes event (replays), or the coalesced
 // votes.changed that live connections get (PERF-2); undefined when it says nothing of it.
 export function votesIn(m, id) {
@@ -76,14 +98,14 @@ export function randomKey() {
 // Runs the binary to completion: { code, stdout, stderr }.
 export function run(args, opts = {}, program = bin) {
   return new Promise((resolve) => {
-    execFile(program, args, { timeout: 20000, ...opts }, (err, stdout, stderr) => {
+    execFile(program, args, { timeout: TIMEOUT_MS, ...opts }, (err, stdout, stderr) => {
       resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr });
     });
   });
 }
 
 // Waits until `stream` has printed a line matching re; rejects if the process exits first.
-export function waitForLine(proc, re, timeoutMs = 10000) {
+export function waitForLine(proc, re, timeoutMs = TIMEOUT_MS) {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no line matching ${re} within ${timeoutMs} ms; got:\n${out}`)), timeoutMs);
@@ -116,6 +138,13 @@ class Client {
     // would make a second client of the same role link replay the first one's acks.
     this.idPrefix = `${crypto.randomBytes(6).toString('base64url')}-`;
     this.nextId = 1;
+    // The highest seq received in a snapshot, `resumed` or event (acks excluded: an ack can
+    // overtake its events); seqAt[i], the arrival number of the message that brought seqs[i].
+    this.maxSeq = -1;
+    this.seqAt = [];
+    this.arrived = 0; // how many messages have arrived
+    this.order = new WeakMap(); // queued message -> its arrival number
+    this.seqWaiters = [];
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
     ws.on('message', (data) => this.#receive(data));
   }
@@ -128,9 +157,18 @@ class Client {
       this.server.violations.push(`not JSON: ${String(data).slice(0, 200)}`);
       return;
     }
+    const at = this.arrived++;
+    this.server.lastArrival = Date.now();
     const err = this.server.validate ? schemaErrors(msg.type, msg) : null;
     if (err) this.server.violations.push(`${msg.type}: ${err}: ${JSON.stringify(msg).slice(0, 300)}`);
-    if (typeof msg.seq === 'number' && msg.type !== 'ack') this.seqs.push(msg.seq);
+    if (typeof msg.seq === 'number' && msg.type !== 'ack') {
+      this.seqs.push(msg.seq);
+      this.seqAt.push(at);
+      if (msg.seq > this.maxSeq) {
+        this.maxSeq = msg.seq;
+        for (const w of [...this.seqWaiters]) if (msg.seq >= w.seq) w.resolve();
+      }
+    }
     if (this.server.keepLog) this.log.push(msg);
     // A command's answer goes straight to its caller: scanning a queue of broadcast events for
     // it would make a busy client quadratic.
@@ -141,6 +179,7 @@ class Client {
       reply(msg);
       return;
     }
+    this.order.set(msg, at);
     this.queue.push(msg);
     this.#match();
   }
@@ -166,7 +205,7 @@ class Client {
   }
 
   // The next received message matching pred (consumed), in arrival order.
-  next(pred = () => true, timeoutMs = 3000) {
+  next(pred = () => true, timeoutMs = TIMEOUT_MS) {
     if (this.server.violations.length) return Promise.reject(new Error(this.server.violations.join('\n')));
     return new Promise((resolve, reject) => {
       const w = { pred, resolve };
@@ -179,16 +218,43 @@ class Client {
     });
   }
 
-  // Resolves with nothing if no message matching pred arrives within ms, else rejects.
-  async nothing(pred = () => true, ms = 300) {
-    await new Promise((r) => setTimeout(r, ms));
-    const found = this.queue.find(pred);
-    if (found) throw new Error(`unexpected message: ${JSON.stringify(found)}`);
+  // Resolves once this client has received a snapshot, `resumed` or event with a seq of at
+  // least `seq` (at once if it already has): everything addressed to it up to that seq has
+  // then arrived, since the server sends each connection its events in seq order. An ack's
+  // `seq` (that of its command's last event) is the usual argument. Consumes nothing.
+  seen(seq, timeoutMs = TIMEOUT_MS) {
+    if (this.maxSeq >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w = { seq };
+      const timer = setTimeout(() => {
+        this.seqWaiters.splice(this.seqWaiters.indexOf(w), 1);
+        reject(new Error(`seq ${seq} not seen within ${timeoutMs} ms (last seen: ${this.maxSeq})`));
+      }, timeoutMs);
+      w.resolve = () => {
+        clearTimeout(timer);
+        this.seqWaiters.splice(this.seqWaiters.indexOf(w), 1);
+        resolve();
+      };
+      this.seqWaiters.push(w);
+    });
+  }
+
+  // A negative assertion with a barrier, never a fixed wait: resolves once the client has seen
+  // `barrier` (a seq, as seen() takes it: an event caused after the one that must not come,
+  // and addressed to this client), and rejects if a message matching pred had arrived before
+  // it and is still unconsumed. Events reach a connection in the order they happened, so
+  // whatever was to come before the barrier has come.
+  async nothing(pred, barrier, timeoutMs = TIMEOUT_MS) {
+    assert.equal(typeof barrier, 'number', 'nothing() needs a barrier seq');
+    await this.seen(barrier, timeoutMs);
+    const upTo = this.seqAt[this.seqs.findIndex((s) => s >= barrier)];
+    const found = this.queue.find((m) => this.order.get(m) <= upTo && pred(m));
+    if (found) throw new Error(`unexpected message before seq ${barrier}: ${JSON.stringify(found)}`);
   }
 
   // Sends a command (an id is added when missing) and resolves with its ack or error (or, for
   // clock.sync, its clock.now).
-  command(obj, timeoutMs = 3000) {
+  command(obj, timeoutMs = TIMEOUT_MS) {
     const cmd = { ...obj };
     if (!('id' in cmd)) cmd.id = `${this.idPrefix}${this.nextId++}`;
     if (this.server.violations.length) return Promise.reject(new Error(this.server.violations.join('\n')));
@@ -246,6 +312,7 @@ export async function startServer(opts = {}) {
     keepLog: opts.keepLog ?? true,
     stderr: '',
     stdout: '', // everything the server printed, for the log audit (CHR-7)
+    lastArrival: 0, // when a client last received a message (Date.now())
     proc: null,
     clients: [],
   };
@@ -306,6 +373,29 @@ export async function startServer(opts = {}) {
         }
       });
     });
+
+  // Causes an event that every role receives (co-chairs, rapporteurs, participants, booths,
+  // the stage) and resolves with its seq: a barrier for Client.nothing(). The co-chair client
+  // `chair` sets the floor language to a channel, then back to the agenda's floor (the second
+  // is a change whatever the floor was). Never a question event, so it touches no question.
+  srv.barrier = async (chair) => {
+    const agenda = opts.agenda || openAgenda;
+    let seq;
+    for (const lang of [agenda.channels[0], agenda.floor]) {
+      const ack = await chair.command({ type: 'floor.set', lang });
+      assert.equal(ack.type, 'ack', JSON.stringify(ack));
+      seq = ack.seq;
+    }
+    return seq;
+  };
+
+  // Resolves once the live window (PERF-2) opened by the last delivery to any of this server's
+  // clients has ended: windowMs after the last message arrived, nothing having arrived since.
+  // The server opened that window before the message arrived, so by its own clock it has
+  // passed, however busy the machine. For tests of the window itself; others wait for events.
+  srv.livePassed = async (windowMs = LIVE_WINDOW_MS) => {
+    for (let wait; (wait = srv.lastArrival + windowMs + 50 - Date.now()) > 0;) await sleep(wait);
+  };
 
   srv.kill = async (signal = 'SIGKILL') => {
     for (const c of srv.clients) c.ws.terminate();

@@ -6,7 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { freePort, repo, run } from './harness.mjs';
+import { freePort, repo, run, TIMEOUT_MS } from './harness.mjs';
 
 // Writes `dir`/nginx.conf for deploy/nginx/`siteFile`, with the upstream servers' ports
 // replaced as `upstreams` says ({ 8080: 41234 }), and `extra` files written beside it
@@ -52,7 +52,7 @@ http {
   };
 }
 
-export function waitForPort(port, ms = 5000) {
+export function waitForPort(port, ms = TIMEOUT_MS) {
   const end = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const attempt = () => {
