@@ -1,4 +1,4 @@
-// Backups (issue 9): `roundtable backup ID FILE` copies one consultation, and nothing of any
+// Backups: `roundtable backup ID FILE` copies one consultation, and nothing of any
 // other, while the server goes on serving; the copy is complete up to the moment it was taken,
 // checked, and restores by being served.
 import { test } from 'node:test';

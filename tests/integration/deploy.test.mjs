@@ -1,4 +1,4 @@
-// Running it for real (issue 9): what `cmake --install` lays out, the configuration file, the
+// Running it for real: what `cmake --install` lays out, the configuration file, the
 // systemd unit, and Debian's nginx in front of the server over TLS on loopback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, repo, run, sleep, startServer, votesIn, waitForLine } from '../lib/harness.mjs';
+import { freePort, repo, run, startServer, votesIn, waitForLine } from '../lib/harness.mjs';
 import { nginxSite, startNginx } from '../lib/nginx.mjs';
 
 const releaseDir = process.env.ROUNDTABLE_RELEASE_DIR || path.join(repo, 'build');
@@ -244,7 +244,7 @@ test('deploy/Dockerfile: its copies exist, its runtime stage has every library t
   }
   const cmake = fs.readFileSync(path.join(repo, 'CMakeLists.txt'), 'utf8');
   const outside = cmake.split('\n').filter((l) => !/^\s*#/.test(l) && !/tests/.test(l))
-    .flatMap((l) => [...l.matchAll(/(?:\$\{CMAKE_SOURCE_DIR\}\/|\b)((?:server|web-client|protocol|deploy)\/[\w./-]+|README\.md)/g)].map((m) => m[1]));
+    .flatMap((l) => [...l.matchAll(/(?:\$\{CMAKE_SOURCE_DIR\}\/|\b)((?:server|web-client|protocol|deploy|cmake)\/[\w./-]+|README\.md)/g)].map((m) => m[1]));
   assert.ok(outside.length >= 5);
   for (const f of outside) assert.ok(copied.some((c) => f === c || f.startsWith(`${c}/`)), `${f} is read by the build but not copied`);
 

@@ -1,4 +1,4 @@
-// Operations (issue 9): GET /healthz and GET /metrics tell an operator that the server is healthy
+// Operations: GET /healthz and GET /metrics tell an operator that the server is healthy
 // and busy, in Prometheus' text format, without anything private.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

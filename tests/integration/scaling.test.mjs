@@ -1,4 +1,4 @@
-// Scaling out (issue 9, PERF-4): two Roundtable servers behind Debian's nginx with the pinned
+// Scaling out (PERF-4): two Roundtable servers behind Debian's nginx with the pinned
 // site (deploy/nginx/roundtable-pinned.conf), one origin; each consultation served by the
 // server that holds it, found by the id in its links' path.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Security (issue 8): who may open a socket, who may stay on one, what a hostile client can
+// Security: who may open a socket, who may stay on one, what a hostile client can
 // cost the room, and what the HTTP side gives away. Every case runs against the real binary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
