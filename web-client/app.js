@@ -163,7 +163,9 @@ function App({ conn, join }) {
   else if (state.role === 'stage') view = html`<${View} state=${state} join=${join} offset=${offset} />`;
   else view = html`<${View} state=${state} conn=${conn} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
-  const headerClock = c && state.role && !['cochair', 'stage', 'booth'].includes(state.role);
+  // Once the consultation has ended, a participant's header no longer says what is on now.
+  const ended = state.role === 'participant' && c && c.sealed;
+  const headerClock = c && state.role && !ended && !['cochair', 'stage', 'booth'].includes(state.role);
   // The stage is a screen shared on Zoom: its view owns all of it, with no page chrome.
   if (state.role === 'stage' && status !== 'refused') {
     return html`
@@ -179,7 +181,7 @@ function App({ conn, join }) {
       <header class="top">
         <div class="titles">
           <h1 dir="auto">${c ? c.title : t('app.name')}</h1>
-          ${segment && state.role !== 'stage' && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
+          ${segment && state.role !== 'stage' && !ended && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
         </div>
         ${headerClock && html`<${Countdown} consultation=${c} offset=${offset} />`}
         <div class="meta">

@@ -92,6 +92,7 @@ test('the listening chip opens and closes the instructions, by keyboard, and say
   const opened = await disclosure();
   assert.equal(opened.name, 'الاستماع: العربية — كيف تستمع');
   assert.equal(opened.expanded, true);
+  assert.deepEqual(await axeViolations(page), [], 'axe, the chip open');
   await screenshot(page, 'participant-channel-open-phone-ar', { fullPage: false });
   await page.keyboard.press('Space');
   await page.getByTestId('channel-desktop').waitFor({ state: 'hidden' });
@@ -173,8 +174,12 @@ test('questions closed: the place to ask stays where it was and says why and whe
   const { srv, open, problems } = suite;
   const asking = await open(srv.links.participant, 'closed', { viewport: PHONE });
   const before = await order(asking);
+  await asking.getByTestId('question-text').fill('A draft, half written');
   await chairDoes({ type: 'segment.close', segment: 0 });
   await asking.getByTestId('queue-closed').waitFor();
+  // A draft stays in view (disabled) when questions close.
+  assert.equal(await asking.getByTestId('question-text').inputValue(), 'A draft, half written');
+  assert.ok(await asking.getByTestId('question-text').isVisible());
   assert.deepEqual(await order(asking), before, 'the blocks keep their order when questions close');
   assert.ok(await asking.getByTestId('question-submit').isDisabled());
   // The next segment that takes questions, with its planned time.
@@ -193,6 +198,9 @@ test('questions closed: the place to ask stays where it was and says why and whe
       await page.waitForFunction(() => document.activeElement?.id === 'ask-status');
       assert.ok(await inFirstScreen(page, page.getByTestId('queue-closed'), viewport), `${size} ${lang}: the closed notice below the fold`);
       assert.deepEqual(await order(page), before);
+      // Folded while empty: the place to ask is the notice alone.
+      assert.equal(await page.getByTestId('question-text').isVisible(), false);
+      assert.deepEqual(await axeViolations(page), [], `${size} ${lang}: axe, questions closed`);
       await screenshot(page, `participant-closed-${size}-${lang}`, { fullPage: false });
       await page.context().close();
     }
@@ -267,7 +275,11 @@ test('after the seal: the consultation has ended, thank you, and what happens ne
     // The ended card takes the place to ask's place; the rest keeps its order.
     assert.deepEqual(await order(page), before.map((b) => (b === 'question-form' ? 'ended' : b)));
     assert.ok(await inFirstScreen(page, page.getByTestId('ended'), viewport), `${size} ${lang}: the end below the fold`);
+    // Nothing is on any more: no countdown, no "Now:" in the header.
+    assert.equal(await page.locator('header.top [data-testid="countdown"]').count(), 0);
+    assert.equal(await page.locator('header.top .segment').count(), 0);
     await page.getByTestId('queue-item').first().waitFor();
+    assert.deepEqual(await axeViolations(page), [], `${size} ${lang}: axe, ended`);
     await screenshot(page, `participant-ended-${size}-${lang}`, { fullPage: false });
   }
   // A page opened after the seal: no Rule to accept, straight to the end.
