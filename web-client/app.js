@@ -10,15 +10,48 @@ import { initialState, reduce } from './lib/state.js';
 import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
 import { createAnnouncer } from './lib/announce.js';
 import { keepStored, readStored } from './lib/storage.js';
-import { ParticipantView } from './views/participant.js';
-import { ChairView } from './views/chair.js';
-import { StageView } from './views/stage.js';
-import { BoothView } from './views/booth.js';
-import { RapporteurView } from './views/rapporteur.js';
 import { Countdown, LanguagePicker } from './views/common.js';
 
 const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
 const LANG_KEY = 'roundtable.lang';
+
+// Each role's view is fetched once the role is known, so that a participant's phone downloads
+// none of the other roles' code (the co-chairs' console, the stage's QR library). index.html
+// preloads the participant's; the stage link's form says early that it is the stage.
+const VIEWS = {
+  participant: () => import('./views/participant.js').then((m) => m.ParticipantView),
+  cochair: () => import('./views/chair.js').then((m) => m.ChairView),
+  stage: () => import('./views/stage.js').then((m) => m.StageView),
+  booth: () => import('./views/booth.js').then((m) => m.BoothView),
+  rapporteur: () => import('./views/rapporteur.js').then((m) => m.RapporteurView),
+};
+const loadedViews = new Map(); // role -> promise of its view component
+
+function loadView(role) {
+  if (!loadedViews.has(role)) loadedViews.set(role, VIEWS[role]());
+  return loadedViews.get(role);
+}
+
+// The view component for `role` once its module has arrived (null until then).
+function useRoleView(role) {
+  const [loaded, setLoaded] = useState(null); // { role, View }
+  useEffect(() => {
+    if (!role || !VIEWS[role]) return undefined;
+    let live = true;
+    loadView(role).then((View) => { if (live) setLoaded({ role, View }); });
+    return () => { live = false; };
+  }, [role]);
+  return loaded && loaded.role === role ? loaded.View : null;
+}
+
+// The tab's title: who this page is for and which consultation ("Ask — … · Roundtable"), so
+// that a co-chair with five tabs open finds each one.
+function pageTitle(state) {
+  const c = state.consultation;
+  if (!c || !state.role || !VIEWS[state.role]) return t('app.name');
+  const role = t(`app.title.${state.role}`, { channel: state.channel || '' });
+  return t('app.title', { role, consultation: c.title });
+}
 
 // The UI language: the one chosen before in this browser, else the first of the browser's
 // languages that Roundtable speaks, else English. The choice never leaves the browser.
@@ -117,27 +150,38 @@ function App({ conn, join }) {
   }, [conn, snapshots, lang, state.role]);
 
   const c = state.consultation;
+  const View = useRoleView(state.role);
+  useEffect(() => { document.title = pageTitle(state); }, [state.role, state.channel, c && c.title, lang]);
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!state.role) view = html`<p class="notice">${t('app.loading')}</p>`;
+  else if (!VIEWS[state.role]) view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
+  else if (!View) view = html`<p class="notice">${t('app.loading')}</p>`;
   else if (state.role === 'participant') {
-    view = html`<${ParticipantView} state=${state} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
+    view = html`<${View} state=${state} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
   }
-  else if (state.role === 'cochair') view = html`<${ChairView} state=${state} conn=${conn} offset=${offset} />`;
-  else if (state.role === 'stage') view = html`<${StageView} state=${state} join=${join} offset=${offset} />`;
-  else if (state.role === 'booth') view = html`<${BoothView} state=${state} conn=${conn} offset=${offset} />`;
-  else if (state.role === 'rapporteur') view = html`<${RapporteurView} state=${state} conn=${conn} offset=${offset} />`;
-  else view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
+  else if (state.role === 'stage') view = html`<${View} state=${state} join=${join} offset=${offset} />`;
+  else view = html`<${View} state=${state} conn=${conn} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
-  const headerClock = c && state.role && !['cochair', 'stage', 'booth'].includes(state.role);
+  // Once the consultation has ended, a participant's header no longer says what is on now.
+  const ended = state.role === 'participant' && c && c.sealed;
+  const headerClock = c && state.role && !ended && !['cochair', 'stage', 'booth'].includes(state.role);
+  // The stage is a screen shared on Zoom: its view owns all of it, with no page chrome.
+  if (state.role === 'stage' && status !== 'refused') {
+    return html`
+      <div class="app role-stage" data-connection=${status}>
+        <main id="main">${view}</main>
+        <div class="visually-hidden" aria-live="polite" data-testid="announcer">${announced}</div>
+      </div>`;
+  }
 
   const segment = c && c.segments[c.current_segment];
   return html`
-    <div class=${`app role-${state.role || 'none'}`}>
+    <div class=${`app role-${state.role || 'none'}`} data-connection=${status}>
       <header class="top">
         <div class="titles">
           <h1 dir="auto">${c ? c.title : t('app.name')}</h1>
-          ${segment && state.role !== 'stage' && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
+          ${segment && state.role !== 'stage' && !ended && html`<p class="segment">${t('app.segment')} <bdi>${segment.title}</bdi></p>`}
         </div>
         ${headerClock && html`<${Countdown} consultation=${c} offset=${offset} />`}
         <div class="meta">
@@ -172,8 +216,12 @@ function earlyConnection(token) {
 async function boot() {
   const m = LINK.exec(location.hash.replace(/^#/, ''));
   const conn = m ? earlyConnection(m[1]) : null;
-  await applyLanguage(preferredLanguage());
+  if (m && m[2]) loadView('stage'); // only the stage's link has two parts: fetch its view now
+  const lang = preferredLanguage();
+  document.documentElement.dir = directionOf(lang); // the skeleton turns before the words arrive
+  await applyLanguage(lang);
   const root = document.getElementById('app');
+  root.textContent = ''; // index.html's skeleton: the page draws itself in its place
   if (!m) {
     render(html`<main><h1>${t('app.name')}</h1><p class="notice">${t('app.no_token')}</p></main>`, root);
     return;

@@ -123,3 +123,15 @@ test('the style sheet uses logical properties only, so that Arabic mirrors the l
   // The check itself catches them.
   assert.equal([...'.x { margin-left: 1px; text-align: right; float: left }'.matchAll(physical)].length, 3);
 });
+
+test('the upvote button\'s name starts with the word it shows, in every language (WCAG 2.5.3, label in name)', () => {
+  for (const lang of UI_LANGUAGES) {
+    setCatalogue(catalogues[lang], lang, en);
+    for (const key of ['participant.vote.button', 'participant.vote.voted']) {
+      const word = t(key);
+      const name = t('participant.vote.name', { word, id: 12 });
+      assert.ok(name.startsWith(word), `${lang}: "${name}" does not start with "${word}"`);
+      assert.match(name, /12/, `${lang}: "${name}" names the question`);
+    }
+  }
+});

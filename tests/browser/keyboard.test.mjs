@@ -59,6 +59,13 @@ test('a participant, by keyboard alone: the first screen, a question, an upvote 
   await page.keyboard.press('Enter');
   // Accepted: the question box has the focus.
   await page.waitForFunction(() => document.activeElement?.id === 'question-text');
+  // How to listen: the chip above is one Shift+Tab away and opens and closes with Enter.
+  await tabTo(page, 'channel-chip', { back: true });
+  await page.keyboard.press('Enter');
+  await page.getByTestId('channel-desktop').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('channel-desktop').waitFor({ state: 'hidden' });
+  await tabTo(page, 'question-text');
   await page.keyboard.type('Typed without a mouse: how are the consultations recorded?');
   await tabTo(page, 'question-submit');
   await page.keyboard.press('Enter');

@@ -3,7 +3,10 @@
 // shows its first screen, accepts the Rule and posts a question. It measures and prints the
 // page's weight on the wire and unpacked, how many round trips deep its requests go before the
 // first render (the HTML is 0; what the HTML names is 1; what a file of round trip 1 asks for
-// is 2: nothing may wait behind that), and the times. And the server's side of it: text files
+// is 2: nothing may wait behind that), and the times. The page preloads exactly the modules it
+// runs, downloads none of the other roles' (the co-chairs', the stage's and its QR library, the
+// booths', the rapporteurs'), and paints its skeleton before its WebSocket opens. And the
+// server's side of it: text files
 // go gzipped (Content-Encoding, Vary, the same Cache-Control and CSP) to a browser that takes
 // gzip, plain to one that does not, and plain when the file is newer than its .gz.
 import { test } from 'node:test';
@@ -20,6 +23,8 @@ const PHONE = { width: 360, height: 740 };
 const RTT_MS = 400;
 const KBPS = 400;
 const BUDGET = 100 * 1024; // the participant's page, compressed, on the wire
+// What only other roles use: a participant's page never downloads it.
+const OTHER_ROLES = /\/(views\/(chair|chair-panels|stage|booth|rapporteur)\.js|vendor\/qrcode\.js)$/;
 
 const suite = browserSuite();
 
@@ -65,6 +70,11 @@ for (const locale of ['en-GB', 'ar']) {
       }
     });
     cdp.on('Network.dataReceived', (e) => { const r = requests.get(e.requestId); if (r) r.body += e.dataLength; });
+    // The WebSocket's handshake: its clock (seconds since an arbitrary point) turned into the
+    // wall clock by the request's pair of both.
+    const socket = {};
+    cdp.on('Network.webSocketWillSendHandshakeRequest', (e) => { socket.wallOffset = e.wallTime - e.timestamp; });
+    cdp.on('Network.webSocketHandshakeResponseReceived', (e) => { socket.openedAt ??= e.timestamp; });
     cdp.on('Network.loadingFinished', (e) => {
       const r = requests.get(e.requestId);
       if (r) { r.wire = e.encodedDataLength; r.done = e.timestamp; }
@@ -73,7 +83,7 @@ for (const locale of ['en-GB', 'ar']) {
     const t0 = Date.now();
     await page.goto(srv.links.participant, { waitUntil: 'commit', timeout: 60000 });
     // First render: the page has drawn itself in its language (the header, "Connecting…").
-    await page.waitForFunction(() => document.querySelector('#app header'), null, { timeout: 60000, polling: 50 });
+    await page.waitForFunction(() => document.querySelector('#app .app'), null, { timeout: 60000, polling: 50 });
     const firstRender = Date.now() - t0;
     const before = depths([...requests.values()], page.url().split('#')[0]);
     await page.getByTestId('rule-accept').waitFor({ timeout: 60000 });
@@ -81,6 +91,22 @@ for (const locale of ['en-GB', 'ar']) {
     assert.match(await page.getByTestId('rule-text').textContent(), locale === 'ar' ? /تشاتام هاوس/ : /Chatham House Rule/);
     await page.waitForLoadState('load');
     const all = depths([...requests.values()], page.url().split('#')[0]);
+    // The skeleton is painted before the WebSocket opens: the page is never blank while it
+    // connects.
+    const paint = await page.evaluate(() => {
+      const p = performance.getEntriesByName('first-contentful-paint')[0];
+      return p ? { at: performance.timeOrigin + p.startTime, after: p.startTime, origin: performance.timeOrigin } : null;
+    });
+    assert.ok(paint, 'a first contentful paint');
+    assert.ok(socket.openedAt !== undefined, 'the WebSocket opened');
+    const socketOpen = (socket.openedAt + socket.wallOffset) * 1000;
+    assert.ok(paint.at < socketOpen, `the first paint (${Math.round(paint.at)}) came after the WebSocket opened (${Math.round(socketOpen)})`);
+    // Exactly the modules the page runs are preloaded, and no other role's file is downloaded.
+    const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel="modulepreload"]')].map((l) => l.href).sort());
+    const scripts = [...new Set(all.map((r) => r.url).filter((u) => u.endsWith('.js')))].sort();
+    assert.deepEqual(scripts, preloaded, 'the modules the page asked for are the ones it preloads');
+    const others = all.filter((r) => OTHER_ROLES.test(new URL(r.url).pathname));
+    assert.deepEqual(others.map((r) => r.url), [], 'the participant\'s page downloads no other role\'s code');
 
     await page.getByTestId('rule-accept').click();
     await page.getByTestId('question-text').waitFor({ timeout: 60000 });
@@ -96,7 +122,7 @@ for (const locale of ['en-GB', 'ar']) {
     const lines = all.sort((a, b) => a.depth - b.depth || a.sent - b.sent)
       .map((r) => `  ${r.depth}  ${r.encoding.padEnd(8)} ${kb(r.wire).padStart(9)} ${kb(r.body).padStart(9)}  ${new URL(r.url).pathname}`);
     t.diagnostic(`participant page (${locale}): ${all.length} requests, ${kb(wire)} on the wire (gzip), ${kb(body)} unpacked`);
-    t.diagnostic(`round trips after the HTML before the first render: ${deepest}; first render ${firstRender} ms, first screen (Rule) ${firstScreen} ms, question posted ${posted} ms after navigation, at ${KBPS} kbit/s and ${RTT_MS} ms`);
+    t.diagnostic(`round trips after the HTML before the first render: ${deepest}; skeleton painted ${Math.round(paint.after)} ms, WebSocket open ${Math.round(socketOpen - paint.origin)} ms, first render ${firstRender} ms, first screen (Rule) ${firstScreen} ms, question posted ${posted} ms after navigation, at ${KBPS} kbit/s and ${RTT_MS} ms`);
     t.diagnostic('depth encoding     wire  unpacked  path');
     for (const line of lines) t.diagnostic(line);
 

@@ -54,8 +54,8 @@ export function pageOpener(browser, srv, problems) {
       });
     }
     await page.goto(url);
-    await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor();
-    await page.locator('.app:not(.role-none)').waitFor();
+    // Every page says its connection on its root (the stage shows no connection badge).
+    await page.locator('.app[data-connection="live"]:not(.role-none)').waitFor();
     if (acceptRule && await page.locator('.app.role-participant').count() && await page.getByTestId('rule-accept').count()) {
       await page.getByTestId('rule-accept').click();
       await page.getByTestId('question-form').waitFor();

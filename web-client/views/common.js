@@ -78,8 +78,9 @@ export function useIdentifying({ run, clear }) {
 }
 
 // CHR-6: what the server found in a text that could identify someone, and the two ways on:
-// change the text, or store it with placeholders ([email], [name], …) in those places.
-export function IdentifyingNotice({ reply, busy, onPlaceholders, onEdit }) {
+// change the text, or store it with placeholders ([email], [name], …) in those places. `limits`
+// adds, for participants, what the check cannot catch.
+export function IdentifyingNotice({ reply, busy, onPlaceholders, onEdit, limits = false }) {
   if (!reply || reply.code !== 'text.identifying') return null;
   const found = (reply.params && reply.params.found) || [];
   return html`
@@ -91,6 +92,7 @@ export function IdentifyingNotice({ reply, busy, onPlaceholders, onEdit }) {
             ${t(`identifying.kind.${f.kind}`)}: <bdi class="found">${f.text}</bdi>
             <span class="becomes">${t('identifying.becomes', { placeholder: f.placeholder })}</span></li>`)}
       </ul>
+      ${limits && html`<p data-testid="identifying-limits">${t('identifying.limits')}</p>`}
       <div class="actions">
         <button type="button" class="primary" data-testid="post-placeholders" disabled=${busy} onClick=${onPlaceholders}>
           ${t('identifying.placeholders')}</button>

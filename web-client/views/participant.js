@@ -1,14 +1,16 @@
-// participant.js — the participant's page, mobile first: the question being answered, the form
-// to ask one, and the questions in three tabs (Popular, Recent, Mine). Own questions show what
-// the co-chairs decided, and can be withdrawn until they are answered.
+// participant.js — the participant's page, mobile first, one column in a fixed order whatever
+// happens: the question being answered, the place to ask (which says why and until when it is
+// closed, and that the consultation has ended once it is sealed), and the questions in three
+// tabs (Popular, Recent, Mine). Own questions show what the co-chairs decided, and can be
+// withdrawn until they are answered. How to listen in one's language is a chip that opens.
 import { html, useState } from '../vendor/preact-htm.js';
 import { currentLanguage, t, tParts } from '../lib/i18n.js';
 import {
   answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
 } from '../lib/state.js';
 import {
-  ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody, SealedNotice,
-  Tabs, VoteCount, codePoints, focusSoon, useAction, useIdentifying,
+  ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody,
+  Tabs, VoteCount, ZonedTime, agendaToday, codePoints, focusSoon, serverNow, useAction, useIdentifying,
 } from './common.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
@@ -18,15 +20,39 @@ function defaultLanguage(consultation) {
   return offered.includes(currentLanguage()) ? currentLanguage() : consultation.floor;
 }
 
-function PostForm({ state, conn, onPosted }) {
+function reopens(c, next) {
+  if (!next) return t('participant.closed.final');
+  const segment = html`<bdi>${next.title}</bdi>`;
+  if (next.plannedStart === null) return tParts('participant.closed.reopens', { segment });
+  const when = html`<${ZonedTime} instant=${next.plannedStart} zone=${c.timezone} kind="reopens" />`;
+  return tParts('participant.closed.reopens_at', { segment, when });
+}
+
+// Why questions are closed, and when they open again: the next part of the agenda that takes
+// questions, with its planned time when the agenda has one (QA-6, AG-4).
+function ClosedStatus({ state, offset }) {
+  const c = state.consultation;
+  const segment = currentSegment(state);
+  const rows = agendaToday(c, serverNow(offset));
+  const next = rows.find((r) => r.index > c.current_segment && c.segments[r.index].questions);
+  return html`
+    <div class="notice notice-closed" data-testid="queue-closed" id="ask-status" role="status" tabindex="-1">
+      <p>${tParts('participant.closed', { segment: html`<bdi>${segment ? segment.title : ''}</bdi>` })}</p>
+      <p data-testid="queue-reopens">${reopens(c, next)}</p>
+    </div>`;
+}
+
+function PostForm({ state, conn, offset, onPosted }) {
   const [text, setText] = useState('');
-  const [lang, setLang] = useState(() => defaultLanguage(state.consultation));
+  // The question's language follows the page's until the participant picks one.
+  const [picked, setPicked] = useState(null);
+  const lang = picked || defaultLanguage(state.consultation);
   const [saved, setSaved] = useState(false);
   const action = useAction(conn);
   const identifying = useIdentifying(action); // CHR-6: the server's text.identifying reply
   const open = questionsOpen(state);
-  const segment = currentSegment(state);
   const count = codePoints(text);
+  // While questions are closed the box folds away, unless it holds a draft: that stays in view.
   const max = state.limits.question;
   const tooLong = count > max;
   async function send(placeholders) {
@@ -52,12 +78,9 @@ function PostForm({ state, conn, onPosted }) {
   }
   return html`
     <form class="card post" data-testid="question-form" onSubmit=${submit} aria-labelledby="post-heading">
-      <h2 id="post-heading">${t('participant.post.heading')}</h2>
-      ${!open && html`
-        <p class="notice notice-closed" data-testid="queue-closed" role="status">
-          ${tParts('participant.closed', { segment: html`<bdi>${segment ? segment.title : ''}</bdi>` })}
-        </p>`}
-      <fieldset disabled=${!open} class="plain">
+      <h2 id="post-heading" tabindex="-1">${t('participant.post.heading')}</h2>
+      ${!open && html`<${ClosedStatus} state=${state} offset=${offset} />`}
+      <fieldset disabled=${!open} class="plain" hidden=${!open && !text}>
         <div class="label-row">
           <label for="question-text">${t('participant.post.label')}</label>
           <${Counter} count=${count} max=${max} id="question-count" testid="question-count" />
@@ -66,19 +89,21 @@ function PostForm({ state, conn, onPosted }) {
           aria-describedby="question-hint question-count" aria-invalid=${tooLong ? 'true' : 'false'}
           value=${text} onInput=${(e) => { setText(e.currentTarget.value); setSaved(false); identifying.drop(); }} required></textarea>
         ${tooLong && html`<p class="action-error">${t('participant.post.too_long', { max })}</p>`}
-        <div class="form-row">
-          <label for="question-lang">${t('participant.post.language')}</label>
-          <select id="question-lang" data-testid="question-lang" value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
-            ${languagesOf(state.consultation).map((l) => html`<option value=${l}>${t(`language.${l}`)}</option>`)}
-          </select>
-        </div>
         <p class="hint" id="question-hint">${t('participant.post.hint')}</p>
-        <button type="submit" class="primary wide" data-testid="question-submit"
-          disabled=${!open || tooLong || (!text.trim() && !action.busy)} aria-disabled=${action.busy ? 'true' : null}
-          data-sending=${action.busy ? 'true' : null}>
-          ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
+        <div class="post-row">
+          <div class="form-row">
+            <label for="question-lang">${t('participant.post.language')}</label>
+            <select id="question-lang" data-testid="question-lang" value=${lang} onChange=${(e) => setPicked(e.currentTarget.value)}>
+              ${languagesOf(state.consultation).map((l) => html`<option value=${l}>${t(`language.${l}`)}</option>`)}
+            </select>
+          </div>
+          <button type="submit" class="primary" data-testid="question-submit"
+            disabled=${!open || tooLong || (!text.trim() && !action.busy)} aria-disabled=${action.busy ? 'true' : null}
+            data-sending=${action.busy ? 'true' : null}>
+            ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
+        </div>
       </fieldset>
-      <${IdentifyingNotice} reply=${identifying.found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} />
+      <${IdentifyingNotice} reply=${identifying.found} busy=${action.busy} onPlaceholders=${() => send(true)} onEdit=${editAgain} limits=${true} />
       ${saved && html`<p class="saved" role="status">${t(state.consultation.premoderation ? 'participant.post.saved_moderated' : 'participant.post.saved')}</p>`}
       <${ActionError} error=${action.error} />
     </form>`;
@@ -141,7 +166,7 @@ function MyQuestions({ state, conn }) {
     </ul>`;
 }
 
-function QueueItem({ q, state, conn }) {
+function QueueItem({ q, state, conn, showSegment = null }) {
   const action = useAction(conn);
   // The vote shows at once (pressed, the count moved by one) while it is on its way; a refusal
   // puts both back and says why.
@@ -151,7 +176,11 @@ function QueueItem({ q, state, conn }) {
   const voted = optimistic ? optimistic.voted : confirmed;
   const shown = optimistic && optimistic.voted !== confirmed ? { ...q, votes: Math.max(0, q.votes + (voted ? 1 : -1)) } : q;
   const answeringNow = state.answering === q.id;
-  const label = t(own ? 'participant.vote.own' : voted ? 'participant.vote.undo' : 'participant.vote.do', { id: q.id });
+  // WCAG 2.5.3: the button's name starts with the word it shows, in every language; what it
+  // does beyond that is its pressed state and its title.
+  const word = voted ? t('participant.vote.voted') : t('participant.vote.button');
+  const label = t('participant.vote.name', { word, id: q.id });
+  const hint = t(own ? 'participant.vote.own' : voted ? 'participant.vote.undo' : 'participant.vote.do', { id: q.id });
   const locked = !state.ruleAccepted || Boolean(state.consultation.sealed);
   async function vote() {
     if (optimistic) return;
@@ -161,14 +190,14 @@ function QueueItem({ q, state, conn }) {
   }
   return html`
     <li class=${answeringNow ? 'question is-answering' : 'question'} data-testid="queue-item" data-id=${q.id}>
-      <${QuestionBody} q=${q} answering=${answeringNow} />
+      <${QuestionBody} q=${q} answering=${answeringNow} showSegment=${showSegment} />
       <div class="actions">
         ${own && html`<span class="badge badge-own">${t('participant.yours')}</span>`}
         <${VoteCount} q=${shown} />
         <button type="button" class=${voted ? 'vote voted' : 'vote'} data-testid="vote-button" aria-pressed=${voted ? 'true' : 'false'}
-          title=${locked && !own ? t('participant.vote.locked') : label} aria-label=${label} disabled=${own || locked}
+          title=${locked && !own ? t('participant.vote.locked') : hint} aria-label=${label} disabled=${own || locked}
           aria-busy=${optimistic ? 'true' : null} data-sending=${optimistic ? 'true' : null} onClick=${vote}>
-          <span aria-hidden="true" class="vote-arrow">▲</span> ${voted ? t('participant.vote.voted') : t('participant.vote.button')}</button>
+          <span aria-hidden="true" class="vote-arrow">▲</span> ${word}</button>
       </div>
       <${ActionError} error=${action.error} />
     </li>`;
@@ -183,108 +212,145 @@ function AnsweredList({ answered }) {
     </details>`;
 }
 
-// CHR-2 and the first screen: from the link to the first question on one card. The page's
-// language (chosen from the browser's, changeable here), the Chatham House Rule in it, one
-// "I accept", and what comes next. No account, no name. Nothing can be posted or upvoted before
-// the participant accepts; then the question box has the focus.
+// CHR-2 and the first screen: from the link to the first question on one card, "I accept"
+// within the first screen of a phone. The page's language (chosen from the browser's,
+// changeable here), the Chatham House Rule in it, what the page does and cannot do for anyone's
+// anonymity (CHR-6), one "I accept"; what comes next behind a disclosure. No account, no name.
+// Nothing can be posted or upvoted before the participant accepts; then the focus goes to the
+// place to ask (the question box, or what says why questions are closed).
 function Onboarding({ conn, lang, onLanguage }) {
   const action = useAction(conn);
   async function accept() {
     const reply = await action.run({ type: 'rule.accept' });
-    if (reply && reply.type === 'ack') {
-      focusSoon('#question-text');
-    }
+    if (reply && reply.type === 'ack') focusSoon('#question-text:not(:disabled), #ask-status', { scroll: true });
   }
   return html`
     <section class="card onboarding" data-testid="rule-card" aria-labelledby="onboarding-heading">
       <h2 id="onboarding-heading">${t('onboarding.heading')}</h2>
-      <p>${t('onboarding.intro')}</p>
       <div class="form-row">
         <${LanguagePicker} lang=${lang} onChange=${onLanguage} id="onboarding-language" testid="onboarding-language" visibleLabel=${true} />
       </div>
       <h3 id="rule-heading">${t('rule.heading')}</h3>
       <p data-testid="rule-text">${t('rule.text')}</p>
-      <p>${t('rule.here')}</p>
-      <h3>${t('onboarding.next.heading')}</h3>
-      <ol class="next-steps" data-testid="onboarding-steps">
-        <li>${t('onboarding.next.ask')}</li>
-        <li>${t('onboarding.next.vote')}</li>
-        <li>${t('onboarding.next.follow')}</li>
-      </ol>
+      <p data-testid="rule-scrubber">${t('onboarding.scrubber')}</p>
+      <details class="onboarding-more">
+        <summary>${t('onboarding.next.heading')}</summary>
+        <p>${t('rule.here')}</p>
+        <ol class="next-steps" data-testid="onboarding-steps">
+          <li>${t('onboarding.next.ask')}</li>
+          <li>${t('onboarding.next.vote')}</li>
+          <li>${t('onboarding.next.follow')}</li>
+        </ol>
+      </details>
       <button type="button" class="primary wide" data-testid="rule-accept" disabled=${action.busy} aria-describedby="rule-heading"
         onClick=${accept}>${action.busy ? t('action.sending') : t('rule.accept')}</button>
       <${ActionError} error=${action.error} />
     </section>`;
 }
 
-// LC-1: how to listen in the page's language: the Zoom channel to pick on a computer and on a
-// phone, how to mute the original, and the organisers' own note. Open until first closed.
-function ChannelCard({ consultation }) {
+// LC-1: how to listen in the page's language, folded into a chip ("Listening: Arabic — how to
+// listen") that opens (a native disclosure): the Zoom channel to pick on a computer and on a
+// phone, how to mute the original, and the organisers' own note.
+function ChannelChip({ consultation }) {
   const c = consultation;
   const lang = currentLanguage();
   const language = t(`language.${lang}`);
   const offered = languagesOf(c);
   const info = (c.listening && c.listening[lang]) || {};
-  if (!offered.includes(lang)) {
-    return html`
-      <section class="card channel" data-testid="channel" data-lang=${lang} data-offered="false">
-        <p>${t('channel.not_offered', { language, offered: offered.map((l) => t(`language.${l}`)).join(', ') })}</p>
-      </section>`;
-  }
+  const isOffered = offered.includes(lang);
   const channel = info.zoom_channel || language;
   const floor = lang === c.floor;
   return html`
-    <details class="card channel" data-testid="channel" data-lang=${lang} data-offered="true" open>
-      <summary><h2 class="inline-heading">${t('channel.summary', { language })}</h2></summary>
-      <p>${t('channel.floor', { language: t(`language.${c.floor}`) })}</p>
-      <ul class="channel-steps">
-        ${floor ? html`
-          <li data-testid="channel-desktop">${t('channel.floor_desktop')}</li>
-          <li data-testid="channel-mobile">${t('channel.floor_mobile')}</li>`
-        : html`
-          <li data-testid="channel-desktop">${tParts('channel.desktop', { channel: html`<bdi>${channel}</bdi>` })}</li>
-          <li data-testid="channel-mobile">${tParts('channel.mobile', { channel: html`<bdi>${channel}</bdi>` })}</li>
-          <li>${t('channel.mute')}</li>`}
-      </ul>
-      ${info.note && html`<p class="channel-note" data-testid="channel-note">${t('channel.note')} <span dir="auto">${info.note}</span></p>`}
+    <details class="channel" data-testid="channel" data-lang=${lang} data-offered=${isOffered ? 'true' : 'false'}>
+      <summary class="chip" data-testid="channel-chip">
+        <svg class="chip-icon" aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><path d="M4 14v-2a8 8 0 0 1 16 0v2" fill="none" stroke="currentColor" stroke-width="2"/><rect x="3" y="13" width="5" height="8" rx="1.5" fill="currentColor"/><rect x="16" y="13" width="5" height="8" rx="1.5" fill="currentColor"/></svg>
+        ${t(isOffered ? 'channel.chip' : 'channel.chip_none', { language })}</summary>
+      <div class="channel-body">
+        ${!isOffered ? html`
+          <p>${t('channel.not_offered', { language, offered: offered.map((l) => t(`language.${l}`)).join(', ') })}</p>` : html`
+          <p>${t('channel.floor', { language: t(`language.${c.floor}`) })}</p>
+          <ul class="channel-steps">
+            ${floor ? html`
+              <li data-testid="channel-desktop">${t('channel.floor_desktop')}</li>
+              <li data-testid="channel-mobile">${t('channel.floor_mobile')}</li>`
+            : html`
+              <li data-testid="channel-desktop">${tParts('channel.desktop', { channel: html`<bdi>${channel}</bdi>` })}</li>
+              <li data-testid="channel-mobile">${tParts('channel.mobile', { channel: html`<bdi>${channel}</bdi>` })}</li>
+              <li>${t('channel.mute')}</li>`}
+          </ul>
+          ${info.note && html`<p class="channel-note" data-testid="channel-note">${t('channel.note')} <span dir="auto">${info.note}</span></p>`}`}
+      </div>
     </details>`;
+}
+
+// CHR-5: once the consultation is sealed, the place to ask says it has ended, and what
+// happens next; the questions stay below to read.
+function Ended() {
+  return html`
+    <section class="card ended" data-testid="ended" aria-labelledby="ended-heading">
+      <h2 id="ended-heading">${t('participant.ended.heading')}</h2>
+      <p>${t('participant.ended.next')}</p>
+      <p class="hint" data-testid="sealed-notice">${t('sealed.notice')}</p>
+    </section>`;
+}
+
+// The live questions of the current part of the agenda; when it has none but other parts do,
+// those, under a heading of their own (a live question is never hidden behind "no questions").
+function LiveList({ state, conn, tab, nowVisible }) {
+  const c = state.consultation;
+  const order = tab === 'recent' ? 'recent' : 'votes';
+  const notNow = (q) => !nowVisible || q.id !== nowVisible.id;
+  const queue = listQuestions(state, 'approved', order, c.current_segment).filter(notNow);
+  const others = queue.length ? [] : listQuestions(state, 'approved', order).filter((q) => q.segment !== c.current_segment && notNow(q));
+  let empty = null;
+  if (!queue.length && !others.length && !nowVisible) {
+    if (c.sealed) empty = 'participant.queue.empty_ended';
+    else empty = questionsOpen(state) ? 'participant.queue.empty' : 'participant.queue.empty_closed';
+  }
+  return html`
+    ${empty && html`<p class="empty" data-testid="empty">${t(empty)}</p>`}
+    <ol class="questions" data-testid="queue">
+      ${queue.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
+    </ol>
+    ${others.length > 0 && html`
+      <h3 class="other-heading" data-testid="other-segments">${t('participant.queue.other_segments')}</h3>
+      <ol class="questions" data-testid="other-queue">
+        ${others.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} showSegment=${q.segment} />`)}
+      </ol>`}`;
 }
 
 export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   const [tab, setTab] = useState('popular');
   const c = state.consultation;
-  const segmentIndex = c.current_segment;
-  const open = questionsOpen(state);
   const now = answeringQuestion(state);
   const nowVisible = now && now.state === 'approved' ? now : null;
-  // The live queue of the current agenda segment; the question being answered is on top.
-  const queue = listQuestions(state, 'approved', tab === 'recent' ? 'recent' : 'votes', segmentIndex)
-    .filter((q) => !nowVisible || q.id !== nowVisible.id);
-  const answered = listQuestions(state, 'answered', 'recent', segmentIndex);
+  const answered = listQuestions(state, 'answered', 'recent', c.current_segment);
   const mineCount = myQuestions(state).length;
   const tabs = [
     { id: 'popular', label: t('participant.tab.popular'), attrs: { 'data-testid': 'tab-popular' } },
     { id: 'recent', label: t('participant.tab.recent'), attrs: { 'data-testid': 'tab-recent' } },
     { id: 'mine', label: t('participant.tab.mine'), count: mineCount, attrs: { 'data-testid': 'tab-mine' } },
   ];
+  const onboarding = !c.sealed && !state.ruleAccepted;
+  let ask = null;
+  if (c.sealed) ask = html`<${Ended} />`;
+  else if (state.ruleAccepted) ask = html`<${PostForm} state=${state} conn=${conn} offset=${offset} onPosted=${() => setTab('mine')} />`;
+  // One column, always in this order: the Rule (until accepted), how to listen, now answering,
+  // the place to ask, the questions, the agenda.
   return html`
-    <div class="participant">
-      <${SealedNotice} consultation=${c} />
-      ${!c.sealed && !state.ruleAccepted && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
-      <${ChannelCard} consultation=${c} />
+    <div class="participant" data-testid="participant" data-phase=${c.sealed ? 'ended' : onboarding ? 'rule' : 'asking'}>
+      ${onboarding && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
+      <${ChannelChip} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
-      ${!c.sealed && state.ruleAccepted && html`<${PostForm} state=${state} conn=${conn} onPosted=${() => setTab('mine')} />`}
-      <section class="card queue-card" aria-labelledby="queue-heading">
+      ${ask}
+      <section class="card queue-card" aria-labelledby="queue-heading" data-testid="queue-card">
         <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
         <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />
         <div id="pq-panel" role="tabpanel" aria-labelledby=${`pq-tab-${tab}`} class="tab-panel">
           ${tab === 'mine'
             ? html`<${MyQuestions} state=${state} conn=${conn} />`
             : html`
-              ${queue.length === 0 && html`<p class="empty" data-testid="empty">${t(open ? 'participant.queue.empty' : 'participant.queue.empty_closed')}</p>`}
-              <ol class="questions" data-testid="queue">
-                ${queue.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
-              </ol>
+              <${LiveList} state=${state} conn=${conn} tab=${tab} nowVisible=${nowVisible} />
               <${AnsweredList} answered=${answered} />`}
         </div>
       </section>
