@@ -8,6 +8,30 @@
 #include "cli.h"
 #include "crypto.h"
 
+/* The stage's short join code for the open link `token` of owner, stored in the open
+ * transaction, into ls with its URL (BASE/j/K7QX-42AB). A code already taken (40 random bits:
+ * rare) is drawn again. The open link is public by design: the stage shows it to everyone. */
+static int issue_join_code(store *st, const char *owner, bool programme, const char *base, const char *token,
+                           link_set *ls)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		uint8_t raw[CORE_JOIN_CODE_BYTES];
+		bool added = false;
+		if (crypto_random(raw, sizeof raw))
+			return -1;
+		core_join_code_make(raw, ls->join_code);
+		if (store_add_join_code(st, ls->join_code, owner, programme, token, &added) != RT_OK)
+			return -1;
+		if (added) {
+			char shown[CORE_JOIN_CODE_LEN + 2];
+			core_join_code_format(ls->join_code, shown);
+			snprintf(ls->join_url, sizeof ls->join_url, "%sj/%s", base, shown);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Mints one token, stores its hash, and records its link. */
 int cli_issue_for(store *st, const char *owner, bool programme, const char *base, core_role role, store_token_kind kind,
                   const char *label, link_set *ls)
@@ -20,7 +44,8 @@ int cli_issue_for(store *st, const char *owner, bool programme, const char *base
 	crypto_sha256(raw, sizeof raw, t.hash);
 	snprintf(programme ? t.programme : t.consultation, CORE_ID_MAX + 1, "%s", owner);
 	snprintf(t.label, sizeof t.label, "%s", label);
-	if (store_add_token(st, &t) != RT_OK)
+	if (store_add_token(st, &t) != RT_OK ||
+	    (kind == STORE_TOKEN_OPEN && issue_join_code(st, owner, programme, base, text, ls)))
 		return -1;
 	int i = ls->n++;
 	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
@@ -38,16 +63,17 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	return cli_issue_for(st, a->id, false, base, role, kind, label, ls);
 }
 
-/* The stage link carries the open participant link's token ("#STAGE.JOIN": the page sends only the
- * first to the server), the first link of ls: appends it to the last, the stage's. */
+/* The stage link carries the open participant link's token and its join code
+ * ("#STAGE.JOIN.CODE": the page sends only the first to the server), of the first link of ls:
+ * appends them to the last, the stage's. */
 static int rejoin_stage(link_set *ls)
 {
 	const char *join = strchr(ls->urls[0], '#');
 	char *stage = ls->urls[ls->n - 1];
 	size_t len = strlen(stage);
-	if (!join || len + strlen(join) >= URL_MAX)
+	if (!join || !ls->join_code[0] || len + strlen(join) + sizeof ls->join_code + 1 >= URL_MAX)
 		return -1;
-	snprintf(stage + len, URL_MAX - len, ".%s", join + 1);
+	snprintf(stage + len, URL_MAX - len, ".%s.%s", join + 1, ls->join_code);
 	return 0;
 }
 
@@ -116,6 +142,11 @@ void cli_print_link_lines(const link_set *ls)
 		else
 			snprintf(name, sizeof name, "%s", core_role_name(l->role));
 		printf("  %s: %*s%s\n", name, strlen(name) >= 16 ? 0 : (int)(16 - strlen(name)), "", l->url);
+	}
+	if (ls->join_code[0]) {
+		char shown[CORE_JOIN_CODE_LEN + 2];
+		core_join_code_format(ls->join_code, shown);
+		printf("  Join code:        %s  %s\n", shown, ls->join_url);
 	}
 	fflush(stdout);
 }
@@ -199,6 +230,11 @@ static int revoke_kind(store *st, const core_agenda *a, const struct link_kind *
 		return -1;
 	}
 	*revoked += n;
+	/* The open link's join codes go with it. */
+	if (k->kind == STORE_TOKEN_OPEN && store_delete_join_codes(st, a->id) != RT_OK) {
+		fprintf(stderr, "roundtable: could not revoke the join code\n");
+		return -1;
+	}
 	if (!rotate)
 		return 0;
 	if (k->role == CORE_ROLE_BOOTH && !label) {

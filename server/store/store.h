@@ -192,4 +192,25 @@ bool store_in_transaction(const store *s);
 /* Commits made since open: lets tests see that a batch shared one commit. */
 uint64_t store_commit_count(const store *s);
 
+/* --- join codes: the stage's short code of the open participant link ----------------------- */
+
+/* What a join code opens: the consultation's (or programme's) id and its open participant
+ * link's token, which is public by design (the stage shows it to everyone). */
+#define STORE_JOIN_TOKEN_MAX 64
+typedef struct store_join {
+	char owner[CORE_ID_MAX + 1];
+	char token[STORE_JOIN_TOKEN_MAX + 1];
+} store_join;
+/* Keeps canonical `code` (core/joincode.h) for the open link `token` of owner (a consultation,
+ * or with `programme` a programme), in the open transaction (begun if none is). *added is false
+ * when the code is already taken: draw another. */
+rt_err store_add_join_code(store *s, const char *code, const char *owner, bool programme, const char *token,
+                           bool *added);
+/* Deletes every join code of owner (its open link was revoked), in the open transaction (begun
+ * if none is). */
+rt_err store_delete_join_codes(store *s, const char *owner);
+/* What canonical `code` opens, unless its consultation's links expired at or before now_ms.
+ * RT_OK, RT_E_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_join *out);
+
 #endif
