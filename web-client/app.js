@@ -17,7 +17,7 @@ import { BoothView } from './views/booth.js';
 import { RapporteurView } from './views/rapporteur.js';
 import { Countdown, LanguagePicker } from './views/common.js';
 
-const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
+const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}(?:\.[0-9A-Za-z]{8})?))?$/;
 const LANG_KEY = 'roundtable.lang';
 
 // The UI language: the one chosen before in this browser, else the first of the browser's
