@@ -1,7 +1,8 @@
 /* joincodes.c — the stage's short join codes: which consultation's (or programme's) open
  * participant link a code opens. That link is public by design (the stage shows it to the whole
  * meeting as a QR code), so its token is kept here as it is, unlike every other link, whose
- * hash alone is stored (tokens.c). Not the codes' making or reading (core/joincode.c). */
+ * hash alone is stored (tokens.c); the seal deletes a consultation's codes (CHR-5). Not the
+ * codes' making or reading (core/joincode.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ rt_err store_delete_join_codes(store *s, const char *owner)
 
 rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_join *out)
 {
-	/* A sealed consultation's code stops with its links (PL-2). */
+	/* A sealed consultation's codes are deleted; and none outlives its links (PL-2). */
 	sqlite3_stmt *st = store_prepare(s, "SELECT coalesce(j.consultation, j.programme), j.token FROM join_code j "
 	                                    "LEFT JOIN consultation c ON c.id = j.consultation WHERE j.code = ?1 "
 	                                    "AND (c.links_expire IS NULL OR c.links_expire > ?2)");

@@ -67,7 +67,7 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t 
 rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_token_kind kind, const char *label,
                            int *count);
 /* PL-2: every link of consultation cid stops working at at_ms (server clock), in the open
- * transaction (begun if none is). Set when it is sealed. */
+ * transaction (begun if none is). Set when it is sealed; its join codes go at once (CHR-5). */
 rt_err store_expire_links(store *s, const char *cid, int64_t at_ms);
 /* When consultation cid's links stop working (0: not set). RT_OK, RT_E_NOT_FOUND or
  * RT_E_SERVER_UNAVAILABLE. */

@@ -90,3 +90,14 @@ test('rotating the open link changes the code; the old one is gone; revoking rem
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await lookUp(shown, '10.4.0.2')).status, 404, 'revoked with its link');
 });
+
+test('the seal deletes the code (CHR-5): it held the open link\'s token as it is', async () => {
+  const r = await run(['links', srv.consultation, '--data', srv.dataDir, '--rotate', 'participant', '--json', '--base-url', srv.baseUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  const code = codeOf(JSON.parse(r.stdout).links.stage);
+  assert.equal((await lookUp(code, '10.5.0.1')).status, 303);
+  const chair = await srv.connect(srv.tokens.cochair);
+  assert.equal((await chair.command({ type: 'consultation.seal' })).type, 'ack');
+  await chair.next((m) => m.type === 'consultation.sealed');
+  assert.equal((await lookUp(code, '10.5.0.1')).status, 404);
+});

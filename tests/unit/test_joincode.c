@@ -1,6 +1,6 @@
 /* test_joincode.c — the stage's short join code: made from random bytes, read back from what
  * people type (case, dash, Crockford's look-alikes), and kept in the store for the open link:
- * found, expired with its consultation's links, deleted with the link. */
+ * found, deleted with the link and by the seal. */
 #include "check.h"
 #include "fixtures.h"
 #include "joincode.h"
@@ -79,16 +79,18 @@ static void test_store(void)
 	CHECK_EQ_STR(j.token, "open-token-one");
 	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AC", FIXED_NOW_MS, &j), RT_E_NOT_FOUND);
 
-	/* PL-2: the code stops with the consultation's links. */
-	CHECK_EQ_INT(store_expire_links(s, ag.id, FIXED_NOW_MS + 1000), RT_OK);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
-	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AB", FIXED_NOW_MS, &j), RT_OK);
-	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AB", FIXED_NOW_MS + 1000, &j), RT_E_NOT_FOUND);
-
 	/* Revoking the open link deletes its codes. */
 	CHECK_EQ_INT(store_delete_join_codes(s, ag.id), RT_OK);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AB", FIXED_NOW_MS, &j), RT_E_NOT_FOUND);
+
+	/* CHR-5: the seal (which sets when links expire) deletes the codes and their tokens. */
+	CHECK_EQ_INT(store_add_join_code(s, "K7QX42AC", ag.id, false, "open-token-three", &added), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AC", FIXED_NOW_MS, &j), RT_OK);
+	CHECK_EQ_INT(store_expire_links(s, ag.id, FIXED_NOW_MS + 1000), RT_OK);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AC", FIXED_NOW_MS, &j), RT_E_NOT_FOUND);
 	store_close(s);
 	tmpdir_remove(&t);
 }
