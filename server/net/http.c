@@ -175,11 +175,11 @@ static int answer(struct lws *wsi, unsigned status, const char *type, const char
                   const char *body)
 {
 	static char out[LWS_PRE + 512];
-	size_t len = strlen(body);
+	int n = snprintf(out + LWS_PRE, sizeof out - LWS_PRE, "%s", body);
 	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
-	if (len > sizeof out - LWS_PRE)
+	if (n < 0 || (size_t)n >= sizeof out - LWS_PRE)
 		return -1;
-	memcpy(out + LWS_PRE, body, len);
+	size_t len = (size_t)n;
 	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
 	    (name && lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
 	                                         (int)strlen(value), &p, end)) ||
