@@ -8,6 +8,14 @@
 #include "cli.h"
 #include "crypto.h"
 
+/* The short address of ls->join_code, BASE/j/K7QX-42AB, into ls. */
+static void keep_join_url(link_set *ls, const char *base)
+{
+	char shown[CORE_JOIN_CODE_LEN + 2];
+	core_join_code_format(ls->join_code, shown);
+	snprintf(ls->join_url, sizeof ls->join_url, "%sj/%s", base, shown);
+}
+
 /* The stage's short join code for the open link `token` of owner, stored in the open
  * transaction, into ls with its URL (BASE/j/K7QX-42AB). A code already taken (40 random bits:
  * rare) is drawn again. The open link is public by design: the stage shows it to everyone. */
@@ -23,9 +31,7 @@ static int issue_join_code(store *st, const char *owner, bool programme, const c
 		if (store_add_join_code(st, ls->join_code, owner, programme, token, &added) != RT_OK)
 			return -1;
 		if (added) {
-			char shown[CORE_JOIN_CODE_LEN + 2];
-			core_join_code_format(ls->join_code, shown);
-			snprintf(ls->join_url, sizeof ls->join_url, "%sj/%s", base, shown);
+			keep_join_url(ls, base);
 			return 0;
 		}
 	}
@@ -64,17 +70,36 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 }
 
 /* The stage link carries the open participant link's token and its join code
- * ("#STAGE.JOIN.CODE": the page sends only the first to the server), of the first link of ls:
- * appends them to the last, the stage's. */
+ * ("#STAGE.JOIN.CODE": the page sends only the first to the server): appends `token` and ls's
+ * code to the last link of ls, the stage's. */
+static int rejoin_stage_with(link_set *ls, const char *token)
+{
+	char *stage = ls->urls[ls->n - 1];
+	size_t len = strlen(stage);
+	if (!ls->join_code[0] || len + strlen(token) + sizeof ls->join_code + 2 >= URL_MAX)
+		return -1;
+	snprintf(stage + len, URL_MAX - len, ".%s.%s", token, ls->join_code);
+	return 0;
+}
+
+/* ... with the first link of ls, the open link issued with it. */
 static int rejoin_stage(link_set *ls)
 {
 	const char *join = strchr(ls->urls[0], '#');
-	char *stage = ls->urls[ls->n - 1];
-	size_t len = strlen(stage);
-	if (!join || !ls->join_code[0] || len + strlen(join) + sizeof ls->join_code + 1 >= URL_MAX)
+	return join ? rejoin_stage_with(ls, join + 1) : -1;
+}
+
+/* A stage link rotated alone carries the open link and join code kept for owner, if any. */
+static int rejoin_kept(store *st, const char *owner, const char *base, link_set *ls)
+{
+	store_join j;
+	rt_err err = store_join_code_of(st, owner, ls->join_code, sizeof ls->join_code, &j);
+	if (err == RT_E_NOT_FOUND)
+		return 0;
+	if (err != RT_OK)
 		return -1;
-	snprintf(stage + len, URL_MAX - len, ".%s.%s", join + 1, ls->join_code);
-	return 0;
+	keep_join_url(ls, base);
+	return rejoin_stage_with(ls, j.token);
 }
 
 /* One link per role: open participant link, invitations, co-chair, rapporteur, a booth per
@@ -290,6 +315,8 @@ int cli_links(int argc, char **argv, const char *usage)
 		static const struct link_kind *stage = &link_kinds[5];
 		rc = revoke_kind(st, &state.agenda, stage, NULL, true, base, ls, &stage_revoked);
 		rc = rc ? rc : rejoin_stage(ls);
+	} else if (rc == 0 && o.rotate && k->role == CORE_ROLE_STAGE) {
+		rc = rejoin_kept(st, id, base, ls);
 	}
 	if (rc == 0 && (store_commit(st) != RT_OK || (o.rotate && !ls->n))) {
 		fprintf(stderr, "roundtable: could not store the links\n");

@@ -54,3 +54,20 @@ rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_jo
 	sqlite3_finalize(st);
 	return store_found(rc);
 }
+
+rt_err store_join_code_of(store *s, const char *owner, char *code, size_t cap, store_join *out)
+{
+	sqlite3_stmt *st = store_prepare(s, "SELECT code, coalesce(consultation, programme), token FROM join_code "
+	                                    "WHERE consultation = ?1 OR programme = ?1 ORDER BY code LIMIT 1");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	store_bind_id(st, 1, owner);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, code, cap);
+		store_column_copy(st, 1, out->owner, sizeof out->owner);
+		store_column_copy(st, 2, out->token, sizeof out->token);
+	}
+	sqlite3_finalize(st);
+	return store_found(rc);
+}

@@ -212,5 +212,9 @@ rt_err store_delete_join_codes(store *s, const char *owner);
 /* What canonical `code` opens, unless its consultation's links expired at or before now_ms.
  * RT_OK, RT_E_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
 rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_join *out);
+/* A join code of owner (one, when the open link was issued more than once) into code (cap
+ * bytes), and what it opens: for a stage link issued alone. RT_OK, RT_E_NOT_FOUND or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_join_code_of(store *s, const char *owner, char *code, size_t cap, store_join *out);
 
 #endif

@@ -86,6 +86,14 @@ test('rotating the open link changes the code; the old one is gone; revoking rem
   assert.equal(target(res), participant);
   assert.equal((await srv.connect(tokenOf(participant))).snapshot.role, 'participant');
 
+  // A stage link rotated alone still carries the open link and its code, kept with the code.
+  r = await run(['links', srv.consultation, '--data', srv.dataDir, '--rotate', 'stage', '--base-url', srv.baseUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  const rotated = r.stdout.match(/^ {2}stage: +(\S+)$/m)[1];
+  assert.notEqual(tokenOf(rotated), tokenOf(stage));
+  assert.ok(rotated.endsWith(`.${tokenOf(participant)}.${codeOf(stage)}`), rotated);
+  assert.match(r.stdout, new RegExp(`^ {2}Join code: +${shown} +${shortUrl}$`, 'm'));
+
   r = await run(['links', srv.consultation, '--data', srv.dataDir, '--revoke', 'participant']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal((await lookUp(shown, '10.4.0.2')).status, 404, 'revoked with its link');

@@ -78,6 +78,11 @@ static void test_store(void)
 	CHECK_EQ_STR(j.owner, ag.id);
 	CHECK_EQ_STR(j.token, "open-token-one");
 	CHECK_EQ_INT(store_find_join_code(s, "K7QX42AC", FIXED_NOW_MS, &j), RT_E_NOT_FOUND);
+	char kept[CORE_JOIN_CODE_LEN + 1];
+	CHECK_EQ_INT(store_join_code_of(s, ag.id, kept, sizeof kept, &j), RT_OK);
+	CHECK_EQ_STR(kept, "K7QX42AB");
+	CHECK_EQ_STR(j.token, "open-token-one");
+	CHECK_EQ_INT(store_join_code_of(s, "nosuch", kept, sizeof kept, &j), RT_E_NOT_FOUND);
 
 	/* Revoking the open link deletes its codes. */
 	CHECK_EQ_INT(store_delete_join_codes(s, ag.id), RT_OK);
