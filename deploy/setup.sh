@@ -17,7 +17,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=(build-essential cmake pkg-config libwebsockets-dev libjansson-dev libsqlite3-dev libssl-dev libunistring-dev ca-certificates)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
-[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind python3 openssl binutils nginx systemd)
+[ "$tests" -eq 1 ] && packages+=(chromium clang-format sqlite3 clang libclang-rt-14-dev clang-tidy cppcheck valgrind python3 openssl binutils nginx systemd zbar-tools)
 
 missing=()
 for p in "${packages[@]}"; do

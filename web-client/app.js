@@ -12,7 +12,7 @@ import { createAnnouncer } from './lib/announce.js';
 import { keepStored, readStored } from './lib/storage.js';
 import { Countdown, LanguagePicker } from './views/common.js';
 
-const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}))?$/;
+const LINK = /^([A-Za-z0-9_-]{22})(?:\.([A-Za-z0-9_-]{22}(?:\.[0-9A-Za-z]{8})?))?$/;
 const LANG_KEY = 'roundtable.lang';
 
 // Each role's view is fetched once the role is known, so that a participant's phone downloads

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "core.h"
+#include "joincode.h"
 #include "net.h"
 #include "store.h"
 #include "wire.h"
@@ -109,6 +110,9 @@ typedef struct link_set {
 	char urls[MAX_LINKS][URL_MAX];
 	char labels[MAX_LINKS][STORE_LABEL_MAX + 1];
 	int n;
+	/* the open participant link's short join code (canonical, "" if none issued) and its URL */
+	char join_code[CORE_JOIN_CODE_LEN + 1];
+	char join_url[URL_MAX];
 } link_set;
 
 /* --- the commands: each takes its own argv (argv[0] is its name) and its usage text, and

@@ -8,6 +8,36 @@
 #include "cli.h"
 #include "crypto.h"
 
+/* The short address of ls->join_code, BASE/j/K7QX-42AB, into ls. */
+static void keep_join_url(link_set *ls, const char *base)
+{
+	char shown[CORE_JOIN_CODE_LEN + 2];
+	core_join_code_format(ls->join_code, shown);
+	snprintf(ls->join_url, sizeof ls->join_url, "%sj/%s", base, shown);
+}
+
+/* The stage's short join code for the open link `token` of owner, stored in the open
+ * transaction, into ls with its URL (BASE/j/K7QX-42AB). A code already taken (40 random bits:
+ * rare) is drawn again. The open link is public by design: the stage shows it to everyone. */
+static int issue_join_code(store *st, const char *owner, bool programme, const char *base, const char *token,
+                           link_set *ls)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		uint8_t raw[CORE_JOIN_CODE_BYTES];
+		bool added = false;
+		if (crypto_random(raw, sizeof raw))
+			return -1;
+		core_join_code_make(raw, ls->join_code);
+		if (store_add_join_code(st, ls->join_code, owner, programme, token, &added) != RT_OK)
+			return -1;
+		if (added) {
+			keep_join_url(ls, base);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Mints one token, stores its hash, and records its link. */
 int cli_issue_for(store *st, const char *owner, bool programme, const char *base, core_role role, store_token_kind kind,
                   const char *label, link_set *ls)
@@ -20,7 +50,8 @@ int cli_issue_for(store *st, const char *owner, bool programme, const char *base
 	crypto_sha256(raw, sizeof raw, t.hash);
 	snprintf(programme ? t.programme : t.consultation, CORE_ID_MAX + 1, "%s", owner);
 	snprintf(t.label, sizeof t.label, "%s", label);
-	if (store_add_token(st, &t) != RT_OK)
+	if (store_add_token(st, &t) != RT_OK ||
+	    (kind == STORE_TOKEN_OPEN && issue_join_code(st, owner, programme, base, text, ls)))
 		return -1;
 	int i = ls->n++;
 	snprintf(ls->labels[i], sizeof ls->labels[i], "%s", label);
@@ -38,17 +69,37 @@ static int issue(store *st, const core_agenda *a, const char *base, core_role ro
 	return cli_issue_for(st, a->id, false, base, role, kind, label, ls);
 }
 
-/* The stage link carries the open participant link's token ("#STAGE.JOIN": the page sends only the
- * first to the server), the first link of ls: appends it to the last, the stage's. */
+/* The stage link carries the open participant link's token and its join code
+ * ("#STAGE.JOIN.CODE": the page sends only the first to the server): appends `token` and ls's
+ * code to the last link of ls, the stage's. */
+static int rejoin_stage_with(link_set *ls, const char *token)
+{
+	char *stage = ls->urls[ls->n - 1];
+	size_t len = strlen(stage);
+	if (!ls->join_code[0] || len + strlen(token) + sizeof ls->join_code + 2 >= URL_MAX)
+		return -1;
+	snprintf(stage + len, URL_MAX - len, ".%s.%s", token, ls->join_code);
+	return 0;
+}
+
+/* ... with the first link of ls, the open link issued with it. */
 static int rejoin_stage(link_set *ls)
 {
 	const char *join = strchr(ls->urls[0], '#');
-	char *stage = ls->urls[ls->n - 1];
-	size_t len = strlen(stage);
-	if (!join || len + strlen(join) >= URL_MAX)
+	return join ? rejoin_stage_with(ls, join + 1) : -1;
+}
+
+/* A stage link rotated alone carries the open link and join code kept for owner, if any. */
+static int rejoin_kept(store *st, const char *owner, const char *base, link_set *ls)
+{
+	store_join j;
+	rt_err err = store_join_code_of(st, owner, ls->join_code, sizeof ls->join_code, &j);
+	if (err == RT_E_NOT_FOUND)
+		return 0;
+	if (err != RT_OK)
 		return -1;
-	snprintf(stage + len, URL_MAX - len, ".%s", join + 1);
-	return 0;
+	keep_join_url(ls, base);
+	return rejoin_stage_with(ls, j.token);
 }
 
 /* One link per role: open participant link, invitations, co-chair, rapporteur, a booth per
@@ -116,6 +167,11 @@ void cli_print_link_lines(const link_set *ls)
 		else
 			snprintf(name, sizeof name, "%s", core_role_name(l->role));
 		printf("  %s: %*s%s\n", name, strlen(name) >= 16 ? 0 : (int)(16 - strlen(name)), "", l->url);
+	}
+	if (ls->join_code[0]) {
+		char shown[CORE_JOIN_CODE_LEN + 2];
+		core_join_code_format(ls->join_code, shown);
+		printf("  Join code:        %s  %s\n", shown, ls->join_url);
 	}
 	fflush(stdout);
 }
@@ -199,6 +255,11 @@ static int revoke_kind(store *st, const core_agenda *a, const struct link_kind *
 		return -1;
 	}
 	*revoked += n;
+	/* The open link's join codes go with it. */
+	if (k->kind == STORE_TOKEN_OPEN && store_delete_join_codes(st, a->id) != RT_OK) {
+		fprintf(stderr, "roundtable: could not revoke the join code\n");
+		return -1;
+	}
 	if (!rotate)
 		return 0;
 	if (k->role == CORE_ROLE_BOOTH && !label) {
@@ -254,6 +315,8 @@ int cli_links(int argc, char **argv, const char *usage)
 		static const struct link_kind *stage = &link_kinds[5];
 		rc = revoke_kind(st, &state.agenda, stage, NULL, true, base, ls, &stage_revoked);
 		rc = rc ? rc : rejoin_stage(ls);
+	} else if (rc == 0 && o.rotate && k->role == CORE_ROLE_STAGE) {
+		rc = rejoin_kept(st, id, base, ls);
 	}
 	if (rc == 0 && (store_commit(st) != RT_OK || (o.rotate && !ls->n))) {
 		fprintf(stderr, "roundtable: could not store the links\n");

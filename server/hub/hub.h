@@ -157,4 +157,9 @@ typedef struct hub_stats {
 } hub_stats;
 void hub_get_stats(const hub *h, hub_stats *out);
 
+/* The open participant link a stage's short join code opens (GET /j/CODE): `typed` (len bytes)
+ * in any case, with or without its dash. RT_OK; RT_E_NOT_FOUND for no such code (or not a code,
+ * or its consultation's links expired); RT_E_SERVER_UNAVAILABLE. */
+rt_err hub_join_code(hub *h, const char *typed, size_t len, store_join *out);
+
 #endif

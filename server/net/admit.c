@@ -76,7 +76,7 @@ static void canonical_addr(const char *in, char out[INET6_ADDRSTRLEN])
 
 /* Who the client is: the TCP peer, or, when that is the trusted reverse proxy, the last
  * address of X-Forwarded-For (the one the proxy added). */
-static void client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN])
+void net_client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN])
 {
 	struct sockaddr_storage sa;
 	socklen_t len = sizeof sa;
@@ -192,7 +192,7 @@ const char *net_admit(server *s, conn *c, struct lws *wsi)
 		return "origin";
 	if (s->conns.count >= s->max_conns)
 		return "max_connections";
-	client_addr(s, wsi, c->addr);
+	net_client_addr(s, wsi, c->addr);
 	return addr_connections(s, c->addr) < s->max_per_addr ? NULL : "max_per_address";
 }
 

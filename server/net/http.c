@@ -1,12 +1,14 @@
 /* http.c — HTTP: the web client's static files (gzipped when the browser takes it), the
- * security headers and the CSP, a consultation's page at /c/ID/, and GET /healthz and
- * /metrics for operators. Not the WebSocket protocol (ws.c) nor the metrics' text (metrics.c). */
+ * security headers and the CSP, a consultation's page at /c/ID/, the stage's short join code at
+ * /j/CODE, and GET /healthz and /metrics for operators. Not the WebSocket protocol (ws.c) nor the metrics' text
+ * (metrics.c). */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "server.h"
 
 void net_headers_init(http_headers *hh, const char *csp, bool tls)
@@ -165,6 +167,115 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
 	return 0;
 }
 
+/* --- the stage's short join code: GET /j/CODE ------------------------------------------- */
+
+/* An answer of its own: status, one optional header, Cache-Control: no-store (a join code's
+ * answer changes when its link is rotated or revoked), and a short body. */
+static int answer(struct lws *wsi, unsigned status, const char *type, const char *name, const char *value,
+                  const char *body)
+{
+	static char out[LWS_PRE + 512];
+	int n = snprintf(out + LWS_PRE, sizeof out - LWS_PRE, "%s", body);
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (n < 0 || (size_t)n >= sizeof out - LWS_PRE)
+		return -1;
+	size_t len = (size_t)n;
+	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
+	    (name && lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
+	                                         (int)strlen(value), &p, end)) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+	                                8, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	if (lws_write(wsi, (unsigned char *)out + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+/* Failed look-ups are limited per client address, so that nobody can try codes until one
+ * opens a consultation: after JOIN_FAILURES misses within JOIN_WINDOW_US, every look-up from
+ * that address (a right code too, or the limit would tell a hit from a miss) gets 429 until the
+ * window that began with its first miss ends. Addresses are kept here, in memory only, for as
+ * long as a window lasts, and never logged (CHR-7). A table of fixed size: when every slot an
+ * address may take holds another live window, the oldest is forgotten. */
+#define JOIN_FAILURES 10
+#define JOIN_WINDOW_US (60 * 1000000LL)
+#define JOIN_SLOTS 1024
+#define JOIN_PROBES 8
+static struct join_misses {
+	char addr[INET6_ADDRSTRLEN];
+	int64_t since_us;
+	unsigned n;
+} join_misses[JOIN_SLOTS];
+
+/* The slot of addr's window (NULL if none) or, with `take`, a slot for a new one. */
+static struct join_misses *join_slot(const char *addr, int64_t now, bool take)
+{
+	uint32_t h = 2166136261u;
+	for (const char *c = addr; *c; c++)
+		h = (h ^ (unsigned char)*c) * 16777619u;
+	struct join_misses *free_slot = NULL, *oldest = NULL;
+	for (int i = 0; i < JOIN_PROBES; i++) {
+		struct join_misses *m = &join_misses[(h + (uint32_t)i) % JOIN_SLOTS];
+		if (m->addr[0] && now - m->since_us >= JOIN_WINDOW_US)
+			memset(m, 0, sizeof *m); /* its window is over: forget the address */
+		if (m->addr[0] && !strcmp(m->addr, addr))
+			return m;
+		if (!m->addr[0] && !free_slot)
+			free_slot = m;
+		if (m->addr[0] && (!oldest || m->since_us < oldest->since_us))
+			oldest = m;
+	}
+	if (!take)
+		return NULL;
+	struct join_misses *m = free_slot ? free_slot : oldest;
+	memset(m, 0, sizeof *m);
+	snprintf(m->addr, sizeof m->addr, "%s", addr);
+	m->since_us = now;
+	return m;
+}
+
+/* GET /j/CODE: the stage's short join code (K7QX-42AB, any case, dash optional) answers 303
+ * with the open participant link, relative so that it holds behind a proxy that serves
+ * Roundtable under a prefix (../c/ID/#TOKEN from /j/CODE). The token is in the fragment, which
+ * the browser keeps and never sends. No such code: 404. */
+static int serve_join(server *s, struct lws *wsi, const char *uri)
+{
+	static const char html[] = "text/html; charset=utf-8";
+	char addr[INET6_ADDRSTRLEN];
+	net_client_addr(s, wsi, addr);
+	int64_t now = mono_us();
+	struct join_misses *m = join_slot(addr, now, false);
+	if (m && m->n >= JOIN_FAILURES) {
+		char retry[24];
+		snprintf(retry, sizeof retry, "%lld",
+		         (long long)((m->since_us + JOIN_WINDOW_US - now + 999999) / 1000000));
+		return answer(wsi, 429, html, "retry-after:", retry,
+		              "<!doctype html><meta charset=\"utf-8\"><title>Roundtable</title>"
+		              "<p>Too many unknown join codes from this address. Wait a minute, then try again.</p>\n");
+	}
+	const char *code = strncmp(uri, "/j/", 3) ? "" : uri + 3;
+	store_join join;
+	rt_err err = hub_join_code(s->hub, code, strlen(code), &join);
+	if (err == RT_OK) {
+		char loc[sizeof join.owner + sizeof join.token + 16];
+		snprintf(loc, sizeof loc, "../c/%s/#%s", join.owner, join.token);
+		return answer(wsi, HTTP_STATUS_SEE_OTHER, html, "location:", loc,
+		              "<!doctype html><meta charset=\"utf-8\"><title>Roundtable</title><p>Opening the "
+		              "consultation.</p>\n");
+	}
+	if (err == RT_E_SERVER_UNAVAILABLE)
+		return answer(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, html, "retry-after:", "5",
+		              "<!doctype html><meta charset=\"utf-8\"><title>Roundtable</title>"
+		              "<p>The server is busy. Try again in a few seconds.</p>\n");
+	m = join_slot(addr, now, true);
+	m->n++;
+	return answer(wsi, HTTP_STATUS_NOT_FOUND, html, NULL, NULL,
+	              "<!doctype html><meta charset=\"utf-8\"><title>Roundtable</title>"
+	              "<p>No consultation has this join code. Check it on the shared screen: eight letters and "
+	              "digits, such as K7QX-42AB.</p>\n");
+}
+
 /* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
  * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
  * session speaks a named, versioned protocol. */
@@ -189,6 +300,8 @@ int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *u
 			return serve_status(s, wsi, uri);
 		if (!strcmp(uri, "/c") || !strncmp(uri, "/c/", 3))
 			return serve_page(s, wsi, uri);
+		if (!strcmp(uri, "/j") || !strncmp(uri, "/j/", 3))
+			return serve_join(s, wsi, uri);
 		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
 		           ? -1
 		           : 0;

@@ -175,7 +175,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 
 	/* GET /healthz and /metrics, for operators (README.md, "Operations"); /c/ID/, a
 	 * consultation's page (serve_page, http.c); the rest are files. */
-	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0};
+	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0}, joins = {0};
 	health.mountpoint = "/healthz";
 	health.mountpoint_len = 8;
 	health.origin = "http";
@@ -187,7 +187,10 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	pages = health;
 	pages.mountpoint = "/c";
 	pages.mountpoint_len = 2;
-	pages.mount_next = &mount;
+	pages.mount_next = &joins;
+	joins = pages;
+	joins.mountpoint = "/j"; /* the stage's short join code (serve_join, http.c) */
+	joins.mount_next = &mount;
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
 	mount.origin = opt->web_dir;

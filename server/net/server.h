@@ -143,6 +143,8 @@ bool net_addr_add(server *s, const char *addr);
 void net_addr_remove(server *s, const char *addr);
 void net_addr_free_all(server *s);
 bool net_take_credit(server *s, conn *c);
+/* The client's address (memory only, never logged: CHR-7), behind a trusted proxy its own. */
+void net_client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN]);
 /* The length of the consultation id starting at `id`, or 0 when there is none. */
 size_t net_path_id_len(const char *id);
 

@@ -182,6 +182,17 @@ static const char *const migrations[] = {
     "  attended_ms INTEGER NOT NULL,"
     "  PRIMARY KEY (consultation, label)"
     ") STRICT, WITHOUT ROWID;",
+    /* 11: the stage's short join codes (K7QX-42AB), each naming the open participant link of a
+     * consultation or of a programme. That link is public by design (the stage shows it to the
+     * whole meeting), so its token is kept as it is, unlike every other link's (hashes only);
+     * a code is deleted when its link is revoked. */
+    "CREATE TABLE join_code ("
+    "  code TEXT PRIMARY KEY,"
+    "  consultation TEXT REFERENCES consultation(id),"
+    "  programme TEXT REFERENCES programme(id),"
+    "  token TEXT NOT NULL,"
+    "  CHECK ((consultation IS NULL) <> (programme IS NULL))"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -67,7 +67,7 @@ rt_err store_find_token(store *s, const uint8_t hash[STORE_HASH_BYTES], int64_t 
 rt_err store_revoke_tokens(store *s, const char *cid, core_role role, store_token_kind kind, const char *label,
                            int *count);
 /* PL-2: every link of consultation cid stops working at at_ms (server clock), in the open
- * transaction (begun if none is). Set when it is sealed. */
+ * transaction (begun if none is). Set when it is sealed; its join codes go at once (CHR-5). */
 rt_err store_expire_links(store *s, const char *cid, int64_t at_ms);
 /* When consultation cid's links stop working (0: not set). RT_OK, RT_E_NOT_FOUND or
  * RT_E_SERVER_UNAVAILABLE. */
@@ -191,5 +191,30 @@ rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, v
 bool store_in_transaction(const store *s);
 /* Commits made since open: lets tests see that a batch shared one commit. */
 uint64_t store_commit_count(const store *s);
+
+/* --- join codes: the stage's short code of the open participant link ----------------------- */
+
+/* What a join code opens: the consultation's (or programme's) id and its open participant
+ * link's token, which is public by design (the stage shows it to everyone). */
+#define STORE_JOIN_TOKEN_MAX 64
+typedef struct store_join {
+	char owner[CORE_ID_MAX + 1];
+	char token[STORE_JOIN_TOKEN_MAX + 1];
+} store_join;
+/* Keeps canonical `code` (core/joincode.h) for the open link `token` of owner (a consultation,
+ * or with `programme` a programme), in the open transaction (begun if none is). *added is false
+ * when the code is already taken: draw another. */
+rt_err store_add_join_code(store *s, const char *code, const char *owner, bool programme, const char *token,
+                           bool *added);
+/* Deletes every join code of owner (its open link was revoked), in the open transaction (begun
+ * if none is). */
+rt_err store_delete_join_codes(store *s, const char *owner);
+/* What canonical `code` opens, unless its consultation's links expired at or before now_ms.
+ * RT_OK, RT_E_NOT_FOUND or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_join *out);
+/* A join code of owner (one, when the open link was issued more than once) into code (cap
+ * bytes), and what it opens: for a stage link issued alone. RT_OK, RT_E_NOT_FOUND or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_join_code_of(store *s, const char *owner, char *code, size_t cap, store_join *out);
 
 #endif

@@ -46,7 +46,8 @@ rt_err store_expire_links(store *s, const char *cid, int64_t at_ms)
 {
 	if (store_begin(s) || store_set_consultation(s, ST_EXPIRE_LINKS, cid, at_ms))
 		return RT_E_SERVER_UNAVAILABLE;
-	return RT_OK;
+	/* CHR-5: the join codes keep the open link's token as it is; the seal leaves none. */
+	return store_delete_join_codes(s, cid);
 }
 
 rt_err store_links_expire(store *s, const char *cid, int64_t *at_ms)

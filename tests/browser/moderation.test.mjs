@@ -163,11 +163,12 @@ test('moderated Q&A: closed segment, approve, merge, now answering on stage, ans
   await current.waitFor();
   assert.equal(await current.locator('.stage-text').textContent(), edited);
   assert.equal(await current.locator('.stage-text').getAttribute('dir'), 'auto');
-  const joinUrl = srv.links.participant;
+  const joinCode = srv.links.stage.split('.').at(-1);
+  const joinUrl = `${srv.baseUrl}j/${joinCode.slice(0, 4)}-${joinCode.slice(4)}`;
   assert.equal(await stage.getByTestId('join-link').textContent(), joinUrl.replace(/^https?:\/\//, ''));
   const qr = stage.getByTestId('join-qr');
   assert.equal(await qr.evaluate((el) => el.tagName.toLowerCase()), 'svg');
-  // The code is the participant link's: the same modules as the library draws for that URL.
+  // The code is the short join address's: the same modules as the library draws for that URL.
   const { default: qrcode } = await import(path.join(repo, 'node_modules', 'qrcode-generator', 'dist', 'qrcode.mjs'));
   const expected = qrcode(0, 'M');
   expected.addData(joinUrl);

@@ -82,8 +82,8 @@ test('demo prints one working link per role and keeps one consultation across ru
     try {
       const links = {};
       let join = null;
-      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+http:\/\/127\.0\.0\.1:(\d+)\/c\/([a-z0-9]+)\/#([A-Za-z0-9_-]{22})(\.[A-Za-z0-9_-]{22})?$/gm)) {
-        const [line, name, linkPort, id, token, second] = m;
+      for (const m of out.matchAll(/^ {2}([a-z0-9 ]+?):\s+http:\/\/127\.0\.0\.1:(\d+)\/c\/([a-z0-9]+)\/#([A-Za-z0-9_-]{22})(\.[A-Za-z0-9_-]{22})?(?:\.([0-9A-Z]{8}))?$/gm)) {
+        const [line, name, linkPort, id, token, second, code] = m;
         assert.equal(Number(linkPort), port);
         // Each link is the consultation's own page.
         if (consultation) assert.equal(id, consultation);
@@ -91,6 +91,9 @@ test('demo prints one working link per role and keeps one consultation across ru
         assert.equal(Boolean(second), name === 'stage', line);
         links[name] = token;
         if (second) join = second.slice(1);
+        // ... and the short join code it shows, printed with its address.
+        if (code) assert.ok(out.includes(`  Join code:        ${code.slice(0, 4)}-${code.slice(4)}  http://127.0.0.1:${port}/j/${code.slice(0, 4)}-${code.slice(4)}\n`), out);
+        assert.equal(Boolean(code), name === 'stage', line);
       }
       assert.deepEqual(Object.keys(links).sort(), ['booth ar', 'booth es', 'booth fr', 'cochair', 'participant', 'rapporteur', 'stage']);
       const roles = { participant: 'participant', cochair: 'cochair', rapporteur: 'rapporteur', stage: 'stage', 'booth ar': 'booth', 'booth fr': 'booth', 'booth es': 'booth' };

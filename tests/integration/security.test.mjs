@@ -107,7 +107,7 @@ test('a revoked link is cut off at once; a rotated one works at once', async () 
     const links = JSON.parse(r.stdout).links;
     const fresh = (url) => url.slice(url.indexOf('#') + 1).split('.')[0];
     assert.ok(links.participant.startsWith(srv.baseUrl));
-    assert.match(links.stage, new RegExp(`#[\\w-]{22}\\.${fresh(links.participant)}$`));
+    assert.match(links.stage, new RegExp(`#[\\w-]{22}\\.${fresh(links.participant)}\\.[0-9A-Z]{8}$`));
     await assert.rejects(srv.connect(srv.tokens.participant), /auth refused: auth\.invalid/);
     await assert.rejects(srv.connect(srv.tokens.stage), /auth refused: auth\.invalid/);
     assert.equal((await srv.connect(fresh(links.participant))).snapshot.role, 'participant');
