@@ -394,7 +394,7 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 			const core_find *f = &p->finds[i];
 			json_array_append_new(found, json_pack("{s:s, s:s%, s:s}", "kind", core_find_kind_name(f->kind),
 			                                       "text", p->text + f->start, (size_t)(f->end - f->start),
-			                                       "placeholder", core_find_placeholder(f->kind)));
+			                                       "placeholder", core_find_placeholder(f->kind, f->lang)));
 		}
 		json_object_set_new(params, "found", found);
 	}

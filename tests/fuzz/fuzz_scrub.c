@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += n + 1;
 	}
 	core_find f[CORE_SCRUB_MAX_FINDS];
-	int n = core_scrub_find(text, len, deny, f, CORE_SCRUB_MAX_FINDS);
+	int lang = (int)(len % CORE_LANG_COUNT); /* placeholders in every language */
+	int n = core_scrub_find(text, len, deny, lang, f, CORE_SCRUB_MAX_FINDS);
 	bool valid = core_utf8_count(text, len) >= 0;
 	if (n < 0) {
 		core_denylist_free(deny);
@@ -50,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!boundary(text, len, f[i].start) || !boundary(text, len, f[i].end))
 			abort();
 	}
-	size_t cap = len + (size_t)n * 16 + 1;
+	size_t cap = len + (size_t)n * 32 + 1; /* the longest placeholder: 27 bytes */
 	char *out = malloc(cap);
 	if (out) {
 		long m = core_scrub_replace(text, len, f, n, out, cap);
