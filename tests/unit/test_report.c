@@ -516,10 +516,46 @@ static void test_csv_formulas(void)
 	core_state_free(&st);
 }
 
+/* The report's own punctuation as each language writes it, in every format that writes any:
+ * Arabic ؛ and ، in lists and notes, French no-break spaces before : and ;, and never the other
+ * language's marks. */
+static void test_punctuation(void)
+{
+	play_session();
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	static const report_format formats[] = {REPORT_MD, REPORT_HTML, REPORT_CSV};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		size_t len;
+		char *ar = render(formats[i], CORE_LANG_AR, &len);
+		/* "English (floor)؛ interpretation: Arabic، French، Spanish" and "question؛ upvotes: 12" */
+		CHECK(contains(ar, len, "(لغة القاعة)؛ الترجمة الفورية: العربية، الفرنسية، الإسبانية"));
+		if (formats[i] != REPORT_CSV)
+			CHECK(contains(ar, len, "(سؤال؛ أصوات التأييد: 12)"));
+		CHECK(!contains(ar, len, "; الترجمة") && !contains(ar, len, "سؤال;") && !contains(ar, len, "العربية,"));
+		free(ar);
+		char *fr = render(formats[i], CORE_LANG_FR, &len);
+		CHECK(contains(fr, len, "(langue de la salle)\u202F; interprétation\u00A0: arabe, français, espagnol"));
+		CHECK(contains(fr, len, "Consultation en ligne\u202F; segments de l’ordre du jour\u00A0: 4"));
+		if (formats[i] != REPORT_CSV)
+			CHECK(contains(fr, len, "Questions posées\u00A0: 14") &&
+			      contains(fr, len, "(question\u202F; votes\u00A0: 12)"));
+		CHECK(!contains(fr, len, " :") && !contains(fr, len, " ;") && !contains(fr, len, "« ") &&
+		      !contains(fr, len, " »"));
+		free(fr);
+		char *en = render(formats[i], CORE_LANG_EN, &len);
+		CHECK(contains(en, len, "English (floor); interpretation: Arabic, French, Spanish"));
+		CHECK(!contains(en, len, "\u00A0") && !contains(en, len, "\u202F") && !contains(en, len, "؛"));
+		free(en);
+	}
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_suppression();
 	test_session();
 	test_csv_formulas();
+	test_punctuation();
 	return check_done();
 }
