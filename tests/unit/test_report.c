@@ -551,11 +551,54 @@ static void test_punctuation(void)
 	core_state_free(&st);
 }
 
+/* EX-2: what a download is called: the title's slug, the date and the kind, never "report.*". */
+static void test_filenames(void)
+{
+	char name[REPORT_FILENAME_MAX];
+	CHECK_EQ_INT(report_filename("UN Cybercrime Consultation", "2026-12-03", "report", "md", name, sizeof name),
+	             (int)strlen("un-cybercrime-consultation-2026-12-03-report.md"));
+	CHECK_EQ_STR(name, "un-cybercrime-consultation-2026-12-03-report.md");
+	report_filename("UN Cybercrime Consultation", "2026-12-03", "report-draft", "csv", name, sizeof name);
+	CHECK_EQ_STR(name, "un-cybercrime-consultation-2026-12-03-report-draft.csv");
+	report_filename("Training programme", "", "attendance", "csv", name, sizeof name);
+	CHECK_EQ_STR(name, "training-programme-attendance.csv");
+	/* Accents go, punctuation and dashes separate, a long title is cut at a word. */
+	report_filename("Consultation régionale — États d’Afrique : l’après-Budapest", "2026-01-05", "report", "html",
+	                name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-regionale-etats-d-afrique-l-apres-2026-01-05-report.html");
+	report_filename("Engaging civil society in the fight against cybercrime — Session two: International",
+	                "2021-10-12", "report", "json", name, sizeof name);
+	CHECK_EQ_STR(name, "engaging-civil-society-in-the-fight-against-2021-10-12-report.json");
+	/* A title with no Latin letter, or none at all. */
+	report_filename("مشاورة إقليمية", "2026-12-03", "report", "md", name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-2026-12-03-report.md");
+	report_filename(NULL, NULL, "report", "md", name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-report.md");
+	/* One word longer than a slug: cut. */
+	char longword[200];
+	memset(longword, 'a', sizeof longword - 1);
+	longword[sizeof longword - 1] = '\0';
+	CHECK(report_filename(longword, "2026-12-03", "attendance", "csv", name, sizeof name) > 0);
+	CHECK(strlen(name) <= REPORT_SLUG_MAX + strlen("-2026-12-03-attendance.csv"));
+	/* Too small a buffer is an error, not a truncation. */
+	CHECK_EQ_INT(report_filename("Title", "2026-12-03", "report", "md", name, 10), 0);
+	/* The consultation's date, else its first segment's. */
+	core_agenda a;
+	memset(&a, 0, sizeof a);
+	a.nsegments = 1;
+	CHECK_EQ_STR(report_agenda_date(&a), "");
+	snprintf(a.segments[0].date, sizeof a.segments[0].date, "2026-11-02");
+	CHECK_EQ_STR(report_agenda_date(&a), "2026-11-02");
+	snprintf(a.date, sizeof a.date, "2026-12-03");
+	CHECK_EQ_STR(report_agenda_date(&a), "2026-12-03");
+}
+
 int main(void)
 {
 	test_suppression();
 	test_session();
 	test_csv_formulas();
 	test_punctuation();
+	test_filenames();
 	return check_done();
 }
