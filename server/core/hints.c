@@ -34,11 +34,19 @@ typedef struct word {
 	bool arabic;    /* written in Arabic letters */
 } word;
 
+/* The lists a word is on (classify), as bits. */
+enum { ON_OPENERS = 1, ON_INSTITUTIONS = 2, ON_TITLES = 4, ON_PARTICLES = 8, ON_NOT_NAMES = 16 };
+
+#define BUCKETS 256
+
 typedef struct words {
 	word w[MAX_WORDS];
 	int n;
 	uint32_t pool[CORE_SCRUB_MAX_CP];
 	int npool;
+	uint8_t on[MAX_WORDS];
+	/* words by their first folded code point (its low byte): head[b], then next[k]; -1 ends */
+	int16_t head[BUCKETS], next[MAX_WORDS];
 } words;
 
 static bool joiner(uint32_t c)
@@ -46,9 +54,41 @@ static bool joiner(uint32_t c)
 	return c == '-' || c == '\'' || c == 0x2019 || c == 0x2010 || c == 0x2011;
 }
 
-/* Folds for comparing words: core_scrub_fold, and a typographic apostrophe as a straight one. */
+/* Folds for comparing words: core_scrub_fold, and a typographic apostrophe as a straight one.
+ * ASCII, most of what the lists hold, takes the short way. */
 static uint32_t fold(uint32_t c)
 {
+	/* Latin-1 letters as core_scrub_fold folds them: the base letter, in lower case */
+	static const uint8_t latin1[64] = {'a', 'a', 'a', 'a',  'a',  'a',  0xE6, 'c', 'e', 'e',  'e',  'e',  'i',
+	                                   'i', 'i', 'i', 0xF0, 'n',  'o',  'o',  'o', 'o', 'o',  0xD7, 0xF8, 'u',
+	                                   'u', 'u', 'u', 'y',  0xFE, 0xDF, 'a',  'a', 'a', 'a',  'a',  'a',  0xE6,
+	                                   'c', 'e', 'e', 'e',  'e',  'i',  'i',  'i', 'i', 0xF0, 'n',  'o',  'o',
+	                                   'o', 'o', 'o', 0xF7, 0xF8, 'u',  'u',  'u', 'u', 'y',  0xFE, 'y'};
+	if (c < 128)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c == '\t' || c == '\n' ? ' ' : c;
+	if (c >= 0xC0 && c <= 0xFF)
+		return latin1[c - 0xC0];
+	if (c >= 0x0621 && c <= 0x065F) {
+		/* Arabic letters as core_scrub_fold folds them: hamza carriers and alef forms to their
+		 * base, ta marbuta and alef maqsura to ha and ya, tatweel and harakat dropped */
+		switch (c) {
+		case 0x0622:
+		case 0x0623:
+		case 0x0625:
+			return 0x0627;
+		case 0x0624:
+			return 0x0648;
+		case 0x0626:
+		case 0x0649:
+			return 0x064A;
+		case 0x0629:
+			return 0x0647;
+		case 0x0640:
+			return 0;
+		default:
+			return c >= 0x064B ? 0 : c;
+		}
+	}
 	return c == 0x2019 ? '\'' : core_scrub_fold(c);
 }
 
@@ -97,6 +137,7 @@ static void split(const cps *t, words *ws)
 				other = true;
 		}
 		w->sentence = stop;
+		ws->on[ws->n] = 0;
 		w->spaced = ws->n > 0 && !stop && !other && !line;
 		w->dotted = ws->n > 0 && dots == 1 && !other && !line;
 		ws->n++;
@@ -104,17 +145,27 @@ static void split(const cps *t, words *ws)
 	}
 }
 
+/* The first code point of s, folded. */
+static uint32_t first_folded(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c = p[0];
+	if (c >= 128 && !core_utf8_decode(p, strnlen(s, 4), &c))
+		return 0;
+	return fold(c);
+}
+
 /* Whether word w, folded, is s (UTF-8, folded the same way on the fly). */
 static bool is(const words *ws, const word *w, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0;
+	size_t i = 0;
 	int k = w->fs;
-	while (i < len) {
-		uint32_t c;
-		size_t n = core_utf8_decode(p + i, len - i, &c);
-		if (!n)
-			return false;
+	while (p[i]) {
+		uint32_t c = p[i];
+		size_t n = 1;
+		if (c >= 128 && !(n = core_utf8_decode(p + i, strnlen((const char *)p + i, 4), &c)))
+			return false; /* the lists are valid UTF-8: a NUL ends a sequence short */
 		i += n;
 		uint32_t f = fold(c);
 		if (!f)
@@ -127,12 +178,14 @@ static bool is(const words *ws, const word *w, const char *s)
 	return k == w->fe || (k == w->fe - 2 && ws->pool[k] == '\'' && ws->pool[k + 1] == 's');
 }
 
-static bool in(const words *ws, const word *w, const char *const *list)
+/* Marks the words on list with bit `on`: each entry is compared with the words that start
+ * like it only, so that a text is read once per list rather than once per word and entry. */
+static void mark(words *ws, const char *const *list, uint8_t on)
 {
-	for (int k = 0; list[k]; k++)
-		if (is(ws, w, list[k]))
-			return true;
-	return false;
+	for (int e = 0; list[e]; e++)
+		for (int k = ws->head[first_folded(list[e]) % BUCKETS]; k >= 0; k = ws->next[k])
+			if (is(ws, &ws->w[k], list[e]))
+				ws->on[k] |= on;
 }
 
 /* --- the lists --------------------------------------------------------------------------- */
@@ -251,6 +304,35 @@ static const char *const self[] = {
 
 /* --- the rules --------------------------------------------------------------------------- */
 
+/* Which lists each word is on; a title with an elided French article ("l'ambassadrice") is a
+ * title. */
+static void classify(words *ws)
+{
+	for (int b = 0; b < BUCKETS; b++)
+		ws->head[b] = -1;
+	for (int k = ws->n - 1; k >= 0; k--) {
+		const word *w = &ws->w[k];
+		int b = w->fe > w->fs ? (int)(ws->pool[w->fs] % BUCKETS) : 0;
+		ws->next[k] = ws->head[b];
+		ws->head[b] = (int16_t)k;
+	}
+	mark(ws, openers, ON_OPENERS);
+	mark(ws, institutions, ON_INSTITUTIONS);
+	mark(ws, titles, ON_TITLES);
+	mark(ws, particles, ON_PARTICLES);
+	mark(ws, arabic_not_names, ON_NOT_NAMES);
+	for (int k = 0; k < ws->n; k++) {
+		const uint32_t *p = ws->pool + ws->w[k].fs;
+		if (ws->w[k].fe - ws->w[k].fs < 3 || (p[0] != 'l' && p[0] != 'd') || p[1] != '\'')
+			continue;
+		word rest = ws->w[k];
+		rest.fs = (int16_t)(rest.fs + 2);
+		for (int e = 0; titles[e] && !(ws->on[k] & ON_TITLES); e++)
+			if (is(ws, &rest, titles[e]))
+				ws->on[k] |= ON_TITLES;
+	}
+}
+
 typedef struct found {
 	core_hint *out;
 	int n, max;
@@ -263,17 +345,9 @@ static void hint(found *f, core_hint_kind kind, int s, int e)
 		f->out[f->n++] = (core_hint){kind, f->t->off[s], f->t->off[e]};
 }
 
-/* Whether w is a title, also with an elided French article ("l'ambassadrice"). */
-static bool is_title(const words *ws, const word *w)
+static bool on(const words *ws, const word *w, uint8_t list)
 {
-	if (in(ws, w, titles))
-		return true;
-	const uint32_t *p = ws->pool + w->fs;
-	if (w->fe - w->fs < 3 || (p[0] != 'l' && p[0] != 'd') || p[1] != '\'')
-		return false;
-	word rest = *w;
-	rest.fs = (int16_t)(rest.fs + 2);
-	return in(ws, &rest, titles);
+	return ws->on[w - ws->w] & list;
 }
 
 /* Whether word k could be part of a name: capitalised, neither an institution's word nor a
@@ -281,7 +355,8 @@ static bool is_title(const words *ws, const word *w)
 static bool namely(const words *ws, int k)
 {
 	const word *w = &ws->w[k];
-	return w->cap && !in(ws, w, institutions) && !is_title(ws, w) && !(w->sentence && in(ws, w, openers));
+	return w->cap && !on(ws, w, ON_INSTITUTIONS) && !on(ws, w, ON_TITLES) &&
+	       !(w->sentence && on(ws, w, ON_OPENERS));
 }
 
 /* CORE_HINT_CAPITALS: two or more name-like capitalised words in a row, joined by single spaces
@@ -292,7 +367,7 @@ static void capitals(const cps *t, const words *ws, found *f)
 		const word *w = &ws->w[k];
 		/* "J. Smith": an initial, a full stop, a name */
 		if (w->e - w->s == 1 && uc_is_upper(t->c[w->s]) && k + 1 < ws->n && ws->w[k + 1].dotted &&
-		    at(t, w->e) == '.' && namely(ws, k + 1) && !is_title(ws, w) &&
+		    at(t, w->e) == '.' && namely(ws, k + 1) && !on(ws, w, ON_TITLES) &&
 		    !(k > 0 && ws->w[k - 1].e == w->s - 1 && at(t, w->s - 1) == '.')) {
 			hint(f, CORE_HINT_CAPITALS, w->s, ws->w[k + 1].e);
 			k++;
@@ -309,7 +384,7 @@ static void capitals(const cps *t, const words *ws, found *f)
 			}
 			int p = j;
 			while (p < ws->n && p - j < 2 && ws->w[p].spaced && !ws->w[p].cap &&
-			       in(ws, &ws->w[p], particles))
+			       on(ws, &ws->w[p], ON_PARTICLES))
 				p++;
 			if (p == j || p >= ws->n || !ws->w[p].spaced || !namely(ws, p))
 				break;
@@ -327,7 +402,7 @@ static void titled(const cps *t, const words *ws, found *f)
 {
 	for (int k = 0; k + 1 < ws->n; k++) {
 		const word *w = &ws->w[k], *nx = &ws->w[k + 1];
-		if (!is_title(ws, w) || !(nx->spaced || nx->dotted))
+		if (!on(ws, w, ON_TITLES) || !(nx->spaced || nx->dotted))
 			continue;
 		int b = w->s - 1;
 		while (b >= 0 && is_space(t->c[b]))
@@ -338,13 +413,13 @@ static void titled(const cps *t, const words *ws, found *f)
 		if (w->arabic) {
 			const uint32_t *p = ws->pool + nx->fs;
 			bool definite = nx->fe - nx->fs > 2 && p[0] == 0x0627 && p[1] == 0x0644;
-			name = nx->arabic && !definite && !in(ws, nx, arabic_not_names) && !is_title(ws, nx);
+			name = nx->arabic && !definite && !on(ws, nx, ON_NOT_NAMES) && !on(ws, nx, ON_TITLES);
 			/* د. only with its full stop; the other titles without one */
 			if (is(ws, w, "د") != nx->dotted)
 				name = false;
 		} else {
 			/* "Mr Smith", "M. Dupont"; one letter ("M") only with its full stop */
-			name = !nx->arabic && nx->cap && !in(ws, nx, institutions) && !is_title(ws, nx) &&
+			name = !nx->arabic && nx->cap && !on(ws, nx, ON_INSTITUTIONS) && !on(ws, nx, ON_TITLES) &&
 			       (w->e - w->s > 1 || nx->dotted);
 		}
 		if (name)
@@ -387,24 +462,33 @@ static bool reads(const words *ws, int k, const char *p, int *last)
 /* CORE_HINT_SELF: the author says where they work, what they represent or what they are called. */
 static void selves(const words *ws, found *f)
 {
+	int16_t last[MAX_WORDS]; /* where the phrase starting at word k ends, or -1 */
 	for (int k = 0; k < ws->n; k++)
-		for (int p = 0; self[p]; p++) {
-			int last;
-			if (reads(ws, k, self[p], &last)) {
-				hint(f, CORE_HINT_SELF, ws->w[k].s, ws->w[last].e);
-				break;
+		last[k] = -1;
+	for (int p = 0; self[p]; p++) {
+		/* the words that start like the phrase, and in Arabic those with و or ف before it */
+		uint32_t starts[3] = {first_folded(self[p]), 0x0648, 0x0641};
+		for (int b = 0; b < (starts[0] >= 0x0600 ? 3 : 1); b++)
+			for (int k = ws->head[starts[b] % BUCKETS]; k >= 0; k = ws->next[k]) {
+				int end;
+				if (last[k] < 0 && reads(ws, k, self[p], &end))
+					last[k] = (int16_t)end;
 			}
-		}
+	}
+	for (int k = 0; k < ws->n; k++)
+		if (last[k] >= 0)
+			hint(f, CORE_HINT_SELF, ws->w[k].s, ws->w[last[k]].e);
 }
 
 int core_scrub_hints(const char *text, size_t len, core_hint *out, int max)
 {
-	static_assert(sizeof(cps) + sizeof(words) < 40000, "the text and its words fit the stack");
+	static_assert(sizeof(cps) + sizeof(words) < 48000, "the text and its words fit the stack");
 	cps t;
 	words ws;
 	if (len > CORE_SCRUB_MAX_BYTES || core_scrub_decode(text, len, &t))
 		return -1;
 	split(&t, &ws);
+	classify(&ws);
 	found f = {out, 0, max, &t};
 	selves(&ws, &f);
 	titled(&t, &ws, &f);

@@ -51,6 +51,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!boundary(text, len, f[i].start) || !boundary(text, len, f[i].end))
 			abort();
 	}
+	/* The moderators' hints: inside the text, on boundaries, never more than asked for. */
+	core_hint h[CORE_SCRUB_MAX_HINTS];
+	int nh = core_scrub_hints(text, len, h, CORE_SCRUB_MAX_HINTS);
+	if (nh < 0 || nh > CORE_SCRUB_MAX_HINTS || core_scrub_may_identify(text, len) != (nh > 0))
+		abort();
+	for (int i = 0; i < nh; i++)
+		if (h[i].start >= h[i].end || h[i].end > len || !boundary(text, len, h[i].start) ||
+		    !boundary(text, len, h[i].end) || h[i].kind >= CORE_HINT_KIND_COUNT)
+			abort();
 	size_t cap = len + (size_t)n * 32 + 1; /* the longest placeholder: 27 bytes */
 	char *out = malloc(cap);
 	if (out) {
