@@ -467,7 +467,7 @@ static void selves(const words *ws, found *f)
 		last[k] = -1;
 	for (int p = 0; self[p]; p++) {
 		/* the words that start like the phrase, and in Arabic those with و or ف before it */
-		uint32_t starts[3] = {first_folded(self[p]), 0x0648, 0x0641};
+		const uint32_t starts[3] = {first_folded(self[p]), 0x0648, 0x0641};
 		for (int b = 0; b < (starts[0] >= 0x0600 ? 3 : 1); b++)
 			for (int k = ws->head[starts[b] % BUCKETS]; k >= 0; k = ws->next[k]) {
 				int end;
