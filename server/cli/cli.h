@@ -47,6 +47,7 @@ typedef struct options {
 	const char *seats;
 	bool list, csv;
 	bool check_config;         /* serve: check the configuration, print it, exit */
+	const char *output;        /* export, programme attendance: a file, or a folder for the usual name */
 	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
 } options;
 
@@ -89,6 +90,7 @@ enum {
 	OPT_SEATS,
 	OPT_LIST,
 	OPT_CSV,
+	OPT_OUTPUT,
 	OPT_HELP
 };
 
@@ -139,6 +141,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
                       int npos, const char *what);
 /* Opens (creating the folder if needed) the database under data_dir; NULL after saying why. */
 store *cli_open_store(const char *data_dir);
+/* EX-2: sends standard output to `output`: that file, or, when it is a folder, the file called
+ * `name` in it (report_filename). Says where on standard error. 0, or -1 with a message. */
+int cli_output_to(const char *output, const char *name);
 /* A whole file, malloc'd and NUL-terminated (the caller frees it); NULL after saying why on
  * stderr. */
 char *cli_read_text(const char *path, size_t *len);

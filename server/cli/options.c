@@ -56,6 +56,7 @@ static const struct option long_options[] = {
     {"seats", required_argument, NULL, OPT_SEATS},
     {"list", no_argument, NULL, OPT_LIST},
     {"csv", no_argument, NULL, OPT_CSV},
+    {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -246,6 +247,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
 			break;
 		case OPT_CSV:
 			o->csv = true;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
 			break;
 		case OPT_ROTATE:
 			o->rotate = optarg;

@@ -144,7 +144,7 @@ int cli_seal(int argc, char **argv, const char *usage)
 
 int cli_export(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, 0};
+	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, OPT_OUTPUT, 0};
 	options o = {.data_dir = "data", .format = REPORT_MD, .lang = CORE_LANG_NONE};
 	char *id;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a consultation id");
@@ -167,15 +167,38 @@ int cli_export(int argc, char **argv, const char *usage)
 	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
 	size_t len;
 	char *doc = report_render(state, &opt, &len);
+	char name[REPORT_FILENAME_MAX];
+	report_filename(state->agenda.title, report_agenda_date(&state->agenda),
+	                state->sealed ? "report" : "report-draft", report_format_name(opt.format), name, sizeof name);
 	core_state_free(state);
 	free(state);
 	if (!doc) {
 		fprintf(stderr, "roundtable: out of memory\n");
 		return 1;
 	}
+	if (o.output && cli_output_to(o.output, name)) {
+		free(doc);
+		return 1;
+	}
 	rc = fwrite(doc, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
 	free(doc);
 	return rc;
+}
+
+int cli_output_to(const char *output, const char *name)
+{
+	char path[4096];
+	struct stat sb;
+	bool folder = stat(output, &sb) == 0 && S_ISDIR(sb.st_mode);
+	int n = folder
+	            ? snprintf(path, sizeof path, "%s%s%s", output, output[strlen(output) - 1] == '/' ? "" : "/", name)
+	            : snprintf(path, sizeof path, "%s", output);
+	if (n < 0 || (size_t)n >= sizeof path || !freopen(path, "wb", stdout)) {
+		fprintf(stderr, "roundtable: cannot write %s\n", n < 0 || (size_t)n >= sizeof path ? output : path);
+		return -1;
+	}
+	fprintf(stderr, "roundtable: writing %s\n", path);
+	return 0;
 }
 
 int cli_backup(int argc, char **argv, const char *usage)

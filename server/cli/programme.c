@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "attend.h"
 #include "cli.h"
@@ -139,9 +140,22 @@ static void attendance_row(void *arg, const char *label, int session, int64_t ms
 		t->rows[t->n - 1].ms[session] = ms;
 }
 
+/* EX-2: the attendance sheet's usual name: the programme's title, its first session's date, and
+ * "attendance" ("training-programme-2026-11-02-attendance.csv"). */
+static int output_attendance(const store_programme *p, const store_session *ss, int n, const char *output, bool csv)
+{
+	char date[16] = "", name[REPORT_FILENAME_MAX];
+	time_t t = n > 0 ? (time_t)(ss[0].info.starts_at / 1000) : 0;
+	struct tm tm;
+	if (t > 0 && gmtime_r(&t, &tm))
+		strftime(date, sizeof date, "%Y-%m-%d", &tm);
+	report_filename(p->title, date, "attendance", csv ? "csv" : "txt", name, sizeof name);
+	return cli_output_to(output, name);
+}
+
 static int programme_attendance(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_CSV, 0};
+	static const int allowed[] = {OPT_DATA, OPT_CSV, OPT_OUTPUT, 0};
 	options o = {.data_dir = "data"};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme id");
@@ -160,6 +174,8 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 	if (err || t.failed) {
 		fprintf(stderr, "roundtable: %s\n",
 		        err == RT_E_NOT_FOUND ? "no such programme" : "cannot read the database");
+		rc = 1;
+	} else if (o.output && output_attendance(&p, ss, n, o.output, o.csv)) {
 		rc = 1;
 	} else {
 		if (o.csv) {

@@ -162,6 +162,9 @@ const char cli_usage_export[] =
     "  --format F       md, html, csv or json (default md)\n"
     "  --lang L         language of the report's own words: en, ar, fr, es (default: the floor's)\n"
     "  --k N            the small-count threshold, 2 to 100 (default 5)\n"
+    "  --output PATH    write to PATH instead of standard output; a folder gets the usual name:\n"
+    "                   the title, the date and the kind, e.g.\n"
+    "                   un-cybercrime-consultation-2026-12-03-report.md (report-draft before the seal)\n"
     "  --help           this text\n";
 
 const char cli_usage_backup[] =
@@ -198,6 +201,8 @@ const char cli_usage_programme[] =
     "  --invitations N   new: also create N personal invitations labelled \"invitation 1\"...\n"
     "  --csv             attendance: print CSV (label, one column per session, sessions\n"
     "                    attended, certificate)\n"
+    "  --output PATH     attendance: write to PATH instead of standard output; a folder gets\n"
+    "                    the usual name, e.g. training-programme-2026-11-02-attendance.csv\n"
     "  --help            this text\n";
 
 const char cli_usage_invitations[] =

@@ -162,6 +162,9 @@ typedef struct core_question {
 	/* EX-1: the rapporteurs' theme ("" for none) and whether the question is in the report. */
 	bool reported;
 	char theme[CORE_THEME_MAX_BYTES + 1];
+	/* CHR-6: the text looks as if it may name or describe a person (core_scrub_may_identify);
+	 * worked out from the text whenever it changes, shown to the moderators only. */
+	bool may_identify;
 } core_question;
 
 /* EX-1: a rapporteur's own summary for the report, in a segment. */

@@ -36,9 +36,19 @@ void core_stop_answering_if(const core_state *st, core_decision *out, const core
 		core_next_event(st, out, CORE_EV_ANSWERING, NULL)->question = next;
 }
 
+/* The language a command's text is written in, for its placeholders (CHR-6): a question's
+ * own, an edit's question's, and the floor's for the rapporteurs' notes and summaries. */
+static core_lang text_lang(const core_state *st, const core_command *cmd)
+{
+	if (cmd->kind == CORE_CMD_QUESTION_POST && (unsigned)cmd->lang < CORE_LANG_COUNT)
+		return cmd->lang;
+	const core_question *q = cmd->kind == CORE_CMD_QUESTION_EDIT ? core_question_get(st, cmd->question) : NULL;
+	return q ? q->lang : st->agenda.floor;
+}
+
 /* Cleans the command's text into out->text (QA-1), up to max_cp code points, then looks for
  * identifying detail (CHR-6): refused with what was found, unless the sender asked for
- * placeholders, which then take its place. */
+ * placeholders, which then take its place, in the text's language. */
 rt_err core_clean_text(const core_state *st, const core_command *cmd, core_decision *out, size_t *len, size_t max_cp)
 {
 	assert(max_cp * 4 < sizeof out->text);
@@ -48,7 +58,8 @@ rt_err core_clean_text(const core_state *st, const core_command *cmd, core_decis
 		out->err.max = (int)max_cp;
 	if (err)
 		return err;
-	int n = core_scrub_find(out->text, *len, st->deny, out->err.finds, CORE_SCRUB_MAX_FINDS);
+	int n =
+	    core_scrub_find(out->text, *len, st->deny, (int)text_lang(st, cmd), out->err.finds, CORE_SCRUB_MAX_FINDS);
 	if (n < 0)
 		return RT_E_PROTOCOL_MALFORMED;
 	if (n == 0)

@@ -17,7 +17,7 @@
 
 /* Folds one code point for matching: canonical decomposition down to its base, marks and
  * tatweel dropped (0), Arabic letter variants unified, lower case, white space to ' '. */
-static uint32_t fold(uint32_t c)
+uint32_t core_scrub_fold(uint32_t c)
 {
 	if (is_space(c))
 		return ' ';
@@ -89,7 +89,7 @@ int core_denylist_add(core_denylist *d, const char *name, size_t len)
 		if (!k || ++cpcount > CORE_DENY_NAME_MAX_CP)
 			return -1;
 		i += k;
-		uint32_t f = fold(c);
+		uint32_t f = core_scrub_fold(c);
 		if (!f || (f == ' ' && (n == 0 || folded[n - 1] == ' ')))
 			continue;
 		any = any || is_word(f);
@@ -163,7 +163,7 @@ void core_scrub_find_names(const cps *t, const core_denylist *d, spans *sp)
 	folded ft;
 	ft.n = 0;
 	for (int i = 0; i < t->n; i++) {
-		uint32_t f = fold(t->c[i]);
+		uint32_t f = core_scrub_fold(t->c[i]);
 		if (!f || (f == ' ' && ft.n && ft.f[ft.n - 1] == ' '))
 			continue;
 		ft.f[ft.n] = f;

@@ -244,6 +244,7 @@ int core_evolve_posted(core_state *st, const core_event *ev)
 	q->author = ev->author;
 	q->text = text;
 	q->text_len = ev->text_len;
+	q->may_identify = core_scrub_may_identify(q->text, q->text_len); /* CHR-6, for the moderators */
 	/* A row replayed from the store: once sealed its total stands in for the vote rows. */
 	q->votes = ev->votes;
 	q->reported = ev->included;
@@ -364,6 +365,7 @@ int core_evolve_question(core_state *st, core_question *q, const core_event *ev)
 		free(q->text);
 		q->text = text;
 		q->text_len = ev->text_len;
+		q->may_identify = core_scrub_may_identify(q->text, q->text_len);
 		q->edited = true;
 		return 0;
 	case CORE_EV_QUESTION_MERGED:

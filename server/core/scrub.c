@@ -16,21 +16,29 @@
 #include "scrub_internal.h"
 
 static const char *const kind_names[CORE_FIND_KIND_COUNT] = {"email", "url", "handle", "phone", "name"};
-static const char *const placeholders[CORE_FIND_KIND_COUNT] = {"[email]", "[link]", "[handle]", "[phone]", "[name]"};
+/* CHR-6: the placeholders in the text's own language, so that an Arabic question reads as Arabic. */
+static const char *const placeholders[CORE_LANG_COUNT][CORE_FIND_KIND_COUNT] = {
+    [CORE_LANG_EN] = {"[email]", "[link]", "[handle]", "[phone]", "[name]"},
+    [CORE_LANG_AR] = {"[بريد إلكتروني]", "[رابط]", "[حساب]", "[هاتف]", "[اسم]"},
+    [CORE_LANG_FR] = {"[courriel]", "[lien]", "[compte]", "[téléphone]", "[nom]"},
+    [CORE_LANG_ES] = {"[correo]", "[enlace]", "[cuenta]", "[teléfono]", "[nombre]"},
+};
 
 const char *core_find_kind_name(core_find_kind k)
 {
 	return (unsigned)k < CORE_FIND_KIND_COUNT ? kind_names[k] : "?";
 }
 
-const char *core_find_placeholder(core_find_kind k)
+const char *core_find_placeholder(core_find_kind k, int lang)
 {
-	return (unsigned)k < CORE_FIND_KIND_COUNT ? placeholders[k] : "[?]";
+	if ((unsigned)lang >= CORE_LANG_COUNT)
+		lang = CORE_LANG_EN;
+	return (unsigned)k < CORE_FIND_KIND_COUNT ? placeholders[lang][k] : "[?]";
 }
 
 /* --- code points ------------------------------------------------------------------------- */
 
-static int decode_all(const char *text, size_t len, cps *t)
+int core_scrub_decode(const char *text, size_t len, cps *t)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	t->n = 0;
@@ -220,6 +228,226 @@ static void find_handles(const cps *t, spans *sp)
 	}
 }
 
+/* --- disguised links and spreadsheet formulas -------------------------------------------- */
+
+/* The text with the disguises of links taken off ("hxxp", "[.]", "(dot)", a scheme split by
+ * spaces, strings concatenated with & + or a comma), so that find_urls can read it. View code
+ * point k came from t's code points [src[k], srcend[k]); how[k] says whether it was rewritten. */
+enum { HOW_AS_IS, HOW_UNDONE, HOW_SPACED };
+typedef struct view {
+	cps v;
+	int16_t src[CORE_SCRUB_MAX_CP + 1];
+	int16_t srcend[CORE_SCRUB_MAX_CP + 1];
+	uint8_t how[CORE_SCRUB_MAX_CP + 1];
+} view;
+
+static void put(view *w, uint32_t c, int from, int to, uint8_t how)
+{
+	int k = w->v.n++;
+	w->v.c[k] = c;
+	w->src[k] = (int16_t)from;
+	w->srcend[k] = (int16_t)to;
+	w->how[k] = how;
+}
+
+static int skip_spaces(const cps *t, int i)
+{
+	while (is_space(at(t, i)) && at(t, i) != '\n')
+		i++;
+	return i;
+}
+
+/* A disguised scheme at i ("hxxps://", "http s : //", "h**p[:]//"): where it ends and whether
+ * it has the s, or -1. */
+static int disguised_scheme(const cps *t, int i, bool *secure)
+{
+	if ((at(t, i) | 32) != 'h')
+		return -1;
+	for (int k = 1; k <= 2; k++) {
+		uint32_t c = at(t, i + k) | 32;
+		if (c != 't' && c != 'x' && at(t, i + k) != '*')
+			return -1;
+	}
+	if ((at(t, i + 3) | 32) != 'p')
+		return -1;
+	int j = skip_spaces(t, i + 4);
+	*secure = (at(t, j) | 32) == 's';
+	if (*secure)
+		j = skip_spaces(t, j + 1);
+	if (at(t, j) == ':')
+		j++;
+	else if ((at(t, j) == '[' || at(t, j) == '(') && at(t, j + 1) == ':' &&
+	         (at(t, j + 2) == ']' || at(t, j + 2) == ')'))
+		j += 3;
+	else
+		return -1;
+	j = skip_spaces(t, j);
+	if (at(t, j) != '/')
+		return -1;
+	j = skip_spaces(t, j + 1);
+	if (at(t, j) != '/')
+		return -1;
+	int k = skip_spaces(t, j + 1);
+	return label_char(at(t, k)) ? k : j + 1;
+}
+
+/* A disguised dot at i: "[.]", "(.)", "{.}", "[dot]", "(dot)", "(point)", "(punto)" and the like,
+ * with spaces around it; where it ends, or -1. */
+static int disguised_dot(const cps *t, int i)
+{
+	static const char *const words[] = {".", "dot", "point", "punto", NULL};
+	int j = skip_spaces(t, i);
+	uint32_t open = at(t, j), close = open == '[' ? ']' : open == '(' ? ')' : open == '{' ? '}' : 0;
+	if (!close)
+		return -1;
+	for (int k = 0; words[k]; k++)
+		if (starts_ci(t, j + 1, words[k]) && at(t, j + 1 + (int)strlen(words[k])) == close)
+			return skip_spaces(t, j + 2 + (int)strlen(words[k]));
+	return -1;
+}
+
+static bool is_quote(uint32_t c)
+{
+	return c == '"' || c == '\'';
+}
+
+/* Builds the view; false when nothing was disguised. */
+static bool undisguise(const cps *t, view *w)
+{
+	bool any = false;
+	w->v.n = 0;
+	for (int i = 0; i < t->n;) {
+		bool secure;
+		int e;
+		uint32_t prev = w->v.n ? w->v.c[w->v.n - 1] : 0;
+		if (!is_ascii_alnum(prev) && (e = disguised_scheme(t, i, &secure)) > 0) {
+			const char *plain = secure ? "https://" : "http://";
+			bool same = e - i == (int)strlen(plain) && starts_ci(t, i, plain);
+			for (int k = 0; plain[k]; k++)
+				put(w, (uint32_t)plain[k], i, e, same ? HOW_AS_IS : HOW_UNDONE);
+			any = any || !same;
+			i = e;
+			continue;
+		}
+		if (label_char(prev) && (e = disguised_dot(t, i)) > 0 && label_char(at(t, e))) {
+			put(w, '.', i, e, HOW_UNDONE);
+			any = true;
+			i = e;
+			continue;
+		}
+		/* "example . org", "example. org" */
+		int j = skip_spaces(t, i);
+		if (label_char(prev) && at(t, j) == '.' && (j > i || is_space(at(t, j + 1)))) {
+			e = skip_spaces(t, j + 1);
+			if (label_char(at(t, e))) {
+				put(w, '.', i, e, HOW_SPACED);
+				any = true;
+				i = e;
+				continue;
+			}
+		}
+		/* "http"&"s://", 'ht' + 'tp://', "http","s://" */
+		if (is_quote(t->c[i]) && prev && !is_space(prev)) {
+			j = skip_spaces(t, i + 1);
+			uint32_t op = at(t, j);
+			e = skip_spaces(t, j + 1);
+			if ((op == '&' || op == '+' || op == ',') && is_quote(at(t, e))) {
+				any = true;
+				i = e + 1;
+				if (i < t->n) {
+					put(w, t->c[i], e, i + 1, HOW_UNDONE);
+					i++;
+				}
+				continue;
+			}
+		}
+		put(w, t->c[i], i, i + 1, HOW_AS_IS);
+		i++;
+	}
+	return any;
+}
+
+/* Links that only show once their disguise is off. A link whose only disguise is a spaced dot
+ * ("the end . It") must also have a scheme or www, or prose would be read as links. */
+static void find_disguised_urls(const cps *t, spans *sp)
+{
+	static_assert(sizeof(view) < 30000, "the view fits the stack");
+	view w;
+	if (!undisguise(t, &w))
+		return;
+	spans found;
+	found.n = 0;
+	find_urls(&w.v, &found);
+	for (int k = 0; k < found.n; k++) {
+		const span *s = &found.s[k];
+		bool undone = false, spaced = false;
+		for (int j = s->start; j < s->end; j++) {
+			undone = undone || w.how[j] == HOW_UNDONE;
+			spaced = spaced || w.how[j] == HOW_SPACED;
+		}
+		if (!undone && !spaced)
+			continue; /* find_urls found it in the text itself */
+		if (spaced && !undone && !starts_ci(&w.v, s->start, "http") && !starts_ci(&w.v, s->start, "www."))
+			continue;
+		add(sp, CORE_FIND_URL, w.src[s->start], w.srcend[s->end - 1]);
+	}
+}
+
+/* Functions that reach out of a spreadsheet wherever they stand in a cell. */
+static const char *const reaching[] = {"hyperlink",   "importxml",  "importdata", "importhtml", "importfeed",
+                                       "importrange", "webservice", "image",      "dde",        NULL};
+
+/* A spreadsheet formula: at the start of the text or of a line, = + - or @ before a function
+ * call ("=SUM(", "@IF(") or a DDE link ("=cmd|"); elsewhere, = before a function that reaches
+ * out (=HYPERLINK(, =IMPORTXML(). From its sign to its closing bracket, or to the line's end. */
+static void find_formulas(const cps *t, spans *sp)
+{
+	for (int i = 0; i < t->n; i++) {
+		uint32_t c = t->c[i];
+		if (c != '=' && c != '+' && c != '-' && c != '@')
+			continue;
+		int b = i - 1;
+		while (b >= 0 && is_space(t->c[b]) && t->c[b] != '\n')
+			b--;
+		bool line_start = b < 0 || t->c[b] == '\n' || is_quote(t->c[b]);
+		if (!line_start && (c != '=' || is_word(at(t, i - 1))))
+			continue;
+		int j = c == '=' || c == '@' ? skip_spaces(t, i + 1) : i + 1, name = j;
+		if (!((at(t, j) | 32) >= 'a' && (at(t, j) | 32) <= 'z'))
+			continue;
+		while (is_ascii_alnum(at(t, j)) || at(t, j) == '.' || at(t, j) == '_')
+			j++;
+		uint32_t call = at(t, j);
+		if (j - name < 2 || (call != '(' && call != '|'))
+			continue;
+		if (!line_start) {
+			bool known = false;
+			for (int k = 0; reaching[k] && !known; k++)
+				known = (int)strlen(reaching[k]) == j - name && starts_ci(t, name, reaching[k]);
+			if (!known && call != '|')
+				continue;
+		}
+		int e = j + 1, depth = call == '(' ? 1 : 0;
+		uint32_t quote = 0;
+		while (e < t->n && t->c[e] != '\n') {
+			uint32_t d = t->c[e++];
+			if (quote) {
+				quote = d == quote ? 0 : quote;
+			} else if (d == '"') {
+				quote = d;
+			} else if (d == '(') {
+				depth++;
+			} else if (d == ')' && depth && --depth == 0) {
+				break;
+			}
+		}
+		while (e > j && is_space(t->c[e - 1]))
+			e--;
+		add(sp, CORE_FIND_URL, i, e);
+		i = e - 1;
+	}
+}
+
 /* --- phone numbers ----------------------------------------------------------------------- */
 
 #define MAX_GROUPS 8
@@ -361,16 +589,18 @@ static int compare_spans(const void *pa, const void *pb)
 	return (int)a->kind - (int)b->kind;
 }
 
-int core_scrub_find(const char *text, size_t len, const core_denylist *deny, core_find *out, int max)
+int core_scrub_find(const char *text, size_t len, const core_denylist *deny, int lang, core_find *out, int max)
 {
 	static_assert(sizeof(cps) < 20000, "the decoded text fits the stack");
 	cps t;
 	spans sp;
-	if (len > CORE_SCRUB_MAX_BYTES || decode_all(text, len, &t))
+	if (len > CORE_SCRUB_MAX_BYTES || core_scrub_decode(text, len, &t))
 		return -1;
 	sp.n = 0;
 	find_emails(&t, &sp);
 	find_urls(&t, &sp);
+	find_disguised_urls(&t, &sp);
+	find_formulas(&t, &sp);
 	find_handles(&t, &sp);
 	find_phones(&t, &sp);
 	core_scrub_find_names(&t, deny, &sp);
@@ -398,6 +628,7 @@ int core_scrub_find(const char *text, size_t len, const core_denylist *deny, cor
 		out[w].kind = sp.s[i].kind;
 		out[w].start = t.off[sp.s[i].start];
 		out[w].end = t.off[sp.s[i].end];
+		out[w].lang = (unsigned)lang < CORE_LANG_COUNT ? (uint8_t)lang : CORE_LANG_EN;
 		w++;
 	}
 	return w;
@@ -417,7 +648,7 @@ long core_scrub_replace(const char *text, size_t len, const core_find *f, int n,
 		o += chunk;
 		if (i == n)
 			break;
-		const char *ph = core_find_placeholder(f[i].kind);
+		const char *ph = core_find_placeholder(f[i].kind, f[i].lang);
 		size_t pl = strlen(ph);
 		if (o + pl + 1 > cap)
 			return -1;

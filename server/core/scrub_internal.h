@@ -1,10 +1,12 @@
-/* scrub_internal.h — what the identifying-detail scrubber's two files share (scrub.c finds
- * addresses, links, handles and phone numbers; denylist.c finds the organisers' names): the text
- * as code points and the spans found in it. Included by those two files only. */
+/* scrub_internal.h — what the identifying-detail scrubber's files share (scrub.c finds
+ * addresses, links, handles and phone numbers; denylist.c finds the organisers' names; hints.c
+ * finds name-like text for the moderators): the text as code points, folding, and the spans
+ * found in it. Included by those files only. */
 #ifndef RT_SCRUB_INTERNAL_H
 #define RT_SCRUB_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <unictype.h>
@@ -50,6 +52,12 @@ static inline void add(spans *sp, core_find_kind kind, int start, int end)
 	if (end > start && sp->n < MAX_SPANS)
 		sp->s[sp->n++] = (span){kind, start, end};
 }
+
+/* Decodes valid UTF-8 into t: 0, or -1 for invalid UTF-8 or over CORE_SCRUB_MAX_CP code points. */
+int core_scrub_decode(const char *text, size_t len, cps *t);
+/* Folds one code point for matching (denylist.c): case, marks (0: dropped), Arabic letter
+ * variants, white space to ' '. */
+uint32_t core_scrub_fold(uint32_t c);
 
 /* Marks every name of the deny-list d (NULL or empty: none) found in t. */
 void core_scrub_find_names(const cps *t, const core_denylist *d, spans *sp);

@@ -44,6 +44,7 @@ int core_evolve_sealed(core_state *st, const core_event *ev)
 		if (q->state == CORE_Q_WITHDRAWN || q->state == CORE_Q_REJECTED || q->state == CORE_Q_PENDING) {
 			core_wipe(q->text, q->text_len);
 			q->text_len = 0;
+			q->may_identify = false;
 		}
 	}
 	core_sets_wipe(st);

@@ -20,10 +20,9 @@ void hub_export_report(hub *h, hub_peer *peer, const wire_message *m)
 	report_options opt = {.format = (report_format)m->format, .lang = m->cmd.lang};
 	size_t len;
 	char *doc = report_render(&r->st, &opt, &len);
-	char filename[64];
-	const char *date = r->st.agenda.date[0] ? r->st.agenda.date : r->st.agenda.segments[0].date;
-	snprintf(filename, sizeof filename, "report%s%s%s.%s", r->st.sealed ? "" : "-draft", date[0] ? "-" : "", date,
-	         report_format_name(opt.format));
+	char filename[REPORT_FILENAME_MAX];
+	report_filename(r->st.agenda.title, report_agenda_date(&r->st.agenda), r->st.sealed ? "report" : "report-draft",
+	                report_format_name(opt.format), filename, sizeof filename);
 	wire_buf *b = doc ? wire_encode_document(m->id, report_format_name(opt.format), filename,
 	                                         report_media_type(opt.format), doc, len, h->headroom)
 	                  : NULL;

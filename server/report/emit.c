@@ -53,7 +53,8 @@ void report_item_note(const report_doc *d, const core_report_item *it, char *buf
 		return;
 	}
 	report_count_of(d, it->votes, c);
-	snprintf(buf, cap, "%s; %s: %s", report_kind_word(d, it->kind), report_w(d, W_UPVOTES), c);
+	snprintf(buf, cap, "%s%s%s%s %s", report_kind_word(d, it->kind), report_w(d, W_SEMICOLON),
+	         report_w(d, W_UPVOTES), report_w(d, W_COLON), c);
 }
 
 void report_actual_text(const report_doc *d, int s, char buf[REPORT_COUNT_MAX])
@@ -86,7 +87,7 @@ void report_languages_text(const report_doc *d, char *buf, size_t cap)
 	const core_agenda *a = d->agenda;
 	size_t n = (size_t)snprintf(buf, cap, "%s (%s)", report_lang_word(d, a->floor), report_w(d, W_FLOOR));
 	for (int i = 0; i < a->nchannels && n < cap; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%s%s%s", i ? ", " : "; ",
+		n += (size_t)snprintf(buf + n, cap - n, "%s%s%s", report_w(d, i ? W_COMMA : W_SEMICOLON),
 		                      i ? "" : report_w(d, W_INTERPRETATION), report_lang_word(d, a->channels[i]));
 }
 

@@ -76,8 +76,9 @@ static void participation(const report_doc *d)
 	char c1[REPORT_COUNT_MAX], c2[REPORT_COUNT_MAX];
 	report_count_of(d, d->m->st->participants, c1);
 	report_count_of(d, d->m->questions_posted, c2);
-	fprintf(d->f, "<ul>\n<li>%s: %s</li>\n<li>%s: %s</li>\n</ul>\n", report_w(d, W_PARTICIPANTS), c1,
-	        report_w(d, W_QUESTIONS_POSTED), c2);
+	const char *colon = report_w(d, W_COLON);
+	fprintf(d->f, "<ul>\n<li>%s%s %s</li>\n<li>%s%s %s</li>\n</ul>\n", report_w(d, W_PARTICIPANTS), colon, c1,
+	        report_w(d, W_QUESTIONS_POSTED), colon, c2);
 }
 
 static void table(const report_doc *d, const core_report_table *t)

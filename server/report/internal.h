@@ -59,6 +59,11 @@ typedef enum report_word {
 	W_SUPPRESSED_VOTES, /* %u: items, %u: k */
 	W_TABLE_WITHHELD,   /* %s: table */
 	W_CONTAINS_NOTHING,
+	/* The punctuation the formats write between words, as the language writes it: a label's
+	 * colon (French: a no-break space before it), a list's semicolon and comma (Arabic ؛ and ،). */
+	W_COLON,
+	W_SEMICOLON,
+	W_COMMA,
 	W_COUNT
 } report_word;
 

@@ -36,9 +36,11 @@ static void head(const report_doc *d)
 	if (!d->m->sealed)
 		fprintf(d->f, "**%s**\n\n", report_w(d, W_DRAFT));
 	report_format_text(d, buf, sizeof buf);
-	fprintf(d->f, "- %s: %s\n- %s: %s", report_w(d, W_DATE), report_date(d), report_w(d, W_FORMAT), buf);
+	const char *colon = report_w(d, W_COLON);
+	fprintf(d->f, "- %s%s %s\n- %s%s %s", report_w(d, W_DATE), colon, report_date(d), report_w(d, W_FORMAT), colon,
+	        buf);
 	report_languages_text(d, buf, sizeof buf);
-	fprintf(d->f, "\n- %s: %s\n\n> %s\n\n", report_w(d, W_LANGUAGES), buf, report_w(d, W_RULE_STATEMENT));
+	fprintf(d->f, "\n- %s%s %s\n\n> %s\n\n", report_w(d, W_LANGUAGES), colon, buf, report_w(d, W_RULE_STATEMENT));
 	fprintf(d->f, "## %s\n\n", report_w(d, W_PARTICIPATION));
 }
 
@@ -50,9 +52,9 @@ static void participation(const report_doc *d)
 	}
 	char c[REPORT_COUNT_MAX];
 	report_count_of(d, d->m->st->participants, c);
-	fprintf(d->f, "- %s: %s\n", report_w(d, W_PARTICIPANTS), c);
+	fprintf(d->f, "- %s%s %s\n", report_w(d, W_PARTICIPANTS), report_w(d, W_COLON), c);
 	report_count_of(d, d->m->questions_posted, c);
-	fprintf(d->f, "- %s: %s\n\n", report_w(d, W_QUESTIONS_POSTED), c);
+	fprintf(d->f, "- %s%s %s\n\n", report_w(d, W_QUESTIONS_POSTED), report_w(d, W_COLON), c);
 }
 
 static void table(const report_doc *d, const core_report_table *t)
@@ -85,7 +87,7 @@ static void segment(const report_doc *d, int s)
 	fputs("\n\n", d->f);
 	const core_note *note = &d->m->st->notes[s];
 	if (note->text_len) {
-		fprintf(d->f, "**%s:** ", report_w(d, W_NOTES));
+		fprintf(d->f, "**%s%s** ", report_w(d, W_NOTES), report_w(d, W_COLON));
 		esc(d, note->text, note->text_len, false);
 		fputs("\n\n", d->f);
 	}
@@ -137,9 +139,10 @@ static void agenda_row(const report_doc *d, int s)
 
 static void manifest(const report_doc *d, const report_line *lines, int n)
 {
-	fprintf(d->f, "\n## %s\n\n- %s: %u\n- %s: %s\n- %s: %s\n- %s:", report_w(d, W_MANIFEST), report_w(d, W_K),
-	        d->m->k, report_w(d, W_STATUS), report_w(d, d->m->sealed ? W_SEALED : W_DRAFT_STATUS),
-	        report_w(d, W_SCRUBBER), CORE_SCRUB_VERSION, report_w(d, W_SUPPRESSED));
+	const char *colon = report_w(d, W_COLON);
+	fprintf(d->f, "\n## %s\n\n- %s%s %u\n- %s%s %s\n- %s%s %s\n- %s%s", report_w(d, W_MANIFEST), report_w(d, W_K),
+	        colon, d->m->k, report_w(d, W_STATUS), colon, report_w(d, d->m->sealed ? W_SEALED : W_DRAFT_STATUS),
+	        report_w(d, W_SCRUBBER), colon, CORE_SCRUB_VERSION, report_w(d, W_SUPPRESSED), colon);
 	if (!n)
 		fprintf(d->f, " %s\n", report_w(d, W_NOTHING));
 	else

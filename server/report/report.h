@@ -38,4 +38,15 @@ char *report_render(const core_state *st, const report_options *opt, size_t *len
  * same writer, with every field quoted. */
 void report_csv_field(FILE *f, const char *s);
 
+/* EX-2: what a download is called: the title as an ASCII slug (at most REPORT_SLUG_MAX bytes,
+ * cut at a word; "consultation" when it has no Latin letter), the date ("YYYY-MM-DD", left out
+ * when empty), the kind ("report", "report-draft", "attendance") and the extension:
+ * "un-cybercrime-consultation-2026-12-03-report.md". Writes it and a NUL into out; returns its
+ * length, or 0 when it does not fit in cap (REPORT_FILENAME_MAX always does). */
+#define REPORT_SLUG_MAX 48
+#define REPORT_FILENAME_MAX 96
+size_t report_filename(const char *title, const char *date, const char *kind, const char *ext, char *out, size_t cap);
+/* The date an export carries: the consultation's, else its first segment's ("" when neither). */
+const char *report_agenda_date(const core_agenda *a);
+
 #endif

@@ -63,23 +63,27 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                 "than the date. Items are renumbered and ordered by theme and upvotes, never by posting order, and "
                 "no item says in which language it was asked. No table crosses two characteristics of "
                 "participants.",
+            [W_COLON] = ":",
+            [W_SEMICOLON] = "; ",
+            [W_COMMA] = ", ",
         },
     [CORE_LANG_FR] =
         {
             [W_REPORT] = "Rapport",
-            [W_DRAFT] = "Projet : cette consultation n’est pas encore scellée. Il ne contient aucun décompte "
+            [W_DRAFT] = "Projet\u00A0: cette consultation n’est pas encore scellée. Il ne contient aucun décompte "
                         "avant qu’elle le soit.",
             [W_DATE] = "Date",
             [W_DATE_UNSET] = "non précisée",
             [W_FORMAT] = "Format",
-            [W_FORMAT_VALUE] = "Consultation en ligne ; segments de l’ordre du jour : %d",
+            [W_FORMAT_VALUE] = "Consultation en ligne\u202F; segments de l’ordre du jour\u00A0: %d",
             [W_LANGUAGES] = "Langues",
             [W_FLOOR] = "langue de la salle",
-            [W_INTERPRETATION] = "interprétation : ",
-            [W_RULE_STATEMENT] = "Cette consultation s’est tenue selon la règle de Chatham House : les participants "
-                                 "sont libres d’utiliser les informations reçues, mais ni l’identité ni "
-                                 "l’affiliation des intervenants, ni celles de tout autre participant, ne "
-                                 "peuvent être révélées.",
+            [W_INTERPRETATION] = "interprétation\u00A0: ",
+            [W_RULE_STATEMENT] =
+                "Cette consultation s’est tenue selon la règle de Chatham House\u00A0: les participants "
+                "sont libres d’utiliser les informations reçues, mais ni l’identité ni "
+                "l’affiliation des intervenants, ni celles de tout autre participant, ne "
+                "peuvent être révélées.",
             [W_PARTICIPATION] = "Participation",
             [W_PARTICIPANTS] = "Participants ayant accepté la règle",
             [W_QUESTIONS_POSTED] = "Questions posées",
@@ -89,7 +93,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_TOTAL] = "Total",
             [W_FEWER] = "moins de %u",
             [W_WITHHELD] = "masqué",
-            [W_NOT_PUBLISHED] = "Non publié : trop peu de questions pour les protéger.",
+            [W_NOT_PUBLISHED] = "Non publié\u00A0: trop peu de questions pour les protéger.",
             [W_COUNTS_AFTER_SEAL] = "Les décomptes sont publiés une fois la consultation scellée.",
             [W_NOTES] = "Notes des rapporteurs",
             [W_OTHER_THEME] = "Autres points",
@@ -110,19 +114,23 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_K] = "Seuil k",
             [W_STATUS] = "Statut",
             [W_SEALED] = "scellé",
-            [W_DRAFT_STATUS] = "projet, non scellé : aucun décompte",
+            [W_DRAFT_STATUS] = "projet, non scellé\u00A0: aucun décompte",
             [W_SCRUBBER] = "Filtre des détails identifiants",
             [W_SUPPRESSED] = "Masqué",
             [W_NOTHING] = "rien",
-            [W_SUPPRESSED_TABLE] = "%s : %u affichés « moins de » (seuil %u), %u masqués pour qu’ils ne puissent "
-                                   "pas être recalculés",
-            [W_SUPPRESSED_VOTES] = "votes de %u éléments affichés « moins de %u »",
-            [W_TABLE_WITHHELD] = "%s : non publié",
+            [W_SUPPRESSED_TABLE] =
+                "%s\u00A0: %u affichés «\u202Fmoins de\u202F» (seuil %u), %u masqués pour qu’ils ne puissent "
+                "pas être recalculés",
+            [W_SUPPRESSED_VOTES] = "votes de %u éléments affichés «\u202Fmoins de %u\u202F»",
+            [W_TABLE_WITHHELD] = "%s\u00A0: non publié",
             [W_CONTAINS_NOTHING] =
-                "Cet export ne contient aucun pseudonyme, jeton, adresse IP, identifiant interne, nom ni heure : "
+                "Cet export ne contient aucun pseudonyme, jeton, adresse IP, identifiant interne, nom ni heure\u00A0: "
                 "seulement la date. Les éléments sont renumérotés et classés par thème et par votes, jamais dans "
                 "l’ordre de dépôt, et aucun n’indique la langue dans laquelle il a été posé. Aucun tableau ne "
                 "croise deux caractéristiques des participants.",
+            [W_COLON] = "\u00A0:",
+            [W_SEMICOLON] = "\u202F; ",
+            [W_COMMA] = ", ",
         },
     [CORE_LANG_ES] =
         {
@@ -181,6 +189,9 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                 "nombres ni horas: solo la fecha. Los elementos se renumeran y se ordenan por tema y votos, nunca "
                 "por orden de envío, y ninguno indica en qué idioma se formuló. Ninguna tabla cruza dos "
                 "características de los participantes.",
+            [W_COLON] = ":",
+            [W_SEMICOLON] = "; ",
+            [W_COMMA] = ", ",
         },
     [CORE_LANG_AR] =
         {
@@ -237,6 +248,9 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                                    "وقت أدق من التاريخ. أُعيد ترقيم البنود ورُتّبت حسب الموضوع وأصوات التأييد، لا "
                                    "حسب ترتيب الطرح، ولا يذكر أي بند اللغة التي طُرح بها. ولا يقاطع أي جدول بين "
                                    "سمتين من سمات المشاركين.",
+            [W_COLON] = ":",
+            [W_SEMICOLON] = "؛ ",
+            [W_COMMA] = "، ",
         },
 };
 

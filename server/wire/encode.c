@@ -21,7 +21,9 @@ static wire_buf *to_buf(json_t *j, size_t headroom)
 	return b;
 }
 
-static json_t *question_json(const core_question *q)
+/* The question view; `moderation`: for the co-chairs and rapporteurs, who alone learn that its
+ * text may identify someone (CHR-6), never the public nor its author. */
+static json_t *question_json(const core_question *q, bool moderation)
 {
 	json_t *j = json_pack("{s:I, s:i, s:s%, s:s, s:s, s:I, s:b, s:b}", "id", (json_int_t)q->id, "segment",
 	                      (int)q->segment, "text", q->text, (size_t)q->text_len, "lang", core_lang_name(q->lang),
@@ -29,6 +31,8 @@ static json_t *question_json(const core_question *q)
 	                      "pinned", q->pinned);
 	if (j && q->state == CORE_Q_MERGED)
 		json_object_set_new(j, "into", json_integer(q->into));
+	if (j && moderation && q->may_identify)
+		json_object_set_new(j, "may_identify", json_true());
 	return j;
 }
 
@@ -191,7 +195,7 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
 		if (!core_visible(aud, q->state) && !own)
 			continue;
-		json_array_append_new(qs, question_json(q));
+		json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
 		if (own)
 			json_array_append_new(mine, json_integer(q->id));
 		else if (pseud && core_has_voted(st, q->id, pseud))
@@ -262,7 +266,7 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		/* The question's view, so that a booth can read it before the room sees it. */
 		const core_question *nq = core_question_get(st, ev->question);
 		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question",
-		                        nq ? question_json(nq) : json_null()),
+		                        nq ? question_json(nq, aud == CORE_AUD_MODERATION) : json_null()),
 		              headroom);
 	}
 	case CORE_EV_SIGNAL:
@@ -313,11 +317,12 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:I, s:I}", "type", type, "seq", seq, "question", (json_int_t)q->id,
 		                        "votes", (json_int_t)ev->votes),
 		              headroom);
-	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
+	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question",
+	                      question_json(q, aud == CORE_AUD_MODERATION));
 	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
 		const core_question *into = core_question_get(st, ev->into);
 		/* As it was right after the merge: later events of a batch may change it again. */
-		json_t *iv = into ? question_json(into) : NULL;
+		json_t *iv = into ? question_json(into, aud == CORE_AUD_MODERATION) : NULL;
 		if (iv)
 			json_object_set_new(iv, "votes", json_integer(ev->votes));
 		json_object_set_new(j, "into", iv ? iv : json_null());
@@ -331,7 +336,8 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 	json_t *result = json_object();
 	const core_question *q = core_question_get(st, question);
 	if (q)
-		json_object_set_new(result, "question", question_json(q));
+		json_object_set_new(result, "question",
+		                    question_json(q, core_role_audience(actor->role) == CORE_AUD_MODERATION));
 	if (q && (cmd->kind == CORE_CMD_QUESTION_VOTE || cmd->kind == CORE_CMD_QUESTION_UNVOTE) && actor->has_pseud)
 		json_object_set_new(result, "voted", json_boolean(core_has_voted(st, q->id, &actor->pseud)));
 	if (cmd->kind == CORE_CMD_QUESTION_ANSWER_NOW)
@@ -394,7 +400,7 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 			const core_find *f = &p->finds[i];
 			json_array_append_new(found, json_pack("{s:s, s:s%, s:s}", "kind", core_find_kind_name(f->kind),
 			                                       "text", p->text + f->start, (size_t)(f->end - f->start),
-			                                       "placeholder", core_find_placeholder(f->kind)));
+			                                       "placeholder", core_find_placeholder(f->kind, f->lang)));
 		}
 		json_object_set_new(params, "found", found);
 	}

@@ -39,7 +39,7 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   await p.getByTestId('post-placeholders').click();
   await p.getByTestId('identifying').waitFor({ state: 'detached' });
   await p.getByTestId('my-question').first().waitFor();
-  assert.match(await p.getByTestId('my-question').first().innerText(), /\[email\]/);
+  assert.match(await p.getByTestId('my-question').first().innerText(), /\[بريد إلكتروني\]/); // in the question's language
   assert.doesNotMatch(await p.getByTestId('my-question').first().innerText(), /amina/);
 
   // The co-chair approves it; the rapporteur themes it, puts it in the report, writes a note
@@ -66,7 +66,7 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   // EX-2: the draft downloads; it is the command line's report, byte for byte.
   await r.getByTestId('report-lang').selectOption('ar');
   const [download] = await Promise.all([r.waitForEvent('download'), r.getByTestId('export-html').click()]);
-  assert.equal(download.suggestedFilename(), 'report-draft.html');
+  assert.equal(download.suggestedFilename(), 'engaging-civil-society-in-the-fight-against-report-draft.html');
   const html = fs.readFileSync(await download.path());
   const cli = await run(['export', srv.consultation, '--data', srv.dataDir, '--format', 'html', '--lang', 'ar'], { encoding: 'buffer' });
   assert.equal(html.compare(cli.stdout), 0, 'the download is the command line\'s report');
@@ -83,7 +83,7 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   // The final report in Arabic, rendered by Chromium: right to left, within an A4 page's width,
   // with its counts and the manifest.
   const [final] = await Promise.all([r.waitForEvent('download'), r.getByTestId('export-html').click()]);
-  assert.equal(final.suggestedFilename(), 'report.html');
+  assert.equal(final.suggestedFilename(), 'engaging-civil-society-in-the-fight-against-report.html');
   const doc = await r.context().newPage();
   await doc.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
   await doc.setContent(fs.readFileSync(await final.path(), 'utf8'));
@@ -92,7 +92,8 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   const text = await doc.innerText('body');
   assert.match(text, /قاعدة تشاتام هاوس/);
   assert.match(text, /بيان الخصوصية/);
-  assert.match(text, /\[email\]/);
+  assert.match(text, /\[بريد إلكتروني\]/);
+  assert.match(text, /\(سؤال؛ أصوات التأييد: 0\)/, 'Arabic punctuation in the report\'s own words');
   assert.doesNotMatch(text, /amina/);
   // The heading of a right-to-left page starts at the right edge.
   const box = await doc.locator('h1').boundingBox();

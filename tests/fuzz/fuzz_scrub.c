@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		at += n + 1;
 	}
 	core_find f[CORE_SCRUB_MAX_FINDS];
-	int n = core_scrub_find(text, len, deny, f, CORE_SCRUB_MAX_FINDS);
+	int lang = (int)(len % CORE_LANG_COUNT); /* placeholders in every language */
+	int n = core_scrub_find(text, len, deny, lang, f, CORE_SCRUB_MAX_FINDS);
 	bool valid = core_utf8_count(text, len) >= 0;
 	if (n < 0) {
 		core_denylist_free(deny);
@@ -50,7 +51,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!boundary(text, len, f[i].start) || !boundary(text, len, f[i].end))
 			abort();
 	}
-	size_t cap = len + (size_t)n * 16 + 1;
+	/* The moderators' hints: inside the text, on boundaries, never more than asked for. */
+	core_hint h[CORE_SCRUB_MAX_HINTS];
+	int nh = core_scrub_hints(text, len, h, CORE_SCRUB_MAX_HINTS);
+	if (nh < 0 || nh > CORE_SCRUB_MAX_HINTS || core_scrub_may_identify(text, len) != (nh > 0))
+		abort();
+	for (int i = 0; i < nh; i++)
+		if (h[i].start >= h[i].end || h[i].end > len || !boundary(text, len, h[i].start) ||
+		    !boundary(text, len, h[i].end) || h[i].kind >= CORE_HINT_KIND_COUNT)
+			abort();
+	size_t cap = len + (size_t)n * 32 + 1; /* the longest placeholder: 27 bytes */
 	char *out = malloc(cap);
 	if (out) {
 		long m = core_scrub_replace(text, len, f, n, out, cap);

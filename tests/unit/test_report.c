@@ -484,13 +484,21 @@ static void test_csv_formulas(void)
 	CHECK(strcmp(field_text("\rx"), "\"'\rx\"") == 0);
 	CHECK(no_formula("\"a\",\"'=b\",c\r\n", 13) && !no_formula("\"a\",\"=b\"\r\n", 11));
 
-	/* The report: an approved question that is a formula, under a theme that is one too. */
+	/* The report: approved questions that a spreadsheet would read as formulas, under a theme
+	 * that is one too. A formula that calls a function is a link to the scrubber (CHR-6) and
+	 * never gets this far; those it lets through, the CSV still writes as text. */
 	play_session();
 	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
 	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 2}), RT_OK);
-	uint32_t q = post(7, "=HYPERLINK(\"http\"&\"s://x\")", CORE_LANG_EN);
+	core_actor p8 = fixture_participant(8);
+	core_command hyper = cmd_text(CORE_CMD_QUESTION_POST, "=HYPERLINK(\"http\"&\"s://x.org\")");
+	CHECK_EQ_INT(act(&p8, hyper), RT_E_TEXT_IDENTIFYING);
+	uint32_t q = post(7, "=A1*2\"&\"x is what the sheet shows", CORE_LANG_EN);
 	chair(CORE_CMD_QUESTION_APPROVE, q);
 	tag(q, "@SUM(A1)", true);
+	uint32_t q2 = post(9, "-1 vote, +2 votes: which counts?", CORE_LANG_AR);
+	chair(CORE_CMD_QUESTION_APPROVE, q2);
+	tag(q2, "@SUM(A1)", true);
 	static const core_lang langs[] = {CORE_LANG_NONE, CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES};
 	for (int sealed = 0; sealed < 2; sealed++) {
 		if (sealed)
@@ -498,7 +506,8 @@ static void test_csv_formulas(void)
 		for (size_t l = 0; l < sizeof langs / sizeof langs[0]; l++) {
 			size_t len;
 			char *doc = render(REPORT_CSV, langs[l], &len);
-			CHECK(contains(doc, len, "\"'=HYPERLINK(\"\"http\"\"&\"\"s://x\"\")\""));
+			CHECK(contains(doc, len, "\"'=A1*2\"\"&\"\"x is what the sheet shows\""));
+			CHECK(contains(doc, len, "\"'-1 vote, +2 votes: which counts?\""));
 			CHECK(contains(doc, len, "\"'@SUM(A1)\""));
 			CHECK(no_formula(doc, len));
 			free(doc);
@@ -507,10 +516,89 @@ static void test_csv_formulas(void)
 	core_state_free(&st);
 }
 
+/* The report's own punctuation as each language writes it, in every format that writes any:
+ * Arabic ؛ and ، in lists and notes, French no-break spaces before : and ;, and never the other
+ * language's marks. */
+static void test_punctuation(void)
+{
+	play_session();
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	static const report_format formats[] = {REPORT_MD, REPORT_HTML, REPORT_CSV};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		size_t len;
+		char *ar = render(formats[i], CORE_LANG_AR, &len);
+		/* "English (floor)؛ interpretation: Arabic، French، Spanish" and "question؛ upvotes: 12" */
+		CHECK(contains(ar, len, "(لغة القاعة)؛ الترجمة الفورية: العربية، الفرنسية، الإسبانية"));
+		if (formats[i] != REPORT_CSV)
+			CHECK(contains(ar, len, "(سؤال؛ أصوات التأييد: 12)"));
+		CHECK(!contains(ar, len, "; الترجمة") && !contains(ar, len, "سؤال;") && !contains(ar, len, "العربية,"));
+		free(ar);
+		char *fr = render(formats[i], CORE_LANG_FR, &len);
+		CHECK(contains(fr, len, "(langue de la salle)\u202F; interprétation\u00A0: arabe, français, espagnol"));
+		CHECK(contains(fr, len, "Consultation en ligne\u202F; segments de l’ordre du jour\u00A0: 4"));
+		if (formats[i] != REPORT_CSV)
+			CHECK(contains(fr, len, "Questions posées\u00A0: 14") &&
+			      contains(fr, len, "(question\u202F; votes\u00A0: 12)"));
+		CHECK(!contains(fr, len, " :") && !contains(fr, len, " ;") && !contains(fr, len, "« ") &&
+		      !contains(fr, len, " »"));
+		free(fr);
+		char *en = render(formats[i], CORE_LANG_EN, &len);
+		CHECK(contains(en, len, "English (floor); interpretation: Arabic, French, Spanish"));
+		CHECK(!contains(en, len, "\u00A0") && !contains(en, len, "\u202F") && !contains(en, len, "؛"));
+		free(en);
+	}
+	core_state_free(&st);
+}
+
+/* EX-2: what a download is called: the title's slug, the date and the kind, never "report.*". */
+static void test_filenames(void)
+{
+	char name[REPORT_FILENAME_MAX];
+	CHECK_EQ_INT(report_filename("UN Cybercrime Consultation", "2026-12-03", "report", "md", name, sizeof name),
+	             (int)strlen("un-cybercrime-consultation-2026-12-03-report.md"));
+	CHECK_EQ_STR(name, "un-cybercrime-consultation-2026-12-03-report.md");
+	report_filename("UN Cybercrime Consultation", "2026-12-03", "report-draft", "csv", name, sizeof name);
+	CHECK_EQ_STR(name, "un-cybercrime-consultation-2026-12-03-report-draft.csv");
+	report_filename("Training programme", "", "attendance", "csv", name, sizeof name);
+	CHECK_EQ_STR(name, "training-programme-attendance.csv");
+	/* Accents go, punctuation and dashes separate, a long title is cut at a word. */
+	report_filename("Consultation régionale — États d’Afrique : l’après-Budapest", "2026-01-05", "report", "html",
+	                name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-regionale-etats-d-afrique-l-apres-2026-01-05-report.html");
+	report_filename("Engaging civil society in the fight against cybercrime — Session two: International",
+	                "2021-10-12", "report", "json", name, sizeof name);
+	CHECK_EQ_STR(name, "engaging-civil-society-in-the-fight-against-2021-10-12-report.json");
+	/* A title with no Latin letter, or none at all. */
+	report_filename("مشاورة إقليمية", "2026-12-03", "report", "md", name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-2026-12-03-report.md");
+	report_filename(NULL, NULL, "report", "md", name, sizeof name);
+	CHECK_EQ_STR(name, "consultation-report.md");
+	/* One word longer than a slug: cut. */
+	char longword[200];
+	memset(longword, 'a', sizeof longword - 1);
+	longword[sizeof longword - 1] = '\0';
+	CHECK(report_filename(longword, "2026-12-03", "attendance", "csv", name, sizeof name) > 0);
+	CHECK(strlen(name) <= REPORT_SLUG_MAX + strlen("-2026-12-03-attendance.csv"));
+	/* Too small a buffer is an error, not a truncation. */
+	CHECK_EQ_INT(report_filename("Title", "2026-12-03", "report", "md", name, 10), 0);
+	/* The consultation's date, else its first segment's. */
+	core_agenda a;
+	memset(&a, 0, sizeof a);
+	a.nsegments = 1;
+	CHECK_EQ_STR(report_agenda_date(&a), "");
+	snprintf(a.segments[0].date, sizeof a.segments[0].date, "2026-11-02");
+	CHECK_EQ_STR(report_agenda_date(&a), "2026-11-02");
+	snprintf(a.date, sizeof a.date, "2026-12-03");
+	CHECK_EQ_STR(report_agenda_date(&a), "2026-12-03");
+}
+
 int main(void)
 {
 	test_suppression();
 	test_session();
 	test_csv_formulas();
+	test_punctuation();
+	test_filenames();
 	return check_done();
 }
