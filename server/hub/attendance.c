@@ -2,7 +2,6 @@
  * in session, brought up to date and saved in a transaction of its own, never in a batch of
  * commands. The counting itself is the core's (core_attendance_*). */
 #include "internal.h"
-#include "log.h"
 
 /* When room r's attendance next needs the hub: its window closing by itself, or the periodic
  * save while someone is counted; 0 for never. */
@@ -46,8 +45,9 @@ void hub_attend_all(hub *h, bool all)
 	if (!err)
 		err = store_commit(h->store);
 	if (err) {
+		/* Kept in memory and written again later: each row replaces the one before. */
 		store_rollback(h->store);
-		rtlog_event(RTLOG_WARN, "attendance_not_saved", "msg", "kept in memory; tried again later");
+		hub_store_failed(h);
 		return;
 	}
 	for (hub_room *r = h->rooms; r; r = r->next)

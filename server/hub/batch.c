@@ -3,9 +3,17 @@
  * commits. Not delivery itself (room.c) nor authentication (auth.c).
  *
  * A batch is everything accepted since the last flush: the next command of the batch sees the
- * state the previous ones made. If the commit fails, the touched rooms are reloaded from the
- * database and every command of the batch is answered server.unavailable: nothing was
- * delivered, so no client saw a change that did not persist. */
+ * state the previous ones made. If a write fails before the commit, the transaction is rolled
+ * back, the touched rooms are reloaded and every command of the batch is answered
+ * server.unavailable: nothing was stored and nothing delivered. If the COMMIT itself fails
+ * (an fsync, a full disk), its outcome is unknown: the WAL may hold the whole batch and replay
+ * it at the next start. Then the database is reopened, as a restart would, and what it holds
+ * decides: the batch is there (its acks and events go out as committed) or it is not (then
+ * server.unavailable is the truth). If it cannot even be reopened (or a consultation read back
+ * after a failed write), the server exits with HUB_EXIT_STORE_LOST so that its supervisor
+ * (systemd) restarts it: clients reconnect and send their unanswered commands again with their
+ * ids, and get the true answer (PL-3). Serving on from memory that the disk may not match
+ * would answer later commands from a state nobody can read back. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +79,41 @@ static void queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
 	}
 }
 
+/* Failures of the store are logged at most once a minute (the first at once), with how many
+ * since the last line: a full disk fails every batch. The metrics keep the exact count. */
+#define STORE_LOG_SECONDS 60
+
+void hub_store_failed(hub *h)
+{
+	h->stats.store_failures++;
+	const char *why = store_failure(h->store);
+	rtlog_sampled(&h->store_log, STORE_LOG_SECONDS, "store_failed", why[0] ? why : "out of memory");
+}
+
+/* A commit went through after failures: says so, with the failures not yet logged. */
+static void store_recovered(hub *h)
+{
+	if (!h->store_log.last)
+		return;
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_INFO, "store_recovered");
+	rtlog_int(&l, "unlogged_failures", (int64_t)h->store_log.since);
+	rtlog_end(&l);
+	memset(&h->store_log, 0, sizeof h->store_log);
+}
+
+/* The database cannot be read back: what is in memory may hold what it does not, and only a
+ * new start can tell. Logged, then the process ends for its supervisor to restart it. */
+_Noreturn static void store_lost(const char *why)
+{
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_ERROR, "store_lost");
+	rtlog_str(&l, "reason", why);
+	rtlog_int(&l, "exit", HUB_EXIT_STORE_LOST);
+	rtlog_end(&l);
+	exit(HUB_EXIT_STORE_LOST);
+}
+
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
  * events and turns its acks into server.unavailable. */
 static void abort_batch(hub *h)
@@ -82,12 +125,12 @@ static void abort_batch(hub *h)
 		char id[CORE_ID_MAX + 1];
 		memcpy(id, r->st.agenda.id, sizeof id);
 		core_state fresh;
-		if (store_load(h->store, id, &fresh, r->secret) == RT_OK) {
-			/* What lives in memory only was never in the batch: keep it. */
-			core_state_move_live(&fresh, &r->st);
-			core_state_free(&r->st);
-			r->st = fresh;
-		}
+		if (store_load(h->store, id, &fresh, r->secret) != RT_OK)
+			store_lost("reloading a consultation after a failed write");
+		/* What lives in memory only was never in the batch: keep it. */
+		core_state_move_live(&fresh, &r->st);
+		core_state_free(&r->st);
+		r->st = fresh;
 		r->dirty = false;
 		r->sealing = false;
 	}
@@ -144,20 +187,54 @@ static void count_commit(hub *h, uint64_t us, bool ok)
 	h->stats.commit_buckets[HUB_COMMIT_BUCKETS]++;
 }
 
+/* After a failed commit, on the reopened database: whether the batch is there. Each room it
+ * moved on (its seq) is read back; the batch was one transaction, so it is there for all of them
+ * or for none. A batch that moved no room's seq stored nothing a client was told of. */
+static bool batch_landed(hub *h)
+{
+	bool moved = false, landed = true;
+	for (hub_room *r = h->rooms; r; r = r->next) {
+		if (!r->dirty || r->st.seq == r->batch_seq)
+			continue;
+		moved = true;
+		core_state fresh;
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		bool loaded = store_load(h->store, r->st.agenda.id, &fresh, secret) == RT_OK;
+		memset(secret, 0, sizeof secret);
+		if (!loaded)
+			return false; /* abort_batch reloads it, or ends the process */
+		landed &= fresh.seq == r->st.seq;
+		core_state_free(&fresh);
+	}
+	return moved && landed;
+}
+
+/* The commit failed: its outcome is unknown until the files are read afresh (see the top). */
+static void commit_failed(hub *h)
+{
+	hub_store_failed(h);
+	char why[160];
+	if (store_reopen(h->store, why, sizeof why) != RT_OK)
+		store_lost(why);
+	bool landed = batch_landed(h);
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_WARN, "commit_outcome");
+	rtlog_bool(&l, "stored", landed);
+	rtlog_end(&l);
+	if (!landed)
+		abort_batch(h);
+}
+
 void hub_flush(hub *h)
 {
 	if (store_in_transaction(h->store)) {
 		int64_t t0 = mono_us();
 		bool ok = store_commit(h->store) == RT_OK;
 		count_commit(h, (uint64_t)(mono_us() - t0), ok);
-		if (!ok) {
-			/* Every command of the batch is answered server.unavailable; nothing is lost. */
-			rtlog_line l;
-			rtlog_begin(&l, RTLOG_WARN, "commit_failed");
-			rtlog_int(&l, "commands", (int64_t)h->npend);
-			rtlog_end(&l);
-			abort_batch(h);
-		}
+		if (ok)
+			store_recovered(h);
+		else
+			commit_failed(h);
 	}
 	/* PERF-2: a room whose window has passed with nothing held sends at once, and starts a new
 	 * window; a busy room holds what it delivers. */
@@ -189,6 +266,7 @@ void hub_flush(hub *h)
 /* Answers a command that could not be stored: the batch is gone, and so is this command. */
 static void refuse_unstored(hub *h, hub_peer *peer, const wire_message *m)
 {
+	hub_store_failed(h);
 	abort_batch(h);
 	if (peer)
 		hub_queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
@@ -210,6 +288,8 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 			hub_queue_error(h, peer, m->id, err, NULL, &d->err);
 		return err;
 	}
+	if (d->nevents && !r->dirty)
+		r->batch_seq = r->st.seq;
 	if (d->nevents)
 		r->dirty = true;
 	for (int i = 0; i < d->nevents; i++) {
@@ -266,8 +346,12 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 		stored |= !core_event_ephemeral(&d->events[i]);
 	/* PL-3: the ack commits with the command's effects, so a retry finds both or neither.
 	 * Commands that stored nothing are decided again when retried. */
+	uint8_t digest[STORE_DIGEST_BYTES];
+	if (key)
+		hub_command_digest(key, &m->cmd, digest);
 	if (stored && key &&
-	    (!ack || store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len) != RT_OK)) {
+	    (!ack ||
+	     store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len, digest) != RT_OK)) {
 		wire_buf_unref(ack);
 		refuse_unstored(h, peer, m);
 		return RT_E_SERVER_UNAVAILABLE;
@@ -288,17 +372,69 @@ void hub_receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_REC
 	memcpy(key, out, STORE_RECEIPT_KEY_BYTES);
 }
 
+/* Appends n bytes of v, least significant first. */
+static size_t put_le(uint8_t *out, size_t at, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		out[at + (size_t)i] = (uint8_t)(v >> (8 * i));
+	return at + (size_t)n;
+}
+
+/* PL-3: what "the same command" means for a retry: its decoded fields (the kind and every field
+ * a kind reads; the rest are zero), not its JSON's spelling, hashed with its receipt key so that
+ * the digest is bound to that key and says nothing on its own. A new field of core_command
+ * belongs here too. */
+void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_command *c,
+                        uint8_t digest[STORE_DIGEST_BYTES])
+{
+	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 48 + 2 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
+	size_t n = 0;
+	memcpy(buf, key, STORE_RECEIPT_KEY_BYTES);
+	n += STORE_RECEIPT_KEY_BYTES;
+	n = put_le(buf, n, (uint64_t)c->kind, 4);
+	n = put_le(buf, n, c->question, 4);
+	n = put_le(buf, n, c->into, 4);
+	n = put_le(buf, n, c->segment, 2);
+	n = put_le(buf, n, (uint64_t)(int64_t)c->minutes, 8);
+	n = put_le(buf, n, (uint64_t)c->lang, 4);
+	n = put_le(buf, n, (uint64_t)c->signal, 4);
+	n = put_le(buf, n, c->placeholders, 1);
+	n = put_le(buf, n, c->included, 1);
+	n = put_le(buf, n, c->version, 4);
+	n = put_le(buf, n, c->paraphrase, 4);
+	/* The texts by their own hashes: fixed-size, so no two commands run together. */
+	crypto_sha256(c->text ? c->text : "", c->text ? c->text_len : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	crypto_sha256(c->theme ? c->theme : "", c->theme ? c->theme_len : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	assert(n <= sizeof buf);
+	crypto_sha256(buf, n, out);
+	memcpy(digest, out, STORE_DIGEST_BYTES);
+}
+
 /* PL-3: answers a command already acknowledged with its kept ack, and returns true; false when
- * the id is new. A database that cannot answer refuses the command. */
+ * the id is new. The same id with another command is refused (command.id_reused), and changes
+ * nothing. A database that cannot answer refuses the command. */
 bool hub_answer_retry(hub *h, hub_peer *peer, const wire_message *m, const uint8_t *key)
 {
 	char *kept;
 	size_t n;
-	rt_err err = store_find_receipt(h->store, peer->room->st.agenda.id, key, &kept, &n);
+	uint8_t digest[STORE_DIGEST_BYTES], mine[STORE_DIGEST_BYTES];
+	static const uint8_t none[STORE_DIGEST_BYTES];
+	rt_err err = store_find_receipt(h->store, peer->room->st.agenda.id, key, &kept, &n, digest);
 	if (err == RT_E_NOT_FOUND)
 		return false;
 	if (err) {
 		hub_queue_error(h, peer, m->id, RT_E_SERVER_UNAVAILABLE, NULL, NULL);
+		return true;
+	}
+	hub_command_digest(key, &m->cmd, mine);
+	/* A receipt kept before digests were (all zero) answers any command with its id. */
+	if (memcmp(digest, none, sizeof none) != 0 && memcmp(digest, mine, sizeof mine) != 0) {
+		free(kept);
+		h->stats.commands++;
+		h->stats.refused++;
+		hub_queue_error(h, peer, m->id, RT_E_COMMAND_ID_REUSED, NULL, NULL);
 		return true;
 	}
 	/* Delivered after the commit like any ack: the kept one may belong to the open batch. */

@@ -85,6 +85,11 @@ void hub_free(hub *h)
 	free(h);
 }
 
+bool hub_health(hub *h, char *why, size_t cap)
+{
+	return store_health(h->store, why, cap);
+}
+
 size_t hub_peer_count(const hub *h)
 {
 	return h->npeers;

@@ -133,6 +133,12 @@ rt_err hub_seal(hub *h, const char *id, char *errbuf, size_t errlen);
  * RT_E_NOT_FOUND. */
 rt_err hub_set_denylist(hub *h, const char *id, core_denylist *deny);
 
+/* Whether the database takes writes now (GET /healthz); false with the reason in why. */
+bool hub_health(hub *h, char *why, size_t cap);
+/* The exit status of a server whose database failed a commit and could not be reopened: the
+ * outcome of that commit can only be known by starting again (see batch.c). EX_TEMPFAIL. */
+#define HUB_EXIT_STORE_LOST 75
+
 /* Connections currently authenticated, over all consultations. */
 size_t hub_peer_count(const hub *h);
 
@@ -152,7 +158,8 @@ typedef struct hub_stats {
 	uint64_t votes_messages;         /* votes.changed buffers sent (PERF-2: one per audience and window) */
 	uint64_t held_windows;           /* windows whose held deliveries went out together (PERF-2) */
 	uint64_t commits, commit_failures;
-	uint64_t commit_us_sum;                          /* total time spent committing */
+	uint64_t store_failures; /* writes or commits the database refused (each logged, sampled) */
+	uint64_t commit_us_sum;  /* total time spent committing */
 	uint64_t commit_buckets[HUB_COMMIT_BUCKETS + 1]; /* commits that took <= each bound; last: all */
 } hub_stats;
 void hub_get_stats(const hub *h, hub_stats *out);

@@ -6,6 +6,7 @@
 
 #include "crypto.h"
 #include "hub.h"
+#include "log.h"
 
 /* PL-4: how much of a consultation's recent traffic is kept for resuming connections. A gap
  * wider than this is filled with a snapshot instead. */
@@ -41,6 +42,7 @@ struct hub_room {
 	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
 	bool dirty;           /* changed by the open batch */
+	uint64_t batch_seq;   /* ... and its seq before it did */
 	bool sealing;         /* sealed by the open batch: the secret and the files are wiped once it commits */
 	int64_t links_expire; /* PL-2: when its links stop working (server ms), or 0 */
 	bool links_cut;       /* ... and the connections left then were closed */
@@ -94,10 +96,11 @@ struct hub {
 	pending *pend;
 	size_t npend, pcap;
 	size_t npeers;
-	uint64_t sessions;   /* the last session number given to a connection (LC-6) */
-	int64_t links_ttl;   /* PL-2: links work this long after a seal */
-	int64_t live_window; /* PERF-2: a busy room's live deliveries go out once in this many ms */
-	hub_stats stats;     /* for operators: counters only (hub_get_stats adds what is current) */
+	uint64_t sessions;      /* the last session number given to a connection (LC-6) */
+	int64_t links_ttl;      /* PL-2: links work this long after a seal */
+	int64_t live_window;    /* PERF-2: a busy room's live deliveries go out once in this many ms */
+	hub_stats stats;        /* for operators: counters only (hub_get_stats adds what is current) */
+	rtlog_sample store_log; /* the store's failures, logged at most once a minute */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
@@ -118,8 +121,13 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
                        const uint8_t *key);
 /* Runs one of the server's own commands in room r, about connection `session` (or none). */
 rt_err hub_run_system(hub *h, hub_room *r, core_cmd_kind kind, uint64_t session);
+/* Counts a write or commit the store refused, and logs it (sampled: see batch.c). */
+void hub_store_failed(hub *h);
 /* PL-3: the receipt key of command id `id` from peer, and the answer to a retried id. */
 void hub_receipt_key(const hub_peer *peer, const char *id, uint8_t key[STORE_RECEIPT_KEY_BYTES]);
+/* PL-3: the digest kept with a receipt: which command its id was first used for. */
+void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_command *c,
+                        uint8_t digest[STORE_DIGEST_BYTES]);
 bool hub_answer_retry(hub *h, hub_peer *peer, const wire_message *m, const uint8_t *key);
 
 /* --- room.c: rooms, audiences, delivery and pacing ---------------------------------------- */

@@ -219,3 +219,19 @@ void rtlog_event(rtlog_level level, const char *event, const char *key, const ch
 		rtlog_str(&l, key, value);
 	rtlog_end(&l);
 }
+
+void rtlog_sampled(rtlog_sample *sm, int period, const char *event, const char *reason)
+{
+	int64_t now = (int64_t)time(NULL);
+	sm->since++;
+	if (sm->last && now - sm->last < period && !rtlog_enabled(RTLOG_DEBUG))
+		return;
+	rtlog_line l;
+	rtlog_begin(&l, RTLOG_WARN, event);
+	rtlog_str(&l, "reason", reason);
+	rtlog_int(&l, "count", (int64_t)sm->since);
+	rtlog_int(&l, "per_seconds", period);
+	rtlog_end(&l);
+	sm->last = now;
+	sm->since = 0;
+}

@@ -52,6 +52,17 @@ void rtlog_end(rtlog_line *l);
 /* The commonest line: an event and one text field (key may be NULL for none). */
 void rtlog_event(rtlog_level level, const char *event, const char *key, const char *value);
 
+/* A warning that can come many times a second (a full disk failing every batch, a flood of
+ * refused handshakes): the first is logged at once, then at most one line every `period`
+ * seconds, whose `count` says how many happened since the last line, this one included. The
+ * log stays quiet; the metrics keep the exact counts. At debug, each time. Zero it to start. */
+typedef struct rtlog_sample {
+	int64_t last;   /* when the last line was written (Unix seconds), 0: never */
+	uint64_t since; /* how many since then */
+} rtlog_sample;
+/* Counts one, and writes `event reason=... count=N per_seconds=period` at warn when due. */
+void rtlog_sampled(rtlog_sample *sm, int period, const char *event, const char *reason);
+
 /* Formats the current wall-clock time as RFC 3339 UTC with milliseconds into buf (>= 25). */
 void rtlog_timestamp(char *buf, size_t cap);
 

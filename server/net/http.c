@@ -107,22 +107,27 @@ void net_serve_gzip(struct lws_context *ctx)
 
 /* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
 
-/* Answers GET /healthz (liveness: 200 while the service loop runs; a stopping server takes no
- * new connection at all) and GET /metrics. */
+/* Answers GET /healthz (200 while the service loop runs and the database takes writes, 503 with
+ * the reason otherwise; a stopping server takes no new connection at all) and GET /metrics. */
 static int serve_status(server *s, struct lws *wsi, const char *path)
 {
 	static char body[LWS_PRE + 8192];
 	char *text = body + LWS_PRE;
 	size_t cap = sizeof body - LWS_PRE, len;
 	const char *type = "text/plain; charset=utf-8";
+	unsigned status = HTTP_STATUS_OK;
 	if (!strcmp(path, "/healthz")) {
-		len = (size_t)snprintf(text, cap, "ok\n");
+		/* Not ok while the database takes no writes: every command would fail. */
+		char why[256];
+		bool ok = hub_health(s->hub, why, sizeof why);
+		status = ok ? HTTP_STATUS_OK : HTTP_STATUS_SERVICE_UNAVAILABLE;
+		len = (size_t)(ok ? snprintf(text, cap, "ok\n") : snprintf(text, cap, "unavailable: %s\n", why));
 	} else {
 		type = "text/plain; version=0.0.4; charset=utf-8";
 		len = net_metrics_text(s, text, cap);
 	}
 	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
-	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, len, &p, end) ||
+	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
 	                                8, &p, end) ||
 	    lws_finalize_write_http_header(wsi, start, &p, end))

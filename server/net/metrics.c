@@ -45,6 +45,9 @@ size_t net_metrics_text(server *s, char *out, size_t cap)
 	     s->refused_conns},
 	    {"commit_failures_total", "counter", "Batches the database could not commit (answered server.unavailable).",
 	     st.commit_failures},
+	    {"store_failures_total", "counter",
+	     "Writes and commits the database refused (a full or failing disk, a file it may not write).",
+	     st.store_failures},
 	    {"start_time_seconds", "gauge", "When the server started (Unix time).", (unsigned long long)s->started},
 	};
 	for (size_t i = 0; i < sizeof one / sizeof one[0]; i++)

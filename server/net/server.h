@@ -11,6 +11,7 @@
 #include <libwebsockets.h>
 
 #include "hub.h"
+#include "log.h"
 #include "net.h"
 #include "wire.h"
 
@@ -78,10 +79,7 @@ typedef struct addr_count {
 #define CONN_DISCARD_MAX (16u * WIRE_MAX_MESSAGE)
 
 /* A warning logged at most once a minute, with how many times it happened (log_sampled). */
-typedef struct log_sample {
-	time_t last;
-	uint64_t since;
-} log_sample;
+typedef rtlog_sample log_sample;
 
 typedef struct server {
 	struct lws_context *ctx;

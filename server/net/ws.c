@@ -10,26 +10,9 @@
 #include "log.h"
 #include "server.h"
 
-/* Logs a warning about something that can happen many times a second (a flood of refused
- * handshakes, a crowd of slow phones) at most once a minute, with how many times it happened
- * since the last line: the log stays quiet, the metrics have the exact counts. At debug, each
- * time. */
+/* Refused handshakes and culled connections are logged at most once a minute, with a count. */
 #define SAMPLE_SECONDS 60
-static void log_sampled(log_sample *sm, const char *event, const char *reason)
-{
-	time_t now = time(NULL);
-	sm->since++;
-	if (sm->last && now - sm->last < SAMPLE_SECONDS && !rtlog_enabled(RTLOG_DEBUG))
-		return;
-	rtlog_line l;
-	rtlog_begin(&l, RTLOG_WARN, event);
-	rtlog_str(&l, "reason", reason);
-	rtlog_int(&l, "count", (int64_t)sm->since);
-	rtlog_int(&l, "per_seconds", SAMPLE_SECONDS);
-	rtlog_end(&l);
-	sm->last = now;
-	sm->since = 0;
-}
+#define log_sampled(sm, event, reason) rtlog_sampled(sm, SAMPLE_SECONDS, event, reason)
 
 /* Drops c (a client that stops reading, or answers nothing): from outside its own callback, so
  * asynchronously. Counted and logged (sampled) with `reason`, unless reason is NULL. */

@@ -467,18 +467,21 @@ rt_err store_append(store *s, const core_state *stt, const core_event *events, i
 		if (core_event_ephemeral(&events[i]))
 			continue; /* never stored: booth signals (LC-4) */
 		if (append_one(s, cid, stt, &events[i]))
-			return RT_E_SERVER_UNAVAILABLE;
+			goto fail;
 		seq = events[i].seq;
 	}
 	if (seq && store_set_consultation(s, ST_SET_SEQ, cid, (int64_t)seq))
-		return RT_E_SERVER_UNAVAILABLE;
+		goto fail;
 	return RT_OK;
+fail:
+	store_note_failure(s, "writing events");
+	return RT_E_SERVER_UNAVAILABLE;
 }
 
 /* --- receipts (PL-3) --------------------------------------------------------------------- */
 
 rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], char **ack,
-                          size_t *len)
+                          size_t *len, uint8_t digest[STORE_DIGEST_BYTES])
 {
 	sqlite3_stmt *st = s->stmt[ST_FIND_RECEIPT];
 	store_bind_id(st, 1, cid);
@@ -492,6 +495,9 @@ rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_REC
 		if (*ack) {
 			memcpy(*ack, b, n);
 			*len = n;
+			memset(digest, 0, STORE_DIGEST_BYTES);
+			if (sqlite3_column_bytes(st, 1) == STORE_DIGEST_BYTES)
+				memcpy(digest, sqlite3_column_blob(st, 1), STORE_DIGEST_BYTES);
 		} else {
 			err = RT_E_SERVER_UNAVAILABLE;
 		}
@@ -501,7 +507,7 @@ rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_REC
 }
 
 rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], const void *ack,
-                         size_t len)
+                         size_t len, const uint8_t digest[STORE_DIGEST_BYTES])
 {
 	if (store_begin(s))
 		return RT_E_SERVER_UNAVAILABLE;
@@ -509,5 +515,10 @@ rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECE
 	store_bind_id(st, 1, cid);
 	sqlite3_bind_blob(st, 2, key, STORE_RECEIPT_KEY_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 3, ack, (int)len, SQLITE_STATIC);
-	return store_run(s, st) ? RT_E_SERVER_UNAVAILABLE : RT_OK;
+	sqlite3_bind_blob(st, 4, digest, STORE_DIGEST_BYTES, SQLITE_STATIC);
+	if (store_run(s, st)) {
+		store_note_failure(s, "keeping an ack");
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	return RT_OK;
 }

@@ -59,14 +59,25 @@ enum stmt_id {
 };
 
 struct store {
-	sqlite3 *db;
+	sqlite3 *db; /* NULL after a reopen failed: every operation then fails until one succeeds */
 	sqlite3_stmt *stmt[ST_COUNT];
 	bool in_txn;
 	bool checkpoint_on_close; /* set once open succeeded */
 	uint64_t commits;
+	char *path; /* the database file, for store_reopen */
+	/* The last write, or the last reopen, failed (and why); a commit that succeeds clears it. */
+	bool failing;
+	char failure[256];
+	/* store_health's probe of the data folder: when it last ran (monotonic us), and its verdict */
+	int64_t probed_us;
+	char probe_error[160];
 };
 
 /* --- stmt.c: statements, transactions, binds and columns ---------------------------------- */
+
+/* Notes that a write failed (`what`, with SQLite's message), for store_health and
+ * store_failure. */
+void store_note_failure(store *s, const char *what);
 
 /* Prepares every statement, at open. 0, or -1 with a reason in errbuf. */
 int store_prepare_all(store *s, char *errbuf, size_t errlen);
@@ -116,6 +127,16 @@ int store_configure(sqlite3 *db, char *errbuf, size_t errlen);
 /* Proves the data folder takes a new file and an fsync before anything is opened in it: a
  * read-only or full folder is refused at start-up, with its name, not at the first command. */
 int store_probe_folder(const char *path, char *errbuf, size_t errlen);
+/* Refuses a database file SQLite opened read-only (a file the server's user cannot write: it
+ * does so silently). Right after opening, before any setting. 0, or -1 with a reason. */
+int store_probe_writable(sqlite3 *db, const char *path, char *errbuf, size_t errlen);
+/* Proves the database takes a write transaction (begun and rolled back), once configured. 0, or
+ * -1 with a reason in errbuf. */
+int store_probe_write_lock(sqlite3 *db, char *errbuf, size_t errlen);
+/* Creates the database file, if it does not exist yet, readable and writable by its owner
+ * alone: SQLite gives its -wal and -shm files the database file's mode. 0, or -1 with a
+ * reason. */
+int store_create_private(const char *path, char *errbuf, size_t errlen);
 /* The folder holding path, into dir (cap bytes): "/" for a file at the root, "." for a bare name. */
 void store_folder_of(const char *path, char *dir, size_t cap);
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -193,6 +194,12 @@ static const char *const migrations[] = {
     "  token TEXT NOT NULL,"
     "  CHECK ((consultation IS NULL) <> (programme IS NULL))"
     ") STRICT, WITHOUT ROWID;",
+    /* 12: a digest of the command each kept ack answered (PL-3), so that an id sent again with
+     * another command is refused rather than answered with the first one's ack. It is a hash
+     * of the receipt's key and the command's fields, so it names nobody and can only be checked
+     * against a command already in hand; it goes with its receipt when the consultation is
+     * sealed. NULL: kept before digests were. */
+    "ALTER TABLE receipt ADD COLUMN digest BLOB;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -302,6 +309,57 @@ int store_probe_folder(const char *path, char *errbuf, size_t errlen)
 		store_folder_of(path, dir, sizeof dir);
 		if (errbuf)
 			snprintf(errbuf, errlen, "the data folder %s is not writable: %s", dir, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+int store_probe_writable(sqlite3 *db, const char *path, char *errbuf, size_t errlen)
+{
+	/* SQLite opens a file it may not write read-only, silently: the first command would fail. */
+	if (sqlite3_db_readonly(db, "main") == 1) {
+		if (errbuf)
+			snprintf(
+			    errbuf, errlen,
+			    "the database file %s is read-only for this user (uid %u): give the file, its -wal and "
+			    "-shm files and its folder to the user the server runs as",
+			    path, (unsigned)geteuid());
+		return -1;
+	}
+	return 0;
+}
+
+int store_probe_write_lock(sqlite3 *db, char *errbuf, size_t errlen)
+{
+	/* BEGIN IMMEDIATE takes the write lock, opening the WAL for writing: a file or WAL that
+	 * cannot be written fails here. Busy (a running server holds the lock past the busy timeout,
+	 * while an organiser's command opens the file) says the file is written: that is enough. */
+	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+		store_set_err(errbuf, errlen, "the database does not take writes", db);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int store_create_private(const char *path, char *errbuf, size_t errlen)
+{
+	/* A new database holds pseudonyms and their key until sealed: its owner alone may read it,
+	 * whatever the umask. SQLite creates the -wal and -shm files with the database file's mode.
+	 * An existing file keeps its mode: the organiser may have chosen it (deploy/ makes the data
+	 * folder 0700, which guards every file in it). */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return 0; /* it exists (or cannot be made: opening it says why) */
+	int rc = fchmod(fd, 0600);
+	close(fd);
+	if (rc) {
+		if (errbuf)
+			snprintf(errbuf, errlen, "cannot make %s private: %s", path, strerror(errno));
+		unlink(path);
 		return -1;
 	}
 	return 0;

@@ -80,8 +80,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SEAL] = "UPDATE consultation SET sealed = 1, secret = NULL, participants = ? WHERE id = ?",
     [ST_SEAL_VOTES] = "DELETE FROM vote WHERE consultation = ?",
     [ST_SEAL_ACCEPTANCE] = "DELETE FROM acceptance WHERE consultation = ?",
-    [ST_FIND_RECEIPT] = "SELECT ack FROM receipt WHERE consultation = ? AND key = ?",
-    [ST_INSERT_RECEIPT] = "INSERT OR IGNORE INTO receipt (consultation, key, ack) VALUES (?, ?, ?)",
+    [ST_FIND_RECEIPT] = "SELECT ack, digest FROM receipt WHERE consultation = ? AND key = ?",
+    [ST_INSERT_RECEIPT] = "INSERT OR IGNORE INTO receipt (consultation, key, ack, digest) VALUES (?, ?, ?, ?)",
     [ST_SEAL_RECEIPTS] = "DELETE FROM receipt WHERE consultation = ?",
 };
 
@@ -126,10 +126,18 @@ void store_done(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+void store_note_failure(store *s, const char *what)
+{
+	s->failing = true;
+	snprintf(s->failure, sizeof s->failure, "%s: %s", what,
+	         s->db ? sqlite3_errmsg(s->db) : "the database is closed");
+}
+
 rt_err store_write(store *s, sqlite3_stmt *st)
 {
 	assert(s->in_txn);
 	if (store_run(s, st)) {
+		store_note_failure(s, "writing");
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
@@ -140,8 +148,10 @@ int store_begin(store *s)
 {
 	if (s->in_txn)
 		return 0;
-	if (store_run(s, s->stmt[ST_BEGIN]))
+	if (store_run(s, s->stmt[ST_BEGIN])) {
+		store_note_failure(s, "beginning a transaction");
 		return -1;
+	}
 	s->in_txn = true;
 	return 0;
 }
@@ -158,11 +168,14 @@ rt_err store_commit(store *s)
 	if (!s->in_txn)
 		return RT_OK;
 	if (store_run(s, s->stmt[ST_COMMIT])) {
+		store_note_failure(s, "committing");
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
 	s->in_txn = false;
 	s->commits++;
+	s->failing = false;
+	s->failure[0] = '\0';
 	return RT_OK;
 }
 
@@ -243,6 +256,7 @@ rt_err store_write_once(store *s, sqlite3_stmt *st)
 	int rc = st && !store_begin(s) ? sqlite3_step(st) : SQLITE_ERROR;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		store_note_failure(s, "writing");
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}

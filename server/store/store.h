@@ -43,6 +43,19 @@ typedef struct store_token {
  * NULL, a reason in errbuf. The store owns the connection; store_close frees everything. */
 store *store_open(const char *path, char *errbuf, size_t errlen);
 void store_close(store *s);
+/* After a commit failed, its outcome is unknown: the WAL may hold the whole transaction, and
+ * would replay it at the next start. Closes the connection and opens the file afresh, as a
+ * restart would (the new connection reads whatever the WAL holds), so that what is loaded next
+ * is what is durably stored. Any open transaction is lost. RT_OK, or RT_E_SERVER_UNAVAILABLE
+ * with a reason in errbuf: then every operation fails until a later store_reopen succeeds. */
+rt_err store_reopen(store *s, char *errbuf, size_t errlen);
+/* Whether the store can take writes now, for operators (GET /healthz): the connection is open,
+ * the last write did not fail, the file is not read-only, and the data folder takes a new file
+ * (probed at most every STORE_PROBE_SECONDS). false with the reason in why. */
+#define STORE_PROBE_SECONDS 5
+bool store_health(store *s, char *why, size_t cap);
+/* Why the last write failed ("" if none since the last commit): SQLite's words, never a row. */
+const char *store_failure(const store *s);
 
 /* --- organiser operations (not on the hot path) ------------------------------------------ */
 
@@ -99,15 +112,19 @@ rt_err store_compact(store *s, char *errbuf, size_t errlen);
 
 #define STORE_RECEIPT_KEY_BYTES 16
 
+#define STORE_DIGEST_BYTES 16
+
 /* The ack kept under `key` in consultation `cid`, as a malloc'd copy (*len bytes, the caller
- * frees it). Sees the open transaction. RT_OK; RT_E_NOT_FOUND when there is none;
+ * frees it), and the digest of the command it answered (all zero for a receipt kept before
+ * digests were). Sees the open transaction. RT_OK; RT_E_NOT_FOUND when there is none;
  * RT_E_SERVER_UNAVAILABLE when the database fails. */
 rt_err store_find_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], char **ack,
-                          size_t *len);
-/* Keeps `ack` under `key`, in the open transaction (begun if none is), so that it commits with
- * the command's effects. A key already kept is left as it was. */
+                          size_t *len, uint8_t digest[STORE_DIGEST_BYTES]);
+/* Keeps `ack` under `key` with the digest of the command it answers, in the open transaction
+ * (begun if none is), so that it commits with the command's effects. A key already kept is
+ * left as it was. */
 rt_err store_put_receipt(store *s, const char *cid, const uint8_t key[STORE_RECEIPT_KEY_BYTES], const void *ack,
-                         size_t len);
+                         size_t len, const uint8_t digest[STORE_DIGEST_BYTES]);
 
 /* --- backup (operations) ------------------------------------------------------------------ */
 

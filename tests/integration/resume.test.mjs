@@ -34,8 +34,9 @@ test('a command sent again with its id is applied once and gets its original ack
     // The same person, a new connection, the same id: the same ack, nothing new.
     const again = await srv.connect(srv.tokens.invitations[0]);
     assert.deepEqual(await again.command({ type: 'question.post', id: 'post-1', text, lang: 'en' }), ack);
-    // Even with another payload: the id decides.
-    assert.deepEqual(await again.command({ type: 'question.post', id: 'post-1', text: 'Other', lang: 'fr' }), ack);
+    // The id with another payload is another command: refused, and nothing changes.
+    assert.deepEqual(await again.command({ type: 'question.post', id: 'post-1', text: 'Other', lang: 'fr' }),
+      { type: 'error', id: 'post-1', code: 'command.id_reused' });
     // Ids belong to their sender: someone else's post-1 is a new command.
     const other = await srv.connect(srv.tokens.invitations[1]);
     const theirs = await other.command({ type: 'question.post', id: 'post-1', text: 'Another question', lang: 'en' });

@@ -10,86 +10,14 @@
 #include "fixtures.h"
 #include "hub.h"
 #include "log.h"
+#include "recorder.h"
 #include "tmpdir.h"
 #include "tokens.h"
-
-#define MAX_PEERS 8
-#define MAX_MSGS 64
-
-typedef struct recorder {
-	char *msgs[MAX_PEERS][MAX_MSGS];
-	int n[MAX_PEERS];
-	rt_err closed[MAX_PEERS]; /* why the hub closed each connection (RT_OK: it did not) */
-	int wakes;
-	int64_t now; /* the server clock: FIXED_NOW_MS, moved on by the test only */
-} recorder;
-
-typedef struct test_peer {
-	hub_peer peer;
-	int index;
-} test_peer;
-
-static void rec_send(void *ctx, hub_peer *peer, wire_buf *buf)
-{
-	recorder *r = ctx;
-	int i = ((test_peer *)peer->user)->index;
-	if (r->n[i] < MAX_MSGS) {
-		char *s = malloc(buf->len + 1);
-		memcpy(s, wire_buf_payload(buf), buf->len);
-		s[buf->len] = '\0';
-		r->msgs[i][r->n[i]++] = s;
-	}
-}
-
-static void rec_close(void *ctx, hub_peer *peer, rt_err why)
-{
-	((recorder *)ctx)->closed[((test_peer *)peer->user)->index] = why;
-}
-
-/* A new connection in p's place. */
-static void fresh(recorder *r, test_peer *p)
-{
-	memset(&p->peer, 0, sizeof p->peer);
-	p->peer.user = p;
-	r->closed[p->index] = RT_OK;
-}
-
-static void rec_wake(void *ctx)
-{
-	((recorder *)ctx)->wakes++;
-}
-static int64_t fixed_now(void *ctx)
-{
-	return ((recorder *)ctx)->now;
-}
-
-static void rec_clear(recorder *r)
-{
-	for (int p = 0; p < MAX_PEERS; p++) {
-		for (int m = 0; m < r->n[p]; m++)
-			free(r->msgs[p][m]);
-		r->n[p] = 0;
-	}
-}
-
-/* Whether peer i received a message containing each of the fragments, in order of arrival. */
-static bool got(recorder *r, int i, const char *fragment)
-{
-	for (int m = 0; m < r->n[i]; m++)
-		if (strstr(r->msgs[i][m], fragment))
-			return true;
-	return false;
-}
 
 typedef struct tokens {
 	char open[CRYPTO_TOKEN_CHARS + 1], invite[CRYPTO_TOKEN_CHARS + 1], chair[CRYPTO_TOKEN_CHARS + 1],
 	    stage[CRYPTO_TOKEN_CHARS + 1];
 } tokens;
-
-static void frame(hub *h, test_peer *p, const char *json)
-{
-	hub_receive(h, &p->peer, json, strlen(json));
-}
 
 static void auth(hub *h, test_peer *p, const char *token, const char *device)
 {

@@ -1,5 +1,6 @@
 /* Unit tests of the server's log (server/log/log.c): every line is one valid JSON object or one
- * logfmt line whatever its values hold, levels filter, and a long line is cut at a field. */
+ * logfmt line whatever its values hold, levels filter, a long line is cut at a field, and a
+ * sampled warning is written once per period with its count. */
 #define _GNU_SOURCE
 #include <stdlib.h>
 
@@ -105,5 +106,34 @@ int main(void)
 	j = parse_line(capture(RTLOG_INFO, RTLOG_JSON, RTLOG_ERROR, big));
 	CHECK(j && strlen(json_string_value(json_object_get(j, "value"))) == RTLOG_LINE_MAX - 200);
 	json_decref(j);
+
+	/* Sampled: the first at once, then nothing within the period; the next line counts what
+	 * came since the last one, this one included. At debug, every time. */
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	rtlog_setup(RTLOG_INFO, RTLOG_TEXT, f);
+	rtlog_sample sm = {0};
+	for (int i = 0; i < 5; i++)
+		rtlog_sampled(&sm, 60, "disk.failed", "full");
+	fflush(f);
+	CHECK(strstr(out, " level=warn event=disk.failed reason=full count=1 per_seconds=60\n") != NULL);
+	CHECK(strstr(strchr(out, '\n') + 1, "disk.failed") == NULL);
+	CHECK_EQ_INT(sm.since, 4);
+	sm.last -= 60; /* the period has passed */
+	rtlog_sampled(&sm, 60, "disk.failed", "full");
+	fflush(f);
+	CHECK(strstr(out, "count=5 per_seconds=60\n") != NULL);
+	CHECK_EQ_INT(sm.since, 0);
+	rtlog_setup(RTLOG_DEBUG, RTLOG_TEXT, f);
+	rtlog_sampled(&sm, 60, "disk.failed", "full");
+	rtlog_sampled(&sm, 60, "disk.failed", "full");
+	fclose(f);
+	int lines = 0;
+	for (const char *p = out; (p = strstr(p, "event=disk.failed")); p++)
+		lines++;
+	CHECK_EQ_INT(lines, 4); /* the first, the one after the period, and both at debug */
+	free(out);
+	rtlog_setup(RTLOG_INFO, RTLOG_TEXT, NULL);
 	return check_done();
 }

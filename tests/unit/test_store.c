@@ -222,7 +222,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 11);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 12);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -472,27 +472,31 @@ int main(void)
 	memset(elsewhere, 0x5A, sizeof elsewhere);
 	char *ack = NULL;
 	size_t ack_len = 0;
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_NOT_FOUND);
-	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"first\":1}", 11), RT_OK);
+	uint8_t dig[STORE_DIGEST_BYTES], first[STORE_DIGEST_BYTES], second[STORE_DIGEST_BYTES];
+	memset(first, 1, sizeof first);
+	memset(second, 2, sizeof second);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len, dig), RT_E_NOT_FOUND);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"first\":1}", 11, first), RT_OK);
 	CHECK(store_in_transaction(s));
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len, dig), RT_OK);
 	CHECK(ack_len == 11 && !memcmp(ack, "{\"first\":1}", 11));
 	free(ack);
-	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"second\":2}", 12), RT_OK);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, key, "{\"second\":2}", 12, second), RT_OK);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_OK);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len, dig), RT_OK);
 	CHECK(ack_len == 11 && !memcmp(ack, "{\"first\":1}", 11));
+	CHECK(!memcmp(dig, first, sizeof dig)); /* the digest of the command first kept */
 	free(ack);
-	CHECK_EQ_INT(store_find_receipt(s, "nosuchthing", key, &ack, &ack_len), RT_E_NOT_FOUND);
-	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, elsewhere, "{}", 2), RT_OK);
+	CHECK_EQ_INT(store_find_receipt(s, "nosuchthing", key, &ack, &ack_len, dig), RT_E_NOT_FOUND);
+	CHECK_EQ_INT(store_put_receipt(s, back.agenda.id, elsewhere, "{}", 2, second), RT_OK);
 	store_rollback(s);
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, elsewhere, &ack, &ack_len), RT_E_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, elsewhere, &ack, &ack_len, dig), RT_E_NOT_FOUND);
 	/* CHR-5: the seal deletes them with the rest of what links a participant to a command. */
 	core_event seal = {.kind = CORE_EV_SEALED, .seq = back.seq + 1};
 	back.sealed = true;
 	CHECK_EQ_INT(store_append(s, &back, &seal, 1), RT_OK);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
-	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len), RT_E_NOT_FOUND);
+	CHECK_EQ_INT(store_find_receipt(s, back.agenda.id, key, &ack, &ack_len, dig), RT_E_NOT_FOUND);
 
 	core_state_free(&back);
 	core_state_free(&st);

@@ -38,7 +38,7 @@ static uint64_t crash_at, ops;
 
 /* --- faults ------------------------------------------------------------------------------ */
 
-/* What the control file says now: "full", "ioerr", "nowal" or nothing. */
+/* What the control file says now: "full", "ioerr", "syncerr", "nowal" or nothing. */
 static void fault_now(char *buf, size_t cap)
 {
 	buf[0] = '\0';
@@ -60,6 +60,17 @@ static int injected(void)
 	if (!strncmp(buf, "ioerr", 5))
 		return SQLITE_IOERR_WRITE;
 	return SQLITE_OK;
+}
+
+/* SQLITE_OK, or the error a sync gets now: as a write's, or "syncerr" (the writes went through,
+ * their fsync fails: a commit's outcome is then unknown). */
+static int sync_injected(void)
+{
+	char buf[16];
+	fault_now(buf, sizeof buf);
+	if (!strncmp(buf, "syncerr", 7))
+		return SQLITE_IOERR_FSYNC;
+	return injected();
 }
 
 /* powerloss: counts one write or sync, and dies at the chosen one. */
@@ -166,7 +177,7 @@ static int tv_sync(sqlite3_file *pf, int flags)
 {
 	tv_file *f = (tv_file *)pf;
 	if (!powerloss) {
-		int rc = injected();
+		int rc = sync_injected();
 		return rc ? rc : f->real->pMethods->xSync(f->real, flags);
 	}
 	tick();

@@ -1,7 +1,8 @@
 /* testvfs.h — SQLite VFS shims for tests, over the platform's own VFS. Never in the server.
  *
  * "faulty": while the file named by RT_FAULT_CONTROL holds "full" or "ioerr", every write and
- * sync fails with SQLITE_FULL or SQLITE_IOERR (a full disk, a failing one); reads work. A file
+ * sync fails with SQLITE_FULL or SQLITE_IOERR (a full disk, a failing one); reads work. While it
+ * holds "syncerr", writes go through and every sync fails (SQLITE_IOERR_FSYNC). A file
  * opened while it holds "nowal" has no shared memory, so SQLite cannot use WAL for it.
  * "powerloss": writes stay in this process's memory until the file is synced, and a chosen
  * write or sync ends the process on the spot (_exit), so what was not synced is lost exactly as
