@@ -57,6 +57,7 @@ static const struct option long_options[] = {
     {"list", no_argument, NULL, OPT_LIST},
     {"csv", no_argument, NULL, OPT_CSV},
     {"help", no_argument, NULL, OPT_HELP},
+    {"memory-limit", required_argument, NULL, OPT_MEMORY},
     {NULL, 0, NULL, 0},
 };
 
@@ -97,6 +98,7 @@ static const struct int_option {
     {OPT_LINKS_TTL, (int)(HUB_LINKS_TTL_MS / 3600000), "links-ttl", " of hours", 0, 24 * 366,
      offsetof(options, links_ttl_hours)},
     {OPT_LIVE_WINDOW, HUB_LIVE_WINDOW_MS, "live-window", " of milliseconds", 0, 5000, offsetof(options, live_window)},
+    {OPT_MEMORY, NET_MEMORY_MIB, "memory-limit", " of MiB", 1, 1024 * 1024, offsetof(options, net.memory_limit_mib)},
 };
 
 /* Options whose value is one of a few words. */

@@ -130,6 +130,25 @@ static int serve_status(server *s, struct lws *wsi, const char *path)
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* A status with no body but its own headers (lws' own carry no Cache-Control): a 404, and the
+ * redirect of /c/ID to /c/ID/, neither of which a browser or a cache may keep. */
+static int answer_status(struct lws *wsi, unsigned code, const char *location)
+{
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (lws_add_http_header_status(wsi, code, &p, end) ||
+	    (location && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION, (const unsigned char *)location,
+	                                              (int)strlen(location), &p, end)) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+	                                8, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, (const unsigned char *)"text/plain", 10, &p,
+	                                 end) ||
+	    lws_add_http_header_content_length(wsi, 0, &p, end) || lws_finalize_http_header(wsi, &p, end))
+		return -1;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) < 0)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 /* PERF-4: GET /c/ID/ is a consultation's page: the web client's index.html, whose <base> takes
  * its files from the top and whose WebSocket goes to /c/ID/ws, so that a proxy can pin each
  * consultation to one process by the path alone. /c/ID answers with a redirect to /c/ID/; any
@@ -143,15 +162,10 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
 		/* Relative, so that it holds behind a proxy that serves Roundtable under a prefix. */
 		char loc[CORE_ID_MAX + 2];
 		snprintf(loc, sizeof loc, "%.*s/", (int)n, id);
-		if (lws_http_redirect(wsi, HTTP_STATUS_MOVED_PERMANENTLY, (const unsigned char *)loc, (int)strlen(loc),
-		                      &p, end) < 0)
-			return -1;
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
+		return answer_status(wsi, HTTP_STATUS_MOVED_PERMANENTLY, loc);
 	}
 	if (!n || strcmp(id + n, "/") != 0)
-		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
-		           ? -1
-		           : 0;
+		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", s->opt->web_dir);
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache",
@@ -170,30 +184,52 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
  * session speaks a named, versioned protocol. */
 int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-	if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+	server *s = lws_context_user(lws_get_context(wsi));
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* A stopping server takes no new connection: clients retry until the next one is up.
+		 * `user` holds the accepted client's address: one address may have only so many
+		 * requests whose headers are still arriving (net_header_admit). */
+		if (s->draining)
+			return 1;
+		return !net_header_admit(
+		    s, user ? (const struct sockaddr *)&((struct lws_filter_network_conn_args *)user)->cli_addr : NULL);
+	case LWS_CALLBACK_WSI_CREATE:
+		net_header_start(s, wsi);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		net_header_done(s, wsi);
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		net_header_done(s, wsi);
 		return 1;
-	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
-		/* A stopping server takes no new connection: clients retry until the next one is up. */
-		server *s = lws_context_user(lws_get_context(wsi));
-		return s->draining;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+		/* lws would turn a connection asking `Upgrade: h2c` into HTTP/2, whose code Roundtable
+		 * does not use, and whose settings a client may make absurd: it is hung up on. `in` is
+		 * not read: for an upgrade lws does not know, it points into headers lws has already
+		 * released (CVE-2025-11677); the headers are read through the wsi, which has none then. */
+		char up[16];
+		net_header_done(s, wsi);
+		if (lws_hdr_copy(wsi, up, sizeof up, WSI_TOKEN_UPGRADE) > 0 && !strcasecmp(up, "h2c"))
+			return -1;
+		return 0;
+	}
+	default:
+		break;
 	}
 	if (reason == LWS_CALLBACK_ADD_HEADERS)
 		return add_cache_header(wsi, in);
 	if (reason == LWS_CALLBACK_HTTP) {
 		/* Only the status and page mounts call back here; files are lws' own. */
 		char uri[128];
-		server *s = lws_context_user(lws_get_context(wsi));
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
 			uri[0] = '\0'; /* none (HEAD, POST) or too long: not found */
 		if (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics"))
 			return serve_status(s, wsi, uri);
 		if (!strcmp(uri, "/c") || !strncmp(uri, "/c/", 3))
 			return serve_page(s, wsi, uri);
-		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
-		           ? -1
-		           : 0;
+		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
 	}
-	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (CVE-2025-11677, see net.c): the dummy leaves it
-	 * alone, and so do we. */
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
