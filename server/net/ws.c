@@ -251,6 +251,27 @@ static int on_receive(server *s, conn *c, const void *in, size_t len)
 	return 0;
 }
 
+/* Writes a server frame's header (unmasked) at f: its first byte (FIN, opcode), then the
+ * payload length `len`. Returns the header's length. */
+static size_t frame_head(uint8_t *f, uint8_t first, size_t len)
+{
+	f[0] = first;
+	if (len < 126) {
+		f[1] = (uint8_t)len;
+		return 2;
+	}
+	if (len <= 0xffff) {
+		f[1] = 126;
+		f[2] = (uint8_t)(len >> 8);
+		f[3] = (uint8_t)len;
+		return 4;
+	}
+	f[1] = 127;
+	for (int i = 0; i < 8; i++)
+		f[2 + i] = (uint8_t)((uint64_t)len >> (56 - 8 * i));
+	return 10;
+}
+
 /* Frames as many of c's queued messages as fit in s->gather, in order, and returns how many
  * (their bytes in *len). Server frames are unmasked: FIN and text, then the length. Not for a
  * WebSocket carried in an HTTP/2 stream, which frames it itself. */
@@ -265,18 +286,7 @@ static size_t gather(server *s, conn *c, size_t *len)
 		if (at + head + b->len > sizeof s->gather)
 			break;
 		uint8_t *f = s->gather + at;
-		f[0] = 0x81;
-		if (head == 2) {
-			f[1] = (uint8_t)b->len;
-		} else if (head == 4) {
-			f[1] = 126;
-			f[2] = (uint8_t)(b->len >> 8);
-			f[3] = (uint8_t)b->len;
-		} else {
-			f[1] = 127;
-			for (int i = 0; i < 8; i++)
-				f[2 + i] = (uint8_t)((uint64_t)b->len >> (56 - 8 * i));
-		}
+		frame_head(f, 0x81, b->len);
 		memcpy(f + head, wire_buf_payload(b), b->len);
 		at += head + b->len;
 	}
@@ -313,15 +323,7 @@ static int write_fragment(server *s, conn *c)
 	size_t n = b->len - c->qoff < FRAGMENT_BYTES ? b->len - c->qoff : FRAGMENT_BYTES;
 	bool first = !c->qoff, last = c->qoff + n == b->len;
 	uint8_t *f = s->gather;
-	size_t head = n < 126 ? 2 : 4; /* FRAGMENT_BYTES < 65536 */
-	f[0] = (uint8_t)((last ? 0x80 : 0) | (first ? 0x1 : 0x0));
-	if (head == 2) {
-		f[1] = (uint8_t)n;
-	} else {
-		f[1] = 126;
-		f[2] = (uint8_t)(n >> 8);
-		f[3] = (uint8_t)n;
-	}
+	size_t head = frame_head(f, (uint8_t)((last ? 0x80 : 0) | (first ? 0x1 : 0x0)), n);
 	memcpy(f + head, wire_buf_payload(b) + c->qoff, n);
 	if (lws_write(c->wsi, f, head + n, LWS_WRITE_RAW) < (int)(head + n))
 		return -1;
@@ -351,8 +353,7 @@ static int send_close(server *s, conn *c)
 	if (n > 123)
 		n = 123;
 	uint8_t *f = s->gather;
-	f[0] = 0x88;
-	f[1] = (uint8_t)(2 + n);
+	frame_head(f, 0x88, 2 + n);
 	f[2] = (uint8_t)(c->close_status >> 8);
 	f[3] = (uint8_t)c->close_status;
 	memcpy(f + 4, c->close_reason, n);
