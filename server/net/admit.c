@@ -111,13 +111,31 @@ static header_slot **header_slot_of(server *s, const struct lws *wsi)
  * long, and a crowd behind one address connecting at once is never refused for being many. */
 #define HEADER_GRACE_US (1000 * 1000LL)
 
-/* Whether one of a's requests has been sending its headers longer than the grace. */
-static bool addr_has_slow(const addr_count *a, int64_t now)
+/* Whether h counts: a new connection, or a kept-alive one whose next request has begun (lws
+ * holds headers for it; an idle one costs no header buffer). */
+static bool slot_active(const header_slot *h)
 {
+	return !h->kept_alive || lws_hdr_total_length(h->wsi, WSI_TOKEN_GET_URI) ||
+	       lws_hdr_total_length(h->wsi, WSI_TOKEN_HOST);
+}
+
+/* Whether h has been sending its headers longer than the grace. */
+static bool slot_slow(const header_slot *h, int64_t now)
+{
+	return !h->killed && now - h->since_us > HEADER_GRACE_US && slot_active(h);
+}
+
+/* How many of a's requests are in the header phase; *slow: whether one of them is slow. */
+static unsigned addr_pending(const addr_count *a, int64_t now, bool *slow)
+{
+	unsigned n = 0;
+	*slow = false;
 	for (const header_slot *h = a->slots; h; h = h->a_next)
-		if (now - h->since_us > HEADER_GRACE_US)
-			return true;
-	return false;
+		if (!h->killed && slot_active(h)) {
+			n++;
+			*slow = *slow || now - h->since_us > HEADER_GRACE_US;
+		}
+	return n;
 }
 
 /* Slow headers: only NET_HEADER_POOL requests have their headers read at once (the rest wait
@@ -137,7 +155,9 @@ bool net_header_admit(server *s, const struct sockaddr *sa)
 	if (!addr[0] || (s->opt->trusted_proxy && !strcmp(addr, s->opt->trusted_proxy)))
 		return true;
 	const addr_count *a = *addr_slot(s, addr);
-	if (a && a->headers >= NET_HEADER_PER_ADDRESS && addr_has_slow(a, mono_us())) {
+	bool slow;
+	if (a && a->headers >= NET_HEADER_PER_ADDRESS && addr_pending(a, mono_us(), &slow) >= NET_HEADER_PER_ADDRESS &&
+	    slow) {
 		s->header_refused++;
 		return false;
 	}
@@ -145,17 +165,16 @@ bool net_header_admit(server *s, const struct sockaddr *sa)
 	return true;
 }
 
-void net_header_start(server *s, struct lws *wsi)
+/* Counts wsi's headers for addr. */
+static void slot_add(server *s, struct lws *wsi, const char *addr, bool kept_alive)
 {
-	if (!s->accepting[0])
-		return;
 	header_slot *h = calloc(1, sizeof *h);
-	addr_count *a = h ? addr_get(s, s->accepting) : NULL;
-	s->accepting[0] = '\0';
+	addr_count *a = h ? addr_get(s, addr) : NULL;
 	if (!a) {
 		free(h);
 		return;
 	}
+	h->kept_alive = kept_alive;
 	a->headers++;
 	h->wsi = wsi;
 	h->a = a;
@@ -165,6 +184,28 @@ void net_header_start(server *s, struct lws *wsi)
 	header_slot **pp = header_slot_of(s, wsi);
 	h->next = *pp;
 	*pp = h;
+}
+
+void net_header_start(server *s, struct lws *wsi)
+{
+	if (!s->accepting[0])
+		return;
+	char addr[INET6_ADDRSTRLEN];
+	snprintf(addr, sizeof addr, "%s", s->accepting);
+	s->accepting[0] = '\0';
+	slot_add(s, wsi, addr, false);
+}
+
+void net_header_rearm(server *s, struct lws *wsi)
+{
+	struct sockaddr_storage sa;
+	socklen_t len = sizeof sa;
+	char addr[INET6_ADDRSTRLEN];
+	if (*header_slot_of(s, wsi) || getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&sa, &len))
+		return;
+	sockaddr_text((struct sockaddr *)&sa, addr);
+	if (addr[0] && !(s->opt->trusted_proxy && !strcmp(addr, s->opt->trusted_proxy)))
+		slot_add(s, wsi, addr, true);
 }
 
 void net_header_done(server *s, const struct lws *wsi)
@@ -193,16 +234,15 @@ void net_header_sweep(server *s)
 	int64_t now = mono_us();
 	for (size_t i = 0; i < ADDR_BUCKETS; i++)
 		for (addr_count *a = s->addrs[i]; a; a = a->next) {
-			unsigned live = 0;
-			for (const header_slot *h = a->slots; h; h = h->a_next)
-				live += !h->killed;
+			bool slow;
+			unsigned live = a->headers > NET_HEADER_PER_ADDRESS ? addr_pending(a, now, &slow) : 0;
 			if (live <= NET_HEADER_PER_ADDRESS)
 				continue;
 			unsigned excess = live - NET_HEADER_PER_ADDRESS;
 			/* The slow ones go (newest first in the list: the oldest are at its end, but any
 			 * slow one will do); closed asynchronously, so the list stays as it is here. */
 			for (header_slot *h = a->slots; h && excess; h = h->a_next)
-				if (!h->killed && now - h->since_us > HEADER_GRACE_US) {
+				if (slot_slow(h, now)) {
 					h->killed = true;
 					excess--;
 					s->header_refused++;

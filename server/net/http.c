@@ -103,6 +103,16 @@ void net_serve_gzip(struct lws_context *ctx)
 	fops->LWS_FOP_OPEN = gz_open;
 }
 
+/* Ends a request answered here: 0 when its connection is kept for the next one, whose headers
+ * then count against its address again (net_header_rearm); -1 to close it. */
+static int completed(struct lws *wsi)
+{
+	if (lws_http_transaction_completed(wsi))
+		return -1;
+	net_header_rearm(lws_context_user(lws_get_context(wsi)), wsi);
+	return 0;
+}
+
 /* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
 
 /* Answers GET /healthz (liveness: 200 while the service loop runs; a stopping server takes no
@@ -127,7 +137,7 @@ static int serve_status(server *s, struct lws *wsi, const char *path)
 		return 1;
 	if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_HTTP_FINAL) != (int)len)
 		return 1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	return completed(wsi);
 }
 
 /* A status with no body but its own headers (lws' own carry no Cache-Control): a 404, and the
@@ -146,7 +156,7 @@ static int answer_status(struct lws *wsi, unsigned code, const char *location)
 		return -1;
 	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) < 0)
 		return -1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	return completed(wsi);
 }
 
 /* PERF-4: GET /c/ID/ is a consultation's page: the web client's index.html, whose <base> takes
@@ -197,6 +207,10 @@ int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *u
 	case LWS_CALLBACK_WSI_CREATE:
 		net_header_start(s, wsi);
 		return 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		/* lws completes the transaction next; closed instead, WSI_DESTROY undoes this. */
+		net_header_rearm(s, wsi);
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
 	case LWS_CALLBACK_WSI_DESTROY:
 	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
 		net_header_done(s, wsi);

@@ -98,8 +98,9 @@ typedef struct header_slot {
 	struct header_slot *next, *a_next; /* in its hash bucket; in its address' list */
 	struct lws *wsi;
 	addr_count *a;
-	int64_t since_us; /* accepted (mono us) */
+	int64_t since_us; /* accepted, or its last request answered (mono us) */
 	bool killed;
+	bool kept_alive; /* waiting for its next request: slow only once that has begun */
 } header_slot;
 #define HEADER_BUCKETS 1024
 
@@ -191,6 +192,9 @@ bool net_header_admit(server *s, const struct sockaddr *sa);
 void net_header_start(server *s, struct lws *wsi);
 /* Its headers arrived (or it closed): they no longer count. Safe to call more than once. */
 void net_header_done(server *s, const struct lws *wsi);
+/* A request was answered and its connection is kept alive: its next request's headers count
+ * again, once they begin arriving. */
+void net_header_rearm(server *s, struct lws *wsi);
 void net_header_free_all(server *s);
 /* Once a second: an address with more than NET_HEADER_PER_ADDRESS slow ones loses the excess. */
 void net_header_sweep(server *s);

@@ -64,8 +64,10 @@ test('an instant burst of 1,000 closes with 1008 after its answers, not a reset'
     for (let i = 0; i < 1000; i++) c.send({ type: 'clock.sync', id: `b${i}` });
     c.ws._socket.uncork();
     assert.deepEqual(await c.closed, { code: 1008, reason: 'limit.message_rate' });
-    // The burst's first messages were taken: their answers came before the close.
-    assert.ok(got.filter((m) => m.type === 'clock.now').length >= 60, `${got.length} messages`);
+    // The burst's first messages were taken (the bucket holds 60, less the auth's): their
+    // answers came before the close.
+    const taken = got.filter((m) => m.type === 'clock.now').length;
+    assert.ok(taken >= 50, `${taken} answered of ${got.length} messages`);
     assert.ok(got.some((m) => m.type === 'error' && m.code === 'limit.message_rate'));
     // And the server serves on.
     assert.equal((await (await srv.connect(srv.tokens.stage)).command({ type: 'clock.sync' })).type, 'clock.now');

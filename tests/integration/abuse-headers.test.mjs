@@ -8,18 +8,34 @@ import net from 'node:net';
 import { parseMetrics, sleep, startServer } from '../lib/harness.mjs';
 
 // Keeps `count` sockets from `localAddress` sending their headers a line at a time, reopening
-// each one the server closes. Returns { stop(), opened, closed }.
-function trickle(port, localAddress, count) {
+// each one the server closes; with keepAlive, each first asks for /favicon.svg in full and
+// trickles its second request on the same connection. Returns { stop(), opened, closed }.
+function trickle(port, localAddress, count, { keepAlive = false } = {}) {
   const state = { stopped: false, opened: 0, closed: 0, sockets: new Set() };
   const open = () => {
     if (state.stopped) return;
     const sock = net.connect({ port, host: '127.0.0.1', localAddress });
     state.sockets.add(sock);
     let timer;
-    sock.on('connect', () => {
-      state.opened++;
+    const slow = () => {
       sock.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
       timer = setInterval(() => sock.write(`X-Slow-${state.opened}: a\r\n`), 500);
+    };
+    sock.on('connect', () => {
+      state.opened++;
+      if (!keepAlive) return slow();
+      sock.write(`GET /favicon.svg HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      let got = '';
+      const onData = (d) => {
+        got += d.toString('latin1');
+        const m = /Content-Length: (\d+)/i.exec(got);
+        const end = got.indexOf('\r\n\r\n');
+        if (m && end >= 0 && got.length >= end + 4 + Number(m[1])) {
+          sock.off('data', onData);
+          slow();
+        }
+      };
+      sock.on('data', onData);
     });
     sock.on('error', () => {});
     sock.on('close', () => {
@@ -70,6 +86,23 @@ test('200 sockets trickling headers from one address do not keep another address
       `attacker sockets opened ${attack.opened}, closed by the server ${attack.closed}`);
     const m = parseMetrics((await get(srv.port, '/metrics', '127.0.0.3')).body);
     assert.ok(m.get('roundtable_header_refused_total') > 0, 'the attacker was refused or cut');
+  } finally {
+    attack.stop();
+    await srv.stop();
+  }
+});
+
+test('200 kept-alive connections trickling their second request do not keep another address out', async () => {
+  const srv = await startServer();
+  const attack = trickle(srv.port, '127.0.0.1', 200, { keepAlive: true });
+  try {
+    await sleep(6000);
+    for (let i = 0; i < 5; i++) {
+      const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.2', wsOptions: { handshakeTimeout: 4000 } });
+      assert.equal(c.snapshot.role, 'stage');
+      c.close();
+    }
+    assert.equal((await get(srv.port, '/', '127.0.0.3')).status, 200);
   } finally {
     attack.stop();
     await srv.stop();
