@@ -91,14 +91,15 @@ enum {
 	OPT_LIST,
 	OPT_CSV,
 	OPT_OUTPUT,
-	OPT_HELP
+	OPT_HELP,
+	OPT_MEMORY
 };
 
 /* The options of serve and demo beyond the address and the files. */
 #define OPTS_SECURITY                                                                                                  \
 	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
 	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
-	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW
+	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW, OPT_MEMORY
 
 /* The links one command issues at most: invitations, the open link, co-chair, rapporteur, stage,
  * and a booth per channel. */

@@ -58,6 +58,7 @@ static const struct option long_options[] = {
     {"csv", no_argument, NULL, OPT_CSV},
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
+    {"memory-limit", required_argument, NULL, OPT_MEMORY},
     {NULL, 0, NULL, 0},
 };
 
@@ -98,6 +99,7 @@ static const struct int_option {
     {OPT_LINKS_TTL, (int)(HUB_LINKS_TTL_MS / 3600000), "links-ttl", " of hours", 0, 24 * 366,
      offsetof(options, links_ttl_hours)},
     {OPT_LIVE_WINDOW, HUB_LIVE_WINDOW_MS, "live-window", " of milliseconds", 0, 5000, offsetof(options, live_window)},
+    {OPT_MEMORY, NET_MEMORY_MIB, "memory-limit", " of MiB", 1, 1024 * 1024, offsetof(options, net.memory_limit_mib)},
 };
 
 /* Options whose value is one of a few words. */

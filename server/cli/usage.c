@@ -42,6 +42,8 @@ const char cli_usage_main[] =
 	"  --auth-timeout SECS  time from connecting to authenticating (default 10)\n"                                 \
 	"  --header-timeout SECS  time for a request's headers to arrive (default 5)\n"                                \
 	"  --header-bytes N the most header bytes a request may carry (default 4096)\n"                                \
+	"  --memory-limit MIB  what may wait for all clients together, snapshots included (default\n"                  \
+	"                   256); past it, the connections holding most for longest are dropped\n"                     \
 	"  --links-ttl HOURS  links stop working this long after the consultation is sealed\n"                         \
 	"                   (default 168, a week, to read the final report; 0: at the seal)\n"                         \
 	"\n"                                                                                                           \

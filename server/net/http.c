@@ -105,7 +105,36 @@ void net_serve_gzip(struct lws_context *ctx)
 	fops->LWS_FOP_OPEN = gz_open;
 }
 
+/* Ends a request answered here: 0 when its connection is kept for the next one, whose headers
+ * then count against its address again (net_header_rearm); -1 to close it. */
+static int completed(struct lws *wsi)
+{
+	if (lws_http_transaction_completed(wsi))
+		return -1;
+	net_header_rearm(lws_context_user(lws_get_context(wsi)), wsi);
+	return 0;
+}
+
 /* --- operators: GET /healthz and GET /metrics --------------------------------------------- */
+
+/* Sends a whole answer the server writes by hand: status, type, one optional header (name and
+ * value), Cache-Control: no-store (none of these may be kept by a browser or a cache), and the
+ * body `text`, which has LWS_PRE bytes of room before it. */
+static int send_answer(struct lws *wsi, unsigned status, const char *type, const char *name, const char *value,
+                       char *text, size_t len)
+{
+	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
+	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
+	    (name && lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
+	                                         (int)strlen(value), &p, end)) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
+	                                8, &p, end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_HTTP_FINAL) != (int)len)
+		return -1;
+	return completed(wsi);
+}
 
 /* Answers GET /healthz (200 while the service loop runs and the database takes writes, 503 with
  * the reason otherwise; a stopping server takes no new connection at all) and GET /metrics. */
@@ -126,15 +155,26 @@ static int serve_status(server *s, struct lws *wsi, const char *path)
 		type = "text/plain; version=0.0.4; charset=utf-8";
 		len = net_metrics_text(s, text, cap);
 	}
+	return send_answer(wsi, status, type, NULL, NULL, text, len);
+}
+
+/* A status with no body but its own headers (lws' own carry no Cache-Control): a 404, and the
+ * redirect of /c/ID to /c/ID/, neither of which a browser or a cache may keep. */
+static int answer_status(struct lws *wsi, unsigned code, const char *location)
+{
 	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
-	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
+	if (lws_add_http_header_status(wsi, code, &p, end) ||
+	    (location && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_LOCATION, (const unsigned char *)location,
+	                                              (int)strlen(location), &p, end)) ||
 	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
 	                                8, &p, end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
-		return 1;
-	if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_HTTP_FINAL) != (int)len)
-		return 1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE, (const unsigned char *)"text/plain", 10, &p,
+	                                 end) ||
+	    lws_add_http_header_content_length(wsi, 0, &p, end) || lws_finalize_http_header(wsi, &p, end))
+		return -1;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS | LWS_WRITE_H2_STREAM_END) < 0)
+		return -1;
+	return completed(wsi);
 }
 
 /* PERF-4: GET /c/ID/ is a consultation's page: the web client's index.html, whose <base> takes
@@ -150,15 +190,10 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
 		/* Relative, so that it holds behind a proxy that serves Roundtable under a prefix. */
 		char loc[CORE_ID_MAX + 2];
 		snprintf(loc, sizeof loc, "%.*s/", (int)n, id);
-		if (lws_http_redirect(wsi, HTTP_STATUS_MOVED_PERMANENTLY, (const unsigned char *)loc, (int)strlen(loc),
-		                      &p, end) < 0)
-			return -1;
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
+		return answer_status(wsi, HTTP_STATUS_MOVED_PERMANENTLY, loc);
 	}
 	if (!n || strcmp(id + n, "/") != 0)
-		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
-		           ? -1
-		           : 0;
+		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
 	char index[PATH_MAX];
 	snprintf(index, sizeof index, "%s/index.html", s->opt->web_dir);
 	if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-cache",
@@ -174,27 +209,16 @@ static int serve_page(server *s, struct lws *wsi, const char *uri)
 
 /* --- the stage's short join code: GET /j/CODE ------------------------------------------- */
 
-/* An answer of its own: status, one optional header, Cache-Control: no-store (a join code's
- * answer changes when its link is rotated or revoked), and a short body. */
+/* An answer of its own with a short body (a join code's answer changes when its link is
+ * rotated or revoked, so it is never kept either). */
 static int answer(struct lws *wsi, unsigned status, const char *type, const char *name, const char *value,
                   const char *body)
 {
 	static char out[LWS_PRE + 512];
 	int n = snprintf(out + LWS_PRE, sizeof out - LWS_PRE, "%s", body);
-	unsigned char head[LWS_PRE + 1024], *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
 	if (n < 0 || (size_t)n >= sizeof out - LWS_PRE)
 		return -1;
-	size_t len = (size_t)n;
-	if (lws_add_http_common_headers(wsi, status, type, len, &p, end) ||
-	    (name && lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
-	                                         (int)strlen(value), &p, end)) ||
-	    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store",
-	                                8, &p, end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
-	if (lws_write(wsi, (unsigned char *)out + LWS_PRE, len, LWS_WRITE_HTTP_FINAL) != (int)len)
-		return -1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+	return send_answer(wsi, status, type, name, value, out + LWS_PRE, (size_t)n);
 }
 
 /* Failed look-ups are limited per client address, so that nobody can try codes until one
@@ -286,19 +310,49 @@ static int serve_join(server *s, struct lws *wsi, const char *uri)
  * session speaks a named, versioned protocol. */
 int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-	if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION)
+	server *s = lws_context_user(lws_get_context(wsi));
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* A stopping server takes no new connection: clients retry until the next one is up.
+		 * `user` holds the accepted client's address: one address may have only so many
+		 * requests whose headers are still arriving (net_header_admit). */
+		if (s->draining)
+			return 1;
+		return !net_header_admit(
+		    s, user ? (const struct sockaddr *)&((struct lws_filter_network_conn_args *)user)->cli_addr : NULL);
+	case LWS_CALLBACK_WSI_CREATE:
+		net_header_start(s, wsi);
+		return 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		/* lws completes the transaction next; closed instead, WSI_DESTROY undoes this. */
+		net_header_rearm(s, wsi);
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	case LWS_CALLBACK_WSI_DESTROY:
+	case LWS_CALLBACK_FILTER_HTTP_CONNECTION:
+		net_header_done(s, wsi);
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		net_header_done(s, wsi);
 		return 1;
-	if (reason == LWS_CALLBACK_FILTER_NETWORK_CONNECTION) {
-		/* A stopping server takes no new connection: clients retry until the next one is up. */
-		server *s = lws_context_user(lws_get_context(wsi));
-		return s->draining;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+		/* lws would turn a connection asking `Upgrade: h2c` into HTTP/2, whose code Roundtable
+		 * does not use, and whose settings a client may make absurd: it is hung up on. `in` is
+		 * not read: for an upgrade lws does not know, it points into headers lws has already
+		 * released (CVE-2025-11677); the headers are read through the wsi, which has none then. */
+		char up[16];
+		net_header_done(s, wsi);
+		if (lws_hdr_copy(wsi, up, sizeof up, WSI_TOKEN_UPGRADE) > 0 && !strcasecmp(up, "h2c"))
+			return -1;
+		return 0;
+	}
+	default:
+		break;
 	}
 	if (reason == LWS_CALLBACK_ADD_HEADERS)
 		return add_cache_header(wsi, in);
 	if (reason == LWS_CALLBACK_HTTP) {
 		/* Only the status and page mounts call back here; files are lws' own. */
 		char uri[128];
-		server *s = lws_context_user(lws_get_context(wsi));
 		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0)
 			uri[0] = '\0'; /* none (HEAD, POST) or too long: not found */
 		if (!strcmp(uri, "/healthz") || !strcmp(uri, "/metrics"))
@@ -307,11 +361,7 @@ int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *u
 			return serve_page(s, wsi, uri);
 		if (!strcmp(uri, "/j") || !strncmp(uri, "/j/", 3))
 			return serve_join(s, wsi, uri);
-		return lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL) || lws_http_transaction_completed(wsi)
-		           ? -1
-		           : 0;
+		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
 	}
-	/* Never LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (CVE-2025-11677, see net.c): the dummy leaves it
-	 * alone, and so do we. */
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }

@@ -2,8 +2,9 @@
  * the timers the hub asks for, signals, the graceful stop and the loop, on lws' own poll loop,
  * single-threaded. No consultation logic, and no protocol callback (ws.c, http.c, control.c).
  *
- * Never handle LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: lws 4.1.6 as shipped by Debian has a
- * use-after-free behind that callback (CVE-2025-11677). */
+ * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: lws 4.1.6 as shipped by Debian calls it with a pointer into
+ * released headers for an upgrade it does not know (CVE-2025-11677); http.c handles it only to
+ * refuse h2c, and never reads that pointer. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	s->opt = opt;
 	s->started = time(NULL);
 	s->queue_max = opt->queue_limit_kib > 0 ? (size_t)opt->queue_limit_kib * 1024 : CONN_QUEUE_MAX_BYTES;
+	s->memory_max = (size_t)(opt->memory_limit_mib > 0 ? opt->memory_limit_mib : NET_MEMORY_MIB) * 1024 * 1024;
 	s->max_conns = opt->max_connections > 0 ? (size_t)opt->max_connections : NET_MAX_CONNECTIONS;
 	s->max_per_addr = opt->max_per_address > 0 ? (size_t)opt->max_per_address : NET_MAX_PER_ADDRESS;
 	s->max_message =

@@ -19,8 +19,13 @@
 #define NET_HEADER_BYTES 4096     /* the most header bytes a request may carry */
 #define NET_HEADER_POOL 64        /* requests whose headers are read at once; others wait */
 #define NET_MAX_ORIGINS 4
-#define NET_PING_SECONDS 15 /* silence before a ping; three times that without an answer: dropped */
-#define NET_QUEUE_KIB 4096  /* what may wait for a client that does not read */
+#define NET_PING_SECONDS 15      /* silence before a ping; three times that without an answer: dropped */
+#define NET_QUEUE_KIB 4096       /* what may wait for a client that does not read */
+#define NET_HEADER_PER_ADDRESS 8 /* connections from one address still sending headers */
+#define NET_MEMORY_MIB 256       /* what may wait for all clients together, snapshots included */
+#define NET_MESSAGE_SECONDS 10   /* from a message's first byte to its last */
+#define NET_FLOOD_SECONDS 3      /* sending past the rate this long closes the connection */
+#define NET_LOGIN_FAILURES 20    /* failed logins a minute from one address; then refused */
 
 typedef struct net_options {
 	const char *listen;    /* address to bind, e.g. "127.0.0.1" */
@@ -29,6 +34,7 @@ typedef struct net_options {
 	const char *data_path; /* the data folder: the control socket lives there */
 	int ping_seconds;      /* silence before a ping; hang-up after three times that (0: 15) */
 	int queue_limit_kib;   /* what may wait for one connection before it is dropped (0: 4096) */
+	int memory_limit_mib;  /* what may wait for all connections together (0: NET_MEMORY_MIB) */
 	/* Where browsers load the page from, "https://host[:port]" (none: the Host of each request,
 	 * and the CSP names http://LISTEN:PORT). A WebSocket whose Origin is not one is refused. */
 	const char *origins[NET_MAX_ORIGINS];

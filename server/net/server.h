@@ -47,9 +47,6 @@ typedef struct conn {
 	wire_buf **q;
 	size_t qhead, qlen, qcap, qbytes;
 	bool culled;
-	/* PL-6: past the cap, the rest of the message is read and dropped, then the connection is
-	 * closed with 1009; closing with bytes unread would reset it and lose the close code. */
-	size_t discarded;
 	/* the client's address, for the per-address limit (memory only, never logged: CHR-7) */
 	char addr[INET6_ADDRSTRLEN];
 	bool counted; /* in the per-address table */
@@ -57,26 +54,62 @@ typedef struct conn {
 	int64_t credit_us, refilled_us;
 	unsigned refused; /* messages refused since the last one taken */
 	bool closing;     /* to be closed once its queue is written */
+	bool close_sent;  /* its close frame is written: waiting for the client's (send_close) */
+	int64_t close_sent_us;
 	/* PERF-3: when it was last heard from (any frame, a pong included) and last pinged (mono
 	 * us); a ping waits for its writeable callback. In the server's list of connections. */
 	int64_t heard_us, pinged_us;
 	int64_t ping_after_us; /* its silence before a ping: the server's, less a share of it */
 	bool ping_due;
+	/* Memory (PERF-3): a message longer than one write goes out in fragments, qoff bytes of
+	 * the head written so far; the first message queued (the answer to auth, the snapshot) is
+	 * exempt from queue_max, bounded by the server's memory budget instead. drained_us: when
+	 * a write last went out (or it was queued to with nothing waiting): the budget drops the
+	 * connections that hold the most and have not read for longest. */
+	size_t qoff;
+	const wire_buf *exempt;
+	bool queued_any;
+	int64_t drained_us;
+	/* Floods: when the connection's current run over its rate began (0: within its rate) */
+	int64_t flood_since_us;
+	/* When the message being gathered began arriving (0: none in progress): a message must be
+	 * complete within NET_MESSAGE_SECONDS. */
+	int64_t partial_since_us;
 	lws_dll2_t list; /* in the server's list of connections (server.conns) */
 	enum lws_close_status close_status;
 	const char *close_reason;
 } conn;
 
-/* Connections per client address, in memory only. */
+/* Per client address, in memory only, never stored or logged (CHR-7): its WebSocket
+ * connections, its connections still sending their request headers, and its failed logins in
+ * the current minute. Freed when all are zero. */
 typedef struct addr_count {
 	struct addr_count *next;
 	unsigned n;
+	unsigned headers;
+	struct header_slot *slots; /* its connections still sending headers */
+	unsigned fails;
+	int64_t fails_since_us;
 	char addr[INET6_ADDRSTRLEN];
 } addr_count;
 #define ADDR_BUCKETS 4096
 
-/* How much of an oversized message is drained before closing regardless. */
-#define CONN_DISCARD_MAX (16u * WIRE_MAX_MESSAGE)
+/* A connection still sending its request headers, by its wsi (admit.c). */
+typedef struct header_slot {
+	struct header_slot *next, *a_next; /* in its hash bucket; in its address' list */
+	struct lws *wsi;
+	addr_count *a;
+	int64_t since_us; /* accepted, or its last request answered (mono us) */
+	bool killed;
+	bool kept_alive; /* waiting for its next request: slow only once that has begun */
+} header_slot;
+#define HEADER_BUCKETS 1024
+
+/* How long a client may take to answer the close frame before it is dropped. */
+#define NET_CLOSE_WAIT_SECONDS 5
+
+/* A message longer than this goes out in fragments of this size (ws.c, write_fragment). */
+#define FRAGMENT_BYTES (NET_GATHER_BYTES - 4)
 
 /* A warning logged at most once a minute, with how many times it happened (log_sampled). */
 typedef rtlog_sample log_sample;
@@ -98,8 +131,17 @@ typedef struct server {
 	uint64_t culled;        /* connections dropped for not reading */
 	uint64_t refused_conns; /* WebSocket handshakes refused by a limit or the Origin */
 	log_sample culled_log, refused_log;
-	size_t queued_bytes; /* what waits in all connections' queues */
-	uint64_t gathered;   /* messages that went several to a write (PERF-2) */
+	size_t queued_bytes;      /* what waits in all connections' queues, snapshots included */
+	size_t memory_max;        /* the budget for queued_bytes (--memory-limit) */
+	size_t doomed_bytes;      /* queued for connections already being dropped */
+	uint64_t evicted;         /* connections dropped to keep within the budget */
+	uint64_t header_refused;  /* connections refused: their address had too many headers pending */
+	uint64_t login_throttled; /* logins refused: their address failed too often */
+	/* the address of the connection being accepted, for LWS_CALLBACK_WSI_CREATE ("": none) */
+	char accepting[INET6_ADDRSTRLEN];
+	header_slot *header_slots[HEADER_BUCKETS];
+	uint64_t sweeps;   /* liveness sweeps so far (one a second) */
+	uint64_t gathered; /* messages that went several to a write (PERF-2) */
 	/* several queued messages framed for one write (on_writeable) */
 	uint8_t gather[NET_GATHER_BYTES];
 	time_t started; /* for GET /metrics */
@@ -143,6 +185,24 @@ void net_addr_free_all(server *s);
 bool net_take_credit(server *s, conn *c);
 /* The client's address (memory only, never logged: CHR-7), behind a trusted proxy its own. */
 void net_client_addr(server *s, struct lws *wsi, char out[INET6_ADDRSTRLEN]);
+/* Slow headers: whether a connection from the address accepted now may start its request
+ * (notes it for net_header_start); false when that address has too many pending. */
+bool net_header_admit(server *s, const struct sockaddr *sa);
+/* The accepted connection's wsi now exists: its headers count for its address. */
+void net_header_start(server *s, struct lws *wsi);
+/* Its headers arrived (or it closed): they no longer count. Safe to call more than once. */
+void net_header_done(server *s, const struct lws *wsi);
+/* A request was answered and its connection is kept alive: its next request's headers count
+ * again, once they begin arriving. */
+void net_header_rearm(server *s, struct lws *wsi);
+void net_header_free_all(server *s);
+/* Once a second: an address with more than NET_HEADER_PER_ADDRESS slow ones loses the excess. */
+void net_header_sweep(server *s);
+/* Failed logins per address (NET_LOGIN_FAILURES a minute): note one; whether addr is over. */
+void net_login_failed(server *s, const char *addr);
+bool net_login_throttled(server *s, const char *addr);
+/* Forgets failures older than a minute (the liveness sweep calls it). */
+void net_login_sweep(server *s);
 /* The length of the consultation id starting at `id`, or 0 when there is none. */
 size_t net_path_id_len(const char *id);
 

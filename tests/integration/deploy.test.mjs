@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { freePort, repo, run, startServer, votesIn, waitForLine } from '../lib/harness.mjs';
 import { nginxSite, startNginx } from '../lib/nginx.mjs';
 
@@ -159,6 +160,17 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
   const dir = tmp('nginx');
   let stopNginx;
   const upstream = await freePort();
+  // Both sites forward Upgrade only when it is websocket (the server's HTTP/2 code stays out of
+  // reach), and clear it where no WebSocket goes.
+  for (const file of ['roundtable.conf', 'roundtable-pinned.conf']) {
+    const text = fs.readFileSync(path.join(repo, 'deploy/nginx', file), 'utf8');
+    assert.match(text, /map \$http_upgrade \$roundtable_upgrade \{\s*default "";\s*"~\*\^websocket\$" websocket;\s*\}/, file);
+    assert.doesNotMatch(text, /proxy_set_header Upgrade \$http_upgrade/, file);
+    const locations = text.split(/\n\s*location /).slice(1);
+    for (const loc of locations.filter((l) => /proxy_pass/.test(l))) {
+      assert.match(loc, /proxy_set_header Upgrade (\$roundtable_upgrade|"");/, `${file}: location ${loc.split('\n')[0]}`);
+    }
+  }
   const site = await nginxSite(dir, 'roundtable.conf', { 8080: upstream });
   const { origin, ca } = site;
   const srv = await startServer({ port: upstream, serveArgs: ['--origin', origin, '--trusted-proxy', '127.0.0.1'] });
@@ -198,6 +210,28 @@ test('behind Debian\'s nginx over TLS: nginx -t accepts the site, and a particip
     const foreign = await srv.connect(srv.tokens.stage, { url: via.url, wsOptions: { ca, origin: 'https://evil.example' } })
       .then(() => 'open', () => 'refused');
     assert.equal(foreign, 'refused');
+
+    // Only a WebSocket upgrade reaches the server: an h2c upgrade (with an absurd HPACK table
+    // size) is forwarded as a plain request, on the socket's path and on a file's.
+    for (const p of ['/ws', `/c/${srv.consultation}/ws`, '/']) {
+      const res = await new Promise((resolve, reject) => {
+        const sock = tls.connect({ host: '127.0.0.1', port: site.tls, ca, ALPNProtocols: ['http/1.1'] }, () => {
+          sock.write(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${site.tls}\r\nConnection: Upgrade, HTTP2-Settings\r\n` +
+            'Upgrade: h2c\r\nHTTP2-Settings: AAH_____\r\n\r\n');
+        });
+        let data = '';
+        sock.setEncoding('latin1');
+        sock.on('data', (d) => {
+          data += d;
+          if (/\r\n\r\n/.test(data)) { sock.destroy(); resolve(data); }
+        });
+        sock.on('error', reject);
+        sock.on('close', () => resolve(data));
+      });
+      assert.match(res, /^HTTP\/1\.1 (200|404|400) /, `${p}: ${res.slice(0, 80)}`);
+      assert.doesNotMatch(res, /^HTTP\/1\.1 101|Upgrade: h2c/i, p);
+    }
+    assert.equal((await chair.command({ type: 'clock.sync' })).type, 'clock.now');
   } finally {
     // The server first: nginx's graceful quit would wait for the sockets it proxies.
     await srv.stop();

@@ -376,14 +376,36 @@ test('handshakes with Upgrade: foo, h2c or empty (CVE-2025-11677) are refused an
         const res = await rawRequest(srv.port, `GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nConnection: Upgrade\r\n` +
           `Upgrade: ${upgrade}\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n` +
           'Sec-WebSocket-Protocol: roundtable.v1\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n', 1000);
-        // Never a WebSocket; h2c is lws' own upgrade to HTTP/2, which serves only files.
+        // Never a WebSocket, and never HTTP/2: the h2c upgrade is hung up on.
         assert.doesNotMatch(res, /Sec-WebSocket-Accept/i, `Upgrade: ${upgrade}`);
-        if (upgrade !== 'h2c') assert.doesNotMatch(res, /^HTTP\/1\.1 101/, `Upgrade: ${upgrade}`);
+        assert.doesNotMatch(res, /^HTTP\/1\.1 101/, `Upgrade: ${upgrade}`);
       }
       assert.equal((await c.command({ type: 'clock.sync' })).type, 'clock.now', `after Upgrade: ${upgrade}`);
     }
   } finally {
     // stop() fails on any sanitizer report or a crash.
     await srv.stop();
+  }
+});
+
+test('HTTP/2 is never spoken: h2c with an absurd HPACK table size, and prior knowledge, change nothing', async () => {
+  const srv = await startServer();
+  try {
+    const c = await srv.connect(srv.tokens.stage);
+    // SETTINGS_HEADER_TABLE_SIZE = 2^32 - 1, on a file's path and on the socket's.
+    for (const p of ['/', '/ws', '/app.js']) {
+      const res = await rawRequest(srv.port, `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\n` +
+        'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAH_____\r\n\r\n', 1000);
+      assert.doesNotMatch(res, /^HTTP\/1\.1 101|Upgrade: h2c/i, p);
+    }
+    // The HTTP/2 connection preface, then a SETTINGS frame with the same table size.
+    const preface = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'),
+      Buffer.from([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff])]);
+    const res = await rawRequest(srv.port, preface.toString('latin1'), 1000);
+    // An HTTP/2 server would answer with its own SETTINGS frame (type 4) first.
+    assert.ok(res.length < 9 || res.charCodeAt(3) !== 4 || /^HTTP\/1\.1/.test(res), JSON.stringify(res.slice(0, 20)));
+    assert.equal((await c.command({ type: 'clock.sync' })).type, 'clock.now');
+  } finally {
+    await srv.stop(); // fails on a sanitizer report (an absurd allocation) or a crash
   }
 });

@@ -436,7 +436,7 @@ static void on_connected(conn *c)
 	char req[512];
 	int n = snprintf(req, sizeof req,
 	                 "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-	                 "Sec-WebSocket-Key: cm91bmR0YWJsZWxvYWQ=\r\nSec-WebSocket-Version: 13\r\n"
+	                 "Sec-WebSocket-Key: cm91bmR0YWJsZWxvYWQhIQ==\r\nSec-WebSocket-Version: 13\r\n"
 	                 "Sec-WebSocket-Protocol: %s\r\n\r\n",
 	                 opt.path, opt.host, opt.port, opt.proto);
 	grow(&c->tx, &c->txcap, c->txlen + (size_t)n);
