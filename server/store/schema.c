@@ -182,6 +182,9 @@ static const char *const migrations[] = {
     "  attended_ms INTEGER NOT NULL,"
     "  PRIMARY KEY (consultation, label)"
     ") STRICT, WITHOUT ROWID;",
+    /* 11: a segment the agenda says starts empty ("carry_over": false, QA-6): entering it
+     * carries no unanswered questions over from the segment left. */
+    "ALTER TABLE segment ADD COLUMN starts_empty INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
