@@ -441,9 +441,9 @@ typedef struct core_event {
 	core_timing timing[2];
 	/* QA-6: AGENDA_CURRENT (the questions carried over from segment `from`) and
 	 * QUESTIONS_MOVED: the questions that move to `segment`, in id order (borrowed). */
-	uint16_t from;
 	const uint32_t *ids;
 	uint32_t nids;
+	uint16_t from;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */

@@ -157,7 +157,7 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 	if (carry && !json_is_boolean(carry))
 		agenda_error(errs, "%scarry_over: must be true or false", prefix);
 	else
-		out->starts_empty = carry && json_is_false(carry);
+		out->starts_empty = json_is_false(carry); /* absent: false */
 }
 
 /* LC-1: "listening": {"ar": {"zoom_channel": "Arabic", "note": "..."}} for offered languages. */
