@@ -112,6 +112,24 @@ static void goto_clock(const core_state *st, uint16_t seg, int64_t now, core_dec
 	add_timing(ev, seg, to);
 }
 
+/* QA-6: a change of the current segment carries the unanswered questions of the segment left
+ * (live and pending, so that the co-chairs still see what awaits moderation) to the segment
+ * entered, unless the agenda says that segment starts empty. At most CORE_MAX_MOVE of them, the
+ * oldest first; the event names them, so that evolve, the store and the clients move exactly
+ * those. */
+static void carry_over(const core_state *st, uint16_t seg, core_event *ev, core_decision *out)
+{
+	ev->from = st->current_segment;
+	ev->ids = out->ids;
+	if (st->agenda.segments[seg].starts_empty)
+		return;
+	for (uint32_t i = 0; i < st->nquestions && ev->nids < CORE_MAX_MOVE; i++) {
+		const core_question *q = &st->questions[i];
+		if (q->segment == st->current_segment && (q->state == CORE_Q_PENDING || q->state == CORE_Q_APPROVED))
+			out->ids[ev->nids++] = q->id;
+	}
+}
+
 /* segment.open, segment.close and agenda.goto. */
 rt_err core_decide_segment(const core_state *st, const core_command *cmd, int64_t now, core_decision *out)
 {
@@ -133,9 +151,12 @@ rt_err core_decide_segment(const core_state *st, const core_command *cmd, int64_
 			return RT_OK;
 		kind = CORE_EV_SEGMENT_CLOSED;
 	}
-	core_next_event(st, out, kind, NULL)->segment = cmd->segment;
-	if (kind == CORE_EV_AGENDA_CURRENT)
+	core_event *ev = core_next_event(st, out, kind, NULL);
+	ev->segment = cmd->segment;
+	if (kind == CORE_EV_AGENDA_CURRENT) {
+		carry_over(st, cmd->segment, ev, out);
 		goto_clock(st, cmd->segment, now, out);
+	}
 	return RT_OK;
 }
 
@@ -157,9 +178,11 @@ int core_evolve_segment(core_state *st, const core_event *ev)
 {
 	if (ev->segment >= st->agenda.nsegments)
 		return -1;
-	if (ev->kind == CORE_EV_AGENDA_CURRENT)
+	if (ev->kind == CORE_EV_AGENDA_CURRENT) {
+		if (core_evolve_moved(st, ev))
+			return -1;
 		st->current_segment = ev->segment;
-	else
+	} else
 		st->agenda.segments[ev->segment].questions_open = ev->kind == CORE_EV_SEGMENT_OPENED;
 	if (ev->automatic)
 		st->timing[ev->segment].auto_closed = true;

@@ -51,6 +51,8 @@
 #define CORE_NOTE_MAX_BYTES (CORE_NOTE_MAX_CP * 4)
 #define CORE_THEME_MAX_CP 60
 #define CORE_THEME_MAX_BYTES (CORE_THEME_MAX_CP * 4)
+/* QA-6: the most questions one question.move takes, and one change of segment carries over. */
+#define CORE_MAX_MOVE 500
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 /* No language: a connection that listens in none (LC-6). */
@@ -118,6 +120,7 @@ typedef struct core_segment {
 	bool questions_open;   /* participants may post while it is current; co-chairs change it */
 	bool chatham_house;    /* false: on the record */
 	char date[11];         /* "YYYY-MM-DD" for agendas over several days, or empty */
+	bool starts_empty;     /* QA-6: the agenda's "carry_over": false; entering it carries nothing */
 } core_segment;
 
 /* LC-1: how participants listen in one language: the name of its channel in Zoom's
@@ -340,6 +343,10 @@ typedef struct core_command {
 	uint32_t paraphrase;
 	const char *theme;
 	size_t theme_len;
+	/* QA-6: question.move of several questions (borrowed, 1..CORE_MAX_MOVE ids); 0 when the
+	 * command names one `question`. */
+	const uint32_t *questions;
+	uint32_t nquestions;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -381,6 +388,8 @@ typedef enum core_event_kind {
 	CORE_EV_TAGGED,        /* EX-1: `question`'s theme is `theme` */
 	CORE_EV_REPORTED,      /* EX-1: `question` is `included` in the report or not */
 	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
+	/* QA-6: questions `ids` moved to `segment` */
+	CORE_EV_QUESTIONS_MOVED,
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -433,6 +442,11 @@ typedef struct core_event {
 	int ntiming;
 	uint16_t timing_segment[2];
 	core_timing timing[2];
+	/* QA-6: AGENDA_CURRENT (the questions carried over from segment `from`) and
+	 * QUESTIONS_MOVED: the questions that move to `segment`, in id order (borrowed). */
+	const uint32_t *ids;
+	uint32_t nids;
+	uint16_t from;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -464,6 +478,7 @@ typedef struct core_decision {
 	char text[CORE_NOTE_MAX_BYTES + 1];
 	char scratch[CORE_NOTE_MAX_BYTES + 1]; /* text with placeholders, before it replaces text */
 	char theme[CORE_THEME_MAX_BYTES + 1];
+	uint32_t ids[CORE_MAX_MOVE]; /* QA-6: the questions its one move event names */
 } core_decision;
 
 /* --- state ------------------------------------------------------------------------------- */

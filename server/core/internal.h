@@ -78,6 +78,10 @@ rt_err core_decide_next(const core_state *st, const core_command *cmd, core_deci
 int core_evolve_posted(core_state *st, const core_event *ev);
 int core_evolve_selected(core_state *st, const core_question *q, const core_event *ev);
 int core_evolve_question(core_state *st, core_question *q, const core_event *ev);
+/* QA-6: question.move of several questions at once, and the questions an event moves (ids to
+ * segment; all or none: -1 when one is unknown). */
+rt_err core_decide_move_many(const core_state *st, const core_command *cmd, core_decision *out);
+int core_evolve_moved(core_state *st, const core_event *ev);
 
 /* --- clock.c: the agenda clock and the current segment ----------------------------------- */
 

@@ -157,6 +157,48 @@ rt_err core_decide_moderation(const core_state *st, const core_command *cmd, cor
 	}
 }
 
+/* QA-6: question.move of several questions: each must exist and be pending, live or answered
+ * (the first at fault is named); one event moves those not in the segment already, each once. */
+rt_err core_decide_move_many(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	rt_err err = core_segment_exists(st, cmd->segment, out);
+	if (err)
+		return err;
+	if (cmd->nquestions < 1 || cmd->nquestions > CORE_MAX_MOVE) {
+		out->err.max = CORE_MAX_MOVE;
+		return RT_E_PROTOCOL_INVALID_FIELD;
+	}
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < cmd->nquestions; i++) {
+		const core_question *q = core_question_get(st, cmd->questions[i]);
+		if (!q) {
+			out->err.question = cmd->questions[i];
+			return RT_E_QUESTION_NOT_FOUND;
+		}
+		if (q->state != CORE_Q_PENDING && q->state != CORE_Q_APPROVED && q->state != CORE_Q_ANSWERED)
+			return core_state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+		bool seen = false;
+		for (uint32_t k = 0; k < n && !seen; k++)
+			seen = out->ids[k] == q->id;
+		if (q->segment != cmd->segment && !seen)
+			out->ids[n++] = q->id;
+	}
+	if (n == 0)
+		return RT_OK;
+	/* In id order, as a change of segment names them. */
+	for (uint32_t i = 1; i < n; i++)
+		for (uint32_t k = i; k > 0 && out->ids[k - 1] > out->ids[k]; k--) {
+			uint32_t t = out->ids[k];
+			out->ids[k] = out->ids[k - 1];
+			out->ids[k - 1] = t;
+		}
+	core_event *ev = core_next_event(st, out, CORE_EV_QUESTIONS_MOVED, NULL);
+	ev->segment = cmd->segment;
+	ev->ids = out->ids;
+	ev->nids = n;
+	return RT_OK;
+}
+
 rt_err core_decide_withdraw(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
 {
 	const core_question *q = core_question_get(st, cmd->question);
@@ -327,6 +369,18 @@ static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 	q->state = CORE_Q_MERGED;
 	q->into = into->id;
 	q->pinned = false;
+	return 0;
+}
+
+int core_evolve_moved(core_state *st, const core_event *ev)
+{
+	if (ev->segment >= st->agenda.nsegments || ev->nids > CORE_MAX_MOVE || (ev->nids && !ev->ids))
+		return -1;
+	for (uint32_t i = 0; i < ev->nids; i++)
+		if (!core_question_get(st, ev->ids[i]))
+			return -1;
+	for (uint32_t i = 0; i < ev->nids; i++)
+		st->questions[ev->ids[i] - 1].segment = ev->segment;
 	return 0;
 }
 

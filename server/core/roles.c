@@ -82,6 +82,15 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	    ev->kind == CORE_EV_AGENDA_CURRENT || ev->kind == CORE_EV_CLOCK || ev->kind == CORE_EV_FLOOR ||
 	    ev->kind == CORE_EV_SEALED)
 		return mod | pub;
+	if (ev->kind == CORE_EV_QUESTIONS_MOVED) {
+		/* QA-6: the public hears of the questions it may see, when there is one. */
+		for (uint32_t i = 0; i < ev->nids; i++) {
+			const core_question *m = core_question_get(st, ev->ids[i]);
+			if (m && core_visible(CORE_AUD_PUBLIC, m->state))
+				return mod | pub;
+		}
+		return mod;
+	}
 	const core_question *q = core_question_get(st, ev->question);
 	if (!q || ev->kind >= CORE_EV_COUNT)
 		return 0;

@@ -53,6 +53,7 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		sqlite3_bind_int(st, 7, seg->questions_open);
 		sqlite3_bind_int(st, 8, seg->chatham_house);
 		sqlite3_bind_text(st, 9, seg->date, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 10, seg->starts_empty);
 		if (store_write(s, st))
 			return RT_E_SERVER_UNAVAILABLE;
 	}
@@ -162,6 +163,7 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		t->allotted_ms = sqlite3_column_type(st, 9) == SQLITE_NULL ? (int64_t)seg->duration_min * 60000
 		                                                           : sqlite3_column_int64(st, 9);
 		t->auto_closed = sqlite3_column_int(st, 10) != 0;
+		seg->starts_empty = sqlite3_column_int(st, 11) != 0;
 	}
 	store_done(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -389,7 +391,13 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 	case CORE_EV_NEXT:
 		return store_set_consultation(s, ST_SET_NEXT, cid, ev->question);
 	case CORE_EV_AGENDA_CURRENT:
-		return store_set_consultation(s, ST_SET_CURRENT, cid, ev->segment);
+	case CORE_EV_QUESTIONS_MOVED:
+		/* QA-6: the questions it moved, each row as it is now. */
+		for (uint32_t i = 0; i < ev->nids; i++)
+			if (save_question(s, cid, stt, ev->ids[i]))
+				return -1;
+		return ev->kind == CORE_EV_AGENDA_CURRENT ? store_set_consultation(s, ST_SET_CURRENT, cid, ev->segment)
+		                                          : 0;
 	case CORE_EV_SEGMENT_OPENED:
 	case CORE_EV_SEGMENT_CLOSED:
 		return save_segment(s, cid, stt, ev->segment);

@@ -200,6 +200,9 @@ static const char *const migrations[] = {
      * against a command already in hand; it goes with its receipt when the consultation is
      * sealed. NULL: kept before digests were. */
     "ALTER TABLE receipt ADD COLUMN digest BLOB;",
+    /* 13: a segment the agenda says starts empty ("carry_over": false, QA-6): entering it
+     * carries no unanswered questions over from the segment left. */
+    "ALTER TABLE segment ADD COLUMN starts_empty INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -17,7 +17,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                                "premoderation, secret, max_open_questions, votes_per_minute, warning_minutes, "
                                "close_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_INSERT_SEGMENT] = "INSERT INTO segment (consultation, position, title, kind, start_min, duration_min, "
-                          "questions, chatham_house, date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "questions, chatham_house, date, starts_empty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [ST_FIND_ORIGIN] = "SELECT id FROM consultation WHERE origin = ? ORDER BY rowid DESC LIMIT 1",
     [ST_INSERT_TOKEN] =
         "INSERT INTO token (hash, consultation, programme, role, kind, label) VALUES (?, ?, ?, ?, ?, ?)",
@@ -36,7 +36,8 @@ static const char *const stmt_sql[ST_COUNT] = {
         "clock_started_at, warning_minutes, close_minutes, floor_now, next_up, sealed, participants "
         "FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
-                         "elapsed_ms, allotted_ms, auto_closed FROM segment WHERE consultation = ? ORDER BY position",
+                         "elapsed_ms, allotted_ms, auto_closed, starts_empty FROM segment WHERE consultation = ? "
+                         "ORDER BY position",
     [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into, "
                           "sealed_votes, theme, reported FROM question WHERE consultation = ? ORDER BY id",
     [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",

@@ -29,6 +29,7 @@ typedef enum field_kind {
 	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
 	F_REPORT_FORMAT, /* an export format */
 	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_QUESTION_IDS,  /* QA-6: 1..CORE_MAX_MOVE question ids, to cmd.questions */
 } field_kind;
 
 typedef struct field_spec {
@@ -196,6 +197,19 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			return false;
 		out->cmd.segment = (uint16_t)n;
 		return true;
+	case F_QUESTION_IDS: {
+		size_t count = json_is_array(v) ? json_array_size(v) : 0;
+		if (count < 1 || count > CORE_MAX_MOVE)
+			return false;
+		for (size_t i = 0; i < count; i++) {
+			if (!whole(json_array_get(v, i), 1, INT32_MAX, &n))
+				return false;
+			out->questions[i] = (uint32_t)n;
+		}
+		out->cmd.questions = out->questions;
+		out->cmd.nquestions = (uint32_t)count;
+		return true;
+	}
 	}
 	return false;
 }
@@ -261,6 +275,12 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out)
 			err = RT_E_PROTOCOL_INVALID_FIELD;
 			goto done;
 		}
+	}
+	/* QA-6: question.move names one question or several, never both nor neither. */
+	if (out->cmd.kind == CORE_CMD_QUESTION_MOVE && out->kind == WIRE_MSG_COMMAND &&
+	    (out->cmd.question != 0) == (out->cmd.nquestions != 0)) {
+		set_field(out, out->cmd.question ? "questions" : "question");
+		err = out->cmd.question ? RT_E_PROTOCOL_INVALID_FIELD : RT_E_PROTOCOL_MISSING_FIELD;
 	}
 done:
 	json_decref(root);

@@ -240,6 +240,18 @@ wire_buf *wire_encode_votes_changed(const uint32_t (*pairs)[2], int n, size_t he
 	return votes ? to_buf(json_pack("{s:s, s:o}", "type", "votes.changed", "votes", votes), headroom) : NULL;
 }
 
+/* QA-6: the ids of the questions an event moved that this audience may see. */
+static json_t *moved_json(const core_state *st, const core_event *ev, core_audience aud)
+{
+	json_t *a = json_array();
+	for (uint32_t i = 0; a && i < ev->nids; i++) {
+		const core_question *q = core_question_get(st, ev->ids[i]);
+		if (q && core_visible(aud, q->state))
+			json_array_append_new(a, json_integer(q->id));
+	}
+	return a;
+}
+
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom)
 {
 	if ((unsigned)ev->kind >= CORE_EV_COUNT)
@@ -253,9 +265,20 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(
 		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", id_or_null(ev->question)),
 		    headroom);
+	case CORE_EV_AGENDA_CURRENT:
+		/* QA-6: the segment left and the questions carried over from it; with carry_over, an
+		 * author's own pending questions of `from` came along too (the public list leaves them
+		 * out, QA-2). */
+		return to_buf(json_pack("{s:s, s:I, s:i, s:i, s:o, s:b}", "type", type, "seq", seq, "segment",
+		                        (int)ev->segment, "from", (int)ev->from, "carried", moved_json(st, ev, aud),
+		                        "carry_over", !st->agenda.segments[ev->segment].starts_empty),
+		              headroom);
+	case CORE_EV_QUESTIONS_MOVED:
+		return to_buf(json_pack("{s:s, s:I, s:i, s:o}", "type", type, "seq", seq, "segment", (int)ev->segment,
+		                        "questions", moved_json(st, ev, aud)),
+		              headroom);
 	case CORE_EV_SEGMENT_OPENED:
 	case CORE_EV_SEGMENT_CLOSED:
-	case CORE_EV_AGENDA_CURRENT:
 		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "seq", seq, "segment", (int)ev->segment),
 		              headroom);
 	case CORE_EV_CLOCK:
@@ -345,7 +368,7 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 	if (cmd->kind == CORE_CMD_QUESTION_NEXT)
 		json_object_set_new(result, "next", id_or_null(st->next_up));
 	if (cmd->kind == CORE_CMD_SEGMENT_OPEN || cmd->kind == CORE_CMD_SEGMENT_CLOSE ||
-	    cmd->kind == CORE_CMD_AGENDA_GOTO)
+	    cmd->kind == CORE_CMD_AGENDA_GOTO || (cmd->kind == CORE_CMD_QUESTION_MOVE && cmd->nquestions))
 		json_object_set_new(result, "segment", json_integer(cmd->segment));
 	if (cmd->kind == CORE_CMD_RULE_ACCEPT)
 		json_object_set_new(result, "rule_accepted", json_true());
@@ -382,6 +405,9 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 		if (p->into)
 			json_object_set_new(params, "into", json_integer(p->into));
 	}
+	/* QA-6: which of several questions was not found. */
+	if (p && p->question && (p->state < 0 || p->state >= CORE_Q_STATE_COUNT))
+		json_object_set_new(params, "question", json_integer(p->question));
 	if (p && p->clock_state >= 0 && p->clock_state < CORE_CLOCK_STATE_COUNT)
 		json_object_set_new(params, "state",
 		                    json_string(core_clock_state_name((core_clock_state)p->clock_state)));

@@ -101,7 +101,8 @@ static bool valid_date(const char *s)
 
 static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"title", "kind", "start", "duration", "questions", "rule", "date", NULL};
+	static const char *const known[] = {"title", "kind", "start",      "duration", "questions",
+	                                    "rule",  "date", "carry_over", NULL};
 	char path[64], prefix[32];
 	snprintf(prefix, sizeof prefix, "segments[%d].", i);
 	if (!json_is_object(seg)) {
@@ -150,6 +151,13 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 		agenda_error(errs, "%srule: must be chatham_house or on_record", prefix);
 	else
 		out->chatham_house = strcmp(rule, "chatham_house") == 0;
+
+	/* QA-6: whether entering this segment carries the unanswered questions over (default). */
+	json_t *carry = json_object_get(seg, "carry_over");
+	if (carry && !json_is_boolean(carry))
+		agenda_error(errs, "%scarry_over: must be true or false", prefix);
+	else
+		out->starts_empty = json_is_false(carry); /* absent: false */
 }
 
 /* LC-1: "listening": {"ar": {"zoom_channel": "Arabic", "note": "..."}} for offered languages. */

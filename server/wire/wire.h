@@ -74,6 +74,9 @@ typedef struct wire_message {
 	char text[WIRE_TEXT_MAX_CP * 4 + 1];
 	/* on error: the field at fault, for params.field */
 	char field[32];
+	/* QA-6: question.move's questions; cmd.questions points here (only its first
+	 * cmd.nquestions are set) */
+	uint32_t questions[CORE_MAX_MOVE];
 } wire_message;
 
 /* Decodes and validates one client frame. On RT_OK, *out is filled. On error, out->id holds the

@@ -275,7 +275,7 @@ test('segments open and close for questions; the current segment moves', () => {
   assert.ok(!questionsOpen(s));
   s = reduce(s, msg({ type: 'segment.opened', seq: 61, segment: 0 }));
   assert.equal(s.consultation.segments[0].questions, true);
-  s = reduce(s, msg({ type: 'agenda.current', seq: 62, segment: 0 }));
+  s = reduce(s, msg({ type: 'agenda.current', seq: 62, segment: 0, from: 1, carried: [], carry_over: true }));
   assert.equal(s.consultation.current_segment, 0);
   assert.equal(currentSegment(s).title, 'Welcome and opening remarks');
   assert.ok(questionsOpen(s));

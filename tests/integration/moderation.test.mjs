@@ -44,8 +44,15 @@ function fold(snapshot, messages) {
       view.answering = m.question;
     } else if (m.type === 'segment.opened' || m.type === 'segment.closed') {
       view.open[m.segment] = m.type === 'segment.opened';
-    } else if (m.type === 'agenda.current') {
-      view.current = m.segment;
+    } else if (m.type === 'agenda.current' || m.type === 'questions.moved') {
+      // QA-6: the questions carried over to the new segment, or moved there together.
+      const own = m.carry_over ? [...view.mine].filter((id) => view.questions.get(id)?.state === 'pending' &&
+        view.questions.get(id).segment === m.from) : [];
+      for (const id of [...(m.carried || m.questions), ...own]) {
+        const q = view.questions.get(id);
+        if (q) view.questions.set(id, { ...q, segment: m.segment });
+      }
+      if (m.type === 'agenda.current') view.current = m.segment;
     } else if (m.type.startsWith('question.')) {
       view.questions.set(m.question.id, m.question);
       if (m.type === 'question.merged') {

@@ -1006,6 +1006,147 @@ static void test_presence(void)
 	core_state_free(&st);
 }
 
+/* QA-6: applies a decision's events to a second state too, as a replica (or a replay) does. */
+static rt_err apply_both(core_state *st, core_state *copy, const core_actor *who, core_command cmd, core_decision *dec)
+{
+	rt_err err = apply_at(st, who, cmd, FIXED_NOW_MS, dec);
+	for (int i = 0; !err && i < dec->nevents; i++)
+		CHECK_EQ_INT(core_evolve(copy, &dec->events[i]), 0);
+	return err;
+}
+
+static core_command move_many(const uint32_t *ids, uint32_t n, uint16_t segment)
+{
+	return (core_command){.kind = CORE_CMD_QUESTION_MOVE, .questions = ids, .nquestions = n, .segment = segment};
+}
+
+/* QA-6: a change of segment carries the unanswered questions over, unless the segment entered
+ * starts empty; pinned, now answering and next up survive; replaying the events gives the same
+ * state. */
+static void test_carry_over(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	ag.segments[3].starts_empty = true; /* the closing segment: "carry_over": false */
+	core_state st, copy;
+	fixture_state_init(&st, &ag);
+	fixture_state_init(&copy, &ag);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
+	core_decision dec;
+	for (uint8_t n = 1; n <= 7; n++) {
+		core_actor p = fixture_participant(n);
+		CHECK_EQ_INT(apply_both(&st, &copy, &p, post("Mutual legal assistance timelines?", CORE_LANG_EN), &dec),
+		             RT_OK);
+	}
+	for (uint32_t q = 1; q <= 7; q++)
+		if (q != 4 && q != 6)
+			CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_APPROVE, q), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_REJECT, 6), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_PIN, 1), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_ANSWER_NOW, 2), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_NEXT, 3), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, on(CORE_CMD_QUESTION_ANSWER, 5), &dec), RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair,
+	                        (core_command){.kind = CORE_CMD_QUESTION_MOVE, .question = 7, .segment = 2}, &dec),
+	             RT_OK);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, (core_command){.kind = CORE_CMD_CLOCK_START}, &dec), RT_OK);
+
+	/* Next segment: the live 1, 2, 3 and the pending 4 move; answered 5, rejected 6 stay. */
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, seg(CORE_CMD_AGENDA_GOTO, 1), &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 2); /* the segment, and the clock */
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_AGENDA_CURRENT);
+	CHECK_EQ_INT(dec.events[0].from, 0);
+	CHECK_EQ_INT(dec.events[0].nids, 4);
+	for (uint32_t i = 0; i < 4 && i < dec.events[0].nids; i++)
+		CHECK_EQ_INT(dec.events[0].ids[i], i + 1);
+	const uint16_t after_goto[] = {1, 1, 1, 1, 0, 0, 2};
+	for (uint32_t q = 1; q <= 7; q++)
+		CHECK_EQ_INT(core_question_get(&st, q)->segment, after_goto[q - 1]);
+	CHECK(core_question_get(&st, 1)->pinned);
+	CHECK_EQ_INT(st.answering, 2);
+	CHECK_EQ_INT(st.next_up, 3);
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_PUBLIC) | (1u << CORE_AUD_MODERATION));
+
+	/* The closing segment starts empty: nothing moves. */
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, seg(CORE_CMD_AGENDA_GOTO, 3), &dec), RT_OK);
+	CHECK_EQ_INT(dec.events[0].nids, 0);
+	CHECK_EQ_INT(core_question_get(&st, 1)->segment, 1);
+	/* Going back carries nothing from the empty segment; then from 1 back to 0, everything. */
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, seg(CORE_CMD_AGENDA_GOTO, 1), &dec), RT_OK);
+	CHECK_EQ_INT(dec.events[0].nids, 0);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, seg(CORE_CMD_AGENDA_GOTO, 0), &dec), RT_OK);
+	CHECK_EQ_INT(dec.events[0].nids, 4);
+	CHECK_EQ_INT(core_question_get(&st, 4)->segment, 0);
+
+	/* Move many: typed errors change nothing. */
+	const uint32_t unknown[] = {1, 99}, rejected[] = {2, 6}, some[] = {5, 1, 1, 2}, pending[] = {4};
+	core_actor p1 = fixture_participant(1);
+	CHECK_EQ_INT(apply_both(&st, &copy, &p1, move_many(some, 4, 2), &dec), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(unknown, 2, 2), &dec), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(dec.err.question, 99);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(rejected, 2, 2), &dec), RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(dec.err.question, 6);
+	CHECK_EQ_INT(dec.err.state, CORE_Q_REJECTED);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(some, 4, 9), &dec), RT_E_SEGMENT_NOT_FOUND);
+	static uint32_t too_many[CORE_MAX_MOVE + 1];
+	for (uint32_t i = 0; i <= CORE_MAX_MOVE; i++)
+		too_many[i] = 1;
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(too_many, CORE_MAX_MOVE + 1, 2), &dec),
+	             RT_E_PROTOCOL_INVALID_FIELD);
+	CHECK_EQ_INT(core_question_get(&st, 1)->segment, 0);
+	/* One event names each question once, in id order; answered 5 moves too. */
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(some, 4, 2), &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_QUESTIONS_MOVED);
+	CHECK_EQ_INT(dec.events[0].nids, 3);
+	CHECK_EQ_INT(dec.events[0].ids[0], 1);
+	CHECK_EQ_INT(dec.events[0].ids[1], 2);
+	CHECK_EQ_INT(dec.events[0].ids[2], 5);
+	CHECK_EQ_INT(core_question_get(&st, 5)->segment, 2);
+	CHECK(core_question_get(&st, 1)->pinned);
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(some, 4, 2), &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0); /* there already */
+	/* A pending question alone moves for the co-chairs only (QA-2). */
+	CHECK_EQ_INT(apply_both(&st, &copy, &chair, move_many(pending, 1, 2), &dec), RT_OK);
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), 1u << CORE_AUD_MODERATION);
+
+	/* The replica that applied the same events holds the same state. */
+	CHECK_EQ_INT(copy.current_segment, st.current_segment);
+	CHECK_EQ_INT(copy.answering, st.answering);
+	CHECK_EQ_INT(copy.next_up, st.next_up);
+	for (uint32_t q = 1; q <= st.nquestions; q++) {
+		CHECK_EQ_INT(core_question_get(&copy, q)->segment, core_question_get(&st, q)->segment);
+		CHECK_EQ_INT(core_question_get(&copy, q)->pinned, core_question_get(&st, q)->pinned);
+	}
+	/* An event naming an unknown question changes nothing. */
+	core_event bad = {.kind = CORE_EV_QUESTIONS_MOVED, .segment = 1, .ids = unknown, .nids = 2};
+	CHECK_EQ_INT(core_evolve(&copy, &bad), -1);
+	CHECK_EQ_INT(core_question_get(&copy, 1)->segment, 2);
+	core_state_free(&st);
+	core_state_free(&copy);
+}
+
+/* QA-6: one change of segment carries at most CORE_MAX_MOVE questions, the oldest first. */
+static void test_carry_over_bound(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
+	core_decision dec;
+	for (int k = 0; k < 3; k++)
+		for (uint8_t n = 1; n <= 200; n++) {
+			core_actor p = fixture_participant(n);
+			CHECK_EQ_INT(
+			    apply_at(&st, &p, post("Extradition safeguards?", CORE_LANG_EN), FIXED_NOW_MS, &dec),
+			    RT_OK);
+		}
+	CHECK_EQ_INT(apply_at(&st, &chair, seg(CORE_CMD_AGENDA_GOTO, 1), FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.events[0].nids, CORE_MAX_MOVE);
+	CHECK_EQ_INT(core_question_get(&st, CORE_MAX_MOVE)->segment, 1);
+	CHECK_EQ_INT(core_question_get(&st, CORE_MAX_MOVE + 1)->segment, 0);
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1021,5 +1162,7 @@ int main(void)
 	test_next();
 	test_presence();
 	test_names();
+	test_carry_over();
+	test_carry_over_bound();
 	return check_done();
 }

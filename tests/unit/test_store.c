@@ -222,13 +222,14 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 12);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 13);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
 	core_agenda ag = fixture_agenda(true);
 	ag.max_open_questions = 20;
 	ag.votes_per_minute = 45;
+	ag.segments[3].starts_empty = true; /* QA-6: "carry_over": false */
 	strcpy(ag.listening[CORE_LANG_AR].zoom_channel, "العربية");
 	strcpy(ag.listening[CORE_LANG_AR].note, "Phone-only listeners hear the floor only.");
 	strcpy(ag.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
@@ -300,6 +301,7 @@ int main(void)
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].zoom_channel, "");
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_FR].note, "");
+	CHECK(st.agenda.segments[3].starts_empty && !st.agenda.segments[2].starts_empty);
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
 	/* CHR-2: both accept the Rule first; the acceptance is stored with the rest. */
 	CHECK_EQ_INT(step(s, &st, &p1, (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);

@@ -288,7 +288,20 @@ static void test_agenda(void)
 	CHECK(strstr(a.listening[CORE_LANG_FR].note, "téléphone") != NULL);
 	CHECK_EQ_STR(a.listening[CORE_LANG_EN].zoom_channel, "");
 	CHECK(a.listening[CORE_LANG_EN].note[0] != '\0');
+	CHECK(!a.segments[3].starts_empty); /* QA-6: carry_over defaults to true */
 	free(text);
+	/* QA-6: a closing segment that starts empty; carry_over must be a boolean. */
+	text = read_all(RT_SOURCE_DIR "/protocol/agendas/regional-consultation.json", &len);
+	CHECK(text != NULL);
+	CHECK_EQ_INT(wire_decode_agenda(text, len, &a, &errs), 0);
+	CHECK(a.segments[3].starts_empty && !a.segments[2].starts_empty);
+	free(text);
+	const char *carry =
+	    "{\"format\":\"roundtable.agenda.v1\",\"title\":\"T\",\"timezone\":\"UTC\",\"floor\":\"en\","
+	    "\"channels\":[],\"segments\":[{\"title\":\"Q\",\"kind\":\"qa\",\"start\":\"10:00\","
+	    "\"duration\":30,\"questions\":true,\"rule\":\"chatham_house\",\"carry_over\":\"no\"}]}";
+	CHECK_EQ_INT(wire_decode_agenda(carry, strlen(carry), &a, &errs), -1);
+	CHECK(errs.n == 1 && strstr(errs.msg[0], "segments[0].carry_over: must be true or false") != NULL);
 
 	const char *bad =
 	    "{\"format\":\"roundtable.agenda.v1\",\"timezone\":\"London time\",\"date\":\"2021-13-01\","

@@ -90,6 +90,32 @@ function setCurrentSegment(state, index) {
   return { ...state, consultation: { ...c, current_segment: index } };
 }
 
+// QA-6: questions moved to another segment, by id; the ones this client does not hold stay
+// unknown to it.
+function moveQuestions(state, ids, segment) {
+  let questions = null;
+  for (const id of ids || []) {
+    const q = state.questions[id];
+    if (!q || q.segment === segment) continue;
+    questions = questions || { ...state.questions };
+    questions[id] = { ...q, segment };
+  }
+  return questions ? { ...state, questions } : state;
+}
+
+// QA-6: what agenda.current carried over: the listed questions and, unless the new segment
+// starts empty, this participant's own pending questions of the segment left (not listed to
+// the public, QA-2).
+function carriedIds(state, msg) {
+  const ids = [...(msg.carried || [])];
+  if (msg.carry_over === false) return ids;
+  for (const id of state.mine) {
+    const q = state.questions[id];
+    if (q && q.state === 'pending' && q.segment === msg.from) ids.push(id);
+  }
+  return ids;
+}
+
 // LC-5: the selection lapses when its question is answered now or stops being live, exactly as
 // the server's rule does, with no event of its own.
 function lapseNext(state) {
@@ -210,7 +236,10 @@ function applyEvent(next, msg) {
     case 'segment.closed':
       return setSegmentOpen(next, msg.segment, false);
     case 'agenda.current':
-      return setCurrentSegment(next, msg.segment);
+      // QA-6: the unanswered questions of the segment left came along (those this role sees).
+      return setCurrentSegment(moveQuestions(next, carriedIds(next, msg), msg.segment), msg.segment);
+    case 'questions.moved':
+      return moveQuestions(next, msg.questions, msg.segment);
     case 'floor.changed':
       return next.consultation ? { ...next, consultation: { ...next.consultation, floor_now: msg.lang } } : next;
     case 'rule.accepted':

@@ -17,6 +17,7 @@ import {
   ActionError, Counter, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SealPanel, SegmentPanel } from './chair-panels.js';
+import { MovePanel } from './chair-move.js';
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -399,6 +400,7 @@ export function ChairView({ state, conn, offset }) {
         </div>`}
       <div id="seg-panel" role="tabpanel" aria-labelledby=${`seg-tab-${segTab}`}>
         <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
+        <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
         <div class="columns">
           <section class="card" aria-labelledby="incoming-heading">
             <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>
