@@ -82,6 +82,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_REPORT_EXPORT:
 		err = RT_OK; /* reads only: the hub renders the report */
 		break;
+	case CORE_CMD_BOOTH_ACKNOWLEDGE:
+		err = core_decide_booth_ack(st, cmd, now_ms, out);
+		break;
 	default:
 		/* approve, reject, edit, pin, unpin, answer now, answer, reopen, move */
 		err = core_decide_moderation(st, cmd, out);
@@ -145,6 +148,9 @@ int core_evolve(core_state *st, const core_event *ev)
 		break;
 	case CORE_EV_PARAPHRASE:
 		rc = core_evolve_paraphrase(st, ev);
+		break;
+	case CORE_EV_BOOTH_ACK:
+		rc = 0; /* LC-4: delivered, never kept */
 		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */

@@ -162,6 +162,8 @@ typedef struct core_question {
 	/* EX-1: the rapporteurs' theme ("" for none) and whether the question is in the report. */
 	bool reported;
 	char theme[CORE_THEME_MAX_BYTES + 1];
+	/* QA-4: bumped by every edit, so that two co-chairs' edits compare and set. */
+	uint32_t version;
 } core_question;
 
 /* EX-1: a rapporteur's own summary for the report, in a segment. */
@@ -308,6 +310,7 @@ typedef enum core_cmd_kind {
 	CORE_CMD_PARAPHRASE_SAVE,   /* EX-1: a rapporteur writes (paraphrase 0) or rewrites one */
 	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
+	CORE_CMD_BOOTH_ACKNOWLEDGE, /* LC-4: a co-chair tells booth `lang` its `signal` was seen */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -337,6 +340,11 @@ typedef struct core_command {
 	uint32_t paraphrase;
 	const char *theme;
 	size_t theme_len;
+	/* QA-4, two co-chairs: approve, reject and edit may say the state the sender saw (`from`)
+	 * and an edit the question's version it started from (`version`); a question changed since
+	 * is refused with question.conflict. Without them, today's rules alone apply. */
+	bool has_from, has_version;
+	core_qstate from;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -378,6 +386,7 @@ typedef enum core_event_kind {
 	CORE_EV_TAGGED,        /* EX-1: `question`'s theme is `theme` */
 	CORE_EV_REPORTED,      /* EX-1: `question` is `included` in the report or not */
 	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
+	CORE_EV_BOOTH_ACK,     /* LC-4: the co-chairs have seen booth `lang`'s `signal`; ephemeral */
 	CORE_EV_COUNT
 } core_event_kind;
 

@@ -92,6 +92,7 @@ rt_err core_decide_floor(const core_state *st, const core_command *cmd, core_dec
 rt_err core_decide_signal(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                           core_decision *out);
 rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
+rt_err core_decide_booth_ack(const core_state *st, const core_command *cmd, int64_t now_ms, core_decision *out);
 int core_evolve_floor(core_state *st, const core_event *ev);
 int core_evolve_signal(core_state *st, const core_event *ev);
 int core_evolve_presence(core_state *st, const core_event *ev);

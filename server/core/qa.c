@@ -86,6 +86,23 @@ static const struct transition {
     {CORE_CMD_QUESTION_REOPEN, FROM(CORE_Q_ANSWERED), CORE_EV_QUESTION_REOPENED, RT_E_QUESTION_WRONG_STATE},
 };
 
+/* QA-4, two co-chairs: a command that says what its sender saw (the state, and for an edit the
+ * version) is refused when the question has changed since, with the question's state and
+ * version now, so that the sender can ask whether to go ahead anyway. */
+static rt_err conflict(const core_question *q, const core_command *cmd, core_decision *out)
+{
+	bool checked = cmd->kind == CORE_CMD_QUESTION_APPROVE || cmd->kind == CORE_CMD_QUESTION_REJECT ||
+	               cmd->kind == CORE_CMD_QUESTION_EDIT;
+	if (!checked)
+		return RT_OK;
+	bool moved = cmd->has_from && cmd->from != q->state;
+	bool rewritten = cmd->kind == CORE_CMD_QUESTION_EDIT && cmd->has_version && cmd->version != q->version;
+	if (!moved && !rewritten)
+		return RT_OK;
+	out->err.version = q->version;
+	return core_state_error(out, RT_E_QUESTION_CONFLICT, q);
+}
+
 /* Commands a co-chair issues about one question. */
 rt_err core_decide_moderation(const core_state *st, const core_command *cmd, core_decision *out)
 {
@@ -98,6 +115,9 @@ rt_err core_decide_moderation(const core_state *st, const core_command *cmd, cor
 	const core_question *q = core_question_get(st, cmd->question);
 	if (!q)
 		return RT_E_QUESTION_NOT_FOUND;
+	rt_err err = conflict(q, cmd, out);
+	if (err)
+		return err;
 	core_qstate s = q->state;
 	for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++) {
 		const struct transition *t = &transitions[i];
@@ -114,7 +134,6 @@ rt_err core_decide_moderation(const core_state *st, const core_command *cmd, cor
 	bool live = s == CORE_Q_APPROVED;
 	bool editable = s == CORE_Q_PENDING || live || s == CORE_Q_ANSWERED;
 	size_t len;
-	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_EDIT:
 		if (!editable)
@@ -247,6 +266,7 @@ int core_evolve_posted(core_state *st, const core_event *ev)
 	/* A row replayed from the store: once sealed its total stands in for the vote rows. */
 	q->votes = ev->votes;
 	q->reported = ev->included;
+	q->version = ev->version;
 	core_set_theme(q->theme, ev);
 	return 0;
 }
@@ -365,6 +385,7 @@ int core_evolve_question(core_state *st, core_question *q, const core_event *ev)
 		q->text = text;
 		q->text_len = ev->text_len;
 		q->edited = true;
+		q->version++;
 		return 0;
 	case CORE_EV_QUESTION_MERGED:
 		return evolve_merged(st, q, ev);

@@ -204,6 +204,7 @@ static void question_row(sqlite3_stmt *st, const core_state *stt, core_event *ev
 	ev->theme = (const char *)sqlite3_column_text(st, 10);
 	ev->theme_len = (uint32_t)sqlite3_column_bytes(st, 10);
 	ev->included = sqlite3_column_int(st, 11) != 0;
+	ev->version = (uint32_t)sqlite3_column_int64(st, 12);
 }
 
 static void acceptance_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
@@ -334,6 +335,7 @@ static int save_question(store *s, const char *cid, const core_state *stt, uint3
 		sqlite3_bind_int64(st, 11, q->votes);
 	sqlite3_bind_text(st, 12, q->theme, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 13, q->reported);
+	sqlite3_bind_int64(st, 14, q->version);
 	return store_run(s, st);
 }
 

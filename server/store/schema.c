@@ -182,6 +182,8 @@ static const char *const migrations[] = {
     "  attended_ms INTEGER NOT NULL,"
     "  PRIMARY KEY (consultation, label)"
     ") STRICT, WITHOUT ROWID;",
+    /* QA-4: a question's version, bumped by every edit (compare-and-set between co-chairs). */
+    "ALTER TABLE question ADD COLUMN version INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

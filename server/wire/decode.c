@@ -15,20 +15,22 @@
 typedef enum field_kind {
 	F_COMMAND_ID,
 	F_TOKEN,
-	F_TEXT,          /* 1..WIRE_TEXT_MAX_CP code points */
-	F_NOTE_TEXT,     /* 0..WIRE_TEXT_MAX_CP code points */
-	F_LANGUAGE,      /* a language's code */
-	F_QUESTION_ID,   /* a question id; "into" goes to cmd.into, any other to cmd.question */
-	F_SEGMENT_INDEX, /* an agenda segment index */
-	F_MINUTES,       /* a non-zero whole number of minutes, -120..120 */
-	F_SIGNAL,        /* a booth signal's name */
-	F_PLACEHOLDERS,  /* CHR-6: true to store identifying detail as placeholders */
-	F_INCLUDED,      /* true or false */
-	F_NOTE_VERSION,  /* a note version, 0 and up */
-	F_PARAPHRASE_ID, /* a paraphrase id */
-	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
-	F_REPORT_FORMAT, /* an export format */
-	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_TEXT,             /* 1..WIRE_TEXT_MAX_CP code points */
+	F_NOTE_TEXT,        /* 0..WIRE_TEXT_MAX_CP code points */
+	F_LANGUAGE,         /* a language's code */
+	F_QUESTION_ID,      /* a question id; "into" goes to cmd.into, any other to cmd.question */
+	F_SEGMENT_INDEX,    /* an agenda segment index */
+	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,           /* a booth signal's name */
+	F_PLACEHOLDERS,     /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,         /* true or false */
+	F_NOTE_VERSION,     /* a note version, 0 and up */
+	F_PARAPHRASE_ID,    /* a paraphrase id */
+	F_THEME,            /* 0..CORE_THEME_MAX_CP code points */
+	F_REPORT_FORMAT,    /* an export format */
+	F_SINCE,            /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_QUESTION_STATE,   /* QA-4: the state of a question its sender saw ("from") */
+	F_QUESTION_VERSION, /* QA-4: the version of a question an edit started from */
 } field_kind;
 
 typedef struct field_spec {
@@ -195,6 +197,20 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
 			return false;
 		out->cmd.segment = (uint16_t)n;
+		return true;
+	case F_QUESTION_STATE: {
+		int qs = core_qstate_parse(s);
+		if (qs < 0)
+			return false;
+		out->cmd.from = (core_qstate)qs;
+		out->cmd.has_from = true;
+		return true;
+	}
+	case F_QUESTION_VERSION:
+		if (!whole(v, 0, INT32_MAX, &n))
+			return false;
+		out->cmd.version = (uint32_t)n;
+		out->cmd.has_version = true;
 		return true;
 	}
 	return false;

@@ -29,6 +29,8 @@ static json_t *question_json(const core_question *q)
 	                      "pinned", q->pinned);
 	if (j && q->state == CORE_Q_MERGED)
 		json_object_set_new(j, "into", json_integer(q->into));
+	if (j)
+		json_object_set_new(j, "version", json_integer(q->version));
 	return j;
 }
 
@@ -267,6 +269,11 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	}
 	case CORE_EV_SIGNAL:
 		/* Ephemeral: no seq, and nothing that says which connection sent it. */
+		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
+		                        core_signal_name(ev->signal)),
+		              headroom);
+	case CORE_EV_BOOTH_ACK:
+		/* LC-4, ephemeral like the signal, and nothing about which co-chair saw it. */
 		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
 		                        core_signal_name(ev->signal)),
 		              headroom);
