@@ -23,6 +23,9 @@ export const initialState = Object.freeze({
   // The server's text maxima in code points, from the snapshot: { question, paraphrase, note,
   // theme }. Every view counts against these; none keeps a number of its own.
   limits: null,
+  // Booths and co-chairs: the co-chairs' acknowledgements of booth signals (LC-4), newest first,
+  // each { n, channel, signal, at }; ephemeral like the signals, never stored anywhere.
+  acknowledged: [],
 });
 
 // The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
@@ -163,6 +166,7 @@ export function reduce(state, msg, pending) {
       channel: msg.you.channel ?? null,
       listeners: msg.consultation.listeners ?? null,
       signals: state.signals,
+      acknowledged: state.acknowledged,
       ruleAccepted: Boolean(msg.you.rule_accepted),
       workspace: workspaceOf(msg.consultation.workspace),
       limits: msg.limits,
@@ -173,6 +177,12 @@ export function reduce(state, msg, pending) {
     const n = (state.signals[0]?.n ?? 0) + 1;
     const signals = [{ n, channel: msg.channel, signal: msg.signal, at: Date.now() }, ...state.signals].slice(0, SIGNALS_SHOWN);
     return { ...state, signals };
+  }
+  if (msg.type === 'booth.acknowledged') {
+    const list = state.acknowledged || [];
+    const n = (list[0]?.n ?? 0) + 1;
+    const acknowledged = [{ n, channel: msg.channel, signal: msg.signal, at: Date.now() }, ...list].slice(0, SIGNALS_SHOWN);
+    return { ...state, acknowledged };
   }
   if (msg.type === 'presence.changed') return { ...state, listeners: msg.listeners }; // ephemeral, no seq
   // PERF-2: vote counts, coalesced (no seq): the counts now, newer than anything before them.
