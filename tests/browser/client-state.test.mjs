@@ -411,3 +411,15 @@ test('the Rule, the seal and the rapporteurs\' workspace', () => {
   const c = reduce(reduce(initialState, example('snapshot', 'valid-cochair.json')), { type: 'note.changed', seq: 999, note: { segment: 0, text: 'x', version: 1 } });
   assert.equal(c.workspace, null);
 });
+
+test('booth.acknowledged (LC-4): kept newest first, without seq, across a new snapshot', () => {
+  let s = reduce(initialState, example('snapshot', 'valid-cochair.json'));
+  const seq = s.seq;
+  assert.deepEqual(s.acknowledged, []);
+  s = reduce(s, msg({ type: 'booth.acknowledged', channel: 'ar', signal: 'no_floor_audio' }));
+  s = reduce(s, msg({ type: 'booth.acknowledged', channel: 'fr', signal: 'slower' }));
+  assert.deepEqual(s.acknowledged.map((a) => [a.n, a.channel, a.signal]), [[2, 'fr', 'slower'], [1, 'ar', 'no_floor_audio']]);
+  assert.equal(s.seq, seq);
+  s = reduce(s, example('snapshot', 'valid-cochair.json'));
+  assert.equal(s.acknowledged.length, 2);
+});

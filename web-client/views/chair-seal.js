@@ -6,7 +6,7 @@
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { listQuestions } from '../lib/state.js';
-import { ActionError, QuestionBody, VoteCount, useAction } from './common.js';
+import { ActionError, AnsweredQuestions, useAction } from './common.js';
 import { ExportCard } from './rapporteur.js';
 
 // What the co-chair must type: the word in the page's language, "SEAL" in any, or the title.
@@ -92,13 +92,7 @@ export function EndedConsole({ state, conn }) {
       ${kept.length > 0 && html`
         <section class="card" aria-labelledby="ended-questions-heading">
           <h2 id="ended-questions-heading">${t('ended.questions')} <span class="count">${kept.length}</span></h2>
-          <ul class="questions dimmed" data-testid="ended-questions">
-            ${kept.map((q) => html`
-              <li key=${q.id} class="question" data-testid="ended-item" data-id=${q.id}>
-                <${QuestionBody} q=${q} />
-                <div class="actions"><${VoteCount} q=${q} /></div>
-              </li>`)}
-          </ul>
+          <${AnsweredQuestions} answered=${kept} />
         </section>`}
     </div>`;
 }
