@@ -37,6 +37,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_QUESTION_MERGE:
 		err = core_decide_merge(st, cmd, out);
 		break;
+	case CORE_CMD_QUESTION_UNMERGE:
+		err = core_decide_unmerge(st, cmd, out);
+		break;
 	case CORE_CMD_QUESTION_NEXT:
 		err = core_decide_next(st, cmd, out);
 		break;

@@ -164,7 +164,16 @@ typedef struct core_question {
 	char theme[CORE_THEME_MAX_BYTES + 1];
 	/* QA-4: bumped by every edit, so that two co-chairs' edits compare and set. */
 	uint32_t version;
+	/* QA-4: CORE_Q_MERGED: the state it had before, which question.unmerge gives back. */
+	core_qstate premerge;
 } core_question;
+
+/* QA-4: while a question is merged, the vote set keeps its voters under a parked key, so that
+ * an unmerge restores both questions' voters exactly: GAINED when the merge gave the voter a
+ * vote on `into`, KEPT when the voter already had one there (or wrote it). Question ids stay
+ * below CORE_PARKED_KEPT. The seal wipes them with every other vote. */
+#define CORE_PARKED_KEPT 0x40000000u
+#define CORE_PARKED_GAINED 0x80000000u
 
 /* EX-1: a rapporteur's own summary for the report, in a segment. */
 typedef struct core_paraphrase {
@@ -311,6 +320,7 @@ typedef enum core_cmd_kind {
 	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
 	CORE_CMD_BOOTH_ACKNOWLEDGE, /* LC-4: a co-chair tells booth `lang` its `signal` was seen */
+	CORE_CMD_QUESTION_UNMERGE,  /* QA-4: a co-chair undoes the merge of `question` */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -375,18 +385,19 @@ typedef enum core_event_kind {
 	CORE_EV_SEGMENT_CLOSED,
 	CORE_EV_AGENDA_CURRENT,
 	CORE_EV_CLOCK,
-	CORE_EV_FLOOR,         /* LC-3: `lang` is the floor language now */
-	CORE_EV_SIGNAL,        /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
-	CORE_EV_NEXT,          /* LC-5: `question` is selected next (0: none) */
-	CORE_EV_PRESENCE,      /* LC-6: connection `session` of `author` listens in `lang`, was
-	                          `prev_lang` (either CORE_LANG_NONE); ephemeral */
-	CORE_EV_RULE_ACCEPTED, /* CHR-2: `author` accepted the Rule */
-	CORE_EV_SEALED,        /* CHR-5: sealed, with `participants` */
-	CORE_EV_NOTE,          /* EX-1: `segment`'s note is `text`, at `version` */
-	CORE_EV_TAGGED,        /* EX-1: `question`'s theme is `theme` */
-	CORE_EV_REPORTED,      /* EX-1: `question` is `included` in the report or not */
-	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
-	CORE_EV_BOOTH_ACK,     /* LC-4: the co-chairs have seen booth `lang`'s `signal`; ephemeral */
+	CORE_EV_FLOOR,             /* LC-3: `lang` is the floor language now */
+	CORE_EV_SIGNAL,            /* LC-4: booth `lang` signals `signal`; ephemeral (see core_event_ephemeral) */
+	CORE_EV_NEXT,              /* LC-5: `question` is selected next (0: none) */
+	CORE_EV_PRESENCE,          /* LC-6: connection `session` of `author` listens in `lang`, was
+	                              `prev_lang` (either CORE_LANG_NONE); ephemeral */
+	CORE_EV_RULE_ACCEPTED,     /* CHR-2: `author` accepted the Rule */
+	CORE_EV_SEALED,            /* CHR-5: sealed, with `participants` */
+	CORE_EV_NOTE,              /* EX-1: `segment`'s note is `text`, at `version` */
+	CORE_EV_TAGGED,            /* EX-1: `question`'s theme is `theme` */
+	CORE_EV_REPORTED,          /* EX-1: `question` is `included` in the report or not */
+	CORE_EV_PARAPHRASE,        /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
+	CORE_EV_BOOTH_ACK,         /* LC-4: the co-chairs have seen booth `lang`'s `signal`; ephemeral */
+	CORE_EV_QUESTION_UNMERGED, /* QA-4: `question` is `state` again, `into` gives back its votes */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -514,6 +525,10 @@ const char *core_band_name(core_band b); /* "few" */
 /* Moves what lives in memory only (vote windows, signal windows, listeners) from src to dst,
  * for a state reloaded from the store; src keeps none of it. */
 void core_state_move_live(core_state *dst, core_state *src);
+
+/* QA-4: puts back a parked vote of a merged question (CORE_PARKED_*), for a state reloaded
+ * from the store; -1 when out of memory or the question is not merged. */
+int core_vote_park(core_state *st, uint32_t question, const core_pseud *voter, bool gained);
 
 /* CHR-2: whether this participant accepted the Rule. */
 bool core_rule_accepted(const core_state *st, const core_pseud *who);

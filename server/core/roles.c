@@ -27,6 +27,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
             [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
             [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
+            [CORE_CMD_QUESTION_UNMERGE] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {

@@ -15,22 +15,24 @@
 typedef enum field_kind {
 	F_COMMAND_ID,
 	F_TOKEN,
-	F_TEXT,             /* 1..WIRE_TEXT_MAX_CP code points */
-	F_NOTE_TEXT,        /* 0..WIRE_TEXT_MAX_CP code points */
-	F_LANGUAGE,         /* a language's code */
-	F_QUESTION_ID,      /* a question id; "into" goes to cmd.into, any other to cmd.question */
-	F_SEGMENT_INDEX,    /* an agenda segment index */
-	F_MINUTES,          /* a non-zero whole number of minutes, -120..120 */
-	F_SIGNAL,           /* a booth signal's name */
-	F_PLACEHOLDERS,     /* CHR-6: true to store identifying detail as placeholders */
-	F_INCLUDED,         /* true or false */
-	F_NOTE_VERSION,     /* a note version, 0 and up */
-	F_PARAPHRASE_ID,    /* a paraphrase id */
-	F_THEME,            /* 0..CORE_THEME_MAX_CP code points */
-	F_REPORT_FORMAT,    /* an export format */
-	F_SINCE,            /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
-	F_QUESTION_STATE,   /* QA-4: the state of a question its sender saw ("from") */
-	F_QUESTION_VERSION, /* QA-4: the version of a question an edit started from */
+	F_TEXT,          /* 1..WIRE_TEXT_MAX_CP code points */
+	F_NOTE_TEXT,     /* 0..WIRE_TEXT_MAX_CP code points */
+	F_LANGUAGE,      /* a language's code */
+	F_QUESTION_ID,   /* a question id; "into" goes to cmd.into, any other to cmd.question */
+	F_SEGMENT_INDEX, /* an agenda segment index */
+	F_MINUTES,       /* a non-zero whole number of minutes, -120..120 */
+	F_SIGNAL,        /* a booth signal's name */
+	F_PLACEHOLDERS,  /* CHR-6: true to store identifying detail as placeholders */
+	F_INCLUDED,      /* true or false */
+	F_NOTE_VERSION,  /* a note version, 0 and up */
+	F_PARAPHRASE_ID, /* a paraphrase id */
+	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
+	F_REPORT_FORMAT, /* an export format */
+	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	/* QA-4: the state of a question its sender saw ("from") */
+	F_QUESTION_STATE,
+	/* QA-4: the version of a question an edit started from */
+	F_QUESTION_VERSION,
 } field_kind;
 
 typedef struct field_spec {

@@ -268,12 +268,9 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		              headroom);
 	}
 	case CORE_EV_SIGNAL:
-		/* Ephemeral: no seq, and nothing that says which connection sent it. */
-		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
-		                        core_signal_name(ev->signal)),
-		              headroom);
 	case CORE_EV_BOOTH_ACK:
-		/* LC-4, ephemeral like the signal, and nothing about which co-chair saw it. */
+		/* Ephemeral: no seq, and nothing that says which connection sent a signal, nor which
+		 * co-chair saw it (LC-4). */
 		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
 		                        core_signal_name(ev->signal)),
 		              headroom);
@@ -321,7 +318,7 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		                        "votes", (json_int_t)ev->votes),
 		              headroom);
 	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
-	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
+	if (j && (ev->kind == CORE_EV_QUESTION_MERGED || ev->kind == CORE_EV_QUESTION_UNMERGED)) {
 		const core_question *into = core_question_get(st, ev->into);
 		/* As it was right after the merge: later events of a batch may change it again. */
 		json_t *iv = into ? question_json(into) : NULL;

@@ -103,6 +103,12 @@ test('the co-chairs\' console: queue first, toolbars and menus, alerts, the race
   assert.equal(await pending.getByTestId('merge-target').inputValue(), '');
   assert.equal(await pending.getByTestId('merge-confirm').isDisabled(), true);
   await pending.getByTestId('merge-cancel').click();
+  // A merge undone from the console: the duplicate comes back to moderation.
+  ok(await chairWs.command({ type: 'question.merge', question: ids[7], into: ids[0] }));
+  await chair.getByTestId('merged').locator('summary').click();
+  await item(chair, 'merged-item', ids[7]).getByTestId('unmerge-button').click();
+  await item(chair, 'incoming-item', ids[7]).waitFor();
+  await chair.getByTestId('merged').waitFor({ state: 'detached' });
 
   // A booth signals three times while the co-chair is scrolled down: one grouped alert, in
   // sight, with the count, and the count of alerts in the page's title.

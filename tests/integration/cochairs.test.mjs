@@ -150,3 +150,63 @@ test('an acknowledgement of a booth signal reaches the booths and the co-chairs 
   }
   await srv.start();
 });
+
+test('a merge undone: the duplicate and the question kept get back exactly their voters, across a restart', async () => {
+  const chair = await srv.connect(srv.tokens.cochair);
+  const stage = await srv.connect(srv.tokens.stage);
+  const authors = [await srv.connect(srv.tokens.participant), await srv.connect(srv.tokens.participant)];
+  const voters = await Promise.all([0, 1, 2, 3].map(() => srv.connect(srv.tokens.participant)));
+  const kept = await pending(authors[0], 'How is Article 24 applied to journalists?');
+  const dup = await pending(authors[1], 'What does Article 24 mean for journalists?');
+  ok(await chair.command({ type: 'question.approve', question: kept.id }));
+  ok(await chair.command({ type: 'question.approve', question: dup.id }));
+  // The duplicate's voters: the kept one's author, voter 0 (who upvoted both) and voters 1, 2.
+  for (const c of [authors[0], voters[0], voters[1], voters[2]]) ok(await c.command({ type: 'question.vote', question: dup.id }));
+  ok(await voters[0].command({ type: 'question.vote', question: kept.id }));
+  const merged = await chair.command({ type: 'question.merge', question: dup.id, into: kept.id });
+  ok(merged);
+  // After the merge: voter 2 takes back the vote the merge gave; voter 3 upvotes the kept one.
+  ok(await voters[2].command({ type: 'question.unvote', question: kept.id }));
+  ok(await voters[3].command({ type: 'question.vote', question: kept.id }));
+
+  const undone = await chair.command({ type: 'question.unmerge', question: dup.id });
+  ok(undone);
+  assert.deepEqual([undone.result.question.state, undone.result.question.votes], ['approved', 4]);
+  const ev = await stage.next((m) => m.type === 'question.unmerged');
+  assert.deepEqual([ev.question.id, ev.question.state, ev.question.votes], [dup.id, 'approved', 4]);
+  assert.deepEqual([ev.into.id, ev.into.votes], [kept.id, 2]); // voter 0 and voter 3
+  // Each voter's own view: the duplicate's voters are on it again; the kept one keeps its own.
+  const again = (c) => c.command({ type: 'question.vote', question: dup.id });
+  for (const c of [authors[0], voters[0], voters[1], voters[2]]) assert.equal((await again(c)).code, 'vote.already');
+  assert.equal((await voters[1].command({ type: 'question.unvote', question: kept.id })).code, 'vote.not_voted');
+  assert.equal((await voters[0].command({ type: 'question.vote', question: kept.id })).code, 'vote.already');
+
+  // Typed errors: not merged; the kept question withdrawn since; only co-chairs.
+  assert.deepEqual((await chair.command({ type: 'question.unmerge', question: dup.id })).code, 'question.wrong_state');
+  assert.equal((await voters[0].command({ type: 'question.unmerge', question: dup.id })).code, 'auth.forbidden');
+  assert.equal((await chair.command({ type: 'question.unmerge', question: 99999 })).code, 'question.not_found');
+  ok(await chair.command({ type: 'question.merge', question: dup.id, into: kept.id }));
+  ok(await authors[0].command({ type: 'question.withdraw', question: kept.id }));
+  const gone = await chair.command({ type: 'question.unmerge', question: dup.id });
+  assert.deepEqual([gone.code, gone.params.question, gone.params.state], ['question.wrong_state', kept.id, 'withdrawn']);
+
+  // A merge survives a restart with what it needs to be undone.
+  const third = await pending(authors[1], 'Article 24 and the press?');
+  const fourth = await pending(authors[1], 'Article 24 and reporters?');
+  ok(await chair.command({ type: 'question.approve', question: third.id }));
+  ok(await chair.command({ type: 'question.approve', question: fourth.id }));
+  ok(await voters[1].command({ type: 'question.vote', question: third.id }));
+  ok(await chair.command({ type: 'question.merge', question: third.id, into: fourth.id }));
+  for (const c of [chair, stage, ...authors, ...voters]) c.close();
+  await srv.kill('SIGTERM');
+  await srv.start();
+  const chair2 = await srv.connect(srv.tokens.cochair);
+  assert.equal(chair2.snapshot.questions.find((q) => q.id === fourth.id).votes, 1);
+  const back = await chair2.command({ type: 'question.unmerge', question: third.id });
+  ok(back);
+  assert.deepEqual([back.result.question.state, back.result.question.votes], ['approved', 1]);
+  const after = await srv.connect(srv.tokens.cochair);
+  assert.equal(after.snapshot.questions.find((q) => q.id === fourth.id).votes, 0);
+  after.close();
+  chair2.close();
+});

@@ -209,6 +209,9 @@ function applyEvent(next, msg) {
   switch (msg.type) {
     case 'question.merged':
       return applyMerge(next, msg);
+    case 'question.unmerged':
+      // QA-4: a merge undone: both views as the server has them now.
+      return dropAnswering(upsert(upsert(next, msg.question), msg.into), msg.into);
     case 'question.votes':
       return applyVotes(next, [[msg.question, msg.votes]]);
     case 'question.answering':

@@ -255,7 +255,9 @@ function ChairItem({ q, kind, ctx }) {
       </div>
       <div class="actions chair-actions" role="group" aria-label=${t('chair.toolbar', { id: q.id })}>
         ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
-        ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>`}
+        ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>
+          <button type="button" class="small" data-testid="unmerge-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.unmerge' })}>${t('chair.unmerge')}</button>`}
         ${kind === 'incoming' && html`
           <button type="button" class="primary small" data-testid="approve-button" aria-disabled=${dis}
             onClick=${() => run({ type: 'question.approve', ...seen(q) })}>${t('chair.approve')}</button>
