@@ -5,6 +5,7 @@
 // signal reaches the booths and co-chairs only, and is never stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../lib/harness.mjs';
@@ -208,5 +209,13 @@ test('a merge undone: the duplicate and the question kept get back exactly their
   const after = await srv.connect(srv.tokens.cochair);
   assert.equal(after.snapshot.questions.find((q) => q.id === fourth.id).votes, 0);
   after.close();
+
+  // CHR-5: the seal takes the parked voters with every other vote row.
+  ok(await chair2.command({ type: 'question.merge', question: third.id, into: fourth.id }));
+  const db = path.join(srv.dataDir, 'roundtable.db');
+  assert.equal(execFileSync('sqlite3', [db, 'SELECT count(*) FROM parked_vote'], { encoding: 'utf8' }).trim(), '5', 'two merges: four voters and one');
+  ok(await chair2.command({ type: 'consultation.seal' }));
+  assert.equal(execFileSync('sqlite3', [db, 'SELECT count(*) FROM parked_vote'], { encoding: 'utf8' }).trim(), '0');
+  assert.equal((await chair2.command({ type: 'question.unmerge', question: third.id })).code, 'consultation.sealed');
   chair2.close();
 });

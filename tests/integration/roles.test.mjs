@@ -45,6 +45,7 @@ function table(q) {
     ['paraphrase.delete', ['rapporteur'], { paraphrase: 1 }],
     ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
     ['booth.acknowledge', ['cochair'], { lang: 'ar', signal: 'slower' }],
+    ['question.unmerge', ['cochair'], { question: q }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];
