@@ -18,9 +18,14 @@ import {
   ActionError, Counter, IdentifyingNotice, QuestionBody, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } from './chair-panels.js';
-import { AlertArea, ConflictPrompt, useSignalGroups, useTitleCount } from './chair-alerts.js';
-import { MenuButton } from './chair-menu.js';
-import { EndedConsole, SealPanel } from './chair-seal.js';
+
+// The console's own pieces (the alert area, the toolbar's menu, sealing) load with the console,
+// never with a participant's page, which must stay light on a weak network.
+let parts = null;
+function loadParts() {
+  return Promise.all([import('./chair-alerts.js'), import('./chair-menu.js'), import('./chair-seal.js')])
+    .then((mods) => { parts = Object.assign({}, ...mods); });
+}
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -277,12 +282,12 @@ function ChairItem({ q, kind, ctx }) {
         ${kind === 'answered' && html`
           <button type="button" class="small" data-testid="reopen-button" aria-disabled=${dis}
             onClick=${() => run({ type: 'question.reopen' })}>${t('chair.reopen')}</button>`}
-        ${menu.length > 0 && html`<${MenuButton} label=${t('chair.more')} items=${menu} disabled=${busy} />`}
+        ${menu.length > 0 && html`<${parts.MenuButton} label=${t('chair.more')} items=${menu} disabled=${busy} />`}
       </div>
       ${open === 'edit' && canEdit && html`<${EditBox} q=${q} max=${state.limits.question} mod=${mod} onDone=${() => setPanel(null)} />`}
       ${open === 'merge' && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setPanel(null)} />`}
       ${open === 'move' && canEdit && html`<${MoveBox} q=${q} segments=${segments} mod=${mod} onDone=${() => setPanel(null)} />`}
-      ${conflict && html`<${ConflictPrompt} conflict=${conflict} busy=${busy}
+      ${conflict && html`<${parts.ConflictPrompt} conflict=${conflict} busy=${busy}
         onYes=${async () => {
           const reply = await mod.resolve(q.id, true);
           if (reply && reply.type === 'ack' && conflict.cmd.type === 'question.edit') setPanel(null);
@@ -322,9 +327,11 @@ function HelpDialog({ open, onClose }) {
 }
 
 export function ChairView({ state, conn, offset }) {
-  const c = state.consultation;
+  const [ready, setReady] = useState(parts !== null);
+  useEffect(() => { if (!ready) loadParts().then(() => setReady(true)); }, []);
+  if (!ready) return html`<p class="notice">${t('app.loading')}</p>`;
   // Once sealed, nothing is left to act on (CHR-5).
-  if (c.sealed) return html`<${EndedConsole} state=${state} conn=${conn} />`;
+  if (state.consultation.sealed) return html`<${parts.EndedConsole} state=${state} conn=${conn} />`;
   return html`<${LiveConsole} state=${state} conn=${conn} offset=${offset} />`;
 }
 
@@ -335,11 +342,11 @@ function LiveConsole({ state, conn, offset }) {
   const [panel, setPanel] = useState(null); // { id, kind: 'edit' | 'merge' | 'move' } open on one question
   const [help, setHelp] = useState(false);
   const mod = useModeration(conn);
-  const signals = useSignalGroups(state, conn);
+  const signals = parts.useSignalGroups(state, conn);
   const c = state.consultation;
   const unresolved = signals.unseen + Object.values(mod.errors).filter(Boolean).length
     + Object.values(mod.conflicts).filter(Boolean).length;
-  useTitleCount(unresolved);
+  parts.useTitleCount(unresolved);
 
   const seg = segTab === 'all' ? null : segTab;
   const incoming = listQuestions(state, 'pending', 'time', seg);
@@ -455,7 +462,7 @@ function LiveConsole({ state, conn, offset }) {
 
   return html`
     <div class="console">
-      <${AlertArea} signals=${signals} mod=${mod} />
+      <${parts.AlertArea} signals=${signals} mod=${mod} />
       <div class="console-grid">
         <div class="console-main">
           <div class="console-head">
@@ -496,7 +503,7 @@ function LiveConsole({ state, conn, offset }) {
           <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
           <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
           <${InterpretationPanel} state=${state} mod=${mod} />
-          <${SealPanel} state=${state} conn=${conn} />
+          <${parts.SealPanel} state=${state} conn=${conn} />
           <p class="hint keys-hint">${t('chair.keys.hint')}
             <button type="button" class="small" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick=${() => setHelp(true)}>
               ${t('chair.keys.button')}</button></p>
