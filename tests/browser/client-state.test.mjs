@@ -423,3 +423,19 @@ test('booth.acknowledged (LC-4): kept newest first, without seq, across a new sn
   s = reduce(s, example('snapshot', 'valid-cochair.json'));
   assert.equal(s.acknowledged.length, 2);
 });
+
+test('an unmerge gives my upvote back to the duplicate, and takes off the one the merge gave', () => {
+  const merged = example('question.merged', 'valid.json');
+  const unmerged = example('question.unmerged', 'valid.json');
+  const q12 = view(12, { segment: 2, votes: 7 });
+  const q15 = view(15, { segment: 2, votes: 3, text: 'What protects journalists under the treaty?' });
+  // I upvoted 15 only: the merge gave me a vote on 12, the unmerge takes it back.
+  let s = reduce(initialState, snapshot({ questions: [q12, q15], voted: [15], seq: 56 }));
+  s = reduce(reduce(s, merged), unmerged);
+  assert.deepEqual([...s.voted].sort(), [15]);
+  assert.deepEqual([s.questions[15].state, s.questions[15].votes, s.questions[12].votes], ['approved', 3, 7]);
+  // I upvoted both: I keep both.
+  s = reduce(initialState, snapshot({ questions: [q12, q15], voted: [12, 15], seq: 56 }));
+  s = reduce(reduce(s, merged), unmerged);
+  assert.deepEqual([...s.voted].sort(), [12, 15]);
+});

@@ -111,7 +111,24 @@ function applyMerge(state, msg) {
   const target = into ? into.id : dup.into;
   if (next.answering === dup.id) next = setAnswering(next, target ?? null);
   if (target && next.voted.has(dup.id) && !next.mine.has(target)) {
+    // Remembered for an unmerge (QA-4): whether this vote on `target` came from the merge.
+    const gained = next.voted.has(target) ? null : dup.id;
     next = { ...next, voted: new Set([...next.voted, target]) };
+    if (gained !== null) next = { ...next, mergeGained: new Set([...(next.mergeGained || []), gained]) };
+  }
+  return next;
+}
+
+// Applies question.unmerged (QA-4): both views, and this participant's vote as the server gives
+// it back: on the duplicate again, and off `into` when the merge had put it there.
+function applyUnmerge(state, msg) {
+  const dup = msg.question;
+  let next = dropAnswering(upsert(upsert(state, dup), msg.into), msg.into);
+  const gained = next.mergeGained || new Set();
+  if (gained.has(dup.id)) {
+    const voted = new Set(next.voted);
+    voted.delete(msg.into.id);
+    next = { ...next, voted, mergeGained: new Set([...gained].filter((id) => id !== dup.id)) };
   }
   return next;
 }
@@ -210,8 +227,7 @@ function applyEvent(next, msg) {
     case 'question.merged':
       return applyMerge(next, msg);
     case 'question.unmerged':
-      // QA-4: a merge undone: both views as the server has them now.
-      return dropAnswering(upsert(upsert(next, msg.question), msg.into), msg.into);
+      return applyUnmerge(next, msg);
     case 'question.votes':
       return applyVotes(next, [[msg.question, msg.votes]]);
     case 'question.answering':
