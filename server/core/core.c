@@ -37,6 +37,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_QUESTION_MERGE:
 		err = core_decide_merge(st, cmd, out);
 		break;
+	case CORE_CMD_QUESTION_UNMERGE:
+		err = core_decide_unmerge(st, cmd, out);
+		break;
 	case CORE_CMD_QUESTION_NEXT:
 		err = core_decide_next(st, cmd, out);
 		break;
@@ -84,6 +87,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		break;
 	case CORE_CMD_QUESTION_MOVE:
 		err = cmd->nquestions ? core_decide_move_many(st, cmd, out) : core_decide_moderation(st, cmd, out);
+		break;
+	case CORE_CMD_BOOTH_ACKNOWLEDGE:
+		err = core_decide_booth_ack(st, cmd, now_ms, out);
 		break;
 	default:
 		/* approve, reject, edit, pin, unpin, answer now, answer, reopen, move */
@@ -151,6 +157,9 @@ int core_evolve(core_state *st, const core_event *ev)
 		break;
 	case CORE_EV_QUESTIONS_MOVED:
 		rc = core_evolve_moved(st, ev);
+		break;
+	case CORE_EV_BOOTH_ACK:
+		rc = 0; /* LC-4: delivered, never kept */
 		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */

@@ -168,7 +168,18 @@ typedef struct core_question {
 	/* CHR-6: the text looks as if it may name or describe a person (core_scrub_may_identify);
 	 * worked out from the text whenever it changes, shown to the moderators only. */
 	bool may_identify;
+	/* QA-4: bumped by every edit, so that two co-chairs' edits compare and set. */
+	uint32_t version;
+	/* QA-4: CORE_Q_MERGED: the state it had before, which question.unmerge gives back. */
+	core_qstate premerge;
 } core_question;
+
+/* QA-4: while a question is merged, the vote set keeps its voters under a parked key, so that
+ * an unmerge restores both questions' voters exactly: GAINED when the merge gave the voter a
+ * vote on `into`, KEPT when the voter already had one there (or wrote it). Question ids stay
+ * below CORE_PARKED_KEPT. The seal wipes them with every other vote. */
+#define CORE_PARKED_KEPT 0x40000000u
+#define CORE_PARKED_GAINED 0x80000000u
 
 /* EX-1: a rapporteur's own summary for the report, in a segment. */
 typedef struct core_paraphrase {
@@ -314,6 +325,8 @@ typedef enum core_cmd_kind {
 	CORE_CMD_PARAPHRASE_SAVE,   /* EX-1: a rapporteur writes (paraphrase 0) or rewrites one */
 	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
+	CORE_CMD_BOOTH_ACKNOWLEDGE, /* LC-4: a co-chair tells booth `lang` its `signal` was seen */
+	CORE_CMD_QUESTION_UNMERGE,  /* QA-4: a co-chair undoes the merge of `question` */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -347,6 +360,11 @@ typedef struct core_command {
 	 * command names one `question`. */
 	const uint32_t *questions;
 	uint32_t nquestions;
+	/* QA-4, two co-chairs: approve, reject and edit may say the state the sender saw (`from`)
+	 * and an edit the question's version it started from (`version`); a question changed since
+	 * is refused with question.conflict. Without them, today's rules alone apply. */
+	bool has_from, has_version;
+	core_qstate from;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -390,6 +408,8 @@ typedef enum core_event_kind {
 	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
 	/* QA-6: questions `ids` moved to `segment` */
 	CORE_EV_QUESTIONS_MOVED,
+	CORE_EV_BOOTH_ACK,         /* LC-4: the co-chairs have seen booth `lang`'s `signal`; ephemeral */
+	CORE_EV_QUESTION_UNMERGED, /* QA-4: `question` is `state` again, `into` gives back its votes */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -523,6 +543,10 @@ const char *core_band_name(core_band b); /* "few" */
 /* Moves what lives in memory only (vote windows, signal windows, listeners) from src to dst,
  * for a state reloaded from the store; src keeps none of it. */
 void core_state_move_live(core_state *dst, core_state *src);
+
+/* QA-4: puts back a parked vote of a merged question (CORE_PARKED_*), for a state reloaded
+ * from the store; -1 when out of memory or the question is not merged. */
+int core_vote_park(core_state *st, uint32_t question, const core_pseud *voter, bool gained);
 
 /* CHR-2: whether this participant accepted the Rule. */
 bool core_rule_accepted(const core_state *st, const core_pseud *who);

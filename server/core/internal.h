@@ -25,6 +25,8 @@ static inline bool same_text(const char *a, size_t alen, const char *b, size_t b
  * remove fails when it is not there. */
 int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter);
 int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter);
+/* Room for n more votes, so that the adds after it cannot fail; -1 when out of memory. */
+int core_vote_reserve(core_state *st, uint32_t n);
 /* The memory-only record of a participant (vote window, listening), NULL when there is none;
  * core_live_get creates it (NULL when out of memory). */
 core_live_slot *core_live_find(const core_state *st, const core_pseud *who);
@@ -73,6 +75,7 @@ rt_err core_decide_vote(const core_state *st, const core_actor *actor, const cor
                         core_decision *out);
 rt_err core_decide_withdraw(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
 rt_err core_decide_merge(const core_state *st, const core_command *cmd, core_decision *out);
+rt_err core_decide_unmerge(const core_state *st, const core_command *cmd, core_decision *out);
 rt_err core_decide_moderation(const core_state *st, const core_command *cmd, core_decision *out);
 rt_err core_decide_next(const core_state *st, const core_command *cmd, core_decision *out);
 int core_evolve_posted(core_state *st, const core_event *ev);
@@ -96,6 +99,7 @@ rt_err core_decide_floor(const core_state *st, const core_command *cmd, core_dec
 rt_err core_decide_signal(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                           core_decision *out);
 rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
+rt_err core_decide_booth_ack(const core_state *st, const core_command *cmd, int64_t now_ms, core_decision *out);
 int core_evolve_floor(core_state *st, const core_event *ev);
 int core_evolve_signal(core_state *st, const core_event *ev);
 int core_evolve_presence(core_state *st, const core_event *ev);

@@ -62,6 +62,22 @@ int core_evolve_signal(core_state *st, const core_event *ev)
 	return 0;
 }
 
+/* LC-4: a co-chair tells a booth its signal was seen. Ephemeral like the signal: nothing of it
+ * is kept, and it says nothing about which co-chair saw it. */
+rt_err core_decide_booth_ack(const core_state *st, const core_command *cmd, int64_t now, core_decision *out)
+{
+	if (!core_language_offered(&st->agenda, cmd->lang) || cmd->lang == st->agenda.floor)
+		return RT_E_LANGUAGE_UNKNOWN;
+	if ((unsigned)cmd->signal >= CORE_SIGNAL_COUNT)
+		return RT_E_PROTOCOL_INVALID_FIELD;
+	core_event *ev = core_next_event(st, out, CORE_EV_BOOTH_ACK, NULL);
+	ev->seq = 0; /* ephemeral */
+	ev->lang = cmd->lang;
+	ev->signal = cmd->signal;
+	ev->at_ms = now;
+	return RT_OK;
+}
+
 /* --- listener presence (LC-6) ------------------------------------------------------------ */
 
 core_band core_band_for(core_audience aud, uint32_t listeners)

@@ -70,6 +70,46 @@ rt_err core_decide_merge(const core_state *st, const core_command *cmd, core_dec
 	return RT_OK;
 }
 
+/* The parked votes of merged question q: how many, and how many of the GAINED ones `into` still
+ * holds (a participant may have taken one back since). */
+static void parked(const core_state *st, const core_question *q, const core_question *into, uint32_t *n, uint32_t *held)
+{
+	*n = *held = 0;
+	for (uint32_t i = 0; i < st->vcap; i++) {
+		const core_vote_slot *s = &st->votes[i];
+		if (s->question == (q->id | CORE_PARKED_KEPT))
+			(*n)++;
+		if (s->question == (q->id | CORE_PARKED_GAINED)) {
+			(*n)++;
+			*held += core_has_voted(st, into->id, &s->voter);
+		}
+	}
+}
+
+/* QA-4: a merge undone while live: the duplicate is as it was before the merge, with exactly
+ * the voters it had, and `into` gives back the votes the merge gave it. Refused once `into` has
+ * itself left the queue (merged or withdrawn): its votes are no longer where the merge put them. */
+rt_err core_decide_unmerge(const core_state *st, const core_command *cmd, core_decision *out)
+{
+	const core_question *q = core_question_get(st, cmd->question);
+	if (!q)
+		return RT_E_QUESTION_NOT_FOUND;
+	if (q->state != CORE_Q_MERGED)
+		return core_state_error(out, RT_E_QUESTION_WRONG_STATE, q);
+	const core_question *into = core_question_get(st, q->into);
+	assert(into); /* a merged question names the one it joined */
+	if (into->state != CORE_Q_APPROVED && into->state != CORE_Q_ANSWERED)
+		return core_state_error(out, RT_E_QUESTION_WRONG_STATE, into);
+	uint32_t n, held;
+	parked(st, q, into, &n, &held);
+	assert(held <= into->votes);
+	core_event *ev = core_next_event(st, out, CORE_EV_QUESTION_UNMERGED, q);
+	ev->state = q->premerge;
+	ev->into = into->id;
+	ev->votes = into->votes - held;
+	return RT_OK;
+}
+
 #define FROM(state) (1u << (state))
 
 /* The moves of a question from one state to another that a co-chair makes by one command. */
@@ -86,6 +126,23 @@ static const struct transition {
     {CORE_CMD_QUESTION_REOPEN, FROM(CORE_Q_ANSWERED), CORE_EV_QUESTION_REOPENED, RT_E_QUESTION_WRONG_STATE},
 };
 
+/* QA-4, two co-chairs: a command that says what its sender saw (the state, and for an edit the
+ * version) is refused when the question has changed since, with the question's state and
+ * version now, so that the sender can ask whether to go ahead anyway. */
+static rt_err conflict(const core_question *q, const core_command *cmd, core_decision *out)
+{
+	bool checked = cmd->kind == CORE_CMD_QUESTION_APPROVE || cmd->kind == CORE_CMD_QUESTION_REJECT ||
+	               cmd->kind == CORE_CMD_QUESTION_EDIT;
+	if (!checked)
+		return RT_OK;
+	bool moved = cmd->has_from && cmd->from != q->state;
+	bool rewritten = cmd->kind == CORE_CMD_QUESTION_EDIT && cmd->has_version && cmd->version != q->version;
+	if (!moved && !rewritten)
+		return RT_OK;
+	out->err.version = q->version;
+	return core_state_error(out, RT_E_QUESTION_CONFLICT, q);
+}
+
 /* Commands a co-chair issues about one question. */
 rt_err core_decide_moderation(const core_state *st, const core_command *cmd, core_decision *out)
 {
@@ -98,6 +155,9 @@ rt_err core_decide_moderation(const core_state *st, const core_command *cmd, cor
 	const core_question *q = core_question_get(st, cmd->question);
 	if (!q)
 		return RT_E_QUESTION_NOT_FOUND;
+	rt_err err = conflict(q, cmd, out);
+	if (err)
+		return err;
 	core_qstate s = q->state;
 	for (size_t i = 0; i < sizeof transitions / sizeof transitions[0]; i++) {
 		const struct transition *t = &transitions[i];
@@ -114,7 +174,6 @@ rt_err core_decide_moderation(const core_state *st, const core_command *cmd, cor
 	bool live = s == CORE_Q_APPROVED;
 	bool editable = s == CORE_Q_PENDING || live || s == CORE_Q_ANSWERED;
 	size_t len;
-	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_EDIT:
 		if (!editable)
@@ -290,6 +349,9 @@ int core_evolve_posted(core_state *st, const core_event *ev)
 	/* A row replayed from the store: once sealed its total stands in for the vote rows. */
 	q->votes = ev->votes;
 	q->reported = ev->included;
+	q->version = ev->version;
+	/* A merged row replayed from the store carries its state before the merge in prev_state. */
+	q->premerge = ev->state == CORE_Q_MERGED ? ev->prev_state : ev->state;
 	core_set_theme(q->theme, ev);
 	return 0;
 }
@@ -332,39 +394,56 @@ static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
 	return 0;
 }
 
-/* QA-4: the duplicate's voters join `into`, except those already there and its author. */
+/* The voters parked under `key`, copied out (NULL and 0 when none); -1 when out of memory. */
+static int voters_of(const core_state *st, uint32_t key, core_pseud **out, uint32_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	for (uint32_t i = 0; i < st->vcap; i++)
+		*n += st->votes[i].question == key;
+	if (!*n)
+		return 0;
+	*out = malloc((size_t)*n * sizeof **out);
+	if (!*out)
+		return -1;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < st->vcap; i++)
+		if (st->votes[i].question == key)
+			(*out)[k++] = st->votes[i].voter;
+	assert(k == *n);
+	return 0;
+}
+
+/* QA-4: the duplicate's voters join `into`, except those already there and its author; each
+ * is parked under the duplicate, so that an unmerge can give back exactly what was. */
 static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 {
 	core_question *into = ev->into && ev->into <= st->nquestions ? &st->questions[ev->into - 1] : NULL;
-	if (!into || into == q)
+	if (!into || into == q || q->id >= CORE_PARKED_KEPT)
 		return -1;
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < st->vcap; i++)
-		n += st->votes[i].question == q->id;
-	core_pseud *moved = n ? malloc((size_t)n * sizeof *moved) : NULL;
-	if (n && !moved)
+	core_pseud *moved;
+	uint32_t k;
+	/* Nothing after the reservation allocates: each voter takes out one vote and puts in at
+	 * most two, so the state changes all at once or not at all. */
+	if (voters_of(st, q->id, &moved, &k) || core_vote_reserve(st, k)) {
+		free(moved);
 		return -1;
-	/* Nothing below allocates: each vote added takes the room of one removed, so the state
-	 * changes all at once or not at all. */
-	uint32_t k = 0;
-	for (uint32_t i = 0; i < st->vcap; i++)
-		if (st->votes[i].question == q->id)
-			moved[k++] = st->votes[i].voter;
-	assert(k == n);
+	}
 	for (uint32_t i = 0; i < k; i++) {
 		int rc = core_vote_remove(st, q->id, &moved[i]);
 		assert(rc == 0);
-		(void)rc;
-	}
-	for (uint32_t i = 0; i < k; i++) {
-		if (same_pseud(&moved[i], &into->author) || core_has_voted(st, into->id, &moved[i]))
-			continue;
-		int rc = core_vote_add(st, into->id, &moved[i]);
+		bool gained = !same_pseud(&moved[i], &into->author) && !core_has_voted(st, into->id, &moved[i]);
+		rc = core_vote_add(st, q->id | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), &moved[i]);
 		assert(rc == 0);
+		if (gained) {
+			rc = core_vote_add(st, into->id, &moved[i]);
+			assert(rc == 0);
+			into->votes++;
+		}
 		(void)rc;
-		into->votes++;
 	}
 	free(moved);
+	q->premerge = q->state;
 	q->votes = 0;
 	q->state = CORE_Q_MERGED;
 	q->into = into->id;
@@ -381,6 +460,42 @@ int core_evolve_moved(core_state *st, const core_event *ev)
 			return -1;
 	for (uint32_t i = 0; i < ev->nids; i++)
 		st->questions[ev->ids[i] - 1].segment = ev->segment;
+	return 0;
+}
+
+/* QA-4: the merge undone: the parked voters are the duplicate's again, and `into` loses the
+ * votes the merge gave it (those its voters have not taken back since). */
+static int evolve_unmerged(core_state *st, core_question *q, const core_event *ev)
+{
+	core_question *into = ev->into && ev->into <= st->nquestions ? &st->questions[ev->into - 1] : NULL;
+	if (!into || q->state != CORE_Q_MERGED || q->into != into->id)
+		return -1;
+	core_pseud *gained, *kept;
+	uint32_t ng, nk;
+	if (voters_of(st, q->id | CORE_PARKED_GAINED, &gained, &ng) ||
+	    voters_of(st, q->id | CORE_PARKED_KEPT, &kept, &nk)) {
+		free(gained);
+		return -1;
+	}
+	/* Each step takes a vote out before it puts one in: nothing allocates. */
+	for (uint32_t i = 0; i < ng + nk; i++) {
+		const core_pseud *v = i < ng ? &gained[i] : &kept[i - ng];
+		int rc = core_vote_remove(st, q->id | (i < ng ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), v);
+		assert(rc == 0);
+		if (i < ng && core_has_voted(st, into->id, v)) {
+			rc = core_vote_remove(st, into->id, v);
+			assert(rc == 0 && into->votes > 0);
+			into->votes--;
+		}
+		rc = core_vote_add(st, q->id, v);
+		assert(rc == 0);
+		(void)rc;
+		q->votes++;
+	}
+	free(gained);
+	free(kept);
+	q->state = ev->state;
+	q->into = 0;
 	return 0;
 }
 
@@ -421,9 +536,12 @@ int core_evolve_question(core_state *st, core_question *q, const core_event *ev)
 		q->text_len = ev->text_len;
 		q->may_identify = core_scrub_may_identify(q->text, q->text_len);
 		q->edited = true;
+		q->version++;
 		return 0;
 	case CORE_EV_QUESTION_MERGED:
 		return evolve_merged(st, q, ev);
+	case CORE_EV_QUESTION_UNMERGED:
+		return evolve_unmerged(st, q, ev);
 	case CORE_EV_TAGGED:
 		core_set_theme(q->theme, ev);
 		return 0;

@@ -26,7 +26,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
             [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
             [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
-            [CORE_CMD_REPORT_EXPORT] = true,
+            [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
+            [CORE_CMD_QUESTION_UNMERGE] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {
@@ -61,7 +62,7 @@ bool core_visible(core_audience aud, core_qstate state)
 
 bool core_event_ephemeral(const core_event *ev)
 {
-	return ev->kind == CORE_EV_SIGNAL || ev->kind == CORE_EV_PRESENCE;
+	return ev->kind == CORE_EV_SIGNAL || ev->kind == CORE_EV_PRESENCE || ev->kind == CORE_EV_BOOTH_ACK;
 }
 
 unsigned core_event_audiences(const core_state *st, const core_event *ev)
@@ -70,7 +71,10 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	if (ev->kind == CORE_EV_SIGNAL)
 		return 1u << CORE_AUD_COCHAIRS; /* LC-4: never participants, never stored */
 	if (ev->kind == CORE_EV_PRESENCE)
-		return ev->notify; /* LC-6: only when a banded view changes; never participants */
+		return ev->notify;
+	if (ev->kind == CORE_EV_BOOTH_ACK) /* LC-4: the booths, and the other co-chairs' alerts */
+		return (1u << CORE_AUD_COCHAIRS) |
+		       (1u << CORE_AUD_BOOTHS); /* LC-6: only when a banded view changes; never participants */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_RULE_ACCEPTED)

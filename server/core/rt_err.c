@@ -41,6 +41,7 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_REPORT_NOT_ELIGIBLE] = "report.not_eligible",
     [RT_E_PARAPHRASE_NOT_FOUND] = "paraphrase.not_found",
     [RT_E_COMMAND_ID_REUSED] = "command.id_reused",
+    [RT_E_QUESTION_CONFLICT] = "question.conflict",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

@@ -60,6 +60,8 @@ typedef enum rt_err {
 	RT_E_LIMIT_MESSAGE_RATE, /* more messages than the connection's rate allows: not handled */
 	/* Retries (PL-3). */
 	RT_E_COMMAND_ID_REUSED, /* an id already used for another command: nothing changed */
+	/* Two co-chairs at once (QA-4). */
+	RT_E_QUESTION_CONFLICT, /* the question changed since the state or version the sender saw */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -251,6 +251,20 @@ int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter)
 	return 0;
 }
 
+int core_vote_reserve(core_state *st, uint32_t n)
+{
+	const set s = votes(st);
+	return set_reserve(&s, n);
+}
+
+int core_vote_park(core_state *st, uint32_t question, const core_pseud *voter, bool gained)
+{
+	const core_question *q = core_question_get(st, question);
+	if (!q || q->state != CORE_Q_MERGED || question >= CORE_PARKED_KEPT)
+		return -1;
+	return core_vote_add(st, question | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), voter);
+}
+
 int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter)
 {
 	const core_vote_slot key = {.question = question, .voter = *voter};

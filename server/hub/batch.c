@@ -316,7 +316,8 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 				p->author = q ? q->author : ev->author;
 				p->ephemeral = core_event_ephemeral(ev);
 				p->seq = p->ephemeral ? r->st.seq : ev->seq;
-				p->replayable = ev->kind != CORE_EV_SIGNAL; /* LC-4: signals are never replayed */
+				/* LC-4: signals and their acknowledgements are never replayed */
+				p->replayable = ev->kind != CORE_EV_SIGNAL && ev->kind != CORE_EV_BOOTH_ACK;
 				/* PERF-2: a vote reaches live connections in votes.changed. */
 				p->coalesced = (ev->kind == CORE_EV_VOTE_ADDED || ev->kind == CORE_EV_VOTE_REMOVED) &&
 				               hub_votes_mark(r, ev->question);

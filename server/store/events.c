@@ -206,6 +206,10 @@ static void question_row(sqlite3_stmt *st, const core_state *stt, core_event *ev
 	ev->theme = (const char *)sqlite3_column_text(st, 10);
 	ev->theme_len = (uint32_t)sqlite3_column_bytes(st, 10);
 	ev->included = sqlite3_column_int(st, 11) != 0;
+	ev->version = (uint32_t)sqlite3_column_int64(st, 12);
+	/* A merged question's state before the merge (QA-4: what an unmerge gives back). */
+	int premerge = core_qstate_parse((const char *)sqlite3_column_text(st, 13));
+	ev->prev_state = premerge < 0 ? ev->state : (core_qstate)premerge;
 }
 
 static void acceptance_row(sqlite3_stmt *st, const core_state *stt, core_event *ev)
@@ -267,6 +271,25 @@ static int replay(store *s, enum stmt_id which, const char *id, row_event_fn to_
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* QA-4: the voters of merged questions, parked until an unmerge (after the questions and votes). */
+static int load_parked(store *s, const char *id, core_state *stt)
+{
+	sqlite3_stmt *st = s->stmt[ST_LOAD_PARKED];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		core_pseud voter;
+		store_column_pseud(st, 1, &voter);
+		if (core_vote_park(stt, (uint32_t)sqlite3_column_int64(st, 0), &voter,
+		                   sqlite3_column_int(st, 2) != 0)) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STORE_SECRET_BYTES])
 {
 	core_agenda *agenda = malloc(sizeof *agenda);
@@ -296,8 +319,8 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the
 	 * state with the same code that built it live. */
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
-	    replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) || replay(s, ST_LOAD_NOTES, id, note_row, stt) ||
-	    replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt))
+	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
+	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -336,6 +359,9 @@ static int save_question(store *s, const char *cid, const core_state *stt, uint3
 		sqlite3_bind_int64(st, 11, q->votes);
 	sqlite3_bind_text(st, 12, q->theme, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 13, q->reported);
+	sqlite3_bind_int64(st, 14, q->version);
+	if (q->state == CORE_Q_MERGED)
+		sqlite3_bind_text(st, 15, core_qstate_name(q->premerge), -1, SQLITE_STATIC);
 	return store_run(s, st);
 }
 
@@ -369,6 +395,28 @@ static int run_ints(store *s, enum stmt_id which, const char *cid, int64_t a, in
 	return store_run(s, st);
 }
 
+/* Writes the votes of question `id` as they are in st: with ST_INSERT_VOTE its votes, with
+ * ST_PARK_VOTE its parked voters (QA-4). */
+static int save_votes(store *s, const char *cid, const core_state *stt, uint32_t id, enum stmt_id which)
+{
+	for (uint32_t i = 0; i < stt->vcap; i++) {
+		const core_vote_slot *v = &stt->votes[i];
+		bool park = which == ST_PARK_VOTE;
+		bool gained = v->question == (id | CORE_PARKED_GAINED);
+		if (park ? !(gained || v->question == (id | CORE_PARKED_KEPT)) : v->question != id)
+			continue;
+		sqlite3_stmt *st = s->stmt[which];
+		store_bind_id(st, 1, cid);
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_blob(st, 3, v->voter.b, CORE_PSEUD_LEN, SQLITE_STATIC);
+		if (park)
+			sqlite3_bind_int(st, 4, gained);
+		if (store_run(s, st))
+			return -1;
+	}
+	return 0;
+}
+
 static int append_one(store *s, const char *cid, const core_state *stt, const core_event *ev)
 {
 	assert(s->in_txn); /* store_append began it: a batch's rows commit together or not at all */
@@ -383,9 +431,16 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		return store_run(s, st);
 	case CORE_EV_QUESTION_MERGED:
 		if (run_ints(s, ST_MOVE_VOTES, cid, ev->question, ev->into, 2) ||
-		    run_ints(s, ST_DELETE_VOTES, cid, ev->question, 0, 1))
+		    run_ints(s, ST_DELETE_VOTES, cid, ev->question, 0, 1) || save_question(s, cid, stt, ev->question))
 			return -1;
-		return save_question(s, cid, stt, ev->question);
+		return save_votes(s, cid, stt, ev->question, ST_PARK_VOTE);
+	case CORE_EV_QUESTION_UNMERGED:
+		/* The two questions' vote rows made again from the state, which holds them exactly. */
+		if (run_ints(s, ST_UNPARK_VOTES, cid, ev->question, 0, 1) || save_question(s, cid, stt, ev->question) ||
+		    run_ints(s, ST_DELETE_VOTES, cid, ev->into, 0, 1) ||
+		    save_votes(s, cid, stt, ev->question, ST_INSERT_VOTE))
+			return -1;
+		return save_votes(s, cid, stt, ev->into, ST_INSERT_VOTE);
 	case CORE_EV_ANSWERING:
 		return store_set_consultation(s, ST_SET_ANSWERING, cid, ev->question);
 	case CORE_EV_NEXT:
@@ -447,8 +502,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		for (uint32_t i = 1; i <= stt->nquestions; i++)
 			if (save_question(s, cid, stt, i))
 				return -1;
-		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) ||
-		    run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0))
+		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_PARKED, cid, 0, 0, 0) ||
+		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0))
 			return -1;
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_COUNT:

@@ -55,6 +55,10 @@ enum stmt_id {
 	ST_FIND_RECEIPT,
 	ST_INSERT_RECEIPT,
 	ST_SEAL_RECEIPTS,
+	ST_PARK_VOTE,    /* QA-4: a merged question's voter, parked */
+	ST_UNPARK_VOTES, /* QA-4: a question's parked voters, gone (unmerged) */
+	ST_LOAD_PARKED,  /* QA-4: every parked voter of a consultation */
+	ST_SEAL_PARKED,  /* CHR-5: the seal deletes the parked voters too */
 	ST_COUNT
 };
 

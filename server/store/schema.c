@@ -203,6 +203,20 @@ static const char *const migrations[] = {
     /* 13: a segment the agenda says starts empty ("carry_over": false, QA-6): entering it
      * carries no unanswered questions over from the segment left. */
     "ALTER TABLE segment ADD COLUMN starts_empty INTEGER NOT NULL DEFAULT 0;",
+    /* 14: a question's version, bumped by every edit (QA-4) (compare-and-set between co-chairs); a
+     * merged question's state before the merge, and its voters parked while it is merged
+     * (gained: the merge gave them a vote on the question kept), so that a merge can be undone
+     * exactly. Deleted by the seal like every vote row. */
+    "ALTER TABLE question ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE question ADD COLUMN premerge TEXT;"
+    "CREATE TABLE parked_vote ("
+    "  consultation TEXT NOT NULL,"
+    "  question INTEGER NOT NULL,"
+    "  voter BLOB NOT NULL," /* pseudonym */
+    "  gained INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, question, voter),"
+    "  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -38,17 +38,19 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
                          "elapsed_ms, allotted_ms, auto_closed, starts_empty FROM segment WHERE consultation = ? "
                          "ORDER BY position",
-    [ST_LOAD_QUESTIONS] = "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into, "
-                          "sealed_votes, theme, reported FROM question WHERE consultation = ? ORDER BY id",
+    [ST_LOAD_QUESTIONS] =
+        "SELECT id, segment, lang, state, text, author, edited, pinned, merged_into, "
+        "sealed_votes, theme, reported, version, premerge FROM question WHERE consultation = ? ORDER BY id",
     [ST_LOAD_VOTES] = "SELECT question, voter FROM vote WHERE consultation = ?",
     /* A question row is the image of the question after the event: one statement serves every
      * question event. The author is written once, when the row is made. */
     [ST_SAVE_QUESTION] = "INSERT INTO question (consultation, id, segment, lang, state, text, author, edited, "
-                         "pinned, merged_into, sealed_votes, theme, reported) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                         "pinned, merged_into, sealed_votes, theme, reported, version, premerge) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
                          "ON CONFLICT (consultation, id) DO UPDATE SET segment = ?3, state = ?5, text = ?6, "
                          "author = CASE WHEN ?11 IS NULL THEN author END, edited = ?8, pinned = ?9, "
-                         "merged_into = ?10, sealed_votes = ?11, theme = ?12, reported = ?13",
+                         "merged_into = ?10, sealed_votes = ?11, theme = ?12, reported = ?13, version = ?14, "
+                         "premerge = ?15",
     [ST_INSERT_VOTE] = "INSERT INTO vote (consultation, question, voter) VALUES (?, ?, ?)",
     [ST_DELETE_VOTE] = "DELETE FROM vote WHERE consultation = ? AND question = ? AND voter = ?",
     /* A merge: the duplicate's voters join the question kept, unless already there or its
@@ -84,6 +86,11 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_FIND_RECEIPT] = "SELECT ack, digest FROM receipt WHERE consultation = ? AND key = ?",
     [ST_INSERT_RECEIPT] = "INSERT OR IGNORE INTO receipt (consultation, key, ack, digest) VALUES (?, ?, ?, ?)",
     [ST_SEAL_RECEIPTS] = "DELETE FROM receipt WHERE consultation = ?",
+    /* QA-4: a merged question's voters, parked until it is unmerged or the seal. */
+    [ST_PARK_VOTE] = "INSERT INTO parked_vote (consultation, question, voter, gained) VALUES (?, ?, ?, ?)",
+    [ST_UNPARK_VOTES] = "DELETE FROM parked_vote WHERE consultation = ? AND question = ?",
+    [ST_LOAD_PARKED] = "SELECT question, voter, gained FROM parked_vote WHERE consultation = ?",
+    [ST_SEAL_PARKED] = "DELETE FROM parked_vote WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

@@ -30,6 +30,10 @@ typedef enum field_kind {
 	F_REPORT_FORMAT, /* an export format */
 	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
 	F_QUESTION_IDS,  /* QA-6: 1..CORE_MAX_MOVE question ids, to cmd.questions */
+	/* QA-4: the state of a question its sender saw ("from") */
+	F_QUESTION_STATE,
+	/* QA-4: the version of a question an edit started from */
+	F_QUESTION_VERSION,
 } field_kind;
 
 typedef struct field_spec {
@@ -210,6 +214,20 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.nquestions = (uint32_t)count;
 		return true;
 	}
+	case F_QUESTION_STATE: {
+		int qs = core_qstate_parse(s);
+		if (qs < 0)
+			return false;
+		out->cmd.from = (core_qstate)qs;
+		out->cmd.has_from = true;
+		return true;
+	}
+	case F_QUESTION_VERSION:
+		if (!whole(v, 0, INT32_MAX, &n))
+			return false;
+		out->cmd.version = (uint32_t)n;
+		out->cmd.has_version = true;
+		return true;
 	}
 	return false;
 }

@@ -33,6 +33,8 @@ static json_t *question_json(const core_question *q, bool moderation)
 		json_object_set_new(j, "into", json_integer(q->into));
 	if (j && moderation && q->may_identify)
 		json_object_set_new(j, "may_identify", json_true());
+	if (j)
+		json_object_set_new(j, "version", json_integer(q->version));
 	return j;
 }
 
@@ -293,7 +295,9 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		              headroom);
 	}
 	case CORE_EV_SIGNAL:
-		/* Ephemeral: no seq, and nothing that says which connection sent it. */
+	case CORE_EV_BOOTH_ACK:
+		/* Ephemeral: no seq, and nothing that says which connection sent a signal, nor which
+		 * co-chair saw it (LC-4). */
 		return to_buf(json_pack("{s:s, s:s, s:s}", "type", type, "channel", core_lang_name(ev->lang), "signal",
 		                        core_signal_name(ev->signal)),
 		              headroom);
@@ -342,7 +346,7 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		              headroom);
 	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question",
 	                      question_json(q, aud == CORE_AUD_MODERATION));
-	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
+	if (j && (ev->kind == CORE_EV_QUESTION_MERGED || ev->kind == CORE_EV_QUESTION_UNMERGED)) {
 		const core_question *into = core_question_get(st, ev->into);
 		/* As it was right after the merge: later events of a batch may change it again. */
 		json_t *iv = into ? question_json(into, aud == CORE_AUD_MODERATION) : NULL;

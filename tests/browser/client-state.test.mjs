@@ -411,3 +411,31 @@ test('the Rule, the seal and the rapporteurs\' workspace', () => {
   const c = reduce(reduce(initialState, example('snapshot', 'valid-cochair.json')), { type: 'note.changed', seq: 999, note: { segment: 0, text: 'x', version: 1 } });
   assert.equal(c.workspace, null);
 });
+
+test('booth.acknowledged (LC-4): kept newest first, without seq, across a new snapshot', () => {
+  let s = reduce(initialState, example('snapshot', 'valid-cochair.json'));
+  const seq = s.seq;
+  assert.deepEqual(s.acknowledged, []);
+  s = reduce(s, msg({ type: 'booth.acknowledged', channel: 'ar', signal: 'no_floor_audio' }));
+  s = reduce(s, msg({ type: 'booth.acknowledged', channel: 'fr', signal: 'slower' }));
+  assert.deepEqual(s.acknowledged.map((a) => [a.n, a.channel, a.signal]), [[2, 'fr', 'slower'], [1, 'ar', 'no_floor_audio']]);
+  assert.equal(s.seq, seq);
+  s = reduce(s, example('snapshot', 'valid-cochair.json'));
+  assert.equal(s.acknowledged.length, 2);
+});
+
+test('an unmerge gives my upvote back to the duplicate, and takes off the one the merge gave', () => {
+  const merged = example('question.merged', 'valid.json');
+  const unmerged = example('question.unmerged', 'valid.json');
+  const q12 = view(12, { segment: 2, votes: 7 });
+  const q15 = view(15, { segment: 2, votes: 3, text: 'What protects journalists under the treaty?' });
+  // I upvoted 15 only: the merge gave me a vote on 12, the unmerge takes it back.
+  let s = reduce(initialState, snapshot({ questions: [q12, q15], voted: [15], seq: 56 }));
+  s = reduce(reduce(s, merged), unmerged);
+  assert.deepEqual([...s.voted].sort(), [15]);
+  assert.deepEqual([s.questions[15].state, s.questions[15].votes, s.questions[12].votes], ['approved', 3, 7]);
+  // I upvoted both: I keep both.
+  s = reduce(initialState, snapshot({ questions: [q12, q15], voted: [12, 15], seq: 56 }));
+  s = reduce(reduce(s, merged), unmerged);
+  assert.deepEqual([...s.voted].sort(), [12, 15]);
+});

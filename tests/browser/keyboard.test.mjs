@@ -177,8 +177,9 @@ test('a co-chair, by keyboard alone: shortcut list, approve, now answering, mark
   await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'queue-item');
   assert.ok((await focusShown(page)).ok);
 
-  // The buttons work from the keyboard too: Tab to Start, Enter starts the clock.
-  await tabTo(page, 'clock-start', { back: true });
+  // The buttons work from the keyboard too: Tab on to Start (beside the queue), Enter starts
+  // the clock.
+  await tabTo(page, 'clock-start');
   await page.keyboard.press('Enter');
   await page.getByTestId('countdown').and(page.locator('[data-state="running"]')).waitFor();
   await page.context().close();

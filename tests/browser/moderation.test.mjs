@@ -34,6 +34,11 @@ function openPage(url, name, viewport, opts = {}) {
 }
 
 const item = (page, testid, id) => page.locator(`[data-testid="${testid}"][data-id="${id}"]`);
+// An action from a question's "More" menu in the co-chairs' compact toolbar.
+async function fromMenu(page, testid, id, action) {
+  await item(page, testid, id).getByTestId('more-button').click();
+  await item(page, testid, id).getByTestId(action).click();
+}
 
 async function noSideScroll(page, name) {
   const { scroll, width } = await page.evaluate(() => ({
@@ -118,7 +123,7 @@ test('moderated Q&A: closed segment, approve, merge, now answering on stage, ans
   await votes(chair, 'queue-item', idB, 2, 'co-chair');
 
   // Merge B's into A's: the union of voters is {B, C} (A wrote it): 2, not 4.
-  await item(chair, 'queue-item', idB).getByTestId('merge-button').click();
+  await fromMenu(chair, 'queue-item', idB, 'merge-button');
   await item(chair, 'queue-item', idB).getByTestId('merge-target').selectOption(String(idA));
   await item(chair, 'queue-item', idB).getByTestId('merge-confirm').click();
   await item(chair, 'merged-item', idB).waitFor({ state: 'attached' });
@@ -138,7 +143,7 @@ test('moderated Q&A: closed segment, approve, merge, now answering on stage, ans
   const idB2 = await post(bob, textB2);
   await item(chair, 'incoming-item', idB2).waitFor();
   await item(chair2, 'incoming-item', idB2).waitFor();
-  await item(chair, 'incoming-item', idB2).getByTestId('merge-button').click();
+  await fromMenu(chair, 'incoming-item', idB2, 'merge-button');
   await item(chair, 'incoming-item', idB2).getByTestId('merge-target').selectOption(String(idA));
   await item(chair, 'incoming-item', idB2).getByTestId('merge-confirm').click();
   await item(chair, 'merged-item', idB2).waitFor({ state: 'attached' });
@@ -147,7 +152,7 @@ test('moderated Q&A: closed segment, approve, merge, now answering on stage, ans
     .filter({ hasText: `Another co-chair already merged this into Question ${idA}.` }).waitFor();
 
   // Edit (to strip a name), pin, then answer it now.
-  await item(chair, 'queue-item', idA).getByTestId('edit-button').click();
+  await fromMenu(chair, 'queue-item', idA, 'edit-button');
   await item(chair, 'queue-item', idA).getByTestId('edit-text').fill(edited);
   await item(chair, 'queue-item', idA).getByTestId('edit-save').click();
   await item(carol, 'queue-item', idA).getByTestId('edited-mark').waitFor();

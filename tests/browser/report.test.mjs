@@ -73,6 +73,7 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
 
   // CHR-5: the co-chair seals; the participant's page turns read-only.
   await chair.getByTestId('seal-button').click();
+  await chair.getByTestId('seal-word').fill('SEAL');
   await chair.getByTestId('seal-confirm').click();
   await chair.getByTestId('sealed-notice').waitFor();
   await p.getByTestId('sealed-notice').waitFor();

@@ -44,6 +44,8 @@ function table(q) {
     ['paraphrase.save', ['rapporteur'], { paraphrase: null, segment: 0, theme: '', text: 'A summary', included: false }],
     ['paraphrase.delete', ['rapporteur'], { paraphrase: 1 }],
     ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
+    ['booth.acknowledge', ['cochair'], { lang: 'ar', signal: 'slower' }],
+    ['question.unmerge', ['cochair'], { question: q }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

@@ -104,7 +104,8 @@ static void test_permissions(void)
 	                           [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
 	                           [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
 	                           [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
-	                           [CORE_CMD_REPORT_EXPORT] = true},
+	                           [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
+	                           [CORE_CMD_QUESTION_UNMERGE] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
@@ -1147,6 +1148,178 @@ static void test_carry_over_bound(void)
 	core_state_free(&st);
 }
 
+/* QA-4, two co-chairs at once: approve, reject and edit that say what their sender saw are
+ * refused with question.conflict once the question changed; without it, today's rules. */
+static void test_cochairs(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_decision dec;
+	core_actor a = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1);
+	CHECK_EQ_INT(apply(&st, &p1, post("Who ratifies first?", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p1, post("And the second one?", CORE_LANG_FR)), RT_OK);
+	core_command approve = on(CORE_CMD_QUESTION_APPROVE, 1), reject = on(CORE_CMD_QUESTION_REJECT, 1);
+	approve.has_from = reject.has_from = true;
+	approve.from = reject.from = CORE_Q_PENDING;
+	/* One co-chair rejects; the other's approve, sent while it was pending, is refused. */
+	CHECK_EQ_INT(apply(&st, &a, reject), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &a, approve, FIXED_NOW_MS, &dec), RT_E_QUESTION_CONFLICT);
+	CHECK_EQ_STR(rt_err_code(RT_E_QUESTION_CONFLICT), "question.conflict");
+	CHECK_EQ_INT(dec.err.state, CORE_Q_REJECTED);
+	CHECK_EQ_INT(dec.err.question, 1);
+	CHECK_EQ_INT(dec.err.version, 0);
+	CHECK_EQ_INT(st.questions[0].state, CORE_Q_REJECTED);
+	/* Approve anyway: sent again with the state now. */
+	approve.from = CORE_Q_REJECTED;
+	CHECK_EQ_INT(apply(&st, &a, approve), RT_OK);
+	CHECK_EQ_INT(st.questions[0].state, CORE_Q_APPROVED);
+	/* A reject that saw it pending, after the approval: a conflict, not question.not_pending. */
+	CHECK_EQ_INT(apply_at(&st, &a, reject, FIXED_NOW_MS, &dec), RT_E_QUESTION_CONFLICT);
+	CHECK_EQ_INT(dec.err.state, CORE_Q_APPROVED);
+	/* Without `from`, an older client's approve of a rejected question still goes through. */
+	CHECK_EQ_INT(apply(&st, &a, on(CORE_CMD_QUESTION_REJECT, 2)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &a, on(CORE_CMD_QUESTION_APPROVE, 2)), RT_OK);
+	CHECK_EQ_INT(st.questions[1].state, CORE_Q_APPROVED);
+	/* Edits compare and set on the version, which every edit bumps. */
+	core_command edit = {.kind = CORE_CMD_QUESTION_EDIT, .question = 1, .text = "Who ratifies it first?"};
+	edit.text_len = strlen(edit.text);
+	edit.has_version = true;
+	edit.version = 0;
+	CHECK_EQ_INT(st.questions[0].version, 0);
+	CHECK_EQ_INT(apply(&st, &a, edit), RT_OK);
+	CHECK_EQ_INT(st.questions[0].version, 1);
+	edit.text = "Which state ratifies first?";
+	edit.text_len = strlen(edit.text);
+	CHECK_EQ_INT(apply_at(&st, &a, edit, FIXED_NOW_MS, &dec), RT_E_QUESTION_CONFLICT);
+	CHECK_EQ_INT(dec.err.version, 1);
+	CHECK_EQ_INT(dec.err.state, CORE_Q_APPROVED);
+	CHECK_EQ_STR(st.questions[0].text, "Who ratifies it first?");
+	edit.version = 1;
+	edit.has_from = true;
+	edit.from = CORE_Q_PENDING; /* the state changed too: still a conflict */
+	CHECK_EQ_INT(apply_at(&st, &a, edit, FIXED_NOW_MS, &dec), RT_E_QUESTION_CONFLICT);
+	edit.from = CORE_Q_APPROVED;
+	CHECK_EQ_INT(apply(&st, &a, edit), RT_OK);
+	CHECK_EQ_INT(st.questions[0].version, 2);
+	/* Without a version, last writer wins as before. */
+	edit.has_version = edit.has_from = false;
+	edit.text = "Which state ratifies the treaty first?";
+	edit.text_len = strlen(edit.text);
+	CHECK_EQ_INT(apply(&st, &a, edit), RT_OK);
+	CHECK_EQ_INT(st.questions[0].version, 3);
+	/* A replayed row keeps its version. */
+	core_event row = {.kind = CORE_EV_QUESTION_POSTED,
+	                  .question = 3,
+	                  .state = CORE_Q_APPROVED,
+	                  .text = "x",
+	                  .text_len = 1,
+	                  .version = 7};
+	CHECK_EQ_INT(core_evolve(&st, &row), 0);
+	CHECK_EQ_INT(st.questions[2].version, 7);
+	/* A bad `from` never matters to commands that do not take one. */
+	core_command pin = on(CORE_CMD_QUESTION_PIN, 1);
+	pin.has_from = true;
+	pin.from = CORE_Q_PENDING;
+	CHECK_EQ_INT(apply(&st, &a, pin), RT_OK);
+	core_state_free(&st);
+}
+
+/* LC-4: the co-chairs acknowledge a booth's signal: ephemeral, to the booths and co-chairs. */
+static void test_booth_ack(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_decision dec;
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), booth = fixture_role(CORE_ROLE_BOOTH);
+	booth.channel = CORE_LANG_AR;
+	core_actor p1 = fixture_participant(1);
+	uint64_t seq = st.seq;
+	core_command ack = {
+	    .kind = CORE_CMD_BOOTH_ACKNOWLEDGE, .lang = CORE_LANG_AR, .signal = CORE_SIGNAL_NO_FLOOR_AUDIO};
+	CHECK_EQ_INT(apply_at(&st, &chair, ack, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_BOOTH_ACK);
+	CHECK_EQ_INT(dec.events[0].lang, CORE_LANG_AR);
+	CHECK_EQ_INT(dec.events[0].signal, CORE_SIGNAL_NO_FLOOR_AUDIO);
+	CHECK(core_event_ephemeral(&dec.events[0]));
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_COCHAIRS) | (1u << CORE_AUD_BOOTHS));
+	CHECK_EQ_INT(st.seq, seq);
+	/* Only co-chairs; only a channel this consultation offers (not the floor). */
+	CHECK_EQ_INT(apply(&st, &booth, ack), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply(&st, &p1, ack), RT_E_AUTH_FORBIDDEN);
+	ack.lang = CORE_LANG_ES;
+	CHECK_EQ_INT(apply(&st, &chair, ack), RT_E_LANGUAGE_UNKNOWN);
+	ack.lang = CORE_LANG_EN;
+	CHECK_EQ_INT(apply(&st, &chair, ack), RT_E_LANGUAGE_UNKNOWN);
+	core_state_free(&st);
+}
+
+/* QA-4: a merge undone restores both questions' voters exactly, whatever happened between. */
+static void test_unmerge(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_decision dec;
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
+	core_actor p[8];
+	for (int i = 0; i < 8; i++)
+		p[i] = fixture_participant((uint8_t)(i + 1));
+	/* 1 by p1, 2 by p2 (live at once: no pre-moderation), 3 by p3 pending nowhere: answered. */
+	CHECK_EQ_INT(apply(&st, &p[0], post("How is Article 24 applied?", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p[1], post("What does Article 24 mean?", CORE_LANG_EN)), RT_OK);
+	/* 2's voters: p1 (the author of 1), p3 (also on 1), p4 and p5 (new to 1). 1's: p3, p6. */
+	const int on2[] = {0, 2, 3, 4}, on1[] = {2, 5};
+	for (int i = 0; i < 4; i++)
+		CHECK_EQ_INT(apply(&st, &p[on2[i]], on(CORE_CMD_QUESTION_VOTE, 2)), RT_OK);
+	for (int i = 0; i < 2; i++)
+		CHECK_EQ_INT(apply(&st, &p[on1[i]], on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	uint32_t vused = st.vused;
+	CHECK_EQ_INT(apply(&st, &chair, merge(2, 1)), RT_OK);
+	CHECK_EQ_INT(st.questions[0].votes, 4); /* p3, p6 and the gained p4, p5 */
+	CHECK_EQ_INT(st.questions[1].state, CORE_Q_MERGED);
+	CHECK_EQ_INT(st.questions[1].premerge, CORE_Q_APPROVED);
+	/* Meanwhile p5 takes back the vote the merge gave, and p7 upvotes 1. */
+	CHECK_EQ_INT(apply(&st, &p[4], on(CORE_CMD_QUESTION_UNVOTE, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p[6], on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	/* Only a merged question is unmerged; only co-chairs do it. */
+	CHECK_EQ_INT(apply_at(&st, &chair, on(CORE_CMD_QUESTION_UNMERGE, 1), FIXED_NOW_MS, &dec),
+	             RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(apply(&st, &p[0], on(CORE_CMD_QUESTION_UNMERGE, 2)), RT_E_AUTH_FORBIDDEN);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_UNMERGE, 99)), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(apply_at(&st, &chair, on(CORE_CMD_QUESTION_UNMERGE, 2), FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_QUESTION_UNMERGED);
+	CHECK_EQ_INT(dec.events[0].into, 1);
+	CHECK_EQ_INT(dec.events[0].votes, 3); /* 1 keeps p3, p6 and p7 */
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_MODERATION) | (1u << CORE_AUD_PUBLIC));
+	/* 2 is live again with exactly its four voters; 1 has its own and the new one. */
+	const core_question *q1 = core_question_get(&st, 1), *q2 = core_question_get(&st, 2);
+	CHECK_EQ_INT(q2->state, CORE_Q_APPROVED);
+	CHECK_EQ_INT(q2->into, 0);
+	CHECK_EQ_INT(q2->votes, 4);
+	for (int i = 0; i < 8; i++) {
+		bool want2 = i == 0 || i == 2 || i == 3 || i == 4, want1 = i == 2 || i == 5 || i == 6;
+		CHECK_EQ_INT(core_has_voted(&st, 2, &p[i].pseud), want2);
+		CHECK_EQ_INT(core_has_voted(&st, 1, &p[i].pseud), want1);
+	}
+	CHECK_EQ_INT(q1->votes, 3);
+	CHECK_EQ_INT(st.vused, vused + 1); /* p7's vote; nothing parked is left */
+	/* Twice is refused; a merge whose kept question left the queue cannot be undone. */
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_UNMERGE, 2)), RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(apply(&st, &chair, merge(2, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p[0], on(CORE_CMD_QUESTION_WITHDRAW, 1)), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &chair, on(CORE_CMD_QUESTION_UNMERGE, 2), FIXED_NOW_MS, &dec),
+	             RT_E_QUESTION_WRONG_STATE);
+	CHECK_EQ_INT(dec.err.question, 1);
+	CHECK_EQ_INT(dec.err.state, CORE_Q_WITHDRAWN);
+	/* The store's replay parks only under a merged question. */
+	CHECK_EQ_INT(core_vote_park(&st, 1, &p[7].pseud, true), -1);
+	CHECK_EQ_INT(core_vote_park(&st, 2, &p[7].pseud, true), 0);
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1164,5 +1337,8 @@ int main(void)
 	test_names();
 	test_carry_over();
 	test_carry_over_bound();
+	test_cochairs();
+	test_booth_ack();
+	test_unmerge();
 	return check_done();
 }

@@ -112,8 +112,8 @@ static bool exactly_keys(json_t *obj, const char *const *keys)
 	return json_object_size(obj) == n;
 }
 
-static const char *const question_keys[] = {"id",    "segment", "text",   "lang", "state",
-                                            "votes", "edited",  "pinned", NULL};
+static const char *const question_keys[] = {"id",    "segment", "text",   "lang",    "state",
+                                            "votes", "edited",  "pinned", "version", NULL};
 
 static void test_encode(void)
 {

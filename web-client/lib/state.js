@@ -23,6 +23,9 @@ export const initialState = Object.freeze({
   // The server's text maxima in code points, from the snapshot: { question, paraphrase, note,
   // theme }. Every view counts against these; none keeps a number of its own.
   limits: null,
+  // Booths and co-chairs: the co-chairs' acknowledgements of booth signals (LC-4), newest first,
+  // each { n, channel, signal, at }; ephemeral like the signals, never stored anywhere.
+  acknowledged: [],
 });
 
 // The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
@@ -134,7 +137,24 @@ function applyMerge(state, msg) {
   const target = into ? into.id : dup.into;
   if (next.answering === dup.id) next = setAnswering(next, target ?? null);
   if (target && next.voted.has(dup.id) && !next.mine.has(target)) {
+    // Remembered for an unmerge (QA-4): whether this vote on `target` came from the merge.
+    const gained = next.voted.has(target) ? null : dup.id;
     next = { ...next, voted: new Set([...next.voted, target]) };
+    if (gained !== null) next = { ...next, mergeGained: new Set([...(next.mergeGained || []), gained]) };
+  }
+  return next;
+}
+
+// Applies question.unmerged (QA-4): both views, and this participant's vote as the server gives
+// it back: on the duplicate again, and off `into` when the merge had put it there.
+function applyUnmerge(state, msg) {
+  const dup = msg.question;
+  let next = dropAnswering(upsert(upsert(state, dup), msg.into), msg.into);
+  const gained = next.mergeGained || new Set();
+  if (gained.has(dup.id)) {
+    const voted = new Set(next.voted);
+    voted.delete(msg.into.id);
+    next = { ...next, voted, mergeGained: new Set([...gained].filter((id) => id !== dup.id)) };
   }
   return next;
 }
@@ -189,6 +209,7 @@ export function reduce(state, msg, pending) {
       channel: msg.you.channel ?? null,
       listeners: msg.consultation.listeners ?? null,
       signals: state.signals,
+      acknowledged: state.acknowledged,
       ruleAccepted: Boolean(msg.you.rule_accepted),
       workspace: workspaceOf(msg.consultation.workspace),
       limits: msg.limits,
@@ -199,6 +220,12 @@ export function reduce(state, msg, pending) {
     const n = (state.signals[0]?.n ?? 0) + 1;
     const signals = [{ n, channel: msg.channel, signal: msg.signal, at: Date.now() }, ...state.signals].slice(0, SIGNALS_SHOWN);
     return { ...state, signals };
+  }
+  if (msg.type === 'booth.acknowledged') {
+    const list = state.acknowledged || [];
+    const n = (list[0]?.n ?? 0) + 1;
+    const acknowledged = [{ n, channel: msg.channel, signal: msg.signal, at: Date.now() }, ...list].slice(0, SIGNALS_SHOWN);
+    return { ...state, acknowledged };
   }
   if (msg.type === 'presence.changed') return { ...state, listeners: msg.listeners }; // ephemeral, no seq
   // PERF-2: vote counts, coalesced (no seq): the counts now, newer than anything before them.
@@ -225,6 +252,8 @@ function applyEvent(next, msg) {
   switch (msg.type) {
     case 'question.merged':
       return applyMerge(next, msg);
+    case 'question.unmerged':
+      return applyUnmerge(next, msg);
     case 'question.votes':
       return applyVotes(next, [[msg.question, msg.votes]]);
     case 'question.answering':

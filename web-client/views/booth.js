@@ -1,15 +1,25 @@
 // booth.js — the interpretation booth's console, one link per channel: the clock and segment,
 // what the floor is speaking and what that means for this booth (direct, retour or relay),
 // the question being answered, the live questions asked in the booth's language, and signals
-// to the co-chairs. Signals are never stored; the page only shows that one was delivered.
+// to the co-chairs. Signals are never stored; the page shows that one was delivered and, once
+// a co-chair acknowledges it, "Co-chairs have seen: no floor audio" (LC-4). Once the
+// consultation is sealed, the page says it has ended and offers nothing to send.
 import { html, useState } from '../vendor/preact-htm.js';
-import { errorMessage, t } from '../lib/i18n.js';
+import { errorMessage, formatClock, t } from '../lib/i18n.js';
 import { answeringQuestion, boothMode, currentSegment, listQuestions } from '../lib/state.js';
 import { ActionError, Countdown, NowAnswering, QuestionBody, WatchedQueue } from './common.js';
 
 export const SIGNALS = ['slower', 'no_floor_audio', 'mic_off', 'need_document'];
 
-function Signals({ conn }) {
+// LC-4: the co-chairs' acknowledgements of this booth's signals, newest first.
+function Acknowledged({ state, channel }) {
+  const mine = (state.acknowledged || []).filter((a) => a.channel === channel);
+  const last = mine[0];
+  return html`<p class="booth-ack" role="status" data-testid="booth-ack" data-signal=${last ? last.signal : null}>
+    ${last ? html`<span class="booth-ack-time">${formatClock(last.at)}</span> ${t('booth.ack', { signal: t(`booth.signal.${last.signal}`) })}` : ''}</p>`;
+}
+
+function Signals({ conn, state }) {
   const [busy, setBusy] = useState(null);
   const [sent, setSent] = useState(null); // the last signal delivered
   const [error, setError] = useState(null);
@@ -32,6 +42,7 @@ function Signals({ conn }) {
             onClick=${() => send(s)}>${t(`booth.signal.${s}`)}</button>`)}
       </div>
       <p class="saved" role="status" data-testid="signal-sent">${sent ? t('booth.signal.sent', { signal: t(`booth.signal.${sent}`) }) : ''}</p>
+      <${Acknowledged} state=${state} channel=${state.channel} />
       <${ActionError} error=${error} />
     </section>`;
 }
@@ -69,6 +80,16 @@ export function BoothView({ state, conn, offset }) {
   const current = now && now.state === 'approved' ? now : null;
   // Questions asked in this booth's language, which it may be asked to read out or render.
   const queue = listQuestions(state, 'approved', 'votes').filter((q) => q.lang === channel && (!current || q.id !== current.id));
+  if (c.sealed) {
+    return html`
+      <div class="booth ended" data-testid="booth" data-channel=${channel}>
+        <section class="card ended-card" aria-labelledby="booth-ended-heading" data-testid="ended">
+          <h2 id="booth-ended-heading">${t('booth.title', { language })}</h2>
+          <p class="ended-line">${t('ended.heading')}</p>
+          <p role="status" data-testid="sealed-notice">${t('booth.ended')}</p>
+        </section>
+      </div>`;
+  }
   return html`
     <div class="booth" data-testid="booth" data-channel=${channel}>
       <section class="card booth-floor" aria-labelledby="booth-heading">
@@ -85,7 +106,7 @@ export function BoothView({ state, conn, offset }) {
         <${Listeners} state=${state} channel=${channel} language=${language} />
       </section>
       <${SelectedNext} q=${next} />
-      <${Signals} conn=${conn} />
+      <${Signals} conn=${conn} state=${state} />
       <${NowAnswering} q=${current} />
       <section class="card" aria-labelledby="booth-queue-heading">
         <h2 id="booth-queue-heading">${t('booth.queue.heading', { language })} <span class="count">${queue.length}</span></h2>

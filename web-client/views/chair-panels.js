@@ -1,13 +1,14 @@
 // chair-panels.js — the panels around the co-chairs' console: what is on stage now, the
-// segment panel, the agenda clock, interpretation (floor language, listeners, booth signals),
-// the agenda planned against actual, and sealing. Not the question lists, their actions or the
-// keyboard: those are the console's (chair.js), which hands each panel its `mod` (the
-// console's per-question and per-panel command runner) to run its commands with.
-import { html, useState } from '../vendor/preact-htm.js';
-import { formatClock, t, tParts } from '../lib/i18n.js';
+// segment panel, the agenda clock, interpretation (floor language, listeners),
+// the agenda planned against actual. Not the question lists, their actions or the keyboard:
+// those are the console's (chair.js), which hands each panel its `mod` (the console's
+// per-question and per-panel command runner) to run its commands with; not the booths' signals
+// (the alert area, chair-alerts.js) nor sealing (chair-seal.js).
+import { html } from '../vendor/preact-htm.js';
+import { t, tParts } from '../lib/i18n.js';
 import { languagesOf } from '../lib/state.js';
 import { formatDifference, formatSeconds } from '../lib/clock.js';
-import { ActionError, Confirm, Countdown, ZonedTime, agendaToday, useAction, useServerTime } from './common.js';
+import { ActionError, Countdown, ZonedTime, agendaToday, useServerTime } from './common.js';
 
 // What the stage shows right now (the question being answered, or the next questions), with
 // the actions on it, and the question selected next for the booths: on top of the console.
@@ -62,7 +63,8 @@ export function SegmentPanel({ state, segTab, mod }) {
 }
 
 const ADJUSTMENTS = [-5, -1, 1, 5];
-// What an adjustment button shows (and its accessible name starts with): +5, −1.
+// What an adjustment button shows (and its accessible name starts with): +5, −1, with a real
+// minus sign; shown left to right in every language, so that Arabic reads "−5", never "5−".
 const adjustText = (m) => (m > 0 ? `+${m}` : `\u2212${-m}`);
 
 // The agenda clock's controls: what applies in the clock's state, the segment's allotted
@@ -98,7 +100,7 @@ export function ClockPanel({ state, offset, mod }) {
           ${ADJUSTMENTS.map((m) => html`
             <button type="button" class="small" data-testid="clock-adjust" data-minutes=${m} disabled=${busy || clock.state === 'idle'}
               aria-label=${`${adjustText(m)} (${t(m > 0 ? 'clock.extend' : 'clock.shorten', { minutes: Math.abs(m) })})`}
-              onClick=${() => run({ type: 'clock.adjust', minutes: m })}>${adjustText(m)}</button>`)}
+              onClick=${() => run({ type: 'clock.adjust', minutes: m })}><bdi dir="ltr">${adjustText(m)}</bdi></button>`)}
         </span>
         <button type="button" data-testid="clock-back" disabled=${busy || cur === 0}
           onClick=${() => run({ type: 'agenda.goto', segment: cur - 1 })}>${t('clock.back')}</button>
@@ -126,8 +128,8 @@ function ListenerBands({ consultation, listeners }) {
     </div>`;
 }
 
-// Interpretation (LC-3, LC-4): the floor language, one click to change it, and what the booths
-// signal, newest first. Signals live in this page only: a reload forgets them.
+// Interpretation (LC-3, LC-6): the floor language, one click to change it, and who listens in
+// which language. The booths' signals (LC-4) are in the console's alert area.
 export function InterpretationPanel({ state, mod }) {
   const c = state.consultation;
   const now = c.floor_now ?? c.floor;
@@ -144,15 +146,6 @@ export function InterpretationPanel({ state, mod }) {
       <p class="hint">${t('chair.floor.hint')}</p>
       <${ActionError} error=${mod.errors.floor} />
       <${ListenerBands} consultation=${c} listeners=${state.listeners} />
-      <h3 class="signals-heading">${t('chair.signals.heading')}</h3>
-      ${state.signals.length === 0 && html`<p class="empty">${t('chair.signals.empty')}</p>`}
-      <ul class="signals" role="log" aria-live="polite" data-testid="booth-signals">
-        ${state.signals.map((s) => html`
-          <li key=${s.n} class="signal-item" data-testid="booth-signal" data-channel=${s.channel} data-signal=${s.signal}>
-            <span class="signal-time">${formatClock(s.at)}</span>
-            ${t('chair.signal.item', { language: t(`language.${s.channel}`), signal: t(`booth.signal.${s.signal}`) })}
-          </li>`)}
-      </ul>
     </section>`;
 }
 
@@ -172,7 +165,7 @@ export function AgendaTable({ state, offset }) {
   return html`
     <details class="card agenda-table" data-testid="agenda-table" open>
       <summary><h2 class="inline-heading">${t('agenda.planned_actual')}</h2></summary>
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex="0" role="region" aria-label=${t('agenda.planned_actual')}>
         <table>
           <thead><tr>
             <th scope="col">${t('agenda.col.segment')}</th>
@@ -197,23 +190,4 @@ export function AgendaTable({ state, offset }) {
         </table>
       </div>
     </details>`;
-}
-
-// CHR-5: sealing ends the consultation for good; the panel says what it destroys and asks twice.
-export function SealPanel({ state, conn }) {
-  const action = useAction(conn);
-  const [confirming, setConfirming] = useState(false);
-  if (state.consultation.sealed) return null;
-  return html`
-    <section class="card seal" aria-labelledby="seal-heading" data-testid="seal-panel">
-      <h2 id="seal-heading">${t('seal.heading')}</h2>
-      <p>${t('seal.explain')}</p>
-      ${!confirming
-        ? html`<button type="button" class="danger" data-testid="seal-button" onClick=${() => setConfirming(true)}>${t('seal.button')}</button>`
-        : html`
-          <${Confirm} label=${t('seal.heading')} text=${t('seal.confirm')} yes=${t('seal.yes')} no=${t('action.cancel')}
-            busy=${action.busy} onYes=${() => action.run({ type: 'consultation.seal' })}
-            onNo=${() => { setConfirming(false); action.clear(); }} yesTestid="seal-confirm" noTestid="seal-cancel" />`}
-      <${ActionError} error=${action.error} />
-    </section>`;
 }

@@ -1,10 +1,11 @@
-// chair.js — the co-chairs' console. Segment tabs filter everything below them; "On stage
-// now" sits on top; then Incoming (pending, to approve, reject, edit, merge or move) beside the
-// live queue (answer now, pin, mark answered, edit, merge, move), and the answered, rejected,
-// withdrawn and merged questions below. Both co-chairs see each other's actions as events
-// arrive; a command the other co-chair's action made moot comes back as an error shown on its
-// question. The panels around the lists (the stage, the segment, the agenda clock,
-// interpretation, the agenda planned against actual, sealing) are in chair-panels.js.
+// chair.js — the co-chairs' console, queue first: the questions to moderate (Incoming), then
+// the live queue, each question with a compact toolbar (its main actions, the rest in a menu),
+// with the answered, rejected, withdrawn and merged questions below; the stage, the clock, the
+// segment, interpretation, the agenda and sealing beside it (chair-panels.js, chair-seal.js);
+// the alert area sticky on top (chair-alerts.js). Two co-chairs see each other's actions as
+// events arrive; approve, reject and edit say what this console saw (`from`, `version`), and a
+// question the other co-chair changed meanwhile comes back as a conflict with the question to go
+// ahead anyway (QA-4). Once sealed, the console has no control left (EndedConsole).
 //
 // Keyboard (never while typing in a field): j/k or ↓/↑ select through Incoming then the queue,
 // a approve, r reject (both then select the next incoming), n now answering, d mark answered
@@ -14,10 +15,18 @@ import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { errorMessage, isolate, t } from '../lib/i18n.js';
 import { answeringQuestion, countBySegment, listQuestions } from '../lib/state.js';
 import {
-  ActionError, Counter, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
+  ActionError, Counter, IdentifyingNotice, QuestionBody, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
-import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SealPanel, SegmentPanel } from './chair-panels.js';
+import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } from './chair-panels.js';
 import { MovePanel } from './chair-move.js';
+
+// The console's own pieces (the alert area, the toolbar's menu, sealing) load with the console,
+// never with a participant's page, which must stay light on a weak network.
+let parts = null;
+function loadParts() {
+  return Promise.all([import('./chair-alerts.js'), import('./chair-menu.js'), import('./chair-seal.js')])
+    .then((mods) => { parts = Object.assign({}, ...mods); });
+}
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -33,12 +42,30 @@ export const SHORTCUTS = [
   ['Esc', 'chair.keys.escape'],
 ];
 
-// Commands per question (or per segment): which are in flight, and the last refusal of each.
+// The states in which a command that met a conflict may still be sent (QA-4): anything else is
+// a plain refusal, said as the server would have said it without `from`.
+const STILL_POSSIBLE = {
+  'question.approve': ['pending', 'rejected'],
+  'question.reject': ['pending'],
+  'question.edit': ['pending', 'approved', 'answered'],
+};
+
+// What a co-chair saw of a question, for approve, reject and edit to carry (QA-4).
+function seen(q, withVersion = false) {
+  const out = { from: q.state };
+  if (withVersion && typeof q.version === 'number') out.version = q.version;
+  return out;
+}
+
+// Commands per question (or per segment): which are in flight, the last refusal of each, and
+// the conflicts waiting for the co-chair's answer. A refusal stays until the next command that
+// succeeds, or until dismissed.
 function useModeration(conn) {
   const [busy, setBusy] = useState({});
   const [errors, setErrors] = useState({});
-  const [last, setLast] = useState(null); // key of the most recent refusal
+  const [conflicts, setConflicts] = useState({});
   const busyNow = useRef({}); // the same as busy, at once (a second key press comes before a render)
+  const pendingConflict = useRef({});
   // While a command of the same question (or segment) is on its way, its buttons say so with
   // aria-disabled (a disabled button would drop the keyboard focus) and do nothing.
   async function run(cmd, key = cmd.question ?? `segment-${cmd.segment}`) {
@@ -46,20 +73,42 @@ function useModeration(conn) {
     busyNow.current[key] = true;
     setBusy((b) => ({ ...b, [key]: true }));
     setErrors((e) => ({ ...e, [key]: null }));
+    setConflicts((c) => ({ ...c, [key]: null }));
     const reply = await conn.command(cmd);
     busyNow.current[key] = false;
     setBusy((b) => ({ ...b, [key]: false }));
-    if (reply.type === 'error') {
-      setErrors((e) => ({ ...e, [key]: errorMessage(reply) }));
-      setLast(key);
+    if (reply.type !== 'error') {
+      setErrors({}); // the next success clears what went wrong before
+      return reply;
     }
+    const p = reply.params || {};
+    if (reply.code === 'question.conflict') {
+      if ((STILL_POSSIBLE[cmd.type] || []).includes(p.state)) {
+        pendingConflict.current[key] = { cmd, params: p };
+        setConflicts((c) => ({ ...c, [key]: { cmd, params: p } }));
+        return reply;
+      }
+      const code = cmd.type === 'question.edit' ? 'question.wrong_state' : 'question.not_pending';
+      setErrors((e) => ({ ...e, [key]: errorMessage({ ...reply, code }) }));
+      return reply;
+    }
+    setErrors((e) => ({ ...e, [key]: errorMessage(reply) }));
     return reply;
+  }
+  // The co-chair's answer to a conflict: send it again with what is there now, or leave it.
+  async function resolve(key, yes) {
+    const c = pendingConflict.current[key];
+    delete pendingConflict.current[key];
+    setConflicts((old) => ({ ...old, [key]: null }));
+    if (!yes || !c) return null;
+    const again = { ...c.cmd, from: c.params.state };
+    if (c.cmd.type === 'question.edit' && typeof c.params.version === 'number') again.version = c.params.version;
+    return run(again, key);
   }
   function dismiss(key) {
     setErrors((e) => ({ ...e, [key]: null }));
-    if (last === key) setLast(null);
   }
-  return { busy, errors, last, run, dismiss };
+  return { busy, errors, conflicts, run, resolve, dismiss };
 }
 
 function isTyping(el) {
@@ -83,7 +132,7 @@ function EditBox({ q, max, mod, onDone }) {
   async function save(placeholders = false) {
     if (bad) return;
     if (text === q.text) { onDone(); return; }
-    const reply = await identifying.run({ type: 'question.edit', question: q.id, text }, placeholders);
+    const reply = await identifying.run({ type: 'question.edit', question: q.id, text, ...seen(q, true) }, placeholders);
     if (reply && reply.type === 'ack') onDone();
   }
   function onKeyDown(ev) {
@@ -110,7 +159,7 @@ function EditBox({ q, max, mod, onDone }) {
 }
 
 function MergeBox({ q, targets, mod, onDone }) {
-  const [into, setInto] = useState(targets.length ? String(targets[0].id) : '');
+  const [into, setInto] = useState(''); // no default: the co-chair chooses
   const ref = useRef(null);
   useEffect(() => { if (ref.current) ref.current.focus(); }, []);
   async function merge() {
@@ -133,6 +182,7 @@ function MergeBox({ q, targets, mod, onDone }) {
     <div class="inline-panel" onKeyDown=${onKeyDown}>
       <label for=${id}>${t('chair.merge.label', { id: q.id })}</label>
       <select id=${id} ref=${ref} data-testid="merge-target" value=${into} onChange=${(e) => setInto(e.currentTarget.value)}>
+        <option value="" disabled>${t('chair.merge.choose')}</option>
         ${targets.map((o) => html`<option value=${String(o.id)}>
           ${t('chair.merge.option', { id: o.id, votes: o.votes, text: isolate(snippet(o.text)) })}</option>`)}
       </select>
@@ -145,25 +195,35 @@ function MergeBox({ q, targets, mod, onDone }) {
     </div>`;
 }
 
-function MoveControl({ q, segments, mod }) {
+function MoveBox({ q, segments, mod, onDone }) {
   const [to, setTo] = useState(String(q.segment));
-  useEffect(() => setTo(String(q.segment)), [q.segment]);
+  const ref = useRef(null);
+  useEffect(() => { if (ref.current) ref.current.focus(); }, []);
   const id = `move-${q.id}`;
+  async function move() {
+    const reply = await mod.run({ type: 'question.move', question: q.id, segment: Number(to) });
+    if (reply && reply.type === 'ack') onDone();
+  }
+  const onKeyDown = (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); onDone(); } };
   return html`
-    <div class="move">
-      <label class="visually-hidden" for=${id}>${t('chair.move.label', { id: q.id })}</label>
-      <select id=${id} data-testid="move-select" value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
+    <div class="inline-panel move" onKeyDown=${onKeyDown}>
+      <label for=${id}>${t('chair.move.label', { id: q.id })}</label>
+      <select id=${id} ref=${ref} data-testid="move-select" value=${to} onChange=${(e) => setTo(e.currentTarget.value)}>
         ${segments.map((s, i) => html`<option value=${String(i)}>${t('chair.segment.option', { n: i + 1, title: isolate(s.title) })}</option>`)}
       </select>
-      <button type="button" class="small" data-testid="move-button" disabled=${to === String(q.segment) || mod.busy[q.id]}
-        onClick=${() => mod.run({ type: 'question.move', question: q.id, segment: Number(to) })}>${t('chair.move')}</button>
+      <div class="actions">
+        <button type="button" class="primary" data-testid="move-button" disabled=${to === String(q.segment) || mod.busy[q.id]}
+          onClick=${move}>${t('chair.move')}</button>
+        <button type="button" data-testid="move-cancel" onClick=${onDone}>${t('action.cancel')}</button>
+      </div>
     </div>`;
 }
 
 // One question in any list of the console. kind: incoming | queue | answered | rejected |
-// withdrawn | merged.
+// withdrawn | merged. A compact toolbar: the main actions of its state as buttons, the rest
+// (edit, merge, move, select next for the booths) in a menu.
 function ChairItem({ q, kind, ctx }) {
-  const { state, mod, selected, setSelected, editing, setEditing, merging, setMerging, segTab } = ctx;
+  const { state, mod, selected, setSelected, panel, setPanel, segTab } = ctx;
   const busy = Boolean(mod.busy[q.id]);
   const isSelected = selected === q.id && (kind === 'incoming' || kind === 'queue');
   const answeringNow = state.answering === q.id;
@@ -175,52 +235,64 @@ function ChairItem({ q, kind, ctx }) {
     .sort((a, b) => (a.segment === q.segment ? 0 : 1) - (b.segment === q.segment ? 0 : 1));
   const canEdit = kind === 'incoming' || kind === 'queue' || kind === 'answered';
   const canMerge = kind === 'incoming' || kind === 'queue';
+  const open = panel && panel.id === q.id ? panel.kind : null;
+  const toggle = (which) => setPanel(open === which ? null : { id: q.id, kind: which });
+  const dis = busy ? 'true' : null;
+  const menu = [];
+  if (kind === 'queue' && !answeringNow) {
+    menu.push({ id: 'next', testid: 'next-button', checked: isNext, label: t('chair.next.button'),
+      onSelect: () => mod.run({ type: 'question.select_next', question: isNext ? null : q.id }, q.id) });
+  }
+  if (canEdit) menu.push({ id: 'edit', testid: 'edit-button', opens: true, label: t('chair.edit'), onSelect: () => toggle('edit') });
+  if (canMerge) menu.push({ id: 'merge', testid: 'merge-button', opens: true, label: t('chair.merge'), onSelect: () => toggle('merge') });
+  if (canEdit && segments.length > 1) menu.push({ id: 'move', testid: 'move-open', opens: true, label: t('chair.move.open'), onSelect: () => toggle('move') });
   let cls = `question chair-item kind-${kind}`;
   if (isSelected) cls += ' selected';
   if (answeringNow) cls += ' is-answering';
+  const conflict = mod.conflicts[q.id];
   return html`
     <li class=${cls} data-testid=${`${kind}-item`} data-id=${q.id} data-state=${q.state}
       aria-current=${isSelected ? 'true' : null} tabindex=${kind === 'incoming' || kind === 'queue' ? '-1' : null}
       id=${`item-${q.id}`}
       onClick=${kind === 'incoming' || kind === 'queue' ? () => setSelected(q.id) : null}>
-      <${QuestionBody} q=${q} answering=${answeringNow} next=${isNext} showSegment=${segTab === 'all' ? q.segment : null} />
-      <div class="actions chair-actions">
-        ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
-        ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>`}
-        ${kind === 'incoming' && html`
-          <button type="button" class="primary" data-testid="approve-button" aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve')}</button>
-          <button type="button" data-testid="reject-button" aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: 'question.reject' })}>${t('chair.reject')}</button>`}
-        ${kind === 'rejected' && html`
-          <button type="button" data-testid="approve-button" aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: 'question.approve' })}>${t('chair.approve_after_all')}</button>`}
-        ${kind === 'queue' && html`
-          <button type="button" data-testid="answer-now-button" aria-pressed=${answeringNow ? 'true' : 'false'}
-            aria-disabled=${busy ? 'true' : null} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
-            ${t('chair.answer_now')}</button>
-          ${!answeringNow && html`
-            <button type="button" data-testid="next-button" aria-pressed=${isNext ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
-              title=${isNext ? t('chair.next.clear') : null}
-              onClick=${() => mod.run({ type: 'question.select_next', question: isNext ? null : q.id }, q.id)}>
-              ${t(isNext ? 'chair.next.clear' : 'chair.next.button')}</button>`}
-          <button type="button" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: q.pinned ? 'question.unpin' : 'question.pin' })}>${t(q.pinned ? 'chair.unpin' : 'chair.pin')}</button>
-          <button type="button" data-testid="answer-button" aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: 'question.answer' })}>${t('chair.mark_answered')}</button>`}
-        ${kind === 'answered' && html`
-          <button type="button" data-testid="reopen-button" aria-disabled=${busy ? 'true' : null}
-            onClick=${() => run({ type: 'question.reopen' })}>${t('chair.reopen')}</button>`}
-        ${canEdit && html`
-          <button type="button" data-testid="edit-button" aria-expanded=${editing === q.id ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
-            onClick=${() => { setMerging(null); setEditing(editing === q.id ? null : q.id); }}>${t('chair.edit')}</button>`}
-        ${canMerge && html`
-          <button type="button" data-testid="merge-button" aria-expanded=${merging === q.id ? 'true' : 'false'} aria-disabled=${busy ? 'true' : null}
-            onClick=${() => { setEditing(null); setMerging(merging === q.id ? null : q.id); }}>${t('chair.merge')}</button>`}
-        ${canEdit && segments.length > 1 && html`<${MoveControl} q=${q} segments=${segments} mod=${mod} />`}
+      <div class="chair-item-main">
+        <${QuestionBody} q=${q} answering=${answeringNow} next=${isNext} showSegment=${segTab === 'all' ? q.segment : null} />
+        ${q.may_identify && html`<span class="badge badge-identify" data-testid="may-identify">${t('chair.may_identify')}</span>`}
       </div>
-      ${editing === q.id && canEdit && html`<${EditBox} q=${q} max=${state.limits.question} mod=${mod} onDone=${() => setEditing(null)} />`}
-      ${merging === q.id && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setMerging(null)} />`}
+      <div class="actions chair-actions" role="group" aria-label=${t('chair.toolbar', { id: q.id })}>
+        ${(kind === 'queue' || kind === 'answered') && html`<${VoteCount} q=${q} />`}
+        ${kind === 'merged' && html`<span class="state state-merged">${t('chair.merged.into', { into: q.into ?? '?' })}</span>
+          <button type="button" class="small" data-testid="unmerge-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.unmerge' })}>${t('chair.unmerge')}</button>`}
+        ${kind === 'incoming' && html`
+          <button type="button" class="primary small" data-testid="approve-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.approve', ...seen(q) })}>${t('chair.approve')}</button>
+          <button type="button" class="small" data-testid="reject-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.reject', ...seen(q) })}>${t('chair.reject')}</button>`}
+        ${kind === 'rejected' && html`
+          <button type="button" class="small" data-testid="approve-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.approve', ...seen(q) })}>${t('chair.approve_after_all')}</button>`}
+        ${kind === 'queue' && html`
+          <button type="button" class="small" data-testid="answer-now-button" aria-pressed=${answeringNow ? 'true' : 'false'}
+            aria-disabled=${dis} onClick=${() => mod.run({ type: 'question.answer_now', question: answeringNow ? null : q.id }, q.id)}>
+            ${t('chair.answer_now')}</button>
+          <button type="button" class="small" data-testid="answer-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.answer' })}>${t('chair.mark_answered')}</button>
+          <button type="button" class="small" data-testid="pin-button" aria-pressed=${q.pinned ? 'true' : 'false'} aria-disabled=${dis}
+            onClick=${() => run({ type: q.pinned ? 'question.unpin' : 'question.pin' })}>${t(q.pinned ? 'chair.unpin' : 'chair.pin')}</button>`}
+        ${kind === 'answered' && html`
+          <button type="button" class="small" data-testid="reopen-button" aria-disabled=${dis}
+            onClick=${() => run({ type: 'question.reopen' })}>${t('chair.reopen')}</button>`}
+        ${menu.length > 0 && html`<${parts.MenuButton} label=${t('chair.more')} items=${menu} disabled=${busy} />`}
+      </div>
+      ${open === 'edit' && canEdit && html`<${EditBox} q=${q} max=${state.limits.question} mod=${mod} onDone=${() => setPanel(null)} />`}
+      ${open === 'merge' && canMerge && html`<${MergeBox} q=${q} targets=${targets()} mod=${mod} onDone=${() => setPanel(null)} />`}
+      ${open === 'move' && canEdit && html`<${MoveBox} q=${q} segments=${segments} mod=${mod} onDone=${() => setPanel(null)} />`}
+      ${conflict && html`<${parts.ConflictPrompt} conflict=${conflict} busy=${busy}
+        onYes=${async () => {
+          const reply = await mod.resolve(q.id, true);
+          if (reply && reply.type === 'ack' && conflict.cmd.type === 'question.edit') setPanel(null);
+        }} onNo=${() => mod.resolve(q.id, false)} />`}
       <${ActionError} error=${mod.errors[q.id]} />
     </li>`;
 }
@@ -256,14 +328,26 @@ function HelpDialog({ open, onClose }) {
 }
 
 export function ChairView({ state, conn, offset }) {
+  const [ready, setReady] = useState(parts !== null);
+  useEffect(() => { if (!ready) loadParts().then(() => setReady(true)); }, []);
+  if (!ready) return html`<p class="notice">${t('app.loading')}</p>`;
+  // Once sealed, nothing is left to act on (CHR-5).
+  if (state.consultation.sealed) return html`<${parts.EndedConsole} state=${state} conn=${conn} />`;
+  return html`<${LiveConsole} state=${state} conn=${conn} offset=${offset} />`;
+}
+
+function LiveConsole({ state, conn, offset }) {
   const [segTab, setSegTab] = useState('all');
   const [order, setOrder] = useState('votes');
   const [selected, setSelected] = useState(null);
-  const [editing, setEditing] = useState(null);
-  const [merging, setMerging] = useState(null);
+  const [panel, setPanel] = useState(null); // { id, kind: 'edit' | 'merge' | 'move' } open on one question
   const [help, setHelp] = useState(false);
   const mod = useModeration(conn);
+  const signals = parts.useSignalGroups(state, conn);
   const c = state.consultation;
+  const unresolved = signals.unseen + Object.values(mod.errors).filter(Boolean).length
+    + Object.values(mod.conflicts).filter(Boolean).length;
+  parts.useTitleCount(unresolved);
 
   const seg = segTab === 'all' ? null : segTab;
   const incoming = listQuestions(state, 'pending', 'time', seg);
@@ -283,7 +367,8 @@ export function ChairView({ state, conn, offset }) {
       attrs: { 'data-testid': 'segment-tab', 'data-segment': 'all' } },
     ...c.segments.map((s, i) => ({
       id: i,
-      label: html`${i + 1}. <bdi>${s.title}</bdi>${i === c.current_segment ? html` <span class="badge badge-now">${t('chair.segment.now')}</span>` : ''}`,
+      // The title keeps its own direction, so that it is cut at its own end in either script.
+      label: html`${i + 1}. <bdi class="tab-title" dir="auto">${s.title}</bdi>${i === c.current_segment ? html` <span class="badge badge-now">${t('chair.segment.now')}</span>` : ''}`,
       count: t('chair.segment.counts', { pending: pendingCounts[i], live: liveCounts[i] }),
       attrs: { 'data-testid': 'segment-tab', 'data-segment': String(i), title: s.title, 'data-current': i === c.current_segment ? 'true' : 'false' },
     })),
@@ -291,7 +376,7 @@ export function ChairView({ state, conn, offset }) {
 
   // The keyboard handler reads the latest render through this ref.
   const latest = useRef({});
-  latest.current = { state, navigable, selected, incoming, queue, editing, merging, help, mod };
+  latest.current = { state, navigable, selected, incoming, queue, panel, help, mod };
 
   function select(id) {
     setSelected(id);
@@ -310,7 +395,7 @@ export function ChairView({ state, conn, offset }) {
       const key = ev.key;
       if (key === '?') { ev.preventDefault(); setHelp(true); return; }
       if (key === 'Escape') {
-        if (L.editing !== null || L.merging !== null) { setEditing(null); setMerging(null); ev.preventDefault(); }
+        if (L.panel !== null) { setPanel(null); ev.preventDefault(); }
         return;
       }
       const nav = L.navigable;
@@ -338,10 +423,10 @@ export function ChairView({ state, conn, offset }) {
       const handled = () => ev.preventDefault();
       switch (key) {
         case 'a':
-          if (q.state === 'pending' || q.state === 'rejected') { handled(); run({ type: 'question.approve' }); select(nextIncoming()); }
+          if (q.state === 'pending' || q.state === 'rejected') { handled(); run({ type: 'question.approve', ...seen(q) }); select(nextIncoming()); }
           break;
         case 'r':
-          if (q.state === 'pending') { handled(); run({ type: 'question.reject' }); select(nextIncoming()); }
+          if (q.state === 'pending') { handled(); run({ type: 'question.reject', ...seen(q) }); select(nextIncoming()); }
           break;
         case 'n':
           if (q.state === 'approved') {
@@ -361,10 +446,10 @@ export function ChairView({ state, conn, offset }) {
           if (q.state === 'approved') { handled(); run({ type: q.pinned ? 'question.unpin' : 'question.pin' }); }
           break;
         case 'e':
-          if (q.state === 'pending' || q.state === 'approved') { handled(); setMerging(null); setEditing(q.id); }
+          if (q.state === 'pending' || q.state === 'approved') { handled(); setPanel({ id: q.id, kind: 'edit' }); }
           break;
         case 'm':
-          if (q.state === 'pending' || q.state === 'approved') { handled(); setEditing(null); setMerging(q.id); }
+          if (q.state === 'pending' || q.state === 'approved') { handled(); setPanel({ id: q.id, kind: 'merge' }); }
           break;
         default:
           break;
@@ -374,63 +459,57 @@ export function ChairView({ state, conn, offset }) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  const ctx = { state, mod, selected, setSelected, editing, setEditing, merging, setMerging, segTab };
-  // A refusal about a question not shown in an open list gets a banner, so it is never lost.
-  const shown = new Set([...navigable, ...answered.map((q) => q.id), ...(now ? [now.id] : [])]);
-  const stray = mod.last !== null && mod.errors[mod.last] && typeof mod.last === 'number' && !shown.has(mod.last) ? mod.last : null;
+  const ctx = { state, mod, selected, setSelected, panel, setPanel, segTab };
 
   return html`
     <div class="console">
-      <${SealedNotice} consultation=${c} />
-      <${OnStage} state=${state} now=${now} mod=${mod} />
-      <div class="console-top">
-        <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
-        <${InterpretationPanel} state=${state} mod=${mod} />
-      </div>
-      <div class="console-head">
-        <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
-          label=${t('chair.segment.tabs')} idPrefix="seg" />
-        <button type="button" class="small" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick=${() => setHelp(true)}>
-          ${t('chair.keys.button')}</button>
-      </div>
-      ${stray !== null && html`
-        <div class="banner" role="alert" data-testid="console-error">
-          <span>${t('question.label', { id: stray })}: ${mod.errors[stray]}</span>
-          <button type="button" class="small" onClick=${() => mod.dismiss(stray)}>${t('action.dismiss')}</button>
-        </div>`}
-      <div id="seg-panel" role="tabpanel" aria-labelledby=${`seg-tab-${segTab}`}>
-        <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
-        <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
-        <div class="columns">
-          <section class="card" aria-labelledby="incoming-heading">
-            <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>
-            ${incoming.length === 0 && html`<p class="empty">${t(c.premoderation ? 'chair.incoming.empty' : 'chair.incoming.empty_unmoderated')}</p>`}
-            <ul class="questions" data-testid="incoming">
-              ${incoming.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="incoming" ctx=${ctx} />`)}
-            </ul>
-          </section>
-          <section class="card" aria-labelledby="queue-heading">
-            <div class="section-head">
-              <h2 id="queue-heading">${t('chair.queue.heading')} <span class="count">${queue.length}</span></h2>
-              <div class="toggle" role="group" aria-label=${t('chair.queue.order')}>
-                ${['votes', 'time'].map((o) => html`
-                  <button type="button" class="small" data-testid=${`order-${o}`} aria-pressed=${order === o ? 'true' : 'false'} onClick=${() => setOrder(o)}>
-                    ${t(`chair.queue.by_${o}`)}</button>`)}
+      <${parts.AlertArea} signals=${signals} mod=${mod} />
+      <div class="console-grid">
+        <div class="console-main">
+          <div class="console-head">
+            <${Tabs} tabs=${segTabs} selected=${segTab} onSelect=${(id) => { setSegTab(id); setSelected(null); }}
+              label=${t('chair.segment.tabs')} idPrefix="seg" />
+          </div>
+          <div id="seg-panel" role="tabpanel" aria-labelledby=${`seg-tab-${segTab}`}>
+            <section class="card queue-card" aria-labelledby="incoming-heading">
+              <h2 id="incoming-heading">${t('chair.incoming.heading')} <span class="count">${incoming.length}</span></h2>
+              ${incoming.length === 0 && html`<p class="empty">${t(c.premoderation ? 'chair.incoming.empty' : 'chair.incoming.empty_unmoderated')}</p>`}
+              <ul class="questions" data-testid="incoming">
+                ${incoming.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="incoming" ctx=${ctx} />`)}
+              </ul>
+            </section>
+            <section class="card queue-card" aria-labelledby="queue-heading">
+              <div class="section-head">
+                <h2 id="queue-heading">${t('chair.queue.heading')} <span class="count">${queue.length}</span></h2>
+                <div class="toggle" role="group" aria-label=${t('chair.queue.order')}>
+                  ${['votes', 'time'].map((o) => html`
+                    <button type="button" class="small" data-testid=${`order-${o}`} aria-pressed=${order === o ? 'true' : 'false'} onClick=${() => setOrder(o)}>
+                      ${t(`chair.queue.by_${o}`)}</button>`)}
+                </div>
               </div>
-            </div>
-            ${queue.length === 0 && html`<p class="empty">${t('chair.queue.empty')}</p>`}
-            <ol class="questions" data-testid="queue">
-              ${queue.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="queue" ctx=${ctx} />`)}
-            </ol>
-          </section>
+              ${queue.length === 0 && html`<p class="empty">${t('chair.queue.empty')}</p>`}
+              <ol class="questions" data-testid="queue">
+                ${queue.map((q) => html`<${ChairItem} key=${q.id} q=${q} kind="queue" ctx=${ctx} />`)}
+              </ol>
+            </section>
+            <${Collapsed} title=${t('chair.answered.heading')} list=${answered} kind="answered" ctx=${ctx} testid="answered" open=${true} />
+            <${Collapsed} title=${t('chair.rejected.heading')} list=${rejected} kind="rejected" ctx=${ctx} testid="rejected" />
+            <${Collapsed} title=${t('chair.withdrawn.heading')} list=${withdrawn} kind="withdrawn" ctx=${ctx} testid="withdrawn" />
+            <${Collapsed} title=${t('chair.merged.heading')} list=${merged} kind="merged" ctx=${ctx} testid="merged" />
+          </div>
+          <${AgendaTable} state=${state} offset=${offset} />
         </div>
-        <${Collapsed} title=${t('chair.answered.heading')} list=${answered} kind="answered" ctx=${ctx} testid="answered" open=${true} />
-        <${Collapsed} title=${t('chair.rejected.heading')} list=${rejected} kind="rejected" ctx=${ctx} testid="rejected" />
-        <${Collapsed} title=${t('chair.withdrawn.heading')} list=${withdrawn} kind="withdrawn" ctx=${ctx} testid="withdrawn" />
-        <${Collapsed} title=${t('chair.merged.heading')} list=${merged} kind="merged" ctx=${ctx} testid="merged" />
-        <${AgendaTable} state=${state} offset=${offset} />
-        <${SealPanel} state=${state} conn=${conn} />
-        <p class="hint keys-hint">${t('chair.keys.hint')}</p>
+        <div class="console-side">
+          <${OnStage} state=${state} now=${now} mod=${mod} />
+          <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
+          <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
+          <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
+          <${InterpretationPanel} state=${state} mod=${mod} />
+          <${parts.SealPanel} state=${state} conn=${conn} />
+          <p class="hint keys-hint">${t('chair.keys.hint')}
+            <button type="button" class="small" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick=${() => setHelp(true)}>
+              ${t('chair.keys.button')}</button></p>
+        </div>
       </div>
       <${HelpDialog} open=${help} onClose=${() => setHelp(false)} />
     </div>`;

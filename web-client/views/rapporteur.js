@@ -12,7 +12,7 @@ import {
 
 const FORMATS = ['md', 'html', 'csv', 'json'];
 
-function ExportCard({ state, conn }) {
+export function ExportCard({ state, conn }) {
   const action = useAction(conn);
   const [lang, setLang] = useState(UI_LANGUAGES.includes(currentLanguage()) ? currentLanguage() : 'en');
   const [last, setLast] = useState(null);
@@ -253,6 +253,11 @@ export function RapporteurView({ state, conn, offset }) {
   }));
   return html`
     <div class="rapporteur">
+      ${c.sealed && html`
+        <section class="card ended-card" aria-labelledby="rapporteur-ended-heading" data-testid="ended">
+          <h2 id="rapporteur-ended-heading">${t('ended.heading')}</h2>
+          <p>${t('ended.rapporteur')}</p>
+        </section>`}
       <${SealedNotice} consultation=${c} />
       <${NowAnswering} q=${now && now.state === 'approved' ? now : null} />
       <${ExportCard} state=${state} conn=${conn} />
