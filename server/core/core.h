@@ -51,6 +51,22 @@
 #define CORE_NOTE_MAX_BYTES (CORE_NOTE_MAX_CP * 4)
 #define CORE_THEME_MAX_CP 60
 #define CORE_THEME_MAX_BYTES (CORE_THEME_MAX_CP * 4)
+/* Abuse from the open link (docs/requirements.md, AB-*): the pending questions a consultation
+ * holds at most, new device keys one network may bring per window, the proof of work a new
+ * device key costs (leading zero bits; 0: none), the longest a pause lasts unless it is until
+ * resumed, and the most questions one bulk reject names. */
+#define CORE_DEFAULT_MAX_PENDING 500
+#define CORE_DEFAULT_NEW_DEVICES_PER_MINUTE 30
+#define CORE_NEW_DEVICE_WINDOW_MS 60000
+#define CORE_DEFAULT_WORK_BITS 16
+#define CORE_MAX_WORK_BITS 28
+#define CORE_PAUSE_MAX_MINUTES 480
+#define CORE_PAUSED_UNTIL_RESUMED INT64_MAX
+#define CORE_BULK_MAX 500
+/* The transport's opaque key for a client's network (a keyed hash of its address, in memory
+ * only), and how many networks a consultation follows at once. */
+#define CORE_NETWORK_KEY_LEN 16
+#define CORE_NETWORK_SLOTS 128
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 /* No language: a connection that listens in none (LC-6). */
@@ -145,6 +161,13 @@ typedef struct core_agenda {
 	uint16_t close_minutes;      /* AG-4: questions close this long before a segment ends */
 	core_segment segments[CORE_MAX_SEGMENTS];
 	int nsegments;
+	/* Abuse from the open link: votes from personal invitations only; the pending questions
+	 * the consultation holds at most (0: CORE_DEFAULT_MAX_PENDING); new device keys per network
+	 * per minute (0: no cap); the proof of work of a new device key (0: none). */
+	bool voting_invitations;
+	uint16_t max_pending;
+	uint16_t new_devices_per_minute;
+	uint8_t work_bits;
 } core_agenda;
 
 typedef struct core_question {
@@ -162,6 +185,9 @@ typedef struct core_question {
 	/* EX-1: the rapporteurs' theme ("" for none) and whether the question is in the report. */
 	bool reported;
 	char theme[CORE_THEME_MAX_BYTES + 1];
+	/* Votes cast from the open link since the consultation was loaded, in memory only: the
+	 * co-chairs' view of how much of the total the open link makes. */
+	uint32_t open_votes;
 } core_question;
 
 /* EX-1: a rapporteur's own summary for the report, in a segment. */
@@ -192,6 +218,7 @@ typedef struct core_accept_slot {
 typedef struct core_vote_slot {
 	uint32_t question; /* 0: empty slot */
 	core_pseud voter;
+	bool open; /* cast from the open link while loaded (memory only; replayed votes: false) */
 } core_vote_slot;
 
 /* What a live consultation keeps about one participant in memory only, never stored: the
@@ -216,6 +243,14 @@ typedef struct core_session_slot {
  * or the exact count; booths see none or present. */
 typedef enum core_band { CORE_BAND_NONE, CORE_BAND_FEW, CORE_BAND_EXACT, CORE_BAND_PRESENT } core_band;
 #define CORE_EXACT_LISTENERS 5
+
+/* New device keys seen from one network (the transport's opaque key) in the current window;
+ * memory only, never stored. */
+typedef struct core_network_slot {
+	uint8_t key[CORE_NETWORK_KEY_LEN];
+	int64_t window_start; /* 0: empty */
+	uint16_t count;
+} core_network_slot;
 
 /* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
 typedef enum core_clock_state {
@@ -270,6 +305,11 @@ typedef struct core_state {
 	core_note notes[CORE_MAX_SEGMENTS];
 	core_paraphrase *paras; /* paras[i].id == i + 1 */
 	uint32_t nparas, paracap;
+	/* The co-chairs' pauses of the open link and of incoming questions: paused while now is
+	 * before it (CORE_PAUSED_UNTIL_RESUMED: until resumed), 0 when not paused. Stored. */
+	int64_t link_paused_until, queue_paused_until;
+	/* New device keys per network (memory only). */
+	core_network_slot networks[CORE_NETWORK_SLOTS];
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -308,6 +348,12 @@ typedef enum core_cmd_kind {
 	CORE_CMD_PARAPHRASE_SAVE,   /* EX-1: a rapporteur writes (paraphrase 0) or rewrites one */
 	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
+	CORE_CMD_LINK_PAUSE,          /* AB-3: no new participant joins by the open link (`minutes`, 0: until resumed) */
+	CORE_CMD_LINK_RESUME,         /* AB-3: the open link takes new participants again */
+	CORE_CMD_QUEUE_PAUSE,         /* AB-3: no question is posted (`minutes`, 0: until resumed) */
+	CORE_CMD_QUEUE_RESUME,        /* AB-3: questions are posted again */
+	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
+	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -337,6 +383,9 @@ typedef struct core_command {
 	uint32_t paraphrase;
 	const char *theme;
 	size_t theme_len;
+	/* question.reject_all: the questions named (borrowed), none for every pending one. */
+	const uint32_t *ids;
+	uint32_t nids;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -346,6 +395,10 @@ typedef struct core_actor {
 	core_pseud pseud;
 	core_lang channel; /* a booth: the language it interprets into */
 	uint64_t session;  /* the connection, numbered by the hub; 0 for none (LC-6) */
+	/* A participant by the open link (a device key) rather than a personal invitation, and the
+	 * transport's opaque key of the network the connection came from (memory only). */
+	bool open_link;
+	uint8_t network[CORE_NETWORK_KEY_LEN];
 } core_actor;
 
 typedef enum core_event_kind {
@@ -378,6 +431,9 @@ typedef enum core_event_kind {
 	CORE_EV_TAGGED,        /* EX-1: `question`'s theme is `theme` */
 	CORE_EV_REPORTED,      /* EX-1: `question` is `included` in the report or not */
 	CORE_EV_PARAPHRASE,    /* EX-1: paraphrase `paraphrase` is as given, or `deleted` */
+	CORE_EV_GUARD,         /* AB-3: the open link and the queue are paused until `link_until`, `queue_until` */
+	CORE_EV_JOINED,        /* AB-2: a new device key from `network`, `count` in its window; ephemeral,
+	                          told to the co-chairs (`notify`) when the count reaches the cap */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -430,6 +486,12 @@ typedef struct core_event {
 	int ntiming;
 	uint16_t timing_segment[2];
 	core_timing timing[2];
+	/* GUARD: the pauses after it. JOINED: the network and its count of new device keys. VOTE_*:
+	 * cast from the open link. */
+	int64_t link_until, queue_until;
+	uint8_t network[CORE_NETWORK_KEY_LEN];
+	uint32_t count;
+	bool open_link;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -447,6 +509,10 @@ typedef struct core_err_params {
 	const char *text;
 	int nfinds;
 	core_find finds[CORE_SCRUB_MAX_FINDS];
+	/* auth.work_required: the leading zero bits a new device key's proof needs, and the
+	 * consultation it is for (borrowed); 0 and NULL otherwise. */
+	int bits;
+	const char *consultation;
 } core_err_params;
 
 /* No params at all. */
@@ -513,6 +579,24 @@ const core_paraphrase *core_paraphrase_get(const core_state *st, uint32_t id);
 
 /* Pending or approved questions by this participant (QA-7). */
 uint32_t core_open_questions(const core_state *st, const core_pseud *who);
+
+/* --- abuse from the open link (guard.c) ---------------------------------------------------- */
+
+/* Whether a pause that lasts until `until` (0: none) holds at now_ms. */
+bool core_paused(int64_t until, int64_t now_ms);
+/* Seconds left of a pause at now_ms, at least 1; -1 when it lasts until resumed. */
+int core_pause_seconds(int64_t until, int64_t now_ms);
+/* Questions awaiting moderation in the whole consultation. */
+uint32_t core_pending_questions(const core_state *st);
+/* The pending questions cap in force (the agenda's, or CORE_DEFAULT_MAX_PENDING). */
+uint32_t core_max_pending(const core_agenda *a);
+/* AB-4: the questions a question.reject_all rejects, at most `max` of them, into ids; their
+ * count. Those named but no longer pending are left out. */
+uint32_t core_reject_targets(const core_state *st, const core_command *cmd, uint32_t *ids, uint32_t max);
+/* Votes cast from the open link (since loaded), over every question. */
+uint32_t core_open_votes_total(const core_state *st);
+/* Whether `bits` leading bits of hash (32 bytes, SHA-256) are zero: a new device key's proof. */
+bool core_work_ok(const uint8_t hash[32], int bits);
 
 /* --- decide and evolve ------------------------------------------------------------------- */
 

@@ -7,13 +7,23 @@
 
 #include "internal.h"
 
-rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
+rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                        core_decision *out)
 {
 	if (!core_rule_accepted(st, &actor->pseud))
 		return RT_E_CHR_ACK_REQUIRED;
 	if (!st->agenda.segments[st->current_segment].questions_open) {
 		out->err.segment = st->current_segment;
 		return RT_E_QUEUE_CLOSED;
+	}
+	/* AB-3, AB-1: the co-chairs paused incoming questions, or the queue holds its most. */
+	if (core_paused(st->queue_paused_until, now_ms)) {
+		out->err.seconds = core_pause_seconds(st->queue_paused_until, now_ms);
+		return RT_E_QUEUE_PAUSED;
+	}
+	if (st->agenda.premoderation && core_pending_questions(st) >= core_max_pending(&st->agenda)) {
+		out->err.max = (int)core_max_pending(&st->agenda);
+		return RT_E_QUEUE_FULL;
 	}
 	if (core_open_questions(st, &actor->pseud) >= st->agenda.max_open_questions) {
 		out->err.max = st->agenda.max_open_questions;
@@ -188,6 +198,9 @@ rt_err core_decide_vote(const core_state *st, const core_actor *actor, const cor
 		return core_state_error(out, RT_E_QUESTION_WRONG_STATE, q);
 	bool voted = core_has_voted(st, q->id, &actor->pseud);
 	bool up = cmd->kind == CORE_CMD_QUESTION_VOTE;
+	/* AB-5: one vote per person means one per invitation where the open link does not vote. */
+	if (up && actor->open_link && st->agenda.voting_invitations)
+		return RT_E_VOTE_INVITATIONS_ONLY;
 	if (up && voted)
 		return RT_E_VOTE_ALREADY;
 	if (!up && !voted)
@@ -202,6 +215,7 @@ rt_err core_decide_vote(const core_state *st, const core_actor *actor, const cor
 	ev->votes = up ? q->votes + 1 : q->votes - 1;
 	ev->voter = actor->pseud;
 	ev->at_ms = now_ms;
+	ev->open_link = actor->open_link;
 	return RT_OK;
 }
 
@@ -270,14 +284,17 @@ static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
 			return -1;
 	}
 	if (ev->kind == CORE_EV_VOTE_ADDED) {
-		if (core_vote_add(st, q->id, &ev->voter))
+		if (core_vote_add(st, q->id, &ev->voter, ev->open_link))
 			return -1;
 		q->votes++;
+		q->open_votes += ev->open_link;
 	} else {
-		if (core_vote_remove(st, q->id, &ev->voter))
+		bool open = false;
+		if (core_vote_remove(st, q->id, &ev->voter, &open))
 			return -1;
-		assert(q->votes > 0);
+		assert(q->votes > 0 && q->open_votes >= (uint32_t)open);
 		q->votes--;
+		q->open_votes -= open;
 	}
 	if (r) {
 		if (ev->at_ms - r->window_start >= CORE_VOTE_WINDOW_MS) {
@@ -298,7 +315,7 @@ static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < st->vcap; i++)
 		n += st->votes[i].question == q->id;
-	core_pseud *moved = n ? malloc((size_t)n * sizeof *moved) : NULL;
+	core_vote_slot *moved = n ? malloc((size_t)n * sizeof *moved) : NULL;
 	if (n && !moved)
 		return -1;
 	/* Nothing below allocates: each vote added takes the room of one removed, so the state
@@ -306,23 +323,25 @@ static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < st->vcap; i++)
 		if (st->votes[i].question == q->id)
-			moved[k++] = st->votes[i].voter;
+			moved[k++] = st->votes[i];
 	assert(k == n);
 	for (uint32_t i = 0; i < k; i++) {
-		int rc = core_vote_remove(st, q->id, &moved[i]);
+		int rc = core_vote_remove(st, q->id, &moved[i].voter, NULL);
 		assert(rc == 0);
 		(void)rc;
 	}
 	for (uint32_t i = 0; i < k; i++) {
-		if (same_pseud(&moved[i], &into->author) || core_has_voted(st, into->id, &moved[i]))
+		if (same_pseud(&moved[i].voter, &into->author) || core_has_voted(st, into->id, &moved[i].voter))
 			continue;
-		int rc = core_vote_add(st, into->id, &moved[i]);
+		int rc = core_vote_add(st, into->id, &moved[i].voter, moved[i].open);
 		assert(rc == 0);
 		(void)rc;
 		into->votes++;
+		into->open_votes += moved[i].open;
 	}
 	free(moved);
 	q->votes = 0;
+	q->open_votes = 0;
 	q->state = CORE_Q_MERGED;
 	q->into = into->id;
 	q->pinned = false;

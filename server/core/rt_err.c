@@ -40,6 +40,12 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_NOTE_CONFLICT] = "note.conflict",
     [RT_E_REPORT_NOT_ELIGIBLE] = "report.not_eligible",
     [RT_E_PARAPHRASE_NOT_FOUND] = "paraphrase.not_found",
+    [RT_E_QUEUE_FULL] = "queue.full",
+    [RT_E_QUEUE_PAUSED] = "queue.paused",
+    [RT_E_LINK_PAUSED] = "link.paused",
+    [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
+    [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
+    [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

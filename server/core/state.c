@@ -240,10 +240,10 @@ bool core_has_voted(const core_state *st, uint32_t question, const core_pseud *v
 	return slot && vote_taken(slot);
 }
 
-int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter)
+int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter, bool open)
 {
 	assert(question != 0);
-	const core_vote_slot key = {.question = question, .voter = *voter};
+	const core_vote_slot key = {.question = question, .voter = *voter, .open = open};
 	const set s = votes(st);
 	if (core_has_voted(st, question, voter) || set_reserve(&s, 1))
 		return -1;
@@ -251,13 +251,15 @@ int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter)
 	return 0;
 }
 
-int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter)
+int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter, bool *was_open)
 {
 	const core_vote_slot key = {.question = question, .voter = *voter};
 	const set s = votes(st);
 	void *slot = set_find(&s, &key);
 	if (!slot || !vote_taken(slot))
 		return -1;
+	if (was_open)
+		*was_open = ((const core_vote_slot *)slot)->open;
 	set_remove(&s, slot);
 	return 0;
 }
@@ -411,6 +413,7 @@ void core_state_move_live(core_state *dst, core_state *src)
 	memcpy(dst->listeners, src->listeners, sizeof dst->listeners);
 	memcpy(dst->signal_window_start, src->signal_window_start, sizeof dst->signal_window_start);
 	memcpy(dst->signal_count, src->signal_count, sizeof dst->signal_count);
+	memcpy(dst->networks, src->networks, sizeof dst->networks);
 	dst->deny = src->deny;
 	src->live = NULL;
 	src->sessions = NULL;

@@ -46,17 +46,28 @@ void hub_queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const c
 		p->peer = peer;
 }
 
-/* Queues error `err` for peer, then the end of its connection: the error says why. */
-void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+static void queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field,
+                              const core_err_params *params)
 {
 	peer->closing = true;
-	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, NULL, h->headroom));
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, params, h->headroom));
 	if (p) {
 		p->peer = peer;
 		p->close = err;
 	} else if (h->io.close) {
 		h->io.close(h->io.ctx, peer, err); /* out of memory: closing says enough */
 	}
+}
+
+/* Queues error `err` for peer, then the end of its connection: the error says why. */
+void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+{
+	queue_error_close(h, peer, id, err, field, NULL);
+}
+
+void hub_queue_error_close_params(hub *h, hub_peer *peer, rt_err err, const core_err_params *params)
+{
+	queue_error_close(h, peer, NULL, err, NULL, params);
 }
 
 /* Queues ack (taking its reference) for peer: it turns into server.unavailable if the batch
@@ -69,6 +80,11 @@ static void queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
 		p->is_ack = true;
 		memcpy(p->id, id, sizeof p->id);
 	}
+}
+
+void hub_queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
+{
+	queue_ack(h, peer, id, ack);
 }
 
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its

@@ -29,6 +29,9 @@ typedef enum field_kind {
 	F_THEME,         /* 0..CORE_THEME_MAX_CP code points */
 	F_REPORT_FORMAT, /* an export format */
 	F_SINCE,         /* PL-4: a seq to resume from, 0..2^53-1 (what a JavaScript number holds) */
+	F_PAUSE_MINUTES, /* AB-3: a pause's length, 1..CORE_PAUSE_MAX_MINUTES */
+	F_QUESTION_IDS,  /* AB-4: 1..CORE_BULK_MAX question ids */
+	F_WORK_NONCE,    /* AB-6: 1..16 decimal digits */
 } field_kind;
 
 typedef struct field_spec {
@@ -195,6 +198,30 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
 			return false;
 		out->cmd.segment = (uint16_t)n;
+		return true;
+	case F_PAUSE_MINUTES:
+		if (!whole(v, 1, CORE_PAUSE_MAX_MINUTES, &n))
+			return false;
+		out->cmd.minutes = (int)n;
+		return true;
+	case F_QUESTION_IDS: {
+		size_t count = json_is_array(v) ? json_array_size(v) : 0;
+		if (count < 1 || count > CORE_BULK_MAX)
+			return false;
+		for (size_t i = 0; i < count; i++) {
+			if (!whole(json_array_get(v, i), 1, INT32_MAX, &n))
+				return false;
+			out->ids[i] = (uint32_t)n;
+		}
+		out->cmd.ids = out->ids;
+		out->cmd.nids = (uint32_t)count;
+		return true;
+	}
+	case F_WORK_NONCE:
+		if (!s || len < 1 || len >= sizeof out->work || strspn(s, "0123456789") != len)
+			return false;
+		memcpy(out->work, s, len + 1);
+		out->has_work = true;
 		return true;
 	}
 	return false;

@@ -180,6 +180,27 @@ static json_t *limits_json(void)
 	                 CORE_NOTE_MAX_CP, "theme", CORE_THEME_MAX_CP);
 }
 
+/* AB-3: one pause as clients see it; `until` null when it lasts until resumed. */
+static json_t *pause_json(int64_t until)
+{
+	return json_pack("{s:b, s:o}", "paused", until != 0, "until",
+	                 until && until != CORE_PAUSED_UNTIL_RESUMED ? json_integer((json_int_t)until) : json_null());
+}
+
+/* Abuse from the open link: the pauses and who votes; for moderators, the open link's votes
+ * and the pending cap (AB-1, AB-3, AB-7). */
+static json_t *guard_json(const core_state *st, core_audience aud)
+{
+	json_t *g = json_pack("{s:o, s:o, s:s}", "link", pause_json(st->link_paused_until), "queue",
+	                      pause_json(st->queue_paused_until), "voting",
+	                      st->agenda.voting_invitations ? "invitations" : "everyone");
+	if (g && aud == CORE_AUD_MODERATION) {
+		json_object_set_new(g, "open_votes", json_integer(core_open_votes_total(st)));
+		json_object_set_new(g, "pending_max", json_integer(core_max_pending(&st->agenda)));
+	}
+	return g;
+}
+
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
 {
 	core_role role = actor->role;
@@ -191,7 +212,10 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
 		if (!core_visible(aud, q->state) && !own)
 			continue;
-		json_array_append_new(qs, question_json(q));
+		json_t *qj = question_json(q);
+		if (qj && aud == CORE_AUD_MODERATION) /* AB-7: counts only, for moderators */
+			json_object_set_new(qj, "open_votes", json_integer(q->open_votes));
+		json_array_append_new(qs, qj);
 		if (own)
 			json_array_append_new(mine, json_integer(q->id));
 		else if (pseud && core_has_voted(st, q->id, pseud))
@@ -213,6 +237,8 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));
+	if (consultation)
+		json_object_set_new(consultation, "guard", guard_json(st, aud));
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
 	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
 	                        "limits", limits_json()),
@@ -281,6 +307,15 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_RULE_ACCEPTED:
 	case CORE_EV_SEALED:
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_GUARD:
+		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "link",
+		                        pause_json(ev->link_until), "queue", pause_json(ev->queue_until)),
+		              headroom);
+	case CORE_EV_JOINED:
+		/* AB-2: ephemeral, counts only; nothing about the network or who joined. */
+		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "new_participants", (json_int_t)ev->count,
+		                        "seconds", CORE_NEW_DEVICE_WINDOW_MS / 1000),
+		              headroom);
 	case CORE_EV_NOTE:
 		return to_buf(
 		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
@@ -314,6 +349,8 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		                        "votes", (json_int_t)ev->votes),
 		              headroom);
 	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
+	if (j && aud == CORE_AUD_MODERATION) /* AB-7: counts only, for moderators */
+		json_object_set_new(json_object_get(j, "question"), "open_votes", json_integer(q->open_votes));
 	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
 		const core_question *into = core_question_get(st, ev->into);
 		/* As it was right after the merge: later events of a batch may change it again. */
@@ -329,6 +366,11 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
                           uint32_t question, const core_actor *actor, size_t headroom)
 {
 	json_t *result = json_object();
+	/* AB-4: question.reject_all's `question` is how many it rejected. */
+	if (cmd->kind == CORE_CMD_QUESTION_REJECT_ALL) {
+		json_object_set_new(result, "rejected", json_integer(question));
+		question = 0;
+	}
 	const core_question *q = core_question_get(st, question);
 	if (q)
 		json_object_set_new(result, "question", question_json(q));
@@ -387,6 +429,11 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 		json_object_set_new(params, "seconds", json_integer(p->seconds));
 	if (p && p->version >= 0)
 		json_object_set_new(params, "version", json_integer(p->version));
+	/* AB-6: what a new device key's proof of work must meet. */
+	if (p && p->bits > 0)
+		json_object_set_new(params, "bits", json_integer(p->bits));
+	if (p && p->consultation)
+		json_object_set_new(params, "consultation", json_string(p->consultation));
 	/* CHR-6: what the scrubber found, to the sender only (it is their own text). */
 	if (p && p->nfinds > 0 && p->text) {
 		json_t *found = json_array();

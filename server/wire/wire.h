@@ -65,6 +65,9 @@ typedef struct wire_message {
 	/* PL-4: resume after the event with this seq */
 	bool has_since;
 	uint64_t since;
+	/* AB-6: the proof of work of a new device key: its decimal nonce */
+	bool has_work;
+	char work[17];
 	/* report.export: the format and language asked for (cmd.lang; CORE_LANG_NONE: the
 	 * consultation's floor) */
 	int format;
@@ -74,6 +77,8 @@ typedef struct wire_message {
 	char text[WIRE_TEXT_MAX_CP * 4 + 1];
 	/* on error: the field at fault, for params.field */
 	char field[32];
+	/* question.reject_all: the questions named; cmd.ids points here */
+	uint32_t ids[CORE_BULK_MAX];
 } wire_message;
 
 /* Decodes and validates one client frame. On RT_OK, *out is filled. On error, out->id holds the
