@@ -348,10 +348,10 @@ typedef enum core_cmd_kind {
 	CORE_CMD_PARAPHRASE_SAVE,   /* EX-1: a rapporteur writes (paraphrase 0) or rewrites one */
 	CORE_CMD_PARAPHRASE_DELETE, /* EX-1: a rapporteur deletes one */
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
-	CORE_CMD_LINK_PAUSE,          /* AB-3: no new participant joins by the open link (`minutes`, 0: until resumed) */
-	CORE_CMD_LINK_RESUME,         /* AB-3: the open link takes new participants again */
-	CORE_CMD_QUEUE_PAUSE,         /* AB-3: no question is posted (`minutes`, 0: until resumed) */
-	CORE_CMD_QUEUE_RESUME,        /* AB-3: questions are posted again */
+	CORE_CMD_LINK_PAUSE,        /* AB-3: no new participant joins by the open link (`minutes`, 0: until resumed) */
+	CORE_CMD_LINK_RESUME,       /* AB-3: the open link takes new participants again */
+	CORE_CMD_QUEUE_PAUSE,       /* AB-3: no question is posted (`minutes`, 0: until resumed) */
+	CORE_CMD_QUEUE_RESUME,      /* AB-3: questions are posted again */
 	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
 	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
 	CORE_CMD_COUNT

@@ -155,7 +155,8 @@ rt_err core_decide_guard(const core_state *st, const core_actor *actor, const co
 		link = 0;
 	if (!core_paused(queue, now_ms))
 		queue = 0;
-	bool was_link = core_paused(st->link_paused_until, now_ms), was_queue = core_paused(st->queue_paused_until, now_ms);
+	bool was_link = core_paused(st->link_paused_until, now_ms),
+	     was_queue = core_paused(st->queue_paused_until, now_ms);
 	if (link == (was_link ? st->link_paused_until : 0) && queue == (was_queue ? st->queue_paused_until : 0))
 		return RT_OK;
 	core_event *ev = core_next_event(st, out, CORE_EV_GUARD, NULL);

@@ -27,11 +27,9 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
             [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
             [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
-            [CORE_CMD_REPORT_EXPORT] = true,
-            /* AB-3, AB-4: the co-chairs' controls over the open link and the queue */
+            [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_QUESTION_REJECT_ALL] = true,
             [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
             [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
-            [CORE_CMD_QUESTION_REJECT_ALL] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {

@@ -195,7 +195,13 @@ static json_t *guard_json(const core_state *st, core_audience aud)
 	                      pause_json(st->queue_paused_until), "voting",
 	                      st->agenda.voting_invitations ? "invitations" : "everyone");
 	if (g && aud == CORE_AUD_MODERATION) {
+		json_t *by = json_array();
+		for (uint32_t i = 0; i < st->nquestions; i++)
+			if (st->questions[i].open_votes)
+				json_array_append_new(by, json_pack("[I, I]", (json_int_t)st->questions[i].id,
+				                                    (json_int_t)st->questions[i].open_votes));
 		json_object_set_new(g, "open_votes", json_integer(core_open_votes_total(st)));
+		json_object_set_new(g, "open_votes_by_question", by);
 		json_object_set_new(g, "pending_max", json_integer(core_max_pending(&st->agenda)));
 	}
 	return g;
@@ -212,10 +218,7 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
 		if (!core_visible(aud, q->state) && !own)
 			continue;
-		json_t *qj = question_json(q);
-		if (qj && aud == CORE_AUD_MODERATION) /* AB-7: counts only, for moderators */
-			json_object_set_new(qj, "open_votes", json_integer(q->open_votes));
-		json_array_append_new(qs, qj);
+		json_array_append_new(qs, question_json(q));
 		if (own)
 			json_array_append_new(mine, json_integer(q->id));
 		else if (pseud && core_has_voted(st, q->id, pseud))
@@ -235,6 +238,9 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
 	if (you && pseud)
 		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
+	/* AB-5: the open link may not vote where only invitations do; the page says so. */
+	if (you && pseud && actor->open_link)
+		json_object_set_new(you, "open_link", json_true());
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));
 	if (consultation)
@@ -349,8 +355,6 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		                        "votes", (json_int_t)ev->votes),
 		              headroom);
 	json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "question", question_json(q));
-	if (j && aud == CORE_AUD_MODERATION) /* AB-7: counts only, for moderators */
-		json_object_set_new(json_object_get(j, "question"), "open_votes", json_integer(q->open_votes));
 	if (j && ev->kind == CORE_EV_QUESTION_MERGED) {
 		const core_question *into = core_question_get(st, ev->into);
 		/* As it was right after the merge: later events of a batch may change it again. */

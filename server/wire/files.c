@@ -236,8 +236,8 @@ static json_t *file_root(const char *buf, size_t len, const char *format, const 
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
 	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
-	                                    "listening", "premoderation", "limits",   "clock", "segments",
-	                                    "voting",    NULL};
+	                                    "listening", "premoderation", "limits",   "clock", "segments", "voting",
+	                                    NULL};
 	memset(out, 0, sizeof *out);
 	json_t *root = file_root(buf, len, "roundtable.agenda.v1", known, errs);
 	if (!root)
@@ -295,8 +295,8 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	if (limits && !json_is_object(limits)) {
 		agenda_error(errs, "limits: must be an object");
 	} else if (limits) {
-		static const char *const lknown[] = {"open_questions", "votes_per_minute", "pending_questions",
-		                                     "new_devices_per_minute", "work_bits", NULL};
+		static const char *const lknown[] = {"open_questions",         "votes_per_minute", "pending_questions",
+		                                     "new_devices_per_minute", "work_bits",        NULL};
 		agenda_unknown(limits, "limits.", lknown, errs);
 		agenda_number(json_object_get(limits, "open_questions"), "limits.open_questions", 1, 100,
 		              &out->max_open_questions, errs);

@@ -44,6 +44,11 @@ function table(q) {
     ['paraphrase.save', ['rapporteur'], { paraphrase: null, segment: 0, theme: '', text: 'A summary', included: false }],
     ['paraphrase.delete', ['rapporteur'], { paraphrase: 1 }],
     ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
+    ['link.pause', ['cochair'], { minutes: 5 }],
+    ['link.resume', ['cochair'], {}],
+    ['queue.pause', ['cochair'], {}],
+    ['queue.resume', ['cochair'], {}],
+    ['question.reject_all', ['cochair'], { questions: [q] }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

@@ -105,11 +105,9 @@ static void test_permissions(void)
 	                           [CORE_CMD_CLOCK_PAUSE] = true,         [CORE_CMD_CLOCK_RESUME] = true,
 	                           [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
 	                           [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
-	                           [CORE_CMD_REPORT_EXPORT] = true,
-	                           /* the open link's pauses and bulk reject (AB-3, AB-4) */
+	                           [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_QUESTION_REJECT_ALL] = true,
 	                           [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
-	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
-	                           [CORE_CMD_QUESTION_REJECT_ALL] = true},
+	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
@@ -1011,7 +1009,6 @@ static void test_presence(void)
 	core_state_free(&st);
 }
 
-
 /* A participant on the open link whose device key this consultation has never seen, from
  * network `net`. */
 static core_actor newcomer(uint32_t n, uint8_t net)
@@ -1142,7 +1139,8 @@ static void test_guard(void)
 	CHECK_EQ_INT(apply(&st, &device, on(CORE_CMD_QUESTION_UNVOTE, 1)), RT_OK);
 	CHECK_EQ_INT(core_question_get(&st, 1)->open_votes, 0);
 	CHECK_EQ_INT(apply(&st, &device, on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
-	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 1, .into = 2}), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 1, .into = 2}),
+	             RT_OK);
 	CHECK_EQ_INT(core_question_get(&st, 2)->votes, 1); /* the device; 2's author does not join */
 	CHECK_EQ_INT(core_question_get(&st, 2)->open_votes, 1);
 	CHECK_EQ_INT(core_open_votes_total(&st), 1);

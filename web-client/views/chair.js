@@ -17,6 +17,7 @@ import {
   ActionError, Counter, IdentifyingNotice, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, focusSoon, useIdentifying,
 } from './common.js';
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SealPanel, SegmentPanel } from './chair-panels.js';
+import { ChairGuard } from './chair-guard.js';
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -382,6 +383,7 @@ export function ChairView({ state, conn, offset }) {
     <div class="console">
       <${SealedNotice} consultation=${c} />
       <${OnStage} state=${state} now=${now} mod=${mod} />
+      <${ChairGuard} state=${state} conn=${conn} offset=${offset} />
       <div class="console-top">
         <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
         <${InterpretationPanel} state=${state} mod=${mod} />
