@@ -239,7 +239,7 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	if (you && pseud)
 		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
 	/* AB-5: the open link may not vote where only invitations do; the page says so. */
-	if (you && pseud && actor->open_link)
+	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
 		json_object_set_new(you, "open_link", json_true());
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));

@@ -189,9 +189,11 @@ test('with "voting": "invitations" the open link does not vote', async () => {
   const id = (await author.command({ type: 'question.post', text: 'Invitations vote', lang: 'en' })).result.question.id;
   const open = await srv.connect(srv.tokens.participant);
   assert.equal(open.snapshot.consultation.guard.voting, 'invitations');
+  assert.equal(open.snapshot.you.open_link, true); // the page says why it does not vote
   const refused = await open.command({ type: 'question.vote', question: id });
   assert.equal(refused.code, 'vote.invitations_only');
   const invited = await srv.connect(srv.tokens.invitations[1]);
+  assert.equal(invited.snapshot.you.open_link, undefined);
   const ack = await invited.command({ type: 'question.vote', question: id });
   assert.equal(ack.result.question.votes, 1);
 });
