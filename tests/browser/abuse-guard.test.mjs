@@ -6,9 +6,8 @@
 // confirmation. Screenshots at phone and laptop size, in English and Arabic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { browserSuite, screenshot } from '../lib/browser.mjs';
-import { openAgenda, randomKey } from '../lib/harness.mjs';
+import { openAgenda, randomKey, solveWork as solve } from '../lib/harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -18,19 +17,6 @@ const suite = browserSuite({
   agenda: { ...openAgenda, limits: { open_questions: 5, votes_per_minute: 600, work_bits: BITS, new_devices_per_minute: 3 } },
   invitations: 2,
 });
-
-function solve(consultation, device, bits) {
-  for (let n = 0; ; n++) {
-    const h = crypto.createHash('sha256').update(`roundtable-pow${consultation}${device}${n}`).digest();
-    let zero = 0;
-    for (const b of h) {
-      if (b === 0) { zero += 8; continue; }
-      zero += Math.clz32(b) - 24;
-      break;
-    }
-    if (zero >= bits) return String(n);
-  }
-}
 
 // A participant on the open link from node, paying its proof like the page does.
 function joinFromNode(srv) {

@@ -6,9 +6,8 @@
 // pays its proof of work.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import WebSocket from 'ws';
-import { loadLimits, openAgenda, randomKey, startServer } from '../lib/harness.mjs';
+import { loadLimits, openAgenda, randomKey, solveWork as solve, startServer, workBits as zeroBits } from '../lib/harness.mjs';
 
 const servers = [];
 after(async () => { for (const s of servers) await s.stop(); });
@@ -32,21 +31,6 @@ function authenticate(srv, auth, localAddress) {
     ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', ...auth })));
     ws.once('message', (d) => resolve({ ws, first: JSON.parse(String(d)) }));
   });
-}
-
-// The nonce n for which SHA-256("roundtable-pow" + consultation + device + n) starts with `bits`
-// zero bits, as the web client's lib/pow.js finds it.
-function zeroBits(consultation, device, n) {
-  const h = crypto.createHash('sha256').update(`roundtable-pow${consultation}${device}${n}`).digest();
-  let zero = 0;
-  for (const b of h) {
-    if (b === 0) { zero += 8; continue; }
-    return zero + Math.clz32(b) - 24;
-  }
-  return zero;
-}
-function solve(consultation, device, bits) {
-  for (let n = 0; ; n++) if (zeroBits(consultation, device, n) >= bits) return String(n);
 }
 
 test('1,500 fresh device keys from one address are capped; the co-chairs are alerted and their snapshot arrives', async () => {

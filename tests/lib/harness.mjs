@@ -95,6 +95,21 @@ export function randomKey() {
   return crypto.randomBytes(16).toString('base64url');
 }
 
+// AB-6: the leading zero bits of SHA-256("roundtable-pow" + consultation + device + nonce), and
+// the first nonce that has `bits` of them, as the web client's lib/pow.js finds it.
+export function workBits(consultation, device, nonce) {
+  const h = crypto.createHash('sha256').update(`roundtable-pow${consultation}${device}${nonce}`).digest();
+  let zero = 0;
+  for (const b of h) {
+    if (b !== 0) return zero + Math.clz32(b) - 24;
+    zero += 8;
+  }
+  return zero;
+}
+export function solveWork(consultation, device, bits) {
+  for (let n = 0; ; n++) if (workBits(consultation, device, n) >= bits) return String(n);
+}
+
 // Runs the binary to completion: { code, stdout, stderr }.
 export function run(args, opts = {}, program = bin) {
   return new Promise((resolve) => {
