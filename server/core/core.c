@@ -25,7 +25,7 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	rt_err err;
 	switch (cmd->kind) {
 	case CORE_CMD_QUESTION_POST:
-		err = core_decide_post(st, actor, cmd, out);
+		err = core_decide_post(st, actor, cmd, now_ms, out);
 		break;
 	case CORE_CMD_QUESTION_VOTE:
 	case CORE_CMD_QUESTION_UNVOTE:
@@ -90,6 +90,14 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		break;
 	case CORE_CMD_BOOTH_ACKNOWLEDGE:
 		err = core_decide_booth_ack(st, cmd, now_ms, out);
+		break;
+	case CORE_CMD_LINK_PAUSE:
+	case CORE_CMD_LINK_RESUME:
+	case CORE_CMD_QUEUE_PAUSE:
+	case CORE_CMD_QUEUE_RESUME:
+	case CORE_CMD_QUESTION_REJECT_ALL:
+	case CORE_CMD_JOIN:
+		err = core_decide_guard(st, actor, cmd, now_ms, out);
 		break;
 	default:
 		/* approve, reject, edit, pin, unpin, answer now, answer, reopen, move */
@@ -160,6 +168,10 @@ int core_evolve(core_state *st, const core_event *ev)
 		break;
 	case CORE_EV_BOOTH_ACK:
 		rc = 0; /* LC-4: delivered, never kept */
+		break;
+	case CORE_EV_GUARD:
+	case CORE_EV_JOINED:
+		rc = core_evolve_guard(st, ev);
 		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */

@@ -53,6 +53,24 @@
 #define CORE_THEME_MAX_BYTES (CORE_THEME_MAX_CP * 4)
 /* QA-6: the most questions one question.move takes, and one change of segment carries over. */
 #define CORE_MAX_MOVE 500
+/* Abuse from the open link (docs/requirements.md, AB-*): the pending questions a consultation
+ * holds at most, new device keys one network may bring per window, the proof of work a new
+ * device key costs (leading zero bits; 0: none), the longest a pause lasts unless it is until
+ * resumed, and the most questions one bulk reject names. */
+#define CORE_DEFAULT_MAX_PENDING 500
+#define CORE_DEFAULT_NEW_DEVICES_PER_MINUTE 30
+#define CORE_NEW_DEVICE_WINDOW_MS 60000
+/* 2^17 tries on average: measured in Chromium at 170,000-320,000 SHA-256 a second on a busy
+ * 2-core server (web-client/lib/pow.js), about what a mid-range phone does, so about a second. */
+#define CORE_DEFAULT_WORK_BITS 17
+#define CORE_MAX_WORK_BITS 28
+#define CORE_PAUSE_MAX_MINUTES 480
+#define CORE_PAUSED_UNTIL_RESUMED INT64_MAX
+#define CORE_BULK_MAX CORE_MAX_MOVE
+/* The transport's opaque key for a client's network (a keyed hash of its address, in memory
+ * only), and how many networks a consultation follows at once. */
+#define CORE_NETWORK_KEY_LEN 16
+#define CORE_NETWORK_SLOTS 128
 
 typedef enum core_lang { CORE_LANG_EN, CORE_LANG_AR, CORE_LANG_FR, CORE_LANG_ES, CORE_LANG_COUNT } core_lang;
 /* No language: a connection that listens in none (LC-6). */
@@ -148,6 +166,13 @@ typedef struct core_agenda {
 	uint16_t close_minutes;      /* AG-4: questions close this long before a segment ends */
 	core_segment segments[CORE_MAX_SEGMENTS];
 	int nsegments;
+	/* Abuse from the open link: votes from personal invitations only; the pending questions
+	 * the consultation holds at most (0: CORE_DEFAULT_MAX_PENDING); new device keys per network
+	 * per minute (0: no cap); the proof of work of a new device key (0: none). */
+	bool voting_invitations;
+	uint16_t max_pending;
+	uint16_t new_devices_per_minute;
+	uint8_t work_bits;
 } core_agenda;
 
 typedef struct core_question {
@@ -172,6 +197,9 @@ typedef struct core_question {
 	uint32_t version;
 	/* QA-4: CORE_Q_MERGED: the state it had before, which question.unmerge gives back. */
 	core_qstate premerge;
+	/* Votes cast from the open link since the consultation was loaded, in memory only: the
+	 * co-chairs' view of how much of the total the open link makes. */
+	uint32_t open_votes;
 } core_question;
 
 /* QA-4: while a question is merged, the vote set keeps its voters under a parked key, so that
@@ -209,6 +237,7 @@ typedef struct core_accept_slot {
 typedef struct core_vote_slot {
 	uint32_t question; /* 0: empty slot */
 	core_pseud voter;
+	bool open; /* cast from the open link while loaded (memory only; replayed votes: false) */
 } core_vote_slot;
 
 /* What a live consultation keeps about one participant in memory only, never stored: the
@@ -233,6 +262,14 @@ typedef struct core_session_slot {
  * or the exact count; booths see none or present. */
 typedef enum core_band { CORE_BAND_NONE, CORE_BAND_FEW, CORE_BAND_EXACT, CORE_BAND_PRESENT } core_band;
 #define CORE_EXACT_LISTENERS 5
+
+/* New device keys seen from one network (the transport's opaque key) in the current window;
+ * memory only, never stored. */
+typedef struct core_network_slot {
+	uint8_t key[CORE_NETWORK_KEY_LEN];
+	int64_t window_start; /* 0: empty */
+	uint16_t count;
+} core_network_slot;
 
 /* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
 typedef enum core_clock_state {
@@ -287,6 +324,11 @@ typedef struct core_state {
 	core_note notes[CORE_MAX_SEGMENTS];
 	core_paraphrase *paras; /* paras[i].id == i + 1 */
 	uint32_t nparas, paracap;
+	/* The co-chairs' pauses of the open link and of incoming questions: paused while now is
+	 * before it (CORE_PAUSED_UNTIL_RESUMED: until resumed), 0 when not paused. Stored. */
+	int64_t link_paused_until, queue_paused_until;
+	/* New device keys per network (memory only). */
+	core_network_slot networks[CORE_NETWORK_SLOTS];
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -327,6 +369,12 @@ typedef enum core_cmd_kind {
 	CORE_CMD_REPORT_EXPORT,     /* EX-2: read-only: who may download the report (never decided) */
 	CORE_CMD_BOOTH_ACKNOWLEDGE, /* LC-4: a co-chair tells booth `lang` its `signal` was seen */
 	CORE_CMD_QUESTION_UNMERGE,  /* QA-4: a co-chair undoes the merge of `question` */
+	CORE_CMD_LINK_PAUSE,        /* AB-3: no new participant joins by the open link (`minutes`, 0: until resumed) */
+	CORE_CMD_LINK_RESUME,       /* AB-3: the open link takes new participants again */
+	CORE_CMD_QUEUE_PAUSE,       /* AB-3: no question is posted (`minutes`, 0: until resumed) */
+	CORE_CMD_QUEUE_RESUME,      /* AB-3: questions are posted again */
+	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
+	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -356,8 +404,9 @@ typedef struct core_command {
 	uint32_t paraphrase;
 	const char *theme;
 	size_t theme_len;
-	/* QA-6: question.move of several questions (borrowed, 1..CORE_MAX_MOVE ids); 0 when the
-	 * command names one `question`. */
+	/* QA-6: question.move of several questions, AB-4: question.reject_all of those named
+	 * (borrowed, 1..CORE_MAX_MOVE ids); 0 when the command names one `question` (reject_all:
+	 * every pending one). */
 	const uint32_t *questions;
 	uint32_t nquestions;
 	/* QA-4, two co-chairs: approve, reject and edit may say the state the sender saw (`from`)
@@ -374,6 +423,10 @@ typedef struct core_actor {
 	core_pseud pseud;
 	core_lang channel; /* a booth: the language it interprets into */
 	uint64_t session;  /* the connection, numbered by the hub; 0 for none (LC-6) */
+	/* A participant by the open link (a device key) rather than a personal invitation, and the
+	 * transport's opaque key of the network the connection came from (memory only). */
+	bool open_link;
+	uint8_t network[CORE_NETWORK_KEY_LEN];
 } core_actor;
 
 typedef enum core_event_kind {
@@ -410,6 +463,9 @@ typedef enum core_event_kind {
 	CORE_EV_QUESTIONS_MOVED,
 	CORE_EV_BOOTH_ACK,         /* LC-4: the co-chairs have seen booth `lang`'s `signal`; ephemeral */
 	CORE_EV_QUESTION_UNMERGED, /* QA-4: `question` is `state` again, `into` gives back its votes */
+	CORE_EV_GUARD,             /* AB-3: the open link and the queue are paused until `link_until`, `queue_until` */
+	CORE_EV_JOINED,            /* AB-2: a new device key from `network`, `count` in its window; ephemeral,
+	                              told to the co-chairs (`notify`) when the count reaches the cap */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -467,6 +523,12 @@ typedef struct core_event {
 	const uint32_t *ids;
 	uint32_t nids;
 	uint16_t from;
+	/* GUARD: the pauses after it. JOINED: the network and its count of new device keys. VOTE_*:
+	 * cast from the open link. */
+	int64_t link_until, queue_until;
+	uint8_t network[CORE_NETWORK_KEY_LEN];
+	uint32_t count;
+	bool open_link;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -484,6 +546,10 @@ typedef struct core_err_params {
 	const char *text;
 	int nfinds;
 	core_find finds[CORE_SCRUB_MAX_FINDS];
+	/* auth.work_required: the leading zero bits a new device key's proof needs, and the
+	 * consultation it is for (borrowed); 0 and NULL otherwise. */
+	int bits;
+	const char *consultation;
 } core_err_params;
 
 /* No params at all. */
@@ -555,6 +621,24 @@ const core_paraphrase *core_paraphrase_get(const core_state *st, uint32_t id);
 
 /* Pending or approved questions by this participant (QA-7). */
 uint32_t core_open_questions(const core_state *st, const core_pseud *who);
+
+/* --- abuse from the open link (guard.c) ---------------------------------------------------- */
+
+/* Whether a pause that lasts until `until` (0: none) holds at now_ms. */
+bool core_paused(int64_t until, int64_t now_ms);
+/* Seconds left of a pause at now_ms, at least 1; -1 when it lasts until resumed. */
+int core_pause_seconds(int64_t until, int64_t now_ms);
+/* Questions awaiting moderation in the whole consultation. */
+uint32_t core_pending_questions(const core_state *st);
+/* The pending questions cap in force (the agenda's, or CORE_DEFAULT_MAX_PENDING). */
+uint32_t core_max_pending(const core_agenda *a);
+/* AB-4: the questions a question.reject_all rejects, at most `max` of them, into ids; their
+ * count. Those named but no longer pending are left out. */
+uint32_t core_reject_targets(const core_state *st, const core_command *cmd, uint32_t *ids, uint32_t max);
+/* Votes cast from the open link (since loaded), over every question. */
+uint32_t core_open_votes_total(const core_state *st);
+/* Whether `bits` leading bits of hash (32 bytes, SHA-256) are zero: a new device key's proof. */
+bool core_work_ok(const uint8_t hash[32], int bits);
 
 /* --- decide and evolve ------------------------------------------------------------------- */
 

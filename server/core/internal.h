@@ -22,9 +22,10 @@ static inline bool same_text(const char *a, size_t alen, const char *b, size_t b
 /* --- state.c: the state's sets and memory ------------------------------------------------ */
 
 /* Votes (the vote set). Add fails (-1) when the vote is there already or memory runs out;
- * remove fails when it is not there. */
-int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter);
-int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter);
+ * remove fails when it is not there. `open`: cast from the open link (memory only); remove
+ * tells it in *was_open (may be NULL). */
+int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter, bool open);
+int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter, bool *was_open);
 /* Room for n more votes, so that the adds after it cannot fail; -1 when out of memory. */
 int core_vote_reserve(core_state *st, uint32_t n);
 /* The memory-only record of a participant (vote window, listening), NULL when there is none;
@@ -70,7 +71,8 @@ rt_err core_segment_exists(const core_state *st, uint16_t seg, core_decision *ou
 
 /* --- qa.c: questions and votes ----------------------------------------------------------- */
 
-rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
+rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                        core_decision *out);
 rt_err core_decide_vote(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                         core_decision *out);
 rt_err core_decide_withdraw(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
@@ -115,5 +117,11 @@ int core_evolve_accepted(core_state *st, const core_event *ev);
 int core_evolve_sealed(core_state *st, const core_event *ev);
 int core_evolve_note(core_state *st, const core_event *ev);
 int core_evolve_paraphrase(core_state *st, const core_event *ev);
+
+/* --- guard.c: abuse from the open link ----------------------------------------------------- */
+
+rt_err core_decide_guard(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                         core_decision *out);
+int core_evolve_guard(core_state *st, const core_event *ev);
 
 #endif

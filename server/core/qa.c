@@ -7,13 +7,23 @@
 
 #include "internal.h"
 
-rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
+rt_err core_decide_post(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                        core_decision *out)
 {
 	if (!core_rule_accepted(st, &actor->pseud))
 		return RT_E_CHR_ACK_REQUIRED;
 	if (!st->agenda.segments[st->current_segment].questions_open) {
 		out->err.segment = st->current_segment;
 		return RT_E_QUEUE_CLOSED;
+	}
+	/* AB-3, AB-1: the co-chairs paused incoming questions, or the queue holds its most. */
+	if (core_paused(st->queue_paused_until, now_ms)) {
+		out->err.seconds = core_pause_seconds(st->queue_paused_until, now_ms);
+		return RT_E_QUEUE_PAUSED;
+	}
+	if (st->agenda.premoderation && core_pending_questions(st) >= core_max_pending(&st->agenda)) {
+		out->err.max = (int)core_max_pending(&st->agenda);
+		return RT_E_QUEUE_FULL;
 	}
 	if (core_open_questions(st, &actor->pseud) >= st->agenda.max_open_questions) {
 		out->err.max = st->agenda.max_open_questions;
@@ -289,6 +299,9 @@ rt_err core_decide_vote(const core_state *st, const core_actor *actor, const cor
 		return core_state_error(out, RT_E_QUESTION_WRONG_STATE, q);
 	bool voted = core_has_voted(st, q->id, &actor->pseud);
 	bool up = cmd->kind == CORE_CMD_QUESTION_VOTE;
+	/* AB-5: one vote per person means one per invitation where the open link does not vote. */
+	if (up && actor->open_link && st->agenda.voting_invitations)
+		return RT_E_VOTE_INVITATIONS_ONLY;
 	if (up && voted)
 		return RT_E_VOTE_ALREADY;
 	if (!up && !voted)
@@ -303,6 +316,7 @@ rt_err core_decide_vote(const core_state *st, const core_actor *actor, const cor
 	ev->votes = up ? q->votes + 1 : q->votes - 1;
 	ev->voter = actor->pseud;
 	ev->at_ms = now_ms;
+	ev->open_link = actor->open_link;
 	return RT_OK;
 }
 
@@ -375,14 +389,17 @@ static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
 			return -1;
 	}
 	if (ev->kind == CORE_EV_VOTE_ADDED) {
-		if (core_vote_add(st, q->id, &ev->voter))
+		if (core_vote_add(st, q->id, &ev->voter, ev->open_link))
 			return -1;
 		q->votes++;
+		q->open_votes += ev->open_link;
 	} else {
-		if (core_vote_remove(st, q->id, &ev->voter))
+		bool open = false;
+		if (core_vote_remove(st, q->id, &ev->voter, &open))
 			return -1;
-		assert(q->votes > 0);
+		assert(q->votes > 0 && q->open_votes >= (uint32_t)open);
 		q->votes--;
+		q->open_votes -= open;
 	}
 	if (r) {
 		if (ev->at_ms - r->window_start >= CORE_VOTE_WINDOW_MS) {
@@ -394,8 +411,9 @@ static int evolve_vote(core_state *st, core_question *q, const core_event *ev)
 	return 0;
 }
 
-/* The voters parked under `key`, copied out (NULL and 0 when none); -1 when out of memory. */
-static int voters_of(const core_state *st, uint32_t key, core_pseud **out, uint32_t *n)
+/* The votes under `key` (a question, or one parked under it), copied out (NULL and 0 when
+ * none); -1 when out of memory. */
+static int voters_of(const core_state *st, uint32_t key, core_vote_slot **out, uint32_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -409,19 +427,20 @@ static int voters_of(const core_state *st, uint32_t key, core_pseud **out, uint3
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < st->vcap; i++)
 		if (st->votes[i].question == key)
-			(*out)[k++] = st->votes[i].voter;
+			(*out)[k++] = st->votes[i];
 	assert(k == *n);
 	return 0;
 }
 
 /* QA-4: the duplicate's voters join `into`, except those already there and its author; each
- * is parked under the duplicate, so that an unmerge can give back exactly what was. */
+ * is parked under the duplicate, so that an unmerge can give back exactly what was. A vote
+ * keeps its open-link mark (AB-7) wherever it goes. */
 static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 {
 	core_question *into = ev->into && ev->into <= st->nquestions ? &st->questions[ev->into - 1] : NULL;
 	if (!into || into == q || q->id >= CORE_PARKED_KEPT)
 		return -1;
-	core_pseud *moved;
+	core_vote_slot *moved;
 	uint32_t k;
 	/* Nothing after the reservation allocates: each voter takes out one vote and puts in at
 	 * most two, so the state changes all at once or not at all. */
@@ -430,21 +449,24 @@ static int evolve_merged(core_state *st, core_question *q, const core_event *ev)
 		return -1;
 	}
 	for (uint32_t i = 0; i < k; i++) {
-		int rc = core_vote_remove(st, q->id, &moved[i]);
+		const core_pseud *v = &moved[i].voter;
+		int rc = core_vote_remove(st, q->id, v, NULL);
 		assert(rc == 0);
-		bool gained = !same_pseud(&moved[i], &into->author) && !core_has_voted(st, into->id, &moved[i]);
-		rc = core_vote_add(st, q->id | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), &moved[i]);
+		bool gained = !same_pseud(v, &into->author) && !core_has_voted(st, into->id, v);
+		rc = core_vote_add(st, q->id | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), v, moved[i].open);
 		assert(rc == 0);
 		if (gained) {
-			rc = core_vote_add(st, into->id, &moved[i]);
+			rc = core_vote_add(st, into->id, v, moved[i].open);
 			assert(rc == 0);
 			into->votes++;
+			into->open_votes += moved[i].open;
 		}
 		(void)rc;
 	}
 	free(moved);
 	q->premerge = q->state;
 	q->votes = 0;
+	q->open_votes = 0;
 	q->state = CORE_Q_MERGED;
 	q->into = into->id;
 	q->pinned = false;
@@ -470,27 +492,32 @@ static int evolve_unmerged(core_state *st, core_question *q, const core_event *e
 	core_question *into = ev->into && ev->into <= st->nquestions ? &st->questions[ev->into - 1] : NULL;
 	if (!into || q->state != CORE_Q_MERGED || q->into != into->id)
 		return -1;
-	core_pseud *gained, *kept;
+	core_vote_slot *gained, *kept;
 	uint32_t ng, nk;
-	if (voters_of(st, q->id | CORE_PARKED_GAINED, &gained, &ng) ||
-	    voters_of(st, q->id | CORE_PARKED_KEPT, &kept, &nk)) {
+	if (voters_of(st, q->id | CORE_PARKED_GAINED, &gained, &ng))
+		return -1;
+	if (voters_of(st, q->id | CORE_PARKED_KEPT, &kept, &nk)) {
 		free(gained);
 		return -1;
 	}
 	/* Each step takes a vote out before it puts one in: nothing allocates. */
 	for (uint32_t i = 0; i < ng + nk; i++) {
-		const core_pseud *v = i < ng ? &gained[i] : &kept[i - ng];
-		int rc = core_vote_remove(st, q->id | (i < ng ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), v);
+		const core_vote_slot *slot = i < ng ? &gained[i] : &kept[i - ng];
+		const core_pseud *v = &slot->voter;
+		int rc = core_vote_remove(st, q->id | (i < ng ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), v, NULL);
 		assert(rc == 0);
 		if (i < ng && core_has_voted(st, into->id, v)) {
-			rc = core_vote_remove(st, into->id, v);
+			bool was_open = false;
+			rc = core_vote_remove(st, into->id, v, &was_open);
 			assert(rc == 0 && into->votes > 0);
 			into->votes--;
+			into->open_votes -= into->open_votes && was_open;
 		}
-		rc = core_vote_add(st, q->id, v);
+		rc = core_vote_add(st, q->id, v, slot->open);
 		assert(rc == 0);
 		(void)rc;
 		q->votes++;
+		q->open_votes += slot->open;
 	}
 	free(gained);
 	free(kept);

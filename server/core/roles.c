@@ -13,6 +13,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_WITHDRAW] = true,
             [CORE_CMD_LISTEN] = true,
             [CORE_CMD_RULE_ACCEPT] = true,
+            [CORE_CMD_JOIN] = true, /* run by the hub at auth, never sent: no message decodes to it */
         },
     [CORE_ROLE_COCHAIR] =
         {
@@ -27,7 +28,9 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
             [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
             [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
-            [CORE_CMD_QUESTION_UNMERGE] = true,
+            [CORE_CMD_QUESTION_UNMERGE] = true,    [CORE_CMD_QUESTION_REJECT_ALL] = true,
+            [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
+            [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {
@@ -62,7 +65,8 @@ bool core_visible(core_audience aud, core_qstate state)
 
 bool core_event_ephemeral(const core_event *ev)
 {
-	return ev->kind == CORE_EV_SIGNAL || ev->kind == CORE_EV_PRESENCE || ev->kind == CORE_EV_BOOTH_ACK;
+	return ev->kind == CORE_EV_SIGNAL || ev->kind == CORE_EV_PRESENCE || ev->kind == CORE_EV_BOOTH_ACK ||
+	       ev->kind == CORE_EV_JOINED;
 }
 
 unsigned core_event_audiences(const core_state *st, const core_event *ev)
@@ -71,10 +75,13 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	if (ev->kind == CORE_EV_SIGNAL)
 		return 1u << CORE_AUD_COCHAIRS; /* LC-4: never participants, never stored */
 	if (ev->kind == CORE_EV_PRESENCE)
-		return ev->notify;
+		return ev->notify;         /* LC-6: only when a banded view changes; never participants */
 	if (ev->kind == CORE_EV_BOOTH_ACK) /* LC-4: the booths, and the other co-chairs' alerts */
-		return (1u << CORE_AUD_COCHAIRS) |
-		       (1u << CORE_AUD_BOOTHS); /* LC-6: only when a banded view changes; never participants */
+		return (1u << CORE_AUD_COCHAIRS) | (1u << CORE_AUD_BOOTHS);
+	if (ev->kind == CORE_EV_JOINED)
+		return ev->notify ? 1u << CORE_AUD_COCHAIRS : 0; /* AB-2: the alert, counts only */
+	if (ev->kind == CORE_EV_GUARD)
+		return mod | pub; /* AB-3: participants learn that questions are paused */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_RULE_ACCEPTED)

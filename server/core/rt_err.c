@@ -42,6 +42,12 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_PARAPHRASE_NOT_FOUND] = "paraphrase.not_found",
     [RT_E_COMMAND_ID_REUSED] = "command.id_reused",
     [RT_E_QUESTION_CONFLICT] = "question.conflict",
+    [RT_E_QUEUE_FULL] = "queue.full",
+    [RT_E_QUEUE_PAUSED] = "queue.paused",
+    [RT_E_LINK_PAUSED] = "link.paused",
+    [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
+    [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
+    [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

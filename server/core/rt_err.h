@@ -62,6 +62,13 @@ typedef enum rt_err {
 	RT_E_COMMAND_ID_REUSED, /* an id already used for another command: nothing changed */
 	/* Two co-chairs at once (QA-4). */
 	RT_E_QUESTION_CONFLICT, /* the question changed since the state or version the sender saw */
+	/* Abuse from the open link: caps, the co-chairs' pauses, the cost of a new device key. */
+	RT_E_QUEUE_FULL,            /* the consultation holds its most pending questions */
+	RT_E_QUEUE_PAUSED,          /* the co-chairs paused incoming questions */
+	RT_E_LINK_PAUSED,           /* the co-chairs paused the open link: no new participant joins */
+	RT_E_LIMIT_NEW_DEVICES,     /* too many new device keys from one network in the window */
+	RT_E_AUTH_WORK_REQUIRED,    /* a new device key needs its proof of work */
+	RT_E_VOTE_INVITATIONS_ONLY, /* only personal invitations vote in this consultation */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -240,10 +240,10 @@ bool core_has_voted(const core_state *st, uint32_t question, const core_pseud *v
 	return slot && vote_taken(slot);
 }
 
-int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter)
+int core_vote_add(core_state *st, uint32_t question, const core_pseud *voter, bool open)
 {
 	assert(question != 0);
-	const core_vote_slot key = {.question = question, .voter = *voter};
+	const core_vote_slot key = {.question = question, .voter = *voter, .open = open};
 	const set s = votes(st);
 	if (core_has_voted(st, question, voter) || set_reserve(&s, 1))
 		return -1;
@@ -262,16 +262,18 @@ int core_vote_park(core_state *st, uint32_t question, const core_pseud *voter, b
 	const core_question *q = core_question_get(st, question);
 	if (!q || q->state != CORE_Q_MERGED || question >= CORE_PARKED_KEPT)
 		return -1;
-	return core_vote_add(st, question | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), voter);
+	return core_vote_add(st, question | (gained ? CORE_PARKED_GAINED : CORE_PARKED_KEPT), voter, false);
 }
 
-int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter)
+int core_vote_remove(core_state *st, uint32_t question, const core_pseud *voter, bool *was_open)
 {
 	const core_vote_slot key = {.question = question, .voter = *voter};
 	const set s = votes(st);
 	void *slot = set_find(&s, &key);
 	if (!slot || !vote_taken(slot))
 		return -1;
+	if (was_open)
+		*was_open = ((const core_vote_slot *)slot)->open;
 	set_remove(&s, slot);
 	return 0;
 }
@@ -425,6 +427,7 @@ void core_state_move_live(core_state *dst, core_state *src)
 	memcpy(dst->listeners, src->listeners, sizeof dst->listeners);
 	memcpy(dst->signal_window_start, src->signal_window_start, sizeof dst->signal_window_start);
 	memcpy(dst->signal_count, src->signal_count, sizeof dst->signal_count);
+	memcpy(dst->networks, src->networks, sizeof dst->networks);
 	dst->deny = src->deny;
 	src->live = NULL;
 	src->sessions = NULL;

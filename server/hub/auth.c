@@ -41,7 +41,7 @@ static rt_err session_of(hub *h, const hub_peer *peer, const store_token *tok, i
 	return RT_OK;
 }
 
-rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m)
+rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_params *params)
 {
 	uint8_t raw[CRYPTO_TOKEN_BYTES], hash[CRYPTO_HASH_BYTES];
 	store_token tok;
@@ -80,6 +80,12 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m)
 	} else if (tok.kind == STORE_TOKEN_OPEN) {
 		crypto_pseudonym(r->secret, "device", device, sizeof device, actor.pseud.b, CORE_PSEUD_LEN);
 		actor.has_pseud = true;
+		/* AB-2, AB-5, AB-6: the open link's participants vote as the agenda allows, and a
+		 * device key new here pays its proof of work and counts against its network's cap. */
+		actor.open_link = true;
+		memcpy(actor.network, peer->network, sizeof actor.network);
+		if ((err = hub_guard_join(h, r, &actor, m, params)) != RT_OK)
+			return err;
 	} else if (tok.kind == STORE_TOKEN_PERSONAL) {
 		crypto_pseudonym(r->secret, "invitation", raw, sizeof raw, actor.pseud.b, CORE_PSEUD_LEN);
 		actor.has_pseud = true;

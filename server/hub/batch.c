@@ -54,17 +54,28 @@ void hub_queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const c
 		p->peer = peer;
 }
 
-/* Queues error `err` for peer, then the end of its connection: the error says why. */
-void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+static void queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field,
+                              const core_err_params *params)
 {
 	peer->closing = true;
-	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, NULL, h->headroom));
+	pending *p = push(h, P_PEER, wire_encode_error(id, err, field, params, h->headroom));
 	if (p) {
 		p->peer = peer;
 		p->close = err;
 	} else if (h->io.close) {
 		h->io.close(h->io.ctx, peer, err); /* out of memory: closing says enough */
 	}
+}
+
+/* Queues error `err` for peer, then the end of its connection: the error says why. */
+void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field)
+{
+	queue_error_close(h, peer, id, err, field, NULL);
+}
+
+void hub_queue_error_close_params(hub *h, hub_peer *peer, rt_err err, const core_err_params *params)
+{
+	queue_error_close(h, peer, NULL, err, NULL, params);
 }
 
 /* Queues ack (taking its reference) for peer: it turns into server.unavailable if the batch
@@ -112,6 +123,11 @@ _Noreturn static void store_lost(const char *why)
 	rtlog_int(&l, "exit", HUB_EXIT_STORE_LOST);
 	rtlog_end(&l);
 	exit(HUB_EXIT_STORE_LOST);
+}
+
+void hub_queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack)
+{
+	queue_ack(h, peer, id, ack);
 }
 
 /* Throws the batch away: rolls the transaction back, reloads every room it touched, drops its
@@ -388,7 +404,7 @@ static size_t put_le(uint8_t *out, size_t at, uint64_t v, int n)
 void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_command *c,
                         uint8_t digest[STORE_DIGEST_BYTES])
 {
-	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 48 + 2 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
+	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 56 + 3 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
 	size_t n = 0;
 	memcpy(buf, key, STORE_RECEIPT_KEY_BYTES);
 	n += STORE_RECEIPT_KEY_BYTES;
@@ -403,10 +419,18 @@ void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_c
 	n = put_le(buf, n, c->included, 1);
 	n = put_le(buf, n, c->version, 4);
 	n = put_le(buf, n, c->paraphrase, 4);
+	n = put_le(buf, n, c->has_from, 1);
+	n = put_le(buf, n, (uint64_t)c->from, 4);
+	n = put_le(buf, n, c->has_version, 1);
+	n = put_le(buf, n, c->nquestions, 4);
 	/* The texts by their own hashes: fixed-size, so no two commands run together. */
 	crypto_sha256(c->text ? c->text : "", c->text ? c->text_len : 0, buf + n);
 	n += CRYPTO_HASH_BYTES;
 	crypto_sha256(c->theme ? c->theme : "", c->theme ? c->theme_len : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	/* The questions of a move or a bulk reject, in the order named. */
+	crypto_sha256(c->questions ? (const void *)c->questions : "",
+	              c->questions ? c->nquestions * sizeof *c->questions : 0, buf + n);
 	n += CRYPTO_HASH_BYTES;
 	assert(n <= sizeof buf);
 	crypto_sha256(buf, n, out);

@@ -122,11 +122,12 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		return;
 	}
 	if (m->kind == WIRE_MSG_AUTH) {
-		err = peer->room ? RT_E_AUTH_ALREADY : hub_authenticate(h, peer, m);
+		core_err_params params = CORE_ERR_PARAMS_NONE;
+		err = peer->room ? RT_E_AUTH_ALREADY : hub_authenticate(h, peer, m, &params);
 		if (err && first)
-			hub_queue_error_close(h, peer, NULL, err, NULL);
+			hub_queue_error_close_params(h, peer, err, &params);
 		else if (err)
-			hub_queue_error(h, peer, NULL, err, NULL, NULL);
+			hub_queue_error(h, peer, NULL, err, NULL, &params);
 		return;
 	}
 	if (!peer->room) {
@@ -149,6 +150,10 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 	hub_receipt_key(peer, m->id, key);
 	if (hub_answer_retry(h, peer, m, key))
 		return;
+	if (m->cmd.kind == CORE_CMD_QUESTION_REJECT_ALL) {
+		hub_reject_all(h, peer, m); /* AB-4 */
+		return;
+	}
 	hub_run_command(h, peer->room, peer, &peer->actor, m, key);
 }
 

@@ -39,6 +39,8 @@ typedef struct hub_peer {
 	/* Programmes: the attendee (index + 1 in its room's attendance) of the personal invitation it
 	 * authenticated with, or 0. In memory only. */
 	int attendee;
+	/* AB-2: the opaque key of the network it came from (hub_peer_network), in memory only */
+	uint8_t network[CORE_NETWORK_KEY_LEN];
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
@@ -96,6 +98,11 @@ void hub_send_held(hub *h);
 /* Attendance (programmes): the time of everyone connected with a personal invitation is saved
  * at least this often while a session is in session, so that a crash loses at most this much. */
 #define HUB_ATTEND_SAVE_MS 60000
+
+/* AB-2: the transport hands the hub the client's address before its first frame; the hub keeps
+ * only a keyed hash of it (a key drawn per process), so that new device keys can be counted
+ * per network without any address being kept, stored or logged. */
+void hub_peer_network(hub *h, hub_peer *peer, const char *address);
 
 /* Handles one complete client frame from peer. Replies are queued until hub_flush.
  * Only the first frame of a connection may authenticate: if it is anything else, or fails,

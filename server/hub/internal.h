@@ -107,6 +107,9 @@ struct hub {
 	/* Scratch space, reused: a decoded frame and a decision are several KB each. */
 	wire_message msg;
 	core_decision dec;
+	/* AB-2: the per-process key of networks' opaque keys (guard.c), in memory only. */
+	uint8_t network_key[CRYPTO_SECRET_BYTES];
+	bool network_keyed;
 };
 
 /* --- batch.c: the group commit ---------------------------------------------------------- */
@@ -116,6 +119,10 @@ void hub_queue_error(hub *h, hub_peer *peer, const char *id, rt_err err, const c
                      const core_err_params *params);
 /* Queues error `err` for peer, then the end of its connection: the error says why. */
 void hub_queue_error_close(hub *h, hub_peer *peer, const char *id, rt_err err, const char *field);
+/* The same, with the error's params (an auth refused with what to do next). */
+void hub_queue_error_close_params(hub *h, hub_peer *peer, rt_err err, const core_err_params *params);
+/* Queues an ack (taking its reference) that turns into server.unavailable if the batch fails. */
+void hub_queue_ack(hub *h, hub_peer *peer, const char *id, wire_buf *ack);
 /* Decides and applies one command in room r, into the open batch (see batch.c). */
 rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *actor, const wire_message *m,
                        const uint8_t *key);
@@ -161,8 +168,16 @@ void hub_attend_loaded(void *arg, const char *label, int n, int64_t ms);
 
 /* --- auth.c and organiser.c --------------------------------------------------------------- */
 
-rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m);
+rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_params *params);
 /* EX-2: answers a report export at once. */
 void hub_export_report(hub *h, hub_peer *peer, const wire_message *m);
+
+/* --- guard.c: abuse from the open link ----------------------------------------------------- */
+
+/* AB-2, AB-6: at auth, a device key new to room r's consultation pays its proof of work and
+ * counts against its network's cap; RT_OK, or the refusal with its params. */
+rt_err hub_guard_join(hub *h, hub_room *r, const core_actor *actor, const wire_message *m, core_err_params *params);
+/* AB-4: a co-chair's question.reject_all, as one reject per question in the open batch. */
+void hub_reject_all(hub *h, hub_peer *peer, const wire_message *m);
 
 #endif

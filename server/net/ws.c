@@ -190,6 +190,8 @@ static void handle_message(server *s, conn *c, const char *msg, size_t len)
 	c->refused = 0;
 	if (c->credit_us >= s->burst_us / 2)
 		c->flood_since_us = 0;
+	if (!c->peer.heard)
+		hub_peer_network(s->hub, &c->peer, c->addr); /* AB-2: hashed at once, never kept */
 	hub_receive(s->hub, &c->peer, msg, len);
 	if (c->peer.room)
 		lws_set_timer_usecs(c->wsi, LWS_SET_TIMER_USEC_CANCEL); /* authenticated in time */

@@ -13,6 +13,43 @@
 
 /* --- organiser operations ---------------------------------------------------------------- */
 
+/* AB-*: writes the open-link settings of st's agenda and its pauses (a row image). */
+static int save_guard(store *s, const char *cid, const core_agenda *a, int64_t link, int64_t queue)
+{
+	sqlite3_stmt *st = s->stmt[ST_SAVE_GUARD];
+	store_bind_id(st, 1, cid);
+	sqlite3_bind_int(st, 2, a->voting_invitations);
+	sqlite3_bind_int(st, 3, a->max_pending);
+	sqlite3_bind_int(st, 4, a->new_devices_per_minute);
+	sqlite3_bind_int(st, 5, a->work_bits);
+	sqlite3_bind_int64(st, 6, link);
+	sqlite3_bind_int64(st, 7, queue);
+	return store_run(s, st);
+}
+
+/* AB-*: reads them back; a consultation made before they existed gets the defaults. */
+static int load_guard(store *s, const char *cid, core_state *stt)
+{
+	core_agenda *a = &stt->agenda;
+	sqlite3_stmt *st = s->stmt[ST_LOAD_GUARD];
+	store_bind_id(st, 1, cid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		a->voting_invitations = sqlite3_column_int(st, 0) != 0;
+		a->max_pending = (uint16_t)sqlite3_column_int(st, 1);
+		a->new_devices_per_minute = (uint16_t)sqlite3_column_int(st, 2);
+		a->work_bits = (uint8_t)sqlite3_column_int(st, 3);
+		stt->link_paused_until = sqlite3_column_int64(st, 4);
+		stt->queue_paused_until = sqlite3_column_int64(st, 5);
+	} else if (rc == SQLITE_DONE) {
+		a->max_pending = CORE_DEFAULT_MAX_PENDING;
+		a->new_devices_per_minute = CORE_DEFAULT_NEW_DEVICES_PER_MINUTE;
+		a->work_bits = CORE_DEFAULT_WORK_BITS;
+	}
+	store_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t secret[STORE_SECRET_BYTES],
                                  const char *origin)
 {
@@ -68,6 +105,10 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		sqlite3_bind_text(st, 4, li->note, -1, SQLITE_STATIC);
 		if (store_write(s, st))
 			return RT_E_SERVER_UNAVAILABLE;
+	}
+	if (save_guard(s, a->id, a, 0, 0)) {
+		store_rollback(s);
+		return RT_E_SERVER_UNAVAILABLE;
 	}
 	return RT_OK;
 }
@@ -320,7 +361,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	 * state with the same code that built it live. */
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
 	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
-	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt))
+	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) || load_guard(s, id, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -506,6 +547,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0))
 			return -1;
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
+	case CORE_EV_GUARD:
+		return save_guard(s, cid, &stt->agenda, stt->link_paused_until, stt->queue_paused_until);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -59,6 +59,8 @@ enum stmt_id {
 	ST_UNPARK_VOTES, /* QA-4: a question's parked voters, gone (unmerged) */
 	ST_LOAD_PARKED,  /* QA-4: every parked voter of a consultation */
 	ST_SEAL_PARKED,  /* CHR-5: the seal deletes the parked voters too */
+	ST_SAVE_GUARD,
+	ST_LOAD_GUARD,
 	ST_COUNT
 };
 

@@ -217,6 +217,17 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (consultation, question, voter),"
     "  FOREIGN KEY (consultation, question) REFERENCES question(consultation, id)"
     ") STRICT, WITHOUT ROWID;",
+    /* 15: abuse from the open link (AB-*): the agenda's settings and the co-chairs' pauses
+     * (server ms; 0: not paused). Counts per network and the open link's votes stay in memory. */
+    "CREATE TABLE guard ("
+    "  consultation TEXT PRIMARY KEY REFERENCES consultation(id),"
+    "  voting_invitations INTEGER NOT NULL DEFAULT 0,"
+    "  max_pending INTEGER NOT NULL DEFAULT 0,"
+    "  new_devices INTEGER NOT NULL DEFAULT 0,"
+    "  work_bits INTEGER NOT NULL DEFAULT 0,"
+    "  link_paused_until INTEGER NOT NULL DEFAULT 0,"
+    "  queue_paused_until INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

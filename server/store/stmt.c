@@ -91,6 +91,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_UNPARK_VOTES] = "DELETE FROM parked_vote WHERE consultation = ? AND question = ?",
     [ST_LOAD_PARKED] = "SELECT question, voter, gained FROM parked_vote WHERE consultation = ?",
     [ST_SEAL_PARKED] = "DELETE FROM parked_vote WHERE consultation = ?",
+    /* AB-*: the image of the agenda's open-link settings and the co-chairs' pauses. */
+    [ST_SAVE_GUARD] = "INSERT INTO guard (consultation, voting_invitations, max_pending, new_devices, work_bits, "
+                      "link_paused_until, queue_paused_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                      "ON CONFLICT (consultation) DO UPDATE SET voting_invitations = ?2, max_pending = ?3, "
+                      "new_devices = ?4, work_bits = ?5, link_paused_until = ?6, queue_paused_until = ?7",
+    [ST_LOAD_GUARD] = "SELECT voting_invitations, max_pending, new_devices, work_bits, link_paused_until, "
+                      "queue_paused_until FROM guard WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

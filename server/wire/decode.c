@@ -34,6 +34,8 @@ typedef enum field_kind {
 	F_QUESTION_STATE,
 	/* QA-4: the version of a question an edit started from */
 	F_QUESTION_VERSION,
+	F_PAUSE_MINUTES, /* AB-3: a pause's length, 1..CORE_PAUSE_MAX_MINUTES */
+	F_WORK_NONCE,    /* AB-6: 1..16 decimal digits */
 } field_kind;
 
 typedef struct field_spec {
@@ -201,6 +203,11 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			return false;
 		out->cmd.segment = (uint16_t)n;
 		return true;
+	case F_PAUSE_MINUTES:
+		if (!whole(v, 1, CORE_PAUSE_MAX_MINUTES, &n))
+			return false;
+		out->cmd.minutes = (int)n;
+		return true;
 	case F_QUESTION_IDS: {
 		size_t count = json_is_array(v) ? json_array_size(v) : 0;
 		if (count < 1 || count > CORE_MAX_MOVE)
@@ -227,6 +234,12 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			return false;
 		out->cmd.version = (uint32_t)n;
 		out->cmd.has_version = true;
+		return true;
+	case F_WORK_NONCE:
+		if (!s || len < 1 || len >= sizeof out->work || strspn(s, "0123456789") != len)
+			return false;
+		memcpy(out->work, s, len + 1);
+		out->has_work = true;
 		return true;
 	}
 	return false;

@@ -186,6 +186,33 @@ static json_t *limits_json(void)
 	                 CORE_NOTE_MAX_CP, "theme", CORE_THEME_MAX_CP);
 }
 
+/* AB-3: one pause as clients see it; `until` null when it lasts until resumed. */
+static json_t *pause_json(int64_t until)
+{
+	return json_pack("{s:b, s:o}", "paused", until != 0, "until",
+	                 until && until != CORE_PAUSED_UNTIL_RESUMED ? json_integer((json_int_t)until) : json_null());
+}
+
+/* Abuse from the open link: the pauses and who votes; for moderators, the open link's votes
+ * and the pending cap (AB-1, AB-3, AB-7). */
+static json_t *guard_json(const core_state *st, core_audience aud)
+{
+	json_t *g = json_pack("{s:o, s:o, s:s}", "link", pause_json(st->link_paused_until), "queue",
+	                      pause_json(st->queue_paused_until), "voting",
+	                      st->agenda.voting_invitations ? "invitations" : "everyone");
+	if (g && aud == CORE_AUD_MODERATION) {
+		json_t *by = json_array();
+		for (uint32_t i = 0; i < st->nquestions; i++)
+			if (st->questions[i].open_votes)
+				json_array_append_new(by, json_pack("[I, I]", (json_int_t)st->questions[i].id,
+				                                    (json_int_t)st->questions[i].open_votes));
+		json_object_set_new(g, "open_votes", json_integer(core_open_votes_total(st)));
+		json_object_set_new(g, "open_votes_by_question", by);
+		json_object_set_new(g, "pending_max", json_integer(core_max_pending(&st->agenda)));
+	}
+	return g;
+}
+
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
 {
 	core_role role = actor->role;
@@ -217,8 +244,13 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
 	if (you && pseud)
 		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
+	/* AB-5: the open link may not vote where only invitations do; the page says so. */
+	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
+		json_object_set_new(you, "open_link", json_true());
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));
+	if (consultation)
+		json_object_set_new(consultation, "guard", guard_json(st, aud));
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
 	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
 	                        "limits", limits_json()),
@@ -312,6 +344,15 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 	case CORE_EV_RULE_ACCEPTED:
 	case CORE_EV_SEALED:
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_GUARD:
+		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "link",
+		                        pause_json(ev->link_until), "queue", pause_json(ev->queue_until)),
+		              headroom);
+	case CORE_EV_JOINED:
+		/* AB-2: ephemeral, counts only; nothing about the network or who joined. */
+		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "new_participants", (json_int_t)ev->count,
+		                        "seconds", CORE_NEW_DEVICE_WINDOW_MS / 1000),
+		              headroom);
 	case CORE_EV_NOTE:
 		return to_buf(
 		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
@@ -361,6 +402,11 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
                           uint32_t question, const core_actor *actor, size_t headroom)
 {
 	json_t *result = json_object();
+	/* AB-4: question.reject_all's `question` is how many it rejected. */
+	if (cmd->kind == CORE_CMD_QUESTION_REJECT_ALL) {
+		json_object_set_new(result, "rejected", json_integer(question));
+		question = 0;
+	}
 	const core_question *q = core_question_get(st, question);
 	if (q)
 		json_object_set_new(result, "question",
@@ -423,6 +469,11 @@ wire_buf *wire_encode_error(const char *id, rt_err err, const char *field, const
 		json_object_set_new(params, "seconds", json_integer(p->seconds));
 	if (p && p->version >= 0)
 		json_object_set_new(params, "version", json_integer(p->version));
+	/* AB-6: what a new device key's proof of work must meet. */
+	if (p && p->bits > 0)
+		json_object_set_new(params, "bits", json_integer(p->bits));
+	if (p && p->consultation)
+		json_object_set_new(params, "consultation", json_string(p->consultation));
 	/* CHR-6: what the scrubber found, to the sender only (it is their own text). */
 	if (p && p->nfinds > 0 && p->text) {
 		json_t *found = json_array();

@@ -73,6 +73,19 @@ static void agenda_number(json_t *v, const char *path, int min, int max, uint16_
 		*out = (uint16_t)json_integer_value(v);
 }
 
+/* AB-1, AB-2, AB-6: the open link's limits: pending questions held at most, new device keys
+ * per network per minute (0: no cap) and the proof of work a new one costs (0: none). */
+static void agenda_guard_limits(json_t *limits, core_agenda *out, wire_agenda_errors *errs)
+{
+	uint16_t bits = out->work_bits;
+	agenda_number(json_object_get(limits, "pending_questions"), "limits.pending_questions", 1, 10000,
+	              &out->max_pending, errs);
+	agenda_number(json_object_get(limits, "new_devices_per_minute"), "limits.new_devices_per_minute", 0, 10000,
+	              &out->new_devices_per_minute, errs);
+	agenda_number(json_object_get(limits, "work_bits"), "limits.work_bits", 0, CORE_MAX_WORK_BITS, &bits, errs);
+	out->work_bits = (uint8_t)bits;
+}
+
 static bool valid_timezone(const char *s)
 {
 	size_t len = s ? strlen(s) : 0;
@@ -231,7 +244,8 @@ static json_t *file_root(const char *buf, size_t len, const char *format, const 
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
 	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
-	                                    "listening", "premoderation", "limits",   "clock", "segments", NULL};
+	                                    "listening", "premoderation", "limits",   "clock", "segments", "voting",
+	                                    NULL};
 	memset(out, 0, sizeof *out);
 	json_t *root = file_root(buf, len, "roundtable.agenda.v1", known, errs);
 	if (!root)
@@ -282,17 +296,28 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 
 	out->max_open_questions = CORE_DEFAULT_OPEN_QUESTIONS;
 	out->votes_per_minute = CORE_DEFAULT_VOTES_PER_MINUTE;
+	out->max_pending = CORE_DEFAULT_MAX_PENDING;
+	out->new_devices_per_minute = CORE_DEFAULT_NEW_DEVICES_PER_MINUTE;
+	out->work_bits = CORE_DEFAULT_WORK_BITS;
 	json_t *limits = json_object_get(root, "limits");
 	if (limits && !json_is_object(limits)) {
 		agenda_error(errs, "limits: must be an object");
 	} else if (limits) {
-		static const char *const lknown[] = {"open_questions", "votes_per_minute", NULL};
+		static const char *const lknown[] = {"open_questions",         "votes_per_minute", "pending_questions",
+		                                     "new_devices_per_minute", "work_bits",        NULL};
 		agenda_unknown(limits, "limits.", lknown, errs);
 		agenda_number(json_object_get(limits, "open_questions"), "limits.open_questions", 1, 100,
 		              &out->max_open_questions, errs);
 		agenda_number(json_object_get(limits, "votes_per_minute"), "limits.votes_per_minute", 1, 600,
 		              &out->votes_per_minute, errs);
+		agenda_guard_limits(limits, out, errs);
 	}
+	/* AB-5: who votes; everyone (the open link and invitations) unless it says otherwise. */
+	json_t *voting = json_object_get(root, "voting");
+	const char *vs = json_string_value(voting);
+	if (voting && (!vs || (strcmp(vs, "everyone") != 0 && strcmp(vs, "invitations") != 0)))
+		agenda_error(errs, "voting: must be \"everyone\" or \"invitations\"");
+	out->voting_invitations = vs && strcmp(vs, "invitations") == 0;
 
 	out->warning_minutes = CORE_DEFAULT_WARNING_MINUTES;
 	out->close_minutes = CORE_DEFAULT_CLOSE_MINUTES;

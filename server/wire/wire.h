@@ -65,6 +65,9 @@ typedef struct wire_message {
 	/* PL-4: resume after the event with this seq */
 	bool has_since;
 	uint64_t since;
+	/* AB-6: the proof of work of a new device key: its decimal nonce */
+	bool has_work;
+	char work[17];
 	/* report.export: the format and language asked for (cmd.lang; CORE_LANG_NONE: the
 	 * consultation's floor) */
 	int format;

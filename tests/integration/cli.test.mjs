@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { bin, run, freePort, waitForLine, randomKey, webDir, demoAgenda } from '../lib/harness.mjs';
+import { bin, run, freePort, waitForLine, randomKey, webDir, demoAgenda, solveWork } from '../lib/harness.mjs';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-cli-'));
 
@@ -64,12 +64,16 @@ async function runDemo(dir, port) {
   return { proc, out };
 }
 
-function authAs(port, token, device) {
+function authAs(port, token, device, work) {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'roundtable.v1');
     ws.once('error', reject);
-    ws.once('open', () => ws.send(JSON.stringify(device ? { type: 'auth', token, device } : { type: 'auth', token })));
+    ws.once('open', () => ws.send(JSON.stringify(device ? { type: 'auth', token, device, ...(work ? { work } : {}) } : { type: 'auth', token })));
     ws.once('message', (d) => { ws.close(); resolve(JSON.parse(String(d))); });
+  }).then((m) => {
+    // AB-6: the demo's open link asks a new device key for its proof of work, as a browser pays it.
+    if (m.code !== 'auth.work_required' || work) return m;
+    return authAs(port, token, device, solveWork(m.params.consultation, device, m.params.bits));
   });
 }
 

@@ -46,6 +46,11 @@ function table(q) {
     ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
     ['booth.acknowledge', ['cochair'], { lang: 'ar', signal: 'slower' }],
     ['question.unmerge', ['cochair'], { question: q }],
+    ['link.pause', ['cochair'], { minutes: 5 }],
+    ['link.resume', ['cochair'], {}],
+    ['queue.pause', ['cochair'], {}],
+    ['queue.resume', ['cochair'], {}],
+    ['question.reject_all', ['cochair'], { questions: [q] }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

@@ -95,6 +95,21 @@ export function randomKey() {
   return crypto.randomBytes(16).toString('base64url');
 }
 
+// AB-6: the leading zero bits of SHA-256("roundtable-pow" + consultation + device + nonce), and
+// the first nonce that has `bits` of them, as the web client's lib/pow.js finds it.
+export function workBits(consultation, device, nonce) {
+  const h = crypto.createHash('sha256').update(`roundtable-pow${consultation}${device}${nonce}`).digest();
+  let zero = 0;
+  for (const b of h) {
+    if (b !== 0) return zero + Math.clz32(b) - 24;
+    zero += 8;
+  }
+  return zero;
+}
+export function solveWork(consultation, device, bits) {
+  for (let n = 0; ; n++) if (workBits(consultation, device, n) >= bits) return String(n);
+}
+
 // Runs the binary to completion: { code, stdout, stderr }.
 export function run(args, opts = {}, program = bin) {
   return new Promise((resolve) => {
@@ -280,7 +295,10 @@ export async function startServer(opts = {}) {
   const dataDir = opts.dataDir || fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-test-'));
   const port = opts.port ?? await freePort();
   const agendaPath = path.join(dataDir, 'agenda.json');
-  fs.writeFileSync(agendaPath, JSON.stringify(opts.agenda || openAgenda));
+  // Tests put every participant on one loopback address, and would pay a proof of work for each
+  // new device key: the open link's guards (AB-2, AB-6) are lifted unless the test sets them.
+  const agenda = opts.agenda || openAgenda;
+  fs.writeFileSync(agendaPath, JSON.stringify({ ...agenda, limits: { new_devices_per_minute: 0, work_bits: 0, ...agenda.limits } }));
   const made = await run(['new', agendaPath, '--data', dataDir, '--invitations', String(opts.invitations ?? 2),
     '--json', '--base-url', `http://127.0.0.1:${port}/`]);
   if (made.code !== 0) throw new Error(`roundtable new failed (${made.code}):\n${made.stderr}`);
@@ -336,7 +354,7 @@ export async function startServer(opts = {}) {
   // client.first, and client.snapshot is set only if it is a snapshot.
   // onMessage, if given, sees every message from the first one on, in order.
   // url and wsOptions reach the server another way (through a reverse proxy, over TLS).
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, onMessage, url, wsOptions = {} } = {}) =>
+  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, work, onMessage, url, wsOptions = {} } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(url || `ws://127.0.0.1:${port}/ws`, protocol, { ...(localAddress ? { localAddress } : {}), ...wsOptions });
       if (onMessage) ws.on('message', (d) => onMessage(JSON.parse(String(d))));
@@ -347,6 +365,7 @@ export async function startServer(opts = {}) {
         const auth = { type: 'auth', token };
         if (device) auth.device = device;
         if (since !== undefined) auth.since = since;
+        if (work !== undefined) auth.work = work; // AB-6: a new device key's proof of work
         client.send(auth);
         try {
           client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed' || m.type === 'error');

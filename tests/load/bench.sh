@@ -67,7 +67,7 @@ const fs = require("fs");
 const a = JSON.parse(fs.readFileSync("protocol/agendas/engagement-session.json", "utf8"));
 a.premoderation = false;
 a.segments[0].questions = true;
-a.limits = { open_questions: 100, votes_per_minute: 600 };
+a.limits = { open_questions: 100, votes_per_minute: 600, new_devices_per_minute: 0, work_bits: 0 };
 fs.writeFileSync(process.argv[1], JSON.stringify(a));' "$work/agenda.json"
 
 # Sets port from a server's output (FILE, and the sed script that finds it) once it listens.

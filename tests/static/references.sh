@@ -15,8 +15,8 @@ finding() {
   fail=1
 }
 
-ids='\b(QA|LC|CHR|AG|EX|PL|PERF|ORG|POLL|FLOOR)-[0-9]+\b'
-listed="$(grep -oE '^\| (QA|LC|CHR|AG|EX|PL|PERF|ORG|POLL|FLOOR)-[0-9]+ \|' docs/requirements.md | tr -d '| ')"
+ids='\b(QA|LC|CHR|AG|EX|PL|PERF|ORG|POLL|FLOOR|AB)-[0-9]+\b'
+listed="$(grep -oE '^\| (QA|LC|CHR|AG|EX|PL|PERF|ORG|POLL|FLOOR|AB)-[0-9]+ \|' docs/requirements.md | tr -d '| ')"
 cited="$(grep -rhoE "$ids" server web-client tests protocol deploy README.md CMakeLists.txt \
            --exclude-dir=vendor 2>/dev/null | sort -u)"
 for id in $cited; do

@@ -93,7 +93,8 @@ static void test_permissions(void)
 	                               [CORE_CMD_QUESTION_UNVOTE] = true,
 	                               [CORE_CMD_QUESTION_WITHDRAW] = true,
 	                               [CORE_CMD_LISTEN] = true,
-	                               [CORE_CMD_RULE_ACCEPT] = true},
+	                               [CORE_CMD_RULE_ACCEPT] = true,
+	                               [CORE_CMD_JOIN] = true},
 	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true,
 	                           [CORE_CMD_QUESTION_EDIT] = true,       [CORE_CMD_QUESTION_MERGE] = true,
 	                           [CORE_CMD_QUESTION_PIN] = true,        [CORE_CMD_QUESTION_UNPIN] = true,
@@ -105,7 +106,9 @@ static void test_permissions(void)
 	                           [CORE_CMD_CLOCK_ADJUST] = true,        [CORE_CMD_FLOOR_SET] = true,
 	                           [CORE_CMD_QUESTION_NEXT] = true,       [CORE_CMD_SEAL] = true,
 	                           [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
-	                           [CORE_CMD_QUESTION_UNMERGE] = true},
+	                           [CORE_CMD_QUESTION_UNMERGE] = true,    [CORE_CMD_QUESTION_REJECT_ALL] = true,
+	                           [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
+	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
@@ -1320,6 +1323,151 @@ static void test_unmerge(void)
 	core_state_free(&st);
 }
 
+/* A participant on the open link whose device key this consultation has never seen, from
+ * network `net`. */
+static core_actor newcomer(uint32_t n, uint8_t net)
+{
+	core_actor a = {.role = CORE_ROLE_PARTICIPANT, .has_pseud = true, .open_link = true};
+	memset(a.pseud.b, 0xA5, sizeof a.pseud.b);
+	memcpy(a.pseud.b, &n, sizeof n);
+	memset(a.network, net, sizeof a.network);
+	return a;
+}
+
+static void test_guard(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	ag.max_pending = 3;
+	ag.new_devices_per_minute = 3;
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR);
+	core_decision dec;
+
+	/* AB-1: the pending queue holds at most max_pending; a rejection makes room. */
+	for (uint8_t i = 1; i <= 3; i++) {
+		core_actor p = fixture_participant(i);
+		CHECK_EQ_INT(apply(&st, &p, post("A question", CORE_LANG_EN)), RT_OK);
+	}
+	core_actor p4 = fixture_participant(4);
+	CHECK_EQ_STR(rt_err_code(apply_at(&st, &p4, post("One more", CORE_LANG_EN), FIXED_NOW_MS, &dec)), "queue.full");
+	CHECK_EQ_INT(dec.err.max, 3);
+	CHECK_EQ_INT(core_pending_questions(&st), 3);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_REJECT, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &p4, post("One more", CORE_LANG_EN)), RT_OK);
+
+	/* AB-4: bulk reject takes every pending question, or the pending ones named. */
+	uint32_t ids[CORE_BULK_MAX];
+	core_command all = {.kind = CORE_CMD_QUESTION_REJECT_ALL};
+	CHECK_EQ_INT(core_reject_targets(&st, &all, ids, CORE_BULK_MAX), 3);
+	CHECK_EQ_INT(ids[0], 2);
+	static const uint32_t named[] = {1, 3, 3, 4};
+	core_command some = {.kind = CORE_CMD_QUESTION_REJECT_ALL, .questions = named, .nquestions = 4};
+	CHECK_EQ_INT(core_reject_targets(&st, &some, ids, CORE_BULK_MAX), 2); /* 1 is rejected, 3 twice */
+	CHECK_EQ_INT(ids[0], 3);
+	CHECK_EQ_INT(ids[1], 4);
+	static const uint32_t unknown[] = {2, 99};
+	core_command bad = {.kind = CORE_CMD_QUESTION_REJECT_ALL, .questions = unknown, .nquestions = 2};
+	CHECK_EQ_STR(rt_err_code(apply(&st, &chair, bad)), "question.not_found");
+	CHECK_EQ_STR(rt_err_code(apply(&st, &p4, all)), "auth.forbidden");
+
+	/* AB-3: the queue paused for 5 minutes refuses posts, saying for how long; then not. */
+	core_command pause5 = {.kind = CORE_CMD_QUEUE_PAUSE, .minutes = 5};
+	CHECK_EQ_INT(apply_at(&st, &chair, pause5, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(dec.events[0].kind, CORE_EV_GUARD);
+	CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), (1u << CORE_AUD_MODERATION) | (1u << CORE_AUD_PUBLIC));
+	core_actor p5 = fixture_participant(5);
+	CHECK_EQ_STR(rt_err_code(apply_at(&st, &p5, post("Paused?", CORE_LANG_EN), FIXED_NOW_MS + 1000, &dec)),
+	             "queue.paused");
+	CHECK_EQ_INT(dec.err.seconds, 299);
+	CHECK_EQ_INT(apply_at(&st, &chair, on(CORE_CMD_QUESTION_REJECT, 2), FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &p5, post("Later", CORE_LANG_EN), FIXED_NOW_MS + 5 * 60000, &dec), RT_OK);
+	/* Until resumed; resuming twice changes nothing the second time. */
+	core_command pause = {.kind = CORE_CMD_QUEUE_PAUSE};
+	CHECK_EQ_INT(apply(&st, &chair, pause), RT_OK);
+	CHECK_EQ_INT(st.queue_paused_until, CORE_PAUSED_UNTIL_RESUMED);
+	CHECK_EQ_STR(rt_err_code(apply_at(&st, &p5, post("Still?", CORE_LANG_EN), FIXED_NOW_MS + 86400000, &dec)),
+	             "queue.paused");
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUEUE_RESUME}, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 1);
+	CHECK_EQ_INT(apply_at(&st, &chair, (core_command){.kind = CORE_CMD_QUEUE_RESUME}, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+
+	/* AB-2: new device keys per network: the third reaches the cap and tells the co-chairs,
+	 * the fourth is refused until the window ends; another network is not affected; a known
+	 * participant and an invitation are never counted. */
+	core_command join = {.kind = CORE_CMD_JOIN};
+	for (uint32_t i = 1; i <= 3; i++) {
+		core_actor n = newcomer(i, 7);
+		CHECK_EQ_INT(apply_at(&st, &n, join, FIXED_NOW_MS + i, &dec), RT_OK);
+		CHECK_EQ_INT(dec.nevents, 1);
+		CHECK(core_event_ephemeral(&dec.events[0]));
+		CHECK_EQ_INT(dec.events[0].count, i);
+		CHECK_EQ_INT(core_event_audiences(&st, &dec.events[0]), i == 3 ? 1u << CORE_AUD_COCHAIRS : 0u);
+	}
+	core_actor n4 = newcomer(4, 7);
+	CHECK_EQ_STR(rt_err_code(apply_at(&st, &n4, join, FIXED_NOW_MS + 10000, &dec)), "limit.new_devices");
+	CHECK_EQ_INT(dec.err.max, 3);
+	CHECK_EQ_INT(dec.err.seconds, 51); /* the window began at the first, 1 ms in */
+	core_actor elsewhere = newcomer(5, 8);
+	CHECK_EQ_INT(apply_at(&st, &elsewhere, join, FIXED_NOW_MS + 10000, &dec), RT_OK);
+	core_actor known = fixture_participant(9);
+	known.open_link = true;
+	memset(known.network, 7, sizeof known.network);
+	CHECK_EQ_INT(apply_at(&st, &known, join, FIXED_NOW_MS + 10000, &dec), RT_OK);
+	CHECK_EQ_INT(dec.nevents, 0);
+	CHECK_EQ_INT(apply_at(&st, &n4, join, FIXED_NOW_MS + 60001, &dec), RT_OK);
+
+	/* AB-3: the open link paused refuses new device keys only. */
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_LINK_PAUSE, .minutes = 10}), RT_OK);
+	core_actor n6 = newcomer(6, 9);
+	CHECK_EQ_STR(rt_err_code(apply_at(&st, &n6, join, FIXED_NOW_MS, &dec)), "link.paused");
+	CHECK_EQ_INT(dec.err.seconds, 600);
+	CHECK_EQ_INT(apply_at(&st, &known, join, FIXED_NOW_MS, &dec), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_LINK_RESUME}), RT_OK);
+	CHECK_EQ_INT(apply_at(&st, &n6, join, FIXED_NOW_MS, &dec), RT_OK);
+	core_state_free(&st);
+
+	/* AB-5, AB-7: with "invitations", the open link does not vote; with "everyone" its votes
+	 * are counted apart for the co-chairs, through take-backs and merges. */
+	ag = fixture_agenda(false);
+	ag.voting_invitations = true;
+	fixture_state_init(&st, &ag);
+	core_actor author = fixture_participant(1), invited = fixture_participant(2), device = fixture_participant(3);
+	device.open_link = true;
+	CHECK_EQ_INT(apply(&st, &author, post("Votes", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_STR(rt_err_code(apply(&st, &device, on(CORE_CMD_QUESTION_VOTE, 1))), "vote.invitations_only");
+	CHECK_EQ_INT(apply(&st, &invited, on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	core_state_free(&st);
+
+	ag.voting_invitations = false;
+	fixture_state_init(&st, &ag);
+	CHECK_EQ_INT(apply(&st, &author, post("Votes", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &invited, post("Same votes", CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &device, on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &invited, on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	CHECK_EQ_INT(core_question_get(&st, 1)->votes, 2);
+	CHECK_EQ_INT(core_question_get(&st, 1)->open_votes, 1);
+	CHECK_EQ_INT(core_open_votes_total(&st), 1);
+	CHECK_EQ_INT(apply(&st, &device, on(CORE_CMD_QUESTION_UNVOTE, 1)), RT_OK);
+	CHECK_EQ_INT(core_question_get(&st, 1)->open_votes, 0);
+	CHECK_EQ_INT(apply(&st, &device, on(CORE_CMD_QUESTION_VOTE, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 1, .into = 2}),
+	             RT_OK);
+	CHECK_EQ_INT(core_question_get(&st, 2)->votes, 1); /* the device; 2's author does not join */
+	CHECK_EQ_INT(core_question_get(&st, 2)->open_votes, 1);
+	CHECK_EQ_INT(core_open_votes_total(&st), 1);
+	core_state_free(&st);
+
+	/* AB-6: the proof of work's leading zero bits. */
+	uint8_t hash[32] = {0x00, 0x0F, 0xFF};
+	CHECK(core_work_ok(hash, 0));
+	CHECK(core_work_ok(hash, 12));
+	CHECK(!core_work_ok(hash, 13));
+	CHECK(!core_work_ok(hash, 257));
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1340,5 +1488,6 @@ int main(void)
 	test_cochairs();
 	test_booth_ack();
 	test_unmerge();
+	test_guard();
 	return check_done();
 }

@@ -29,6 +29,99 @@ static void auth(hub *h, test_peer *p, const char *token, const char *device)
 	frame(h, p, buf);
 }
 
+/* AB-6: the nonce a new device key's proof needs, as the web client's lib/pow.js finds it. */
+static void find_work(const char *cid, const char *device, int bits, char *out, size_t cap)
+{
+	for (unsigned n = 0;; n++) {
+		char in[128];
+		int len = snprintf(in, sizeof in, "roundtable-pow%s%s%u", cid, device, n);
+		uint8_t hash[CRYPTO_HASH_BYTES];
+		crypto_sha256(in, (size_t)len, hash);
+		if (core_work_ok(hash, bits)) {
+			snprintf(out, cap, "%u", n);
+			return;
+		}
+	}
+}
+
+/* AB-2, AB-6: a connection's network as the transport hands it over, a new device key's proof
+ * of work, the cap per network with the co-chairs' alert, and a known key's free return. */
+static void test_guard(void)
+{
+	tmpdir t;
+	tmpdir_make(&t);
+	char err[256];
+	store *s = store_open(t.db, err, sizeof err);
+	core_agenda ag = fixture_agenda(true);
+	ag.work_bits = 6;
+	ag.new_devices_per_minute = 2;
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	crypto_random(secret, sizeof secret);
+	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
+	tokens tk;
+	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
+	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
+	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	recorder rec = {.now = FIXED_NOW_MS};
+	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
+	hub *h = hub_new(s, &io, 16);
+	test_peer peers[MAX_PEERS];
+	memset(peers, 0, sizeof peers);
+	for (int i = 0; i < MAX_PEERS; i++) {
+		peers[i].index = i;
+		peers[i].peer.user = &peers[i];
+	}
+	/* The same address is the same opaque key, another address another; no address is kept. */
+	hub_peer_network(h, &peers[0].peer, "192.0.2.1");
+	hub_peer_network(h, &peers[1].peer, "192.0.2.1");
+	hub_peer_network(h, &peers[2].peer, "192.0.2.1");
+	hub_peer_network(h, &peers[3].peer, "198.51.100.7");
+	CHECK(memcmp(peers[0].peer.network, peers[1].peer.network, CORE_NETWORK_KEY_LEN) == 0);
+	CHECK(memcmp(peers[0].peer.network, peers[3].peer.network, CORE_NETWORK_KEY_LEN) != 0);
+	test_peer *chair = &peers[7];
+	auth(h, chair, tk.chair, NULL);
+	hub_flush(h);
+	CHECK(got(&rec, 7, "\"guard\":{\"link\":{\"paused\":false"));
+
+	/* No proof: refused, saying what to find; the connection is closed. */
+	const char *dev[4] = {"deviceAAAAAAAAAAAAAAAA", "deviceBBBBBBBBBBBBBBBA", "deviceCCCCCCCCCCCCCCCA",
+	                      "deviceDDDDDDDDDDDDDDDA"};
+	auth(h, &peers[0], tk.open, dev[0]);
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"code\":\"auth.work_required\",\"params\":{\"bits\":6,\"consultation\":\"testconsult\"}"));
+	CHECK_EQ_INT(rec.closed[0], RT_E_AUTH_WORK_REQUIRED);
+	/* With it: in. Two new keys from one network reach its cap, and the co-chairs hear it. */
+	for (int i = 0; i < 2; i++) {
+		char work[24], buf[200];
+		find_work(ag.id, dev[i], 6, work, sizeof work);
+		fresh(&rec, &peers[i]);
+		hub_peer_network(h, &peers[i].peer, "192.0.2.1");
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\",\"work\":\"%s\"}",
+		         tk.open, dev[i], work);
+		frame(h, &peers[i], buf);
+		hub_flush(h);
+		CHECK(got(&rec, i, "\"type\":\"snapshot\""));
+	}
+	CHECK(got(&rec, 7, "{\"type\":\"guard.alert\",\"new_participants\":2,\"seconds\":60}"));
+	/* A third from that network is refused before it pays; another network's is asked to pay. */
+	auth(h, &peers[2], tk.open, dev[2]);
+	auth(h, &peers[3], tk.open, dev[3]);
+	hub_flush(h);
+	CHECK(got(&rec, 2, "\"code\":\"limit.new_devices\",\"params\":{\"max\":2,\"seconds\":60}"));
+	CHECK(got(&rec, 3, "\"code\":\"auth.work_required\""));
+	/* Invitations never pay nor count. */
+	fresh(&rec, &peers[4]);
+	hub_peer_network(h, &peers[4].peer, "192.0.2.1");
+	auth(h, &peers[4], tk.invite, NULL);
+	hub_flush(h);
+	CHECK(got(&rec, 4, "\"type\":\"snapshot\""));
+	rec_clear(&rec);
+	hub_free(h);
+	store_close(s);
+	tmpdir_remove(&t);
+}
+
 int main(void)
 {
 	rtlog_setup(RTLOG_WARN, RTLOG_TEXT, NULL); /* the hub's info lines are for operators */
@@ -301,5 +394,6 @@ int main(void)
 	hub_free(h);
 	store_close(s);
 	tmpdir_remove(&t);
+	test_guard();
 	return check_done();
 }

@@ -6,6 +6,7 @@
 import { randomBase64url } from './b64.js';
 import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
 import { keepStored, readStored } from './storage.js';
+import { solveWork } from './pow.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
 const DEVICE_KEY = 'roundtable.device';
@@ -46,7 +47,9 @@ export function socketUrl(loc = location) {
 
 export class Connection {
   // onMessage(msg, pending): every server message, with the command it answers if any.
-  // onStatus(status): 'connecting' | 'live' | 'reconnecting' | 'refused'.
+  // onStatus(status, refusal): 'connecting' | 'live' | 'reconnecting' | 'refused' | 'joining'
+  // (a new device key's proof of work is being found) | 'waiting' (the open link takes no new
+  // participant now: refusal is the error, link.paused or limit.new_devices).
   // onOffset(ms): milliseconds to add to Date.now() to read the server's clock, after each
   // measurement.
   constructor(token, { onMessage, onStatus, onOffset = () => {} }) {
@@ -66,6 +69,12 @@ export class Connection {
     this.live = false;
     this.stopped = false;
     this.seq = null; // the seq of the last snapshot or event received: where to resume from
+    // AB-6: the proof of work for this device key, once the server asked for it ({ consultation,
+    // nonce }), or its search under way (a promise); and when the server last refused to let a
+    // new participant in (link.paused, limit.new_devices), how long to wait before trying again.
+    this.work = null;
+    this.working = null;
+    this.waitMs = 0;
   }
 
   start() {
@@ -75,6 +84,7 @@ export class Connection {
     ws.onopen = () => {
       const auth = { type: 'auth', token: this.token, device: deviceKey() };
       if (this.seq !== null) auth.since = this.seq;
+      if (this.work && this.work.device === auth.device) auth.work = this.work.nonce;
       ws.send(JSON.stringify(auth));
     };
     ws.onmessage = (ev) => this.#receive(JSON.parse(ev.data));
@@ -92,11 +102,13 @@ export class Connection {
       if (msg.type === 'snapshot') this.seq = msg.seq;
       this.live = true;
       this.attempt = 0;
+      this.waitMs = 0;
       this.onStatus('live');
       this.#measure(this.ws);
     } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
       this.seq = msg.seq;
     }
+    if (msg.type === 'error' && msg.id === null && !this.live) this.#refusedJoin(msg);
     if (msg.type === 'error' && msg.id === null && !this.live && msg.code === 'auth.invalid') {
       // The link itself is refused: retrying will not help.
       this.stopped = true;
@@ -116,6 +128,23 @@ export class Connection {
     if (pending) pending.resolve(msg);
     // Once the snapshot or the replay is applied, what had no answer goes again, in order.
     if (msg.type === 'snapshot' || msg.type === 'resumed') this.#resend();
+  }
+
+  // AB-2, AB-3, AB-6: the open link refused this new device key for now. A proof of work is
+  // searched for at once ("Joining…"); a pause or a cap is waited out, then tried again.
+  #refusedJoin(msg) {
+    const params = msg.params || {};
+    if (msg.code === 'auth.work_required' && params.bits && params.consultation) {
+      const device = deviceKey();
+      this.onStatus('joining');
+      this.working = solveWork(params.consultation, device, params.bits).then(({ nonce }) => {
+        this.work = { device, nonce };
+      });
+    } else if (msg.code === 'link.paused' || msg.code === 'limit.new_devices') {
+      // Until resumed: ask again every half minute; otherwise when the server said.
+      this.waitMs = (params.seconds > 0 ? params.seconds : 30) * 1000;
+      this.onStatus('waiting', msg);
+    }
   }
 
   #resend() {
@@ -168,6 +197,19 @@ export class Connection {
       p.resolve({ type: 'error', code: 'connection.lost' });
     }
     if (this.stopped) return;
+    if (this.working) {
+      // The proof is being found: connect again as soon as it is.
+      const working = this.working;
+      this.working = null;
+      working.then(() => this.start());
+      return;
+    }
+    if (this.waitMs) {
+      const wait = this.waitMs;
+      this.waitMs = 0;
+      setTimeout(() => this.start(), wait + Math.random() * 1000);
+      return;
+    }
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
     this.attempt += 1;
     this.onStatus('reconnecting');

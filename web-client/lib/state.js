@@ -26,6 +26,10 @@ export const initialState = Object.freeze({
   // Booths and co-chairs: the co-chairs' acknowledgements of booth signals (LC-4), newest first,
   // each { n, channel, signal, at }; ephemeral like the signals, never stored anywhere.
   acknowledged: [],
+  // Abuse from the open link (AB): a participant on the open link (with "voting":
+  // "invitations" it does not vote), and a co-chair's latest guard.alert (ephemeral, counts only).
+  openLink: false,
+  guardAlert: null,
 });
 
 // The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
@@ -213,8 +217,12 @@ export function reduce(state, msg, pending) {
       ruleAccepted: Boolean(msg.you.rule_accepted),
       workspace: workspaceOf(msg.consultation.workspace),
       limits: msg.limits,
+      openLink: Boolean(msg.you.open_link),
+      guardAlert: state.guardAlert,
     };
   }
+  // AB-2: many new participants from one network (ephemeral, no seq): kept until dismissed.
+  if (msg.type === 'guard.alert') return { ...state, guardAlert: { ...msg, at: Date.now() } };
   if (msg.type === 'booth.signalled') {
     // Ephemeral (no seq): shown while it matters, numbered locally so the views can key it.
     const n = (state.signals[0]?.n ?? 0) + 1;
@@ -286,6 +294,11 @@ function applyEvent(next, msg) {
       return setParaphrase(next, msg.paraphrase);
     case 'paraphrase.deleted':
       return setParaphrase(next, null, msg.paraphrase);
+    case 'guard.changed': {
+      // AB-3: the open link's and the queue's pauses; the rest of the guard view stays.
+      const c = next.consultation;
+      return c ? { ...next, consultation: { ...c, guard: { ...c.guard, link: msg.link, queue: msg.queue } } } : next;
+    }
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
@@ -384,4 +397,15 @@ export function themesInUse(state) {
   for (const m of Object.values(w.marks)) if (m.theme) all.add(m.theme);
   for (const p of Object.values(w.paraphrases)) if (p.theme) all.add(p.theme);
   return [...all].sort();
+}
+
+// AB-3: whether a pause ({ paused, until }) holds at serverNow (ms on the server's clock).
+export function pauseHolds(pause, serverNow) {
+  return Boolean(pause && pause.paused && (pause.until === null || pause.until > serverNow));
+}
+
+// AB-5: whether this participant may upvote: not on the open link of a consultation where
+// only personal invitations vote.
+export function mayVote(state) {
+  return !(state.openLink && state.consultation?.guard?.voting === 'invitations');
 }

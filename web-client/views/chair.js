@@ -19,6 +19,7 @@ import {
 } from './common.js';
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } from './chair-panels.js';
 import { MovePanel } from './chair-move.js';
+import { ChairGuard } from './chair-guard.js';
 
 // The console's own pieces (the alert area, the toolbar's menu, sealing) load with the console,
 // never with a participant's page, which must stay light on a weak network.
@@ -501,6 +502,7 @@ function LiveConsole({ state, conn, offset }) {
         </div>
         <div class="console-side">
           <${OnStage} state=${state} now=${now} mod=${mod} />
+          <${ChairGuard} state=${state} conn=${conn} offset=${offset} />
           <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
           <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
           <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
