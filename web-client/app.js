@@ -169,7 +169,7 @@ function App({ conn, join }) {
   // The stage is a screen shared on Zoom: its view owns all of it, with no page chrome.
   if (state.role === 'stage' && status !== 'refused') {
     return html`
-      <div class="app role-stage" data-connection=${status}>
+      <div class="app role-stage" data-connection=${status} data-view=${View ? 'ready' : 'loading'}>
         <main id="main">${view}</main>
         <div class="visually-hidden" aria-live="polite" data-testid="announcer">${announced}</div>
       </div>`;
@@ -177,7 +177,7 @@ function App({ conn, join }) {
 
   const segment = c && c.segments[c.current_segment];
   return html`
-    <div class=${`app role-${state.role || 'none'}`} data-connection=${status}>
+    <div class=${`app role-${state.role || 'none'}`} data-connection=${status} data-view=${View ? 'ready' : 'loading'}>
       <header class="top">
         <div class="titles">
           <h1 dir="auto">${c ? c.title : t('app.name')}</h1>

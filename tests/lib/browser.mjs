@@ -54,8 +54,9 @@ export function pageOpener(browser, srv, problems) {
       });
     }
     await page.goto(url);
-    // Every page says its connection on its root (the stage shows no connection badge).
-    await page.locator('.app[data-connection="live"]:not(.role-none)').waitFor();
+    // Every page says its connection on its root (the stage shows no connection badge), and
+    // when its role's view (imported once the role is known) is on the page.
+    await page.locator('.app[data-connection="live"][data-view="ready"]:not(.role-none)').waitFor();
     if (acceptRule && await page.locator('.app.role-participant').count() && await page.getByTestId('rule-accept').count()) {
       await page.getByTestId('rule-accept').click();
       await page.getByTestId('question-form').waitFor();

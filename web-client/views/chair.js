@@ -21,13 +21,14 @@ import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } f
 import { MovePanel } from './chair-move.js';
 import { ChairGuard } from './chair-guard.js';
 
-// The console's own pieces (the alert area, the toolbar's menu, sealing) load with the console,
-// never with a participant's page, which must stay light on a weak network.
-let parts = null;
-function loadParts() {
-  return Promise.all([import('./chair-alerts.js'), import('./chair-menu.js'), import('./chair-seal.js')])
-    .then((mods) => { parts = Object.assign({}, ...mods); });
-}
+import * as alerts from './chair-alerts.js';
+import * as menus from './chair-menu.js';
+import * as seal from './chair-seal.js';
+
+// The console's own pieces (the alert area, the toolbar's menu, sealing). This module loads
+// with the console only (app.js imports each role's view when the role is known), so they never
+// weigh on a participant's page.
+const parts = { ...alerts, ...menus, ...seal };
 
 export const SHORTCUTS = [
   ['j / ↓', 'chair.keys.next'],
@@ -329,9 +330,6 @@ function HelpDialog({ open, onClose }) {
 }
 
 export function ChairView({ state, conn, offset }) {
-  const [ready, setReady] = useState(parts !== null);
-  useEffect(() => { if (!ready) loadParts().then(() => setReady(true)); }, []);
-  if (!ready) return html`<p class="notice">${t('app.loading')}</p>`;
   // Once sealed, nothing is left to act on (CHR-5).
   if (state.consultation.sealed) return html`<${parts.EndedConsole} state=${state} conn=${conn} />`;
   return html`<${LiveConsole} state=${state} conn=${conn} offset=${offset} />`;
