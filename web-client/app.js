@@ -7,7 +7,7 @@
 import { html, render, useEffect, useReducer, useRef, useState } from './vendor/preact-htm.js';
 import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
-import { UI_LANGUAGES, currentLanguage, directionOf, loadCatalogue, t } from './lib/i18n.js';
+import { UI_LANGUAGES, currentLanguage, directionOf, errorMessage, loadCatalogue, t } from './lib/i18n.js';
 import { createAnnouncer } from './lib/announce.js';
 import { keepStored, readStored } from './lib/storage.js';
 import { Countdown, LanguagePicker } from './views/common.js';
@@ -80,6 +80,18 @@ function ConnectionBadge({ status }) {
     <span class="connection-dot" aria-hidden="true"></span>${t(`connection.${status}`)}</span>`;
 }
 
+// Before the first snapshot: what the page is waiting for, in place of the view. A new device
+// key on the open link may first pay its proof of work ("Joining…", AB-6), or wait while the
+// co-chairs pause new participants or its network's newcomers are capped (AB-2, AB-3): then the
+// refusal says why, and that the page keeps trying by itself.
+function Waiting({ status, refusal }) {
+  if (refusal) {
+    return html`<p class="notice notice-waiting" role="status" data-testid="join-waiting" data-code=${refusal.code}>${errorMessage(refusal)}</p>`;
+  }
+  if (status === 'joining') return html`<p class="notice" role="status" data-testid="join-working">${t('connection.joining')}</p>`;
+  return html`<p class="notice">${t('app.loading')}</p>`;
+}
+
 // What a screen reader user hears when something changes that they did not do (announce.js
 // paces it). `before` is the state the message arrives in.
 function announce(announcer, msg, before) {
@@ -110,6 +122,7 @@ function announce(announcer, msg, before) {
 function App({ conn, join }) {
   const [state, dispatch] = useReducer((s, a) => reduce(s, a.msg, a.pending), initialState);
   const [status, setStatus] = useState('connecting');
+  const [refusal, setRefusal] = useState(null); // the refusal a 'waiting' status waits out
   const [announced, setAnnounced] = useState('');
   const latest = useRef(state);
   latest.current = state;
@@ -135,7 +148,11 @@ function App({ conn, join }) {
         dispatch({ msg, pending });
         if (msg.type === 'snapshot' || msg.type === 'resumed') setSnapshots((n) => n + 1);
       },
-      onStatus: setStatus,
+      onStatus: (next, refused = null) => {
+        setStatus(next);
+        // Kept while the page tries again, so that the reason does not flicker at each attempt.
+        setRefusal((old) => refused || (next === 'connecting' || next === 'reconnecting' ? old : null));
+      },
       onOffset: setOffset,
     });
   }, [conn]);
@@ -154,7 +171,7 @@ function App({ conn, join }) {
   useEffect(() => { document.title = pageTitle(state); }, [state.role, state.channel, c && c.title, lang]);
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
-  else if (!state.role) view = html`<p class="notice">${t('app.loading')}</p>`;
+  else if (!state.role) view = html`<${Waiting} status=${status} refusal=${refusal} />`;
   else if (!VIEWS[state.role]) view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!View) view = html`<p class="notice">${t('app.loading')}</p>`;
   else if (state.role === 'participant') {

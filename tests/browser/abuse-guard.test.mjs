@@ -2,8 +2,10 @@
 // work of its new device key ("Joining…") in a worker, and the time that takes here is measured
 // and printed; the co-chairs' guard panel shows the alert when many new participants arrive
 // from one network, pauses incoming questions (the participant's post is refused and says so),
-// pauses new participants (a new page waits), and rejects the pending queue after a
-// confirmation. Screenshots at phone and laptop size, in English and Arabic.
+// pauses new participants (a new page waits, and says why), and rejects the pending queue after
+// a confirmation. The alert also shows in the console's sticky alert area, counted in the page's
+// title, while the co-chair scrolls, until dismissed. Screenshots at phone and laptop size, in
+// English and Arabic.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, screenshot } from '../lib/browser.mjs';
@@ -59,6 +61,28 @@ test('the co-chairs\' guard: the alert, pausing the queue and new participants, 
   const people = [await joinFromNode(srv), await joinFromNode(srv)];
   await chair.getByTestId('guard-alert').filter({ hasText: '3 new participants' }).waitFor();
 
+  // The same alert in the sticky alert area, with the other alerts: counted in the title, in
+  // view while the console is scrolled to its end, at both sizes and in both languages.
+  const sticky = chair.getByTestId('alert-guard');
+  await sticky.filter({ hasText: '3 new participants from one network' }).waitFor();
+  await chair.waitForFunction(() => document.title.startsWith('(1) '));
+  for (const [viewport, size] of [[LAPTOP, 'laptop'], [PHONE, 'phone']]) {
+    await chair.setViewportSize(viewport);
+    for (const lang of ['en', 'ar']) {
+      await chair.getByTestId('ui-language').selectOption(lang);
+      await chair.locator(`html[lang="${lang}"]`).waitFor();
+      await chair.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await chair.waitForFunction(() => window.scrollY > 0);
+      const box = await sticky.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= viewport.height, `${size} ${lang}: the guard alert scrolled out of view`);
+      await screenshot(chair, `chair-guard-sticky-alert-${size}-${lang}`, { fullPage: false });
+    }
+  }
+  await chair.getByTestId('ui-language').selectOption('en');
+  await chair.locator('html[lang="en"]').waitFor();
+  await chair.setViewportSize(LAPTOP);
+  await chair.evaluate(() => window.scrollTo(0, 0));
+
   // Pending questions to reject at once.
   for (const [i, p] of people.entries()) await p.command({ type: 'question.post', text: `Flooded question ${i}`, lang: 'en' });
   await chair.getByTestId('guard-pending').filter({ hasText: /^2 of at most 500 pending$/ }).waitFor();
@@ -76,12 +100,16 @@ test('the co-chairs\' guard: the alert, pausing the queue and new participants, 
   await screenshot(chair, 'chair-guard-paused-laptop-en');
 
   // A new participant's page waits while new participants are paused.
-  for (const locale of ['en-GB', 'ar']) {
-    const context = await suite.browser.newContext({ viewport: PHONE, locale, timezoneId: 'UTC' });
+  for (const [locale, viewport, size] of [['en-GB', PHONE, 'phone'], ['ar', PHONE, 'phone'], ['en-GB', LAPTOP, 'laptop'], ['ar', LAPTOP, 'laptop']]) {
+    const context = await suite.browser.newContext({ viewport, locale, timezoneId: 'UTC' });
     const waiting = await context.newPage();
     await waiting.goto(srv.links.participant);
     await waiting.locator('[data-testid="connection"][data-state="waiting"]').waitFor();
-    await screenshot(waiting, `participant-waiting-phone-${locale.slice(0, 2)}`);
+    // Where the page would be, the reason it waits, and that it keeps trying by itself.
+    const why = waiting.locator('[data-testid="join-waiting"][data-code="link.paused"]');
+    await why.waitFor();
+    assert.match(await why.innerText(), locale === 'ar' ? /ستعيد هذه الصفحة المحاولة تلقائيًا/ : /This page keeps trying by itself/);
+    await screenshot(waiting, `participant-waiting-${size}-${locale.slice(0, 2)}`);
     await context.close();
   }
   await chair.getByTestId('guard-link-resume').click();
@@ -95,6 +123,11 @@ test('the co-chairs\' guard: the alert, pausing the queue and new participants, 
   await chair.getByTestId('guard-reject-all').click();
   await screenshot(chair, 'chair-guard-confirm-laptop-en');
   await chair.getByTestId('guard-reject-yes').click();
+  // Dismissed in the alert area, the guard alert goes from the panel too, and from the title.
+  await chair.getByTestId('alert-guard-dismiss').click();
+  await sticky.waitFor({ state: 'detached' });
+  await chair.getByTestId('guard-alert').waitFor({ state: 'detached' });
+  await chair.waitForFunction(() => !/^\(\d+\) /.test(document.title));
   await chair.getByTestId('guard-rejected').filter({ hasText: '2 questions rejected' }).waitFor();
   await chair.getByTestId('guard-pending').filter({ hasText: /^0 of at most 500 pending$/ }).waitFor();
 

@@ -3,11 +3,13 @@
 // ("Arabic booth: No floor audio ×3, 20 sec. ago") and a button that tells the booth it was seen
 // (booth.acknowledge, LC-4); another co-chair's change that made a command of this one's moot,
 // with the question to go ahead anyway (QA-4); and refusals, which also show beside the control
-// that failed. The count of what nobody has dealt with yet prefixes the page's title. Signals
+// that failed; and the open link's guard alert, many new participants from one network (AB-2,
+// counts only; chair-guard.js). The count of what nobody has dealt with yet prefixes the page's title. Signals
 // and acknowledgements live in this page only: a reload forgets them. Not the commands: the
 // console's `mod` runs them.
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { currentLanguage, formatNumber, intlLocale, t } from '../lib/i18n.js';
+import { useGuardAlert } from './chair-guard.js';
 
 // The page's title with the number of alerts in front ("(2) Roundtable"), whatever set it.
 export function countedTitle(title, n) {
@@ -43,7 +45,8 @@ function ago(ms) {
 
 // The booths' signals, grouped by booth and signal: { key, channel, signal, count, last, seen }.
 // A signal after its group was seen starts the group again. `acknowledge(g)` tells the booth;
-// `dismiss(g)` takes the group away.
+// `dismiss(g)` takes the group away. `guard` is the open link's alert until dismissed (AB-2):
+// counted in `unseen` with the signals nobody has seen yet.
 export function useSignalGroups(state, conn) {
   const [groups, setGroups] = useState([]);
   const seenSignal = useRef(0);
@@ -78,7 +81,8 @@ export function useSignalGroups(state, conn) {
     if (reply && reply.type === 'ack') setGroups((old) => old.map((x) => (x.key === g.key ? { ...x, seen: true } : x)));
   }
   const dismiss = (g) => setGroups((old) => old.filter((x) => x.key !== g.key));
-  return { groups, busy, acknowledge, dismiss, unseen: groups.filter((g) => !g.seen).length };
+  const guard = useGuardAlert(state);
+  return { groups, busy, acknowledge, dismiss, guard, unseen: groups.filter((g) => !g.seen).length + (guard.alert ? 1 : 0) };
 }
 
 // Re-renders every few seconds while something shows how long ago it happened.
@@ -120,14 +124,21 @@ export function ConflictPrompt({ conflict, busy, onYes, onNo, testid = 'conflict
 export function AlertArea({ signals, mod }) {
   const errors = Object.entries(mod.errors).filter(([, e]) => e);
   const conflicts = Object.entries(mod.conflicts).filter(([, c]) => c);
-  useTick(signals.groups.length > 0);
+  const guard = signals.guard.alert;
+  useTick(signals.groups.length > 0 || Boolean(guard));
   const now = Date.now();
   const keyOf = (k) => (/^\d+$/.test(k) ? Number(k) : k);
-  const empty = !signals.groups.length && !errors.length && !conflicts.length;
+  const empty = !signals.groups.length && !errors.length && !conflicts.length && !guard;
   return html`
     <section class=${empty ? 'alert-area is-empty' : 'alert-area'} data-testid="alert-area" aria-labelledby="alerts-heading">
       <h2 id="alerts-heading" class=${empty ? 'visually-hidden' : 'alerts-heading'}>${t('chair.alerts.heading')}</h2>
       <ul class="alerts" aria-live="polite" data-testid="alerts">
+        ${guard && html`
+          <li key="guard" class="alert alert-guard" data-testid="alert-guard" data-count=${guard.new_participants}>
+            <span><span class="alert-where">${t('guard.heading')}</span> ${t('guard.alert', { count: guard.new_participants })}
+              <span class="alert-time">${ago(now - guard.at)}</span></span>
+            <button type="button" class="small" data-testid="alert-guard-dismiss" onClick=${signals.guard.dismiss}>${t('guard.alert.dismiss')}</button>
+          </li>`}
         ${conflicts.map(([k, c]) => html`
           <li key=${`c-${k}`} class="alert alert-conflict" data-testid="alert-conflict" data-key=${k}>
             <span class="alert-where">${where(keyOf(k))}</span>

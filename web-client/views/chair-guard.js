@@ -3,6 +3,8 @@
 // new participants and incoming questions for a while or until resumed, rejecting the pending
 // queue at once after a confirmation, and how many upvotes came from the open link. Mounted by
 // the console with one line: <${ChairGuard} state=${state} conn=${conn} offset=${offset} />.
+// The alert also shows in the console's sticky alert area (chair-alerts.js); dismissed in
+// either place, it goes from both (useGuardAlert).
 import { html, useEffect, useState } from '../vendor/preact-htm.js';
 import { formatClock, t } from '../lib/i18n.js';
 import { listQuestions, pauseHolds } from '../lib/state.js';
@@ -23,6 +25,26 @@ function useUntil(pauses, offset) {
     return () => clearTimeout(id);
   }, [due]);
   return now;
+}
+
+// AB-2: the latest guard.alert until a co-chair dismisses it, shared by every part of this page
+// that shows it. Like the booths' signals, a reload forgets the dismissal (and the alert).
+let dismissedAt = null;
+const dismissListeners = new Set();
+export function useGuardAlert(state) {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const changed = () => setTick((x) => x + 1);
+    dismissListeners.add(changed);
+    return () => dismissListeners.delete(changed);
+  }, []);
+  const alert = state.guardAlert && state.guardAlert.at !== dismissedAt ? state.guardAlert : null;
+  function dismiss() {
+    if (!alert) return;
+    dismissedAt = alert.at;
+    for (const changed of dismissListeners) changed();
+  }
+  return { alert, dismiss };
 }
 
 // One pause (the open link, or the incoming queue): its state, and pause or resume.
@@ -61,11 +83,10 @@ export function ChairGuard({ state, conn, offset }) {
   const reject = useAction(conn);
   const [confirming, setConfirming] = useState(false);
   const [rejected, setRejected] = useState(null);
-  const [dismissed, setDismissed] = useState(null);
+  const { alert, dismiss } = useGuardAlert(state);
   const now = useUntil(guard ? [guard.link, guard.queue] : [], offset);
   if (!guard) return null;
   const pending = listQuestions(state, 'pending', 'time');
-  const alert = state.guardAlert && state.guardAlert.at !== dismissed ? state.guardAlert : null;
   async function rejectAll() {
     const reply = await reject.run({ type: 'question.reject_all' });
     setConfirming(false);
@@ -75,9 +96,9 @@ export function ChairGuard({ state, conn, offset }) {
     <section class="card guard" data-testid="chair-guard" aria-labelledby="guard-heading">
       <h2 id="guard-heading">${t('guard.heading')}</h2>
       ${alert && html`
-        <div class="banner guard-alert" role="alert" data-testid="guard-alert">
+        <div class="banner guard-alert" data-testid="guard-alert">
           <span>${t('guard.alert', { count: alert.new_participants })}</span>
-          <button type="button" class="small" onClick=${() => setDismissed(alert.at)}>${t('guard.alert.dismiss')}</button>
+          <button type="button" class="small" data-testid="guard-alert-dismiss" onClick=${dismiss}>${t('guard.alert.dismiss')}</button>
         </div>`}
       <div class="guard-controls">
         <${PauseControl} what="link" pause=${guard.link} now=${now} action=${link} />

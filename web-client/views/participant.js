@@ -3,10 +3,13 @@
 // closed, and that the consultation has ended once it is sealed), and the questions in three
 // tabs (Popular, Recent, Mine). Own questions show what the co-chairs decided, and can be
 // withdrawn until they are answered. How to listen in one's language is a chip that opens.
-import { html, useState } from '../vendor/preact-htm.js';
+// The open link's guards show in place (AB-3, AB-5): questions paused by the co-chairs disable
+// the form and say until when; where only personal invitations vote, the open link is offered
+// no upvote button and one line says why.
+import { html, useEffect, useState } from '../vendor/preact-htm.js';
 import { currentLanguage, t, tParts } from '../lib/i18n.js';
 import {
-  answeringQuestion, currentSegment, languagesOf, listQuestions, myQuestions, questionsOpen,
+  answeringQuestion, currentSegment, languagesOf, listQuestions, mayVote, myQuestions, pauseHolds, questionsOpen,
 } from '../lib/state.js';
 import {
   ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody,
@@ -42,6 +45,30 @@ function ClosedStatus({ state, offset }) {
     </div>`;
 }
 
+// AB-3: whether the co-chairs' pause of incoming questions holds now; renders again when a timed
+// pause runs out, so that the form opens again without a new event.
+function useQueuePaused(pause, offset) {
+  const [, setTick] = useState(0);
+  const paused = pauseHolds(pause, serverNow(offset));
+  const until = paused ? pause.until : null;
+  useEffect(() => {
+    if (until === null) return undefined;
+    const id = setTimeout(() => setTick((x) => x + 1), Math.min(until - serverNow(offset) + 50, 2 ** 31 - 1));
+    return () => clearTimeout(id);
+  }, [until, offset]);
+  return paused;
+}
+
+// The co-chairs paused incoming questions: said where the form is, with when it ends if timed.
+function PausedStatus({ consultation, pause }) {
+  const when = pause.until !== null && html`<${ZonedTime} instant=${pause.until} zone=${consultation.timezone} kind="paused-until" />`;
+  return html`
+    <div class="notice notice-closed notice-paused" data-testid="queue-paused" id="ask-status" role="status" tabindex="-1">
+      <p>${t('participant.queue.paused')}</p>
+      ${when && html`<p data-testid="queue-paused-until">${tParts('participant.queue.paused_until', { when })}</p>`}
+    </div>`;
+}
+
 function PostForm({ state, conn, offset, onPosted }) {
   const [text, setText] = useState('');
   // The question's language follows the page's until the participant picks one.
@@ -50,7 +77,10 @@ function PostForm({ state, conn, offset, onPosted }) {
   const [saved, setSaved] = useState(false);
   const action = useAction(conn);
   const identifying = useIdentifying(action); // CHR-6: the server's text.identifying reply
+  const guard = state.consultation.guard;
+  const paused = useQueuePaused(guard && guard.queue, offset);
   const open = questionsOpen(state);
+  const takes = open && !paused;
   const count = codePoints(text);
   // While questions are closed the box folds away, unless it holds a draft: that stays in view.
   const max = state.limits.question;
@@ -68,7 +98,7 @@ function PostForm({ state, conn, offset, onPosted }) {
   }
   async function submit(ev) {
     ev.preventDefault();
-    if (!open || tooLong || !text.trim() || action.busy) return;
+    if (!takes || tooLong || !text.trim() || action.busy) return;
     await send(false);
   }
   function editAgain() {
@@ -80,7 +110,8 @@ function PostForm({ state, conn, offset, onPosted }) {
     <form class="card post" data-testid="question-form" onSubmit=${submit} aria-labelledby="post-heading">
       <h2 id="post-heading" tabindex="-1">${t('participant.post.heading')}</h2>
       ${!open && html`<${ClosedStatus} state=${state} offset=${offset} />`}
-      <fieldset disabled=${!open} class="plain" hidden=${!open && !text}>
+      ${open && paused && html`<${PausedStatus} consultation=${state.consultation} pause=${guard.queue} />`}
+      <fieldset disabled=${!takes} class="plain" hidden=${!open && !text}>
         <div class="label-row">
           <label for="question-text">${t('participant.post.label')}</label>
           <${Counter} count=${count} max=${max} id="question-count" testid="question-count" />
@@ -98,7 +129,7 @@ function PostForm({ state, conn, offset, onPosted }) {
             </select>
           </div>
           <button type="submit" class="primary" data-testid="question-submit"
-            disabled=${!open || tooLong || (!text.trim() && !action.busy)} aria-disabled=${action.busy ? 'true' : null}
+            disabled=${!takes || tooLong || (!text.trim() && !action.busy)} aria-disabled=${action.busy ? 'true' : null}
             data-sending=${action.busy ? 'true' : null}>
             ${action.busy ? t(conn && !conn.live ? 'action.waiting' : 'action.sending') : t('participant.post.submit')}</button>
         </div>
@@ -193,11 +224,12 @@ function QueueItem({ q, state, conn, showSegment = null }) {
       <${QuestionBody} q=${q} answering=${answeringNow} showSegment=${showSegment} />
       <div class="actions">
         ${own && html`<span class="badge badge-own">${t('participant.yours')}</span>`}
-        <${VoteCount} q=${shown} />
+        ${mayVote(state) ? html`<${VoteCount} q=${shown} />
         <button type="button" class=${voted ? 'vote voted' : 'vote'} data-testid="vote-button" aria-pressed=${voted ? 'true' : 'false'}
           title=${locked && !own ? t('participant.vote.locked') : hint} aria-label=${label} disabled=${own || locked}
           aria-busy=${optimistic ? 'true' : null} data-sending=${optimistic ? 'true' : null} onClick=${vote}>
-          <span aria-hidden="true" class="vote-arrow">▲</span> ${word}</button>
+          <span aria-hidden="true" class="vote-arrow">▲</span> ${word}</button>`
+        : html`<span class="votes-words" data-testid="votes-words">${t('question.votes', { count: q.votes })}</span>`}
       </div>
       <${ActionError} error=${action.error} />
     </li>`;
@@ -308,6 +340,7 @@ function LiveList({ state, conn, tab, nowVisible }) {
     else empty = questionsOpen(state) ? 'participant.queue.empty' : 'participant.queue.empty_closed';
   }
   return html`
+    ${!mayVote(state) && html`<p class="hint vote-note" data-testid="vote-invitations-only">${t('participant.vote.invitations_only')}</p>`}
     ${empty && html`<p class="empty" data-testid="empty">${t(empty)}</p>`}
     <ol class="questions" data-testid="queue">
       ${queue.map((q) => html`<${QueueItem} key=${q.id} q=${q} state=${state} conn=${conn} />`)}
