@@ -215,14 +215,15 @@ test('questions closed: the place to ask stays where it was and says why and whe
 test('live questions of other segments are shown, never "no questions yet"', async () => {
   const { srv, open, problems } = suite;
   const page = await open(srv.links.participant, 'other segments', { viewport: PHONE });
-  await chairDoes({ type: 'agenda.goto', segment: 1 });
+  // The one live question goes to a later segment (a change of segment would carry it along).
+  await chairDoes({ type: 'question.move', question: suite.live, segment: 1 });
   await page.getByTestId('other-segments').waitFor();
   assert.equal(await page.getByTestId('empty').count(), 0);
   assert.equal(await page.locator(`[data-testid="other-queue"] [data-testid="queue-item"][data-id="${suite.live}"]`).count(), 1);
   await page.getByTestId('tab-recent').click();
   await page.getByTestId('other-segments').waitFor();
   assert.equal(await page.getByTestId('empty').count(), 0);
-  await chairDoes({ type: 'agenda.goto', segment: 0 });
+  await chairDoes({ type: 'question.move', question: suite.live, segment: 0 });
   await page.getByTestId('other-segments').waitFor({ state: 'detached' });
   await page.context().close();
   assert.deepEqual(problems, []);
