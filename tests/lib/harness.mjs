@@ -23,15 +23,19 @@ export const openAgenda = {
   segments: demoAgenda.segments.map((s, i) => (i === 0 ? { ...s, questions: true } : s)),
 };
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+// A port for a server under test, below the kernel's ephemeral range (32768 and up on Linux):
+// a port the system picked for us could be handed, before our server binds it, to one of the
+// many client sockets the suite opens, which take their local ports from that range.
+export async function freePort() {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const ok = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (ok) return port;
+  }
 }
 
 // Load tests put many users on one loopback address and many commands on one socket: the
