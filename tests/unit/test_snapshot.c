@@ -77,8 +77,10 @@ int main(void)
 	auth(h, chair, chair_token, NULL);
 	auth(h, author, open, "deviceAAAAAAAAAAAAAAAA");
 	frame(h, author, "{\"type\":\"rule.accept\",\"id\":\"r1\"}");
-	frame(h, author, "{\"type\":\"question.post\",\"id\":\"q1\",\"text\":\"Who reviews the data?\",\"lang\":\"en\"}");
-	frame(h, author, "{\"type\":\"question.post\",\"id\":\"q2\",\"text\":\"And who appoints them?\",\"lang\":\"en\"}");
+	frame(h, author,
+	      "{\"type\":\"question.post\",\"id\":\"q1\",\"text\":\"Who reviews the data?\",\"lang\":\"en\"}");
+	frame(h, author,
+	      "{\"type\":\"question.post\",\"id\":\"q2\",\"text\":\"And who appoints them?\",\"lang\":\"en\"}");
 	hub_flush(h);
 	frame(h, chair, "{\"type\":\"question.approve\",\"id\":\"a1\",\"question\":1}");
 	hub_flush(h);
