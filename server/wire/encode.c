@@ -291,8 +291,8 @@ static wire_buf *splice_you(const unsigned char *shared, size_t len, json_t *you
 		free(y);
 		return NULL;
 	}
-	static const char key[] = ",\"you\":";
-	size_t ylen = strlen(y), n = len - 1 + sizeof key - 1 + ylen + 1;
+	static const unsigned char key[] = {',', '"', 'y', 'o', 'u', '"', ':'}; /* ,"you": */
+	size_t ylen = strlen(y), n = len - 1 + sizeof key + ylen + 1;
 	wire_buf *b = malloc(sizeof *b + headroom + n);
 	if (b) {
 		b->refs = 1;
@@ -300,8 +300,8 @@ static wire_buf *splice_you(const unsigned char *shared, size_t len, json_t *you
 		b->len = n;
 		unsigned char *p = wire_buf_payload(b);
 		memcpy(p, shared, len - 1);
-		memcpy(p + len - 1, key, sizeof key - 1);
-		memcpy(p + len - 1 + sizeof key - 1, y, ylen);
+		memcpy(p + len - 1, key, sizeof key);
+		memcpy(p + len - 1 + sizeof key, y, ylen + 1); /* its terminator's place is the closing brace's */
 		p[n - 1] = '}';
 	}
 	free(y);
