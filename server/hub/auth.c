@@ -114,7 +114,7 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 	if (m->has_since && !chosen && hub_resume(h, r, peer, m->since, &snap))
 		return RT_OK;
 	if (!snap)
-		snap = wire_encode_snapshot(&r->st, &actor, h->headroom);
+		snap = hub_room_snapshot(h, r, &actor);
 	if (!snap)
 		return RT_E_SERVER_UNAVAILABLE;
 	h->io.send(h->io.ctx, peer, snap);

@@ -147,6 +147,7 @@ static void abort_batch(hub *h)
 		core_state_move_live(&fresh, &r->st);
 		core_state_free(&r->st);
 		r->st = fresh;
+		hub_snapshot_forget(r);
 		r->dirty = false;
 		r->sealing = false;
 	}
@@ -308,6 +309,8 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 		r->batch_seq = r->st.seq;
 	if (d->nevents)
 		r->dirty = true;
+	if (d->nevents)
+		hub_snapshot_forget(r); /* PERF-1: encoded from the state these events change */
 	for (int i = 0; i < d->nevents; i++) {
 		const core_event *ev = &d->events[i];
 		if (core_evolve(&r->st, ev)) {

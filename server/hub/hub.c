@@ -70,6 +70,7 @@ void hub_free(hub *h)
 	for (hub_room *r = h->rooms, *next; r; r = next) {
 		next = r->next;
 		hub_ring_clear(r);
+		hub_snapshot_forget(r);
 		core_state_free(&r->st);
 		memset(r->secret, 0, sizeof r->secret);
 		core_denylist_free(r->deny);

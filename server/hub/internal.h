@@ -65,6 +65,10 @@ struct hub_room {
 	core_attendance att;
 	int64_t att_saved_ms, att_end;
 	hub_room *next;
+	/* PERF-1: each role's shared snapshot part (wire_encode_snapshot_shared) for the state as it
+	 * is now, encoded for the first to join and shared by the rest; dropped at every change of
+	 * the state (hub_snapshot_forget). */
+	wire_buf *snap[CORE_ROLE_COUNT];
 };
 
 typedef enum pending_kind {
@@ -142,6 +146,11 @@ bool hub_answer_retry(hub *h, hub_peer *peer, const wire_message *m, const uint8
 /* Room `id`, loaded from the store if it is not in memory yet; NULL with *err otherwise. */
 hub_room *hub_room_get(hub *h, const char *id, rt_err *err);
 void hub_room_join(hub *h, hub_room *r, hub_peer *peer);
+/* PERF-1: the snapshot for actor in room r (committed state: after hub_flush), from the room's
+ * shared part for its role, encoded once until the state next changes. NULL out of memory. */
+wire_buf *hub_room_snapshot(hub *h, hub_room *r, const core_actor *actor);
+/* The room's state changed (or is going): its shared snapshot parts are stale. */
+void hub_snapshot_forget(hub_room *r);
 bool hub_peer_gets(const hub_peer *peer, core_audience aud, const core_pseud *author);
 /* Delivers one committed pending entry (or holds it for the live window). */
 void hub_deliver(hub *h, const pending *p);

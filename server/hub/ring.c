@@ -76,7 +76,7 @@ bool hub_resume(hub *h, hub_room *r, hub_peer *peer, uint64_t since, wire_buf **
 			bytes += e->buf->len;
 	}
 	if (bytes > RESUME_CHEAP_BYTES) {
-		*snap = wire_encode_snapshot(&r->st, &peer->actor, h->headroom);
+		*snap = hub_room_snapshot(h, r, &peer->actor);
 		if (!*snap || (*snap)->len <= bytes)
 			return false;
 		wire_buf_unref(*snap);

@@ -227,6 +227,24 @@ hub_room *hub_room_get(hub *h, const char *id, rt_err *err)
 	return r;
 }
 
+wire_buf *hub_room_snapshot(hub *h, hub_room *r, const core_actor *actor)
+{
+	if (!wire_snapshot_shareable(&r->st, actor))
+		return wire_encode_snapshot(&r->st, actor, h->headroom);
+	wire_buf **shared = &r->snap[actor->role];
+	if (!*shared)
+		*shared = wire_encode_snapshot_shared(&r->st, actor->role);
+	return *shared ? wire_encode_snapshot_for(*shared, &r->st, actor, h->headroom) : NULL;
+}
+
+void hub_snapshot_forget(hub_room *r)
+{
+	for (int i = 0; i < CORE_ROLE_COUNT; i++) {
+		wire_buf_unref(r->snap[i]);
+		r->snap[i] = NULL;
+	}
+}
+
 void hub_room_join(hub *h, hub_room *r, hub_peer *peer)
 {
 	assert(!peer->room); /* a connection authenticates once (hub_receive answers auth.already) */

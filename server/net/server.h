@@ -59,6 +59,7 @@ typedef struct conn {
 	/* PERF-3: when it was last heard from (any frame, a pong included) and last pinged (mono
 	 * us); a ping waits for its writeable callback. In the server's list of connections. */
 	int64_t heard_us, pinged_us;
+	int64_t opened_us;     /* its handshake: it must authenticate within auth_timeout of it */
 	int64_t ping_after_us; /* its silence before a ping: the server's, less a share of it */
 	bool ping_due;
 	/* Memory (PERF-3): a message longer than one write goes out in fragments, qoff bytes of

@@ -193,8 +193,6 @@ static void handle_message(server *s, conn *c, const char *msg, size_t len)
 	if (!c->peer.heard)
 		hub_peer_network(s->hub, &c->peer, c->addr); /* AB-2: hashed at once, never kept */
 	hub_receive(s->hub, &c->peer, msg, len);
-	if (c->peer.room)
-		lws_set_timer_usecs(c->wsi, LWS_SET_TIMER_USEC_CANCEL); /* authenticated in time */
 }
 
 static int on_receive(server *s, conn *c, const void *in, size_t len)
@@ -395,7 +393,8 @@ static int on_writeable(server *s, conn *c)
 }
 
 /* PERF-3, once a second: a connection silent for ping_us is pinged, one silent for three times
- * that is dropped (a phone that lost its network sends no FIN). One sweep for all connections
+ * that is dropped (a phone that lost its network sends no FIN), one not authenticated within
+ * auth_timeout of its handshake is closed. One sweep for all connections
  * rather than a timer each (lws' own keepalive): the pings of a second go out in one pass of
  * the loop, and a wake-up of the loop costs O(N). */
 void net_alive_cb(lws_sorted_usec_list_t *sul)
@@ -418,6 +417,9 @@ void net_alive_cb(lws_sorted_usec_list_t *sul)
 			 * for ever. */
 			close_later(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "protocol.timeout");
 			c->partial_since_us = 0;
+		} else if (!c->peer.room && now - c->opened_us >= (int64_t)s->auth_timeout * 1000000) {
+			/* Not authenticated in time (a socket that never speaks, or never a good auth). */
+			close_later(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "auth.timeout");
 		} else if (silent >= 3 * s->ping_us) {
 			cull(s, c, "silent");
 		} else if (silent >= c->ping_after_us && now - c->pinged_us >= c->ping_after_us) {
@@ -457,7 +459,7 @@ int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, v
 		c->credit_us = s->burst_us;
 		c->refilled_us = mono_us();
 		c->counted = net_addr_add(s, c->addr);
-		c->heard_us = c->pinged_us = c->drained_us = mono_us();
+		c->heard_us = c->pinged_us = c->drained_us = c->opened_us = mono_us();
 		/* Connections that open together (a room joining at the start) are pinged apart: each
 		 * waits from half to all of the interval, spread evenly (golden-ratio steps), so a
 		 * sweep pings a share of them, never all at once. */
@@ -468,12 +470,8 @@ int net_callback_roundtable(struct lws *wsi, enum lws_callback_reasons reason, v
 			int sz = CONN_SNDBUF_BYTES;
 			setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
 		}
-		/* Authenticate within auth_timeout seconds, or go (a socket that never speaks). */
-		lws_set_timer_usecs(wsi, (lws_usec_t)s->auth_timeout * LWS_USEC_PER_SEC);
-		break;
-	case LWS_CALLBACK_TIMER:
-		if (!c->peer.room)
-			return close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "auth.timeout");
+		/* It must authenticate within auth_timeout seconds (net_alive_cb): no lws timer per
+		 * connection, whose insertion into lws' sorted list of timers costs O(N) (PERF-3). */
 		break;
 	case LWS_CALLBACK_RECEIVE:
 		c->heard_us = mono_us();

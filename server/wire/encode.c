@@ -213,22 +213,41 @@ static json_t *guard_json(const core_state *st, core_audience aud)
 	return g;
 }
 
-wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
+/* What a snapshot tells this connection of itself alone: its questions and votes, whether it
+ * accepted the Rule, its booth channel. */
+static json_t *you_json(const core_state *st, const core_actor *actor)
 {
-	core_role role = actor->role;
 	const core_pseud *pseud = actor->has_pseud ? &actor->pseud : NULL;
+	json_t *mine = json_array(), *voted = json_array();
+	for (uint32_t i = 0; pseud && i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		if (memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0)
+			json_array_append_new(mine, json_integer(q->id));
+		else if (core_visible(core_role_audience(actor->role), q->state) && core_has_voted(st, q->id, pseud))
+			json_array_append_new(voted, json_integer(q->id));
+	}
+	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
+	if (you && actor->role == CORE_ROLE_BOOTH)
+		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
+	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
+	if (you && pseud)
+		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
+	/* AB-5: the open link may not vote where only invitations do; the page says so. */
+	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
+		json_object_set_new(you, "open_link", json_true());
+	return you;
+}
+
+/* The snapshot without "you": the questions `aud` sees (and, when `own` is set, that
+ * participant's own questions whatever their state), the consultation as `role` sees it. */
+static json_t *snapshot_json(const core_state *st, core_role role, const core_pseud *own)
+{
 	core_audience aud = core_role_audience(role);
-	json_t *qs = json_array(), *mine = json_array(), *voted = json_array();
+	json_t *qs = json_array();
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		const core_question *q = &st->questions[i];
-		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
-		if (!core_visible(aud, q->state) && !own)
-			continue;
-		json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
-		if (own)
-			json_array_append_new(mine, json_integer(q->id));
-		else if (pseud && core_has_voted(st, q->id, pseud))
-			json_array_append_new(voted, json_integer(q->id));
+		if (core_visible(aud, q->state) || (own && memcmp(q->author.b, own->b, CORE_PSEUD_LEN) == 0))
+			json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
 	}
 	json_t *consultation = consultation_json(st);
 	/* LC-5: the question selected next is for the co-chairs, the rapporteur and the booths. */
@@ -238,23 +257,77 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	if (consultation && (role == CORE_ROLE_COCHAIR || role == CORE_ROLE_BOOTH))
 		json_object_set_new(consultation, "listeners",
 		                    listeners_json(st, role == CORE_ROLE_BOOTH ? CORE_AUD_BOOTHS : CORE_AUD_COCHAIRS));
-	json_t *you = json_pack("{s:o, s:o}", "mine", mine, "voted", voted);
-	if (you && role == CORE_ROLE_BOOTH)
-		json_object_set_new(you, "channel", json_string(core_lang_name(actor->channel)));
-	/* CHR-2: whether this participant has accepted the Rule (nobody else learns it). */
-	if (you && pseud)
-		json_object_set_new(you, "rule_accepted", json_boolean(core_rule_accepted(st, pseud)));
-	/* AB-5: the open link may not vote where only invitations do; the page says so. */
-	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
-		json_object_set_new(you, "open_link", json_true());
 	if (consultation && role == CORE_ROLE_RAPPORTEUR)
 		json_object_set_new(consultation, "workspace", workspace_json(st));
 	if (consultation)
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
-	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
-	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
-	                        "limits", limits_json()),
-	              headroom);
+	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
+	                 core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
+}
+
+bool wire_snapshot_shareable(const core_state *st, const core_actor *actor)
+{
+	if (!actor->has_pseud)
+		return true;
+	core_audience aud = core_role_audience(actor->role);
+	for (uint32_t i = 0; i < st->nquestions; i++) {
+		const core_question *q = &st->questions[i];
+		if (!core_visible(aud, q->state) && memcmp(q->author.b, actor->pseud.b, CORE_PSEUD_LEN) == 0)
+			return false;
+	}
+	return true;
+}
+
+wire_buf *wire_encode_snapshot_shared(const core_state *st, core_role role)
+{
+	return to_buf(snapshot_json(st, role, NULL), 0);
+}
+
+/* The shared part's text with `,"you":{...}` before its closing brace. */
+static wire_buf *splice_you(const unsigned char *shared, size_t len, json_t *you, size_t headroom)
+{
+	char *y = wire_json_text(you);
+	if (!y || len < 2 || shared[len - 1] != '}') {
+		free(y);
+		return NULL;
+	}
+	static const unsigned char key[] = {',', '"', 'y', 'o', 'u', '"', ':'}; /* ,"you": */
+	size_t ylen = strlen(y), n = len - 1 + sizeof key + ylen + 1;
+	wire_buf *b = malloc(sizeof *b + headroom + n);
+	if (b) {
+		b->refs = 1;
+		b->headroom = headroom;
+		b->len = n;
+		unsigned char *p = wire_buf_payload(b);
+		memcpy(p, shared, len - 1);
+		memcpy(p + len - 1, key, sizeof key);
+		memcpy(p + len - 1 + sizeof key, y, ylen + 1); /* its terminator's place is the closing brace's */
+		p[n - 1] = '}';
+	}
+	free(y);
+	return b;
+}
+
+wire_buf *wire_encode_snapshot_for(wire_buf *shared, const core_state *st, const core_actor *actor, size_t headroom)
+{
+	return splice_you(wire_buf_payload(shared), shared->len, you_json(st, actor), headroom);
+}
+
+wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
+{
+	if (wire_snapshot_shareable(st, actor)) {
+		wire_buf *shared = wire_encode_snapshot_shared(st, actor->role);
+		wire_buf *b = shared ? wire_encode_snapshot_for(shared, st, actor, headroom) : NULL;
+		wire_buf_unref(shared);
+		return b;
+	}
+	/* Their own questions the audience does not see are theirs alone: a snapshot of its own. */
+	json_t *j = snapshot_json(st, actor->role, &actor->pseud);
+	char *text = wire_json_text(j);
+	wire_buf *b =
+	    text ? splice_you((const unsigned char *)text, strlen(text), you_json(st, actor), headroom) : NULL;
+	free(text);
+	return b;
 }
 
 /* The message type of each event, as the schemas' "$comment"s name them; the public audience

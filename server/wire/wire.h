@@ -93,6 +93,14 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out);
 /* The snapshot for one connection: everything `role` may see, and for a participant (has_pseud)
  * the ids of its own questions and of those it upvoted. */
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom);
+/* PERF-1: a snapshot in two parts, so that a room encodes the large one once per role and seq:
+ * the part every connection of `role` shares (the consultation, the questions, the limits; no
+ * headroom), and one connection's snapshot made from it with its own "you" spliced in. Only for
+ * an actor wire_snapshot_shareable allows (one with no questions of its own that its audience
+ * does not see); the result is byte for byte wire_encode_snapshot's. */
+bool wire_snapshot_shareable(const core_state *st, const core_actor *actor);
+wire_buf *wire_encode_snapshot_shared(const core_state *st, core_role role);
+wire_buf *wire_encode_snapshot_for(wire_buf *shared, const core_state *st, const core_actor *actor, size_t headroom);
 
 /* One event for one audience, encoded against st as it is right after evolving the event. */
 wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_audience aud, size_t headroom);

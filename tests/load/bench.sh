@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Roundtable's fan-out benchmark (PERF-1..PERF-3): for each N, the fan-out floor (floor.c) and
+# Roundtable's benchmark (PERF-1..PERF-3): for each N, the fan-out floor (floor.c) and
 # Roundtable are driven by the same load generator (rtload.c) in the same run, and one line per N
 # and mode is printed:
-#   RESULT n=<N> mode=<isolated|sustained> p50_ms= p99_ms= max_ms= delivered_per_s= rss_mb=
-#          cpu_pct= floor_p99_ms= ratio_p99=
-# then RESULT durable_cmds_per_s=<..> (commands acknowledged per second with synchronous=FULL,
-# many clients at once), and each N's memory per idle connection.
+#   RESULT n=<N> mode=<isolated|sustained> samples= p50_ms= p90_ms= p99_ms= max_ms=
+#          delivered_per_s= rss_mb= cpu_pct= floor_samples= floor_p50_ms= floor_p90_ms=
+#          floor_p99_ms= ratio_p50= ratio_p90= ratio_p99=
+# then, for each storm size J, RESULT n=<J> mode=join-storm (J clients join a busy room over
+# --storm-seconds: samples=, last_snapshot_s= (from the first connect to the last snapshot),
+# p50/p90/p99/max_ms (auth sent -> snapshot arrived), joins_per_s=, failures=, resets=, cpu_pct=,
+# rss_mb=); then RESULT durable_cmds_per_s=<..> (commands acknowledged per second with
+# synchronous=FULL, many clients at once), and each N's memory per idle connection.
 #
-#   tests/load/bench.sh                  N = 1,000, 5,000 and 10,000; 30 s sustained (about 10 min)
-#   tests/load/bench.sh --sizes "2000" --seconds 10
+#   tests/load/bench.sh                  N = 1,000, 5,000 and 10,000; 30 s sustained; storms of
+#                                        1,000, 5,000 and 10,000 (about 15 min)
+#   tests/load/bench.sh --sizes "2000" --seconds 10 --storm "2000"
 #   tests/load/bench.sh --smoke --build build-asan   under a minute (ctest runs this one)
+#   tests/load/bench.sh --phases storm --storm 5000 --storm-seconds 5   one phase only
 #   EXTRA_SERVE="--live-window 100" tests/load/bench.sh ...   more options for Roundtable
-#   tests/load/bench.sh --sizes 5000 --perf /tmp/prof   Roundtable's run under `perf record`,
-#                                                       and the top of its profile
+#   tests/load/bench.sh --sizes 5000 --perf /tmp/prof   Roundtable's runs under `perf record`,
+#                                                       and the top of each profile
+#
+# Knobs: --sizes "N ..." (fan-out sizes), --isolated K (isolated samples, default 100),
+# --seconds S (sustained), --storm "J ..." (joiners), --storm-seconds T (their spread, default
+# 10), --storm-questions Q and --storm-votes V (the room they join: default 100 and 2,000),
+# --phases "fanout storm durable" (which to run), --build DIR.
 #
 # isolated: one vote at a time on an otherwise idle server (the floor: one frame at a time);
 # sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 5 frames/s, as many writes
@@ -23,20 +34,34 @@ cd "$(dirname "$0")/../.."
 
 sizes="1000 5000 10000"
 seconds=30
-isolated=30
+isolated=100
 build=""
 smoke=0
 durable_clients=1000
 durable_seconds=10
 perf_dir=""
+storm_sizes="1000 5000 10000"
+storm_seconds=10
+storm_questions=100
+storm_votes=2000
+phases="fanout storm durable"
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
+    --isolated) isolated="$2"; shift 2 ;;
     --perf) perf_dir="$2"; mkdir -p "$perf_dir"; shift 2 ;;
-    --smoke) smoke=1; sizes="300"; seconds=5; isolated=5; durable_clients=100; durable_seconds=3; shift ;;
-    *) echo "usage: $0 [--sizes \"N ...\"] [--seconds S] [--build DIR] [--perf DIR] [--smoke]" >&2; exit 2 ;;
+    --storm) storm_sizes="$2"; shift 2 ;;
+    --storm-seconds) storm_seconds="$2"; shift 2 ;;
+    --storm-questions) storm_questions="$2"; shift 2 ;;
+    --storm-votes) storm_votes="$2"; shift 2 ;;
+    --phases) phases="$2"; shift 2 ;;
+    --smoke) smoke=1; sizes="300"; seconds=5; isolated=5; durable_clients=100; durable_seconds=3
+             storm_sizes="200"; storm_seconds=2; storm_questions=20; storm_votes=200; shift ;;
+    *) echo "usage: $0 [--sizes \"N ...\"] [--isolated K] [--seconds S] [--storm \"J ...\"] [--storm-seconds T]" \
+            "[--storm-questions Q] [--storm-votes V] [--phases \"fanout storm durable\"] [--build DIR] [--perf DIR]" \
+            "[--smoke]" >&2; exit 2 ;;
   esac
 done
 
@@ -101,8 +126,25 @@ start_roundtable() {
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
+has_phase() { [[ " $phases " == *" $1 "* ]]; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else 'nan')"; }
+
+# Roundtable (pid) under `perf record` while a phase runs, when asked: perf_start, then
+# perf_stop NAME prints the top of the profile.
+perf_start() {
+  [ -n "$perf_dir" ] || return 0
+  perf record -q -g -F 499 -p "$pid" -o "$perf_dir/perf-$1.data" 2>/dev/null &
+  perf_pid=$!
+}
+perf_stop() {
+  [ -n "$perf_dir" ] || return 0
+  kill -INT "$perf_pid"; wait "$perf_pid" || true
+  perf report -i "$perf_dir/perf-$1.data" --stdio --no-children --percent-limit 1.5 -g none 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' | head -40 | sed "s/^/# perf $1: /"
+}
 
 status=0
+has_phase fanout || sizes=""
 for n in $sizes; do
   voters=$(( n < 400 ? n / 3 : 200 ))
   common=(--clients "$n" --addresses $(( n / 200 + 2 )) --voters "$voters" --posters 20 --questions 20
@@ -119,26 +161,19 @@ for n in $sizes; do
   echo "$floor" | sed 's/^/# floor: /'
 
   start_roundtable "$n"
-  if [ -n "$perf_dir" ]; then
-    perf record -q -F 499 -p "$pid" -o "$perf_dir/perf-$n.data" 2>/dev/null &
-    perf_pid=$!
-  fi
+  perf_start "n=$n"
   out=$("$rtload" "${args[@]}" "${common[@]}" --vote-rate 50 --post-rate 5) || status=1
-  if [ -n "$perf_dir" ]; then
-    kill -INT "$perf_pid"; wait "$perf_pid" || true
-    perf report -i "$perf_dir/perf-$n.data" --stdio --no-children --percent-limit 1.5 2>/dev/null \
-      | grep -v '^#' | grep -v '^$' | head -40 | sed "s/^/# perf n=$n: /"
-  fi
+  perf_stop "n=$n"
   stop "$pid"
   echo "$out" | grep idle_kb_per_conn || true
   for mode in isolated sustained; do
     line=$(grep "mode=$mode " <<< "$out" || true)
     fline=$(grep "mode=$mode " <<< "$floor" || true)
     [ -n "$line" ] && [ -n "$fline" ] || { echo "bench: no $mode result for n=$n" >&2; status=1; continue; }
-    fp99=$(field "$fline" p99_ms)
-    p99=$(field "$line" p99_ms)
-    ratio=$(python3 -c "print(f'{$p99 / $fp99:.2f}' if $fp99 > 0 else 'nan')")
-    echo "$(sed 's/ changes=.*//' <<< "$line") floor_p99_ms=$fp99 ratio_p99=$ratio"
+    cmp="floor_samples=$(field "$fline" samples)"
+    for p in p50 p90 p99; do cmp+=" floor_${p}_ms=$(field "$fline" ${p}_ms)"; done
+    for p in p50 p90 p99; do cmp+=" ratio_$p=$(ratio "$(field "$line" ${p}_ms)" "$(field "$fline" ${p}_ms)")"; done
+    echo "$(sed 's/ changes=.*//' <<< "$line") $cmp"
     for l in "$line" "$fline"; do
       st=$(field "$l" stalled_s)
       [ "${st:-0.0}" = "0.0" ] || echo "# bench: n=$n mode=$mode: the machine stalled for $st s during it: run it again"
@@ -146,9 +181,32 @@ for n in $sizes; do
   done
 done
 
+# Join storms: J participants open the link within --storm-seconds (a consultation's start, or
+# everyone back after a network blip), into a room of Q questions and V votes that 100 others
+# (80 voters, 20 posters) are already in. Each source address opens at most a few at once: the
+# server refuses an address's new connections while 8 of its requests wait over a second for
+# their headers (net_header_admit), which a storm from a few addresses reaches.
+has_phase storm || storm_sizes=""
+for j in $storm_sizes; do
+  start_roundtable "storm-$j"
+  perf_start "storm=$j"
+  out=$("$rtload" "${args[@]}" --clients 100 --voters 80 --posters 20 --questions "$storm_questions" \
+    --addresses $(( j / 8 + 2 < 250 ? j / 8 + 2 : 250 )) --isolated 0 --seconds 0 --storm "$j" --storm-seconds "$storm_seconds" \
+    --storm-votes "$storm_votes") || status=1
+  perf_stop "storm=$j"
+  stop "$pid"
+  line=$(grep "mode=join-storm " <<< "$out" || true)
+  [ -n "$line" ] || { echo "bench: no join-storm result for $j" >&2; status=1; continue; }
+  echo "$line"
+  st=$(field "$line" stalled_s)
+  [ "${st:-0.0}" = "0.0" ] || echo "# bench: storm=$j: the machine stalled for $st s during it: run it again"
+done
+
 # Durable commands: many clients at once, each with one vote or take-back in flight.
-start_roundtable durable
-"$rtload" "${args[@]}" --clients "$durable_clients" --voters $(( durable_clients - 1 )) --posters 1 --questions 1 \
-  --addresses 4 --durable --seconds "$durable_seconds" | grep durable_cmds_per_s || status=1
-stop "$pid"
+if has_phase durable; then
+  start_roundtable durable
+  "$rtload" "${args[@]}" --clients "$durable_clients" --voters $(( durable_clients - 1 )) --posters 1 --questions 1 \
+    --addresses 4 --durable --seconds "$durable_seconds" | grep durable_cmds_per_s || status=1
+  stop "$pid"
+fi
 exit "$status"

@@ -13,7 +13,10 @@
  *
  * Modes: isolated (one change at a time on an idle server), sustained (--vote-rate and
  * --post-rate for --seconds), durable (every client sends vote/unvote commands back to back for
- * --seconds; counts acknowledged commands per second). One RESULT line per mode on stdout.
+ * --seconds; counts acknowledged commands per second), join storm (--storm N more clients open,
+ * handshake and authenticate, spread evenly over --storm-seconds, into a room of --questions
+ * questions and --storm-votes votes: time to the last snapshot, auth → snapshot latency,
+ * failures). One RESULT line per mode on stdout.
  * Traffic goes to 127.0.0.0/8 only, and every phase ends by itself. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -43,9 +46,10 @@ typedef struct conn {
 	size_t rxlen, rxcap;
 	char *tx;
 	size_t txlen, txcap;
-	int next_q;      /* a voter's next question (index into questions) */
-	int outstanding; /* durable: commands sent, not yet answered */
-	bool voted;      /* durable: its vote on the durable question is in */
+	int next_q;               /* a voter's next question (index into questions) */
+	int outstanding;          /* durable: commands sent, not yet answered */
+	bool voted;               /* durable: its vote on the durable question is in */
+	int64_t auth_ns, snap_ns; /* join storm: when it sent auth, and when its snapshot came */
 } conn;
 
 /* One command sent, and what the change it caused is. */
@@ -65,6 +69,7 @@ typedef struct change {
 static struct {
 	const char *host, *path, *token, *proto;
 	int port, clients, addresses, voters, posters, questions, seconds, isolated, idle_ms;
+	int storm, storm_seconds, storm_votes;
 	double vote_rate, post_rate;
 	bool floor, durable;
 	int server_pid;
@@ -82,7 +87,8 @@ static struct {
          .isolated = 20,
          .vote_rate = 50,
          .post_rate = 5,
-         .idle_ms = 500};
+         .idle_ms = 500,
+         .storm_seconds = 10};
 
 static conn *conns;
 static int ep, live_count, closed_count;
@@ -96,7 +102,7 @@ static uint16_t *seen_count; /* [client * nq + q]: the highest count this client
 static change *post_changes; /* by question id */
 static int post_cap;
 static change *floor_changes; /* by floor number (= command index) */
-static int64_t errors_seen;
+static int64_t errors_seen, resets;
 static int64_t durable_acks;
 
 static int64_t now_ns(void)
@@ -302,6 +308,17 @@ static void on_text(conn *c, const char *s, size_t len)
 		}
 		return;
 	}
+	if (c->idx >= opt.clients) {
+		/* A join-storm client: its snapshot is all that is measured. */
+		if (c->state == C_AUTH && is_type(s, len, "snapshot")) {
+			c->snap_ns = t;
+			c->state = C_LIVE;
+			live_count++;
+		} else if (is_type(s, len, "error") && errors_seen++ < 5) {
+			fprintf(stderr, "rtload: client %d: %.*s\n", c->idx, (int)(len < 200 ? len : 200), s);
+		}
+		return;
+	}
 	if (is_type(s, len, "votes.changed")) {
 		/* PERF-2: [[id, votes], ...] */
 		const char *p = memmem(s, len, "\"votes\":[", 9), *end = s + len;
@@ -386,6 +403,7 @@ static void on_readable(conn *c)
 		grow(&c->rx, &c->rxcap, c->rxlen + 65536);
 		ssize_t n = read(c->fd, c->rx + c->rxlen, c->rxcap - c->rxlen);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			resets += n < 0 && errno == ECONNRESET;
 			close_conn(c);
 			return;
 		}
@@ -411,6 +429,7 @@ static void on_readable(conn *c)
 			} else {
 				/* A device key per client and run (22 characters of base64url): another run's
 				 * participants are other people, so its command ids are not retries of theirs. */
+				c->auth_ns = now_ns();
 				send_text(c, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"load%08x%09dA\"}",
 				          opt.token, run_nonce, c->idx);
 			}
@@ -606,8 +625,8 @@ static const change *change_of(int i)
 }
 
 typedef struct stats {
-	double p50, p99, max;
-	int changes, missing;
+	double p50, p90, p99, max;
+	int changes, missing, samples;
 	int64_t deliveries;
 } stats;
 
@@ -615,6 +634,25 @@ static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* p50, p90, p99 and max of n latencies (sorted here), nearest rank. */
+static double rank(const double *lat, int n, double p)
+{
+	size_t k = (size_t)((double)n * p);
+	return lat[k < (size_t)n ? k : (size_t)n - 1];
+}
+
+static void percentiles(double *lat, int n, stats *s)
+{
+	s->samples = n;
+	if (!n)
+		return;
+	qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+	s->p50 = rank(lat, n, 0.50);
+	s->p90 = rank(lat, n, 0.90);
+	s->p99 = rank(lat, n, 0.99);
+	s->max = lat[n - 1];
 }
 
 /* Latency to the last client of each change caused by commands [from, to). */
@@ -636,12 +674,7 @@ static stats measure(int from, int to)
 		}
 		lat[n++] = (double)(ch->last_ns - m->sent_ns) / 1e6;
 	}
-	if (n) {
-		qsort(lat, (size_t)n, sizeof *lat, cmp_double);
-		s.p50 = lat[n / 2];
-		s.p99 = lat[(size_t)((double)n * 0.99) < (size_t)n ? (size_t)((double)n * 0.99) : (size_t)n - 1];
-		s.max = lat[n - 1];
-	}
+	percentiles(lat, n, &s);
 	free(lat);
 	return s;
 }
@@ -694,11 +727,11 @@ static void result(const char *mode, const stats *s, double seconds, long long t
 {
 	missing_total += s->missing;
 	long hz = sysconf(_SC_CLK_TCK);
-	printf("RESULT n=%d mode=%s%s%s p50_ms=%.1f p99_ms=%.1f max_ms=%.1f delivered_per_s=%.0f rss_mb=%.1f "
-	       "cpu_pct=%.0f changes=%d missing=%d stalled_s=%.1f\n",
-	       opt.clients, mode, opt.label ? " server=" : "", opt.label ? opt.label : "", s->p50, s->p99, s->max,
-	       (double)s->deliveries / seconds, (double)rss_kb / 1024.0, 100.0 * (double)ticks / (double)hz / seconds,
-	       s->changes, s->missing, (double)stalled_ns / 1e9);
+	printf("RESULT n=%d mode=%s%s%s samples=%d p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f "
+	       "delivered_per_s=%.0f rss_mb=%.1f cpu_pct=%.0f changes=%d missing=%d stalled_s=%.1f\n",
+	       opt.clients, mode, opt.label ? " server=" : "", opt.label ? opt.label : "", s->samples, s->p50, s->p90,
+	       s->p99, s->max, (double)s->deliveries / seconds, (double)rss_kb / 1024.0,
+	       100.0 * (double)ticks / (double)hz / seconds, s->changes, s->missing, (double)stalled_ns / 1e9);
 	if (stalled_ns)
 		fprintf(stderr, "rtload: the machine stalled for %.1f s in the %s phase: its figures are not valid\n",
 		        (double)stalled_ns / 1e9, mode);
@@ -839,6 +872,65 @@ static void run_durable(void)
 	fflush(stdout);
 }
 
+/* The join storm: the room gets its votes, then opt.storm more clients connect, spread evenly
+ * over opt.storm_seconds, each authenticating as soon as its handshake is answered. */
+static void run_storm(void)
+{
+	int first = ncmds, cast = 0;
+	for (; cast < opt.storm_votes; cast++) {
+		int q = -1;
+		conn *c = pick_voter(&q);
+		if (!c)
+			break;
+		command(c, K_VOTE, q);
+		if (ncmds - first == 256 || cast + 1 == opt.storm_votes) {
+			pending_acks = ncmds - first;
+			pump(30000, acks_in);
+			first = ncmds;
+		}
+	}
+	pump(1000, NULL); /* its events reach everybody: the server is idle when the storm begins */
+	phase p = phase_begin();
+	for (int next = 0; next < opt.storm;) {
+		while (next < opt.storm &&
+		       now_ns() >= p.start + (int64_t)((double)next * opt.storm_seconds * 1e9 / opt.storm))
+			start_conn(&conns[opt.clients + next++]);
+		pump(1, NULL);
+	}
+	all_target = opt.clients + opt.storm;
+	pump(120000, all_live);
+	phase_stop(&p);
+	double *lat = xrealloc(NULL, (size_t)opt.storm * sizeof *lat);
+	int n = 0, failures = 0;
+	int64_t last = p.start;
+	for (int i = opt.clients; i < opt.clients + opt.storm; i++) {
+		const conn *c = &conns[i];
+		if (!c->snap_ns || c->state != C_LIVE) {
+			failures++;
+			continue;
+		}
+		lat[n++] = (double)(c->snap_ns - c->auth_ns) / 1e6;
+		if (c->snap_ns > last)
+			last = c->snap_ns;
+	}
+	stats s = {0};
+	percentiles(lat, n, &s);
+	free(lat);
+	double to_last = (double)(last - p.start) / 1e9;
+	long hz = sysconf(_SC_CLK_TCK);
+	printf("RESULT n=%d mode=join-storm%s%s spread_s=%d questions=%d votes=%d samples=%d last_snapshot_s=%.2f "
+	       "p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f joins_per_s=%.0f failures=%d resets=%lld "
+	       "rss_mb=%.1f cpu_pct=%.0f stalled_s=%.1f\n",
+	       opt.storm, opt.label ? " server=" : "", opt.label ? opt.label : "", opt.storm_seconds, nq, cast,
+	       s.samples, to_last, s.p50, s.p90, s.p99, s.max, to_last > 0 ? (double)n / to_last : 0, failures,
+	       (long long)resets, (double)p.rss_kb / 1024.0, 100.0 * (double)p.ticks / (double)hz / p.secs,
+	       (double)stalled_ns / 1e9);
+	fflush(stdout);
+	if (failures)
+		fprintf(stderr, "rtload: %d of %d joiners got no snapshot\n", failures, opt.storm);
+	missing_total += failures;
+}
+
 static const char usage[] =
     "Usage: rtload --port P [--path /c/ID/ws] --token OPEN_LINK_TOKEN [options]\n"
     "       rtload --floor --port P [options]\n"
@@ -850,30 +942,24 @@ static const char usage[] =
     "  --seconds S --vote-rate R --post-rate R  the sustained phase (default 30, 50/s, 5/s; S 0:\n"
     "                   none)\n"
     "  --durable        instead: every client votes and unvotes back to back for S seconds\n"
+    "  --storm N        instead: N more clients join over --storm-seconds T (default 10) into\n"
+    "                   the room, once it has --storm-votes V votes (default 0)\n"
     "  --server-pid PID read the server's CPU time and memory from /proc\n"
     "  --label L        added to each RESULT line as server=L\n";
 
 int main(int argc, char **argv)
 {
-	static const struct option longs[] = {{"port", 1, 0, 'p'},
-	                                      {"path", 1, 0, 'P'},
-	                                      {"token", 1, 0, 't'},
-	                                      {"clients", 1, 0, 'n'},
-	                                      {"addresses", 1, 0, 'a'},
-	                                      {"voters", 1, 0, 'v'},
-	                                      {"posters", 1, 0, 'o'},
-	                                      {"questions", 1, 0, 'q'},
-	                                      {"isolated", 1, 0, 'i'},
-	                                      {"seconds", 1, 0, 's'},
-	                                      {"vote-rate", 1, 0, 'r'},
-	                                      {"post-rate", 1, 0, 'R'},
-	                                      {"durable", 0, 0, 'd'},
-	                                      {"floor", 0, 0, 'f'},
-	                                      {"server-pid", 1, 0, 'S'},
-	                                      {"label", 1, 0, 'l'},
-	                                      {"idle", 1, 0, 'I'},
-	                                      {"help", 0, 0, 'h'},
-	                                      {0, 0, 0, 0}};
+	static const struct option longs[] = {{"port", 1, 0, 'p'},          {"path", 1, 0, 'P'},
+	                                      {"token", 1, 0, 't'},         {"clients", 1, 0, 'n'},
+	                                      {"addresses", 1, 0, 'a'},     {"voters", 1, 0, 'v'},
+	                                      {"posters", 1, 0, 'o'},       {"questions", 1, 0, 'q'},
+	                                      {"isolated", 1, 0, 'i'},      {"seconds", 1, 0, 's'},
+	                                      {"vote-rate", 1, 0, 'r'},     {"post-rate", 1, 0, 'R'},
+	                                      {"durable", 0, 0, 'd'},       {"floor", 0, 0, 'f'},
+	                                      {"server-pid", 1, 0, 'S'},    {"label", 1, 0, 'l'},
+	                                      {"idle", 1, 0, 'I'},          {"storm", 1, 0, 'j'},
+	                                      {"storm-seconds", 1, 0, 'J'}, {"storm-votes", 1, 0, 'V'},
+	                                      {"help", 0, 0, 'h'},          {0, 0, 0, 0}};
 	int ch;
 	while ((ch = getopt_long(argc, argv, "", longs, NULL)) != -1) {
 		switch (ch) {
@@ -919,6 +1005,15 @@ int main(int argc, char **argv)
 		case 'd':
 			opt.durable = true;
 			break;
+		case 'j':
+			opt.storm = atoi(optarg);
+			break;
+		case 'J':
+			opt.storm_seconds = atoi(optarg);
+			break;
+		case 'V':
+			opt.storm_votes = atoi(optarg);
+			break;
 		case 'f':
 			opt.floor = true;
 			opt.proto = "floor";
@@ -935,7 +1030,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if ((!opt.floor && !opt.token) || opt.clients < 1 || opt.addresses < 1 || opt.addresses > 250 ||
-	    opt.voters < 1 || opt.posters < 1 || opt.voters + opt.posters > opt.clients || opt.vote_rate <= 0) {
+	    opt.voters < 1 || opt.posters < 1 || opt.voters + opt.posters > opt.clients || opt.vote_rate <= 0 ||
+	    opt.storm < 0 || opt.storm_seconds < 0 || opt.storm_votes < 0 || (opt.storm && opt.floor)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -951,10 +1047,10 @@ int main(int argc, char **argv)
 	run_nonce = (uint32_t)now_ns() ^ (uint32_t)getpid() << 16;
 	rng ^= run_nonce;
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	conns = calloc((size_t)opt.clients, sizeof *conns);
+	conns = calloc((size_t)(opt.clients + opt.storm), sizeof *conns);
 	if (!conns || ep < 0)
 		die("setup");
-	for (int i = 0; i < opt.clients; i++)
+	for (int i = 0; i < opt.clients + opt.storm; i++)
 		conns[i].idx = i;
 	/* Changes: one per vote a question can reach, one per post, one per floor frame. */
 	maxcount = opt.voters + 2;
@@ -986,6 +1082,8 @@ int main(int argc, char **argv)
 	int missing = 0;
 	if (opt.durable) {
 		run_durable();
+	} else if (opt.storm > 0) {
+		run_storm();
 	} else {
 		if (opt.isolated > 0)
 			run_isolated();
