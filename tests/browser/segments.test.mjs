@@ -54,14 +54,17 @@ test('next segment: the participant and the stage keep the live questions; move 
   await screenshot(phone, 'segments-participant-carried-390');
   await screenshot(phoneAr, 'segments-participant-carried-390-ar');
 
-  // The closing segment starts empty: the participant's list is empty, the co-chair is offered
-  // to bring the questions in.
+  // The closing segment starts empty: the participant's list for it is empty, yet the live
+  // questions still show, under the other parts of the agenda (never "No questions yet"); the
+  // co-chair is offered to bring them in.
   await chair.getByTestId('clock-next').click(); // to the Q&A, carrying them again
   await chair.locator('[data-testid="segment-tab"][data-segment="2"][data-current="true"]').waitFor();
   await queueItem(phone, a).waitFor();
   await chair.getByTestId('clock-next').click();
   await chair.locator('[data-testid="segment-tab"][data-segment="3"][data-current="true"]').waitFor();
-  await phone.getByTestId('empty').waitFor();
+  await phone.getByTestId('other-segments').waitFor();
+  assert.equal(await phone.getByTestId('empty').count(), 0, 'never "No questions yet" while live questions exist');
+  assert.equal(await queueItem(phone, a).count(), 0, 'the closing segment starts empty');
   const panel = chair.getByTestId('move-panel');
   await panel.waitFor();
   assert.equal(await panel.getAttribute('data-segment'), '3');

@@ -10,7 +10,8 @@ import { loadLimits, openAgenda, parseMetrics, randomKey, repo, startServer, unt
 
 const MiB = 1024 * 1024;
 // 100 pending questions a participant, so that 27 device keys fill the moderation queue.
-const agenda = { ...openAgenda, limits: { open_questions: 100 } };
+// The pending cap (AB-1) would stop the fill short of the snapshot sizes these tests need.
+const agenda = { ...openAgenda, limits: { open_questions: 100, pending_questions: 10000 } };
 
 // Posts questions of ~2 KB each (500 four-byte characters) until the co-chairs' snapshot
 // passes `bytes`; returns how many.
