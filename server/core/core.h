@@ -666,4 +666,10 @@ int core_role_parse(const char *s);
 int core_qstate_parse(const char *s);
 int core_segment_kind_parse(const char *s);
 
+/* --- the seal ---------------------------------------------------------------------------- */
+
+/* CHR-5: whether the seal deletes this question's text because it was never public: pending,
+ * rejected, withdrawn, or merged away from one of these states. */
+bool core_question_unpublished(const core_question *q);
+
 #endif

@@ -361,7 +361,8 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	 * state with the same code that built it live. */
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
 	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
-	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) || load_guard(s, id, stt))
+	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) ||
+	    load_guard(s, id, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -544,7 +545,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 			if (save_question(s, cid, stt, i))
 				return -1;
 		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_PARKED, cid, 0, 0, 0) ||
-		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0))
+		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0) ||
+		    run_ints(s, ST_SEAL_ATTENDANCE, cid, 0, 0, 0))
 			return -1;
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_GUARD:

@@ -213,6 +213,18 @@ static json_t *guard_json(const core_state *st, core_audience aud)
 	return g;
 }
 
+/* CHR-5: once sealed, how many questions lost their text by state, for the moderators, in
+ * place of the questions themselves. */
+static json_t *unpublished_json(const core_state *st)
+{
+	json_int_t n[CORE_Q_STATE_COUNT] = {0};
+	for (uint32_t i = 0; i < st->nquestions; i++)
+		if (core_question_unpublished(&st->questions[i]))
+			n[st->questions[i].state]++;
+	return json_pack("{s:I, s:I, s:I, s:I}", "pending", n[CORE_Q_PENDING], "rejected", n[CORE_Q_REJECTED],
+	                 "withdrawn", n[CORE_Q_WITHDRAWN], "merged", n[CORE_Q_MERGED]);
+}
+
 wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, size_t headroom)
 {
 	core_role role = actor->role;
@@ -222,8 +234,8 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		const core_question *q = &st->questions[i];
 		bool own = pseud && memcmp(q->author.b, pseud->b, CORE_PSEUD_LEN) == 0;
-		if (!core_visible(aud, q->state) && !own)
-			continue;
+		if ((!core_visible(aud, q->state) && !own) || (st->sealed && core_question_unpublished(q)))
+			continue; /* CHR-5: once sealed, only questions that kept their text */
 		json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
 		if (own)
 			json_array_append_new(mine, json_integer(q->id));
@@ -251,6 +263,8 @@ wire_buf *wire_encode_snapshot(const core_state *st, const core_actor *actor, si
 		json_object_set_new(consultation, "workspace", workspace_json(st));
 	if (consultation)
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
+	if (consultation && st->sealed && aud == CORE_AUD_MODERATION)
+		json_object_set_new(consultation, "unpublished", unpublished_json(st));
 	return to_buf(json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq,
 	                        "role", core_role_name(role), "consultation", consultation, "questions", qs, "you", you,
 	                        "limits", limits_json()),
