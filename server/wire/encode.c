@@ -355,8 +355,14 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		if (aud != CORE_AUD_COCHAIRS && aud != CORE_AUD_BOOTHS)
 			return NULL;
 		return to_buf(json_pack("{s:s, s:o}", "type", type, "listeners", listeners_json(st, aud)), headroom);
-	case CORE_EV_RULE_ACCEPTED:
 	case CORE_EV_SEALED:
+		/* CHR-5: the moderators learn what the seal deleted, counted, so that their view drops it. */
+		if (aud == CORE_AUD_MODERATION)
+			return to_buf(
+			    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "unpublished", unpublished_json(st)),
+			    headroom);
+		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_RULE_ACCEPTED:
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
 	case CORE_EV_GUARD:
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "link",
