@@ -137,10 +137,15 @@ static json_t *listeners_json(const core_state *st, core_audience aud)
 	const core_agenda *a = &st->agenda;
 	for (int i = -1; i < a->nchannels; i++) {
 		core_lang l = i < 0 ? a->floor : a->channels[i];
-		core_band b = core_band_for(aud, st->listeners[l]);
+		/* The co-chairs see the band held for a minute after the count fell below it. */
+		uint32_t floor = st->shown_floor[l];
+		core_band b = aud == CORE_AUD_BOOTHS ? core_band_for(aud, st->listeners[l]) : core_band_for(aud, floor);
 		json_t *v = json_pack("{s:s}", "band", core_band_name(b));
-		if (v && b == CORE_BAND_EXACT)
-			json_object_set_new(v, "count", json_integer(st->listeners[l]));
+		if (v && b == CORE_BAND_RANGE) {
+			json_object_set_new(v, "min", json_integer(floor));
+			if (core_band_ceiling(floor))
+				json_object_set_new(v, "max", json_integer(core_band_ceiling(floor)));
+		}
 		json_object_set_new(j, core_lang_name(l), v);
 	}
 	return j;

@@ -34,7 +34,7 @@ test('the seal leaves no unpublished text, no kept ack, no attendance; sealed sn
     const marked = await post(a, 'Kept a\u200eb\u200fc\u061cd');
     assert.equal(marked.text, 'Kept abcd');
     const merged = await post(b, 'SEAL-MERGED-PENDING-5d1e: a duplicate');
-    const pending = await post(a, 'SEAL-PENDING-3b9a: never moderated');
+    await post(a, 'SEAL-PENDING-3b9a: never moderated');
     const rejected = await post(b, 'SEAL-REJECTED-0c47: off topic');
     const withdrawn = await post(b, 'SEAL-WITHDRAWN-e812: taken back');
     ok(await chair.command({ type: 'question.approve', question: marked.id }));
