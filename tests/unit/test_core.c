@@ -1499,6 +1499,39 @@ static void test_guard(void)
 	CHECK(!core_work_ok(hash, 257));
 }
 
+/* CHR-5: the seal deletes the text of every question the room never saw, a pending question
+ * merged away included, and keeps the text of what was public, merged or not. */
+static void test_seal_unpublished(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_actor a = fixture_participant(1), b = fixture_participant(2), chair = fixture_role(CORE_ROLE_COCHAIR);
+	static const char *const texts[] = {"Kept",     "Merged while pending", "Never moderated",
+	                                    "Rejected", "Merged once public",   "Withdrawn"};
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ_INT(apply(&st, i % 2 ? &b : &a, post(texts[i], CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_APPROVE, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_APPROVE, 5)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 2, .into = 1}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 5, .into = 1}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_REJECT, 4)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &b, on(CORE_CMD_QUESTION_WITHDRAW, 6)), RT_OK);
+	static const bool unpublished[] = {false, true, true, true, false, true};
+	for (uint32_t id = 1; id <= 6; id++)
+		CHECK_EQ_INT(core_question_unpublished(core_question_get(&st, id)), unpublished[id - 1]);
+	core_actor sys = {.role = CORE_ROLE_SYSTEM};
+	CHECK_EQ_INT(apply(&st, &sys, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	for (uint32_t id = 1; id <= 6; id++) {
+		const core_question *q = core_question_get(&st, id);
+		CHECK_EQ_INT(q->text_len, unpublished[id - 1] ? 0 : strlen(texts[id - 1]));
+		CHECK_EQ_INT(q->text_len ? memcmp(q->text, texts[id - 1], q->text_len) : 0, 0);
+	}
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1520,5 +1553,6 @@ int main(void)
 	test_booth_ack();
 	test_unmerge();
 	test_guard();
+	test_seal_unpublished();
 	return check_done();
 }
