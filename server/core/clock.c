@@ -13,7 +13,8 @@ int64_t core_clock_remaining_ms(const core_state *st, int64_t now_ms)
 	return t->allotted_ms - t->elapsed_ms - run;
 }
 
-int64_t core_clock_due_ms(const core_state *st)
+/* AG-4: when the current segment's queue closes by itself, 0 for never. */
+static int64_t close_due_ms(const core_state *st)
 {
 	assert(st->current_segment < st->agenda.nsegments);
 	const core_timing *t = &st->timing[st->current_segment];
@@ -22,6 +23,13 @@ int64_t core_clock_due_ms(const core_state *st)
 		return 0;
 	int64_t due = st->clock_started_at + t->allotted_ms - t->elapsed_ms - (int64_t)st->agenda.close_minutes * 60000;
 	return due > 0 ? due : 1;
+}
+
+/* The queue closing by itself (AG-4), or a co-chairs' listener band going down (LC-6). */
+int64_t core_clock_due_ms(const core_state *st)
+{
+	int64_t due = close_due_ms(st), band = st->sealed ? 0 : core_band_due_ms(st);
+	return band && (!due || band < due) ? band : due;
 }
 
 /* A CLOCK event with the clock as it will be; add_timing then adds the segments it changes. */
@@ -82,12 +90,13 @@ rt_err core_decide_clock(const core_state *st, const core_command *cmd, int64_t 
 		return RT_OK;
 	}
 	case CORE_CMD_CLOCK_DUE: {
-		int64_t due = core_clock_due_ms(st);
-		if (!due || now < due)
-			return RT_OK;
-		core_event *ev = core_next_event(st, out, CORE_EV_SEGMENT_CLOSED, NULL);
-		ev->segment = cur;
-		ev->automatic = true;
+		int64_t due = close_due_ms(st);
+		if (due && now >= due) {
+			core_event *ev = core_next_event(st, out, CORE_EV_SEGMENT_CLOSED, NULL);
+			ev->segment = cur;
+			ev->automatic = true;
+		}
+		core_decide_bands_due(st, now, out);
 		return RT_OK;
 	}
 	default:

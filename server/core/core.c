@@ -63,7 +63,7 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		break;
 	case CORE_CMD_LISTEN:
 	case CORE_CMD_LEAVE:
-		err = core_decide_presence(st, actor, cmd, out);
+		err = core_decide_presence(st, actor, cmd, now_ms, out);
 		break;
 	case CORE_CMD_RULE_ACCEPT:
 		err = core_decide_rule(st, actor, out);

@@ -258,10 +258,12 @@ typedef struct core_session_slot {
 	core_lang lang;
 } core_session_slot;
 
-/* LC-6: how listener counts are shown. Co-chairs see none, few (1 to CORE_EXACT_LISTENERS - 1)
- * or the exact count; booths see none or present. */
-typedef enum core_band { CORE_BAND_NONE, CORE_BAND_FEW, CORE_BAND_EXACT, CORE_BAND_PRESENT } core_band;
-#define CORE_EXACT_LISTENERS 5
+/* LC-6: how listener counts are shown. Co-chairs see none, few (1 to 4) or a range (5-9,
+ * 10-19, 20-49, 50-99, 100 and more), never an exact count; booths see none or present. */
+typedef enum core_band { CORE_BAND_NONE, CORE_BAND_FEW, CORE_BAND_RANGE, CORE_BAND_PRESENT } core_band;
+/* LC-6: a co-chairs' band goes down only once its count has stayed below it this long, so that
+ * one person leaving cannot be matched against the meeting's participant list. */
+#define CORE_BAND_HOLD_MS 60000
 
 /* New device keys seen from one network (the transport's opaque key) in the current window;
  * memory only, never stored. */
@@ -311,6 +313,10 @@ typedef struct core_state {
 	core_session_slot *sessions;
 	uint32_t scap, sused;
 	uint32_t listeners[CORE_LANG_COUNT];
+	/* LC-6: the lowest count of the band the co-chairs see per language (core_band_floor), and
+	 * since when (server ms) the count has been below it, 0 when it is not. */
+	uint32_t shown_floor[CORE_LANG_COUNT];
+	int64_t below_since[CORE_LANG_COUNT];
 	/* CHR-2: who accepted the Rule (stored until sealed). */
 	core_accept_slot *accepted;
 	uint32_t acap, aused;
@@ -605,6 +611,12 @@ int core_clock_state_parse(const char *s);
 /* LC-6: the band of a listener count as co-chairs (CORE_BAND_NONE, _FEW, _EXACT) or booths
  * (CORE_BAND_NONE, _PRESENT) see it. */
 core_band core_band_for(core_audience aud, uint32_t listeners);
+/* LC-6: the lowest count of the co-chairs' band that `listeners` falls in (0, 1, 5, 10, 20, 50,
+ * 100), and the highest of the band that starts at `floor` (0: no upper end). */
+uint32_t core_band_floor(uint32_t listeners);
+uint32_t core_band_ceiling(uint32_t floor);
+/* LC-6: when a co-chairs' band next goes down by itself (server ms), 0 for never. */
+int64_t core_band_due_ms(const core_state *st);
 const char *core_band_name(core_band b); /* "few" */
 /* Moves what lives in memory only (vote windows, signal windows, listeners) from src to dst,
  * for a state reloaded from the store; src keeps none of it. */
@@ -665,5 +677,11 @@ int core_lang_parse(const char *s);
 int core_role_parse(const char *s);
 int core_qstate_parse(const char *s);
 int core_segment_kind_parse(const char *s);
+
+/* --- the seal ---------------------------------------------------------------------------- */
+
+/* CHR-5: whether the seal deletes this question's text because it was never public: pending,
+ * rejected, withdrawn, or merged away from one of these states. */
+bool core_question_unpublished(const core_question *q);
 
 #endif

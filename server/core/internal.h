@@ -100,7 +100,10 @@ int core_evolve_segment(core_state *st, const core_event *ev);
 rt_err core_decide_floor(const core_state *st, const core_command *cmd, core_decision *out);
 rt_err core_decide_signal(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
                           core_decision *out);
-rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
+rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now,
+                            core_decision *out);
+/* LC-6: the co-chairs' bands that have been due to go down since `now` (CORE_CMD_CLOCK_DUE). */
+void core_decide_bands_due(const core_state *st, int64_t now, core_decision *out);
 rt_err core_decide_booth_ack(const core_state *st, const core_command *cmd, int64_t now_ms, core_decision *out);
 int core_evolve_floor(core_state *st, const core_event *ev);
 int core_evolve_signal(core_state *st, const core_event *ev);

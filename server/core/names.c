@@ -30,7 +30,7 @@ static const char *const signal_names[CORE_SIGNAL_COUNT] = {[CORE_SIGNAL_SLOWER]
                                                             [CORE_SIGNAL_MIC_OFF] = "mic_off",
                                                             [CORE_SIGNAL_NEED_DOCUMENT] = "need_document"};
 static const char *const band_names[CORE_BAND_PRESENT + 1] = {
-    [CORE_BAND_NONE] = "none", [CORE_BAND_FEW] = "few", [CORE_BAND_EXACT] = "exact", [CORE_BAND_PRESENT] = "present"};
+    [CORE_BAND_NONE] = "none", [CORE_BAND_FEW] = "few", [CORE_BAND_RANGE] = "range", [CORE_BAND_PRESENT] = "present"};
 
 /* The name of value v in names[0..n), or `fallback` (a name for what cannot be) when v is out
  * of range. */

@@ -86,7 +86,52 @@ core_band core_band_for(core_audience aud, uint32_t listeners)
 		return CORE_BAND_NONE;
 	if (aud == CORE_AUD_BOOTHS)
 		return CORE_BAND_PRESENT;
-	return listeners < CORE_EXACT_LISTENERS ? CORE_BAND_FEW : CORE_BAND_EXACT;
+	return listeners < 5 ? CORE_BAND_FEW : CORE_BAND_RANGE;
+}
+
+/* The co-chairs' bands, by their lowest count: none, few, then ranges wide enough that a few
+ * people leaving rarely move the band (LC-6). */
+static const uint32_t band_floors[] = {0, 1, 5, 10, 20, 50, 100};
+#define NBANDS (sizeof band_floors / sizeof band_floors[0])
+
+uint32_t core_band_floor(uint32_t listeners)
+{
+	uint32_t f = 0;
+	for (size_t i = 0; i < NBANDS; i++)
+		if (listeners >= band_floors[i])
+			f = band_floors[i];
+	return f;
+}
+
+uint32_t core_band_ceiling(uint32_t floor)
+{
+	for (size_t i = 0; i + 1 < NBANDS; i++)
+		if (band_floors[i] == floor)
+			return band_floors[i + 1] - 1;
+	return 0;
+}
+
+/* The co-chairs' band of `lang` (its floor) at `now` once its count is `count`, and in *below
+ * since when the count has been under it (0: it is not). A band goes up at once, and down only
+ * once the count has stayed under it for CORE_BAND_HOLD_MS. */
+static uint32_t shown_at(const core_state *st, core_lang lang, uint32_t count, int64_t now, int64_t *below)
+{
+	uint32_t raw = core_band_floor(count), shown = st->shown_floor[lang];
+	int64_t since = st->below_since[lang] ? st->below_since[lang] : now;
+	*below = 0;
+	if (raw >= shown || now - since >= CORE_BAND_HOLD_MS)
+		return raw;
+	*below = since;
+	return shown;
+}
+
+int64_t core_band_due_ms(const core_state *st)
+{
+	int64_t due = 0;
+	for (int l = 0; l < CORE_LANG_COUNT; l++)
+		if (st->below_since[l] && (!due || st->below_since[l] + CORE_BAND_HOLD_MS < due))
+			due = st->below_since[l] + CORE_BAND_HOLD_MS;
+	return due;
 }
 
 /* A connection's language now, CORE_LANG_NONE when it has not chosen one. */
@@ -96,26 +141,25 @@ static core_lang session_lang(const core_state *st, uint64_t session)
 	return s ? s->lang : CORE_LANG_NONE;
 }
 
-/* Which audiences see a change when the count of `lang` goes from `before` to `after`. */
-static unsigned band_changes(core_lang lang, uint32_t before, uint32_t after)
+/* Which audiences see a change when the count of `lang` goes from `before` to `after` at `now`. */
+static unsigned band_changes(const core_state *st, core_lang lang, uint32_t before, uint32_t after, int64_t now)
 {
-	unsigned mask = 0;
 	if (lang == CORE_LANG_NONE)
 		return 0;
-	const core_audience auds[] = {CORE_AUD_COCHAIRS, CORE_AUD_BOOTHS};
-	for (int i = 0; i < 2; i++) {
-		core_audience a = auds[i];
-		core_band b0 = core_band_for(a, before), b1 = core_band_for(a, after);
-		if (b0 != b1 || (b1 == CORE_BAND_EXACT && before != after))
-			mask |= 1u << a;
-	}
+	unsigned mask = 0;
+	int64_t below;
+	if (shown_at(st, lang, after, now, &below) != st->shown_floor[lang])
+		mask |= 1u << CORE_AUD_COCHAIRS;
+	if (core_band_for(CORE_AUD_BOOTHS, before) != core_band_for(CORE_AUD_BOOTHS, after))
+		mask |= 1u << CORE_AUD_BOOTHS;
 	return mask;
 }
 
 /* LC-6: a participant's connection chooses a language (or none), or, from the system, a
  * connection closed. A participant counts once per language however many of their
  * connections listen in it. */
-rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out)
+rt_err core_decide_presence(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now,
+                            core_decision *out)
 {
 	core_lang lang = cmd->kind == CORE_CMD_LEAVE ? CORE_LANG_NONE : cmd->lang;
 	if (lang != CORE_LANG_NONE && !core_language_offered(&st->agenda, lang))
@@ -136,15 +180,50 @@ rt_err core_decide_presence(const core_state *st, const core_actor *actor, const
 	ev->author = *who;
 	ev->lang = lang;
 	ev->prev_lang = prev;
-	if (prev != CORE_LANG_NONE && live && live->listening[prev] == 1)
-		ev->notify |= band_changes(prev, st->listeners[prev], st->listeners[prev] - 1);
-	if (lang != CORE_LANG_NONE && !(live && live->listening[lang]))
-		ev->notify |= band_changes(lang, st->listeners[lang], st->listeners[lang] + 1);
+	ev->at_ms = now;
+	if (prev != CORE_LANG_NONE) {
+		uint32_t n = st->listeners[prev];
+		ev->notify |= band_changes(st, prev, n, live && live->listening[prev] == 1 ? n - 1 : n, now);
+	}
+	if (lang != CORE_LANG_NONE) {
+		uint32_t n = st->listeners[lang];
+		ev->notify |= band_changes(st, lang, n, live && live->listening[lang] ? n : n + 1, now);
+	}
 	return RT_OK;
+}
+
+void core_decide_bands_due(const core_state *st, int64_t now, core_decision *out)
+{
+	unsigned mask = 0;
+	for (int l = 0; l < CORE_LANG_COUNT; l++)
+		mask |= band_changes(st, (core_lang)l, st->listeners[l], st->listeners[l], now);
+	if (!mask)
+		return;
+	/* No connection: the bands settle (core_evolve_presence). */
+	core_event *ev = core_next_event(st, out, CORE_EV_PRESENCE, NULL);
+	ev->seq = 0;
+	ev->lang = ev->prev_lang = CORE_LANG_NONE;
+	ev->at_ms = now;
+	ev->notify = mask;
+}
+
+/* The co-chairs' band of `lang` as it is at `now` with its count now. */
+static void settle(core_state *st, core_lang lang, int64_t now)
+{
+	if (lang == CORE_LANG_NONE)
+		return;
+	int64_t below;
+	st->shown_floor[lang] = shown_at(st, lang, st->listeners[lang], now, &below);
+	st->below_since[lang] = below;
 }
 
 int core_evolve_presence(core_state *st, const core_event *ev)
 {
+	if (!ev->session && ev->lang == CORE_LANG_NONE && ev->prev_lang == CORE_LANG_NONE) {
+		for (int l = 0; l < CORE_LANG_COUNT; l++)
+			settle(st, (core_lang)l, ev->at_ms);
+		return 0;
+	}
 	if (!ev->session || (unsigned)ev->lang > CORE_LANG_NONE || ev->lang == ev->prev_lang ||
 	    session_lang(st, ev->session) != ev->prev_lang)
 		return -1;
@@ -158,6 +237,8 @@ int core_evolve_presence(core_state *st, const core_event *ev)
 		st->listeners[ev->prev_lang]--;
 	if (ev->lang != CORE_LANG_NONE && live->listening[ev->lang]++ == 0)
 		st->listeners[ev->lang]++;
+	settle(st, ev->prev_lang, ev->at_ms);
+	settle(st, ev->lang, ev->at_ms);
 	if (ev->lang == CORE_LANG_NONE) {
 		core_session_remove(st, core_session_find(st, ev->session));
 	} else {

@@ -10,8 +10,9 @@
 
 /* --- suppression (EX-4) ------------------------------------------------------------------ */
 
-/* What a reader knows of a cell from its label. */
-static void cell_bounds(uint32_t v, core_cell c, uint32_t k, uint64_t total, uint64_t *lo, uint64_t *hi)
+/* What a reader knows of a cell from its label, and from `known`, how many of its members the
+ * report lists anyway (its items). */
+static void cell_bounds(uint32_t v, core_cell c, uint32_t k, uint64_t total, uint32_t known, uint64_t *lo, uint64_t *hi)
 {
 	switch (c) {
 	case CORE_CELL_SHOWN:
@@ -24,9 +25,17 @@ static void cell_bounds(uint32_t v, core_cell c, uint32_t k, uint64_t total, uin
 		*lo = k, *hi = total;
 		break;
 	}
+	if (known > *lo)
+		*lo = known;
 }
 
 bool core_report_disclosed(const uint32_t *values, const core_cell *cells, int n, uint32_t k)
+{
+	return core_report_disclosed_given(values, NULL, cells, n, k);
+}
+
+bool core_report_disclosed_given(const uint32_t *values, const uint32_t *known, const core_cell *cells, int n,
+                                 uint32_t k)
 {
 	uint64_t total = 0, hidden = 0, lo_sum = 0, hi_sum = 0;
 	for (int i = 0; i < n; i++)
@@ -35,7 +44,7 @@ bool core_report_disclosed(const uint32_t *values, const core_cell *cells, int n
 		if (cells[i] == CORE_CELL_SHOWN)
 			continue;
 		uint64_t lo, hi;
-		cell_bounds(values[i], cells[i], k, total, &lo, &hi);
+		cell_bounds(values[i], cells[i], k, total, known ? known[i] : 0, &lo, &hi);
 		hidden += values[i];
 		lo_sum += lo;
 		hi_sum += hi;
@@ -46,7 +55,7 @@ bool core_report_disclosed(const uint32_t *values, const core_cell *cells, int n
 		if (cells[j] == CORE_CELL_SHOWN)
 			continue;
 		uint64_t lo, hi;
-		cell_bounds(values[j], cells[j], k, total, &lo, &hi);
+		cell_bounds(values[j], cells[j], k, total, known ? known[j] : 0, &lo, &hi);
 		uint64_t others_lo = lo_sum - lo, others_hi = hi_sum - hi;
 		uint64_t min = hidden > others_hi ? hidden - others_hi : 0, max = hidden - others_lo;
 		if (min < lo)
@@ -66,6 +75,11 @@ core_cell core_report_cell(uint32_t value, uint32_t k)
 
 bool core_report_suppress(const uint32_t *values, int n, uint32_t k, core_cell *out)
 {
+	return core_report_suppress_given(values, NULL, n, k, out);
+}
+
+bool core_report_suppress_given(const uint32_t *values, const uint32_t *known, int n, uint32_t k, core_cell *out)
+{
 	bool any = false;
 	for (int i = 0; i < n; i++) {
 		out[i] = core_report_cell(values[i], k);
@@ -73,7 +87,7 @@ bool core_report_suppress(const uint32_t *values, int n, uint32_t k, core_cell *
 	}
 	if (!any)
 		return true;
-	while (core_report_disclosed(values, out, n, k)) {
+	while (core_report_disclosed_given(values, known, out, n, k)) {
 		int pick = -1;
 		for (int i = 0; i < n; i++)
 			if (out[i] == CORE_CELL_SHOWN && values[i] >= k && (pick < 0 || values[i] < values[pick]))
@@ -114,7 +128,7 @@ static void build_table(core_report_table *t, core_report_table_kind kind, uint3
 {
 	t->kind = kind;
 	t->total = total;
-	t->published = total >= k && core_report_suppress(t->values, t->n, k, t->cells);
+	t->published = total >= k && core_report_suppress_given(t->values, t->known, t->n, k, t->cells);
 	for (int i = 0; t->published && i < t->n; i++) {
 		t->fewer += t->cells[i] == CORE_CELL_FEWER;
 		t->withheld += t->cells[i] == CORE_CELL_WITHHELD;
@@ -182,12 +196,20 @@ int core_report_model_build(core_report_model *m, const core_state *st, core_lan
 		langs->langs[langs->n++] = a->channels[i];
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		const core_question *q = &st->questions[i];
-		if (q->segment < seg->n)
+		/* EX-4: a reader counts the items listed in a segment (and reads their language), so
+		 * those are lower bounds a suppressed cell must not be pinned by. */
+		bool listed = q->reported && (q->state == CORE_Q_APPROVED || q->state == CORE_Q_ANSWERED);
+		if (q->segment < seg->n) {
 			seg->values[q->segment]++;
+			seg->known[q->segment] += listed;
+		}
 		for (int l = 0; l < langs->n; l++)
-			if (langs->langs[l] == q->lang)
+			if (langs->langs[l] == q->lang) {
 				langs->values[l]++;
+				langs->known[l] += listed;
+			}
 	}
+	m->small_group = st->participants >= 1 && st->participants < m->k;
 	build_table(seg, CORE_REPORT_BY_SEGMENT, m->k, m->questions_posted);
 	build_table(langs, CORE_REPORT_BY_LANGUAGE, m->k, m->questions_posted);
 	return 0;

@@ -36,6 +36,12 @@ bool core_report_suppress(const uint32_t *values, int n, uint32_t k, core_cell *
 /* Whether a hidden cell of this table could be worked out exactly, given the labels in cells
  * and the published total (the same reasoning a reader could do). */
 bool core_report_disclosed(const uint32_t *values, const core_cell *cells, int n, uint32_t k);
+/* The same, when the reader also knows that cell i has at least known[i] members (the report's
+ * items listed in it); known may be NULL. A cell pinned by its own bound cannot be protected by
+ * withholding others: then suppression fails and the table is not published. */
+bool core_report_disclosed_given(const uint32_t *values, const uint32_t *known, const core_cell *cells, int n,
+                                 uint32_t k);
+bool core_report_suppress_given(const uint32_t *values, const uint32_t *known, int n, uint32_t k, core_cell *out);
 
 /* --- the model ------------------------------------------------------------------------------ */
 
@@ -65,6 +71,7 @@ typedef struct core_report_table {
 	const char *labels[CORE_MAX_SEGMENTS];  /* by segment: the segments' titles */
 	core_lang langs[CORE_MAX_CHANNELS + 1]; /* by language: the floor, then each channel */
 	uint32_t values[CORE_MAX_SEGMENTS];
+	uint32_t known[CORE_MAX_SEGMENTS]; /* items the report lists in each cell: what a reader counts */
 	core_cell cells[CORE_MAX_SEGMENTS];
 	uint32_t total;
 	bool published;           /* false: too few to protect, only that is said */
@@ -83,6 +90,8 @@ typedef struct core_report_model {
 	uint32_t questions_posted;
 	core_report_table by_segment, by_language; /* sealed only */
 	uint32_t fewer_votes;                      /* items whose upvotes show as fewer than k */
+	/* EX-4: 1 to k - 1 participants: even "fewer than k" may say who took part; the report warns. */
+	bool small_group;
 } core_report_model;
 
 /* Builds the report of st in lang (CORE_LANG_NONE: the floor's) with threshold k (0:

@@ -425,6 +425,8 @@ void core_state_move_live(core_state *dst, core_state *src)
 	dst->scap = src->scap;
 	dst->sused = src->sused;
 	memcpy(dst->listeners, src->listeners, sizeof dst->listeners);
+	memcpy(dst->shown_floor, src->shown_floor, sizeof dst->shown_floor);
+	memcpy(dst->below_since, src->below_since, sizeof dst->below_since);
 	memcpy(dst->signal_window_start, src->signal_window_start, sizeof dst->signal_window_start);
 	memcpy(dst->signal_count, src->signal_count, sizeof dst->signal_count);
 	memcpy(dst->networks, src->networks, sizeof dst->networks);
@@ -433,6 +435,8 @@ void core_state_move_live(core_state *dst, core_state *src)
 	src->sessions = NULL;
 	src->lcap = src->lused = src->scap = src->sused = 0;
 	memset(src->listeners, 0, sizeof src->listeners);
+	memset(src->shown_floor, 0, sizeof src->shown_floor);
+	memset(src->below_since, 0, sizeof src->below_since);
 }
 
 int core_list_reserve(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t first)

@@ -28,11 +28,14 @@ long core_utf8_count(const char *s, size_t len)
 	return u8_check(p, len) ? -1 : (long)u8_mbsnlen(p, len);
 }
 
-/* Bidi embedding, override and isolate controls: they let a poster make text display in a
- * different order than it is stored, so they never reach other readers (QA-1). */
+/* Bidi controls: embeddings, overrides and isolates, and the implicit marks (left-to-right,
+ * right-to-left, Arabic letter). They let a poster make text display in a different order than
+ * it is stored, and a mark is an invisible byte sequence a poster could use to tag their own
+ * text, so none reaches other readers (QA-1); clients isolate user text for display (LC-2). */
 static bool is_bidi_control(uint32_t cp)
 {
-	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+	       cp == 0x61C;
 }
 
 /* Control characters (Cc) other than line feed and tab carry nothing a reader should see. */
@@ -42,10 +45,9 @@ static bool is_dropped_control(uint32_t cp)
 }
 
 /* Invisible format characters trimmed from both ends like white space: the soft hyphen, the
- * combining grapheme joiner, the Arabic letter, left-to-right and right-to-left marks (kept
- * inside a text, where they order Arabic punctuation), the Mongolian vowel separator, the
- * zero-width space, non-joiner and joiner, the word joiner and invisible operators, the
- * variation selectors and the byte order mark. */
+ * combining grapheme joiner, the Mongolian vowel separator, the zero-width space, non-joiner
+ * and joiner, the word joiner and invisible operators, the variation selectors and the byte
+ * order mark. (The bidi marks are dropped everywhere, above.) */
 static bool is_invisible(uint32_t cp)
 {
 	return cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||

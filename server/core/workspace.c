@@ -34,6 +34,14 @@ rt_err core_decide_seal(const core_state *st, int64_t now, core_decision *out)
 	return RT_OK;
 }
 
+/* CHR-5: whether the seal deletes q's text: withdrawn, rejected and pending questions, and a
+ * question merged away while it was still pending (or rejected, or withdrawn). */
+bool core_question_unpublished(const core_question *q)
+{
+	core_qstate s = q->state == CORE_Q_MERGED ? q->premerge : q->state;
+	return s == CORE_Q_WITHDRAWN || s == CORE_Q_REJECTED || s == CORE_Q_PENDING;
+}
+
 /* CHR-5: the secret is the hub's; here every pseudonym goes, the text of questions that were
  * never published goes, votes become totals, and memory-only linkage is wiped. */
 int core_evolve_sealed(core_state *st, const core_event *ev)
@@ -41,7 +49,7 @@ int core_evolve_sealed(core_state *st, const core_event *ev)
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		core_question *q = &st->questions[i];
 		core_wipe(&q->author, sizeof q->author);
-		if (q->state == CORE_Q_WITHDRAWN || q->state == CORE_Q_REJECTED || q->state == CORE_Q_PENDING) {
+		if (core_question_unpublished(q)) {
 			core_wipe(q->text, q->text_len);
 			q->text_len = 0;
 			q->may_identify = false;
@@ -49,6 +57,8 @@ int core_evolve_sealed(core_state *st, const core_event *ev)
 	}
 	core_sets_wipe(st);
 	memset(st->listeners, 0, sizeof st->listeners);
+	memset(st->shown_floor, 0, sizeof st->shown_floor);
+	memset(st->below_since, 0, sizeof st->below_since);
 	st->sealed = true;
 	st->participants = ev->participants;
 	return 0;

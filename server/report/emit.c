@@ -131,5 +131,7 @@ int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LI
 	}
 	if (m->fewer_votes)
 		word_text(d, lines[n++], REPORT_LINE_MAX, W_SUPPRESSED_VOTES, m->fewer_votes, m->k);
+	if (m->sealed && m->small_group)
+		word_text(d, lines[n++], REPORT_LINE_MAX, W_SMALL_GROUP, m->k, m->k);
 	return n;
 }

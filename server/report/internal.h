@@ -64,6 +64,7 @@ typedef enum report_word {
 	W_COLON,
 	W_SEMICOLON,
 	W_COMMA,
+	W_SMALL_GROUP, /* %u: k; EX-4: fewer than k participants */
 	W_COUNT
 } report_word;
 
@@ -74,8 +75,9 @@ typedef struct report_doc {
 	const core_agenda *agenda;
 } report_doc;
 
-/* The manifest's lines of what was suppressed: at most one per table and one for upvotes. */
-#define REPORT_MAX_LINES 3
+/* The manifest's lines of what was suppressed: at most one per table and one for upvotes, and
+ * the warning that the group was small. */
+#define REPORT_MAX_LINES 4
 #define REPORT_LINE_MAX 512
 typedef char report_line[REPORT_LINE_MAX];
 

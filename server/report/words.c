@@ -66,6 +66,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COLON] = ":",
             [W_SEMICOLON] = "; ",
             [W_COMMA] = ", ",
+            [W_SMALL_GROUP] = "warning: fewer than %u participants took part; even \u201Cfewer than %u\u201D may tell "
+                              "readers who they were, so share this report with care",
         },
     [CORE_LANG_FR] =
         {
@@ -131,6 +133,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COLON] = "\u00A0:",
             [W_SEMICOLON] = "\u202F; ",
             [W_COMMA] = ", ",
+            [W_SMALL_GROUP] = "avertissement\u00A0: moins de %u participants ont pris part\u00A0; même «\u202Fmoins de "
+                              "%u\u202F» peut laisser deviner qui ils étaient, diffusez ce rapport avec prudence",
         },
     [CORE_LANG_ES] =
         {
@@ -192,6 +196,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COLON] = ":",
             [W_SEMICOLON] = "; ",
             [W_COMMA] = ", ",
+            [W_SMALL_GROUP] = "advertencia: participaron menos de %u personas; incluso «menos de %u» puede revelar "
+                              "quiénes fueron, comparta este informe con cuidado",
         },
     [CORE_LANG_AR] =
         {
@@ -251,6 +257,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COLON] = ":",
             [W_SEMICOLON] = "؛ ",
             [W_COMMA] = "، ",
+            [W_SMALL_GROUP] =
+                "تحذير: شارك أقل من %u مشاركين؛ وحتى عبارة «أقل من %u» قد تكشف هويتهم، فشارك هذا التقرير بحذر",
         },
 };
 

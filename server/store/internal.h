@@ -61,6 +61,7 @@ enum stmt_id {
 	ST_SEAL_PARKED,  /* CHR-5: the seal deletes the parked voters too */
 	ST_SAVE_GUARD,
 	ST_LOAD_GUARD,
+	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
 	ST_COUNT
 };
 

@@ -216,9 +216,12 @@ rt_err store_each_label(store *s, const char *owner, bool invited, store_label_f
 
 rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms)
 {
+	/* CHR-5: a plain consultation, once sealed, keeps no attendance (time counted up to the seal
+	 * and saved after it included). */
 	sqlite3_stmt *st =
-	    store_prepare(s, "INSERT INTO attendance (consultation, label, attended_ms) VALUES (?1, ?2, ?3) "
-	                     "ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3");
+	    store_prepare(s, "INSERT INTO attendance (consultation, label, attended_ms) SELECT ?1, ?2, ?3 "
+	                     "WHERE NOT EXISTS (SELECT 1 FROM consultation WHERE id = ?1 AND sealed = 1 AND "
+	                     "programme IS NULL) ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3");
 	if (st) {
 		store_bind_id(st, 1, cid);
 		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);

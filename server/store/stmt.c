@@ -98,6 +98,9 @@ static const char *const stmt_sql[ST_COUNT] = {
                       "new_devices = ?4, work_bits = ?5, link_paused_until = ?6, queue_paused_until = ?7",
     [ST_LOAD_GUARD] = "SELECT voting_invitations, max_pending, new_devices, work_bits, link_paused_until, "
                       "queue_paused_until FROM guard WHERE consultation = ?",
+    /* CHR-5: outside a programme no certificate needs attendance, so the seal deletes it. */
+    [ST_SEAL_ATTENDANCE] = "DELETE FROM attendance WHERE consultation = ?1 AND "
+                           "(SELECT programme FROM consultation WHERE id = ?1) IS NULL",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

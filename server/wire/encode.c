@@ -137,10 +137,15 @@ static json_t *listeners_json(const core_state *st, core_audience aud)
 	const core_agenda *a = &st->agenda;
 	for (int i = -1; i < a->nchannels; i++) {
 		core_lang l = i < 0 ? a->floor : a->channels[i];
-		core_band b = core_band_for(aud, st->listeners[l]);
+		/* The co-chairs see the band held for a minute after the count fell below it. */
+		uint32_t floor = st->shown_floor[l];
+		core_band b = aud == CORE_AUD_BOOTHS ? core_band_for(aud, st->listeners[l]) : core_band_for(aud, floor);
 		json_t *v = json_pack("{s:s}", "band", core_band_name(b));
-		if (v && b == CORE_BAND_EXACT)
-			json_object_set_new(v, "count", json_integer(st->listeners[l]));
+		if (v && b == CORE_BAND_RANGE) {
+			json_object_set_new(v, "min", json_integer(floor));
+			if (core_band_ceiling(floor))
+				json_object_set_new(v, "max", json_integer(core_band_ceiling(floor)));
+		}
 		json_object_set_new(j, core_lang_name(l), v);
 	}
 	return j;
@@ -213,6 +218,18 @@ static json_t *guard_json(const core_state *st, core_audience aud)
 	return g;
 }
 
+/* CHR-5: once sealed, how many questions lost their text by state, for the moderators, in
+ * place of the questions themselves. */
+static json_t *unpublished_json(const core_state *st)
+{
+	json_int_t n[CORE_Q_STATE_COUNT] = {0};
+	for (uint32_t i = 0; i < st->nquestions; i++)
+		if (core_question_unpublished(&st->questions[i]))
+			n[st->questions[i].state]++;
+	return json_pack("{s:I, s:I, s:I, s:I}", "pending", n[CORE_Q_PENDING], "rejected", n[CORE_Q_REJECTED],
+	                 "withdrawn", n[CORE_Q_WITHDRAWN], "merged", n[CORE_Q_MERGED]);
+}
+
 /* What a snapshot tells this connection of itself alone: its questions and votes, whether it
  * accepted the Rule, its booth channel. */
 static json_t *you_json(const core_state *st, const core_actor *actor)
@@ -246,8 +263,10 @@ static json_t *snapshot_json(const core_state *st, core_role role, const core_ps
 	json_t *qs = json_array();
 	for (uint32_t i = 0; i < st->nquestions; i++) {
 		const core_question *q = &st->questions[i];
-		if (core_visible(aud, q->state) || (own && memcmp(q->author.b, own->b, CORE_PSEUD_LEN) == 0))
-			json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
+		bool own_q = own && memcmp(q->author.b, own->b, CORE_PSEUD_LEN) == 0;
+		if ((!core_visible(aud, q->state) && !own_q) || (st->sealed && core_question_unpublished(q)))
+			continue; /* CHR-5: once sealed, only questions that kept their text */
+		json_array_append_new(qs, question_json(q, aud == CORE_AUD_MODERATION));
 	}
 	json_t *consultation = consultation_json(st);
 	/* LC-5: the question selected next is for the co-chairs, the rapporteur and the booths. */
@@ -261,6 +280,8 @@ static json_t *snapshot_json(const core_state *st, core_role role, const core_ps
 		json_object_set_new(consultation, "workspace", workspace_json(st));
 	if (consultation)
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
+	if (consultation && st->sealed && aud == CORE_AUD_MODERATION)
+		json_object_set_new(consultation, "unpublished", unpublished_json(st));
 	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
 	                 core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
 }
@@ -414,8 +435,14 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		if (aud != CORE_AUD_COCHAIRS && aud != CORE_AUD_BOOTHS)
 			return NULL;
 		return to_buf(json_pack("{s:s, s:o}", "type", type, "listeners", listeners_json(st, aud)), headroom);
-	case CORE_EV_RULE_ACCEPTED:
 	case CORE_EV_SEALED:
+		/* CHR-5: the moderators learn what the seal deleted, counted, so that their view drops it. */
+		if (aud == CORE_AUD_MODERATION)
+			return to_buf(
+			    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "unpublished", unpublished_json(st)),
+			    headroom);
+		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
+	case CORE_EV_RULE_ACCEPTED:
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
 	case CORE_EV_GUARD:
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "link",

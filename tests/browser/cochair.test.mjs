@@ -207,14 +207,19 @@ test('the co-chairs\' console: queue first, toolbars and menus, alerts, the race
     assert.equal(await chair.getByTestId(id).count(), 0, `${id} is still there`);
   }
   await chair.getByTestId('export-md').waitFor();
+  // CHR-5: the questions whose text the seal deleted are counted, never listed.
+  assert.match(await chair.getByTestId('ended-unpublished').textContent(), /pending 3,/);
+  assert.equal(await chair.locator('[data-state="pending"]').count(), 0);
   await booth.getByTestId('ended').waitFor();
   assert.equal(await booth.getByTestId('signal-button').count(), 0);
   await rapporteur.getByTestId('ended').waitFor();
+  await rapporteur.getByTestId('ended-unpublished').waitFor();
   for (const [lang, locale] of [['en', 'en-GB'], ['ar', 'ar']]) {
     for (const [size, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
       for (const [role, link] of [['cochair', srv.links.cochair], ['booth', srv.links.booth.ar], ['rapporteur', srv.links.rapporteur]]) {
         const page = await open(link, `${role} ended ${lang} ${size}`, { viewport, locale });
         await page.getByTestId('ended').waitFor();
+        if (role !== 'booth') await page.getByTestId('ended-unpublished').waitFor();
         await screenshot(page, `${role}-ended-${size}-${lang}`);
         await page.context().close();
       }

@@ -119,9 +119,10 @@ test('the question selected next reaches the booth before the stage; listeners p
   await queued.getByTestId('answer-now-button').click();
   await ar.locator('[data-testid="booth-next"]:not([data-id])').waitFor();
 
-  // The listener leaves: the booth sees nobody, the co-chair none.
+  // The listener leaves: the booth sees nobody; the co-chair's band holds for a minute (LC-6),
+  // so that one departure cannot be matched against the meeting's list.
   await listener.context().close();
   await ar.locator('[data-testid="booth-listeners"][data-band="none"]').waitFor();
-  await chair.locator('[data-testid="listener-band"][data-lang="ar"][data-band="none"]').waitFor();
+  assert.equal(await chair.locator('[data-testid="listener-band"][data-lang="ar"]').getAttribute('data-band'), 'few');
   assert.deepEqual(problems, []);
 });

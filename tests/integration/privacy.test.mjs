@@ -90,12 +90,16 @@ test('privacy audit: after the seal no canary survives in the database, its WAL,
     const withdrawn = (await post(c, 'CANARY-WITHDRAWN-4f1b: a question its author took back')).result.question.id;
     const rejected = (await post(b, 'CANARY-REJECTED-9c2e: off topic')).result.question.id;
     await post(c, 'CANARY-PENDING-77aa: never moderated');
+    const mergedPending = (await post(a, 'CANARY-MERGED-PENDING-2d6f: merged before anyone saw it')).result.question.id;
     canaries.push({ name: 'withdrawn text', bytes: 'CANARY-WITHDRAWN-4f1b' });
     canaries.push({ name: 'rejected text', bytes: 'CANARY-REJECTED-9c2e' });
     canaries.push({ name: 'never-moderated text', bytes: 'CANARY-PENDING-77aa' });
+    canaries.push({ name: 'merged-pending text', bytes: 'CANARY-MERGED-PENDING-2d6f' });
     const first = placed.result.question.id;
     for (const q of [first, kept]) assert.equal((await chair.command({ type: 'question.approve', question: q })).type, 'ack');
     assert.equal((await chair.command({ type: 'question.reject', question: rejected })).type, 'ack');
+    // A pending question merged into a live one: the room never saw its text.
+    assert.equal((await chair.command({ type: 'question.merge', question: mergedPending, into: kept })).type, 'ack');
     assert.equal((await c.command({ type: 'question.withdraw', question: withdrawn })).type, 'ack');
     for (const p of [b, c]) assert.equal((await p.command({ type: 'question.vote', question: first })).type, 'ack');
     assert.equal((await c.command({ type: 'question.vote', question: kept })).type, 'ack');
@@ -115,7 +119,7 @@ test('privacy audit: after the seal no canary survives in the database, its WAL,
     // The search can fail: before the seal it finds the linkage and the unpublished text.
     const before = search(Object.fromEntries(dbFiles(srv.dataDir).map((f) => [path.basename(f), fs.readFileSync(f)])), canaries);
     const foundBefore = new Set(before.map((h) => h.canary));
-    for (const n of ['secret', 'withdrawn text', 'rejected text', 'never-moderated text', 'pseudonym 0']) {
+    for (const n of ['secret', 'withdrawn text', 'rejected text', 'never-moderated text', 'merged-pending text', 'pseudonym 0']) {
       assert.ok(foundBefore.has(n), `before sealing, the search finds the ${n}`);
     }
     // A draft already leaves out what is not published.
@@ -165,6 +169,7 @@ test('privacy audit: after the seal no canary survives in the database, its WAL,
     assert.equal(sql(db, 'SELECT count(*) FROM acceptance'), '0');
     assert.equal(sql(db, 'SELECT count(*) FROM consultation WHERE secret IS NOT NULL'), '0');
     assert.equal(sql(db, `SELECT text FROM question WHERE id = ${withdrawn}`), '');
+    assert.equal(sql(db, `SELECT text FROM question WHERE id = ${mergedPending}`), '');
     console.log(`privacy audit: ${canaries.length} canaries; ${before.length} found before the seal, none after, in `
       + `${Object.keys(after).length} sources (${Object.keys(after).join(', ')})`);
   } finally {

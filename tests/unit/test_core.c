@@ -882,7 +882,7 @@ static void test_names(void)
 
 /* LC-6: listeners counted per language in memory, once per participant however many of their
  * connections listen; the co-chairs' and the booths' banded views change only when their band
- * (or, from 5 up, the co-chairs' exact count) changes. */
+ * changes, and the co-chairs' goes down only a minute after its count fell below it. */
 static core_actor listener(uint8_t n, uint64_t session)
 {
 	core_actor a = fixture_participant(n);
@@ -922,8 +922,17 @@ static void test_presence(void)
 	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 3), CORE_BAND_FEW);
 	CHECK_EQ_INT(core_band_for(CORE_AUD_BOOTHS, 3), CORE_BAND_PRESENT);
 	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 4), CORE_BAND_FEW);
-	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 5), CORE_BAND_EXACT);
+	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, 5), CORE_BAND_RANGE);
 	CHECK_EQ_STR(core_band_name(CORE_BAND_FEW), "few");
+	CHECK_EQ_STR(core_band_name(CORE_BAND_RANGE), "range");
+	/* The co-chairs' bands: none, few, 5-9, 10-19, 20-49, 50-99, 100 and more. */
+	static const uint32_t counts[] = {0, 1, 4, 5, 9, 10, 19, 20, 49, 50, 99, 100, 5000};
+	static const uint32_t floors[] = {0, 1, 1, 5, 5, 10, 10, 20, 20, 50, 50, 100, 100};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		CHECK_EQ_INT(core_band_floor(counts[i]), floors[i]);
+	CHECK_EQ_INT(core_band_ceiling(5), 9);
+	CHECK_EQ_INT(core_band_ceiling(50), 99);
+	CHECK_EQ_INT(core_band_ceiling(100), 0);
 	uint64_t seq = st.seq;
 
 	/* 0, then 1 to 3 listeners in Arabic: only the first changes what anyone sees. */
@@ -935,10 +944,10 @@ static void test_presence(void)
 	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_AR), 0);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 3);
 	CHECK_EQ_INT(listen_to(&st, &p[4], CORE_LANG_AR), 0);
-	/* The fifth makes the count exact for the co-chairs; every later change is shown to them. */
+	/* The fifth moves the co-chairs' band to 5-9; the sixth and seventh stay in it. */
 	CHECK_EQ_INT(listen_to(&st, &p[5], CORE_LANG_AR), chairs);
-	CHECK_EQ_INT(listen_to(&st, &p[6], CORE_LANG_AR), chairs);
-	CHECK_EQ_INT(listen_to(&st, &p[7], CORE_LANG_AR), chairs);
+	CHECK_EQ_INT(listen_to(&st, &p[6], CORE_LANG_AR), 0);
+	CHECK_EQ_INT(listen_to(&st, &p[7], CORE_LANG_AR), 0);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
 	/* Choosing again what one listens to changes nothing. */
 	CHECK_EQ_INT(listen_to(&st, &p[7], CORE_LANG_AR), 0);
@@ -950,7 +959,7 @@ static void test_presence(void)
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
 	CHECK_EQ_INT(leave(&st, 1), 0);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 7);
-	CHECK_EQ_INT(leave(&st, 101), chairs);
+	CHECK_EQ_INT(leave(&st, 101), 0); /* 6: still 5-9 */
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 6);
 	CHECK_EQ_INT(leave(&st, 101), 0); /* already gone */
 
@@ -958,12 +967,34 @@ static void test_presence(void)
 	CHECK_EQ_INT(listen_to(&st, &p[2], CORE_LANG_FR), chairs | booths);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_AR], 5);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 1);
-	/* Down from 5 to 4 Arabic listeners: the co-chairs see "fewer than 5" again. */
-	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_NONE), chairs);
-	CHECK_EQ_INT(core_band_for(CORE_AUD_COCHAIRS, st.listeners[CORE_LANG_AR]), CORE_BAND_FEW);
-	/* The last French listener leaves: both see none again. */
-	CHECK_EQ_INT(leave(&st, 2), chairs | booths);
+	/* Down from 5 to 4 Arabic listeners: the co-chairs still see 5-9 for a minute, so that one
+	 * departure cannot be matched against the meeting's list; then "fewer than 5". */
+	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_NONE), 0);
+	CHECK_EQ_INT(st.shown_floor[CORE_LANG_AR], 5);
+	CHECK_EQ_INT(core_clock_due_ms(&st), FIXED_NOW_MS + CORE_BAND_HOLD_MS);
+	core_actor sys = {.role = CORE_ROLE_SYSTEM};
+	core_decision due;
+	CHECK_EQ_INT(
+	    apply_at(&st, &sys, (core_command){.kind = CORE_CMD_CLOCK_DUE}, FIXED_NOW_MS + CORE_BAND_HOLD_MS - 1, &due),
+	    RT_OK);
+	CHECK_EQ_INT(due.nevents, 0);
+	CHECK_EQ_INT(st.shown_floor[CORE_LANG_AR], 5);
+	CHECK_EQ_INT(
+	    apply_at(&st, &sys, (core_command){.kind = CORE_CMD_CLOCK_DUE}, FIXED_NOW_MS + CORE_BAND_HOLD_MS, &due),
+	    RT_OK);
+	CHECK_EQ_INT(due.nevents, 1);
+	CHECK_EQ_INT(due.events[0].kind, CORE_EV_PRESENCE);
+	CHECK_EQ_INT(core_event_audiences(&st, &due.events[0]), chairs);
+	CHECK_EQ_INT(st.shown_floor[CORE_LANG_AR], 1);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 0);
+	/* Back up to 5 and down again within the minute: the band shows 5-9 throughout. */
+	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_AR), chairs);
+	CHECK_EQ_INT(listen_to(&st, &p[3], CORE_LANG_NONE), 0);
+	CHECK_EQ_INT(st.shown_floor[CORE_LANG_AR], 5);
+	/* The last French listener leaves: the booths see none at once, the co-chairs a minute on. */
+	CHECK_EQ_INT(leave(&st, 2), booths);
 	CHECK_EQ_INT(st.listeners[CORE_LANG_FR], 0);
+	CHECK_EQ_INT(st.shown_floor[CORE_LANG_FR], 1);
 
 	/* Bad input changes nothing: a language the consultation does not offer, a connection
 	 * without a session number, a role that does not listen. */
@@ -1468,6 +1499,39 @@ static void test_guard(void)
 	CHECK(!core_work_ok(hash, 257));
 }
 
+/* CHR-5: the seal deletes the text of every question the room never saw, a pending question
+ * merged away included, and keeps the text of what was public, merged or not. */
+static void test_seal_unpublished(void)
+{
+	core_agenda ag = fixture_agenda(true);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_actor a = fixture_participant(1), b = fixture_participant(2), chair = fixture_role(CORE_ROLE_COCHAIR);
+	static const char *const texts[] = {"Kept",     "Merged while pending", "Never moderated",
+	                                    "Rejected", "Merged once public",   "Withdrawn"};
+	for (int i = 0; i < 6; i++)
+		CHECK_EQ_INT(apply(&st, i % 2 ? &b : &a, post(texts[i], CORE_LANG_EN)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_APPROVE, 1)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_APPROVE, 5)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 2, .into = 1}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_QUESTION_MERGE, .question = 5, .into = 1}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_REJECT, 4)), RT_OK);
+	CHECK_EQ_INT(apply(&st, &b, on(CORE_CMD_QUESTION_WITHDRAW, 6)), RT_OK);
+	static const bool unpublished[] = {false, true, true, true, false, true};
+	for (uint32_t id = 1; id <= 6; id++)
+		CHECK_EQ_INT(core_question_unpublished(core_question_get(&st, id)), unpublished[id - 1]);
+	core_actor sys = {.role = CORE_ROLE_SYSTEM};
+	CHECK_EQ_INT(apply(&st, &sys, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	for (uint32_t id = 1; id <= 6; id++) {
+		const core_question *q = core_question_get(&st, id);
+		CHECK_EQ_INT(q->text_len, unpublished[id - 1] ? 0 : strlen(texts[id - 1]));
+		CHECK_EQ_INT(q->text_len ? memcmp(q->text, texts[id - 1], q->text_len) : 0, 0);
+	}
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1489,5 +1553,6 @@ int main(void)
 	test_booth_ack();
 	test_unmerge();
 	test_guard();
+	test_seal_unpublished();
 	return check_done();
 }

@@ -136,6 +136,24 @@ static void test_suppression(void)
 	uint32_t v2[] = {2, 0, 0};
 	core_cell c2[3];
 	CHECK(!core_report_suppress(v2, 3, k, c2));
+	/* The report's items are lower bounds a reader has too: four items listed in a segment
+	 * whose cell says "fewer than 5" pin it at 4, whatever else is withheld; so the table is
+	 * not published. Three items leave it 3 or 4, as without them. */
+	uint32_t v3[] = {4, 20, 7}, known4[] = {4, 0, 0}, known3[] = {3, 0, 0};
+	core_cell c3[3];
+	CHECK(core_report_suppress(v3, 3, k, c3));
+	CHECK(!core_report_disclosed(v3, c3, 3, k));
+	CHECK(core_report_disclosed_given(v3, known4, c3, 3, k));
+	CHECK(!core_report_suppress_given(v3, known4, 3, k, c3));
+	CHECK(core_report_suppress_given(v3, known3, 3, k, c3));
+	CHECK_EQ_INT(c3[0], CORE_CELL_FEWER);
+	CHECK(!core_report_disclosed_given(v3, known3, c3, 3, k));
+	/* A withheld cell whose items reach the total's remainder is pinned as well. */
+	uint32_t v4[] = {1, 6, 9}, known_w[] = {0, 6, 0};
+	core_cell c4[3];
+	CHECK(core_report_suppress(v4, 3, k, c4));
+	CHECK_EQ_INT(c4[1], CORE_CELL_WITHHELD);
+	CHECK(core_report_disclosed_given(v4, known_w, c4, 3, k));
 }
 
 /* --- the sample engagement session -------------------------------------------------------- */
@@ -411,7 +429,25 @@ static void test_session(void)
 	CHECK(!contains(md, len, "cinco años"));
 	CHECK(contains(md, len, "merged questions"));
 	CHECK(contains(md, len, "Participants who accepted the Rule: 27"));
+	CHECK(!contains(md, len, "took part"));
 	free(md);
+	/* EX-4: a session of fewer than k participants: the manifest warns that even "fewer than
+	 * k" may say who they were, in every format and language. */
+	st.participants = 3;
+	md = render(REPORT_MD, CORE_LANG_NONE, &len);
+	CHECK(contains(md, len, "Participants who accepted the Rule: fewer than 5"));
+	CHECK(contains(md, len, "warning: fewer than 5 participants took part"));
+	free(md);
+	static const report_format formats[] = {REPORT_HTML, REPORT_CSV, REPORT_JSON};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		char *doc = render(formats[i], CORE_LANG_NONE, &len);
+		CHECK(contains(doc, len, "fewer than 5 participants took part"));
+		free(doc);
+	}
+	char *ar_small = render(REPORT_MD, CORE_LANG_AR, &len);
+	CHECK(contains(ar_small, len, "تحذير"));
+	free(ar_small);
+	st.participants = 27;
 	/* Invalid options render nothing. */
 	report_options bad = {.format = REPORT_FORMAT_COUNT};
 	CHECK(report_render(&st, &bad, &len) == NULL);

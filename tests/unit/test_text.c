@@ -44,8 +44,14 @@ static const text_case cases[] = {
     {"bidi only", "\xe2\x80\xae\xe2\x81\xa6", RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
     {"marks only: RLM, LRM, ALM, soft hyphen", " \xe2\x80\xae\xe2\x80\x8f\xe2\x80\x8e\xd8\x9c\xc2\xad ",
      RT_E_QUESTION_TEXT_EMPTY, NULL, 0},
-    {"RLM inside Arabic kept", "\xd9\x84\xd9\x85\xd8\xa7\xd8\xb0\xd8\xa7\xe2\x80\x8f\xd8\x9f\xe2\x80\x8f", RT_OK,
-     "\xd9\x84\xd9\x85\xd8\xa7\xd8\xb0\xd8\xa7\xe2\x80\x8f\xd8\x9f", 7},
+    {"RLM inside Arabic stripped", "\xd9\x84\xd9\x85\xd8\xa7\xd8\xb0\xd8\xa7\xe2\x80\x8f\xd8\x9f\xe2\x80\x8f", RT_OK,
+     "\xd9\x84\xd9\x85\xd8\xa7\xd8\xb0\xd8\xa7\xd8\x9f", 6},
+    {"LRM, RLM and ALM inside a text stripped",
+     "a\xe2\x80\x8e"
+     "b\xe2\x80\x8f"
+     "c\xd8\x9c"
+     "d",
+     RT_OK, "abcd", 4},
     {"overlong encoding", "\xc0\xaf", RT_E_PROTOCOL_MALFORMED, NULL, 0},
     {"surrogate", "\xed\xa0\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},
     {"truncated", "abc\xe2\x80", RT_E_PROTOCOL_MALFORMED, NULL, 0},

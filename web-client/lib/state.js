@@ -131,6 +131,18 @@ function lapseNext(state) {
   return q && q.state === 'approved' && state.answering !== q.id ? state : { ...state, next: null };
 }
 
+// CHR-5: the seal deleted the text of every question the room never saw; keep only what a
+// sealed snapshot would list (merged questions go too: nothing acts on them any more), and the
+// moderators' counts of the rest.
+const UNPUBLISHED = new Set(['pending', 'rejected', 'withdrawn', 'merged']);
+function applySealed(state, msg) {
+  if (!state.consultation) return state;
+  const questions = Object.fromEntries(Object.entries(state.questions).filter(([, q]) => !UNPUBLISHED.has(q.state)));
+  const consultation = { ...state.consultation, sealed: true };
+  if (msg.unpublished) consultation.unpublished = msg.unpublished;
+  return { ...state, consultation, questions };
+}
+
 // Applies question.merged: both views, the answering mark, and this participant's vote, which
 // the server has carried over to `into` unless this participant wrote `into`.
 function applyMerge(state, msg) {
@@ -282,7 +294,7 @@ function applyEvent(next, msg) {
     case 'rule.accepted':
       return { ...next, ruleAccepted: true };
     case 'consultation.sealed':
-      return next.consultation ? { ...next, consultation: { ...next.consultation, sealed: true } } : next;
+      return applySealed(next, msg);
     case 'note.changed':
       return setNote(next, msg.note);
     case 'question.tagged':

@@ -111,17 +111,20 @@ export function ClockPanel({ state, offset, mod }) {
     </section>`;
 }
 
-// LC-6: listeners per language, banded by the server: none, fewer than 5, or the count.
+// LC-6: listeners per language, banded by the server: none, fewer than 5, or a range (5-9,
+// 10-19, 20-49, 50-99, 100 and more), never an exact count.
 function ListenerBands({ consultation, listeners }) {
   const band = (l) => (listeners && listeners[l]) || { band: 'none' };
-  const words = (b) => (b.band === 'count' ? t('chair.listeners.count', { count: b.count })
-    : t(b.band === 'few' ? 'chair.listeners.few' : 'chair.listeners.none'));
+  const words = (b) => {
+    if (b.band === 'range') return b.max ? t('chair.listeners.range', b) : t('chair.listeners.many', b);
+    return t(b.band === 'few' ? 'chair.listeners.few' : 'chair.listeners.none');
+  };
   return html`
     <div class="listeners">
       <h3 class="signals-heading" id="listeners-heading">${t('chair.listeners.heading')}</h3>
       <ul class="listener-bands" aria-labelledby="listeners-heading" data-testid="listener-bands">
         ${languagesOf(consultation).map((l) => html`
-          <li data-testid="listener-band" data-lang=${l} data-band=${band(l).band} data-count=${band(l).count ?? null}>
+          <li data-testid="listener-band" data-lang=${l} data-band=${band(l).band} data-min=${band(l).min ?? null}>
             <span class="listener-lang">${t(`language.${l}`)}</span> <span class="listener-value">${words(band(l))}</span></li>`)}
       </ul>
       <p class="hint">${t('chair.listeners.hint')}</p>

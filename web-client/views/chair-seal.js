@@ -6,7 +6,7 @@
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { listQuestions } from '../lib/state.js';
-import { ActionError, AnsweredQuestions, useAction } from './common.js';
+import { ActionError, AnsweredQuestions, Unpublished, useAction } from './common.js';
 import { ExportCard } from './rapporteur.js';
 
 // What the co-chair must type: the word in the page's language, "SEAL" in any, or the title.
@@ -87,6 +87,7 @@ export function EndedConsole({ state, conn }) {
         <p role="status" data-testid="sealed-notice">${t('sealed.notice')}</p>
         <p data-testid="ended-kept">${t('ended.kept', { answered: answered.length, live: live.length })}</p>
         <p class="hint">${t('ended.destroyed')}</p>
+        <${Unpublished} consultation=${state.consultation} />
       </section>
       <${ExportCard} state=${state} conn=${conn} />
       ${kept.length > 0 && html`

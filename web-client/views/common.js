@@ -328,3 +328,9 @@ export function AgendaList({ consultation, offset }) {
       </ol>
     </details>`;
 }
+
+// CHR-5: how many questions the seal deleted, counted (their items are gone).
+export function Unpublished({ consultation }) {
+  const u = consultation.unpublished;
+  return u ? html`<p data-testid="ended-unpublished">${t('ended.unpublished', u)}</p>` : null;
+}

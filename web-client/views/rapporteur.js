@@ -7,7 +7,7 @@ import { UI_LANGUAGES, currentLanguage, t } from '../lib/i18n.js';
 import { answeringQuestion, isSealed, listQuestions, reportMark, themesInUse } from '../lib/state.js';
 import {
   ActionError, AgendaList, Counter, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, useAction,
-  useIdentifying,
+  useIdentifying, Unpublished,
 } from './common.js';
 
 const FORMATS = ['md', 'html', 'csv', 'json'];
@@ -257,6 +257,7 @@ export function RapporteurView({ state, conn, offset }) {
         <section class="card ended-card" aria-labelledby="rapporteur-ended-heading" data-testid="ended">
           <h2 id="rapporteur-ended-heading">${t('ended.heading')}</h2>
           <p>${t('ended.rapporteur')}</p>
+          <${Unpublished} consultation=${c} />
         </section>`}
       <${SealedNotice} consultation=${c} />
       <${NowAnswering} q=${now && now.state === 'approved' ? now : null} />
