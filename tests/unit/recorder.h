@@ -83,4 +83,22 @@ static inline void frame(hub *h, test_peer *p, const char *json)
 	hub_receive(h, &p->peer, json, strlen(json));
 }
 
+/* A hub over store s whose transport is rec, its clock at FIXED_NOW_MS (the hub copies its io). */
+static inline hub *rec_hub(store *s, recorder *rec)
+{
+	rec->now = FIXED_NOW_MS;
+	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = rec};
+	return hub_new(s, &io, 16);
+}
+
+/* MAX_PEERS test connections, each numbered and knowing itself. */
+static inline void rec_peers(test_peer peers[MAX_PEERS])
+{
+	memset(peers, 0, MAX_PEERS * sizeof *peers);
+	for (int i = 0; i < MAX_PEERS; i++) {
+		peers[i].index = i;
+		peers[i].peer.user = &peers[i];
+	}
+}
+
 #endif

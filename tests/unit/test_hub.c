@@ -63,15 +63,10 @@ static void test_guard(void)
 	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
 	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
-	recorder rec = {.now = FIXED_NOW_MS};
-	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
-	hub *h = hub_new(s, &io, 16);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec);
 	test_peer peers[MAX_PEERS];
-	memset(peers, 0, sizeof peers);
-	for (int i = 0; i < MAX_PEERS; i++) {
-		peers[i].index = i;
-		peers[i].peer.user = &peers[i];
-	}
+	rec_peers(peers);
 	/* The same address is the same opaque key, another address another; no address is kept. */
 	hub_peer_network(h, &peers[0].peer, "192.0.2.1");
 	hub_peer_network(h, &peers[1].peer, "192.0.2.1");
@@ -140,15 +135,10 @@ int main(void)
 	add_token(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk.stage);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 
-	recorder rec = {.now = FIXED_NOW_MS};
-	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
-	hub *h = hub_new(s, &io, 16);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec);
 	test_peer peers[MAX_PEERS];
-	memset(peers, 0, sizeof peers);
-	for (int i = 0; i < MAX_PEERS; i++) {
-		peers[i].index = i;
-		peers[i].peer.user = &peers[i];
-	}
+	rec_peers(peers);
 	test_peer *alice = &peers[0], *bob = &peers[1], *chair = &peers[2], *stage = &peers[3], *late = &peers[4];
 
 	/* Authentication. */
@@ -289,12 +279,9 @@ int main(void)
 	s = store_open(t.db, err, sizeof err);
 	/* As the command line does: the hub is made without a transport, which gives it its io. */
 	h = hub_new(s, NULL, 0);
+	const hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
 	hub_set_io(h, &io, 16);
-	memset(peers, 0, sizeof peers);
-	for (int i = 0; i < MAX_PEERS; i++) {
-		peers[i].index = i;
-		peers[i].peer.user = &peers[i];
-	}
+	rec_peers(peers);
 	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
 	auth(h, chair, tk.chair, NULL);
 	CHECK(got(&rec, 0, "\"seq\":8"));

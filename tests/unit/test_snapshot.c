@@ -61,15 +61,10 @@ int main(void)
 	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, chair_token);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 
-	recorder rec = {.now = FIXED_NOW_MS};
-	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
-	hub *h = hub_new(s, &io, 16);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec);
 	test_peer peers[MAX_PEERS];
-	memset(peers, 0, sizeof peers);
-	for (int i = 0; i < MAX_PEERS; i++) {
-		peers[i].index = i;
-		peers[i].peer.user = &peers[i];
-	}
+	rec_peers(peers);
 	test_peer *author = &peers[0], *chair = &peers[1], *p1 = &peers[2], *p2 = &peers[3], *p3 = &peers[4],
 	          *again = &peers[5], *chair2 = &peers[6];
 

@@ -155,9 +155,8 @@ int main(void)
 	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, open_token);
 	CHECK_EQ_INT(store_commit(s), RT_OK);
 
-	recorder rec = {.now = FIXED_NOW_MS};
-	hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
-	hub *h = hub_new(s, &io, 16);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec);
 	hub_set_live_window(h, 0);
 	test_peer alice = {.index = 0}, chair = {.index = 1};
 	alice.peer.user = &alice;
