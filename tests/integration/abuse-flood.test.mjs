@@ -3,7 +3,7 @@
 // cleanly: what was answered before the close arrives, then the close frame, never a reset.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/harness.mjs';
+import { startServer, TIMEOUT_MS } from '../lib/harness.mjs';
 
 // Sends clock.sync at `perSecond` for up to `seconds`, stopping at the close. Resolves with the
 // close, how many answers arrived, and when (ms from the start) the close came.
@@ -19,7 +19,7 @@ function flood(client, perSecond, seconds) {
     for (; sent < due; sent++) client.send({ type: 'clock.sync', id: `f${sent}` });
     client.ws._socket.uncork();
   }, 20);
-  const stop = new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000 + 3000));
+  const stop = new Promise((resolve) => setTimeout(() => resolve(null), seconds * 1000 + TIMEOUT_MS));
   return Promise.race([client.closed, stop]).then((closed) => {
     clearInterval(timer);
     return { closed, answers, sent, ms: performance.now() - t0 };

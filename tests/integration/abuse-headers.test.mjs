@@ -75,7 +75,7 @@ test('200 sockets trickling headers from one address do not keep another address
     const times = [];
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
-      const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.2', wsOptions: { handshakeTimeout: 4000 } });
+      const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.2', wsOptions: { handshakeTimeout: 10000 } });
       assert.equal(c.snapshot.role, 'stage');
       times.push(performance.now() - t0);
       c.close();
@@ -98,7 +98,7 @@ test('200 kept-alive connections trickling their second request do not keep anot
   try {
     await sleep(6000);
     for (let i = 0; i < 5; i++) {
-      const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.2', wsOptions: { handshakeTimeout: 4000 } });
+      const c = await srv.connect(srv.tokens.stage, { localAddress: '127.0.0.2', wsOptions: { handshakeTimeout: 10000 } });
       assert.equal(c.snapshot.role, 'stage');
       c.close();
     }
