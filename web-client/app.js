@@ -180,8 +180,8 @@ function App({ conn, join }) {
   else if (state.role === 'stage') view = html`<${View} state=${state} join=${join} offset=${offset} />`;
   else view = html`<${View} state=${state} conn=${conn} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
-  // Once the consultation has ended, a participant's header no longer says what is on now.
-  const ended = state.role === 'participant' && c && c.sealed;
+  // Once the consultation has ended, no header says what is on now.
+  const ended = Boolean(c && c.sealed);
   const headerClock = c && state.role && !ended && !['cochair', 'stage', 'booth'].includes(state.role);
   // The stage is a screen shared on Zoom: its view owns all of it, with no page chrome.
   if (state.role === 'stage' && status !== 'refused') {
