@@ -168,8 +168,8 @@ int cli_export(int argc, char **argv, const char *usage)
 	size_t len;
 	char *doc = report_render(state, &opt, &len);
 	char name[REPORT_FILENAME_MAX];
-	report_filename(state->agenda.title, report_agenda_date(&state->agenda),
-	                state->sealed ? "report" : "report-draft", report_format_name(opt.format), name, sizeof name);
+	report_filename(state->agenda.title, report_agenda_date(&state->agenda), report_kind(state),
+	                report_format_name(opt.format), name, sizeof name);
 	core_state_free(state);
 	free(state);
 	if (!doc) {

@@ -16,9 +16,12 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	out->err = CORE_ERR_PARAMS_NONE;
 	if (!core_role_may(actor->role, cmd->kind))
 		return RT_E_AUTH_FORBIDDEN;
-	/* CHR-5: nothing changes a sealed consultation, not even memory-only presence. */
-	if (st->sealed)
+	/* CHR-5: nothing changes a sealed consultation, not even memory-only presence, except the
+	 * rapporteurs' own words on the report until they mark it final (EX-7). */
+	if (st->sealed && !core_workspace_command(cmd->kind))
 		return RT_E_CONSULTATION_SEALED;
+	if (st->final)
+		return RT_E_REPORT_FINAL;
 	/* Participant commands need the pseudonym that links them while live (CHR-3). */
 	if (actor->role == CORE_ROLE_PARTICIPANT && !actor->has_pseud)
 		return RT_E_AUTH_FORBIDDEN;
@@ -84,6 +87,9 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 		break;
 	case CORE_CMD_REPORT_EXPORT:
 		err = RT_OK; /* reads only: the hub renders the report */
+		break;
+	case CORE_CMD_REPORT_FINALISE:
+		err = core_decide_finalise(st, out);
 		break;
 	case CORE_CMD_QUESTION_MOVE:
 		err = cmd->nquestions ? core_decide_move_many(st, cmd, out) : core_decide_moderation(st, cmd, out);
@@ -172,6 +178,10 @@ int core_evolve(core_state *st, const core_event *ev)
 	case CORE_EV_GUARD:
 	case CORE_EV_JOINED:
 		rc = core_evolve_guard(st, ev);
+		break;
+	case CORE_EV_FINALISED:
+		st->final = true; /* EX-7 */
+		rc = 0;
 		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */

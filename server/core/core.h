@@ -335,6 +335,9 @@ typedef struct core_state {
 	int64_t link_paused_until, queue_paused_until;
 	/* New device keys per network (memory only). */
 	core_network_slot networks[CORE_NETWORK_SLOTS];
+	/* EX-7: the rapporteurs marked the report final: after the seal their workspace stays open
+	 * until then, and nothing changes afterwards. Stored. */
+	bool final;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -381,6 +384,7 @@ typedef enum core_cmd_kind {
 	CORE_CMD_QUEUE_RESUME,      /* AB-3: questions are posted again */
 	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
 	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
+	CORE_CMD_REPORT_FINALISE,     /* EX-7: a rapporteur marks the report final, after the seal */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -472,6 +476,7 @@ typedef enum core_event_kind {
 	CORE_EV_GUARD,             /* AB-3: the open link and the queue are paused until `link_until`, `queue_until` */
 	CORE_EV_JOINED,            /* AB-2: a new device key from `network`, `count` in its window; ephemeral,
 	                              told to the co-chairs (`notify`) when the count reaches the cap */
+	CORE_EV_FINALISED,         /* EX-7: the rapporteurs marked the report final */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -683,5 +688,9 @@ int core_segment_kind_parse(const char *s);
 /* CHR-5: whether the seal deletes this question's text because it was never public: pending,
  * rejected, withdrawn, or merged away from one of these states. */
 bool core_question_unpublished(const core_question *q);
+
+/* EX-7: whether a command is the rapporteurs' own work on the report (notes, themes, report
+ * marks, summaries, finalising), which a sealed consultation still takes until it is final. */
+bool core_workspace_command(core_cmd_kind kind);
 
 #endif

@@ -120,6 +120,7 @@ int core_evolve_accepted(core_state *st, const core_event *ev);
 int core_evolve_sealed(core_state *st, const core_event *ev);
 int core_evolve_note(core_state *st, const core_event *ev);
 int core_evolve_paraphrase(core_state *st, const core_event *ev);
+rt_err core_decide_finalise(const core_state *st, core_decision *out);
 
 /* --- guard.c: abuse from the open link ----------------------------------------------------- */
 

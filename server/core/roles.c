@@ -40,6 +40,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_PARAPHRASE_SAVE] = true,
             [CORE_CMD_PARAPHRASE_DELETE] = true,
             [CORE_CMD_REPORT_EXPORT] = true,
+            [CORE_CMD_REPORT_FINALISE] = true,
         },
     [CORE_ROLE_BOOTH] = {[CORE_CMD_SIGNAL] = true},
     /* The stage's operator is the technician who follows the floor (LC-3). */
@@ -86,6 +87,8 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_RULE_ACCEPTED)
 		return author; /* the participant's own connections; nobody else learns who accepted */
+	if (ev->kind == CORE_EV_FINALISED)
+		return mod; /* EX-7: the rapporteurs, and the co-chairs who see the report's state */
 	if (ev->kind == CORE_EV_NOTE || ev->kind == CORE_EV_TAGGED || ev->kind == CORE_EV_REPORTED ||
 	    ev->kind == CORE_EV_PARAPHRASE)
 		return 1u << CORE_AUD_RAPPORTEURS; /* EX-1: the rapporteurs' workspace */

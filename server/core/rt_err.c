@@ -48,6 +48,8 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
     [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
+    [RT_E_REPORT_FINAL] = "report.final",
+    [RT_E_REPORT_NOT_SEALED] = "report.not_sealed",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

@@ -69,6 +69,9 @@ typedef enum rt_err {
 	RT_E_LIMIT_NEW_DEVICES,     /* too many new device keys from one network in the window */
 	RT_E_AUTH_WORK_REQUIRED,    /* a new device key needs its proof of work */
 	RT_E_VOTE_INVITATIONS_ONLY, /* only personal invitations vote in this consultation */
+	/* The report after the seal (EX-7). */
+	RT_E_REPORT_FINAL,      /* the rapporteurs marked the report final: nothing changes it */
+	RT_E_REPORT_NOT_SEALED, /* a report is finalised only once the consultation is sealed */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -1,6 +1,7 @@
 /* workspace.c — the Chatham House Rule's acceptance (CHR-2), the seal (CHR-5) and the
  * rapporteurs' workspace (EX-1): segment notes, themes, report marks and paraphrases, and
- * their evolve. Rendering the report is report.c's; the questions themselves are qa.c's. */
+ * their evolve, open after the seal until the report is final (EX-7). Rendering the report is
+ * report.c's; the questions themselves are qa.c's. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,23 @@ int core_evolve_sealed(core_state *st, const core_event *ev)
 
 /* --- the rapporteurs' workspace (EX-1) --------------------------------------------------- */
 
+bool core_workspace_command(core_cmd_kind kind)
+{
+	return kind == CORE_CMD_NOTE_SET || kind == CORE_CMD_QUESTION_TAG || kind == CORE_CMD_REPORT_INCLUDE ||
+	       kind == CORE_CMD_PARAPHRASE_SAVE || kind == CORE_CMD_PARAPHRASE_DELETE ||
+	       kind == CORE_CMD_REPORT_FINALISE;
+}
+
+/* EX-7: the report is final once the counts are (the seal), and only once: core_decide refuses
+ * every command of a final report before this is reached. */
+rt_err core_decide_finalise(const core_state *st, core_decision *out)
+{
+	if (!st->sealed)
+		return RT_E_REPORT_NOT_SEALED;
+	core_next_event(st, out, CORE_EV_FINALISED, NULL);
+	return RT_OK;
+}
+
 rt_err core_decide_note(const core_state *st, const core_command *cmd, core_decision *out)
 {
 	rt_err err = core_segment_exists(st, cmd->segment, out);
@@ -97,11 +115,12 @@ rt_err core_decide_note(const core_state *st, const core_command *cmd, core_deci
 	return RT_OK;
 }
 
-/* question.tag and report.include. */
+/* question.tag and report.include. Once sealed, a question whose text the seal deleted is
+ * gone for the rapporteurs too (their snapshot no longer lists it). */
 rt_err core_decide_report(const core_state *st, const core_command *cmd, core_decision *out)
 {
 	const core_question *q = core_question_get(st, cmd->question);
-	if (!q)
+	if (!q || (st->sealed && core_question_unpublished(q)))
 		return RT_E_QUESTION_NOT_FOUND;
 	if (cmd->kind == CORE_CMD_QUESTION_TAG) {
 		size_t len;

@@ -366,12 +366,13 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 		stored |= !core_event_ephemeral(&d->events[i]);
 	/* PL-3: the ack commits with the command's effects, so a retry finds both or neither.
 	 * Commands that stored nothing are decided again when retried. CHR-5: the seal keeps no
-	 * ack, its own included (a sealed consultation refuses every other command, so sealed here
-	 * means this command sealed it); its retry is answered consultation.sealed. */
+	 * ack, its own included (sealed here by anyone but a rapporteur means this command sealed
+	 * it); its retry is answered consultation.sealed. EX-7: the rapporteurs' work after the seal
+	 * keeps its acks, under their link's scope, which names no participant. */
 	uint8_t digest[STORE_DIGEST_BYTES];
 	if (key)
 		hub_command_digest(key, &m->cmd, digest);
-	if (stored && key && !r->st.sealed &&
+	if (stored && key && (!r->st.sealed || actor->role == CORE_ROLE_RAPPORTEUR) &&
 	    (!ack ||
 	     store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len, digest) != RT_OK)) {
 		wire_buf_unref(ack);

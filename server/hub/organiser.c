@@ -21,7 +21,7 @@ void hub_export_report(hub *h, hub_peer *peer, const wire_message *m)
 	size_t len;
 	char *doc = report_render(&r->st, &opt, &len);
 	char filename[REPORT_FILENAME_MAX];
-	report_filename(r->st.agenda.title, report_agenda_date(&r->st.agenda), r->st.sealed ? "report" : "report-draft",
+	report_filename(r->st.agenda.title, report_agenda_date(&r->st.agenda), report_kind(&r->st),
 	                report_format_name(opt.format), filename, sizeof filename);
 	wire_buf *b = doc ? wire_encode_document(m->id, report_format_name(opt.format), filename,
 	                                         report_media_type(opt.format), doc, len, h->headroom)

@@ -68,8 +68,7 @@ static void head(const report_doc *d)
 	fputs("\xEF\xBB\xBF", d->f); /* a byte order mark: spreadsheets then read UTF-8 (Arabic) right */
 	fputs("\"section\",\"segment\",\"item\",\"theme\",\"kind\",\"label\",\"value\"\r\n", d->f);
 	kv(d, "report", NULL, report_w(d, W_REPORT), d->agenda->title);
-	if (!d->m->sealed)
-		kv(d, "report", NULL, report_w(d, W_STATUS), report_w(d, W_DRAFT));
+	kv(d, "report", NULL, report_w(d, W_STATUS), report_w(d, report_banner(d)));
 	kv(d, "report", NULL, report_w(d, W_DATE), report_date(d));
 	report_format_text(d, buf, sizeof buf);
 	kv(d, "report", NULL, report_w(d, W_FORMAT), buf);
@@ -147,7 +146,7 @@ static void manifest(const report_doc *d, const report_line *lines, int n)
 	char k[16];
 	snprintf(k, sizeof k, "%u", d->m->k);
 	kv(d, "manifest", NULL, report_w(d, W_K), k);
-	kv(d, "manifest", NULL, report_w(d, W_STATUS), report_w(d, d->m->sealed ? W_SEALED : W_DRAFT_STATUS));
+	kv(d, "manifest", NULL, report_w(d, W_STATUS), report_w(d, report_status(d)));
 	kv(d, "manifest", NULL, report_w(d, W_SCRUBBER), CORE_SCRUB_VERSION);
 	if (!n)
 		kv(d, "manifest", NULL, report_w(d, W_SUPPRESSED), report_w(d, W_NOTHING));

@@ -33,6 +33,16 @@ void report_count_of(const report_doc *d, uint32_t v, char buf[REPORT_COUNT_MAX]
 	report_count_text(d, v, core_report_cell(v, d->m->k), buf);
 }
 
+report_word report_banner(const report_doc *d)
+{
+	return d->m->st->final ? W_FINAL : d->m->sealed ? W_DRAFT_SEALED : W_DRAFT;
+}
+
+report_word report_status(const report_doc *d)
+{
+	return d->m->st->final ? W_FINAL_STATUS : d->m->sealed ? W_SEALED_DRAFT_STATUS : W_DRAFT_STATUS;
+}
+
 bool report_votes_shown(const report_doc *d, const core_report_item *it)
 {
 	return d->m->sealed && it->kind != CORE_REPORT_SUMMARY;

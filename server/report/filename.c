@@ -81,3 +81,8 @@ const char *report_agenda_date(const core_agenda *a)
 {
 	return a->date[0] ? a->date : a->nsegments && a->segments[0].date[0] ? a->segments[0].date : "";
 }
+
+const char *report_kind(const core_state *st)
+{
+	return st->final ? "report" : "report-draft";
+}

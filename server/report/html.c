@@ -14,6 +14,7 @@ static const char html_style[] =
     "h3{font-size:1.1em}table{border-collapse:collapse;margin-block:0.5em 1em}"
     "th,td{border:1px solid #999;padding:0.2em 0.6em;text-align:start}td.n{text-align:end}"
     ".draft{border:2px solid #a00;color:#a00;padding:0.5em;font-weight:bold}"
+    ".final{border:2px solid #060;color:#060;padding:0.5em;font-weight:bold}"
     ".rule{border-inline-start:4px solid #555;padding-inline-start:1em}"
     ".kind{color:#555;font-size:0.9em}ol{padding-inline-start:2em}"
     "@page{size:A4;margin:2cm}@media print{body{max-inline-size:none;padding:0}"
@@ -56,8 +57,7 @@ static void head(const report_doc *d)
 	fprintf(d->f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1 dir=\"auto\">", html_style);
 	esc_s(d, d->agenda->title);
 	fputs("</h1>\n", d->f);
-	if (!d->m->sealed)
-		fprintf(d->f, "<p class=\"draft\">%s</p>\n", report_w(d, W_DRAFT));
+	fprintf(d->f, "<p class=\"%s\">%s</p>\n", d->m->st->final ? "final" : "draft", report_w(d, report_banner(d)));
 	report_format_text(d, buf, sizeof buf);
 	fprintf(d->f, "<dl>\n<dt>%s</dt><dd>%s</dd>\n<dt>%s</dt><dd>%s", report_w(d, W_DATE), report_date(d),
 	        report_w(d, W_FORMAT), buf);
@@ -173,8 +173,7 @@ static void manifest(const report_doc *d, const report_line *lines, int n)
 	        "</tbody></table>\n<h2>%s</h2>\n<dl>\n<dt>%s</dt><dd>%u</dd>\n<dt>%s</dt><dd>%s</dd>\n"
 	        "<dt>%s</dt><dd>%s</dd>\n<dt>%s</dt><dd>",
 	        report_w(d, W_MANIFEST), report_w(d, W_K), d->m->k, report_w(d, W_STATUS),
-	        report_w(d, d->m->sealed ? W_SEALED : W_DRAFT_STATUS), report_w(d, W_SCRUBBER), CORE_SCRUB_VERSION,
-	        report_w(d, W_SUPPRESSED));
+	        report_w(d, report_status(d)), report_w(d, W_SCRUBBER), CORE_SCRUB_VERSION, report_w(d, W_SUPPRESSED));
 	if (!n)
 		fputs(report_w(d, W_NOTHING), d->f);
 	for (int i = 0; i < n; i++)

@@ -50,7 +50,7 @@ typedef enum report_word {
 	W_MANIFEST,
 	W_K,
 	W_STATUS,
-	W_SEALED,
+	W_FINAL_STATUS, /* EX-7: final (and so sealed) */
 	W_DRAFT_STATUS,
 	W_SCRUBBER,
 	W_SUPPRESSED,
@@ -65,6 +65,10 @@ typedef enum report_word {
 	W_SEMICOLON,
 	W_COMMA,
 	W_SMALL_GROUP, /* %u: k; EX-4: fewer than k participants */
+	/* EX-7: sealed, counts final, the rapporteurs still writing; and final. */
+	W_DRAFT_SEALED,
+	W_FINAL,
+	W_SEALED_DRAFT_STATUS,
 	W_COUNT
 } report_word;
 
@@ -113,6 +117,10 @@ const char *report_lang_word(const report_doc *d, core_lang lang);
 void report_count_text(const report_doc *d, uint32_t v, core_cell c, char buf[REPORT_COUNT_MAX]);
 /* A count published on its own (participants, questions, an item's upvotes). */
 void report_count_of(const report_doc *d, uint32_t v, char buf[REPORT_COUNT_MAX]);
+/* EX-6, EX-7: what the report is, under its title (a draft before the seal, a draft with final
+ * counts after it, final once the rapporteurs said so), and in the manifest's status. */
+report_word report_banner(const report_doc *d);
+report_word report_status(const report_doc *d);
 /* Whether an item's upvotes are shown: a sealed consultation's questions (EX-6). */
 bool report_votes_shown(const report_doc *d, const core_report_item *it);
 const char *report_kind_word(const report_doc *d, core_report_item_kind k);

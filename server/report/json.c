@@ -50,7 +50,8 @@ static void head(const report_doc *d)
 	const core_agenda *a = d->agenda;
 	fputs("{\n  \"format\": \"roundtable.report.v1\",\n  \"title\": ", d->f);
 	str_s(d, a->title);
-	fprintf(d->f, ",\n  \"status\": \"%s\",\n  \"date\": ", d->m->sealed ? "sealed" : "draft");
+	/* EX-7: "final" once the rapporteurs said so; until then a draft, with counts once sealed. */
+	fprintf(d->f, ",\n  \"status\": \"%s\",\n  \"date\": ", d->m->st->final ? "final" : "draft");
 	if (d->m->date)
 		str_s(d, d->m->date);
 	else

@@ -33,8 +33,7 @@ static void head(const report_doc *d)
 	fputs("# ", d->f);
 	esc_inline(d, d->agenda->title);
 	fputs("\n\n", d->f);
-	if (!d->m->sealed)
-		fprintf(d->f, "**%s**\n\n", report_w(d, W_DRAFT));
+	fprintf(d->f, "**%s**\n\n", report_w(d, report_banner(d)));
 	report_format_text(d, buf, sizeof buf);
 	const char *colon = report_w(d, W_COLON);
 	fprintf(d->f, "- %s%s %s\n- %s%s %s", report_w(d, W_DATE), colon, report_date(d), report_w(d, W_FORMAT), colon,
@@ -141,8 +140,8 @@ static void manifest(const report_doc *d, const report_line *lines, int n)
 {
 	const char *colon = report_w(d, W_COLON);
 	fprintf(d->f, "\n## %s\n\n- %s%s %u\n- %s%s %s\n- %s%s %s\n- %s%s", report_w(d, W_MANIFEST), report_w(d, W_K),
-	        colon, d->m->k, report_w(d, W_STATUS), colon, report_w(d, d->m->sealed ? W_SEALED : W_DRAFT_STATUS),
-	        report_w(d, W_SCRUBBER), colon, CORE_SCRUB_VERSION, report_w(d, W_SUPPRESSED), colon);
+	        colon, d->m->k, report_w(d, W_STATUS), colon, report_w(d, report_status(d)), report_w(d, W_SCRUBBER),
+	        colon, CORE_SCRUB_VERSION, report_w(d, W_SUPPRESSED), colon);
 	if (!n)
 		fprintf(d->f, " %s\n", report_w(d, W_NOTHING));
 	else

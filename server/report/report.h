@@ -29,7 +29,8 @@ const char *report_media_type(report_format f);
 
 /* The document for st, malloc'd and NUL-terminated (the caller frees it), its length in *len;
  * NULL when out of memory or when the options are invalid. A consultation not yet sealed gives
- * a draft, stamped as one, with no count in it (EX-6). */
+ * a draft, stamped as one, with no count in it (EX-6); a sealed one, a draft with its counts
+ * until the rapporteurs finalise it, then the final report (EX-7). */
 char *report_render(const core_state *st, const report_options *opt, size_t *len);
 
 /* Writes s as one CSV field (RFC 4180) to f, quoted only when it must be. A field that a
@@ -46,6 +47,9 @@ void report_csv_field(FILE *f, const char *s);
 #define REPORT_SLUG_MAX 48
 #define REPORT_FILENAME_MAX 96
 size_t report_filename(const char *title, const char *date, const char *kind, const char *ext, char *out, size_t cap);
+/* The kind a report's file name carries: "report" once the rapporteurs finalised it (EX-7),
+ * "report-draft" until then, before the seal and after it. */
+const char *report_kind(const core_state *st);
 /* The date an export carries: the consultation's, else its first segment's ("" when neither). */
 const char *report_agenda_date(const core_agenda *a);
 

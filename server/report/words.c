@@ -50,7 +50,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_MANIFEST] = "Privacy manifest",
             [W_K] = "Threshold k",
             [W_STATUS] = "Status",
-            [W_SEALED] = "sealed",
+            [W_FINAL_STATUS] = "final, sealed",
             [W_DRAFT_STATUS] = "draft, not sealed: no counts",
             [W_SCRUBBER] = "Identifying-detail scrubber",
             [W_SUPPRESSED] = "Suppressed",
@@ -68,6 +68,10 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "warning: fewer than %u participants took part; even \u201Cfewer than %u\u201D may tell "
                               "readers who they were, so share this report with care",
+            [W_DRAFT_SEALED] = "Draft: the consultation is sealed and its counts are final; the rapporteurs have "
+                               "not finalised this report yet.",
+            [W_FINAL] = "Final: the rapporteurs have finalised this report.",
+            [W_SEALED_DRAFT_STATUS] = "draft, sealed: counts final",
         },
     [CORE_LANG_FR] =
         {
@@ -115,7 +119,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_MANIFEST] = "Déclaration de confidentialité",
             [W_K] = "Seuil k",
             [W_STATUS] = "Statut",
-            [W_SEALED] = "scellé",
+            [W_FINAL_STATUS] = "définitif, scellé",
             [W_DRAFT_STATUS] = "projet, non scellé\u00A0: aucun décompte",
             [W_SCRUBBER] = "Filtre des détails identifiants",
             [W_SUPPRESSED] = "Masqué",
@@ -135,6 +139,10 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "avertissement\u00A0: moins de %u participants ont pris part\u00A0; même «\u202Fmoins de "
                               "%u\u202F» peut laisser deviner qui ils étaient, diffusez ce rapport avec prudence",
+            [W_DRAFT_SEALED] = "Projet\u00A0: la consultation est scellée et ses décomptes sont définitifs\u202F; les "
+                               "rapporteurs n’ont pas encore finalisé ce rapport.",
+            [W_FINAL] = "Version finale\u00A0: les rapporteurs ont finalisé ce rapport.",
+            [W_SEALED_DRAFT_STATUS] = "projet, scellé\u00A0: décomptes définitifs",
         },
     [CORE_LANG_ES] =
         {
@@ -179,7 +187,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_MANIFEST] = "Declaración de privacidad",
             [W_K] = "Umbral k",
             [W_STATUS] = "Estado",
-            [W_SEALED] = "sellado",
+            [W_FINAL_STATUS] = "definitivo, sellado",
             [W_DRAFT_STATUS] = "borrador, sin sellar: sin recuentos",
             [W_SCRUBBER] = "Filtro de datos identificativos",
             [W_SUPPRESSED] = "Ocultado",
@@ -198,6 +206,10 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "advertencia: participaron menos de %u personas; incluso «menos de %u» puede revelar "
                               "quiénes fueron, comparta este informe con cuidado",
+            [W_DRAFT_SEALED] = "Borrador: la consulta está sellada y sus recuentos son definitivos; los relatores "
+                               "aún no han finalizado este informe.",
+            [W_FINAL] = "Versión final: los relatores han finalizado este informe.",
+            [W_SEALED_DRAFT_STATUS] = "borrador, sellado: recuentos definitivos",
         },
     [CORE_LANG_AR] =
         {
@@ -242,7 +254,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_MANIFEST] = "بيان الخصوصية",
             [W_K] = "العتبة k",
             [W_STATUS] = "الحالة",
-            [W_SEALED] = "مختومة",
+            [W_FINAL_STATUS] = "نهائي، مختوم",
             [W_DRAFT_STATUS] = "مسودة غير مختومة: بلا أعداد",
             [W_SCRUBBER] = "مُرشِّح التفاصيل المُعرِّفة",
             [W_SUPPRESSED] = "المحجوب",
@@ -259,6 +271,9 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = "، ",
             [W_SMALL_GROUP] =
                 "تحذير: شارك أقل من %u مشاركين؛ وحتى عبارة «أقل من %u» قد تكشف هويتهم، فشارك هذا التقرير بحذر",
+            [W_DRAFT_SEALED] = "مسودة: خُتمت المشاورة وأعدادها نهائية، لكن المقررين لم يعتمدوا هذا التقرير نهائيًا بعد.",
+            [W_FINAL] = "نهائي: اعتمد المقررون هذا التقرير نهائيًا.",
+            [W_SEALED_DRAFT_STATUS] = "مسودة مختومة: أعداد نهائية",
         },
 };
 

@@ -312,6 +312,18 @@ static int replay(store *s, enum stmt_id which, const char *id, row_event_fn to_
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* EX-7: whether the report is final. */
+static int load_final(store *s, const char *id, core_state *stt)
+{
+	sqlite3_stmt *st = s->stmt[ST_LOAD_FINAL];
+	store_bind_id(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		stt->final = sqlite3_column_int(st, 0) != 0;
+	store_done(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 /* QA-4: the voters of merged questions, parked until an unmerge (after the questions and votes). */
 static int load_parked(store *s, const char *id, core_state *stt)
 {
@@ -362,7 +374,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
 	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
 	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) ||
-	    load_guard(s, id, stt))
+	    load_guard(s, id, stt) || load_final(s, id, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -551,6 +563,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_GUARD:
 		return save_guard(s, cid, &stt->agenda, stt->link_paused_until, stt->queue_paused_until);
+	case CORE_EV_FINALISED:
+		return store_set_consultation(s, ST_SET_FINAL, cid, stt->final);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -62,6 +62,8 @@ enum stmt_id {
 	ST_SAVE_GUARD,
 	ST_LOAD_GUARD,
 	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
+	ST_SET_FINAL,       /* EX-7: the rapporteurs marked the report final */
+	ST_LOAD_FINAL,
 	ST_COUNT
 };
 

@@ -228,6 +228,9 @@ static const char *const migrations[] = {
     "  link_paused_until INTEGER NOT NULL DEFAULT 0,"
     "  queue_paused_until INTEGER NOT NULL DEFAULT 0"
     ") STRICT, WITHOUT ROWID;",
+    /* 16: the rapporteurs marked the report final (EX-7): after the seal their workspace stays
+     * open until then, and nothing changes afterwards. */
+    "ALTER TABLE consultation ADD COLUMN report_final INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

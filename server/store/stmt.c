@@ -101,6 +101,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* CHR-5: outside a programme no certificate needs attendance, so the seal deletes it. */
     [ST_SEAL_ATTENDANCE] = "DELETE FROM attendance WHERE consultation = ?1 AND "
                            "(SELECT programme FROM consultation WHERE id = ?1) IS NULL",
+    /* EX-7: the report is final; its workspace no longer changes. */
+    [ST_SET_FINAL] = "UPDATE consultation SET report_final = ? WHERE id = ?",
+    [ST_LOAD_FINAL] = "SELECT report_final FROM consultation WHERE id = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

@@ -119,6 +119,8 @@ static json_t *consultation_json(const core_state *st)
 		json_object_set_new(c, "listening", listening_json(a));
 	if (c)
 		json_object_set_new(c, "sealed", json_boolean(st->sealed));
+	if (c)
+		json_object_set_new(c, "final", json_boolean(st->final)); /* EX-7 */
 	if (c) {
 		json_object_set_new(c, "floor_now", json_string(core_lang_name(st->floor_now)));
 		json_object_set_new(c, "clock", clock_json(st));
@@ -443,6 +445,7 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 			    headroom);
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
 	case CORE_EV_RULE_ACCEPTED:
+	case CORE_EV_FINALISED:
 		return to_buf(json_pack("{s:s, s:I}", "type", type, "seq", seq), headroom);
 	case CORE_EV_GUARD:
 		return to_buf(json_pack("{s:s, s:I, s:o, s:o}", "type", type, "seq", seq, "link",

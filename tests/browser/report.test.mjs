@@ -81,10 +81,10 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   await r.getByTestId('sealed-notice').waitFor();
   await screenshot(p, 'sealed-ar');
 
-  // The final report in Arabic, rendered by Chromium: right to left, within an A4 page's width,
-  // with its counts and the manifest.
+  // The sealed report in Arabic (a draft until the rapporteurs finalise it, EX-7), rendered by
+  // Chromium: right to left, within an A4 page's width, with its counts and the manifest.
   const [final] = await Promise.all([r.waitForEvent('download'), r.getByTestId('export-html').click()]);
-  assert.equal(final.suggestedFilename(), 'engaging-civil-society-in-the-fight-against-report.html');
+  assert.equal(final.suggestedFilename(), 'engaging-civil-society-in-the-fight-against-report-draft.html');
   const doc = await r.context().newPage();
   await doc.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
   await doc.setContent(fs.readFileSync(await final.path(), 'utf8'));

@@ -135,7 +135,8 @@ test('privacy audit: after the seal no canary survives in the database, its WAL,
     await a.next((m) => m.type === 'consultation.sealed');
     assert.equal((await a.command({ type: 'question.vote', question: kept })).code, 'consultation.sealed');
     assert.equal((await chair.command({ type: 'question.answer', question: kept })).code, 'consultation.sealed');
-    assert.equal((await rapporteur.command({ type: 'question.tag', question: kept, theme: 'x' })).code, 'consultation.sealed');
+    // EX-7: the rapporteurs finish the report on what the seal kept, and on nothing else.
+    assert.equal((await rapporteur.command({ type: 'question.tag', question: withdrawn, theme: 'x' })).code, 'question.not_found');
     const again = await run(['seal', srv.consultation, '--data', srv.dataDir]);
     assert.notEqual(again.code, 0);
     assert.equal(again.stderr, `roundtable: cannot seal ${srv.consultation}: it is already sealed\n`);

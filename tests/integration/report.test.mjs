@@ -1,7 +1,7 @@
 // report.test.mjs — the rapporteurs' workspace and the report (EX-1..EX-6), with the real binary
 // and real WebSocket clients: notes with conflict detection, themes, report marks and summaries
 // reach every rapporteur and nobody else; the report downloaded over the protocol is byte for
-// byte the one the command line writes; a co-chair's seal turns the draft into the final report.
+// byte the one the command line writes; a co-chair's seal gives the draft its counts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { run, startServer } from '../lib/harness.mjs';
@@ -98,7 +98,7 @@ test('the rapporteurs\' workspace: notes, themes, report marks and summaries, li
   }
 });
 
-test('the report over the protocol is the command line\'s, byte for byte; sealing makes it final', async () => {
+test('the report over the protocol is the command line\'s, byte for byte; sealing gives it counts', async () => {
   const srv = await startServer();
   try {
     const chair = await srv.connect(srv.tokens.cochair);
@@ -125,18 +125,19 @@ test('the report over the protocol is the command line\'s, byte for byte; sealin
     assert.equal(Buffer.from(fr.content).compare(await cliExport(srv, 'md', 'fr')), 0);
     assert.match(fr.content, /Projet\u00A0: cette consultation/);
 
-    // The co-chair seals; the report becomes final, with counts under 5 hidden.
+    // The co-chair seals; the report gets its counts, with those under 5 hidden.
     const sealed = await chair.command({ type: 'consultation.seal' });
     assert.equal(sealed.type, 'ack');
     await rapporteur.next((m) => m.type === 'consultation.sealed');
     const md = await rapporteur.command({ type: 'report.export', format: 'md' });
-    assert.equal(md.filename, 'engaging-civil-society-in-the-fight-against-report.md');
+    assert.equal(md.filename, 'engaging-civil-society-in-the-fight-against-report-draft.md', 'a draft until finalised');
     assert.match(md.content, /How will victims be supported across borders\? \*\(question; upvotes: 5\)\*/);
     assert.match(md.content, /¿Y los periodistas\? \*\(question; upvotes: fewer than 5\)\*/);
     assert.match(md.content, /Participants who accepted the Rule: 6/);
     assert.equal(Buffer.from(md.content).compare(await cliExport(srv, 'md')), 0);
     const json = JSON.parse((await rapporteur.command({ type: 'report.export', format: 'json' })).content);
-    assert.equal(json.status, 'sealed');
+    assert.equal(json.status, 'draft');
+    assert.equal(json.privacy.sealed, true);
     assert.deepEqual(json.segments[0].items.map((i) => i.upvotes), [5, { fewer_than: 5 }]);
     assert.equal(json.privacy.k, 5);
     // Bad requests: a clear error, nothing sent.

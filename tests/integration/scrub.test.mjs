@@ -154,6 +154,9 @@ test('exports are named after the consultation, its date and their kind', async 
 
     assert.equal((await chair.command({ type: 'consultation.seal' })).type, 'ack');
     await rapporteur.next((m) => m.type === 'consultation.sealed');
+    // Sealed, the report is still a draft until the rapporteurs finalise it (EX-7).
+    assert.equal((await rapporteur.command({ type: 'report.export', format: 'md' })).filename, `${base}-report-draft.md`);
+    assert.equal((await rapporteur.command({ type: 'report.finalise' })).type, 'ack');
     const md = await rapporteur.command({ type: 'report.export', format: 'md' });
     assert.equal(md.filename, `${base}-report.md`);
     const file = path.join(dir, 'chosen.md');

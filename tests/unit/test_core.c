@@ -123,7 +123,8 @@ static void test_permissions(void)
 	                              [CORE_CMD_REPORT_INCLUDE] = true,
 	                              [CORE_CMD_PARAPHRASE_SAVE] = true,
 	                              [CORE_CMD_PARAPHRASE_DELETE] = true,
-	                              [CORE_CMD_REPORT_EXPORT] = true},
+	                              [CORE_CMD_REPORT_EXPORT] = true,
+	                              [CORE_CMD_REPORT_FINALISE] = true},
 	};
 	core_agenda ag = fixture_agenda(true);
 	for (int r = 0; r < CORE_ROLE_COUNT; r++) {
@@ -1529,6 +1530,26 @@ static void test_seal_unpublished(void)
 		CHECK_EQ_INT(q->text_len, unpublished[id - 1] ? 0 : strlen(texts[id - 1]));
 		CHECK_EQ_INT(q->text_len ? memcmp(q->text, texts[id - 1], q->text_len) : 0, 0);
 	}
+	/* EX-7: after the seal the rapporteurs still work on the report, on what survived only;
+	 * participants and co-chairs do nothing; once final, nobody changes anything. */
+	core_actor rap = fixture_role(CORE_ROLE_RAPPORTEUR);
+	CHECK_EQ_INT(apply(&st, &a, post("Late", CORE_LANG_EN)), RT_E_CONSULTATION_SEALED);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_ANSWER, 1)), RT_E_CONSULTATION_SEALED);
+	core_command tag = {.kind = CORE_CMD_QUESTION_TAG, .question = 1, .theme = "Kept", .theme_len = 4};
+	CHECK_EQ_INT(apply(&st, &rap, tag), RT_OK);
+	tag.question = 4; /* rejected: its text is gone */
+	CHECK_EQ_INT(apply(&st, &rap, tag), RT_E_QUESTION_NOT_FOUND);
+	CHECK_EQ_INT(apply(&st, &rap, (core_command){.kind = CORE_CMD_REPORT_INCLUDE, .question = 1, .included = true}),
+	             RT_OK);
+	core_command note = {.kind = CORE_CMD_NOTE_SET, .segment = 0, .text = "After the seal", .text_len = 14};
+	CHECK_EQ_INT(apply(&st, &rap, note), RT_OK);
+	CHECK_EQ_INT(st.notes[0].version, 1);
+	CHECK_EQ_INT(apply(&st, &rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_OK);
+	CHECK(st.final);
+	note.version = 1;
+	CHECK_EQ_INT(apply(&st, &rap, note), RT_E_REPORT_FINAL);
+	CHECK_EQ_INT(apply(&st, &rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_E_REPORT_FINAL);
+	CHECK_EQ_INT(apply(&st, &chair, on(CORE_CMD_QUESTION_ANSWER, 1)), RT_E_CONSULTATION_SEALED);
 	core_state_free(&st);
 }
 

@@ -403,7 +403,9 @@ static void test_session(void)
 		      !contains(doc, len, "fewer than"));
 		free(doc);
 	}
-	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
+	core_actor c = fixture_role(CORE_ROLE_COCHAIR), rap = fixture_role(CORE_ROLE_RAPPORTEUR);
+	/* EX-7: the report is finalised once its counts are final, never before. */
+	CHECK_EQ_INT(act(&rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_E_REPORT_NOT_SEALED);
 	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
 	CHECK(st.sealed);
 	CHECK_EQ_INT(st.participants, 27);
@@ -448,6 +450,42 @@ static void test_session(void)
 	CHECK(contains(ar_small, len, "تحذير"));
 	free(ar_small);
 	st.participants = 27;
+	/* EX-7: sealed, the report is still a draft, with its counts, until the rapporteurs finalise
+	 * it; then every format says it is final. */
+	md = render(REPORT_MD, CORE_LANG_NONE, &len);
+	CHECK(contains(md, len, "**Draft: the consultation is sealed and its counts are final;"));
+	CHECK(contains(md, len, "Status: draft, sealed: counts final"));
+	free(md);
+	char *js = render(REPORT_JSON, CORE_LANG_NONE, &len);
+	CHECK(contains(js, len, "\"status\": \"draft\"") && contains(js, len, "\"sealed\": true"));
+	free(js);
+	CHECK_EQ_INT(act(&rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_OK);
+	CHECK(st.final);
+	static const struct {
+		report_format format;
+		const char *file, *says;
+	} finals[] = {
+	    {REPORT_MD, "engagement-session-final.md", "**Final: the rapporteurs have finalised this report.**"},
+	    {REPORT_HTML, "engagement-session-final.html",
+	     "<p class=\"final\">Final: the rapporteurs have finalised this report.</p>"},
+	    {REPORT_CSV, "engagement-session-final.csv",
+	     "\"report\",\"\",\"\",\"\",\"\",\"Status\",\"Final: the rapporteurs have finalised this report.\""},
+	    {REPORT_JSON, "engagement-session-final.json", "\"status\": \"final\""},
+	};
+	for (size_t i = 0; i < sizeof finals / sizeof finals[0]; i++) {
+		char *doc = render(finals[i].format, CORE_LANG_NONE, &len);
+		golden(finals[i].file, doc, len);
+		CHECK(contains(doc, len, finals[i].says));
+		CHECK(!contains(doc, len, "Draft") && !contains(doc, len, "draft,") &&
+		      !contains(doc, len, "\"draft\""));
+		free(doc);
+	}
+	/* Final: nothing changes it any more, and the co-chairs' commands stay refused. */
+	CHECK_EQ_INT(act(&rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_E_REPORT_FINAL);
+	core_command late = cmd_text(CORE_CMD_NOTE_SET, "Late");
+	CHECK_EQ_INT(act(&rap, late), RT_E_REPORT_FINAL);
+	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_QUESTION_ANSWER, .question = 2}),
+	             RT_E_CONSULTATION_SEALED);
 	/* Invalid options render nothing. */
 	report_options bad = {.format = REPORT_FORMAT_COUNT};
 	CHECK(report_render(&st, &bad, &len) == NULL);
