@@ -155,10 +155,11 @@ const char cli_usage_links[] =
 const char cli_usage_export[] =
     "Usage: roundtable export ID [OPTIONS]\n"
     "\n"
-    "Write consultation ID's report to standard output (EX-2..EX-6): the approved items by\n"
+    "Write consultation ID's report to standard output (EX-2..EX-7): the approved items by\n"
     "segment and theme, participation in aggregate, the agenda with planned and actual minutes,\n"
     "and a privacy manifest. Counts from 1 to k-1 read 'fewer than k'. Before the consultation is\n"
-    "sealed the report is a draft without counts. The same data gives the same bytes.\n"
+    "sealed the report is a draft without counts; once sealed, a draft with its counts until the\n"
+    "rapporteurs finalise it, then FINAL. The same data gives the same bytes.\n"
     "\n"
     "  --data DIR       folder of the database (default ./data)\n"
     "  --format F       md, html, csv or json (default md)\n"
@@ -166,7 +167,7 @@ const char cli_usage_export[] =
     "  --k N            the small-count threshold, 2 to 100 (default 5)\n"
     "  --output PATH    write to PATH instead of standard output; a folder gets the usual name:\n"
     "                   the title, the date and the kind, e.g.\n"
-    "                   un-cybercrime-consultation-2026-12-03-report.md (report-draft before the seal)\n"
+    "                   un-cybercrime-consultation-2026-12-03-report.md (report-draft until final)\n"
     "  --help           this text\n";
 
 const char cli_usage_backup[] =

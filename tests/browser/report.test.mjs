@@ -78,7 +78,7 @@ test('Rule, placeholders, the rapporteur\'s workspace, the report download and t
   await chair.getByTestId('sealed-notice').waitFor();
   await p.getByTestId('sealed-notice').waitFor();
   assert.equal(await p.getByTestId('question-form').count(), 0);
-  await r.getByTestId('sealed-notice').waitFor();
+  await r.getByTestId('report-state').waitFor(); // EX-7: a draft to finish and finalise
   await screenshot(p, 'sealed-ar');
 
   // The sealed report in Arabic (a draft until the rapporteurs finalise it, EX-7), rendered by

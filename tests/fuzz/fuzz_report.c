@@ -1,4 +1,4 @@
-/* libFuzzer target: the export renderer (EX-2..EX-6), fed by whole sessions. Each input line is
+/* libFuzzer target: the export renderer (EX-2..EX-7), fed by whole sessions. Each input line is
  * one command: an actor digit (0-5 participants 1-6, 6 co-chair, 7 rapporteur, 8 booth, 9 the
  * server's clock), a digit of minutes that pass first, then the command's JSON as a client sends
  * it. Commands go through the decoder and the core's decide and evolve, as in the server; at the
@@ -79,7 +79,7 @@ static void render_all(const core_state *st, bool draft, size_t pick)
 		if (f == REPORT_JSON) {
 			/* Valid JSON, stamped as what it is. */
 			json_t *j = json_loadb(doc, len, 0, NULL);
-			if (!j || !strstr(doc, draft ? "\"status\": \"draft\"" : "\"status\": \"sealed\""))
+			if (!j || !strstr(doc, draft ? "\"status\": \"draft\"" : "\"status\": \"final\""))
 				abort();
 			json_decref(j);
 		}
@@ -113,11 +113,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p = nl ? nl + 1 : end;
 	}
-	render_all(&st, !st.sealed, size);
+	render_all(&st, !st.final, size);
 	core_actor chair = actor_for('6');
 	core_command seal = {.kind = CORE_CMD_SEAL};
 	act(&st, &chair, &seal, now + 60000);
-	render_all(&st, !st.sealed, size);
+	render_all(&st, !st.final, size);
+	/* EX-7: finalised, the report says so. */
+	core_actor rapporteur = actor_for('7');
+	core_command finalise = {.kind = CORE_CMD_REPORT_FINALISE};
+	act(&st, &rapporteur, &finalise, now + 120000);
+	render_all(&st, !st.final, size);
 	core_state_free(&st);
 	return 0;
 }

@@ -1,10 +1,11 @@
-/* test_report.c — the consultation report (EX-2..EX-6).
+/* test_report.c — the consultation report (EX-2..EX-7).
  * - Small-count suppression on random tables, checked by brute force: every table of counts a
  *   reader could reconcile with the published cells, labels and total is enumerated, and no
  *   hidden cell may take a single value in all of them. The same enumeration shows that
  *   suppressing the small cells alone would often give them away.
  * - Golden files: the sample engagement session, run through the core as it would be live, then
- *   sealed, in all four formats (and a draft before the seal). RT_UPDATE_GOLDEN=1 rewrites them.
+ *   sealed (a draft with its counts), then finalised, in all four formats (and a draft before
+ *   the seal). RT_UPDATE_GOLDEN=1 rewrites them.
  * - The same state gives the same bytes; nothing internal (ids, pseudonyms, times) leaks out.
  * - No CSV cell, the report's or the attendance sheet's, is a live spreadsheet formula. */
 #include <stdio.h>

@@ -314,6 +314,9 @@ function applyEvent(next, msg) {
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
+    case 'report.finalised':
+      // EX-7: the rapporteurs marked the report final; their workspace is read-only now.
+      return next.consultation ? { ...next, consultation: { ...next.consultation, final: true } } : next;
     default:
       // A type this client does not know yet: keep the seq, change nothing else.
       return next;
@@ -420,4 +423,10 @@ export function pauseHolds(pause, serverNow) {
 // only personal invitations vote.
 export function mayVote(state) {
   return !(state.openLink && state.consultation?.guard?.voting === 'invitations');
+}
+
+// EX-7: whether the rapporteurs marked the report final (only once sealed): nothing in their
+// workspace changes any more. Until then, after the seal, they go on writing it.
+export function isFinal(state) {
+  return Boolean(state.consultation && state.consultation.final);
 }

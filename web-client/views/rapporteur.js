@@ -2,11 +2,13 @@
 // live and answered questions with a theme and an "in the report" mark, and the rapporteurs'
 // own summaries; above them, the report's download in four formats. Everything a rapporteur
 // does reaches the other rapporteurs at once. Questions carry neutral labels only (CHR-3).
-import { html, useEffect, useState } from '../vendor/preact-htm.js';
+// After the seal it stays a working space, a draft with final counts, until a rapporteur
+// finalises the report (EX-7, behind a confirmation like the seal's); then it is read-only.
+import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { UI_LANGUAGES, currentLanguage, t } from '../lib/i18n.js';
-import { answeringQuestion, isSealed, listQuestions, reportMark, themesInUse } from '../lib/state.js';
+import { answeringQuestion, isFinal, isSealed, listQuestions, reportMark, themesInUse } from '../lib/state.js';
 import {
-  ActionError, AgendaList, Counter, IdentifyingNotice, NowAnswering, QuestionBody, SealedNotice, Tabs, VoteCount, codePoints, useAction,
+  ActionError, AgendaList, Counter, IdentifyingNotice, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction,
   useIdentifying, Unpublished,
 } from './common.js';
 
@@ -34,7 +36,8 @@ export function ExportCard({ state, conn }) {
   return html`
     <section class="card export" aria-labelledby="export-heading" data-testid="export-card">
       <h2 id="export-heading">${t('report.export.heading')}</h2>
-      <p>${t(isSealed(state) ? 'report.export.sealed' : 'report.export.draft')}</p>
+      <p data-testid="export-state" data-state=${isFinal(state) ? 'final' : 'draft'}>
+        ${t(isFinal(state) ? 'report.export.final' : isSealed(state) ? 'report.export.sealed' : 'report.export.draft')}</p>
       <div class="form-row">
         <label for="report-lang">${t('report.export.language')}</label>
         <select id="report-lang" data-testid="report-lang" value=${lang} onChange=${(e) => setLang(e.currentTarget.value)}>
@@ -214,11 +217,11 @@ function SegmentWork({ state, conn, segment }) {
   const questions = listQuestions(state, ['approved', 'answered'], 'votes', segment);
   const paras = Object.values((state.workspace && state.workspace.paraphrases) || {})
     .filter((p) => p.segment === segment).sort((a, b) => a.id - b.id);
-  const sealed = isSealed(state);
+  const final = isFinal(state);
   return html`
     <div class="segment-work" data-testid="segment-work" data-segment=${segment}>
       <datalist id=${listId}>${themesInUse(state).map((th) => html`<option value=${th} />`)}</datalist>
-      <fieldset class="plain" disabled=${sealed}>
+      <fieldset class="plain" disabled=${final}>
         <section class="card">
           <h2>${t('report.note.heading')}</h2>
           <${NoteEditor} key=${`note-${segment}`} state=${state} conn=${conn} segment=${segment} />
@@ -242,6 +245,70 @@ function SegmentWork({ state, conn, segment }) {
     </div>`;
 }
 
+// EX-7: what the co-chair must type to finalise: the word in the page's language, or "FINAL".
+export function finaliseWordMatches(typed) {
+  const v = String(typed || '').normalize('NFC').trim().toLocaleLowerCase();
+  return v !== '' && (v === t('report.finalise.word').normalize('NFC').toLocaleLowerCase() || v === 'final');
+}
+
+// EX-7: finalising cannot be undone; like the seal, the dialog opens on Cancel and asks for a
+// typed word before its button works.
+function FinaliseDialog({ conn, onClose }) {
+  const action = useAction(conn);
+  const [typed, setTyped] = useState('');
+  const dialog = useRef(null);
+  const cancel = useRef(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    if (cancel.current) cancel.current.focus();
+  }, []);
+  const ok = finaliseWordMatches(typed);
+  async function finalise() {
+    if (!ok) return;
+    const reply = await action.run({ type: 'report.finalise' });
+    if (reply && reply.type === 'ack') onClose();
+  }
+  return html`
+    <dialog ref=${dialog} class="help-dialog seal-dialog" data-testid="finalise-dialog" aria-labelledby="finalise-dialog-heading"
+      onClose=${onClose} onCancel=${(e) => { e.preventDefault(); onClose(); }}>
+      <h2 id="finalise-dialog-heading">${t('report.finalise.heading')}</h2>
+      <p>${t('report.finalise.confirm')}</p>
+      <label for="finalise-word">${t('report.finalise.type', { word: t('report.finalise.word') })}</label>
+      <input id="finalise-word" data-testid="finalise-word" autocomplete="off" spellcheck="false" dir="auto" value=${typed}
+        onInput=${(e) => setTyped(e.currentTarget.value)}
+        onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); finalise(); } }} />
+      <div class="actions">
+        <button type="button" ref=${cancel} data-testid="finalise-cancel" onClick=${onClose}>${t('action.cancel')}</button>
+        <button type="button" class="primary" data-testid="finalise-confirm" disabled=${!ok || action.busy} onClick=${finalise}>
+          ${t('report.finalise.yes')}</button>
+      </div>
+      <${ActionError} error=${action.error} />
+    </dialog>`;
+}
+
+// EX-7: once sealed, what the report is: a draft to finish and finalise, or final.
+function ReportState({ state, conn }) {
+  const [open, setOpen] = useState(false);
+  const button = useRef(null);
+  const final = isFinal(state);
+  const close = () => {
+    setOpen(false);
+    requestAnimationFrame(() => { if (button.current) button.current.focus(); });
+  };
+  return html`
+    <section class=${final ? 'card ended-card report-state final' : 'card ended-card report-state'} aria-labelledby="report-state-heading"
+      data-testid="report-state" data-state=${final ? 'final' : 'draft'}>
+      <h2 id="report-state-heading">${t(final ? 'report.state.final_heading' : 'report.state.draft_heading')}</h2>
+      <p role="status">${t(final ? 'ended.rapporteur' : 'report.state.draft')}</p>
+      <${Unpublished} consultation=${state.consultation} />
+      ${!final && html`
+        <button type="button" class="primary" ref=${button} data-testid="finalise-button" onClick=${() => setOpen(true)}>
+          ${t('report.finalise.button')}</button>`}
+      ${open && html`<${FinaliseDialog} conn=${conn} onClose=${close} />`}
+    </section>`;
+}
+
 export function RapporteurView({ state, conn, offset }) {
   const c = state.consultation;
   const [seg, setSeg] = useState(c.current_segment);
@@ -252,14 +319,8 @@ export function RapporteurView({ state, conn, offset }) {
     attrs: { 'data-testid': 'report-segment-tab', 'data-segment': String(i), title: s.title },
   }));
   return html`
-    <div class="rapporteur">
-      ${c.sealed && html`
-        <section class="card ended-card" aria-labelledby="rapporteur-ended-heading" data-testid="ended">
-          <h2 id="rapporteur-ended-heading">${t('ended.heading')}</h2>
-          <p>${t('ended.rapporteur')}</p>
-          <${Unpublished} consultation=${c} />
-        </section>`}
-      <${SealedNotice} consultation=${c} />
+    <div class="rapporteur" data-testid=${c.sealed ? 'ended' : undefined}>
+      ${c.sealed && html`<${ReportState} state=${state} conn=${conn} />`}
       <${NowAnswering} q=${now && now.state === 'approved' ? now : null} />
       <${ExportCard} state=${state} conn=${conn} />
       <${Tabs} tabs=${tabs} selected=${seg} onSelect=${setSeg} label=${t('report.segments')} idPrefix="rseg" />
