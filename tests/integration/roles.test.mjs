@@ -44,6 +44,7 @@ function table(q) {
     ['paraphrase.save', ['rapporteur'], { paraphrase: null, segment: 0, theme: '', text: 'A summary', included: false }],
     ['paraphrase.delete', ['rapporteur'], { paraphrase: 1 }],
     ['report.export', ['cochair', 'rapporteur'], { format: 'json' }],
+    ['report.finalise', ['rapporteur'], {}], // before the seal: report.not_sealed (EX-7)
     ['booth.acknowledge', ['cochair'], { lang: 'ar', signal: 'slower' }],
     ['question.unmerge', ['cochair'], { question: q }],
     ['link.pause', ['cochair'], { minutes: 5 }],
