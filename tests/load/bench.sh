@@ -27,8 +27,9 @@
 #
 # isolated: one vote at a time on an otherwise idle server (the floor: one frame at a time);
 # sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 5 frames/s, as many writes
-# to each connection as Roundtable makes of them with its 200 ms live window). Everything runs
-# on 127.0.0.0/8 and stops by itself.
+# to each connection as Roundtable makes of them with a 200 ms live window; its window follows
+# the room's size, N * 1000 / --live-budget ms, so below 10,000 it writes more often and waits
+# less). Everything runs on 127.0.0.0/8 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -155,7 +156,7 @@ for n in $sizes; do
   pids+=("$fpid")
   wait_port "$work/floor.out" 's/^floor: listening on port \([0-9]*\)$/\1/p'
   # The floor broadcasts as often as Roundtable writes to each connection in the sustained
-  # phase: once per live window (200 ms), what the window held in one write, 5 a second.
+  # phase with the longest live window (200 ms), what the window held in one write, 5 a second.
   floor=$("$rtload" --floor --port "$port" "${common[@]}" --vote-rate 5 --post-rate 0 --server-pid "$fpid" --label floor) || status=1
   stop "$fpid"
   echo "$floor" | sed 's/^/# floor: /'
