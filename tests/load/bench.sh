@@ -131,14 +131,19 @@ has_phase() { [[ " $phases " == *" $1 "* ]]; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else 'nan')"; }
 
 # Roundtable (pid) under `perf record` while a phase runs, when asked: perf_start, then
-# perf_stop NAME prints the top of the profile.
+# perf_stop NAME prints the top of the profile, and how many times the loop woke up (poll) and
+# wrote (sendto) meanwhile: each wake-up of lws' poll loop costs O(connections) in the kernel.
 perf_start() {
   [ -n "$perf_dir" ] || return 0
   perf record -q -g -F 499 -p "$pid" -o "$perf_dir/perf-$1.data" 2>/dev/null &
   perf_pid=$!
+  perf stat -x, -e syscalls:sys_enter_poll,syscalls:sys_enter_sendto -p "$pid" -o "$perf_dir/stat-$1.csv" 2>/dev/null &
+  stat_pid=$!
 }
 perf_stop() {
   [ -n "$perf_dir" ] || return 0
+  kill -INT "$stat_pid"; wait "$stat_pid" || true
+  sed -n 's/^\([0-9]*\),,syscalls:sys_enter_\([a-z]*\),.*/# perf \2 calls \1/p' "$perf_dir/stat-$1.csv" | sed "s/^# perf /# perf $1: /"
   kill -INT "$perf_pid"; wait "$perf_pid" || true
   perf report -i "$perf_dir/perf-$1.data" --stdio --no-children --percent-limit 1.5 -g none 2>/dev/null \
     | grep -v '^#' | grep -v '^$' | head -40 | sed "s/^/# perf $1: /"
