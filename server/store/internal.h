@@ -62,6 +62,8 @@ enum stmt_id {
 	ST_SAVE_GUARD,
 	ST_LOAD_GUARD,
 	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
+	ST_INSERT_TEXT,     /* AG-1, LC-2: an agenda text in a language other than the floor's */
+	ST_LOAD_TEXTS,
 	ST_COUNT
 };
 

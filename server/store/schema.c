@@ -228,6 +228,18 @@ static const char *const migrations[] = {
     "  link_paused_until INTEGER NOT NULL DEFAULT 0,"
     "  queue_paused_until INTEGER NOT NULL DEFAULT 0"
     ") STRICT, WITHOUT ROWID;",
+    /* 16: the agenda's texts in languages other than the floor's (AG-1, LC-2), whose own text
+     * stays where it was: the consultation's title (place 'title', item 0), a segment's title
+     * ('segment', its index) and a listening note ('note', the language it is for). A
+     * consultation made before has none: every view reads the floor language's. */
+    "CREATE TABLE agenda_text ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  place TEXT NOT NULL CHECK (place IN ('title', 'segment', 'note')),"
+    "  item INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (consultation, place, item, lang)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

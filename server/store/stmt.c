@@ -101,6 +101,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* CHR-5: outside a programme no certificate needs attendance, so the seal deletes it. */
     [ST_SEAL_ATTENDANCE] = "DELETE FROM attendance WHERE consultation = ?1 AND "
                            "(SELECT programme FROM consultation WHERE id = ?1) IS NULL",
+    [ST_INSERT_TEXT] = "INSERT INTO agenda_text (consultation, place, item, lang, text) VALUES (?, ?, ?, ?, ?)",
+    [ST_LOAD_TEXTS] = "SELECT place, item, lang, text FROM agenda_text WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)
