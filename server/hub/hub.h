@@ -44,6 +44,9 @@ typedef struct hub_peer {
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
+	/* PERF-2: the room's list of its connections that are not participants' (co-chairs,
+	 * rapporteurs, booths, the stage): what goes to them alone is sent without walking the room */
+	struct hub_peer *staff_prev, *staff_next;
 } hub_peer;
 
 typedef struct hub_io {

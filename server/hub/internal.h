@@ -42,6 +42,7 @@ struct hub_room {
 	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
 	size_t npeers;        /* ... how many: PERF-2's live window follows it */
+	hub_peer *staff;      /* ... those that are not participants' (hub_peer.staff_next) */
 	bool dirty;           /* changed by the open batch */
 	uint64_t batch_seq;   /* ... and its seq before it did */
 	bool sealing;         /* sealed by the open batch: the secret and the files are wiped once it commits */
