@@ -19,6 +19,24 @@ typedef struct tokens {
 	    stage[CRYPTO_TOKEN_CHARS + 1];
 } tokens;
 
+/* A store on a new temporary file holding consultation ag, with an open link, a personal
+ * invitation, a co-chair's and a stage's link (tk), committed. */
+static store *open_consultation(tmpdir *t, const core_agenda *ag, tokens *tk)
+{
+	tmpdir_make(t);
+	char err[256];
+	store *s = store_open(t->db, err, sizeof err);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	crypto_random(secret, sizeof secret);
+	CHECK_EQ_INT(store_create_consultation(s, ag, secret, NULL), RT_OK);
+	add_token(s, ag->id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk->open);
+	add_token(s, ag->id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk->invite);
+	add_token(s, ag->id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk->chair);
+	add_token(s, ag->id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk->stage);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	return s;
+}
+
 static void auth(hub *h, test_peer *p, const char *token, const char *device)
 {
 	char buf[160];
@@ -61,17 +79,9 @@ static void test_live_window(void)
 	CHECK_EQ_INT(hub_live_window_for(200, 0, 1), 200);            /* a budget below one: one */
 
 	tmpdir t;
-	tmpdir_make(&t);
-	char err[256];
-	store *s = store_open(t.db, err, sizeof err);
-	core_agenda ag = fixture_agenda(true);
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	crypto_random(secret, sizeof secret);
-	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
 	tokens tk;
-	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
-	add_token(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk.stage);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
+	core_agenda ag = fixture_agenda(true);
+	store *s = open_consultation(&t, &ag, &tk);
 	recorder rec = {0};
 	hub *h = rec_hub(s, &rec); /* the default budget */
 	test_peer peers[MAX_PEERS];
@@ -125,20 +135,11 @@ static void test_live_window(void)
 static void test_guard(void)
 {
 	tmpdir t;
-	tmpdir_make(&t);
-	char err[256];
-	store *s = store_open(t.db, err, sizeof err);
+	tokens tk;
 	core_agenda ag = fixture_agenda(true);
 	ag.work_bits = 6;
 	ag.new_devices_per_minute = 2;
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	crypto_random(secret, sizeof secret);
-	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
-	tokens tk;
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
-	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
+	store *s = open_consultation(&t, &ag, &tk);
 	recorder rec = {0};
 	hub *h = rec_hub(s, &rec);
 	test_peer peers[MAX_PEERS];
@@ -197,19 +198,10 @@ int main(void)
 {
 	rtlog_setup(RTLOG_WARN, RTLOG_TEXT, NULL); /* the hub's info lines are for operators */
 	tmpdir t;
-	tmpdir_make(&t);
-	char err[256];
-	store *s = store_open(t.db, err, sizeof err);
-	core_agenda ag = fixture_agenda(true);
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	crypto_random(secret, sizeof secret);
-	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
 	tokens tk;
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
-	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
-	add_token(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk.stage);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
+	core_agenda ag = fixture_agenda(true);
+	store *s = open_consultation(&t, &ag, &tk);
+	char err[256];
 
 	recorder rec = {0};
 	hub *h = rec_hub(s, &rec);

@@ -292,6 +292,20 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* That the agenda's errors are exactly n, each beginning as one of want says. */
+static void check_agenda_errors(const wire_agenda_errors *errs, const char *const *want, size_t n)
+{
+	CHECK_EQ_INT(errs->n, (int)n);
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (int k = 0; k < errs->n; k++)
+			found = found || strncmp(errs->msg[k], want[i], strlen(want[i])) == 0;
+		if (!found)
+			fprintf(stderr, "no error for %s\n", want[i]);
+		CHECK(found);
+	}
+}
+
 static void test_agenda(void)
 {
 	core_agenda a;
@@ -353,15 +367,7 @@ static void test_agenda(void)
 	    "segments[0].title.es: must be a string of 1 to 200 characters",
 	    "segments[1].title.fr: is required: the floor language's text",
 	};
-	CHECK_EQ_INT(errs.n, (int)(sizeof text_errors / sizeof text_errors[0]));
-	for (size_t i = 0; i < sizeof text_errors / sizeof text_errors[0]; i++) {
-		bool found = false;
-		for (int k = 0; k < errs.n; k++)
-			found = found || strcmp(errs.msg[k], text_errors[i]) == 0;
-		if (!found)
-			fprintf(stderr, "no error: %s\n", text_errors[i]);
-		CHECK(found);
-	}
+	check_agenda_errors(&errs, text_errors, sizeof text_errors / sizeof text_errors[0]);
 	const char *carry =
 	    "{\"format\":\"roundtable.agenda.v1\",\"title\":\"T\",\"timezone\":\"UTC\",\"floor\":\"en\","
 	    "\"channels\":[],\"segments\":[{\"title\":\"Q\",\"kind\":\"qa\",\"start\":\"10:00\","
@@ -398,15 +404,7 @@ static void test_agenda(void)
 	    "segments[1].questions: ",
 	    "segments[1].rule: ",
 	};
-	CHECK_EQ_INT(errs.n, (int)(sizeof want / sizeof want[0]));
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		bool found = false;
-		for (int k = 0; k < errs.n; k++)
-			found = found || strncmp(errs.msg[k], want[i], strlen(want[i])) == 0;
-		if (!found)
-			fprintf(stderr, "no error for %s\n", want[i]);
-		CHECK(found);
-	}
+	check_agenda_errors(&errs, want, sizeof want / sizeof want[0]);
 	CHECK_EQ_INT(wire_decode_agenda("{\"format\":", 10, &a, &errs), -1);
 	CHECK(strncmp(errs.msg[0], "line 1", 6) == 0);
 	CHECK_EQ_INT(wire_decode_agenda("[]", 2, &a, &errs), -1);
