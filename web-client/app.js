@@ -9,6 +9,7 @@ import { Connection } from './lib/connection.js';
 import { initialState, reduce } from './lib/state.js';
 import { UI_LANGUAGES, currentLanguage, directionOf, errorMessage, loadCatalogue, t } from './lib/i18n.js';
 import { createAnnouncer } from './lib/announce.js';
+import { stateIn } from './lib/texts.js';
 import { keepStored, readStored } from './lib/storage.js';
 import { Countdown, LanguagePicker } from './views/common.js';
 
@@ -166,19 +167,20 @@ function App({ conn, join }) {
     conn.command({ type: 'listening.set', lang: offered.includes(lang) ? lang : null }, { keep: false });
   }, [conn, snapshots, lang, state.role]);
 
-  const c = state.consultation;
+  const shown = stateIn(state, lang); // AG-1, LC-2: the agenda's texts in the viewer's language
+  const c = shown.consultation;
   const View = useRoleView(state.role);
-  useEffect(() => { document.title = pageTitle(state); }, [state.role, state.channel, c && c.title, lang]);
+  useEffect(() => { document.title = pageTitle(shown); }, [state.role, state.channel, c && c.title, lang]);
   let view = null;
   if (status === 'refused') view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!state.role) view = html`<${Waiting} status=${status} refusal=${refusal} />`;
   else if (!VIEWS[state.role]) view = html`<p class="notice" role="alert">${t('app.refused')}</p>`;
   else if (!View) view = html`<p class="notice">${t('app.loading')}</p>`;
   else if (state.role === 'participant') {
-    view = html`<${View} state=${state} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
+    view = html`<${View} state=${shown} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
   }
-  else if (state.role === 'stage') view = html`<${View} state=${state} join=${join} offset=${offset} />`;
-  else view = html`<${View} state=${state} conn=${conn} offset=${offset} />`;
+  else if (state.role === 'stage') view = html`<${View} state=${shown} join=${join} offset=${offset} />`;
+  else view = html`<${View} state=${shown} conn=${conn} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
   // Once the consultation has ended, no header says what is on now.
   const ended = Boolean(c && c.sealed);

@@ -38,6 +38,7 @@ typedef struct options {
 	int queue;                           /* serve: KiB that may wait for one connection (0: the default) */
 	int links_ttl_hours;                 /* serve, seal: how long links work after a seal (-1: the default) */
 	int live_window;                     /* serve: a busy consultation's live window, ms (-1: the default) */
+	int live_budget;                     /* serve: writes a second that set it (0: the default) */
 	net_options net;                     /* serve: origins, limits, TLS */
 	const char *revoke, *rotate, *label; /* links */
 	/* invitations: labels to add (in order) and to revoke, the group of those added, the cap */
@@ -92,14 +93,15 @@ enum {
 	OPT_CSV,
 	OPT_OUTPUT,
 	OPT_HELP,
-	OPT_MEMORY
+	OPT_MEMORY,
+	OPT_LIVE_BUDGET
 };
 
 /* The options of serve and demo beyond the address and the files. */
 #define OPTS_SECURITY                                                                                                  \
 	OPT_PING, OPT_QUEUE, OPT_ORIGIN, OPT_TLS_CERT, OPT_TLS_KEY, OPT_PROXY, OPT_MAX_CONN, OPT_MAX_ADDR, OPT_RATE,   \
 	    OPT_BURST, OPT_MAX_MESSAGE, OPT_AUTH_TIMEOUT, OPT_HEADER_TIMEOUT, OPT_HEADER_BYTES, OPT_LINKS_TTL,         \
-	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW, OPT_MEMORY
+	    OPT_LOG_LEVEL, OPT_LOG_FORMAT, OPT_LIVE_WINDOW, OPT_MEMORY, OPT_LIVE_BUDGET
 
 /* The links one command issues at most: invitations, the open link, co-chair, rapporteur, stage,
  * and a booth per channel. */

@@ -59,6 +59,7 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
+    {"live-budget", required_argument, NULL, OPT_LIVE_BUDGET},
     {NULL, 0, NULL, 0},
 };
 
@@ -100,6 +101,8 @@ static const struct int_option {
      offsetof(options, links_ttl_hours)},
     {OPT_LIVE_WINDOW, HUB_LIVE_WINDOW_MS, "live-window", " of milliseconds", 0, 5000, offsetof(options, live_window)},
     {OPT_MEMORY, NET_MEMORY_MIB, "memory-limit", " of MiB", 1, 1024 * 1024, offsetof(options, net.memory_limit_mib)},
+    {OPT_LIVE_BUDGET, HUB_LIVE_BUDGET, "live-budget", " of writes per second", 1, 100000000,
+     offsetof(options, live_budget)},
 };
 
 /* Options whose value is one of a few words. */

@@ -71,9 +71,13 @@ const char cli_usage_serve[] =
     "                   a minute)\n"
     "  --queue-limit KIB  drop a connection that stopped reading once this much waits for\n"
     "                   it (default 4096); it resumes when it comes back\n"
-    "  --live-window MS  a busy consultation's updates go out together, at most once in MS\n"
-    "                   milliseconds, vote counts coalesced; a lone change at once (default\n"
-    "                   200; 0: with every commit)\n" USAGE_SECURITY "  --help           this text\n"
+    "  --live-window MS  a large, busy consultation's updates go out together, at most once\n"
+    "                   in MS milliseconds, vote counts coalesced; a lone change at once\n"
+    "                   (default 200; 0: with every commit)\n"
+    "  --live-budget N  writes a second one consultation's updates may cost: its window is\n"
+    "                   its connections * 1000 / N ms, up to --live-window (default 50000:\n"
+    "                   none for a small room, 20 ms for 1,000 connections)\n" USAGE_SECURITY
+    "  --help           this text\n"
     "\n"
     "SIGTERM or SIGINT stops it gracefully: it stops accepting, commits what it acknowledged,\n"
     "closes every connection with 1001 (clients reconnect and resume) and exits 0.\n";

@@ -139,6 +139,9 @@ typedef struct core_segment {
 	bool chatham_house;    /* false: on the record */
 	char date[11];         /* "YYYY-MM-DD" for agendas over several days, or empty */
 	bool starts_empty;     /* QA-6: the agenda's "carry_over": false; entering it carries nothing */
+	/* AG-1, LC-2: the title in each other language the agenda gives ("" where it gives none; the
+	 * floor language's is `title`). core_segment_title picks one. */
+	char title_in[CORE_LANG_COUNT][CORE_TITLE_MAX_BYTES + 1];
 } core_segment;
 
 /* LC-1: how participants listen in one language: the name of its channel in Zoom's
@@ -148,6 +151,8 @@ typedef struct core_segment {
 typedef struct core_listening {
 	char zoom_channel[CORE_ZOOM_CHANNEL_MAX_CP * 4 + 1];
 	char note[CORE_LISTENING_NOTE_MAX_CP * 4 + 1];
+	/* AG-1, LC-2: the note in each other language the agenda gives, as title_in */
+	char note_in[CORE_LANG_COUNT][CORE_LISTENING_NOTE_MAX_CP * 4 + 1];
 } core_listening;
 
 typedef struct core_agenda {
@@ -173,6 +178,8 @@ typedef struct core_agenda {
 	uint16_t max_pending;
 	uint16_t new_devices_per_minute;
 	uint8_t work_bits;
+	/* AG-1, LC-2: the title in each other language the agenda gives, as core_segment's */
+	char title_in[CORE_LANG_COUNT][CORE_TITLE_MAX_BYTES + 1];
 } core_agenda;
 
 typedef struct core_question {
@@ -682,6 +689,14 @@ int core_lang_parse(const char *s);
 int core_role_parse(const char *s);
 int core_qstate_parse(const char *s);
 int core_segment_kind_parse(const char *s);
+
+/* --- agenda texts in several languages (AG-1, LC-2) ---------------------------------------- */
+
+/* A text of the agenda in language `lang`: its text in that language where the agenda gives
+ * one, the floor language's otherwise. CORE_LANG_NONE: the floor language's. */
+const char *core_agenda_title(const core_agenda *a, core_lang lang);
+const char *core_segment_title(const core_segment *seg, core_lang lang);
+const char *core_listening_note(const core_listening *li, core_lang lang);
 
 /* --- the seal ---------------------------------------------------------------------------- */
 

@@ -190,7 +190,7 @@ int core_report_model_build(core_report_model *m, const core_state *st, core_lan
 	core_report_table *seg = &m->by_segment, *langs = &m->by_language;
 	seg->n = a->nsegments;
 	for (int i = 0; i < seg->n; i++)
-		seg->labels[i] = a->segments[i].title;
+		seg->labels[i] = core_segment_title(&a->segments[i], m->lang); /* AG-1, LC-2 */
 	langs->langs[langs->n++] = a->floor;
 	for (int i = 0; i < a->nchannels; i++)
 		langs->langs[langs->n++] = a->channels[i];

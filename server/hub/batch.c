@@ -254,11 +254,12 @@ void hub_flush(hub *h)
 			commit_failed(h);
 	}
 	/* PERF-2: a room whose window has passed with nothing held sends at once, and starts a new
-	 * window; a busy room holds what it delivers. */
+	 * window; a busy room holds what it delivers. A small room's window is empty. */
 	int64_t now = h->io.now_ms(h->io.ctx);
 	for (hub_room *r = h->rooms; r; r = r->next) {
+		int64_t window = hub_room_window(h, r);
 		r->dirty = false;
-		r->live_open = h->live_window <= 0 || (!r->nheld && now >= r->live_sent_ms + h->live_window);
+		r->live_open = !r->nheld && (window <= 0 || now >= r->live_sent_ms + window);
 		r->live_used = false;
 	}
 	for (size_t i = 0; i < h->npend; i++) {

@@ -38,6 +38,7 @@ hub *hub_new(store *st, const hub_io *io, size_t headroom)
 	h->headroom = headroom;
 	h->links_ttl = HUB_LINKS_TTL_MS;
 	h->live_window = HUB_LIVE_WINDOW_MS;
+	h->live_budget = HUB_LIVE_BUDGET;
 	return h;
 }
 
@@ -54,6 +55,11 @@ void hub_set_io(hub *h, const hub_io *io, size_t headroom)
 void hub_set_live_window(hub *h, int64_t ms)
 {
 	h->live_window = ms;
+}
+
+void hub_set_live_budget(hub *h, int64_t writes_per_s)
+{
+	h->live_budget = writes_per_s > 0 ? writes_per_s : 1;
 }
 
 void hub_set_links_ttl(hub *h, int64_t ms)

@@ -44,6 +44,9 @@ typedef struct hub_peer {
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */
+	/* PERF-2: the room's list of its connections that are not participants' (co-chairs,
+	 * rapporteurs, booths, the stage): what goes to them alone is sent without walking the room */
+	struct hub_peer *staff_prev, *staff_next;
 } hub_peer;
 
 typedef struct hub_io {
@@ -84,14 +87,23 @@ void hub_free(hub *h);
  * HUB_LINKS_TTL_MS. 0: they stop at the seal. */
 #define HUB_LINKS_TTL_MS (7 * 24 * 3600 * 1000LL)
 void hub_set_links_ttl(hub *h, int64_t ms);
-/* PERF-2: what a consultation's live connections are sent is paced by this window. When nothing
- * went to the consultation in the last `ms`, a change goes out at once; otherwise it is held,
- * in order, until the window ends, and everything held then goes out together (vote counts
- * coalesced in one votes.changed), so a busy consultation costs each connection at most one
- * write per window. Answers to a connection's own commands are never held. Default below;
- * 0: nothing is held. */
+/* PERF-2: what a consultation's live connections are sent is paced by a window that adapts to
+ * its size. When nothing went to the consultation within its window, a change goes out with
+ * its commit; otherwise it is held, in order, until the window ends, and everything held then
+ * goes out together (vote counts coalesced in one votes.changed), so a busy consultation costs
+ * each connection at most one write per window. Answers to a connection's own commands are
+ * never held. The window is as long as one write to each connection takes to spend the write
+ * budget (hub_live_window_for): nothing for a small room, up to the most below for a large
+ * one, and it only delays anything when changes come faster than one per window. */
 #define HUB_LIVE_WINDOW_MS 200
+#define HUB_LIVE_BUDGET 50000 /* writes a second one consultation's live updates may cost */
+/* The longest window (default HUB_LIVE_WINDOW_MS); 0: nothing is ever held. */
 void hub_set_live_window(hub *h, int64_t ms);
+/* The write budget (default HUB_LIVE_BUDGET): writes per second, at least 1. */
+void hub_set_live_budget(hub *h, int64_t writes_per_s);
+/* The live window (ms) of a consultation with `peers` connections: peers * 1000 / budget, at
+ * most max_ms (0 when max_ms is 0). Pure: the size is its only input. */
+int64_t hub_live_window_for(int64_t max_ms, int64_t budget, size_t peers);
 /* Sends everything held for a window now (a graceful stop). */
 void hub_send_held(hub *h);
 

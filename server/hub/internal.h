@@ -41,6 +41,8 @@ struct hub_room {
 	uint8_t secret[CRYPTO_SECRET_BYTES];
 	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
+	size_t npeers;        /* ... how many: PERF-2's live window follows it */
+	hub_peer *staff;      /* ... those that are not participants' (hub_peer.staff_next) */
 	bool dirty;           /* changed by the open batch */
 	uint64_t batch_seq;   /* ... and its seq before it did */
 	bool sealing;         /* sealed by the open batch: the secret and the files are wiped once it commits */
@@ -102,7 +104,8 @@ struct hub {
 	size_t npeers;
 	uint64_t sessions;      /* the last session number given to a connection (LC-6) */
 	int64_t links_ttl;      /* PL-2: links work this long after a seal */
-	int64_t live_window;    /* PERF-2: a busy room's live deliveries go out once in this many ms */
+	int64_t live_window;    /* PERF-2: the longest live window (ms): a large, busy room's */
+	int64_t live_budget;    /* ... and the writes a second that set each room's (room_window) */
 	hub_stats stats;        /* for operators: counters only (hub_get_stats adds what is current) */
 	rtlog_sample store_log; /* the store's failures, logged at most once a minute */
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
@@ -156,6 +159,8 @@ bool hub_peer_gets(const hub_peer *peer, core_audience aud, const core_pseud *au
 void hub_deliver(hub *h, const pending *p);
 bool hub_votes_mark(hub_room *r, uint32_t id);
 int64_t hub_live_due_ms(const hub *h, const hub_room *r);
+/* PERF-2: room r's live window now (ms), from its size. */
+int64_t hub_room_window(const hub *h, const hub_room *r);
 void hub_live_send(hub *h, hub_room *r, int64_t now);
 void hub_live_send_due(hub *h);
 /* Asks the transport for hub_tick at the next due time. */

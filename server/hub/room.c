@@ -33,10 +33,32 @@ bool hub_peer_gets(const hub_peer *peer, core_audience aud, const core_pseud *au
 	}
 }
 
-/* Sends buf to every connection of room r in audience aud. */
+/* PERF-2: whether audience aud has no participant in it: the moderators, the booths or the
+ * rapporteurs, a handful in a room of thousands. */
+static bool staff_only(core_audience aud)
+{
+	return aud == CORE_AUD_MODERATION || aud == CORE_AUD_COCHAIRS || aud == CORE_AUD_BOOTHS ||
+	       aud == CORE_AUD_RAPPORTEURS;
+}
+
+/* The first of room r's connections that may be in an audience (all: every connection; else only
+ * those not participants'), and the one after peer in the same walk. */
+static hub_peer *walk_first(const hub_room *r, bool all)
+{
+	return all ? r->peers : r->staff;
+}
+
+static hub_peer *walk_next(const hub_peer *peer, bool all)
+{
+	return all ? peer->next : peer->staff_next;
+}
+
+/* Sends buf to every connection of room r in audience aud: what goes to the staff alone walks
+ * them alone, never the whole room. */
 static void send_audience(hub *h, hub_room *r, core_audience aud, const core_pseud *author, wire_buf *buf)
 {
-	for (hub_peer *peer = r->peers; peer; peer = peer->next)
+	bool all = !staff_only(aud);
+	for (hub_peer *peer = walk_first(r, all); peer; peer = walk_next(peer, all))
 		if (hub_peer_gets(peer, aud, author))
 			h->io.send(h->io.ctx, peer, buf);
 }
@@ -106,10 +128,31 @@ bool hub_votes_mark(hub_room *r, uint32_t id)
 	return true;
 }
 
+/* PERF-2: a live window is as long as one write to each of `peers` connections takes to spend
+ * `budget` writes a second. A room paced by it writes at most `budget` times a second however
+ * busy it is, and a change waits only when the one before went out less than a window ago: a
+ * room of 30 waits for nothing, one of 1,000 at most 20 ms, one of 10,000 the longest window. */
+int64_t hub_live_window_for(int64_t max_ms, int64_t budget, size_t peers)
+{
+	if (max_ms <= 0)
+		return 0;
+	if (budget < 1)
+		budget = 1;
+	if (peers >= (size_t)(max_ms * budget)) /* also keeps the product below in range */
+		return max_ms;
+	int64_t ms = (int64_t)peers * 1000 / budget;
+	return ms < max_ms ? ms : max_ms;
+}
+
+int64_t hub_room_window(const hub *h, const hub_room *r)
+{
+	return hub_live_window_for(h->live_window, h->live_budget, r->npeers);
+}
+
 /* When room r's held deliveries and changed counts are due (server ms), or 0 for none waiting. */
 int64_t hub_live_due_ms(const hub *h, const hub_room *r)
 {
-	return r->nvdirty || r->nheld ? r->live_sent_ms + h->live_window : 0;
+	return r->nvdirty || r->nheld ? r->live_sent_ms + hub_room_window(h, r) : 0;
 }
 
 /* Holds room r's votes.changed: for each audience, one buffer with the count now of every
@@ -155,7 +198,10 @@ static bool votes_hold(hub *h, hub_room *r)
 void hub_live_send(hub *h, hub_room *r, int64_t now)
 {
 	votes_hold(h, r); /* after everything held: counts are newer than any snapshot */
-	for (hub_peer *peer = r->peers; peer; peer = peer->next) {
+	bool all = false; /* a window that held only the staff's walks the staff only */
+	for (size_t i = 0; i < r->nheld && !all; i++)
+		all = !staff_only(r->held[i].aud);
+	for (hub_peer *peer = walk_first(r, all); peer; peer = walk_next(peer, all)) {
 		size_t from = peer->held_window == r->window ? peer->held_skip : 0;
 		for (size_t i = from; i < r->nheld; i++)
 			if (hub_peer_gets(peer, r->held[i].aud, &r->held[i].author))
@@ -254,6 +300,15 @@ void hub_room_join(hub *h, hub_room *r, hub_peer *peer)
 	if (r->peers)
 		r->peers->prev = peer;
 	r->peers = peer;
+	peer->staff_prev = NULL;
+	peer->staff_next = NULL;
+	if (peer->actor.role != CORE_ROLE_PARTICIPANT) {
+		peer->staff_next = r->staff;
+		if (r->staff)
+			r->staff->staff_prev = peer;
+		r->staff = peer;
+	}
+	r->npeers++;
 	h->npeers++;
 }
 
@@ -279,9 +334,19 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 		r->peers = peer->next;
 	if (peer->next)
 		peer->next->prev = peer->prev;
+	if (peer->actor.role != CORE_ROLE_PARTICIPANT) {
+		if (peer->staff_prev)
+			peer->staff_prev->staff_next = peer->staff_next;
+		else
+			r->staff = peer->staff_next;
+		if (peer->staff_next)
+			peer->staff_next->staff_prev = peer->staff_prev;
+	}
 	peer->room = NULL;
 	peer->prev = peer->next = NULL;
-	assert(h->npeers > 0);
+	peer->staff_prev = peer->staff_next = NULL;
+	assert(h->npeers > 0 && r->npeers > 0);
+	r->npeers--;
 	h->npeers--;
 }
 

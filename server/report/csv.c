@@ -67,7 +67,7 @@ static void head(const report_doc *d)
 	char buf[512];
 	fputs("\xEF\xBB\xBF", d->f); /* a byte order mark: spreadsheets then read UTF-8 (Arabic) right */
 	fputs("\"section\",\"segment\",\"item\",\"theme\",\"kind\",\"label\",\"value\"\r\n", d->f);
-	kv(d, "report", NULL, report_w(d, W_REPORT), d->agenda->title);
+	kv(d, "report", NULL, report_w(d, W_REPORT), report_title(d));
 	kv(d, "report", NULL, report_w(d, W_STATUS), report_w(d, report_banner(d)));
 	kv(d, "report", NULL, report_w(d, W_DATE), report_date(d));
 	report_format_text(d, buf, sizeof buf);
@@ -117,7 +117,7 @@ static void segment(const report_doc *d, int s)
 {
 	const core_note *note = &d->m->st->notes[s];
 	if (note->text_len)
-		row(d, "note", d->agenda->segments[s].title, 0, NULL, NULL, note->text, note->text_len, "");
+		row(d, "note", report_segment_title(d, s), 0, NULL, NULL, note->text, note->text_len, "");
 }
 
 static void item(const report_doc *d, const core_report_item *it, bool first)
@@ -126,7 +126,7 @@ static void item(const report_doc *d, const core_report_item *it, bool first)
 	char c[REPORT_COUNT_MAX] = "";
 	if (report_votes_shown(d, it))
 		report_count_of(d, it->votes, c);
-	row(d, "item", d->agenda->segments[it->segment].title, it->number, report_theme_word(d, it->theme),
+	row(d, "item", report_segment_title(d, it->segment), it->number, report_theme_word(d, it->theme),
 	    report_kind_word(d, it->kind), it->text, it->text_len, c);
 }
 
@@ -135,10 +135,10 @@ static void agenda_row(const report_doc *d, int s)
 	const core_segment *seg = &d->agenda->segments[s];
 	char c[REPORT_COUNT_MAX];
 	snprintf(c, sizeof c, "%u", (unsigned)seg->duration_min);
-	kv(d, "agenda", seg->title, report_w(d, W_PLANNED), c);
+	kv(d, "agenda", report_segment_title(d, s), report_w(d, W_PLANNED), c);
 	report_actual_text(d, s, c);
-	kv(d, "agenda", seg->title, report_w(d, W_ACTUAL), c);
-	kv(d, "agenda", seg->title, report_w(d, W_RULE), report_rule_word(d, s));
+	kv(d, "agenda", report_segment_title(d, s), report_w(d, W_ACTUAL), c);
+	kv(d, "agenda", report_segment_title(d, s), report_w(d, W_RULE), report_rule_word(d, s));
 }
 
 static void manifest(const report_doc *d, const report_line *lines, int n)

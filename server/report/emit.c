@@ -106,6 +106,16 @@ const char *report_rule_word(const report_doc *d, int s)
 	return report_w(d, d->agenda->segments[s].chatham_house ? W_CHATHAM_HOUSE : W_ON_RECORD);
 }
 
+const char *report_title(const report_doc *d)
+{
+	return core_agenda_title(d->agenda, d->m->lang);
+}
+
+const char *report_segment_title(const report_doc *d, int s)
+{
+	return core_segment_title(&d->agenda->segments[s], d->m->lang);
+}
+
 const char *report_table_title(const report_doc *d, const core_report_table *t)
 {
 	return report_w(d, t->kind == CORE_REPORT_BY_SEGMENT ? W_BY_SEGMENT : W_BY_LANGUAGE);

@@ -53,9 +53,9 @@ static void head(const report_doc *d)
 	fputs("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
 	      "'unsafe-inline'\">\n<title>",
 	      d->f);
-	esc_s(d, d->agenda->title);
+	esc_s(d, report_title(d));
 	fprintf(d->f, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1 dir=\"auto\">", html_style);
-	esc_s(d, d->agenda->title);
+	esc_s(d, report_title(d));
 	fputs("</h1>\n", d->f);
 	fprintf(d->f, "<p class=\"%s\">%s</p>\n", d->m->st->final ? "final" : "draft", report_w(d, report_banner(d)));
 	report_format_text(d, buf, sizeof buf);
@@ -109,7 +109,7 @@ static void table_end(const report_doc *d, const core_report_table *t)
 static void segment(const report_doc *d, int s)
 {
 	fputs("<section>\n<h2 dir=\"auto\">", d->f);
-	esc_s(d, d->agenda->segments[s].title);
+	esc_s(d, report_segment_title(d, s));
 	fputs("</h2>\n", d->f);
 	const core_note *note = &d->m->st->notes[s];
 	if (note->text_len) {
@@ -160,7 +160,7 @@ static void agenda_row(const report_doc *d, int s)
 {
 	const core_segment *seg = &d->agenda->segments[s];
 	fputs("<tr><td><bdi>", d->f);
-	esc_s(d, seg->title);
+	esc_s(d, report_segment_title(d, s));
 	char act[REPORT_COUNT_MAX];
 	report_actual_text(d, s, act);
 	fprintf(d->f, "</bdi></td><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%s</td></tr>\n",

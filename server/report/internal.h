@@ -133,6 +133,10 @@ const char *report_date(const report_doc *d);                          /* or "no
 void report_format_text(const report_doc *d, char *buf, size_t cap);   /* "Online consultation; …" */
 void report_languages_text(const report_doc *d, char *buf, size_t cap);
 const char *report_rule_word(const report_doc *d, int s); /* Chatham House or on the record */
+/* AG-1, LC-2: the consultation's and segment s's titles in the report's language (the floor's
+ * where the agenda gives none) */
+const char *report_title(const report_doc *d);
+const char *report_segment_title(const report_doc *d, int s);
 /* A table's title, its first column's heading, its machine name, and the label of row i. */
 const char *report_table_title(const report_doc *d, const core_report_table *t);
 const char *report_table_column(const report_doc *d, const core_report_table *t);

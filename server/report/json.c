@@ -49,7 +49,7 @@ static void head(const report_doc *d)
 {
 	const core_agenda *a = d->agenda;
 	fputs("{\n  \"format\": \"roundtable.report.v1\",\n  \"title\": ", d->f);
-	str_s(d, a->title);
+	str_s(d, report_title(d));
 	/* EX-7: "final" once the rapporteurs said so; until then a draft, with counts once sealed. */
 	fprintf(d->f, ",\n  \"status\": \"%s\",\n  \"date\": ", d->m->st->final ? "final" : "draft");
 	if (d->m->date)
@@ -105,7 +105,7 @@ static void segment(const report_doc *d, int s)
 {
 	const core_segment *seg = &d->agenda->segments[s];
 	fputs(s ? ",\n    {\"title\": " : "\n    {\"title\": ", d->f);
-	str_s(d, seg->title);
+	str_s(d, report_segment_title(d, s));
 	fprintf(d->f, ", \"rule\": \"%s\", \"planned_minutes\": %u, \"actual_minutes\": ",
 	        seg->chatham_house ? "chatham_house" : "on_record", (unsigned)seg->duration_min);
 	long act = core_report_actual_minutes(d->m->st, s);

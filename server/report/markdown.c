@@ -31,7 +31,7 @@ static void head(const report_doc *d)
 {
 	char buf[512];
 	fputs("# ", d->f);
-	esc_inline(d, d->agenda->title);
+	esc_inline(d, report_title(d));
 	fputs("\n\n", d->f);
 	fprintf(d->f, "**%s**\n\n", report_w(d, report_banner(d)));
 	report_format_text(d, buf, sizeof buf);
@@ -82,7 +82,7 @@ static void table_end(const report_doc *d, const core_report_table *t)
 static void segment(const report_doc *d, int s)
 {
 	fputs("## ", d->f);
-	esc_inline(d, d->agenda->segments[s].title);
+	esc_inline(d, report_segment_title(d, s));
 	fputs("\n\n", d->f);
 	const core_note *note = &d->m->st->notes[s];
 	if (note->text_len) {
@@ -130,7 +130,7 @@ static void agenda_row(const report_doc *d, int s)
 {
 	const core_segment *seg = &d->agenda->segments[s];
 	fputs("| ", d->f);
-	esc_inline(d, seg->title);
+	esc_inline(d, report_segment_title(d, s));
 	char act[REPORT_COUNT_MAX];
 	report_actual_text(d, s, act);
 	fprintf(d->f, " | %s | %u | %s |\n", report_rule_word(d, s), (unsigned)seg->duration_min, act);

@@ -50,6 +50,64 @@ static int load_guard(store *s, const char *cid, core_state *stt)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* AG-1, LC-2: writes one text's other languages (in: CORE_LANG_COUNT of `stride` bytes each;
+ * "" where the agenda gives none). -1 when a write fails. */
+static int save_texts(store *s, const char *cid, const char *place, int item, const char *in, size_t stride)
+{
+	for (int l = 0; l < CORE_LANG_COUNT; l++) {
+		const char *text = in + (size_t)l * stride;
+		if (!text[0])
+			continue;
+		sqlite3_stmt *st = s->stmt[ST_INSERT_TEXT];
+		sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, place, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, item);
+		sqlite3_bind_text(st, 4, core_lang_name((core_lang)l), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+		if (store_write(s, st))
+			return -1;
+	}
+	return 0;
+}
+
+static int save_all_texts(store *s, const core_agenda *a)
+{
+	if (save_texts(s, a->id, "title", 0, a->title_in[0], sizeof a->title_in[0]))
+		return -1;
+	for (int i = 0; i < a->nsegments; i++)
+		if (save_texts(s, a->id, "segment", i, a->segments[i].title_in[0], sizeof a->segments[i].title_in[0]))
+			return -1;
+	for (int l = 0; l < CORE_LANG_COUNT; l++)
+		if (save_texts(s, a->id, "note", l, a->listening[l].note_in[0], sizeof a->listening[l].note_in[0]))
+			return -1;
+	return 0;
+}
+
+/* Reads back what save_all_texts wrote into a; a text whose place is unknown is skipped. */
+static int load_texts(store *s, const char *id, core_agenda *a)
+{
+	sqlite3_stmt *st = s->stmt[ST_LOAD_TEXTS];
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *place = (const char *)sqlite3_column_text(st, 0);
+		int item = sqlite3_column_int(st, 1);
+		int lang = core_lang_parse((const char *)sqlite3_column_text(st, 2));
+		if (!place || lang < 0)
+			continue;
+		if (!strcmp(place, "title"))
+			store_column_copy(st, 3, a->title_in[lang], sizeof a->title_in[lang]);
+		else if (!strcmp(place, "segment") && item >= 0 && item < a->nsegments)
+			store_column_copy(st, 3, a->segments[item].title_in[lang],
+			                  sizeof a->segments[item].title_in[lang]);
+		else if (!strcmp(place, "note") && item >= 0 && item < CORE_LANG_COUNT)
+			store_column_copy(st, 3, a->listening[item].note_in[lang],
+			                  sizeof a->listening[item].note_in[lang]);
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t secret[STORE_SECRET_BYTES],
                                  const char *origin)
 {
@@ -106,7 +164,7 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		if (store_write(s, st))
 			return RT_E_SERVER_UNAVAILABLE;
 	}
-	if (save_guard(s, a->id, a, 0, 0)) {
+	if (save_guard(s, a->id, a, 0, 0) || save_all_texts(s, a)) {
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
@@ -221,7 +279,9 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 		store_column_copy(st, 2, li->note, sizeof li->note);
 	}
 	store_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return RT_E_SERVER_UNAVAILABLE;
+	return load_texts(s, id, a) ? RT_E_SERVER_UNAVAILABLE : RT_OK;
 }
 
 /* Turns one row of a load statement into the event that produced it. */

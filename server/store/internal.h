@@ -64,6 +64,8 @@ enum stmt_id {
 	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
 	ST_SET_FINAL,       /* EX-7: the rapporteurs marked the report final */
 	ST_LOAD_FINAL,
+	ST_INSERT_TEXT,     /* AG-1, LC-2: an agenda text in a language other than the floor's */
+	ST_LOAD_TEXTS,
 	ST_COUNT
 };
 

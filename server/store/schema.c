@@ -231,6 +231,18 @@ static const char *const migrations[] = {
     /* 16: the rapporteurs marked the report final (EX-7): after the seal their workspace stays
      * open until then, and nothing changes afterwards. */
     "ALTER TABLE consultation ADD COLUMN report_final INTEGER NOT NULL DEFAULT 0;",
+    /* 17: the agenda's texts in languages other than the floor's (AG-1, LC-2), whose own text
+     * stays where it was: the consultation's title (place 'title', item 0), a segment's title
+     * ('segment', its index) and a listening note ('note', the language it is for). A
+     * consultation made before has none: every view reads the floor language's. */
+    "CREATE TABLE agenda_text ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  place TEXT NOT NULL CHECK (place IN ('title', 'segment', 'note')),"
+    "  item INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (consultation, place, item, lang)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

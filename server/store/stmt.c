@@ -104,6 +104,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* EX-7: the report is final; its workspace no longer changes. */
     [ST_SET_FINAL] = "UPDATE consultation SET report_final = ? WHERE id = ?",
     [ST_LOAD_FINAL] = "SELECT report_final FROM consultation WHERE id = ?",
+    [ST_INSERT_TEXT] = "INSERT INTO agenda_text (consultation, place, item, lang, text) VALUES (?, ?, ?, ?, ?)",
+    [ST_LOAD_TEXTS] = "SELECT place, item, lang, text FROM agenda_text WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

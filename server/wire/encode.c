@@ -71,6 +71,22 @@ static json_t *timing_json(const core_state *st)
 	return a;
 }
 
+/* AG-1, LC-2: sets `key` on obj to a text's other languages (CORE_LANG_COUNT of `stride` bytes
+ * from in, "" where the agenda gives none), when there is any. Every language goes to every
+ * viewer: a snapshot is encoded once per role (PERF-1), and a viewer may change language at any
+ * time without asking the server again. */
+static void texts_set(json_t *obj, const char *key, const char *in, size_t stride)
+{
+	json_t *t = NULL;
+	for (int l = 0; obj && l < CORE_LANG_COUNT; l++) {
+		const char *text = in + (size_t)l * stride;
+		if (text[0] && (t || (t = json_object())))
+			json_object_set_new(t, core_lang_name((core_lang)l), json_string(text));
+	}
+	if (t)
+		json_object_set_new(obj, key, t);
+}
+
 /* LC-1: each language's listening instructions that the agenda sets. */
 static json_t *listening_json(const core_agenda *a)
 {
@@ -84,6 +100,8 @@ static json_t *listening_json(const core_agenda *a)
 			json_object_set_new(v, "zoom_channel", json_string(li->zoom_channel));
 		if (li->note[0])
 			json_object_set_new(v, "note", json_string(li->note));
+		if (li->note[0])
+			texts_set(v, "notes", li->note_in[0], sizeof li->note_in[0]);
 		json_object_set_new(j, core_lang_name((core_lang)l), v);
 	}
 	return j;
@@ -104,6 +122,7 @@ static json_t *consultation_json(const core_state *st)
 		              "questions", s->questions_open, "rule", s->chatham_house ? "chatham_house" : "on_record");
 		if (seg && s->date[0])
 			json_object_set_new(seg, "date", json_string(s->date));
+		texts_set(seg, "titles", s->title_in[0], sizeof s->title_in[0]);
 		json_array_append_new(segs, seg);
 	}
 	for (int i = 0; i < a->nchannels; i++)
@@ -115,6 +134,7 @@ static json_t *consultation_json(const core_state *st)
 	                      (int)st->current_segment, "answering", id_or_null(st->answering));
 	if (c && a->date[0])
 		json_object_set_new(c, "date", json_string(a->date));
+	texts_set(c, "titles", a->title_in[0], sizeof a->title_in[0]);
 	if (c)
 		json_object_set_new(c, "listening", listening_json(a));
 	if (c)

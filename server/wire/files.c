@@ -39,6 +39,33 @@ static void agenda_string(json_t *v, const char *path, size_t max_cp, char *dst,
 	memcpy(dst, s, json_string_length(v) + 1);
 }
 
+/* AG-1, LC-2: a text of the agenda: a string in the floor language, or an object of the same
+ * text in several languages, the floor language's required. The floor's goes to dst; each other
+ * language's to in + lang * stride (stride: the size of one, cap bytes too). */
+static void agenda_text(json_t *v, const char *path, size_t max_cp, core_lang floor, char *dst, char *in, size_t stride,
+                        wire_agenda_errors *errs)
+{
+	if (!json_is_object(v)) {
+		agenda_string(v, path, max_cp, dst, stride, errs);
+		return;
+	}
+	char field[128];
+	if (!json_object_get(v, core_lang_name(floor)))
+		agenda_error(errs, "%s.%s: is required: the floor language's text", path, core_lang_name(floor));
+	const char *key;
+	json_t *text;
+	json_object_foreach(v, key, text)
+	{
+		snprintf(field, sizeof field, "%s.%.8s", path, key);
+		int lang = core_lang_parse(key);
+		if (lang < 0)
+			agenda_error(errs, "%s: must be one of en, ar, fr, es", field);
+		else
+			agenda_string(text, field, max_cp, lang == (int)floor ? dst : in + (size_t)lang * stride,
+			              stride, errs);
+	}
+}
+
 static int agenda_lang(json_t *v, const char *path, wire_agenda_errors *errs)
 {
 	int lang = core_lang_parse(json_string_value(v));
@@ -112,7 +139,7 @@ static bool valid_date(const char *s)
 	       s[7] == '-' && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
-static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_errors *errs)
+static void agenda_segment(json_t *seg, int i, core_lang floor, core_segment *out, wire_agenda_errors *errs)
 {
 	static const char *const known[] = {"title", "kind", "start",      "duration", "questions",
 	                                    "rule",  "date", "carry_over", NULL};
@@ -124,7 +151,8 @@ static void agenda_segment(json_t *seg, int i, core_segment *out, wire_agenda_er
 	}
 	agenda_unknown(seg, prefix, known, errs);
 	snprintf(path, sizeof path, "%stitle", prefix);
-	agenda_string(json_object_get(seg, "title"), path, CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
+	agenda_text(json_object_get(seg, "title"), path, CORE_TITLE_MAX_CP, floor, out->title, out->title_in[0],
+	            sizeof out->title, errs);
 
 	int kind = core_segment_kind_parse(json_string_value(json_object_get(seg, "kind")));
 	if (kind < 0)
@@ -211,7 +239,8 @@ static void agenda_listening(json_t *obj, core_agenda *out, wire_agenda_errors *
 		}
 		if (note) {
 			snprintf(field, sizeof field, "%snote", prefix);
-			agenda_string(note, field, CORE_LISTENING_NOTE_MAX_CP, l->note, sizeof l->note, errs);
+			agenda_text(note, field, CORE_LISTENING_NOTE_MAX_CP, out->floor, l->note, l->note_in[0],
+			            sizeof l->note, errs);
 		}
 	}
 }
@@ -250,8 +279,6 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	json_t *root = file_root(buf, len, "roundtable.agenda.v1", known, errs);
 	if (!root)
 		return -1;
-	agenda_string(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->title, sizeof out->title, errs);
-
 	const char *tz = json_string_value(json_object_get(root, "timezone"));
 	if (!valid_timezone(tz))
 		agenda_error(errs, "timezone: must be an IANA time zone name such as Europe/London or UTC");
@@ -266,6 +293,8 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 
 	int floor = agenda_lang(json_object_get(root, "floor"), "floor", errs);
 	out->floor = floor < 0 ? CORE_LANG_EN : (core_lang)floor;
+	agenda_text(json_object_get(root, "title"), "title", CORE_TITLE_MAX_CP, out->floor, out->title,
+	            out->title_in[0], sizeof out->title, errs);
 
 	json_t *chans = json_object_get(root, "channels");
 	if (!json_is_array(chans) || json_array_size(chans) > CORE_MAX_CHANNELS) {
@@ -339,7 +368,7 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	} else {
 		size_t i;
 		json_t *s;
-		json_array_foreach(segs, i, s) agenda_segment(s, (int)i, &out->segments[i], errs);
+		json_array_foreach(segs, i, s) agenda_segment(s, (int)i, out->floor, &out->segments[i], errs);
 		out->nsegments = (int)json_array_size(segs);
 	}
 	json_decref(root);

@@ -1,8 +1,10 @@
 // Live updates, paced (PERF-2, protocol/README.md "Live updates, paced"): a quiet consultation's
-// change goes out at once; a busy one's are held to the end of the live window and then written
-// together, in order, vote counts last; acks are never held; a connection that joins in the
-// window is not sent again what its snapshot holds. A long window keeps the timing certain,
-// even on a busy machine: what must happen inside one window has seconds to spare.
+// change goes out at once; a large, busy one's are held to the end of the live window and then
+// written together, in order, vote counts last; acks are never held; a connection that joins in
+// the window is not sent again what its snapshot holds. The window follows the room's size
+// (connections * 1000 / --live-budget ms, up to --live-window): a small room's is empty, and a
+// budget of one write a second makes a room of four a large one. A long window keeps the timing
+// certain, even on a busy machine: what must happen inside one window has seconds to spare.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMetrics, randomKey, startServer } from '../lib/harness.mjs';
@@ -17,7 +19,7 @@ const posted = (text) => (m) => m.type === 'question.posted' && m.question.text 
 const indexOf = (c, pred) => c.log.findIndex(pred);
 
 test('a busy window holds what it delivers, then writes it together and in order', async () => {
-  const srv = await startServer({ serveArgs: ['--live-window', String(WINDOW_MS)] });
+  const srv = await startServer({ serveArgs: ['--live-window', String(WINDOW_MS), '--live-budget', '1'] });
   try {
     const chair = await srv.connect(srv.tokens.cochair);
     const watcher = await srv.connect(srv.tokens.cochair);
@@ -69,6 +71,30 @@ test('a busy window holds what it delivers, then writes it together and in order
     assert.ok(m1.get('roundtable_held_windows_total') > m0.get('roundtable_held_windows_total'));
     // the watcher's four messages, at least, went in one write
     assert.ok(m1.get('roundtable_gathered_messages_total') - m0.get('roundtable_gathered_messages_total') >= 4);
+    assert.deepEqual(srv.violations, []);
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('a small room waits for no window: each change goes out with its commit, however fast', async () => {
+  // The default budget: four connections make a window of 0 ms, whatever --live-window allows.
+  const srv = await startServer({ serveArgs: ['--live-window', String(WINDOW_MS)] });
+  try {
+    const chair = await srv.connect(srv.tokens.cochair);
+    const watcher = await srv.connect(srv.tokens.cochair);
+    const poster = await srv.connect(srv.tokens.participant, { device: randomKey() });
+    const voter = await srv.connect(srv.tokens.participant, { device: randomKey() });
+    const t0 = Date.now();
+    const a1 = await poster.command({ type: 'question.post', text: 'One', lang: 'en' });
+    const q1 = a1.result.question.id;
+    for (const text of ['Two', 'Three']) assert.equal((await poster.command({ type: 'question.post', text, lang: 'en' })).type, 'ack');
+    assert.equal((await chair.command({ type: 'question.approve', question: q1 })).type, 'ack');
+    assert.equal((await voter.command({ type: 'question.vote', question: q1 })).type, 'ack');
+    await watcher.next(posted('Three'));
+    await watcher.next((m) => m.type === 'question.approved');
+    await voter.next((m) => m.type === 'votes.changed');
+    assert.ok(Date.now() - t0 < WINDOW_MS / 2, 'nothing waited for the end of a window');
     assert.deepEqual(srv.violations, []);
   } finally {
     await srv.stop();

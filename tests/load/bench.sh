@@ -27,8 +27,9 @@
 #
 # isolated: one vote at a time on an otherwise idle server (the floor: one frame at a time);
 # sustained: 50 votes/s and 5 questions/s for --seconds (the floor: 5 frames/s, as many writes
-# to each connection as Roundtable makes of them with its 200 ms live window). Everything runs
-# on 127.0.0.0/8 and stops by itself.
+# to each connection as Roundtable makes of them with a 200 ms live window; its window follows
+# the room's size, N * 1000 / --live-budget ms, so below 10,000 it writes more often and waits
+# less). Everything runs on 127.0.0.0/8 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -130,14 +131,19 @@ has_phase() { [[ " $phases " == *" $1 "* ]]; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}' if $2 > 0 else 'nan')"; }
 
 # Roundtable (pid) under `perf record` while a phase runs, when asked: perf_start, then
-# perf_stop NAME prints the top of the profile.
+# perf_stop NAME prints the top of the profile, and how many times the loop woke up (poll) and
+# wrote (sendto) meanwhile: each wake-up of lws' poll loop costs O(connections) in the kernel.
 perf_start() {
   [ -n "$perf_dir" ] || return 0
   perf record -q -g -F 499 -p "$pid" -o "$perf_dir/perf-$1.data" 2>/dev/null &
   perf_pid=$!
+  perf stat -x, -e syscalls:sys_enter_poll,syscalls:sys_enter_sendto -p "$pid" -o "$perf_dir/stat-$1.csv" 2>/dev/null &
+  stat_pid=$!
 }
 perf_stop() {
   [ -n "$perf_dir" ] || return 0
+  kill -INT "$stat_pid"; wait "$stat_pid" || true
+  sed -n 's/^\([0-9]*\),,syscalls:sys_enter_\([a-z]*\),.*/# perf \2 calls \1/p' "$perf_dir/stat-$1.csv" | sed "s/^# perf /# perf $1: /"
   kill -INT "$perf_pid"; wait "$perf_pid" || true
   perf report -i "$perf_dir/perf-$1.data" --stdio --no-children --percent-limit 1.5 -g none 2>/dev/null \
     | grep -v '^#' | grep -v '^$' | head -40 | sed "s/^/# perf $1: /"
@@ -155,7 +161,7 @@ for n in $sizes; do
   pids+=("$fpid")
   wait_port "$work/floor.out" 's/^floor: listening on port \([0-9]*\)$/\1/p'
   # The floor broadcasts as often as Roundtable writes to each connection in the sustained
-  # phase: once per live window (200 ms), what the window held in one write, 5 a second.
+  # phase with the longest live window (200 ms), what the window held in one write, 5 a second.
   floor=$("$rtload" --floor --port "$port" "${common[@]}" --vote-rate 5 --post-rate 0 --server-pid "$fpid" --label floor) || status=1
   stop "$fpid"
   echo "$floor" | sed 's/^/# floor: /'

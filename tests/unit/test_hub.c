@@ -19,6 +19,24 @@ typedef struct tokens {
 	    stage[CRYPTO_TOKEN_CHARS + 1];
 } tokens;
 
+/* A store on a new temporary file holding consultation ag, with an open link, a personal
+ * invitation, a co-chair's and a stage's link (tk), committed. */
+static store *open_consultation(tmpdir *t, const core_agenda *ag, tokens *tk)
+{
+	tmpdir_make(t);
+	char err[256];
+	store *s = store_open(t->db, err, sizeof err);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	crypto_random(secret, sizeof secret);
+	CHECK_EQ_INT(store_create_consultation(s, ag, secret, NULL), RT_OK);
+	add_token(s, ag->id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk->open);
+	add_token(s, ag->id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk->invite);
+	add_token(s, ag->id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk->chair);
+	add_token(s, ag->id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk->stage);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	return s;
+}
+
 static void auth(hub *h, test_peer *p, const char *token, const char *device)
 {
 	char buf[160];
@@ -44,25 +62,84 @@ static void find_work(const char *cid, const char *device, int bits, char *out, 
 	}
 }
 
+/* PERF-2: the live window adapts to the room's size: a small room's changes go out with their
+ * commit however fast they come; a large one's, once one went out, wait for the end of a window
+ * as long as one write to each connection takes to spend the write budget. */
+static void test_live_window(void)
+{
+	/* The rule, with time and size as its only inputs. */
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 0), 0);
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 30), 0);
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 1000), 20);
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 2000), 40);
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 10000), 200);
+	CHECK_EQ_INT(hub_live_window_for(200, 50000, 1000000), 200);
+	CHECK_EQ_INT(hub_live_window_for(0, 50000, 1000000), 0);      /* --live-window 0 */
+	CHECK_EQ_INT(hub_live_window_for(5000, 1, (size_t)-1), 5000); /* no overflow */
+	CHECK_EQ_INT(hub_live_window_for(200, 0, 1), 200);            /* a budget below one: one */
+
+	tmpdir t;
+	tokens tk;
+	core_agenda ag = fixture_agenda(true);
+	store *s = open_consultation(&t, &ag, &tk);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec); /* the default budget */
+	test_peer peers[MAX_PEERS];
+	rec_peers(peers);
+	test_peer *chair = &peers[0], *watcher = &peers[1], *stage = &peers[2];
+	auth(h, chair, tk.chair, NULL);
+	auth(h, watcher, tk.chair, NULL);
+	auth(h, stage, tk.stage, NULL);
+	hub_flush(h);
+	rec_clear(&rec);
+
+	/* Small: three changes in the same millisecond, each with its own commit, each at once. */
+	const char *langs[] = {"fr", "en", "fr"};
+	for (int i = 0; i < 3; i++) {
+		char buf[80];
+		snprintf(buf, sizeof buf, "{\"type\":\"floor.set\",\"id\":\"f%d\",\"lang\":\"%s\"}", i, langs[i]);
+		frame(h, chair, buf);
+		hub_flush(h);
+		CHECK_EQ_INT(rec.n[1], i + 1);
+		CHECK_EQ_INT(rec.n[2], i + 1);
+	}
+	CHECK_EQ_INT(hub_next_due_ms(h), 0); /* nothing held, nothing due */
+	rec_clear(&rec);
+
+	/* Large: with a budget of 100 writes a second, three connections make a window of 30 ms. */
+	hub_set_live_budget(h, 100);
+	rec.now += 30;
+	frame(h, chair, "{\"type\":\"floor.set\",\"id\":\"g1\",\"lang\":\"en\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 1, "\"type\":\"floor.changed\"")); /* the window had passed: at once */
+	frame(h, chair, "{\"type\":\"floor.set\",\"id\":\"g2\",\"lang\":\"fr\"}");
+	hub_flush(h);
+	CHECK(got(&rec, 0, "\"type\":\"ack\",\"id\":\"g2\""));
+	CHECK_EQ_INT(rec.n[1], 1); /* held */
+	CHECK_EQ_INT(hub_next_due_ms(h), rec.now + 30);
+	/* One leaves: the window follows the room's size (20 ms). */
+	hub_peer_closed(h, &stage->peer);
+	CHECK_EQ_INT(hub_next_due_ms(h), rec.now + 20);
+	rec.now += 20;
+	hub_tick(h);
+	CHECK_EQ_INT(rec.n[1], 2);
+	CHECK(strstr(rec.msgs[1][1], "\"lang\":\"fr\"") != NULL);
+	rec_clear(&rec);
+	hub_free(h);
+	store_close(s);
+	tmpdir_remove(&t);
+}
+
 /* AB-2, AB-6: a connection's network as the transport hands it over, a new device key's proof
  * of work, the cap per network with the co-chairs' alert, and a known key's free return. */
 static void test_guard(void)
 {
 	tmpdir t;
-	tmpdir_make(&t);
-	char err[256];
-	store *s = store_open(t.db, err, sizeof err);
+	tokens tk;
 	core_agenda ag = fixture_agenda(true);
 	ag.work_bits = 6;
 	ag.new_devices_per_minute = 2;
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	crypto_random(secret, sizeof secret);
-	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
-	tokens tk;
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
-	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
+	store *s = open_consultation(&t, &ag, &tk);
 	recorder rec = {0};
 	hub *h = rec_hub(s, &rec);
 	test_peer peers[MAX_PEERS];
@@ -121,22 +198,16 @@ int main(void)
 {
 	rtlog_setup(RTLOG_WARN, RTLOG_TEXT, NULL); /* the hub's info lines are for operators */
 	tmpdir t;
-	tmpdir_make(&t);
-	char err[256];
-	store *s = store_open(t.db, err, sizeof err);
-	core_agenda ag = fixture_agenda(true);
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	crypto_random(secret, sizeof secret);
-	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, NULL), RT_OK);
 	tokens tk;
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_OPEN, tk.open);
-	add_token(s, ag.id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, tk.invite);
-	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, tk.chair);
-	add_token(s, ag.id, CORE_ROLE_STAGE, STORE_TOKEN_ROLE, tk.stage);
-	CHECK_EQ_INT(store_commit(s), RT_OK);
+	core_agenda ag = fixture_agenda(true);
+	store *s = open_consultation(&t, &ag, &tk);
+	char err[256];
 
 	recorder rec = {0};
 	hub *h = rec_hub(s, &rec);
+	/* PERF-2: a budget of one write a second makes a room of even one connection a large one:
+	 * its window is the longest, HUB_LIVE_WINDOW_MS (test_live_window: the rule itself). */
+	hub_set_live_budget(h, 1);
 	test_peer peers[MAX_PEERS];
 	rec_peers(peers);
 	test_peer *alice = &peers[0], *bob = &peers[1], *chair = &peers[2], *stage = &peers[3], *late = &peers[4];
@@ -281,6 +352,7 @@ int main(void)
 	h = hub_new(s, NULL, 0);
 	const hub_io io = {.send = rec_send, .wake = rec_wake, .now_ms = fixed_now, .close = rec_close, .ctx = &rec};
 	hub_set_io(h, &io, 16);
+	hub_set_live_budget(h, 1);
 	rec_peers(peers);
 	auth(h, alice, tk.open, "0bH0P9WJj1tV4m4CwV2r5w");
 	auth(h, chair, tk.chair, NULL);
@@ -382,5 +454,6 @@ int main(void)
 	store_close(s);
 	tmpdir_remove(&t);
 	test_guard();
+	test_live_window();
 	return check_done();
 }

@@ -672,10 +672,35 @@ static void test_filenames(void)
 	CHECK_EQ_STR(report_agenda_date(&a), "2026-12-03");
 }
 
+/* AG-1, LC-2: the report's titles in the report's language, the floor's where the agenda gives
+ * none: the consultation's title and the first segment's in Arabic only. */
+static void test_languages(void)
+{
+	play_session();
+	snprintf(st.agenda.title_in[CORE_LANG_AR], sizeof st.agenda.title_in[0], "%s", "جلسة التواصل");
+	snprintf(st.agenda.segments[0].title_in[CORE_LANG_AR], sizeof st.agenda.segments[0].title_in[0], "%s",
+	         "كلمة الترحيب");
+	static const report_format formats[] = {REPORT_MD, REPORT_HTML, REPORT_CSV, REPORT_JSON};
+	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+		size_t len;
+		char *doc = render(formats[i], CORE_LANG_AR, &len);
+		CHECK(contains(doc, len, "جلسة التواصل") && contains(doc, len, "كلمة الترحيب"));
+		CHECK(!contains(doc, len, st.agenda.segments[0].title));
+		CHECK(contains(doc, len, st.agenda.segments[1].title)); /* given in English only */
+		free(doc);
+		doc = render(formats[i], CORE_LANG_FR, &len);
+		CHECK(!contains(doc, len, "جلسة التواصل") && !contains(doc, len, "كلمة الترحيب"));
+		CHECK(contains(doc, len, st.agenda.segments[0].title));
+		free(doc);
+	}
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_suppression();
 	test_session();
+	test_languages();
 	test_csv_formulas();
 	test_punctuation();
 	test_filenames();

@@ -222,7 +222,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 16);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 17);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */
@@ -233,6 +233,10 @@ int main(void)
 	strcpy(ag.listening[CORE_LANG_AR].zoom_channel, "العربية");
 	strcpy(ag.listening[CORE_LANG_AR].note, "Phone-only listeners hear the floor only.");
 	strcpy(ag.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
+	/* AG-1, LC-2: texts in other languages than the floor's */
+	strcpy(ag.title_in[CORE_LANG_AR], "مشاورة");
+	strcpy(ag.segments[1].title_in[CORE_LANG_FR], "Table ronde");
+	strcpy(ag.listening[CORE_LANG_AR].note_in[CORE_LANG_AR], "الهاتف");
 	uint8_t secret[STORE_SECRET_BYTES], secret2[STORE_SECRET_BYTES];
 	crypto_random(secret, sizeof secret);
 	CHECK_EQ_INT(store_create_consultation(s, &ag, secret, "demo"), RT_OK);
@@ -301,6 +305,11 @@ int main(void)
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].zoom_channel, "");
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_EN].note, "Leave the menu on Original audio.");
 	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_FR].note, "");
+	CHECK_EQ_STR(st.agenda.title_in[CORE_LANG_AR], "مشاورة");
+	CHECK_EQ_STR(st.agenda.title_in[CORE_LANG_FR], "");
+	CHECK_EQ_STR(st.agenda.segments[1].title_in[CORE_LANG_FR], "Table ronde");
+	CHECK_EQ_STR(st.agenda.segments[0].title_in[CORE_LANG_FR], "");
+	CHECK_EQ_STR(st.agenda.listening[CORE_LANG_AR].note_in[CORE_LANG_AR], "الهاتف");
 	CHECK(st.agenda.segments[3].starts_empty && !st.agenda.segments[2].starts_empty);
 	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), p1 = fixture_participant(1), p2 = fixture_participant(2);
 	/* CHR-2: both accept the Rule first; the acceptance is stored with the rest. */

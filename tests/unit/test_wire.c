@@ -170,8 +170,35 @@ static void test_encode(void)
 	CHECK_EQ_STR(json_string_value(json_object_get(json_array_get(json_object_get(cons, "segments"), 0), "start")),
 	             "12:00");
 	CHECK(json_object_get(cons, "date") == NULL);
+	/* AG-1, LC-2: no texts in other languages, no "titles" */
+	CHECK(json_object_get(cons, "titles") == NULL);
+	CHECK(json_object_get(json_array_get(json_object_get(cons, "segments"), 0), "titles") == NULL);
 	json_decref(j);
 	wire_buf_unref(b);
+	/* ... and with some, every language the agenda gives, to every viewer */
+	strcpy(st.agenda.title_in[CORE_LANG_AR], "مشاورة");
+	strcpy(st.agenda.title_in[CORE_LANG_ES], "Consulta");
+	strcpy(st.agenda.segments[1].title_in[CORE_LANG_FR], "Table ronde");
+	strcpy(st.agenda.listening[CORE_LANG_EN].note, "Original audio");
+	strcpy(st.agenda.listening[CORE_LANG_EN].note_in[CORE_LANG_AR], "الصوت الأصلي");
+	b = wire_encode_snapshot(&st, &p1, 16);
+	j = parse(b);
+	cons = json_object_get(j, "consultation");
+	json_t *titles = json_object_get(cons, "titles");
+	CHECK_EQ_INT(json_object_size(titles), 2);
+	CHECK_EQ_STR(json_string_value(json_object_get(titles, "ar")), "مشاورة");
+	CHECK_EQ_STR(json_string_value(json_object_get(titles, "es")), "Consulta");
+	json_t *segs = json_object_get(cons, "segments");
+	CHECK(json_object_get(json_array_get(segs, 0), "titles") == NULL);
+	CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(json_array_get(segs, 1), "titles"), "fr")),
+	             "Table ronde");
+	json_t *en = json_object_get(json_object_get(cons, "listening"), "en");
+	CHECK_EQ_STR(json_string_value(json_object_get(json_object_get(en, "notes"), "ar")), "الصوت الأصلي");
+	json_decref(j);
+	wire_buf_unref(b);
+	memset(st.agenda.title_in, 0, sizeof st.agenda.title_in);
+	memset(st.agenda.segments[1].title_in, 0, sizeof st.agenda.segments[1].title_in);
+	memset(&st.agenda.listening[CORE_LANG_EN], 0, sizeof st.agenda.listening[CORE_LANG_EN]);
 
 	/* p2 voted for 1 and sees its own pending 2. */
 	j = parse(b = wire_encode_snapshot(&st, &p2, 0));
@@ -265,6 +292,20 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+/* That the agenda's errors are exactly n, each beginning as one of want says. */
+static void check_agenda_errors(const wire_agenda_errors *errs, const char *const *want, size_t n)
+{
+	CHECK_EQ_INT(errs->n, (int)n);
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (int k = 0; k < errs->n; k++)
+			found = found || strncmp(errs->msg[k], want[i], strlen(want[i])) == 0;
+		if (!found)
+			fprintf(stderr, "no error for %s\n", want[i]);
+		CHECK(found);
+	}
+}
+
 static void test_agenda(void)
 {
 	core_agenda a;
@@ -295,7 +336,38 @@ static void test_agenda(void)
 	CHECK(text != NULL);
 	CHECK_EQ_INT(wire_decode_agenda(text, len, &a, &errs), 0);
 	CHECK(a.segments[3].starts_empty && !a.segments[2].starts_empty);
+	/* AG-1, LC-2: texts in several languages; the floor's stays where a plain string goes. */
+	CHECK_EQ_STR(a.title, "Regional consultation with non-state stakeholders: Africa");
+	CHECK(strstr(a.title_in[CORE_LANG_AR], "أفريقيا") != NULL);
+	CHECK_EQ_STR(a.title_in[CORE_LANG_EN], "");
+	CHECK_EQ_STR(core_agenda_title(&a, CORE_LANG_ES),
+	             "Consulta regional con las partes interesadas no estatales: África");
+	CHECK_EQ_STR(core_segment_title(&a.segments[2], CORE_LANG_AR), "نقاش مفتوح");
+	CHECK_EQ_STR(core_segment_title(&a.segments[2], CORE_LANG_FR), "Open discussion"); /* the floor's */
+	CHECK_EQ_STR(core_segment_title(&a.segments[3], CORE_LANG_AR), "Summary of findings and closing");
+	CHECK_EQ_STR(core_segment_title(&a.segments[3], CORE_LANG_NONE), "Summary of findings and closing");
+	CHECK(strstr(core_listening_note(&a.listening[CORE_LANG_FR], CORE_LANG_FR), "Choisissez") != NULL);
+	CHECK(strstr(core_listening_note(&a.listening[CORE_LANG_FR], CORE_LANG_ES), "Choose French") != NULL);
 	free(text);
+	/* An object without the floor language's text, a language not one of the four, a text too
+	 * long in one language and one of the wrong type: each refused at its place. */
+	const char *texts =
+	    "{\"format\":\"roundtable.agenda.v1\",\"title\":{\"ar\":\"عنوان\",\"de\":\"Titel\"},"
+	    "\"timezone\":\"UTC\",\"floor\":\"fr\",\"channels\":[\"ar\"],"
+	    "\"listening\":{\"ar\":{\"note\":{\"fr\":\"Note\",\"ar\":7}}},"
+	    "\"segments\":[{\"title\":{\"fr\":\"Ouverture\",\"es\":\"\"},\"kind\":\"qa\",\"start\":\"10:00\","
+	    "\"duration\":30,\"questions\":true,\"rule\":\"chatham_house\"},"
+	    "{\"title\":{},\"kind\":\"qa\",\"start\":\"10:30\","
+	    "\"duration\":30,\"questions\":true,\"rule\":\"chatham_house\"}]}";
+	CHECK_EQ_INT(wire_decode_agenda(texts, strlen(texts), &a, &errs), -1);
+	static const char *const text_errors[] = {
+	    "title.fr: is required: the floor language's text",
+	    "title.de: must be one of en, ar, fr, es",
+	    "listening.ar.note.ar: must be a string of 1 to 500 characters",
+	    "segments[0].title.es: must be a string of 1 to 200 characters",
+	    "segments[1].title.fr: is required: the floor language's text",
+	};
+	check_agenda_errors(&errs, text_errors, sizeof text_errors / sizeof text_errors[0]);
 	const char *carry =
 	    "{\"format\":\"roundtable.agenda.v1\",\"title\":\"T\",\"timezone\":\"UTC\",\"floor\":\"en\","
 	    "\"channels\":[],\"segments\":[{\"title\":\"Q\",\"kind\":\"qa\",\"start\":\"10:00\","
@@ -332,15 +404,7 @@ static void test_agenda(void)
 	    "segments[1].questions: ",
 	    "segments[1].rule: ",
 	};
-	CHECK_EQ_INT(errs.n, (int)(sizeof want / sizeof want[0]));
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		bool found = false;
-		for (int k = 0; k < errs.n; k++)
-			found = found || strncmp(errs.msg[k], want[i], strlen(want[i])) == 0;
-		if (!found)
-			fprintf(stderr, "no error for %s\n", want[i]);
-		CHECK(found);
-	}
+	check_agenda_errors(&errs, want, sizeof want / sizeof want[0]);
 	CHECK_EQ_INT(wire_decode_agenda("{\"format\":", 10, &a, &errs), -1);
 	CHECK(strncmp(errs.msg[0], "line 1", 6) == 0);
 	CHECK_EQ_INT(wire_decode_agenda("[]", 2, &a, &errs), -1);
