@@ -46,6 +46,7 @@ typedef struct options {
 	const char *group;
 	const char *seats;
 	bool list, csv;
+	const char *reissue;       /* invitations: the label allowed one more credential (CHR-3) */
 	bool check_config;         /* serve: check the configuration, print it, exit */
 	const char *output;        /* export, programme attendance: a file, or a folder for the usual name */
 	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
@@ -92,7 +93,8 @@ enum {
 	OPT_CSV,
 	OPT_OUTPUT,
 	OPT_HELP,
-	OPT_MEMORY
+	OPT_MEMORY,
+	OPT_REISSUE
 };
 
 /* The options of serve and demo beyond the address and the files. */

@@ -59,6 +59,7 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
+    {"reissue", required_argument, NULL, OPT_REISSUE},
     {NULL, 0, NULL, 0},
 };
 
@@ -243,6 +244,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
 			break;
 		case OPT_SEATS:
 			o->seats = optarg;
+			break;
+		case OPT_REISSUE:
+			o->reissue = optarg;
 			break;
 		case OPT_LIST:
 			o->list = true;

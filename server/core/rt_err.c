@@ -48,6 +48,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
     [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
+    [RT_E_CREDENTIAL_REQUIRED] = "credential.required",
+    [RT_E_CREDENTIAL_INVALID] = "credential.invalid",
+    [RT_E_CREDENTIAL_DRAWN] = "credential.drawn",
+    [RT_E_CREDENTIAL_REISSUE_LIMIT] = "credential.reissue_limit",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

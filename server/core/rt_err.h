@@ -69,6 +69,11 @@ typedef enum rt_err {
 	RT_E_LIMIT_NEW_DEVICES,     /* too many new device keys from one network in the window */
 	RT_E_AUTH_WORK_REQUIRED,    /* a new device key needs its proof of work */
 	RT_E_VOTE_INVITATIONS_ONLY, /* only personal invitations vote in this consultation */
+	/* Invitations' unlinkable credentials (CHR-3). */
+	RT_E_CREDENTIAL_REQUIRED,      /* an invitation's holder acts before presenting a credential */
+	RT_E_CREDENTIAL_INVALID,       /* a credential that does not verify under the consultation's key */
+	RT_E_CREDENTIAL_DRAWN,         /* the invitation drew its credential; a re-issue was not allowed */
+	RT_E_CREDENTIAL_REISSUE_LIMIT, /* the invitation had every re-issue it may have */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -21,11 +21,13 @@ typedef struct tokens {
 
 static void auth(hub *h, test_peer *p, const char *token, const char *device)
 {
-	char buf[160];
+	char buf[1200], cred[1000];
+	credential_fields(NULL, token, cred, sizeof cred);
 	if (device)
-		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\"}", token, device);
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\"%s}", token, device,
+		         cred);
 	else
-		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"}", token);
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"%s}", token, cred);
 	frame(h, p, buf);
 }
 
@@ -320,8 +322,9 @@ int main(void)
 	CHECK_EQ_INT(rec.n[2], 3); /* the ack, then what was held, in order */
 	CHECK(strstr(rec.msgs[2][1], "\"type\":\"question.posted\"") && strstr(rec.msgs[2][1], "Held a while"));
 	CHECK(strstr(rec.msgs[2][2], "\"type\":\"question.approved\"") != NULL);
-	CHECK_EQ_INT(rec.n[4], 2); /* the snapshot, then only the approval */
-	CHECK(strstr(rec.msgs[4][1], "\"type\":\"question.approved\"") != NULL);
+	CHECK_EQ_INT(rec.n[4], 3); /* the snapshot, the re-issue counts (CHR-3), then only the approval */
+	CHECK(strstr(rec.msgs[4][1], "\"type\":\"credential.requests\"") != NULL);
+	CHECK(strstr(rec.msgs[4][2], "\"type\":\"question.approved\"") != NULL);
 	CHECK(got(&rec, 0, "\"type\":\"question.posted\"") && got(&rec, 0, "\"type\":\"question.approved\""));
 	CHECK_EQ_INT(hub_next_due_ms(h), 0);
 	hub_peer_closed(h, &late->peer);
