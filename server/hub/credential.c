@@ -106,7 +106,9 @@ void hub_credential_cochair(hub *h, hub_peer *peer)
 {
 	int asked, reissued;
 	hub_room *r = peer->room;
-	if (r->st.sealed || store_credential_counts(h->store, r->st.agenda.id, &asked, &reissued) != RT_OK)
+	/* Nothing to show while nobody asked and nothing was re-issued. */
+	if (r->st.sealed || store_credential_counts(h->store, r->st.agenda.id, &asked, &reissued) != RT_OK ||
+	    (asked == 0 && reissued == 0))
 		return;
 	wire_buf *b = wire_encode_credential_requests("", asked, reissued, -1, h->headroom);
 	if (b)

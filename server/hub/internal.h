@@ -201,7 +201,8 @@ crypto_rsa *hub_credential_key(hub *h, hub_room *r);
 rt_err hub_credential_pseudonym(hub *h, hub_room *r, const wire_message *m, core_pseud *out);
 /* Sends peer (an invitation's holder without a credential) credential.key, after its snapshot. */
 rt_err hub_credential_offer(hub *h, hub_peer *peer);
-/* Sends a co-chair, after its snapshot, how many re-issues are asked for and were drawn. */
+/* Sends a co-chair, after its snapshot, how many re-issues are asked for and were drawn (unless
+ * both are 0). */
 void hub_credential_cochair(hub *h, hub_peer *peer);
 /* credential.draw, credential.reissue, credential.allow: answered after the commit. */
 void hub_credential_command(hub *h, hub_peer *peer, const wire_message *m);

@@ -1,19 +1,8 @@
 /* credential.c — the messages of invitations' unlinkable credentials (CHR-3, RFC 9474):
  * credential.key, credential.signed and credential.requests, with RSA values in base64url. Their
  * decoding is the table's (decode.c); no key, no signing, no check happens here. */
-#include <stdlib.h>
-#include <string.h>
-
 #include "internal.h"
 #include "wire.h"
-
-static wire_buf *text_buf(json_t *j, size_t headroom)
-{
-	char *s = wire_json_text(j);
-	wire_buf *b = s ? wire_buf_new(s, strlen(s), headroom) : NULL;
-	free(s);
-	return b;
-}
 
 /* n bytes as base64url without padding, as a new JSON string. */
 static json_t *b64url(const uint8_t *in, size_t n)
@@ -48,12 +37,12 @@ wire_buf *wire_encode_credential_key(const char *id, const uint8_t *n, size_t nl
 	                      b64url(eb + skip, 4 - skip), "state", state);
 	if (j && id && id[0])
 		json_object_set_new(j, "id", json_string(id));
-	return text_buf(j, headroom);
+	return wire_json_buf(j, headroom);
 }
 
 wire_buf *wire_encode_credential_signed(const char *id, const uint8_t *sig, size_t len, size_t headroom)
 {
-	return text_buf(
+	return wire_json_buf(
 	    json_pack("{s:s, s:s, s:o}", "type", "credential.signed", "id", id, "blind_signature", b64url(sig, len)),
 	    headroom);
 }
@@ -66,5 +55,5 @@ wire_buf *wire_encode_credential_requests(const char *id, int pending, int reiss
 		json_object_set_new(j, "id", json_string(id));
 	if (j && allowed >= 0)
 		json_object_set_new(j, "allowed", json_integer(allowed));
-	return text_buf(j, headroom);
+	return wire_json_buf(j, headroom);
 }

@@ -360,7 +360,7 @@ export async function startServer(opts = {}) {
   // client.first, and client.snapshot is set only if it is a snapshot.
   // onMessage, if given, sees every message from the first one on, in order.
   // url and wsOptions reach the server another way (through a reverse proxy, over TLS).
-  const connectOnce = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, work, onMessage, url, wsOptions = {}, credential } = {}) =>
+  const connectOnce = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, work, onMessage, url, wsOptions = {}, credential, tolerateInvalid = false } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(url || `ws://127.0.0.1:${port}/ws`, protocol, { ...(localAddress ? { localAddress } : {}), ...wsOptions });
       if (onMessage) ws.on('message', (d) => onMessage(JSON.parse(String(d))));
@@ -375,7 +375,9 @@ export async function startServer(opts = {}) {
         if (credential) Object.assign(auth, credential); // CHR-3: an invitation's credential
         client.send(auth);
         try {
-          client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed' || m.type === 'error');
+          // A kept credential another session refuses (tolerateInvalid) is followed by its key.
+          client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed'
+            || (m.type === 'error' && !(tolerateInvalid && m.code === 'credential.invalid')));
           if (client.first.type === 'error') {
             reject(new Error(`auth refused: ${client.first.code}`));
             return;
@@ -416,21 +418,15 @@ export async function startServer(opts = {}) {
     if (opts.credential !== undefined || opts.draw === false) return connectOnce(token, opts);
     const known = srv.lastConsultation.get(token);
     const kept = known && srv.credentials.get(`${token} ${known}`);
-    if (kept) {
-      const c = await connectOnce(token, { ...opts, credential: kept });
-      if (!c.credentialKey) return c;
-      c.close(); // another session of a programme, or a credential refused: start afresh
-    }
-    const probe = await connectOnce(token, { ...opts, since: undefined });
-    if (!probe.credentialKey) {
-      if (opts.since === undefined) return probe;
-      probe.close();
-      return connectOnce(token, opts);
-    }
-    const cid = probe.snapshot.consultation.id;
+    const first = await connectOnce(token, { ...opts, credential: kept || undefined, tolerateInvalid: Boolean(kept) });
+    if (!first.credentialKey) return first;
+    // An invitation without a credential here (none yet, or another session of a programme):
+    // draw on this connection unless one is kept for that consultation, then connect again.
+    const cid = first.snapshot ? first.snapshot.consultation.id : known;
     let cred = srv.credentials.get(`${token} ${cid}`);
-    if (!cred) cred = await srv.drawCredential(probe);
-    probe.close();
+    if (!cred) cred = await srv.drawCredential(first);
+    first.close();
+    srv.clients.splice(srv.clients.indexOf(first), 1);
     srv.credentials.set(`${token} ${cid}`, cred);
     srv.lastConsultation.set(token, cid);
     return connectOnce(token, { ...opts, credential: cred });
