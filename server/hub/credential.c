@@ -171,6 +171,8 @@ void hub_credential_command(hub *h, hub_peer *peer, const wire_message *m)
 				err = RT_E_SERVER_UNAVAILABLE;
 			else
 				hub_queue_ack(h, peer, m->id, b);
+			if (b && c.drawn > 0)
+				tell_cochairs(h, r, NULL, "", -1); /* a re-issue: the co-chairs' count goes up */
 		}
 	}
 	if (err)

@@ -57,13 +57,29 @@ test('the credential is drawn transparently, a reload keeps own questions, anoth
   await screenshot(other, 'credential-reissue-requested-phone-ar', { fullPage: false });
   const asked = await suite.chair.next((m) => m.type === 'credential.requests' && m.pending === 1);
   assert.equal(asked.reissued, 0);
-  const allowed = await suite.chair.command({ type: 'credential.allow' });
-  assert.equal(allowed.allowed, 1);
+  // The co-chairs' console counts the request, never says whose, and allows it.
+  for (const [lang, locale] of LOCALES) {
+    const chair = await open(srv.links.cochair, `co-chair ${lang}`, { viewport: LAPTOP, locale });
+    await chair.getByTestId('credential-pending').waitFor();
+    assert.match(await chair.getByTestId('credential-pending').innerText(), lang === 'ar' ? /دعوة واحدة/ : /1 invitation asks/);
+    await chair.getByTestId('credential-requests').scrollIntoViewIfNeeded();
+    await screenshot(chair, `credential-requests-laptop-${lang}`, { fullPage: false });
+    if (lang === 'ar') {
+      await chair.getByTestId('credential-allow').click();
+      await chair.getByTestId('credential-pending').waitFor({ state: 'detached' });
+    }
+    await chair.context().close();
+  }
   await other.getByTestId('credential-retry').click();
   await other.getByTestId('rule-accept').waitFor();
   await other.getByTestId('rule-accept').click();
   await other.getByTestId('question-form').waitFor();
   await other.getByTestId('tab-mine').click();
   assert.equal(await other.getByTestId('my-question').count(), 0, 'a re-issued credential is a new participant');
+  const reissued = await suite.chair.next((m) => m.type === 'credential.requests' && m.reissued === 1);
+  assert.equal(reissued.pending, 0);
+  const chair = await open(srv.links.cochair, 'co-chair after', { viewport: PHONE });
+  assert.match(await chair.getByTestId('credential-reissued').innerText(), /1 credential re-issued; it could vote again/);
+  await screenshot(chair, 'credential-requests-reissued-phone-en');
   assert.deepEqual(problems, []);
 });

@@ -83,6 +83,10 @@ export class Connection {
     this.consultation = (/\/c\/([A-Za-z0-9_-]{1,32})\//.exec(location.pathname) || [])[1] || '';
     this.credentialState = null;
     this.drawing = false;
+    // CHR-3, co-chairs: the last credential.requests (re-issues pending and drawn), and who
+    // wants to hear of the next one.
+    this.credentialRequests = null;
+    this.credentialListeners = new Set();
   }
 
   start() {
@@ -105,6 +109,10 @@ export class Connection {
   }
 
   #receive(msg) {
+    if (msg.type === 'credential.requests') {
+      this.credentialRequests = msg;
+      for (const listener of this.credentialListeners) listener(msg);
+    }
     if (msg.type === 'clock.now') {
       const resolve = this.syncs.get(msg.id);
       this.syncs.delete(msg.id);
