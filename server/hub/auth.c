@@ -91,14 +91,13 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 	} else if (tok.kind == STORE_TOKEN_PERSONAL && m->has_credential) {
 		/* CHR-3: an invitation's pseudonym comes from the credential it drew blindly, never
 		 * from its token: the links the organiser printed name no question and no vote. */
-		err = hub_credential_pseudonym(h, r, m, &actor.pseud);
-		if (err == RT_E_SERVER_UNAVAILABLE)
-			return err;
+		rt_err verified = hub_credential_pseudonym(h, r, m, &actor.pseud);
+		if (verified == RT_E_SERVER_UNAVAILABLE)
+			return verified;
 		/* One that does not verify (forged, another consultation's, kept from before a
 		 * restore) gives no pseudonym: the connection is told, and may draw as if it had none. */
-		bad_credential = err != RT_OK;
+		bad_credential = verified != RT_OK;
 		actor.has_pseud = !bad_credential;
-		err = RT_OK;
 	}
 	/* PL-3: a participant's command ids are theirs across connections and devices' tabs; a
 	 * role link's are shared by whoever holds the link. */

@@ -81,9 +81,9 @@ rt_err hub_credential_offer(hub *h, hub_peer *peer)
 	return RT_OK;
 }
 
-/* The co-chairs' counts: to `to` answering command id (allowed >= 0), or to every co-chair of
- * the room after the commit. */
-static void tell_cochairs(hub *h, hub_room *r, hub_peer *to, const char *id, int allowed)
+/* The co-chairs' counts: to `to` answering command id (allowed >= 0), after the commit; or, with
+ * `to` NULL, to every co-chair of the room at once (a count, read from the open batch). */
+static void tell_cochairs(hub *h, hub_room *r, const hub_peer *to, const char *id, int allowed)
 {
 	int asked, reissued;
 	if (store_credential_counts(h->store, r->st.agenda.id, &asked, &reissued) != RT_OK)
