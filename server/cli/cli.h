@@ -183,6 +183,10 @@ int cli_issue_for(store *st, const char *owner, bool programme, const char *base
                   const char *label, link_set *ls);
 /* One link per role of a consultation or (`programme`, with a->id the programme's) of every
  * session of a programme, committed; 0, or -1 after saying so. */
+/* CHR-3: consultation cid's blind-signing key for invitations' credentials, made with it and put
+ * in the open transaction (a consultation made before credentials gets one on first use). 0 or
+ * -1. */
+int cli_credential_key(store *st, const char *cid);
 int cli_issue_owner_links(store *st, const core_agenda *a, bool programme, const char *base, int invitations,
                           link_set *ls);
 int cli_issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls);

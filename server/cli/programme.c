@@ -54,7 +54,7 @@ static int programme_new(int argc, char **argv, const char *usage)
 		core_agenda *a = &wp.sessions[i];
 		uint8_t secret[CRYPTO_SECRET_BYTES];
 		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
-		    store_create_consultation(st, a, secret, NULL) ||
+		    store_create_consultation(st, a, secret, NULL) || cli_credential_key(st, a->id) ||
 		    store_add_session(st, a->id, sp.id, i + 1, planned_start_ms(a)))
 			rc = -1;
 		memset(secret, 0, sizeof secret);

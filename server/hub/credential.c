@@ -1,8 +1,9 @@
 /* credential.c — invitations' unlinkable credentials (CHR-3, RFC 9474), on the hub's side: the
- * consultation's blind-signing key (made on first use, kept until the seal), a draw answered with
- * a blind signature, a credential checked at auth and turned into the pseudonym, re-issue
- * requests and the co-chairs' allowing them. Not the cryptography (crypto/rsabssa.c) nor what
- * is stored (store/credentials.c): never a credential, a blinded message or a time. */
+ * consultation's blind-signing key (loaded on first use; made then for a consultation older
+ * than credentials; freed at the seal), a draw answered with a blind signature, a credential
+ * checked at auth and turned into the pseudonym, re-issue requests and the co-chairs' allowing
+ * them. Not the cryptography (crypto/rsabssa.c) nor what is stored (store/credentials.c):
+ * never a credential, a blinded message or a time. */
 #include <string.h>
 
 #include "internal.h"

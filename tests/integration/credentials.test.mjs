@@ -18,6 +18,8 @@ test('one credential per invitation, kept across reconnects and a restart; forge
   const other = await startServer({ invitations: 1 });
   const db = path.join(srv.dataDir, 'roundtable.db');
   try {
+    // The key is made with the consultation, before any invitation is used.
+    assert.equal(sql(db, 'SELECT count(*) FROM consultation WHERE length(credential_key) > 1000'), '1');
     const token = srv.tokens.invitations[0];
     const chair = await srv.connect(srv.tokens.cochair);
     ok(await chair.command({ type: 'clock.start' }));
