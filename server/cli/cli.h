@@ -47,6 +47,7 @@ typedef struct options {
 	const char *group;
 	const char *seats;
 	bool list, csv;
+	const char *reissue;       /* invitations: the label allowed one more credential (CHR-3) */
 	bool check_config;         /* serve: check the configuration, print it, exit */
 	const char *output;        /* export, programme attendance: a file, or a folder for the usual name */
 	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
@@ -94,7 +95,8 @@ enum {
 	OPT_OUTPUT,
 	OPT_HELP,
 	OPT_MEMORY,
-	OPT_LIVE_BUDGET
+	OPT_LIVE_BUDGET,
+	OPT_REISSUE
 };
 
 /* The options of serve and demo beyond the address and the files. */
@@ -183,6 +185,10 @@ int cli_issue_for(store *st, const char *owner, bool programme, const char *base
                   const char *label, link_set *ls);
 /* One link per role of a consultation or (`programme`, with a->id the programme's) of every
  * session of a programme, committed; 0, or -1 after saying so. */
+/* CHR-3: consultation cid's blind-signing key for invitations' credentials, made with it and put
+ * in the open transaction (a consultation made before credentials gets one on first use). 0 or
+ * -1. */
+int cli_credential_key(store *st, const char *cid);
 int cli_issue_owner_links(store *st, const core_agenda *a, bool programme, const char *base, int invitations,
                           link_set *ls);
 int cli_issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "crypto.h"
+#include "rsabssa.h"
 
 /* The short address of ls->join_code, BASE/j/K7QX-42AB, into ls. */
 static void keep_join_url(link_set *ls, const char *base)
@@ -137,6 +138,17 @@ int cli_issue_owner_links(store *st, const core_agenda *a, bool programme, const
 	return rc;
 }
 
+int cli_credential_key(store *st, const char *cid)
+{
+	static uint8_t der[CRYPTO_RSA_DER_MAX];
+	crypto_rsa *k = crypto_rsa_generate();
+	size_t len = k ? crypto_rsa_der(k, der, sizeof der) : 0;
+	crypto_rsa_free(k);
+	int rc = len && store_credential_key_put(st, cid, der, len) == RT_OK ? 0 : -1;
+	memset(der, 0, sizeof der);
+	return rc;
+}
+
 int cli_issue_links(store *st, const core_agenda *a, const char *base, int invitations, link_set *ls)
 {
 	return cli_issue_owner_links(st, a, false, base, invitations, ls);
@@ -192,6 +204,8 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 	}
 	rt_err err = store_create_consultation(st, a, secret, origin);
 	memset(secret, 0, sizeof secret);
+	if (!err && cli_credential_key(st, a->id))
+		err = RT_E_SERVER_UNAVAILABLE;
 	if (err) {
 		fprintf(stderr, "roundtable: could not store the consultation\n");
 		return -1;

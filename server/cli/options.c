@@ -60,6 +60,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, OPT_HELP},
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
     {"live-budget", required_argument, NULL, OPT_LIVE_BUDGET},
+    {"reissue", required_argument, NULL, OPT_REISSUE},
     {NULL, 0, NULL, 0},
 };
 
@@ -246,6 +247,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
 			break;
 		case OPT_SEATS:
 			o->seats = optarg;
+			break;
+		case OPT_REISSUE:
+			o->reissue = optarg;
 			break;
 		case OPT_LIST:
 			o->list = true;

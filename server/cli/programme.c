@@ -54,7 +54,7 @@ static int programme_new(int argc, char **argv, const char *usage)
 		core_agenda *a = &wp.sessions[i];
 		uint8_t secret[CRYPTO_SECRET_BYTES];
 		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
-		    store_create_consultation(st, a, secret, NULL) ||
+		    store_create_consultation(st, a, secret, NULL) || cli_credential_key(st, a->id) ||
 		    store_add_session(st, a->id, sp.id, i + 1, planned_start_ms(a)))
 			rc = -1;
 		memset(secret, 0, sizeof secret);
@@ -317,16 +317,61 @@ static int promote(store *st, const char *id, const store_seats *s, const char *
 	return rc;
 }
 
+/* CHR-3: --reissue LABEL: the invitation LABEL may draw one more credential (a lost device), in
+ * consultation id or in every session of programme id, each invitation at most
+ * STORE_CREDENTIAL_REISSUES times. The running server reads the count at the next draw. */
+static int reissue(const char *data_dir, const char *id, const char *label, bool more, const char *usage)
+{
+	if (more) {
+		fprintf(stderr, "roundtable invitations: --reissue goes alone\n\n%s", usage);
+		return 2;
+	}
+	store *st = cli_open_store(data_dir);
+	store_session ss[CORE_MAX_SESSIONS];
+	int n = 0, allowed = 0;
+	rt_err err = st ? store_programme_sessions(st, id, ss, CORE_MAX_SESSIONS, &n) : RT_E_SERVER_UNAVAILABLE;
+	if (err == RT_OK && n == 0) {
+		snprintf(ss[0].id, sizeof ss[0].id, "%s", id);
+		n = 1;
+	}
+	for (int i = 0; err == RT_OK && i < n; i++) {
+		int count = 0;
+		err = store_credential_allow(st, ss[i].id, label, STORE_CREDENTIAL_REISSUES, &count);
+		allowed += count;
+	}
+	if (err == RT_OK)
+		err = store_commit(st);
+	store_close(st);
+	if (err) {
+		fprintf(stderr, "roundtable: cannot write the database\n");
+		return 1;
+	}
+	if (!allowed) {
+		fprintf(stderr,
+		        "roundtable: %s has no credential to re-issue here (it drew none, was re-issued %d times "
+		        "already, or is not an invitation)\n",
+		        label, STORE_CREDENTIAL_REISSUES);
+		return 1;
+	}
+	printf("%s: may draw a new credential (%d session%s); each re-issue may vote again\n", label, allowed,
+	       allowed == 1 ? "" : "s");
+	return 0;
+}
+
 int cli_invitations(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_ADD, OPT_GROUP, OPT_REVOKE, OPT_SEATS, OPT_LIST, OPT_BASE_URL, 0};
+	static const int allowed[] = {OPT_DATA, OPT_ADD,      OPT_GROUP,   OPT_REVOKE, OPT_SEATS,
+	                              OPT_LIST, OPT_BASE_URL, OPT_REISSUE, 0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme or consultation id");
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if (o.reissue)
+		return reissue(o.data_dir, id, o.reissue, o.nadds || o.nrevokes || o.seats || o.list, usage);
 	if (!o.nadds && !o.nrevokes && !o.seats && !o.list) {
-		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats or --list\n\n%s", usage);
+		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats, --reissue or --list\n\n%s",
+		        usage);
 		return 2;
 	}
 	for (int i = 0; i < o.nadds; i++) {

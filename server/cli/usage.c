@@ -227,6 +227,8 @@ const char cli_usage_invitations[] =
     "                    the waiting list (repeatable); freed seats go to the waiting list\n"
     "  --seats N         cap the invitations at N (or 'none'); raising it invites from the list\n"
     "  --list            print the seats, the invitations and the waiting list\n"
+    "  --reissue LABEL   let LABEL draw a new anonymous credential (a lost or new device), at\n"
+    "                    most twice per invitation: each re-issue may vote again\n"
     "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
     "  --data DIR        folder of the database (default ./data)\n"
     "  --help            this text\n";

@@ -50,6 +50,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
     [RT_E_REPORT_FINAL] = "report.final",
     [RT_E_REPORT_NOT_SEALED] = "report.not_sealed",
+    [RT_E_CREDENTIAL_REQUIRED] = "credential.required",
+    [RT_E_CREDENTIAL_INVALID] = "credential.invalid",
+    [RT_E_CREDENTIAL_DRAWN] = "credential.drawn",
+    [RT_E_CREDENTIAL_REISSUE_LIMIT] = "credential.reissue_limit",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

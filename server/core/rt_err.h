@@ -72,6 +72,11 @@ typedef enum rt_err {
 	/* The report after the seal (EX-7). */
 	RT_E_REPORT_FINAL,      /* the rapporteurs marked the report final: nothing changes it */
 	RT_E_REPORT_NOT_SEALED, /* a report is finalised only once the consultation is sealed */
+	/* Invitations' unlinkable credentials (CHR-3). */
+	RT_E_CREDENTIAL_REQUIRED,      /* an invitation's holder acts before presenting a credential */
+	RT_E_CREDENTIAL_INVALID,       /* a credential that does not verify under the consultation's key */
+	RT_E_CREDENTIAL_DRAWN,         /* the invitation drew its credential; a re-issue was not allowed */
+	RT_E_CREDENTIAL_REISSUE_LIMIT, /* the invitation had every re-issue it may have */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -1,6 +1,7 @@
 /* auth.c — a connection's first frame: check its link, choose the consultation (a programme's
- * link opens one of its sessions), give it its pseudonym and scope, join its room, and send a
- * snapshot or resume it from the ring. Not the commands that follow (batch.c). */
+ * link opens one of its sessions), give it its pseudonym (an invitation's from its credential:
+ * credential.c) and scope, join its room, and send a snapshot or resume it from the ring. Not
+ * the commands that follow (batch.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,7 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 		return err;
 	if (tok.programme[0] && r->links_expire && r->links_expire <= now)
 		return RT_E_AUTH_INVALID; /* a programme's link, in a session sealed long enough ago */
+	bool bad_credential = false;
 	int attendee = 0;
 	if (tok.kind == STORE_TOKEN_PERSONAL && (attendee = core_attendance_find(&r->att, tok.label) + 1) == 0)
 		return RT_E_SERVER_UNAVAILABLE;
@@ -86,9 +88,16 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 		memcpy(actor.network, peer->network, sizeof actor.network);
 		if ((err = hub_guard_join(h, r, &actor, m, params)) != RT_OK)
 			return err;
-	} else if (tok.kind == STORE_TOKEN_PERSONAL) {
-		crypto_pseudonym(r->secret, "invitation", raw, sizeof raw, actor.pseud.b, CORE_PSEUD_LEN);
-		actor.has_pseud = true;
+	} else if (tok.kind == STORE_TOKEN_PERSONAL && m->has_credential) {
+		/* CHR-3: an invitation's pseudonym comes from the credential it drew blindly, never
+		 * from its token: the links the organiser printed name no question and no vote. */
+		rt_err verified = hub_credential_pseudonym(h, r, m, &actor.pseud);
+		if (verified == RT_E_SERVER_UNAVAILABLE)
+			return verified;
+		/* One that does not verify (forged, another consultation's, kept from before a
+		 * restore) gives no pseudonym: the connection is told, and may draw as if it had none. */
+		bad_credential = verified != RT_OK;
+		actor.has_pseud = !bad_credential;
 	}
 	/* PL-3: a participant's command ids are theirs across connections and devices' tabs; a
 	 * role link's are shared by whoever holds the link. */
@@ -102,6 +111,8 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 	 * deliver the open batch first, then join. */
 	hub_flush(h);
 	peer->actor = actor;
+	peer->invitation = tok.kind == STORE_TOKEN_PERSONAL;
+	peer->credential_pending = peer->invitation && !actor.has_pseud && !r->st.sealed;
 	hub_room_join(h, r, peer);
 	if (attendee) {
 		peer->attendee = attendee;
@@ -111,6 +122,16 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 	peer->held_window = r->window;
 	peer->held_skip = r->nheld;
 	wire_buf *snap = NULL;
+	/* CHR-3: an invitation without a valid credential learns the key it draws one with (and why
+	 * its credential was refused) before its snapshot, so that a client knows what to do on it. */
+	if (bad_credential) {
+		wire_buf *e = wire_encode_error("", RT_E_CREDENTIAL_INVALID, "credential", NULL, h->headroom);
+		if (e)
+			h->io.send(h->io.ctx, peer, e);
+		wire_buf_unref(e);
+	}
+	if (peer->credential_pending && (err = hub_credential_offer(h, peer)) != RT_OK)
+		return err;
 	if (m->has_since && !chosen && hub_resume(h, r, peer, m->since, &snap))
 		return RT_OK;
 	if (!snap)
@@ -119,5 +140,7 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 		return RT_E_SERVER_UNAVAILABLE;
 	h->io.send(h->io.ctx, peer, snap);
 	wire_buf_unref(snap);
+	if (actor.role == CORE_ROLE_COCHAIR)
+		hub_credential_cochair(h, peer);
 	return RT_OK;
 }

@@ -136,6 +136,9 @@ static void abort_batch(hub *h)
 {
 	store_rollback(h->store);
 	for (hub_room *r = h->rooms; r; r = r->next) {
+		/* A key made in this batch was not kept: the next use loads or makes it again. */
+		crypto_rsa_free(r->cred_key);
+		r->cred_key = NULL;
 		if (!r->dirty)
 			continue;
 		char id[CORE_ID_MAX + 1];
@@ -180,6 +183,8 @@ static void finish_seals(hub *h)
 		if (hub_live_due_ms(h, r)) /* what was held, before the pseudonyms go */
 			hub_live_send(h, r, h->io.now_ms(h->io.ctx));
 		memset(r->secret, 0, sizeof r->secret);
+		crypto_rsa_free(r->cred_key); /* CHR-3: the blind-signing key goes with the secret */
+		r->cred_key = NULL;
 		hub_ring_clear(r); /* encoded for connections that had pseudonyms */
 		for (hub_peer *p = r->peers; p; p = p->next) {
 			memset(&p->actor.pseud, 0, sizeof p->actor.pseud);

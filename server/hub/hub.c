@@ -79,6 +79,7 @@ void hub_free(hub *h)
 		hub_snapshot_forget(r);
 		core_state_free(&r->st);
 		memset(r->secret, 0, sizeof r->secret);
+		crypto_rsa_free(r->cred_key);
 		core_denylist_free(r->deny);
 		free(r->vdirty);
 		free(r->vmark);
@@ -151,6 +152,16 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 	}
 	if (m->kind == WIRE_MSG_EXPORT) {
 		hub_export_report(h, peer, m);
+		return;
+	}
+	if (m->kind == WIRE_MSG_CREDENTIAL_DRAW || m->kind == WIRE_MSG_CREDENTIAL_REISSUE ||
+	    m->kind == WIRE_MSG_CREDENTIAL_ALLOW) {
+		hub_credential_command(h, peer, m);
+		return;
+	}
+	if (peer->credential_pending) {
+		/* CHR-3: an invitation acts through its credential only. */
+		hub_queue_error(h, peer, m->id, RT_E_CREDENTIAL_REQUIRED, NULL, NULL);
 		return;
 	}
 	uint8_t key[STORE_RECEIPT_KEY_BYTES];

@@ -41,6 +41,9 @@ typedef struct hub_peer {
 	int attendee;
 	/* AB-2: the opaque key of the network it came from (hub_peer_network), in memory only */
 	uint8_t network[CORE_NETWORK_KEY_LEN];
+	/* CHR-3: it authenticated with a personal invitation; and has not presented a credential yet,
+	 * so it may only draw one or ask for a re-issue (credential.c) */
+	bool invitation, credential_pending;
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
 	struct hub_peer *prev, *next; /* the room's list of connections */

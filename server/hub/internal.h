@@ -6,6 +6,7 @@
 
 #include "crypto.h"
 #include "hub.h"
+#include "rsabssa.h"
 #include "log.h"
 
 /* PL-4: how much of a consultation's recent traffic is kept for resuming connections. A gap
@@ -39,7 +40,8 @@ struct hub_room {
 	size_t ring_head, ring_len, ring_bytes;
 	uint64_t ring_from;
 	uint8_t secret[CRYPTO_SECRET_BYTES];
-	core_denylist *deny; /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
+	crypto_rsa *cred_key; /* CHR-3: its blind-signing key, loaded on first use; freed at the seal */
+	core_denylist *deny;  /* CHR-6: the organiser's deny-list, in memory only; st.deny borrows it */
 	hub_peer *peers;
 	size_t npeers;        /* ... how many: PERF-2's live window follows it */
 	hub_peer *staff;      /* ... those that are not participants' (hub_peer.staff_next) */
@@ -193,5 +195,21 @@ void hub_export_report(hub *h, hub_peer *peer, const wire_message *m);
 rt_err hub_guard_join(hub *h, hub_room *r, const core_actor *actor, const wire_message *m, core_err_params *params);
 /* AB-4: a co-chair's question.reject_all, as one reject per question in the open batch. */
 void hub_reject_all(hub *h, hub_peer *peer, const wire_message *m);
+
+/* --- credential.c: invitations' unlinkable credentials (CHR-3) ---------------------------- */
+
+/* Room r's blind-signing key, loaded or (for a consultation that has none) made and put in the
+ * open batch; NULL when sealed or when the store fails. Borrowed: the room owns it. */
+crypto_rsa *hub_credential_key(hub *h, hub_room *r);
+/* The pseudonym of auth's credential in room r, into out: RT_OK, RT_E_CREDENTIAL_INVALID, or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err hub_credential_pseudonym(hub *h, hub_room *r, const wire_message *m, core_pseud *out);
+/* Sends peer (an invitation's holder without a credential) credential.key, after its snapshot. */
+rt_err hub_credential_offer(hub *h, hub_peer *peer);
+/* Sends a co-chair, after its snapshot, how many re-issues are asked for and were drawn (unless
+ * both are 0). */
+void hub_credential_cochair(hub *h, hub_peer *peer);
+/* credential.draw, credential.reissue, credential.allow: answered after the commit. */
+void hub_credential_command(hub *h, hub_peer *peer, const wire_message *m);
 
 #endif

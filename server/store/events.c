@@ -618,7 +618,7 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 				return -1;
 		if (run_ints(s, ST_SEAL_VOTES, cid, 0, 0, 0) || run_ints(s, ST_SEAL_PARKED, cid, 0, 0, 0) ||
 		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0) ||
-		    run_ints(s, ST_SEAL_ATTENDANCE, cid, 0, 0, 0))
+		    run_ints(s, ST_SEAL_ATTENDANCE, cid, 0, 0, 0) || store_credential_seal(s, cid))
 			return -1;
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_GUARD:

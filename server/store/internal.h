@@ -128,6 +128,12 @@ int store_first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char 
 /* Runs a prepared write in the open transaction (begun if none is), and finalizes it. */
 rt_err store_write_once(store *s, sqlite3_stmt *st);
 
+/* --- credentials.c ------------------------------------------------------------------------- */
+
+/* CHR-5: in the seal's transaction, the consultation's blind-signing key and its invitations'
+ * credential counts go. 0, or -1. */
+int store_credential_seal(store *s, const char *cid);
+
 /* --- schema.c: migrations, settings, the data folder ---------------------------------------- */
 
 /* Takes the schema to the current version, each migration in its own transaction. */

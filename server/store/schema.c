@@ -243,6 +243,22 @@ static const char *const migrations[] = {
     "  text TEXT NOT NULL,"
     "  PRIMARY KEY (consultation, place, item, lang)"
     ") STRICT, WITHOUT ROWID;",
+    /* 18: unlinkable credentials for invitations (CHR-3, RFC 9474): the consultation's
+     * blind-signing key (DER), destroyed when sealed like the secret; and per invitation link how
+     * many credentials it drew, how many re-issues it was allowed and whether its holder asks for
+     * one. No time, no seq, nothing derived from a credential: a row says that an invitation drew,
+     * never what. `reissued` counts the re-issues drawn, for the co-chairs and the report; the
+     * seal deletes the rows and keeps the count. */
+    "ALTER TABLE consultation ADD COLUMN credential_key BLOB;"
+    "ALTER TABLE consultation ADD COLUMN reissued INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE credential ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  link BLOB NOT NULL," /* the invitation's token hash */
+    "  drawn INTEGER NOT NULL DEFAULT 0,"
+    "  allowed INTEGER NOT NULL DEFAULT 0,"
+    "  requested INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (consultation, link)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

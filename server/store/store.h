@@ -234,4 +234,42 @@ rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_jo
  * RT_E_SERVER_UNAVAILABLE. */
 rt_err store_join_code_of(store *s, const char *owner, char *code, size_t cap, store_join *out);
 
+/* --- credentials: invitations' unlinkable credentials (CHR-3, RFC 9474) -------------------- */
+
+/* Consultation cid's blind-signing key (DER) into der (cap bytes), *len its length. RT_OK;
+ * RT_E_NOT_FOUND when it has none (made before credentials were, or sealed);
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_credential_key(store *s, const char *cid, uint8_t *der, size_t cap, size_t *len);
+/* Keeps the key of unsealed consultation cid (which had none), in the open transaction (begun if
+ * none is). */
+rt_err store_credential_key_put(store *s, const char *cid, const uint8_t *der, size_t len);
+
+/* How many credentials one invitation may draw beyond its first (a lost device, a second one):
+ * each may vote again, so the co-chairs and the report show how many there were. */
+#define STORE_CREDENTIAL_REISSUES 2
+
+/* What an invitation link did with its credentials in one consultation: counts only. */
+typedef struct store_credential {
+	int drawn;      /* credentials drawn */
+	int allowed;    /* draws allowed beyond the first (re-issues) */
+	bool requested; /* its holder asks for a re-issue */
+} store_credential;
+/* Link `link`'s counts in consultation cid (all zero when it drew none). RT_OK or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_credential_get(store *s, const char *cid, const uint8_t link[STORE_HASH_BYTES], store_credential *out);
+/* Link `link` drew one more credential in cid (its request, if any, is answered), in the open
+ * transaction (begun if none is); a draw after the first counts in the consultation's
+ * re-issues. */
+rt_err store_credential_drawn(store *s, const char *cid, const uint8_t link[STORE_HASH_BYTES]);
+/* Link `link`, which drew, asks for a re-issue in cid, in the open transaction (begun if none
+ * is). */
+rt_err store_credential_request(store *s, const char *cid, const uint8_t link[STORE_HASH_BYTES]);
+/* Allows one more draw to the invitations of cid that ask for it, or with `label` to the
+ * personal invitation with that label, each while it was allowed fewer than `max`; in the open
+ * transaction (begun if none is). *count: how many were allowed. */
+rt_err store_credential_allow(store *s, const char *cid, const char *label, int max, int *count);
+/* Cid's pending re-issue requests and re-issues drawn. RT_OK, RT_E_NOT_FOUND or
+ * RT_E_SERVER_UNAVAILABLE. */
+rt_err store_credential_counts(store *s, const char *cid, int *pending, int *reissued);
+
 #endif

@@ -36,6 +36,8 @@ typedef enum field_kind {
 	F_QUESTION_VERSION,
 	F_PAUSE_MINUTES, /* AB-3: a pause's length, 1..CORE_PAUSE_MAX_MINUTES */
 	F_WORK_NONCE,    /* AB-6: 1..16 decimal digits */
+	F_CREDENTIAL,    /* CHR-3: 64 bytes in base64url, to credential */
+	F_RSA_VALUE,     /* CHR-3: 256..512 bytes in base64url, to rsa */
 } field_kind;
 
 typedef struct field_spec {
@@ -100,6 +102,30 @@ static bool whole(json_t *v, json_int_t min, json_int_t max, json_int_t *n)
 {
 	*n = json_is_integer(v) ? json_integer_value(v) : 0;
 	return json_is_integer(v) && *n >= min && *n <= max;
+}
+
+/* Canonical base64url without padding (the bits left over are zero) into out (cap bytes);
+ * the length, or 0 when s is not that or does not fit. */
+static size_t unb64url(const char *s, size_t len, uint8_t *out, size_t cap)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *p = s[i] ? strchr(alphabet, s[i]) : NULL;
+		if (!p)
+			return 0;
+		acc = acc << 6 | (uint32_t)(p - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o == cap)
+				return 0;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return bits < 6 && (acc & ((1u << bits) - 1)) == 0 ? o : 0;
 }
 
 /* Checks one field's value and stores it in out. */
@@ -235,6 +261,15 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		out->cmd.version = (uint32_t)n;
 		out->cmd.has_version = true;
 		return true;
+	case F_CREDENTIAL:
+		if (!s || len != 86 ||
+		    unb64url(s, len, out->credential, sizeof out->credential) != WIRE_CREDENTIAL_BYTES)
+			return false;
+		out->has_credential = true;
+		return true;
+	case F_RSA_VALUE:
+		out->rsa_len = s && len >= 342 && len <= 683 ? unb64url(s, len, out->rsa, sizeof out->rsa) : 0;
+		return out->rsa_len >= 256;
 	case F_WORK_NONCE:
 		if (!s || len < 1 || len >= sizeof out->work || strspn(s, "0123456789") != len)
 			return false;

@@ -24,6 +24,11 @@
  * number holds exactly. */
 #define WIRE_SEQ_MAX 9007199254740991LL
 
+/* CHR-3: an invitation's credential, the 64-byte prepared message of RFC 9474, and the largest
+ * RSA value (a 4096-bit modulus) a client sends or is sent. */
+#define WIRE_CREDENTIAL_BYTES 64
+#define WIRE_RSA_MAX_BYTES 512
+
 /* --- outgoing buffers -------------------------------------------------------------------- */
 
 /* An encoded message, shared by every connection it is queued on. `headroom` bytes precede
@@ -52,7 +57,16 @@ void wire_buf_unref(wire_buf *b);
 
 /* auth; a command (decided by the core); clock.sync (answered at once, changes nothing);
  * report.export (answered at once with the document, changes nothing). */
-typedef enum wire_msg_kind { WIRE_MSG_AUTH, WIRE_MSG_COMMAND, WIRE_MSG_SYNC, WIRE_MSG_EXPORT } wire_msg_kind;
+typedef enum wire_msg_kind {
+	WIRE_MSG_AUTH,
+	WIRE_MSG_COMMAND,
+	WIRE_MSG_SYNC,
+	WIRE_MSG_EXPORT,
+	/* CHR-3: an invitation's credential (RFC 9474), answered at once by the hub */
+	WIRE_MSG_CREDENTIAL_DRAW,
+	WIRE_MSG_CREDENTIAL_REISSUE,
+	WIRE_MSG_CREDENTIAL_ALLOW,
+} wire_msg_kind;
 
 typedef struct wire_message {
 	wire_msg_kind kind;
@@ -68,6 +82,12 @@ typedef struct wire_message {
 	/* AB-6: the proof of work of a new device key: its decimal nonce */
 	bool has_work;
 	char work[17];
+	/* CHR-3: auth's credential (the RFC 9474 prepared message) and its signature; or
+	 * credential.draw's blinded message in rsa[0..rsa_len) */
+	bool has_credential;
+	uint8_t credential[WIRE_CREDENTIAL_BYTES];
+	uint8_t rsa[WIRE_RSA_MAX_BYTES];
+	size_t rsa_len;
 	/* report.export: the format and language asked for (cmd.lang; CORE_LANG_NONE: the
 	 * consultation's floor) */
 	int format;
@@ -126,6 +146,15 @@ wire_buf *wire_encode_resumed(uint64_t since, uint64_t seq, size_t headroom);
 /* report.document: the answer to report.export `id`; borrows content (len bytes). */
 wire_buf *wire_encode_document(const char *id, const char *format, const char *filename, const char *media_type,
                                const char *content, size_t len, size_t headroom);
+
+/* CHR-3: credential.key, the consultation's public key (modulus n, nlen bytes; exponent e) and
+ * where the invitation stands ("draw", "drawn", "requested", "allowed"); id may be empty. */
+wire_buf *wire_encode_credential_key(const char *id, const uint8_t *n, size_t nlen, uint32_t e, const char *state,
+                                     size_t headroom);
+/* CHR-3: credential.signed, the blind signature (len bytes) answering credential.draw `id`. */
+wire_buf *wire_encode_credential_signed(const char *id, const uint8_t *sig, size_t len, size_t headroom);
+/* CHR-3: credential.requests for co-chairs; id may be empty; allowed < 0 leaves it out. */
+wire_buf *wire_encode_credential_requests(const char *id, int pending, int reissued, int allowed, size_t headroom);
 
 /* --- the organiser's control socket (roundtable seal / denylist) ------------------------- */
 

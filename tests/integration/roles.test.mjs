@@ -52,6 +52,10 @@ function table(q) {
     ['queue.pause', ['cochair'], {}],
     ['queue.resume', ['cochair'], {}],
     ['question.reject_all', ['cochair'], { questions: [q] }],
+    // CHR-3: an invitation's holder draws or asks (here refused as drawn: it has one); co-chairs allow.
+    ['credential.draw', ['invited'], { blinded: 'A'.repeat(342) }],
+    ['credential.reissue', ['invited'], {}],
+    ['credential.allow', ['cochair'], {}],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

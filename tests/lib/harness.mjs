@@ -1,6 +1,7 @@
 // harness.mjs — starts the real roundtable binary on a free 127.0.0.1 port with a consultation
 // in a temporary database, and connects real WebSocket clients (the `ws` library) to it.
 // Every message a client receives is checked against the protocol's JSON Schemas.
+import * as blindrsa from '../../web-client/lib/blindrsa.js';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -191,7 +192,8 @@ class Client {
     if (this.server.keepLog) this.log.push(msg);
     // A command's answer goes straight to its caller: scanning a queue of broadcast events for
     // it would make a busy client quadratic.
-    const answers = msg.type === 'ack' || msg.type === 'error' || msg.type === 'clock.now' || msg.type === 'report.document';
+    const answers = msg.type === 'ack' || msg.type === 'error' || msg.type === 'clock.now' || msg.type === 'report.document' ||
+      msg.type.startsWith('credential.');
     const reply = answers && msg.id ? this.replies.get(msg.id) : null;
     if (reply) {
       this.replies.delete(msg.id);
@@ -358,7 +360,7 @@ export async function startServer(opts = {}) {
   // client.first, and client.snapshot is set only if it is a snapshot.
   // onMessage, if given, sees every message from the first one on, in order.
   // url and wsOptions reach the server another way (through a reverse proxy, over TLS).
-  srv.connect = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, work, onMessage, url, wsOptions = {} } = {}) =>
+  const connectOnce = (token, { device = randomKey(), protocol = 'roundtable.v1', acceptRule = true, localAddress, since, work, onMessage, url, wsOptions = {}, credential, tolerateInvalid = false } = {}) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(url || `ws://127.0.0.1:${port}/ws`, protocol, { ...(localAddress ? { localAddress } : {}), ...wsOptions });
       if (onMessage) ws.on('message', (d) => onMessage(JSON.parse(String(d))));
@@ -370,9 +372,12 @@ export async function startServer(opts = {}) {
         if (device) auth.device = device;
         if (since !== undefined) auth.since = since;
         if (work !== undefined) auth.work = work; // AB-6: a new device key's proof of work
+        if (credential) Object.assign(auth, credential); // CHR-3: an invitation's credential
         client.send(auth);
         try {
-          client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed' || m.type === 'error');
+          // A kept credential another session refuses (tolerateInvalid) is followed by its key.
+          client.first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed'
+            || (m.type === 'error' && !(tolerateInvalid && m.code === 'credential.invalid')));
           if (client.first.type === 'error') {
             reject(new Error(`auth refused: ${client.first.code}`));
             return;
@@ -383,6 +388,10 @@ export async function startServer(opts = {}) {
           }
           client.snapshot = client.first;
           const you = client.snapshot.you;
+          // CHR-3: an invitation without a credential gets the key to draw one with first.
+          const offer = client.queue.findIndex((m) => m.type === 'credential.key');
+          if (offer >= 0) [client.credentialKey] = client.queue.splice(offer, 1);
+          if (client.credentialKey) acceptRule = false;
           if (acceptRule && client.snapshot.role === 'participant' && !you.rule_accepted && !client.snapshot.consultation.sealed) {
             const ack = await client.command({ type: 'rule.accept' });
             if (ack.type !== 'ack') throw new Error(`rule.accept refused: ${ack.code}`);
@@ -396,6 +405,45 @@ export async function startServer(opts = {}) {
         }
       });
     });
+
+  // CHR-3: an invitation's holder, like the web client, draws a credential on its first
+  // connection (credential.draw, blinded), keeps it, and connects again presenting it; later
+  // connections of the same token present it at once. Kept per token and consultation (a
+  // programme's link opens several). `credential`: present this one ({credential, signature})
+  // or, null, none; `draw: false`: connect once, whatever comes (client.credentialKey is then
+  // the credential.key offered, if any).
+  srv.credentials = new Map();
+  srv.lastConsultation = new Map();
+  srv.connect = async (token, opts = {}) => {
+    if (opts.credential !== undefined || opts.draw === false) return connectOnce(token, opts);
+    const known = srv.lastConsultation.get(token);
+    const kept = known && srv.credentials.get(`${token} ${known}`);
+    const first = await connectOnce(token, { ...opts, credential: kept || undefined, tolerateInvalid: Boolean(kept) });
+    if (!first.credentialKey) return first;
+    // An invitation without a credential here (none yet, or another session of a programme):
+    // draw on this connection unless one is kept for that consultation, then connect again.
+    const cid = first.snapshot ? first.snapshot.consultation.id : known;
+    let cred = srv.credentials.get(`${token} ${cid}`);
+    if (!cred) cred = await srv.drawCredential(first);
+    first.close();
+    srv.clients.splice(srv.clients.indexOf(first), 1);
+    srv.credentials.set(`${token} ${cid}`, cred);
+    srv.lastConsultation.set(token, cid);
+    return connectOnce(token, { ...opts, credential: cred });
+  };
+  // Draws a credential on `client`, which was offered client.credentialKey: Prepare, Blind,
+  // credential.draw, Finalize (which verifies). Resolves with the auth fields that present it.
+  srv.drawCredential = async (client) => {
+    const key = client.credentialKey;
+    if (!key || !['draw', 'allowed'].includes(key.state)) throw new Error(`no credential to draw: ${JSON.stringify(key)}`);
+    const pk = await blindrsa.publicKey(key.n, key.e);
+    const prepared = blindrsa.prepare(crypto.getRandomValues(new Uint8Array(32)));
+    const { blinded, inv } = await blindrsa.blind(pk, prepared);
+    const reply = await client.command({ type: 'credential.draw', blinded: blindrsa.toBase64url(blinded) });
+    if (reply.type !== 'credential.signed') throw new Error(`credential.draw refused: ${reply.code}`);
+    const sig = await blindrsa.finalize(pk, prepared, blindrsa.fromBase64url(reply.blind_signature), inv);
+    return { credential: blindrsa.toBase64url(prepared), signature: blindrsa.toBase64url(sig) };
+  };
 
   // Causes an event that every role receives (co-chairs, rapporteurs, participants, booths,
   // the stage) and resolves with its seq: a barrier for Client.nothing(). The co-chair client

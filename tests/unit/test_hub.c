@@ -39,11 +39,13 @@ static store *open_consultation(tmpdir *t, const core_agenda *ag, tokens *tk)
 
 static void auth(hub *h, test_peer *p, const char *token, const char *device)
 {
-	char buf[160];
+	char buf[1200], cred[1000];
+	credential_fields(NULL, token, cred, sizeof cred);
 	if (device)
-		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\"}", token, device);
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\",\"device\":\"%s\"%s}", token, device,
+		         cred);
 	else
-		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"}", token);
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"%s}", token, cred);
 	frame(h, p, buf);
 }
 

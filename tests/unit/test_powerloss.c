@@ -94,11 +94,12 @@ static void workload(const setup *su, uint64_t crash_at, int fd)
 	hub *h = hub_new(s, &io, 16);
 	test_peer peers[PARTICIPANTS + 1];
 	memset(peers, 0, sizeof peers);
-	char buf[512];
+	char buf[1200], cred[1000];
 	for (int i = 0; i <= PARTICIPANTS; i++) {
 		peers[i].index = i;
 		peers[i].peer.user = &peers[i];
-		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"}", su->tokens[i]);
+		credential_fields(s, su->tokens[i], cred, sizeof cred);
+		snprintf(buf, sizeof buf, "{\"type\":\"auth\",\"token\":\"%s\"%s}", su->tokens[i], cred);
 		frame(h, &peers[i], buf);
 		if (i < PARTICIPANTS)
 			frame(h, &peers[i], "{\"type\":\"rule.accept\",\"id\":\"rule\"}");

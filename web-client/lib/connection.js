@@ -5,7 +5,8 @@
 // browser's clock is from the server's.
 import { randomBase64url } from './b64.js';
 import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
-import { keepStored, readStored } from './storage.js';
+import { keepCredential, keepStored, readCredential, readStored } from './storage.js';
+import * as blindrsa from './blindrsa.js';
 import { solveWork } from './pow.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
@@ -75,16 +76,32 @@ export class Connection {
     this.work = null;
     this.working = null;
     this.waitMs = 0;
+    // CHR-3: with a personal invitation, the consultation whose credential auth presents (the
+    // page's own, or the session a programme's link opened last), and where the invitation
+    // stands when it has no credential here (credential.key's state: 'drawn' or 'requested'
+    // mean it was drawn elsewhere, and the participant's page offers a re-issue).
+    this.consultation = (/\/c\/([A-Za-z0-9_-]{1,32})\//.exec(location.pathname) || [])[1] || '';
+    this.credentialState = null;
+    this.drawing = false;
+    // CHR-3, co-chairs: the last credential.requests (re-issues pending and drawn), and who
+    // wants to hear of the next one.
+    this.credentialRequests = null;
+    this.credentialListeners = new Set();
   }
 
   start() {
     this.onStatus(this.attempt ? 'reconnecting' : 'connecting');
+    this.credentialState = null;
+    this.offer = null;
     const ws = new WebSocket(socketUrl(), SUBPROTOCOL);
     this.ws = ws;
     ws.onopen = () => {
       const auth = { type: 'auth', token: this.token, device: deviceKey() };
       if (this.seq !== null) auth.since = this.seq;
       if (this.work && this.work.device === auth.device) auth.work = this.work.nonce;
+      const kept = readStored(`roundtable.session.${this.consultation}`) || this.consultation;
+      const credential = kept && readCredential(kept);
+      if (credential) Object.assign(auth, credential);
       ws.send(JSON.stringify(auth));
     };
     ws.onmessage = (ev) => this.#receive(JSON.parse(ev.data));
@@ -92,18 +109,36 @@ export class Connection {
   }
 
   #receive(msg) {
+    if (msg.type === 'credential.requests') {
+      this.credentialRequests = msg;
+      for (const listener of this.credentialListeners) listener(msg);
+    }
     if (msg.type === 'clock.now') {
       const resolve = this.syncs.get(msg.id);
       this.syncs.delete(msg.id);
       if (resolve) resolve(msg);
       return;
     }
+    if (msg.type === 'credential.key' && !msg.id) {
+      this.offer = msg; // drawn from once the snapshot is here
+      this.credentialState = msg.state;
+    }
+    if (msg.type === 'snapshot' && this.credentialState && readCredential(msg.consultation.id)
+        && readStored(`roundtable.session.${this.consultation}`) !== msg.consultation.id) {
+      // A programme's link opened another session, whose credential this browser holds.
+      keepStored(`roundtable.session.${this.consultation}`, msg.consultation.id);
+      this.#rejoin();
+      return;
+    }
     if (msg.type === 'snapshot' || msg.type === 'resumed') {
       if (msg.type === 'snapshot') this.seq = msg.seq;
+      if (msg.type === 'snapshot') this.snapshotOf = msg.consultation.id;
+      if (this.offer) setTimeout(() => this.#offered(this.offer), 0);
       this.live = true;
       this.attempt = 0;
       this.waitMs = 0;
-      this.onStatus('live');
+      // CHR-3: a credential to draw first: "Joining…" until the connection that presents it.
+      this.onStatus(this.offer && ['draw', 'allowed'].includes(this.offer.state) ? 'joining' : 'live');
       this.#measure(this.ws);
     } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
       this.seq = msg.seq;
@@ -115,7 +150,8 @@ export class Connection {
       this.onStatus('refused');
     }
     let pending = null;
-    if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'report.document') && msg.id && this.pending.has(msg.id)) {
+    const answers = ['ack', 'error', 'report.document', 'credential.key', 'credential.signed', 'credential.requests'];
+    if (answers.includes(msg.type) && msg.id && this.pending.has(msg.id)) {
       pending = this.pending.get(msg.id);
       if (msg.type === 'error' && msg.code === 'server.unavailable' && pending.keep) {
         // Nothing was stored: the same command, with the same id, a little later.
@@ -145,6 +181,53 @@ export class Connection {
       this.waitMs = (params.seconds > 0 ? params.seconds : 30) * 1000;
       this.onStatus('waiting', msg);
     }
+  }
+
+  // CHR-3: this invitation has no credential here. When it may draw, the credential is made
+  // now, without the participant noticing: a random message, prepared and blinded (the server
+  // signs it without seeing it), the signature finalized and checked, kept, and presented on a
+  // new connection. Otherwise the participant's page explains and offers a re-issue.
+  async #offered(key) {
+    this.offer = null;
+    if (!['draw', 'allowed'].includes(key.state) || this.drawing) return;
+    this.drawing = true;
+    try {
+      const pk = await blindrsa.publicKey(key.n, key.e);
+      const prepared = blindrsa.prepare(crypto.getRandomValues(new Uint8Array(32)));
+      const { blinded, inv } = await blindrsa.blind(pk, prepared);
+      const reply = await this.command({ type: 'credential.draw', blinded: blindrsa.toBase64url(blinded) }, { keep: false });
+      if (reply.type !== 'credential.signed') return;
+      const sig = await blindrsa.finalize(pk, prepared, blindrsa.fromBase64url(reply.blind_signature), inv);
+      const id = this.snapshotOf;
+      keepCredential(id, { credential: blindrsa.toBase64url(prepared), signature: blindrsa.toBase64url(sig) });
+      keepStored(`roundtable.session.${this.consultation}`, id);
+      this.credentialState = null;
+      this.#rejoin();
+    } catch (e) {
+      this.credentialState = 'failed';
+    } finally {
+      this.drawing = false;
+    }
+  }
+
+  // A new connection at once (it presents the credential now kept).
+  #rejoin() {
+    this.attempt = 0;
+    this.rejoining = true;
+    if (this.ws) this.ws.close();
+  }
+
+  // CHR-3: a lost credential (a new browser, cleared storage): asks the co-chairs for a
+  // re-issue; resolves with the answer (credential.key, state 'requested', or an error).
+  async requestReissue() {
+    const reply = await this.command({ type: 'credential.reissue' }, { keep: false });
+    if (reply.type === 'credential.key') this.credentialState = reply.state;
+    return reply;
+  }
+
+  // Connects again, to learn whether a re-issue was allowed (then the credential is drawn).
+  retryCredential() {
+    this.#rejoin();
   }
 
   #resend() {
@@ -202,6 +285,11 @@ export class Connection {
       const working = this.working;
       this.working = null;
       working.then(() => this.start());
+      return;
+    }
+    if (this.rejoining) {
+      this.rejoining = false;
+      this.start();
       return;
     }
     if (this.waitMs) {

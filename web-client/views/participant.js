@@ -15,6 +15,7 @@ import {
   ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody,
   Tabs, VoteCount, ZonedTime, agendaToday, codePoints, focusSoon, serverNow, useAction, useIdentifying,
 } from './common.js';
+import { CredentialLost, credentialMissing } from './credential.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
 // the floor's; the participant may change it for each question.
@@ -366,13 +367,17 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   ];
   const onboarding = !c.sealed && !state.ruleAccepted;
   let ask = null;
+  // CHR-3: an invitation whose credential is elsewhere takes part once it has a new one.
+  const lost = !c.sealed && credentialMissing(conn);
+  const drawing = Boolean(conn && ['draw', 'allowed'].includes(conn.credentialState));
   if (c.sealed) ask = html`<${Ended} />`;
-  else if (state.ruleAccepted) ask = html`<${PostForm} state=${state} conn=${conn} offset=${offset} onPosted=${() => setTab('mine')} />`;
+  else if (lost) ask = html`<${CredentialLost} conn=${conn} />`;
+  else if (state.ruleAccepted && !drawing) ask = html`<${PostForm} state=${state} conn=${conn} offset=${offset} onPosted=${() => setTab('mine')} />`;
   // One column, always in this order: the Rule (until accepted), how to listen, now answering,
   // the place to ask, the questions, the agenda.
   return html`
     <div class="participant" data-testid="participant" data-phase=${c.sealed ? 'ended' : onboarding ? 'rule' : 'asking'}>
-      ${onboarding && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
+      ${onboarding && !lost && !drawing && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
       <${ChannelChip} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
       ${ask}
