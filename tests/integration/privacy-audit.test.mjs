@@ -1,0 +1,511 @@
+// privacy-audit.test.mjs — the Chatham House Rule's threat model (CHR-3), played by the
+// attacker it names: whoever holds the database, its WAL and shared-memory files, a backup taken
+// mid-session, the server's configuration and standard error, and the organiser's complete
+// printed list of links (every token and label). A real consultation runs with five invitations
+// and the open link; participants post and vote. The attacker then recomputes every derivation
+// the server's code uses or might use — HMAC-SHA-256 under the consultation's secret with every
+// string literal in server/ as the domain, SHA-256 of raw and text tokens, of link hashes and of
+// labels, truncations to 16 bytes, receipt keys built on each candidate — and looks for each in
+// every byte of every file it holds, decoded hex and base64 included; it tries the cheap
+// ordering attacks (a table keeping invitations in the order they joined; the WAL's order of
+// writes) and rows that hold a label next to a pseudonym. It must attribute nothing before the
+// seal and nothing after it. The same search, given a device key that only a browser holds,
+// finds that device's pseudonym: the search can fail.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { randomKey, repo, run, startServer } from '../lib/harness.mjs';
+
+const INVITATIONS = 5;
+// The order invitations connect in, by their place in the printed list: no invitation joins in
+// its own place, so an order kept by creation (or label) never looks like the order of joining.
+const JOIN_ORDER = [2, 0, 4, 1, 3];
+const NEEDLE = 16; // bytes compared: a pseudonym's length (CORE_PSEUD_LEN)
+
+const sha256 = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts)).digest();
+const hmac = (key, ...parts) => crypto.createHmac('sha256', key).update(Buffer.concat(parts)).digest();
+const hex = (b) => b.toString('hex');
+
+// Every table of a database file, cell by cell: [{ table, column, row, bytes }] (TEXT as UTF-8),
+// with each row's place in the table's own order (rowid, or the primary key's).
+function cells(file) {
+  const q = (query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  const out = [];
+  for (const { name } of q("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+    const cols = q(`SELECT name FROM pragma_table_info('${name}')`).map((c) => c.name);
+    const sel = cols.map((c, i) => `typeof("${c}") AS t${i}, hex("${c}") AS h${i}`).join(', ');
+    q(`SELECT ${sel} FROM "${name}"`).forEach((r, row) => cols.forEach((column, i) => {
+      if (r[`t${i}`] === 'blob' || r[`t${i}`] === 'text') out.push({ table: name, column, row, bytes: Buffer.from(r[`h${i}`], 'hex') });
+    }));
+  }
+  return out;
+}
+
+// The tables whose order of rows is an order of insertion: rowid tables, and tables keyed by an
+// integer (an ordinal) rather than by content (a hash, a label).
+function orderedTables(file) {
+  const q = (query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  return q("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").filter(({ name, sql }) => {
+    if (!/WITHOUT\s+ROWID/i.test(sql)) return true;
+    return q(`SELECT type FROM pragma_table_info('${name}') WHERE pk > 0`).some((c) => /INT/i.test(c.type));
+  }).map((t) => t.name);
+}
+
+// What hex and base64 text in b decodes to: a value stored as text is found as bytes too.
+function decodings(b) {
+  const s = b.toString('latin1');
+  const out = [];
+  for (const m of s.matchAll(/[0-9a-fA-F]{32,}/g)) {
+    for (const at of [0, 1]) out.push(Buffer.from(m[0].slice(at, at + ((m[0].length - at) & ~1)), 'hex'));
+  }
+  for (const m of s.matchAll(/[A-Za-z0-9_-]{22,}/g)) out.push(Buffer.from(m[0], 'base64url'));
+  for (const m of s.matchAll(/[A-Za-z0-9+/]{22,}={0,2}/g)) out.push(Buffer.from(m[0], 'base64'));
+  return out;
+}
+
+// Where any needle (16 bytes, by hex) occurs in b or in what b's text decodes to: [hex].
+function find(b, needles, first4) {
+  const hits = new Set();
+  for (const buf of [b, ...decodings(b)]) {
+    for (let i = 0; i + NEEDLE <= buf.length; i++) {
+      if (!first4.has(buf.readUInt32BE(i))) continue;
+      const h = hex(buf.subarray(i, i + NEEDLE));
+      if (needles.has(h)) hits.add(h);
+    }
+  }
+  return [...hits];
+}
+
+// Every domain string a derivation in the server might use: each short string literal in
+// server/, and the names a pseudonym could be given.
+function domains() {
+  const found = new Set(['', 'device', 'invitation', 'credential', 'pseudonym', 'participant', 'token', 'label', 'roundtable']);
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.[ch]$/.test(e.name)) {
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(/"([A-Za-z][A-Za-z0-9 ._:-]{0,39})"/g)) found.add(m[1]);
+      }
+    }
+  };
+  walk(path.join(repo, 'server'));
+  return [...found];
+}
+
+// The domains the server gives crypto_pseudonym, and the names a pseudonym could be given:
+// the derivations whose value could be a sender's scope, under which receipts are kept.
+function pseudonymDomains() {
+  const found = new Set(['device', 'invitation', 'credential', 'pseudonym', 'participant']);
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.c')) {
+        for (const m of fs.readFileSync(p, 'utf8').matchAll(/crypto_pseudonym\([^,;]*,\s*"([^"]*)"/g)) found.add(m[1]);
+      }
+    }
+  };
+  walk(path.join(repo, 'server'));
+  return found;
+}
+
+// The values an attacker can compute from `forms` (named byte strings it holds for one
+// invitation or device), with each secret in `keys`: [{ how, bytes }].
+function derive(forms, keys, doms, scopes) {
+  const out = [];
+  for (const [form, f] of Object.entries(forms)) {
+    out.push({ how: `${form}`, bytes: f });
+    out.push({ how: `SHA-256(${form})`, bytes: sha256(f) });
+    for (const d of doms) {
+      const db = Buffer.from(d);
+      out.push({ how: `SHA-256("${d}" 0 ${form})`, bytes: sha256(db, Buffer.from([0]), f) });
+      out.push({ how: `SHA-256("${d}" ${form})`, bytes: sha256(db, f) });
+    }
+    for (const k of keys) {
+      out.push({ how: `HMAC(secret, ${form})`, bytes: hmac(k, f) });
+      out.push({ how: `HMAC(${form}, secret)`, bytes: hmac(f, k) });
+      for (const d of doms) {
+        const db = Buffer.from(d);
+        out.push({ how: `HMAC(secret, "${d}" 0 ${form})`, bytes: hmac(k, db, Buffer.from([0]), f), pseudonym: scopes.has(d) });
+        out.push({ how: `HMAC(secret, "${d}" ${form})`, bytes: hmac(k, db, f) });
+      }
+    }
+  }
+  return out.filter((v) => v.bytes.length >= NEEDLE);
+}
+
+// The command ids in the kept acks (receipt.ack): with a candidate pseudonym, the attacker can
+// recompute a receipt's key, SHA-256(scope ‖ id), and read what that ack answered.
+function receiptIds(all) {
+  const ids = new Set();
+  for (const c of all) {
+    if (c.table !== 'receipt' || c.column !== 'ack') continue;
+    try {
+      const id = JSON.parse(c.bytes.toString('utf8')).id;
+      if (typeof id === 'string') ids.add(id);
+    } catch { /* not JSON: nothing to read */ }
+  }
+  return [...ids];
+}
+
+// The attack on what the attacker holds (`loot`: { sources: { name: Buffer }, dbs: [file] }),
+// for each of `targets` ({ who, forms }): [{ who, how, where }], every derivation found.
+function attack(loot, targets) {
+  const all = loot.dbs.flatMap((f) => cells(f));
+  const keys = new Map();
+  for (const c of all) if (c.table === 'consultation' && c.column === 'secret' && c.bytes.length === 32) keys.set(hex(c.bytes), c.bytes);
+  const doms = domains();
+  const scopes = pseudonymDomains();
+  const ids = receiptIds(all);
+  // What the links' table holds by design (PL-2): each link's hash, next to its label; and the
+  // join codes' table, the open link's token, which the stage shows to everyone.
+  const linkHashes = new Set(all.filter((c) => (c.table === 'token' && c.column === 'hash') || (c.table === 'join_code' && c.column === 'token'))
+    .map((c) => hex(c.bytes.subarray(0, NEEDLE))));
+  const needles = new Map();
+  const add = (who, how, bytes) => {
+    const h = hex(bytes.subarray(0, NEEDLE));
+    if (linkHashes.has(h)) return;
+    if (!needles.has(h)) needles.set(h, []);
+    needles.get(h).push({ who, how });
+  };
+  let derivations = 0;
+  for (const { who, forms } of targets) {
+    for (const v of derive(forms, [...keys.values()], doms, scopes)) {
+      derivations++;
+      add(who, v.how, v.bytes);
+      if (!v.pseudonym) continue;
+      // A receipt's key for a sender whose scope is this value (a pseudonym, zero-padded).
+      for (const scope of [Buffer.concat([v.bytes.subarray(0, NEEDLE), Buffer.alloc(32 - NEEDLE)]), v.bytes]) {
+        for (const id of ids) {
+          derivations++;
+          add(who, `SHA-256(${v.how} ‖ id)`, sha256(scope, Buffer.from(id)));
+        }
+      }
+    }
+  }
+  const first4 = new Set([...needles.keys()].map((h) => Buffer.from(h, 'hex').readUInt32BE(0)));
+  const claims = [];
+  for (const [where, bytes] of Object.entries(loot.sources)) {
+    for (const h of find(bytes, needles, first4)) for (const n of needles.get(h)) claims.push({ ...n, where });
+  }
+  // A link's hash anywhere but in the links' own table would name that link there.
+  const hashes = new Map();
+  for (const c of all) {
+    if (c.table === 'token' && c.column === 'hash') {
+      const label = all.find((l) => l.table === 'token' && l.column === 'label' && l.row === c.row)?.bytes.toString();
+      hashes.set(hex(c.bytes.subarray(0, NEEDLE)), [{ who: label, how: 'the link\'s hash' }]);
+    }
+  }
+  const hashFirst4 = new Set([...hashes.keys()].map((h) => Buffer.from(h, 'hex').readUInt32BE(0)));
+  for (const c of all) {
+    if (c.table === 'token') continue;
+    for (const h of find(c.bytes, hashes, hashFirst4)) claims.push({ ...hashes.get(h)[0], where: `${c.table}.${c.column}` });
+  }
+  return { claims, derivations, keys: keys.size, domains: doms.length, receipts: ids.length };
+}
+
+// What the organiser's printed output gives the attacker: every link's token, and each
+// invitation's label with its token.
+function printedTokens(links) {
+  const text = JSON.stringify(links);
+  return [...new Set([...text.matchAll(/[#.]([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])/g)].map((m) => m[1]))];
+}
+
+function formsOfToken(token, label) {
+  const raw = Buffer.from(token, 'base64url');
+  const forms = { 'raw token': raw, 'token text': Buffer.from(token), 'token hash': sha256(raw) };
+  if (label) forms.label = Buffer.from(label);
+  return forms;
+}
+
+// Copies the files the attacker holds now (the database, its WAL and shared memory) into dir.
+function takeFiles(dataDir, dir, tag) {
+  fs.mkdirSync(dir, { recursive: true });
+  const out = {};
+  for (const f of fs.readdirSync(dataDir).filter((n) => n.startsWith('roundtable.db'))) {
+    fs.copyFileSync(path.join(dataDir, f), path.join(dir, f));
+    out[`${tag} ${f}`] = fs.readFileSync(path.join(dir, f));
+  }
+  return out;
+}
+
+// The WAL's frames in the order they were written: [{ page, data }] (only frames of its
+// current salt).
+function walFrames(file) {
+  if (!fs.existsSync(file)) return [];
+  const b = fs.readFileSync(file);
+  if (b.length < 32) return [];
+  const size = b.readUInt32BE(8);
+  const salt = [b.readUInt32BE(16), b.readUInt32BE(20)];
+  const frames = [];
+  for (let at = 32; at + 24 + size <= b.length; at += 24 + size) {
+    if (b.readUInt32BE(at + 8) !== salt[0] || b.readUInt32BE(at + 12) !== salt[1]) break;
+    frames.push({ page: b.readUInt32BE(at), commit: b.readUInt32BE(at + 4) !== 0, data: b.subarray(at + 24, at + 24 + size) });
+  }
+  return frames;
+}
+
+const S = {}; // the scenario: what happened (the truth) and what the attacker holds (the loot)
+
+before(async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roundtable-audit-'));
+  const conf = path.join(work, 'roundtable.conf');
+  fs.writeFileSync(conf, '# the operator\'s configuration\nlog-level = info\nlog-format = text\nlive-window = 200\n');
+  const srv = await startServer({ invitations: INVITATIONS, keepData: true, serveArgs: ['--config', conf] });
+  const db = path.join(srv.dataDir, 'roundtable.db');
+  S.srv = srv;
+  S.work = work;
+  const printed = Buffer.from(JSON.stringify(srv.links, null, 2));
+  S.printed = printedTokens(srv.links);
+  for (const t of [...srv.tokens.invitations, srv.tokens.participant, srv.tokens.cochair]) assert.ok(S.printed.includes(t), t);
+  S.labels = Array.from({ length: INVITATIONS }, (_, i) => `invitation ${i + 1}`);
+
+  const chair = await srv.connect(srv.tokens.cochair);
+  const truth = new Map(); // question id -> who posted it ('invitation 3', 'device A')
+  const post = async (p, who, text) => {
+    const r = await p.command({ type: 'question.post', text, lang: 'en' });
+    assert.equal(r.type, 'ack', JSON.stringify(r));
+    truth.set(r.result.question.id, who);
+    assert.equal((await chair.command({ type: 'question.approve', question: r.result.question.id })).type, 'ack');
+    return r.result.question.id;
+  };
+  // Invitations join in JOIN_ORDER, each accepting the Rule and posting at once.
+  const people = {};
+  for (const i of JOIN_ORDER) {
+    people[S.labels[i]] = await srv.connect(srv.tokens.invitations[i]);
+    await post(people[S.labels[i]], S.labels[i], `What does the treaty say about point ${i + 1}?`);
+  }
+  // The open link: two devices, whose keys only their browsers hold.
+  S.devices = { 'device A': randomKey(), 'device B': randomKey() };
+  for (const [who, device] of Object.entries(S.devices)) people[who] = await srv.connect(srv.tokens.participant, { device });
+  await post(people['device A'], 'device A', 'How are journalists protected?');
+  await post(people['device B'], 'device B', 'Will the report name the states that objected?');
+  await post(people['device A'], 'device A', 'And security researchers?');
+  const vote = async (who, q) => assert.equal((await people[who].command({ type: 'question.vote', question: q })).type, 'ack');
+  const ids = [...truth.keys()];
+  for (const [n, who] of Object.keys(people).entries()) {
+    for (const q of ids.filter((id, k) => truth.get(id) !== who && (k + n) % 2 === 0)) await vote(who, q);
+  }
+  // The operator's backup, mid-session; then the session goes on.
+  S.backup = path.join(work, 'backup.db');
+  const b = await run(['backup', srv.consultation, S.backup, '--data', srv.dataDir]);
+  assert.equal(b.code, 0, b.stderr);
+  for (const i of JOIN_ORDER.slice(0, 3)) await post(people[S.labels[i]], S.labels[i], `A follow-up on point ${i + 1}`);
+  await post(people['device B'], 'device B', 'What happens to data shared across borders?');
+  for (const id of [...truth.keys()].slice(ids.length)) for (const who of ['device A', S.labels[JOIN_ORDER[4]]]) if (truth.get(id) !== who) await vote(who, id);
+  S.truth = truth;
+
+  const inputs = { 'printed links': printed, configuration: fs.readFileSync(conf) };
+  const backup = { 'backup.db': fs.readFileSync(S.backup) };
+  const pre = takeFiles(srv.dataDir, path.join(work, 'pre'), 'live');
+  S.pre = { sources: { ...pre, ...backup, 'server stderr': Buffer.from(srv.stderr) }, dbs: [path.join(work, 'pre', 'roundtable.db'), S.backup], inputs };
+  S.wal = walFrames(path.join(work, 'pre', 'roundtable.db-wal'));
+  // The truth the attacker is after: each participant's pseudonym, as the database holds it.
+  const authors = JSON.parse(execFileSync('sqlite3', ['-json', db, 'SELECT id, hex(author) AS a FROM question'], { encoding: 'utf8' }));
+  S.pseudonymOf = {};
+  for (const { id, a } of authors) {
+    const who = truth.get(id);
+    assert.ok(!S.pseudonymOf[who] || S.pseudonymOf[who] === a, `${who} has one pseudonym`);
+    S.pseudonymOf[who] = a;
+  }
+
+  // CHR-5: the seal, while the server runs; the attacker takes the files again, live and after
+  // the server stopped, with its whole standard error.
+  const sealed = await run(['seal', srv.consultation, '--data', srv.dataDir]);
+  assert.equal(sealed.code, 0, sealed.stderr);
+  await chair.next((m) => m.type === 'consultation.sealed');
+  const live = takeFiles(srv.dataDir, path.join(work, 'post-live'), 'sealed live');
+  await srv.stop();
+  const stopped = takeFiles(srv.dataDir, path.join(work, 'post'), 'sealed');
+  S.post = {
+    sources: { ...live, ...stopped, ...backup, 'server stderr': Buffer.from(srv.stderr) },
+    dbs: [path.join(work, 'post', 'roundtable.db'), S.backup],
+    inputs,
+  };
+  S.sealedDb = path.join(work, 'post', 'roundtable.db');
+});
+
+after(async () => {
+  if (S.srv?.proc && S.srv.proc.exitCode === null && S.srv.proc.signalCode === null) await S.srv.kill();
+  if (S.srv) fs.rmSync(S.srv.dataDir, { recursive: true, force: true });
+  if (S.work) fs.rmSync(S.work, { recursive: true, force: true });
+});
+
+// What the attacker derives from: every printed token (each invitation's with its label), and
+// every token or key-shaped string in the configuration.
+function attackerTargets(loot) {
+  const targets = [];
+  S.printed.forEach((t) => {
+    const i = S.srv.tokens.invitations.indexOf(t);
+    targets.push({ who: i >= 0 ? S.labels[i] : `link ${t.slice(0, 4)}…`, forms: formsOfToken(t, i >= 0 ? S.labels[i] : null) });
+  });
+  const conf = loot.inputs.configuration.toString();
+  for (const m of conf.matchAll(/[A-Za-z0-9_+/=-]{16,}/g)) targets.push({ who: 'configuration', forms: { [m[0]]: Buffer.from(m[0]) } });
+  return targets;
+}
+
+function report(label, r) {
+  console.log(`${label}: ${r.derivations} derivations (${r.domains} domains, ${r.keys} secret(s), ${r.receipts} receipt ids) `
+    + `searched in ${Object.keys(label.includes('after') ? S.post.sources : S.pre.sources).length} sources; ${r.claims.length} found`);
+}
+
+// Claims, one line per kind: 'invitation 3: HMAC(…) found in backup.db (4 times)'.
+function lines(claims) {
+  const n = new Map();
+  for (const c of claims) {
+    const k = `${c.who}: ${c.how} found in ${c.where}`;
+    n.set(k, (n.get(k) || 0) + 1);
+  }
+  return [...n].map(([k, count]) => (count > 1 ? `${k} (${count} times)` : k)).sort();
+}
+const describe = (claims) => lines(claims).join('\n');
+
+test('CHR-3: before the seal, nothing the attacker holds ties an invitation or a link to a question or a vote', () => {
+  const r = attack(S.pre, attackerTargets(S.pre));
+  report('before the seal', r);
+  assert.equal(r.keys, 1, 'the attacker has the consultation\'s secret from the database');
+  assert.deepEqual(lines(r.claims), [], 'attributed before the seal');
+});
+
+test('CHR-3, CHR-5: after the seal, nothing the attacker holds (a mid-session backup included) ties an invitation to anything', () => {
+  const r = attack(S.post, attackerTargets(S.post));
+  report('after the seal', r);
+  assert.equal(r.keys, 1, 'the mid-session backup still holds the secret');
+  assert.deepEqual(lines(r.claims), [], 'attributed after the seal');
+});
+
+test('the search can fail: given a device key, which only its browser holds, it finds that device\'s pseudonym', () => {
+  const targets = Object.entries(S.devices).map(([who, key]) => ({ who, forms: { 'device key': Buffer.from(key, 'base64url') } }));
+  const found = attack(S.pre, targets).claims;
+  for (const who of Object.keys(S.devices)) {
+    assert.ok(found.some((c) => c.who === who && c.how === 'HMAC(secret, "device" 0 device key)' && c.where === 'live roundtable.db-wal'),
+      `${who}'s pseudonym is found in the WAL:\n${describe(found)}`);
+    assert.ok(found.some((c) => c.who === who && c.where === 'backup.db'), `and in the backup`);
+    const p = S.pseudonymOf[who];
+    assert.equal(hex(hmac(Buffer.from(execFileSync('sqlite3', [S.backup, 'SELECT hex(secret) FROM consultation'], { encoding: 'utf8' }).trim(), 'hex'),
+      Buffer.from('device\0'), Buffer.from(S.devices[who], 'base64url'))).slice(0, 32).toUpperCase(), p);
+  }
+  // After the seal the secret is gone from the database, not from the backup taken before it.
+  const sealedOnly = attack({ ...S.post, sources: Object.fromEntries(Object.entries(S.post.sources).filter(([k]) => k !== 'backup.db')), dbs: [S.sealedDb] }, targets);
+  assert.equal(sealedOnly.keys, 0);
+  assert.deepEqual(lines(sealedOnly.claims), []);
+});
+
+test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\' order nor the WAL\'s order of writes', () => {
+  const labelOf = (i) => S.labels[i];
+  const joined = JOIN_ORDER.map(labelOf);
+  // The pseudonyms in the order they first appear (by question number, which is public).
+  const firstSeen = [...S.truth.entries()].sort(([a], [b]) => a - b).map(([, who]) => who)
+    .filter((w, k, all) => all.indexOf(w) === k && S.labels.includes(w));
+  assert.deepEqual(firstSeen, joined, 'the scenario: invitations post first in the order they joined');
+  const markers = S.labels.map((l, i) => {
+    const raw = Buffer.from(S.srv.tokens.invitations[i], 'base64url');
+    return [Buffer.from(l), Buffer.from(S.srv.tokens.invitations[i]), sha256(raw)];
+  });
+  const whose = (b) => markers.map((ms, i) => (ms.some((m) => b.indexOf(m) >= 0) ? i : -1)).filter((i) => i >= 0);
+  const claims = [];
+  // 1. A table kept in order of insertion, with a row per invitation: its order against the
+  // order in which pseudonyms first appear.
+  for (const file of S.pre.dbs) {
+    const ordered = new Set(orderedTables(file));
+    const rows = new Map();
+    for (const c of cells(file).filter((x) => ordered.has(x.table))) {
+      for (const i of whose(c.bytes)) {
+        const key = `${c.table}`;
+        if (!rows.has(key)) rows.set(key, []);
+        if (!rows.get(key).some(([, j]) => j === i)) rows.get(key).push([c.row, i]);
+      }
+    }
+    for (const [table, list] of rows) {
+      list.sort((a, b) => a[0] - b[0]).forEach(([, i], k) => {
+        if (k < firstSeen.length && firstSeen[k] === labelOf(i)) claims.push(`${path.basename(file)} ${table}: row ${k} is ${labelOf(i)}`);
+      });
+    }
+  }
+  // 2. The WAL: a row of an invitation's written (a link used, a credential drawn, a time
+  // counted) in the commit where a pseudonym first appears, or in the commits just before it.
+  const last = new Map(); // page -> its previous content
+  let window = new Set(); // the invitations written since a pseudonym last first appeared
+  const seen = new Set();
+  const pseudonyms = Object.fromEntries(Object.entries(S.pseudonymOf).map(([who, h]) => [who, Buffer.from(h, 'hex')]));
+  let commit = [];
+  for (const f of S.wal) {
+    commit.push(f);
+    if (!f.commit) continue;
+    const fresh = new Set();
+    for (const g of commit) {
+      const prev = last.get(g.page);
+      for (const [i, ms] of markers.entries()) {
+        for (const m of ms) {
+          const at = g.data.indexOf(m);
+          if (at < 0) continue;
+          const around = (b) => b.subarray(Math.max(0, at - 16), at + m.length + 64);
+          if (!prev || !around(prev).equals(around(g.data))) window.add(i);
+        }
+      }
+      last.set(g.page, Buffer.from(g.data));
+      for (const [who, p] of Object.entries(pseudonyms)) if (!seen.has(who) && g.data.indexOf(p) >= 0) fresh.add(who);
+    }
+    commit = [];
+    if (!fresh.size) continue;
+    fresh.forEach((w) => seen.add(w));
+    if (window.size === 1 && fresh.size === 1) {
+      const [i] = window;
+      const [who] = fresh;
+      if (labelOf(i) === who) claims.push(`WAL: ${who} written in or just before the commit where its pseudonym first appears`);
+    }
+    window = new Set();
+  }
+  assert.ok(S.wal.length > 10, `the WAL holds the session's writes (${S.wal.length} frames)`);
+  assert.equal(seen.size, Object.keys(pseudonyms).length, 'every pseudonym is seen in the WAL');
+  // 3. A row holding an invitation's label, token or hash next to a pseudonym.
+  for (const file of S.pre.dbs) {
+    const all = cells(file);
+    const byRow = new Map();
+    for (const c of all) {
+      const k = `${c.table}#${c.row}`;
+      if (!byRow.has(k)) byRow.set(k, []);
+      byRow.get(k).push(c);
+    }
+    for (const [k, row] of byRow) {
+      const invitations = row.flatMap((c) => whose(c.bytes));
+      const named = Object.entries(pseudonyms).filter(([, p]) => row.some((c) => c.bytes.indexOf(p) >= 0));
+      if (invitations.length && named.length) claims.push(`${path.basename(file)} ${k}: ${invitations.map(labelOf)} beside ${named.map(([w]) => w)}`);
+    }
+  }
+  assert.deepEqual(claims, []);
+});
+
+test('CHR-3: the open link — before the seal the database groups a device\'s questions and votes under one pseudonym, and says nothing of the device; after it, not even that', () => {
+  const q = (file, query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  const pre = S.pre.dbs[0];
+  const authorOf = Object.fromEntries(q(pre, 'SELECT id, hex(author) AS a FROM question').map(({ id, a }) => [id, a]));
+  const byDevice = (who) => [...S.truth].filter(([, w]) => w === who).map(([id]) => authorOf[id]);
+  const a = byDevice('device A');
+  const b = byDevice('device B');
+  // What CHR-3 allows while live: one participant's questions and votes share a pseudonym.
+  assert.equal(a.length, 2);
+  assert.equal(new Set(a).size, 1, 'device A\'s two questions share a pseudonym');
+  assert.equal(new Set(b).size, 1, 'device B\'s two questions share a pseudonym');
+  assert.notEqual(a[0], b[0]);
+  const everyPseudonym = new Set(Object.values(S.pseudonymOf));
+  assert.equal(everyPseudonym.size, INVITATIONS + 2, 'every participant has a pseudonym of their own');
+  assert.ok(q(pre, `SELECT count(*) AS n FROM vote WHERE hex(voter) = '${a[0]}'`)[0].n > 0, 'device A\'s votes are grouped with its questions');
+  // What it does not allow: anything the attacker holds that names the device. The only
+  // open-link value it holds is the open link's token, which every device shares.
+  const open = attack(S.pre, [{ who: 'the open link', forms: formsOfToken(S.srv.tokens.participant) }]).claims;
+  assert.deepEqual(lines(open), []);
+  // After the seal the database holds no pseudonym, so not even the grouping.
+  const sealed = S.sealedDb;
+  assert.equal(q(sealed, 'SELECT count(*) AS n FROM question WHERE author IS NOT NULL')[0].n, 0);
+  for (const t of ['vote', 'acceptance', 'receipt', 'parked_vote']) assert.equal(q(sealed, `SELECT count(*) AS n FROM ${t}`)[0].n, 0, t);
+  const bytes = Object.entries(S.post.sources).filter(([k]) => k !== 'backup.db');
+  for (const p of everyPseudonym) {
+    for (const [where, buf] of bytes) assert.equal(buf.indexOf(Buffer.from(p, 'hex')), -1, `a pseudonym in ${where} after the seal`);
+  }
+});
