@@ -30,10 +30,13 @@ const sha256 = (...parts) => crypto.createHash('sha256').update(Buffer.concat(pa
 const hmac = (key, ...parts) => crypto.createHmac('sha256', key).update(Buffer.concat(parts)).digest();
 const hex = (b) => b.toString('hex');
 
+// Rows of a query on a database file, read-only: [{ column: value }].
+const query = (file, sql) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, sql], { encoding: 'utf8' }) || '[]');
+
 // Every table of a database file, cell by cell: [{ table, column, row, bytes }] (TEXT as UTF-8),
 // with each row's place in the table's own order (rowid, or the primary key's).
 function cells(file) {
-  const q = (query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  const q = (sql) => query(file, sql);
   const out = [];
   for (const { name } of q("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
     const cols = q(`SELECT name FROM pragma_table_info('${name}')`).map((c) => c.name);
@@ -48,7 +51,7 @@ function cells(file) {
 // The tables whose order of rows is an order of insertion: rowid tables, and tables keyed by an
 // integer (an ordinal) rather than by content (a hash, a label).
 function orderedTables(file) {
-  const q = (query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  const q = (sql) => query(file, sql);
   return q("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").filter(({ name, sql }) => {
     if (!/WITHOUT\s+ROWID/i.test(sql)) return true;
     return q(`SELECT type FROM pragma_table_info('${name}') WHERE pk > 0`).some((c) => /INT/i.test(c.type));
@@ -84,33 +87,24 @@ function find(b, needles, first4) {
 // server/, and the names a pseudonym could be given.
 function domains() {
   const found = new Set(['', 'device', 'invitation', 'credential', 'pseudonym', 'participant', 'token', 'label', 'roundtable']);
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.[ch]$/.test(e.name)) {
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(/"([A-Za-z][A-Za-z0-9 ._:-]{0,39})"/g)) found.add(m[1]);
-      }
-    }
-  };
-  walk(path.join(repo, 'server'));
+  for (const text of serverSources(/\.[ch]$/)) for (const m of text.matchAll(/"([A-Za-z][A-Za-z0-9 ._:-]{0,39})"/g)) found.add(m[1]);
   return [...found];
+}
+
+// The text of every file under server/ whose name matches re.
+function serverSources(re, dir = path.join(repo, 'server')) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return serverSources(re, p);
+    return re.test(e.name) ? [fs.readFileSync(p, 'utf8')] : [];
+  });
 }
 
 // The domains the server gives crypto_pseudonym, and the names a pseudonym could be given:
 // the derivations whose value could be a sender's scope, under which receipts are kept.
 function pseudonymDomains() {
   const found = new Set(['device', 'invitation', 'credential', 'pseudonym', 'participant']);
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.c')) {
-        for (const m of fs.readFileSync(p, 'utf8').matchAll(/crypto_pseudonym\([^,;]*,\s*"([^"]*)"/g)) found.add(m[1]);
-      }
-    }
-  };
-  walk(path.join(repo, 'server'));
+  for (const text of serverSources(/\.c$/)) for (const m of text.matchAll(/crypto_pseudonym\([^,;]*,\s*"([^"]*)"/g)) found.add(m[1]);
   return found;
 }
 
@@ -192,19 +186,6 @@ function attack(loot, targets) {
   const claims = [];
   for (const [where, bytes] of Object.entries(loot.sources)) {
     for (const h of find(bytes, needles, first4)) for (const n of needles.get(h)) claims.push({ ...n, where });
-  }
-  // A link's hash anywhere but in the links' own table would name that link there.
-  const hashes = new Map();
-  for (const c of all) {
-    if (c.table === 'token' && c.column === 'hash') {
-      const label = all.find((l) => l.table === 'token' && l.column === 'label' && l.row === c.row)?.bytes.toString();
-      hashes.set(hex(c.bytes.subarray(0, NEEDLE)), [{ who: label, how: 'the link\'s hash' }]);
-    }
-  }
-  const hashFirst4 = new Set([...hashes.keys()].map((h) => Buffer.from(h, 'hex').readUInt32BE(0)));
-  for (const c of all) {
-    if (c.table === 'token') continue;
-    for (const h of find(c.bytes, hashes, hashFirst4)) claims.push({ ...hashes.get(h)[0], where: `${c.table}.${c.column}` });
   }
   return { claims, derivations, keys: keys.size, domains: doms.length, receipts: ids.length };
 }
@@ -407,7 +388,8 @@ test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\'
     const raw = Buffer.from(S.srv.tokens.invitations[i], 'base64url');
     return [Buffer.from(l), Buffer.from(S.srv.tokens.invitations[i]), sha256(raw)];
   });
-  const whose = (b) => markers.map((ms, i) => (ms.some((m) => b.indexOf(m) >= 0) ? i : -1)).filter((i) => i >= 0);
+  const whose = (b) => markers.map((ms, i) => (ms.some((m) => [b, ...decodings(b)].some((x) => x.indexOf(m) >= 0)) ? i : -1))
+    .filter((i) => i >= 0);
   const claims = [];
   // 1. A table kept in order of insertion, with a row per invitation: its order against the
   // order in which pseudonyms first appear.
@@ -474,7 +456,7 @@ test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\'
     }
     for (const [k, row] of byRow) {
       const invitations = row.flatMap((c) => whose(c.bytes));
-      const named = Object.entries(pseudonyms).filter(([, p]) => row.some((c) => c.bytes.indexOf(p) >= 0));
+      const named = Object.entries(pseudonyms).filter(([, p]) => row.some((c) => [c.bytes, ...decodings(c.bytes)].some((x) => x.indexOf(p) >= 0)));
       if (invitations.length && named.length) claims.push(`${path.basename(file)} ${k}: ${invitations.map(labelOf)} beside ${named.map(([w]) => w)}`);
     }
   }
@@ -482,7 +464,7 @@ test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\'
 });
 
 test('CHR-3: the open link — before the seal the database groups a device\'s questions and votes under one pseudonym, and says nothing of the device; after it, not even that', () => {
-  const q = (file, query) => JSON.parse(execFileSync('sqlite3', ['-json', '-readonly', file, query], { encoding: 'utf8' }) || '[]');
+  const q = query;
   const pre = S.pre.dbs[0];
   const authorOf = Object.fromEntries(q(pre, 'SELECT id, hex(author) AS a FROM question').map(({ id, a }) => [id, a]));
   const byDevice = (who) => [...S.truth].filter(([, w]) => w === who).map(([id]) => authorOf[id]);
