@@ -1,16 +1,17 @@
-// privacy-audit.test.mjs — the Chatham House Rule's threat model (CHR-3), played by the
-// attacker it names: whoever holds the database, its WAL and shared-memory files, a backup taken
-// mid-session, the server's configuration and standard error, and the organiser's complete
-// printed list of links (every token and label). A real consultation runs with five invitations
-// and the open link; participants post and vote. The attacker then recomputes every derivation
-// the server's code uses or might use — HMAC-SHA-256 under the consultation's secret with every
-// string literal in server/ as the domain, SHA-256 of raw and text tokens, of link hashes and of
-// labels, truncations to 16 bytes, receipt keys built on each candidate — and looks for each in
-// every byte of every file it holds, decoded hex and base64 included; it tries the cheap
-// ordering attacks (a table keeping invitations in the order they joined; the WAL's order of
-// writes) and rows that hold a label next to a pseudonym. It must attribute nothing before the
-// seal and nothing after it. The same search, given a device key that only a browser holds,
-// finds that device's pseudonym: the search can fail.
+// privacy-audit.test.mjs — the Chatham House Rule's threat model (CHR-3), played by the attacker it
+// names: whoever holds the database, its WAL and shared-memory files (and copies of the WAL taken
+// as the session ran), a backup taken mid-session, the server's configuration and standard error,
+// and the organiser's complete printed list of links (every token and label). A real consultation
+// runs with five invitations and the open link; participants post and vote. The attacker then
+// recomputes every derivation the server's code uses or might use — HMAC-SHA-256 under the
+// consultation's secret with every string literal in server/ as the domain, SHA-256 of raw and text
+// tokens, of link hashes and of labels, truncations to 16 bytes, receipt keys built on each
+// candidate — and looks for each in every byte of every file it holds, decoded hex and base64
+// included; it tries the cheap ordering attacks (a table keeping invitations in the order they
+// joined; the WAL's order of writes) and rows that hold a label next to a pseudonym. It must
+// attribute nothing before the seal and nothing after it. The same search, given a device key that
+// only a browser holds, finds that device's pseudonym, and the WAL's order attack finds a row
+// written just before a pseudonym appears: the attacks can fail.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -25,6 +26,8 @@ const INVITATIONS = 5;
 // its own place, so an order kept by creation (or label) never looks like the order of joining.
 const JOIN_ORDER = [2, 0, 4, 1, 3];
 const NEEDLE = 16; // bytes compared: a pseudonym's length (CORE_PSEUD_LEN)
+// What the attacker took before the seal and still holds after it.
+const TAKEN_BEFORE_SEAL = new Set(['backup.db', 'earlier copies of the WAL']);
 
 const sha256 = (...parts) => crypto.createHash('sha256').update(Buffer.concat(parts)).digest();
 const hmac = (key, ...parts) => crypto.createHmac('sha256', key).update(Buffer.concat(parts)).digest();
@@ -215,20 +218,74 @@ function takeFiles(dataDir, dir, tag) {
   return out;
 }
 
-// The WAL's frames in the order they were written: [{ page, data }] (only frames of its
-// current salt).
-function walFrames(file) {
-  if (!fs.existsSync(file)) return [];
-  const b = fs.readFileSync(file);
-  if (b.length < 32) return [];
+// The WAL's frames in the order they were written: [{ key, page, commit, data }], only frames
+// of its current salt (earlier ones were checkpointed: the file restarts with a new salt).
+function walFrames(b) {
+  if (!b || b.length < 32) return [];
   const size = b.readUInt32BE(8);
   const salt = [b.readUInt32BE(16), b.readUInt32BE(20)];
   const frames = [];
   for (let at = 32; at + 24 + size <= b.length; at += 24 + size) {
     if (b.readUInt32BE(at + 8) !== salt[0] || b.readUInt32BE(at + 12) !== salt[1]) break;
-    frames.push({ page: b.readUInt32BE(at), commit: b.readUInt32BE(at + 4) !== 0, data: b.subarray(at + 24, at + 24 + size) });
+    frames.push({ key: `${salt.join('.')}:${at}`, page: b.readUInt32BE(at), commit: b.readUInt32BE(at + 4) !== 0, data: b.subarray(at + 24, at + 24 + size) });
   }
   return frames;
+}
+
+// The history of writes an attacker who copies the WAL now and then can put together: the
+// frames of every copy, each once, in order.
+function walHistory(copies) {
+  const seen = new Set();
+  return copies.flatMap((b) => walFrames(b)).filter((f) => !seen.has(f.key) && seen.add(f.key));
+}
+
+const walOf = (dataDir) => {
+  const f = path.join(dataDir, 'roundtable.db-wal');
+  return fs.existsSync(f) ? fs.readFileSync(f) : null;
+};
+
+// The WAL's order attack: an invitation's row (its label, token or hash: `markers`, [[who,
+// [Buffer]]]) written, and no other's, in the commits since a pseudonym last first appeared up
+// to the commit where one new pseudonym (`pseudonyms`, { who: Buffer }) first appears; a claim
+// when the two are the same participant. { claims, seen: pseudonyms found }.
+function walOrder(frames, markers, pseudonyms) {
+  const claims = [];
+  const last = new Map(); // page -> its previous content
+  let window = new Set(); // the invitations written since a pseudonym last first appeared
+  const seen = new Set();
+  let commit = [];
+  for (const f of frames) {
+    commit.push(f);
+    if (!f.commit) continue;
+    const fresh = new Set();
+    for (const g of commit) {
+      const prev = last.get(g.page);
+      for (const [who, ms] of markers) {
+        for (const m of ms) {
+          // The row around the value, wherever the page keeps it: changed, or new here.
+          const around = (b) => {
+            const at = b ? b.indexOf(m) : -1;
+            return at < 0 ? null : b.subarray(Math.max(0, at - 12), at + m.length + 24);
+          };
+          const now = around(g.data);
+          const before = around(prev);
+          if (now && (!before || !before.equals(now))) window.add(who);
+        }
+      }
+      last.set(g.page, Buffer.from(g.data));
+      for (const [who, p] of Object.entries(pseudonyms)) if (!seen.has(who) && g.data.indexOf(p) >= 0) fresh.add(who);
+    }
+    commit = [];
+    if (!fresh.size) continue;
+    fresh.forEach((w) => seen.add(w));
+    const [written] = window;
+    const [appeared] = fresh;
+    if (window.size === 1 && fresh.size === 1 && written === appeared) {
+      claims.push(`WAL: ${written} written in or just before the commit where its pseudonym first appears`);
+    }
+    window = new Set();
+  }
+  return { claims, seen: seen.size };
 }
 
 const S = {}; // the scenario: what happened (the truth) and what the attacker holds (the loot)
@@ -257,9 +314,13 @@ before(async () => {
   };
   // Invitations join in JOIN_ORDER, each accepting the Rule and posting at once.
   const people = {};
+  // The attacker copies the WAL now and then (a snapshot of the disk): here after each join.
+  const walCopies = [];
   for (const i of JOIN_ORDER) {
     people[S.labels[i]] = await srv.connect(srv.tokens.invitations[i]);
+    walCopies.push(walOf(srv.dataDir));
     await post(people[S.labels[i]], S.labels[i], `What does the treaty say about point ${i + 1}?`);
+    walCopies.push(walOf(srv.dataDir));
   }
   // The open link: two devices, whose keys only their browsers hold.
   S.devices = { 'device A': randomKey(), 'device B': randomKey() };
@@ -282,10 +343,10 @@ before(async () => {
   S.truth = truth;
 
   const inputs = { 'printed links': printed, configuration: fs.readFileSync(conf) };
-  const backup = { 'backup.db': fs.readFileSync(S.backup) };
+  const backup = { 'backup.db': fs.readFileSync(S.backup), 'earlier copies of the WAL': Buffer.concat(walCopies.filter(Boolean)) };
   const pre = takeFiles(srv.dataDir, path.join(work, 'pre'), 'live');
   S.pre = { sources: { ...pre, ...backup, 'server stderr': Buffer.from(srv.stderr) }, dbs: [path.join(work, 'pre', 'roundtable.db'), S.backup], inputs };
-  S.wal = walFrames(path.join(work, 'pre', 'roundtable.db-wal'));
+  S.wal = walHistory([...walCopies, pre['live roundtable.db-wal']]);
   // The truth the attacker is after: each participant's pseudonym, as the database holds it.
   const authors = JSON.parse(execFileSync('sqlite3', ['-json', db, 'SELECT id, hex(author) AS a FROM question'], { encoding: 'utf8' }));
   S.pseudonymOf = {};
@@ -372,7 +433,7 @@ test('the search can fail: given a device key, which only its browser holds, it 
       Buffer.from('device\0'), Buffer.from(S.devices[who], 'base64url'))).slice(0, 32).toUpperCase(), p);
   }
   // After the seal the secret is gone from the database, not from the backup taken before it.
-  const sealedOnly = attack({ ...S.post, sources: Object.fromEntries(Object.entries(S.post.sources).filter(([k]) => k !== 'backup.db')), dbs: [S.sealedDb] }, targets);
+  const sealedOnly = attack({ ...S.post, sources: Object.fromEntries(Object.entries(S.post.sources).filter(([k]) => !TAKEN_BEFORE_SEAL.has(k))), dbs: [S.sealedDb] }, targets);
   assert.equal(sealedOnly.keys, 0);
   assert.deepEqual(lines(sealedOnly.claims), []);
 });
@@ -411,40 +472,11 @@ test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\'
   }
   // 2. The WAL: a row of an invitation's written (a link used, a credential drawn, a time
   // counted) in the commit where a pseudonym first appears, or in the commits just before it.
-  const last = new Map(); // page -> its previous content
-  let window = new Set(); // the invitations written since a pseudonym last first appeared
-  const seen = new Set();
   const pseudonyms = Object.fromEntries(Object.entries(S.pseudonymOf).map(([who, h]) => [who, Buffer.from(h, 'hex')]));
-  let commit = [];
-  for (const f of S.wal) {
-    commit.push(f);
-    if (!f.commit) continue;
-    const fresh = new Set();
-    for (const g of commit) {
-      const prev = last.get(g.page);
-      for (const [i, ms] of markers.entries()) {
-        for (const m of ms) {
-          const at = g.data.indexOf(m);
-          if (at < 0) continue;
-          const around = (b) => b.subarray(Math.max(0, at - 16), at + m.length + 64);
-          if (!prev || !around(prev).equals(around(g.data))) window.add(i);
-        }
-      }
-      last.set(g.page, Buffer.from(g.data));
-      for (const [who, p] of Object.entries(pseudonyms)) if (!seen.has(who) && g.data.indexOf(p) >= 0) fresh.add(who);
-    }
-    commit = [];
-    if (!fresh.size) continue;
-    fresh.forEach((w) => seen.add(w));
-    if (window.size === 1 && fresh.size === 1) {
-      const [i] = window;
-      const [who] = fresh;
-      if (labelOf(i) === who) claims.push(`WAL: ${who} written in or just before the commit where its pseudonym first appears`);
-    }
-    window = new Set();
-  }
+  const wal = walOrder(S.wal, markers.map((ms, i) => [labelOf(i), ms]), pseudonyms);
+  claims.push(...wal.claims);
   assert.ok(S.wal.length > 10, `the WAL holds the session's writes (${S.wal.length} frames)`);
-  assert.equal(seen.size, Object.keys(pseudonyms).length, 'every pseudonym is seen in the WAL');
+  assert.equal(wal.seen, Object.keys(pseudonyms).length, 'every pseudonym is seen in the WAL');
   // 3. A row holding an invitation's label, token or hash next to a pseudonym.
   for (const file of S.pre.dbs) {
     const all = cells(file);
@@ -461,6 +493,25 @@ test('CHR-3: no ordering ties an invitation to a pseudonym: neither the tables\'
     }
   }
   assert.deepEqual(claims, []);
+});
+
+test('the WAL order attack itself finds a row written for an invitation just before its pseudonym appears', () => {
+  const page = (n, ...parts) => ({ page: n, data: Buffer.concat([Buffer.alloc(40), ...parts, Buffer.alloc(40)]) });
+  const a = crypto.randomBytes(16);
+  const b = crypto.randomBytes(16);
+  const markers = [['invitation 1', [Buffer.from('invitation 1')]], ['invitation 2', [Buffer.from('invitation 2')]]];
+  const frames = [
+    { ...page(3, Buffer.from('invitation 1 drawn 1')), commit: true }, // the invitation's row, alone
+    { ...page(7, a), commit: true }, // then its pseudonym's first row
+    { ...page(3, Buffer.from('invitation 1 drawn 1'), Buffer.alloc(64), Buffer.from('invitation 2 drawn 1')), commit: false },
+    { ...page(7, a, b), commit: true }, // both in one commit: the second one's
+  ];
+  const found = walOrder(frames, markers, { 'invitation 1': a, 'invitation 2': b });
+  assert.deepEqual(found.claims, ['WAL: invitation 1 written in or just before the commit where its pseudonym first appears',
+    'WAL: invitation 2 written in or just before the commit where its pseudonym first appears']);
+  // Two invitations written in the window: no claim.
+  const both = [{ ...page(3, Buffer.from('invitation 1 invitation 2')), commit: true }, { ...page(7, a), commit: true }];
+  assert.deepEqual(walOrder(both, markers, { 'invitation 1': a }).claims, []);
 });
 
 test('CHR-3: the open link — before the seal the database groups a device\'s questions and votes under one pseudonym, and says nothing of the device; after it, not even that', () => {
@@ -486,7 +537,7 @@ test('CHR-3: the open link — before the seal the database groups a device\'s q
   const sealed = S.sealedDb;
   assert.equal(q(sealed, 'SELECT count(*) AS n FROM question WHERE author IS NOT NULL')[0].n, 0);
   for (const t of ['vote', 'acceptance', 'receipt', 'parked_vote']) assert.equal(q(sealed, `SELECT count(*) AS n FROM ${t}`)[0].n, 0, t);
-  const bytes = Object.entries(S.post.sources).filter(([k]) => k !== 'backup.db');
+  const bytes = Object.entries(S.post.sources).filter(([k]) => !TAKEN_BEFORE_SEAL.has(k));
   for (const p of everyPseudonym) {
     for (const [where, buf] of bytes) assert.equal(buf.indexOf(Buffer.from(p, 'hex')), -1, `a pseudonym in ${where} after the seal`);
   }
@@ -527,7 +578,7 @@ test('CHR-3: presence — the WAL\'s order of attendance saves and questions tie
 
     // The attacker: the WAL's commits in order; each question's first commit (its text, read
     // from the database); each invitation's attendance row written (its label).
-    const frames = walFrames(`${db}-wal`);
+    const frames = walFrames(walOf(srv.dataDir));
     const authors = Object.fromEntries(JSON.parse(execFileSync('sqlite3', ['-json', db, 'SELECT text, hex(author) AS a FROM question'], { encoding: 'utf8' }))
       .map(({ text, a }) => [text, a]));
     let commit = 0;
