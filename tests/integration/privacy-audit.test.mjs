@@ -428,6 +428,7 @@ test('the search can fail: given a device key, which only its browser holds, it 
     assert.ok(found.some((c) => c.who === who && c.how === 'HMAC(secret, "device" 0 device key)' && c.where === 'live roundtable.db-wal'),
       `${who}'s pseudonym is found in the WAL:\n${describe(found)}`);
     assert.ok(found.some((c) => c.who === who && c.where === 'backup.db'), `and in the backup`);
+    assert.deepEqual(found.filter((c) => c.who === who && c.how === 'device key'), [], 'the key itself is stored nowhere');
     const p = S.pseudonymOf[who];
     assert.equal(hex(hmac(Buffer.from(execFileSync('sqlite3', [S.backup, 'SELECT hex(secret) FROM consultation'], { encoding: 'utf8' }).trim(), 'hex'),
       Buffer.from('device\0'), Buffer.from(S.devices[who], 'base64url'))).slice(0, 32).toUpperCase(), p);
