@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { randomKey, repo, run, startServer, until } from '../lib/harness.mjs';
+import { openAgenda, parseMetrics, randomKey, repo, run, startServer, until } from '../lib/harness.mjs';
 
 const INVITATIONS = 5;
 // The order invitations connect in, by their place in the printed list: no invitation joins in
@@ -544,16 +544,16 @@ test('CHR-3: the open link — before the seal the database groups a device\'s q
   }
 });
 
-// Presence: the connected time of each invitation is saved (attendance, by label) when it
-// leaves, in a transaction of its own. The WAL keeps the order of those saves among the commits
-// that store questions; an invitation gone before others go on posting is not their author, and
-// with few participants that leaves one candidate. Known to succeed today: the attendance saves
-// would have to stop showing when someone left (kept until the session ends, or saved for
-// everyone at once on a fixed beat) for this to pass.
-test('CHR-3: presence — the WAL\'s order of attendance saves and questions ties no invitation to a pseudonym', {
-  todo: 'attendance is saved when an invitation leaves, between the commits of questions',
-}, async () => {
-  const srv = await startServer({ invitations: 4, keepData: true });
+// Presence: the connected time of each invitation (attendance, by label) is counted in memory
+// while the session is in session and written once, for everyone, when its window closes. Were
+// it written when an invitation leaves (or for whoever is connected on a beat), the WAL would
+// keep the order of those writes among the commits that store questions: an invitation gone
+// before others go on posting is not their author, and with few participants that leaves one
+// candidate. Here an invitation leaves mid-session while the others go on posting; the session
+// (one segment of one minute) then ends by itself, and the attacker reads the WAL.
+test('CHR-3: presence — the WAL\'s order of attendance saves and questions ties no invitation to a pseudonym', { timeout: 180000 }, async () => {
+  const agenda = { ...openAgenda, segments: [{ ...openAgenda.segments[0], duration: 1, questions: true }] };
+  const srv = await startServer({ invitations: 4, keepData: true, agenda });
   try {
     const chair = await srv.connect(srv.tokens.cochair);
     assert.equal((await chair.command({ type: 'clock.start' })).type, 'ack', 'in session: attendance counts');
@@ -569,13 +569,19 @@ test('CHR-3: presence — the WAL\'s order of attendance saves and questions tie
       people.push(await srv.connect(token));
       await post(i, `PRESENCE-${i}-first: what of article ${i + 3}?`);
     }
-    // The first invitation leaves; its time is saved. The others go on.
+    // The first invitation leaves, and the server has let it go (the operators' count of
+    // participants' connections says so). The others go on.
     people[0].close();
     await people[0].closed;
-    const db = path.join(srv.dataDir, 'roundtable.db');
-    await until(() => execFileSync('sqlite3', [db, `SELECT count(*) FROM attendance WHERE label = '${labels[0]}'`], { encoding: 'utf8' }).trim() === '1',
-      'the departure is saved');
+    const participants = async () => parseMetrics(await (await fetch(`${srv.baseUrl}metrics`)).text()).get('roundtable_connections{role="participant"}');
+    await until(async () => (await participants()) === labels.length - 1, 'the departure seen by the server');
     for (const i of [1, 2, 3]) await post(i, `PRESENCE-${i}-later: and of article ${i + 10}?`);
+    // The session's one minute ends by itself: everyone's time is written then.
+    const db = path.join(srv.dataDir, 'roundtable.db');
+    const rows = () => JSON.parse(execFileSync('sqlite3', ['-json', db, 'SELECT label, attended_ms FROM attendance'], { encoding: 'utf8' }) || '[]');
+    await until(() => rows().length === labels.length, 'attendance written at the end of the session', { timeoutMs: 120000, every: 250 });
+    const ms = Object.fromEntries(rows().map((r) => [r.label, r.attended_ms]));
+    assert.ok(ms[labels[0]] < ms[labels[1]], `the one who left attended less: ${JSON.stringify(ms)}`);
 
     // The attacker: the WAL's commits in order; each question's first commit (its text, read
     // from the database); each invitation's attendance row written (its label).
@@ -590,6 +596,8 @@ test('CHR-3: presence — the WAL\'s order of attendance saves and questions tie
       for (const l of labels) if (!left.has(l) && f.data.indexOf(Buffer.from(l)) >= 0) left.set(l, commit);
       if (f.commit) commit++;
     }
+    // The attacker sees every invitation's row: the attack has what it needs to work with.
+    assert.deepEqual([...left.keys()].sort(), [...labels].sort());
     const claims = [];
     for (const [label, at] of left) {
       const before = new Set([...firstSeen].filter(([, c]) => c < at).map(([t]) => authors[t]));
