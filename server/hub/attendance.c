@@ -1,44 +1,43 @@
 /* attendance.c — attendance by invitation (programmes): who was connected while a session was
- * in session, brought up to date and saved in a transaction of its own, never in a batch of
- * commands. The counting itself is the core's (core_attendance_*). */
+ * in session, counted in memory and written once, for everyone, when the session's window
+ * closes (or the server stops gracefully). The counting itself is the core's (core_attendance_*). */
 #include "internal.h"
 
-/* When room r's attendance next needs the hub: its window closing by itself, or the periodic
- * save while someone is counted; 0 for never. */
+/* When room r's attendance next needs the hub: its window closing by itself, or 0 for never.
+ * Nothing else: departures and the passing of time while in session are not written (CHR-3). */
 int64_t hub_attend_due_ms(const hub_room *r)
 {
-	int64_t due = r->att_end, save = r->att_saved_ms + HUB_ATTEND_SAVE_MS;
-	if (r->att.in_session && r->att.present && (!due || save < due))
-		due = save;
-	return due;
+	return r->att_end;
 }
 
-/* Brings every room's attendance up to now: whether it is in session, and (every
- * HUB_ATTEND_SAVE_MS, or at once with `all`) the time of whoever is still connected; then saves
- * what changed in a transaction of its own, never in a batch of commands (whose failure it
- * must not cause, nor share). With a batch open, saving waits for its flush. */
+/* Brings every room's attendance up to now (whether it is in session) and writes it when its
+ * window has closed (the agenda's end, the clock back to idle, the seal) or, with `all`, for a
+ * graceful stop. CHR-3: never at a departure nor on a beat while in session, so that the order
+ * of writes in the WAL or a series of backups says nothing of who was present when a question
+ * or a vote was written; a crash loses the page-open attendance of a session in progress.
+ * Every room to write goes in one transaction of its own, never in a batch of commands (whose
+ * failure it must not cause, nor share); with a batch open, writing waits for its flush. */
 void hub_attend_all(hub *h, bool all)
 {
 	int64_t now = h->io.now_ms(h->io.ctx);
-	bool dirty = false;
+	bool save = false;
 	for (hub_room *r = h->rooms; r; r = r->next) {
 		if (!r->att.n)
 			continue;
 		/* Closing by itself, it closed at its end, even if this runs a little later. */
 		int64_t end = r->att_end;
-		bool open = core_in_session(&r->st, now, &r->att_end);
+		bool was = r->att.in_session, open = core_in_session(&r->st, now, &r->att_end);
 		core_attendance_window(&r->att, open, !open && end && end <= now ? end : now);
-		if (all || now >= r->att_saved_ms + HUB_ATTEND_SAVE_MS) {
+		if (all)
 			core_attendance_settle(&r->att, now);
-			r->att_saved_ms = now;
-		}
-		dirty = dirty || r->att.dirty;
+		r->att_save = (r->att_save || (was && !open) || all) && r->att.dirty;
+		save = save || r->att_save;
 	}
-	if (!dirty || store_in_transaction(h->store))
+	if (!save || store_in_transaction(h->store))
 		return;
 	rt_err err = RT_OK;
 	for (hub_room *r = h->rooms; r && !err; r = r->next)
-		for (uint32_t i = 0; r->att.dirty && i < r->att.n && !err; i++)
+		for (uint32_t i = 0; r->att_save && i < r->att.n && !err; i++)
 			if (r->att.a[i].dirty)
 				err = store_attendance_put(h->store, r->st.agenda.id, r->att.a[i].label,
 				                           r->att.a[i].attended_ms);
@@ -51,7 +50,10 @@ void hub_attend_all(hub *h, bool all)
 		return;
 	}
 	for (hub_room *r = h->rooms; r; r = r->next)
-		core_attendance_clean(&r->att);
+		if (r->att_save) {
+			core_attendance_clean(&r->att);
+			r->att_save = false;
+		}
 }
 
 /* store_attendance_load's callback: an attendee's time saved before. */

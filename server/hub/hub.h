@@ -110,10 +110,6 @@ int64_t hub_live_window_for(int64_t max_ms, int64_t budget, size_t peers);
 /* Sends everything held for a window now (a graceful stop). */
 void hub_send_held(hub *h);
 
-/* Attendance (programmes): the time of everyone connected with a personal invitation is saved
- * at least this often while a session is in session, so that a crash loses at most this much. */
-#define HUB_ATTEND_SAVE_MS 60000
-
 /* AB-2: the transport hands the hub the client's address before its first frame; the hub keeps
  * only a keyed hash of it (a key drawn per process), so that new device keys can be counted
  * per network without any address being kept, stored or logged. */

@@ -63,11 +63,12 @@ struct hub_room {
 	int64_t live_sent_ms;
 	bool live_open; /* during hub_flush: deliveries go out at once (the window had passed) */
 	bool live_used; /* ... and some did */
+	bool att_save;  /* its attendance is written at the next chance (attendance.c) */
 	/* Attendance by invitation label (programmes): who was connected while it was in session,
-	 * saved at least every HUB_ATTEND_SAVE_MS and whenever someone leaves or the session's
-	 * window opens or closes. att_end: when the window closes by itself (server ms), or 0. */
+	 * counted in memory and written once its window closes (attendance.c). att_end: when the
+	 * window closes by itself (server ms), or 0. */
 	core_attendance att;
-	int64_t att_saved_ms, att_end;
+	int64_t att_end;
 	hub_room *next;
 	/* PERF-1: each role's shared snapshot part (wire_encode_snapshot_shared) for the state as it
 	 * is now, encoded for the first to join and shared by the rest; dropped at every change of

@@ -264,7 +264,6 @@ hub_room *hub_room_get(hub *h, const char *id, rt_err *err)
 		*err = RT_E_SERVER_UNAVAILABLE;
 		return NULL;
 	}
-	r->att_saved_ms = h->io.now_ms(h->io.ctx);
 	rtlog_event(RTLOG_INFO, "loaded", "consultation", id);
 	if (store_links_expire(h->store, id, &r->links_expire) != RT_OK)
 		r->links_expire = 0;
@@ -325,8 +324,7 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 		hub_run_system(h, r, CORE_CMD_LEAVE, peer->actor.session);
 	if (peer->attendee) {
 		core_attendance_leave(&r->att, peer->attendee - 1, h->io.now_ms(h->io.ctx));
-		peer->attendee = 0;
-		h->io.wake(h->io.ctx); /* saved by the next flush */
+		peer->attendee = 0; /* counted in memory, written when the window closes */
 	}
 	if (peer->prev)
 		peer->prev->next = peer->next;

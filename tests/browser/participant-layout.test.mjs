@@ -3,7 +3,8 @@
 // question box and the first question; one column in the same order whatever the state (asking,
 // questions closed, ended); the focus after accepting, open or closed; the upvote button's name
 // containing the word it shows (WCAG 2.5.3) in all four languages; a question's language
-// following the page's until picked; what the scrubber cannot catch; the end after the seal;
+// following the page's until picked; what the scrubber cannot catch; who cannot tell who asked
+// what, and how (the threat model's words, folded); the end after the seal;
 // and every role's page titled by role and consultation. Screenshots of each state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,9 +53,24 @@ test('first screen and asking: "I accept", then the question box and the first q
       assert.ok(await inFirstScreen(page, page.getByTestId('rule-accept'), viewport), `${size} ${lang}: "I accept" below the fold`);
       // Honest about what the scrubber cannot catch.
       assert.match(await page.getByTestId('rule-scrubber').innerText(), lang === 'ar' ? /لا تكتب أسماء/ : /do not write names/);
-      // What comes next is there, folded.
-      assert.equal(await page.locator('.onboarding-more').getAttribute('open'), null);
+      // CHR-3: who cannot tell who asked what, in a line; how, folded: the README's threat model.
+      assert.match(await page.getByTestId('privacy-line').innerText(),
+        lang === 'ar' ? /^لا يستطيع المنظمون ولا الرئيسان المشاركان ولا المقررون/ : /^The organisers, co-chairs and rapporteurs cannot tell/);
+      // What comes next is there, folded, and so is how the page protects its participants.
+      assert.deepEqual(await page.locator('.onboarding-more').evaluateAll((els) => els.map((e) => e.open)), [false, false]);
       await screenshot(page, `participant-first-screen-${size}-${lang}`, { fullPage: false });
+      const how = page.getByTestId('privacy-how');
+      await how.locator('summary').click();
+      const told = await how.locator('p').innerText();
+      assert.ok(await how.locator('p').isVisible());
+      const sentences = told.split(/(?<=[.؟?])\s+/).filter(Boolean);
+      assert.ok(sentences.length >= 3 && sentences.length <= 5, `${size} ${lang}: ${sentences.length} sentences`);
+      // The live operator, and the seal, said as the threat model says them.
+      assert.match(told, lang === 'ar' ? /القائمون على تشغيل الخادم، إن عدّلوه، مراقبة اتصال مباشر/ : /the people running the server could, by altering it, watch a live connection/);
+      assert.match(told, lang === 'ar' ? /بعد ختم المشاورة/ : /Once the consultation is sealed/);
+      await screenshot(page, `participant-privacy-how-${size}-${lang}`, { fullPage: false });
+      await how.locator('summary').click();
+      assert.equal(await how.locator('p').isVisible(), false);
 
       await page.getByTestId('rule-accept').click();
       await page.getByTestId('question-form').waitFor();

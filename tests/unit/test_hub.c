@@ -196,6 +196,120 @@ static void test_guard(void)
 	tmpdir_remove(&t);
 }
 
+/* A personal invitation labelled `label`, its token's text in text. */
+static void add_invitation(store *s, const char *cid, const char *label, char *text)
+{
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	store_token t = {.role = CORE_ROLE_PARTICIPANT, .kind = STORE_TOKEN_PERSONAL};
+	crypto_token_new(raw, text);
+	crypto_sha256(raw, sizeof raw, t.hash);
+	strcpy(t.consultation, cid);
+	strcpy(t.label, label);
+	CHECK_EQ_INT(store_add_token(s, &t), RT_OK);
+}
+
+typedef struct attended {
+	int n;
+	int64_t a, b; /* REG-A's and REG-B's stored time, -1 when not stored */
+} attended;
+
+static void on_attended(void *arg, const char *label, int n, int64_t ms)
+{
+	(void)n;
+	attended *at = arg;
+	at->n++;
+	if (strcmp(label, "REG-A") == 0)
+		at->a = ms;
+	else if (strcmp(label, "REG-B") == 0)
+		at->b = ms;
+}
+
+static attended stored_attendance(store *s, const char *cid)
+{
+	attended at = {0, -1, -1};
+	CHECK_EQ_INT(store_attendance_load(s, cid, on_attended, &at), RT_OK);
+	return at;
+}
+
+/* CHR-3: attendance is counted in memory while the session is in session and written once, for
+ * everyone, when its window closes or the server stops gracefully: never at a departure nor on
+ * a beat, so the order of writes shows no one's presence beside the questions'. */
+static void test_attendance(void)
+{
+	tmpdir t;
+	core_agenda ag = fixture_agenda(false);
+	tokens tk;
+	store *s = open_consultation(&t, &ag, &tk);
+	char a[CRYPTO_TOKEN_CHARS + 1], b[CRYPTO_TOKEN_CHARS + 1], chair[CRYPTO_TOKEN_CHARS + 1];
+	add_invitation(s, ag.id, "REG-A", a);
+	add_invitation(s, ag.id, "REG-B", b);
+	add_token(s, ag.id, CORE_ROLE_COCHAIR, STORE_TOKEN_ROLE, chair);
+	CHECK_EQ_INT(store_commit(s), RT_OK);
+	recorder rec = {0};
+	hub *h = rec_hub(s, &rec);
+	test_peer peers[MAX_PEERS];
+	rec_peers(peers);
+	auth(h, &peers[0], a, NULL);
+	auth(h, &peers[1], b, NULL);
+	auth(h, &peers[2], chair, NULL);
+	hub_flush(h);
+	/* The last segment, 15 minutes: the window closes by itself at its end. */
+	frame(h, &peers[2], "{\"type\":\"clock.start\",\"id\":\"c1\"}");
+	frame(h, &peers[2], "{\"type\":\"agenda.goto\",\"id\":\"c2\",\"segment\":3}");
+	hub_flush(h);
+	CHECK(got(&rec, 2, "{\"type\":\"ack\",\"id\":\"c2\""));
+	int64_t t0 = rec.now, end = t0 + 15 * 60000;
+	CHECK(hub_next_due_ms(h) > 0 && hub_next_due_ms(h) <= end);
+
+	/* REG-A leaves after 5 minutes; nothing is written, then or a minute later. */
+	rec.now = t0 + 5 * 60000;
+	hub_peer_closed(h, &peers[0].peer);
+	hub_tick(h);
+	hub_flush(h);
+	CHECK_EQ_INT(stored_attendance(s, ag.id).n, 0);
+	rec.now = t0 + 7 * 60000;
+	hub_tick(h);
+	hub_flush(h);
+	CHECK_EQ_INT(stored_attendance(s, ag.id).n, 0);
+	/* The hub is woken by the clock, never by attendance before the window's end. */
+	int64_t due = hub_next_due_ms(h);
+	CHECK(due > rec.now && due <= end);
+
+	/* The window's end wakes the hub; both are written, as of the end, whenever the tick runs. */
+	rec.now = end + 2000;
+	hub_tick(h);
+	hub_flush(h);
+	attended at = stored_attendance(s, ag.id);
+	CHECK_EQ_INT(at.n, 2);
+	CHECK_EQ_INT(at.a, 5 * 60000);
+	CHECK_EQ_INT(at.b, 15 * 60000);
+	/* Out of session, a departure changes nothing. */
+	uint64_t commits = store_commit_count(s);
+	hub_peer_closed(h, &peers[1].peer);
+	hub_tick(h);
+	hub_flush(h);
+	CHECK_EQ_INT(store_commit_count(s), commits);
+
+	/* Two more minutes in session (the segment extended): written at a graceful stop. */
+	frame(h, &peers[2], "{\"type\":\"clock.adjust\",\"id\":\"c3\",\"minutes\":5}");
+	hub_flush(h);
+	CHECK(got(&rec, 2, "{\"type\":\"ack\",\"id\":\"c3\""));
+	fresh(&rec, &peers[0]);
+	auth(h, &peers[0], a, NULL);
+	hub_flush(h);
+	rec.now += 2 * 60000;
+	hub_tick(h);
+	hub_flush(h);
+	CHECK_EQ_INT(stored_attendance(s, ag.id).a, 5 * 60000);
+	rec_clear(&rec);
+	hub_free(h);
+	at = stored_attendance(s, ag.id);
+	CHECK_EQ_INT(at.a, 7 * 60000);
+	CHECK_EQ_INT(at.b, 15 * 60000);
+	store_close(s);
+	tmpdir_remove(&t);
+}
+
 int main(void)
 {
 	rtlog_setup(RTLOG_WARN, RTLOG_TEXT, NULL); /* the hub's info lines are for operators */
@@ -457,5 +571,6 @@ int main(void)
 	tmpdir_remove(&t);
 	test_guard();
 	test_live_window();
+	test_attendance();
 	return check_done();
 }

@@ -248,7 +248,9 @@ function AnsweredList({ answered }) {
 // CHR-2 and the first screen: from the link to the first question on one card, "I accept"
 // within the first screen of a phone. The page's language (chosen from the browser's,
 // changeable here), the Chatham House Rule in it, what the page does and cannot do for anyone's
-// anonymity (CHR-6), one "I accept"; what comes next behind a disclosure. No account, no name.
+// anonymity (CHR-6), who cannot tell who asked what and, behind a disclosure, how: exactly the
+// README's threat model (CHR-3), no more; one "I accept"; what comes next behind a disclosure.
+// No account, no name.
 // Nothing can be posted or upvoted before the participant accepts; then the focus goes to the
 // place to ask (the question box, or what says why questions are closed).
 function Onboarding({ conn, lang, onLanguage }) {
@@ -266,9 +268,13 @@ function Onboarding({ conn, lang, onLanguage }) {
       <h3 id="rule-heading">${t('rule.heading')}</h3>
       <p data-testid="rule-text">${t('rule.text')}</p>
       <p data-testid="rule-scrubber">${t('onboarding.scrubber')}</p>
+      <p data-testid="privacy-line">${t('privacy.line')}</p>
+      <details class="onboarding-more" data-testid="privacy-how">
+        <summary>${t('privacy.how')}</summary>
+        <p>${t('privacy.how.text')}</p>
+      </details>
       <details class="onboarding-more">
         <summary>${t('onboarding.next.heading')}</summary>
-        <p>${t('rule.here')}</p>
         <ol class="next-steps" data-testid="onboarding-steps">
           <li>${t('onboarding.next.ask')}</li>
           <li>${t('onboarding.next.vote')}</li>
