@@ -168,6 +168,7 @@ void hub_credential_command(hub *h, hub_peer *peer, const wire_message *m)
 			                  ? wire_encode_credential_signed(m->id, sig, m->rsa_len, h->headroom)
 			                  : NULL;
 			memset(sig, 0, sizeof sig);
+			h->forget_order = h->forget_order || b;
 			if (!b)
 				err = RT_E_SERVER_UNAVAILABLE;
 			else

@@ -114,6 +114,8 @@ struct hub {
 	/* CHR-5: why the last seal could not wipe the files (hub_seal reports it) */
 	bool compact_failed;
 	char compact_error[160];
+	/* CHR-3: the open batch drew a credential: once it is durable, the WAL forgets its order */
+	bool forget_order;
 	/* Scratch space, reused: a decoded frame and a decision are several KB each. */
 	wire_message msg;
 	core_decision dec;

@@ -44,6 +44,19 @@ rt_err store_compact(store *s, char *errbuf, size_t errlen)
 	return RT_OK;
 }
 
+rt_err store_forget_order(store *s)
+{
+	if (s->in_txn)
+		return RT_E_SERVER_UNAVAILABLE;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &st, NULL) != SQLITE_OK)
+		return RT_E_SERVER_UNAVAILABLE;
+	int rc = sqlite3_step(st);
+	bool busy = rc != SQLITE_ROW || sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return busy ? RT_E_SERVER_UNAVAILABLE : RT_OK;
+}
+
 /* Deletes from the copy `db` every row of every consultation but `cid`. Each table is keyed by
  * a `consultation` column (the consultation table by `id`); a table with neither is an error,
  * so that a future migration cannot leak another consultation's rows into a backup. */

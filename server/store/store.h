@@ -108,6 +108,11 @@ void store_rollback(store *s);
  * RT_E_SERVER_UNAVAILABLE with a reason in errbuf (another process holding the file open makes
  * the checkpoint busy). Blocks for as long as a VACUUM of the whole file takes. */
 rt_err store_compact(store *s, char *errbuf, size_t errlen);
+/* CHR-3: checkpoints the WAL into the file and truncates it, so that the order of the commits
+ * so far (an invitation's credential drawn, then a pseudonym's first row) is kept nowhere at
+ * rest: the file's pages hold no order. Not in a transaction. RT_OK, or RT_E_SERVER_UNAVAILABLE
+ * when another reader holds the WAL (the commits then stay in it until the next checkpoint). */
+rt_err store_forget_order(store *s);
 /* --- receipts: acknowledgements kept for retries (PL-3) ---------------------------------- */
 
 #define STORE_RECEIPT_KEY_BYTES 16
