@@ -228,6 +228,12 @@ static const char *const migrations[] = {
     "  link_paused_until INTEGER NOT NULL DEFAULT 0,"
     "  queue_paused_until INTEGER NOT NULL DEFAULT 0"
     ") STRICT, WITHOUT ROWID;",
+    /* 16: the organiser's links (ORG-1), of the whole data folder rather than one consultation:
+     * hashes only, like every link; a rotation revokes the ones before. */
+    "CREATE TABLE organiser_token ("
+    "  hash BLOB PRIMARY KEY,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
