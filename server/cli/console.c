@@ -30,7 +30,7 @@ int cli_organiser_link_new(store *st, const char *base, char *url, size_t cap)
 		return -1;
 	}
 	/* The token stays in the fragment: no server or proxy log ever sees it. */
-	snprintf(url, cap, "%sorganiser/#%s", base, text);
+	snprintf(url, cap, "%s#%s", base, text);
 	return 0;
 }
 

@@ -14,7 +14,7 @@ async function organiserLink(srv, extra = []) {
   const r = await run(['organiser-link', '--data', srv.dataDir, '--base-url', srv.baseUrl, ...extra]);
   assert.equal(r.code, 0, r.stderr);
   const url = /organiser: +(\S+)/.exec(r.stdout)[1];
-  assert.ok(url.startsWith(`${srv.baseUrl}organiser/#`), url);
+  assert.ok(url.startsWith(`${srv.baseUrl}#`), url);
   return url.slice(url.indexOf('#') + 1);
 }
 
