@@ -442,7 +442,23 @@ static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t 
 	return to_buf(r, headroom);
 }
 
-static wire_buf *op_export(store *st, const char *id, json_t *req, size_t headroom)
+/* The answer r (taken) that hands a document over: kept under a one-time ticket, fetched from
+ * download/TICKET (relative to the console's page). body is taken. */
+static wire_buf *handed_over(hub *h, const char *id, char *body, size_t len, const char *filename,
+                             const char *media_type, json_t *r, size_t headroom)
+{
+	char ticket[HUB_TICKET_CHARS + 1], url[HUB_TICKET_CHARS + 16];
+	if (hub_download_put(h, body, len, filename, media_type, ticket)) {
+		json_decref(r);
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	}
+	snprintf(url, sizeof url, "download/%s", ticket);
+	json_object_set_new(r, "url", json_string(url));
+	json_object_set_new(r, "filename", json_string(filename));
+	return to_buf(r, headroom);
+}
+
+static wire_buf *op_export(store *st, hub *h, const char *id, json_t *req, size_t headroom)
 {
 	const char *cid = json_string_value(json_object_get(req, "consultation"));
 	int format = report_format_parse(json_string_value(json_object_get(req, "format")));
@@ -472,16 +488,46 @@ static wire_buf *op_export(store *st, const char *id, json_t *req, size_t headro
 	                state->sealed ? "report" : "report-draft", report_format_name(opt.format), name, sizeof name);
 	core_state_free(state);
 	free(state);
-	wire_buf *b = doc ? wire_encode_document(id, report_format_name(opt.format), name,
-	                                         report_media_type(opt.format), doc, len, headroom)
-	                  : NULL;
-	free(doc);
-	return b ? b : error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	if (!doc)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	return handed_over(h, id, doc, len, name, report_media_type(opt.format), result(id, "export"), headroom);
+}
+
+/* The backup `roundtable backup` makes (store_backup), written in the data folder (private to
+ * the server's user), read back and deleted at once: it is handed over from memory. */
+static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, json_t *req, size_t headroom)
+{
+	const char *cid = json_string_value(json_object_get(req, "consultation"));
+	if (!cid)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
+	char path[4096], why[512] = "", name[CORE_ID_MAX + 16];
+	uint8_t raw[8];
+	char tag[17];
+	if (crypto_random(raw, sizeof raw))
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	for (int i = 0; i < 8; i++)
+		snprintf(tag + 2 * i, 3, "%02x", raw[i]);
+	snprintf(path, sizeof path, "%s/console-backup-%s.db", c->data_dir, tag);
+	bool sealed = false;
+	rt_err err = store_backup(c->st, cid, path, &sealed, why, sizeof why);
+	size_t len = 0;
+	char *body = err ? NULL : cli_read_text(path, &len);
+	remove(path);
+	if (err == RT_E_NOT_FOUND)
+		return error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom);
+	if (!body)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
+	snprintf(name, sizeof name, "%s-backup.db", cid);
+	/* An unsealed copy holds pseudonyms and their key, which the seal will not reach. */
+	json_t *r = result(id, "backup");
+	json_object_set_new(r, "sealed", json_boolean(sealed));
+	return handed_over(h, id, body, len, name, "application/vnd.sqlite3", r, headroom);
 }
 
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom)
 {
-	store *st = ctx;
+	const cli_console_ctx *c = ctx;
+	store *st = c->st;
 	json_error_t jerr;
 	json_t *req = json_loadb(frame, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(req)) {
@@ -517,7 +563,9 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 	else if (!strcmp(type, "organiser.seal"))
 		b = op_seal(st, h, id, req, headroom);
 	else if (!strcmp(type, "organiser.export"))
-		b = op_export(st, id, req, headroom);
+		b = op_export(st, h, id, req, headroom);
+	else if (!strcmp(type, "organiser.backup"))
+		b = op_backup(c, h, id, req, headroom);
 	else
 		/* Every consultation's own command is refused here: the organiser has no room. */
 		b = error_of(id, !strncmp(type, "organiser.", 10) ? RT_E_PROTOCOL_UNKNOWN_TYPE : RT_E_AUTH_FORBIDDEN,
