@@ -8,8 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 #include "crypto.h"
 #include "report.h"
@@ -92,64 +90,78 @@ int cli_organiser_link(int argc, char **argv, const char *usage)
 /* --- the console's frames ---------------------------------------------------------------- */
 
 /* An answer as a wire_buf: j taken. */
-static wire_buf *to_buf(json_t *j, size_t headroom)
+static wire_buf *to_buf(wire_json *j, size_t headroom)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	wire_buf *b = s ? wire_buf_new(s, strlen(s), headroom) : NULL;
-	free(s);
-	return b;
+	return wire_json_buf(j, headroom);
 }
 
 /* A typed error: code, the place at fault (JSON path, or NULL), and words for the organiser's
  * own reading (NULL for none). */
 static wire_buf *error_of(const char *id, rt_err err, const char *field, const char *detail, size_t headroom)
 {
-	json_t *params = json_object();
+	wire_json *params = wire_json_object();
 	if (field)
-		json_object_set_new(params, "field", json_string(field));
+		wire_json_set(params, "field", wire_json_string(field));
 	if (detail && detail[0])
-		json_object_set_new(params, "detail", json_string(detail));
-	return to_buf(
-	    json_pack("{s:s, s:s?, s:s, s:o}", "type", "error", "id", id, "code", rt_err_code(err), "params", params),
-	    headroom);
+		wire_json_set(params, "detail", wire_json_string(detail));
+	wire_json *e = wire_json_object();
+	wire_json_set(e, "type", wire_json_string("error"));
+	wire_json_set(e, "id", wire_json_string(id));
+	wire_json_set(e, "code", wire_json_string(rt_err_code(err)));
+	wire_json_set(e, "params", params);
+	return to_buf(e, headroom);
 }
 
-static json_t *result(const char *id, const char *op)
+static wire_json *result(const char *id, const char *op)
 {
-	return json_pack("{s:s, s:s, s:s}", "type", "organiser.result", "id", id, "op", op);
+	wire_json *r = wire_json_object();
+	wire_json_set(r, "type", wire_json_string("organiser.result"));
+	wire_json_set(r, "id", wire_json_string(id));
+	wire_json_set(r, "op", wire_json_string(op));
+	return r;
 }
 
-static json_t *links_json(const link_set *ls)
+static wire_json *links_json(const link_set *ls)
 {
-	json_t *a = json_array();
+	wire_json *a = wire_json_array();
 	for (int i = 0; i < ls->n; i++) {
 		const wire_link *l = &ls->links[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "role", core_role_name(l->role), "label",
-		                                   l->label, "personal", l->personal, "url", l->url));
+		wire_json *o = wire_json_object();
+		wire_json_set(o, "role", wire_json_string(core_role_name(l->role)));
+		wire_json_set(o, "label", wire_json_string(l->label));
+		wire_json_set(o, "personal", wire_json_bool(l->personal));
+		wire_json_set(o, "url", wire_json_string(l->url));
+		wire_json_push(a, o);
 	}
 	return a;
 }
 
-static void add_join(json_t *r, const link_set *ls)
+static void add_join(wire_json *r, const link_set *ls)
 {
 	if (!ls->join_code[0])
 		return;
 	char shown[CORE_JOIN_CODE_LEN + 2];
 	core_join_code_format(ls->join_code, shown);
-	json_object_set_new(r, "join_code", json_string(shown));
-	json_object_set_new(r, "join_url", json_string(ls->join_url));
+	wire_json_set(r, "join_code", wire_json_string(shown));
+	wire_json_set(r, "join_url", wire_json_string(ls->join_url));
 }
 
 static void add_item(void *arg, const store_item *it)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?, s:i, s:I, s:i, s:i}", "kind",
-	                                     it->is_programme ? "programme" : "consultation", "id", it->id, "title",
-	                                     it->title, "date", it->date, "timezone", it->timezone, "sealed",
-	                                     it->sealed, "programme", it->programme[0] ? it->programme : NULL,
-	                                     "session", it->session, "starts_at", (json_int_t)it->starts_at,
-	                                     it->is_programme ? "sessions" : "participants", it->count, "invitations",
-	                                     it->invitations));
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "kind", wire_json_string(it->is_programme ? "programme" : "consultation"));
+	wire_json_set(o, "id", wire_json_string(it->id));
+	wire_json_set(o, "title", wire_json_string(it->title));
+	wire_json_set(o, "date", wire_json_string(it->date));
+	wire_json_set(o, "timezone", wire_json_string(it->timezone));
+	wire_json_set(o, "sealed", wire_json_bool(it->sealed));
+	if (it->programme[0])
+		wire_json_set(o, "programme", wire_json_string(it->programme));
+	wire_json_set(o, "session", wire_json_integer(it->session));
+	wire_json_set(o, "starts_at", wire_json_integer(it->starts_at));
+	wire_json_set(o, it->is_programme ? "sessions" : "participants", wire_json_integer(it->count));
+	wire_json_set(o, "invitations", wire_json_integer(it->invitations));
+	wire_json_push(arg, o);
 }
 
 /* The start of new links: the console's own page's, checked. */
@@ -174,19 +186,19 @@ static void error_field(const char *msg, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), msg);
 }
 
-static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_create(store *st, const char *id, wire_json *req, size_t headroom)
 {
-	json_t *agenda = json_object_get(req, "agenda");
-	const char *base = json_string_value(json_object_get(req, "base"));
-	json_t *inv = json_object_get(req, "invitations");
-	json_int_t invitations = inv ? json_integer_value(inv) : 0;
-	if (!json_is_object(agenda))
+	wire_json *agenda = wire_json_get(req, "agenda");
+	const char *base = wire_json_str(wire_json_get(req, "base"));
+	wire_json *inv = wire_json_get(req, "invitations");
+	int64_t invitations = inv ? wire_json_int(inv) : 0;
+	if (!wire_json_is_object(agenda))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "agenda", NULL, headroom);
 	if (!base_ok(base))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "base", NULL, headroom);
-	if ((inv && !json_is_integer(inv)) || invitations < 0 || invitations > MAX_INVITATIONS)
+	if ((inv && !wire_json_is_int(inv)) || invitations < 0 || invitations > MAX_INVITATIONS)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "invitations", NULL, headroom);
-	char *text = json_dumps(agenda, JSON_COMPACT);
+	char *text = wire_json_dump(agenda);
 	core_agenda *a = malloc(sizeof *a);
 	link_set *ls = calloc(1, sizeof *ls);
 	wire_agenda_errors errs;
@@ -204,9 +216,12 @@ static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headro
 		store_rollback(st);
 		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	} else {
-		json_t *r = result(id, "create");
-		json_object_set_new(r, "consultation", json_pack("{s:s, s:s}", "id", a->id, "title", a->title));
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json *r = result(id, "create");
+		wire_json *made = wire_json_object();
+		wire_json_set(made, "id", wire_json_string(a->id));
+		wire_json_set(made, "title", wire_json_string(a->title));
+		wire_json_set(r, "consultation", made);
+		wire_json_set(r, "links", links_json(ls));
 		add_join(r, ls);
 		b = to_buf(r, headroom);
 	}
@@ -216,13 +231,13 @@ static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headro
 	return b;
 }
 
-static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_links(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	const char *who = json_string_value(json_object_get(req, "link"));
-	const char *action = json_string_value(json_object_get(req, "action"));
-	const char *label = json_string_value(json_object_get(req, "label"));
-	const char *base = json_string_value(json_object_get(req, "base"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const char *who = wire_json_str(wire_json_get(req, "link"));
+	const char *action = wire_json_str(wire_json_get(req, "action"));
+	const char *label = wire_json_str(wire_json_get(req, "label"));
+	const char *base = wire_json_str(wire_json_get(req, "base"));
 	bool rotate = action && !strcmp(action, "rotate");
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
@@ -246,11 +261,11 @@ static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t
 	else {
 		/* PL-2: who held a revoked link is cut off now. */
 		int closed = hub_links_changed(h, cid);
-		json_t *r = result(id, "links");
-		json_object_set_new(r, "consultation", json_string(cid));
-		json_object_set_new(r, "revoked", json_integer(revoked + stage_revoked));
-		json_object_set_new(r, "connections_closed", json_integer(closed));
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json *r = result(id, "links");
+		wire_json_set(r, "consultation", wire_json_string(cid));
+		wire_json_set(r, "revoked", wire_json_integer(revoked + stage_revoked));
+		wire_json_set(r, "connections_closed", wire_json_integer(closed));
+		wire_json_set(r, "links", links_json(ls));
 		add_join(r, ls);
 		b = to_buf(r, headroom);
 	}
@@ -260,27 +275,28 @@ static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t
 }
 
 /* Reads a JSON array of strings into out (at most cap); -1 when it is not one. */
-static int strings(json_t *arr, const char **out, int cap)
+static int strings(wire_json *arr, const char **out, int cap)
 {
 	if (!arr)
 		return 0;
-	if (!json_is_array(arr) || (int)json_array_size(arr) > cap)
+	long n = wire_json_len(arr);
+	if (n < 0 || n > cap)
 		return -1;
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		if (!(out[i] = json_string_value(json_array_get(arr, i))))
+	for (long i = 0; i < n; i++)
+		if (!(out[i] = wire_json_str(wire_json_at(arr, (size_t)i))))
 			return -1;
-	return (int)json_array_size(arr);
+	return (int)n;
 }
 
 typedef struct listing {
-	json_t *arr;
+	wire_json *arr;
 	const char *priority;
 } listing;
 
 static void list_invited(void *arg, const char *label, int rank, int64_t ms)
 {
 	(void)rank, (void)ms;
-	json_array_append_new(((listing *)arg)->arr, json_string(label));
+	wire_json_push(((listing *)arg)->arr, wire_json_string(label));
 }
 
 static void list_waiting(void *arg, const char *label, int rank, int64_t ms)
@@ -289,31 +305,41 @@ static void list_waiting(void *arg, const char *label, int rank, int64_t ms)
 	listing *l = arg;
 	size_t len;
 	const char *g = core_group_name(l->priority, rank, &len);
-	json_t *group = len ? json_stringn(g, len) : json_null();
-	json_array_append_new(l->arr, json_pack("{s:s, s:o}", "label", label, "group", group));
+	wire_json *group = len ? wire_json_stringn(g, len) : wire_json_null();
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "label", wire_json_string(label));
+	wire_json_set(o, "group", group);
+	wire_json_push(l->arr, o);
 }
 
-static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_json *revoked_json(const char *label, bool invitation)
 {
-	const char *owner = json_string_value(json_object_get(req, "owner"));
-	const char *base = json_string_value(json_object_get(req, "base"));
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "label", wire_json_string(label));
+	wire_json_set(o, "invitation", wire_json_bool(invitation));
+	return o;
+}
+
+static wire_buf *op_invitations(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
+{
+	const char *owner = wire_json_str(wire_json_get(req, "owner"));
+	const char *base = wire_json_str(wire_json_get(req, "base"));
 	const char *adds[MAX_LABEL_ARGS], *revokes[MAX_LABEL_ARGS];
 	cli_invitation_change c = {.adds = adds, .revokes = revokes, .seats = -2};
-	c.group = json_string_value(json_object_get(req, "group"));
-	json_t *seats = json_object_get(req, "seats");
+	c.group = wire_json_str(wire_json_get(req, "group"));
+	wire_json *seats = wire_json_get(req, "seats");
 	if (!owner)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "owner", NULL, headroom);
-	if ((c.nadds = strings(json_object_get(req, "add"), adds, MAX_LABEL_ARGS)) < 0)
+	if ((c.nadds = strings(wire_json_get(req, "add"), adds, MAX_LABEL_ARGS)) < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "add", NULL, headroom);
-	if ((c.nrevokes = strings(json_object_get(req, "revoke"), revokes, MAX_LABEL_ARGS)) < 0)
+	if ((c.nrevokes = strings(wire_json_get(req, "revoke"), revokes, MAX_LABEL_ARGS)) < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "revoke", NULL, headroom);
-	if (json_is_null(seats))
+	if (wire_json_is_null(seats))
 		c.seats = -1;
-	else if (seats &&
-	         (!json_is_integer(seats) || json_integer_value(seats) < 0 || json_integer_value(seats) > 100000))
+	else if (seats && (!wire_json_is_int(seats) || wire_json_int(seats) < 0 || wire_json_int(seats) > 100000))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "seats", NULL, headroom);
 	else if (seats)
-		c.seats = (int)json_integer_value(seats);
+		c.seats = (int)wire_json_int(seats);
 	if ((c.nadds || seats) && !base_ok(base))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "base", NULL, headroom);
 	link_set *ls = calloc(1, sizeof *ls);
@@ -333,26 +359,26 @@ static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, 
 		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	else {
 		bool cut = false;
-		json_t *r = result(id, "invitations"), *gone = json_array();
+		wire_json *r = result(id, "invitations"), *gone = wire_json_array();
 		for (int i = 0; i < c.nrevokes; i++) {
 			cut = cut || was_invited[i];
-			json_array_append_new(
-			    gone, json_pack("{s:s, s:b}", "label", revokes[i], "invitation", was_invited[i]));
+			wire_json_push(gone, revoked_json(revokes[i], was_invited[i]));
 		}
 		if (cut)
 			hub_links_changed(h, owner);
-		json_object_set_new(r, "owner", json_string(owner));
-		json_object_set_new(r, "revoked", gone);
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json_set(r, "owner", wire_json_string(owner));
+		wire_json_set(r, "revoked", gone);
+		wire_json_set(r, "links", links_json(ls));
 		store_seats now;
 		if (store_seats_get(st, owner, &now) == RT_OK) {
-			json_object_set_new(r, "seats", now.seats >= 0 ? json_integer(now.seats) : json_null());
-			json_object_set_new(r, "priority", json_string(now.priority));
-			listing inv = {.arr = json_array()}, wait = {.arr = json_array(), .priority = now.priority};
+			wire_json_set(r, "seats", now.seats >= 0 ? wire_json_integer(now.seats) : wire_json_null());
+			wire_json_set(r, "priority", wire_json_string(now.priority));
+			listing inv = {.arr = wire_json_array()},
+			        wait = {.arr = wire_json_array(), .priority = now.priority};
 			store_each_label(st, owner, true, list_invited, &inv);
 			store_each_label(st, owner, false, list_waiting, &wait);
-			json_object_set_new(r, "invited", inv.arr);
-			json_object_set_new(r, "waiting", wait.arr);
+			wire_json_set(r, "invited", inv.arr);
+			wire_json_set(r, "waiting", wait.arr);
 		}
 		b = to_buf(r, headroom);
 	}
@@ -360,10 +386,10 @@ static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, 
 	return b;
 }
 
-static wire_buf *op_denylist(hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_denylist(hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	const char *text = json_string_value(json_object_get(req, "names"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const char *text = wire_json_str(wire_json_get(req, "names"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	if (!text || strlen(text) > WIRE_CONTROL_MAX)
@@ -383,13 +409,17 @@ static wire_buf *op_denylist(hub *h, const char *id, json_t *req, size_t headroo
 		             : error_of(id, RT_E_ORGANISER_REFUSED, where, NULL, headroom);
 	} else {
 		rt_err err = hub_set_denylist(h, cid, deny); /* takes deny */
-		json_t *r = result(id, "denylist");
-		json_object_set_new(r, "consultation", json_string(cid));
-		json_object_set_new(r, "names", json_integer((json_int_t)n));
-		b = err == RT_E_NOT_FOUND ? error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom)
-		    : err                 ? error_of(id, err, NULL, NULL, headroom)
-		                          : to_buf(json_incref(r), headroom);
-		json_decref(r);
+		wire_json *r = result(id, "denylist");
+		wire_json_set(r, "consultation", wire_json_string(cid));
+		wire_json_set(r, "names", wire_json_integer((int64_t)n));
+		if (err) {
+			wire_json_free(r);
+			b = err == RT_E_NOT_FOUND
+			        ? error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom)
+			        : error_of(id, err, NULL, NULL, headroom);
+		} else {
+			b = to_buf(r, headroom);
+		}
 	}
 	free(names);
 	free(copy);
@@ -403,9 +433,9 @@ static bool confirmed(const char *typed, const char *title)
 	return typed && (!strcasecmp(typed, "seal") || !strcmp(typed, title));
 }
 
-static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_seal(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	store_item want = {0};
@@ -429,7 +459,7 @@ static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t 
 		                "consultation", NULL, headroom);
 	if (want.sealed)
 		return error_of(id, RT_E_CONSULTATION_SEALED, NULL, NULL, headroom);
-	if (!confirmed(json_string_value(json_object_get(req, "confirm")), want.title))
+	if (!confirmed(wire_json_str(wire_json_get(req, "confirm")), want.title))
 		return error_of(id, RT_E_SEAL_CONFIRM_REQUIRED, "confirm", NULL, headroom);
 	char why[160];
 	err = hub_seal(h, cid, why, sizeof why);
@@ -437,32 +467,32 @@ static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t 
 		err = RT_E_ORGANISER_NOT_FOUND;
 	if (err)
 		return error_of(id, err, NULL, why, headroom);
-	json_t *r = result(id, "seal");
-	json_object_set_new(r, "consultation", json_string(cid));
+	wire_json *r = result(id, "seal");
+	wire_json_set(r, "consultation", wire_json_string(cid));
 	return to_buf(r, headroom);
 }
 
 /* The answer r (taken) that hands a document over: kept under a one-time ticket, fetched from
  * download/TICKET (relative to the console's page). body is taken. */
 static wire_buf *handed_over(hub *h, const char *id, char *body, size_t len, const char *filename,
-                             const char *media_type, json_t *r, size_t headroom)
+                             const char *media_type, wire_json *r, size_t headroom)
 {
 	char ticket[HUB_TICKET_CHARS + 1], url[HUB_TICKET_CHARS + 16];
 	if (hub_download_put(h, body, len, filename, media_type, ticket)) {
-		json_decref(r);
+		wire_json_free(r);
 		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	}
 	snprintf(url, sizeof url, "download/%s", ticket);
-	json_object_set_new(r, "url", json_string(url));
-	json_object_set_new(r, "filename", json_string(filename));
+	wire_json_set(r, "url", wire_json_string(url));
+	wire_json_set(r, "filename", wire_json_string(filename));
 	return to_buf(r, headroom);
 }
 
-static wire_buf *op_export(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_export(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	int format = report_format_parse(json_string_value(json_object_get(req, "format")));
-	const char *lang_name = json_string_value(json_object_get(req, "lang"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	int format = report_format_parse(wire_json_str(wire_json_get(req, "format")));
+	const char *lang_name = wire_json_str(wire_json_get(req, "lang"));
 	int lang = lang_name ? core_lang_parse(lang_name) : CORE_LANG_NONE;
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
@@ -495,9 +525,9 @@ static wire_buf *op_export(store *st, hub *h, const char *id, json_t *req, size_
 
 /* The backup `roundtable backup` makes (store_backup), written in the data folder (private to
  * the server's user), read back and deleted at once: it is handed over from memory. */
-static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	char path[4096], why[512] = "", name[CORE_ID_MAX + 16];
@@ -519,8 +549,8 @@ static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, jso
 		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
 	snprintf(name, sizeof name, "%s-backup.db", cid);
 	/* An unsealed copy holds pseudonyms and their key, which the seal will not reach. */
-	json_t *r = result(id, "backup");
-	json_object_set_new(r, "sealed", json_boolean(sealed));
+	wire_json *r = result(id, "backup");
+	wire_json_set(r, "sealed", wire_json_bool(sealed));
 	return handed_over(h, id, body, len, name, "application/vnd.sqlite3", r, headroom);
 }
 
@@ -528,14 +558,11 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 {
 	const cli_console_ctx *c = ctx;
 	store *st = c->st;
-	json_error_t jerr;
-	json_t *req = json_loadb(frame, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(req)) {
-		json_decref(req);
+	wire_json *req = wire_json_parse(frame, len);
+	if (!req)
 		return error_of(NULL, RT_E_PROTOCOL_MALFORMED, NULL, NULL, headroom);
-	}
-	const char *type = json_string_value(json_object_get(req, "type"));
-	const char *id = json_string_value(json_object_get(req, "id"));
+	const char *type = wire_json_str(wire_json_get(req, "type"));
+	const char *id = wire_json_str(wire_json_get(req, "id"));
 	wire_buf *b;
 	size_t idlen = id ? strlen(id) : 0;
 	bool id_ok = idlen >= 1 && idlen <= 64 &&
@@ -547,11 +574,14 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 	else if (!type)
 		b = error_of(id, RT_E_PROTOCOL_UNKNOWN_TYPE, NULL, NULL, headroom);
 	else if (!strcmp(type, "organiser.list")) {
-		json_t *r = result(id, "list"), *items = json_array();
-		b = store_each_item(st, add_item, items) == RT_OK
-		        ? (json_object_set_new(r, "items", items), to_buf(json_incref(r), headroom))
-		        : (json_decref(items), error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom));
-		json_decref(r);
+		wire_json *r = result(id, "list"), *items = wire_json_array();
+		wire_json_set(r, "items", items);
+		if (store_each_item(st, add_item, items) == RT_OK) {
+			b = to_buf(r, headroom);
+		} else {
+			wire_json_free(r);
+			b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+		}
 	} else if (!strcmp(type, "organiser.create"))
 		b = op_create(st, id, req, headroom);
 	else if (!strcmp(type, "organiser.links"))
@@ -570,6 +600,6 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 		/* Every consultation's own command is refused here: the organiser has no room. */
 		b = error_of(id, !strncmp(type, "organiser.", 10) ? RT_E_PROTOCOL_UNKNOWN_TYPE : RT_E_AUTH_FORBIDDEN,
 		             NULL, NULL, headroom);
-	json_decref(req);
+	wire_json_free(req);
 	return b;
 }
