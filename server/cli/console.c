@@ -80,9 +80,11 @@ int cli_organiser_link(int argc, char **argv, const char *usage)
 		return 1;
 	}
 	/* A running server cuts off the consoles of the links revoked, now. */
-	char *req = wire_encode_control_request("links", "organiser", NULL, 0), reply[512];
-	if (req)
+	char *req = wire_encode_control_request("links", "organiser", NULL, 0);
+	if (req) {
+		char reply[512];
 		net_control_request(o.data_dir, req, reply, sizeof reply);
+	}
 	free(req);
 	return 0;
 }
