@@ -12,6 +12,7 @@
 #include "core.h"
 #include "hub.h"
 #include "joincode.h"
+#include "report.h"
 #include "net.h"
 #include "store.h"
 #include "wire.h"
@@ -235,6 +236,11 @@ typedef struct cli_console_ctx {
 	store *st;
 	const char *data_dir;
 } cli_console_ctx;
+/* EX-2: consultation id's report as opt says, malloc'd into *doc (*len bytes), and its usual
+ * file name. RT_OK; RT_E_NOT_FOUND; RT_E_SERVER_UNAVAILABLE (the database, or memory: then
+ * name[0] is 1). */
+rt_err cli_render_report(store *st, const char *id, const report_options *opt, char **doc, size_t *len,
+                         char name[REPORT_FILENAME_MAX]);
 /* The organiser's console: one frame of an organiser connection answered (hub_console_fn);
  * ctx is a cli_console_ctx. */
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom);

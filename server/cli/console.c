@@ -503,25 +503,13 @@ static wire_buf *op_export(store *st, hub *h, const char *id, wire_json *req, si
 	if (lang < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "lang", NULL, headroom);
 	/* EX-2: the same document `roundtable export` writes, from what is committed. */
-	core_state *state = calloc(1, sizeof *state);
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	rt_err err = state ? store_load(st, cid, state, secret) : RT_E_SERVER_UNAVAILABLE;
-	memset(secret, 0, sizeof secret);
-	if (err) {
-		free(state);
-		return error_of(id, err == RT_E_NOT_FOUND ? RT_E_ORGANISER_NOT_FOUND : RT_E_SERVER_UNAVAILABLE,
-		                "consultation", NULL, headroom);
-	}
 	report_options opt = {.format = (report_format)format, .lang = (core_lang)lang};
 	size_t len;
-	char *doc = report_render(state, &opt, &len);
-	char name[REPORT_FILENAME_MAX];
-	report_filename(state->agenda.title, report_agenda_date(&state->agenda),
-	                state->sealed ? "report" : "report-draft", report_format_name(opt.format), name, sizeof name);
-	core_state_free(state);
-	free(state);
-	if (!doc)
-		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	char *doc, name[REPORT_FILENAME_MAX];
+	rt_err err = cli_render_report(st, cid, &opt, &doc, &len, name);
+	if (err)
+		return error_of(id, err == RT_E_NOT_FOUND ? RT_E_ORGANISER_NOT_FOUND : RT_E_SERVER_UNAVAILABLE,
+		                err == RT_E_NOT_FOUND ? "consultation" : NULL, NULL, headroom);
 	return handed_over(h, id, doc, len, name, report_media_type(opt.format), result(id, "export"), headroom);
 }
 
