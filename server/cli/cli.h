@@ -205,6 +205,11 @@ int64_t cli_local_ms(const char *timezone, const char *date, int minute);
  * errors in errs; -2 when the random generator failed; -3 when the store did. */
 int cli_make_consultation(store *st, const char *text, size_t len, const char *origin, core_agenda *a,
                           wire_agenda_errors *errs);
+/* Creates a programme and its sessions from programme text (protocol/programme.md), and issues
+ * its links into ls, committed: 0 (free wp with wire_programme_free); -1 with the file's errors
+ * in errs; -2 when the links could not be stored; -3 when the programme could not. */
+int cli_make_programme(store *st, const char *text, size_t len, const char *base, int invitations, store_programme *sp,
+                       wire_programme *wp, link_set *ls, wire_agenda_errors *errs);
 /* Revokes (and with `rotate` issues again, into ls) the links of kind `who` (participant,
  * invitation, cochair, rapporteur, booth, stage) of consultation id, committed; its agenda into
  * *agenda. 0; 1 for no such consultation; 2 for an unknown kind; 3 for an invitation rotated

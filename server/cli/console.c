@@ -180,41 +180,78 @@ static bool base_ok(const char *base)
 	return true;
 }
 
-/* The field of an agenda error: its message up to ": " ("segments[2].duration"). */
-static void error_field(const char *msg, char *out, size_t cap)
+/* agenda.invalid with every error and its place: the first names the field (its message up to
+ * ": ", "segments[2].duration"), the detail lists them all. */
+static wire_buf *agenda_errors(const char *id, const wire_agenda_errors *errs, size_t headroom)
 {
-	const char *colon = strstr(msg, ": ");
-	size_t n = colon ? (size_t)(colon - msg) : 0;
-	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), msg);
+	char field[160], detail[WIRE_AGENDA_MAX_ERRORS * 162] = "";
+	const char *colon = strstr(errs->msg[0], ": ");
+	size_t n = colon ? (size_t)(colon - errs->msg[0]) : 0;
+	snprintf(field, sizeof field, "%.*s", (int)(n < sizeof field ? n : sizeof field - 1), errs->msg[0]);
+	for (int i = 0; i < errs->n; i++)
+		snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "%s%s", i ? "\n" : "", errs->msg[i]);
+	return error_of(id, RT_E_AGENDA_INVALID, field, detail, headroom);
+}
+
+/* organiser.create with a programme file's JSON: the programme, its sessions and its links. */
+static wire_buf *create_programme(store *st, const char *id, const char *text, const char *base, int invitations,
+                                  size_t headroom)
+{
+	wire_programme wp;
+	store_programme sp;
+	link_set *ls = calloc(1, sizeof *ls);
+	wire_agenda_errors *errs = malloc(sizeof *errs);
+	int rc = ls && errs ? cli_make_programme(st, text, strlen(text), base, invitations, &sp, &wp, ls, errs) : -3;
+	wire_buf *b;
+	if (rc == -1) {
+		b = agenda_errors(id, errs, headroom);
+	} else if (rc) {
+		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	} else {
+		wire_json *r = result(id, "create"), *made = wire_json_object();
+		wire_json_set(made, "id", wire_json_string(sp.id));
+		wire_json_set(made, "title", wire_json_string(sp.title));
+		wire_json_set(made, "sessions", wire_json_integer(wp.nsessions));
+		wire_json_set(r, "programme", made);
+		wire_json_set(r, "links", links_json(ls));
+		add_join(r, ls);
+		b = to_buf(r, headroom);
+		wire_programme_free(&wp);
+	}
+	free(errs);
+	free(ls);
+	return b;
 }
 
 static wire_buf *op_create(store *st, const char *id, wire_json *req, size_t headroom)
 {
-	wire_json *agenda = wire_json_get(req, "agenda");
+	wire_json *agenda = wire_json_get(req, "agenda"), *programme = wire_json_get(req, "programme");
 	const char *base = wire_json_str(wire_json_get(req, "base"));
 	wire_json *inv = wire_json_get(req, "invitations");
 	int64_t invitations = inv ? wire_json_int(inv) : 0;
-	if (!wire_json_is_object(agenda))
-		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "agenda", NULL, headroom);
+	if (!wire_json_is_object(programme) && (programme || !wire_json_is_object(agenda)))
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, programme ? "programme" : "agenda", NULL, headroom);
+	if (programme && agenda)
+		return error_of(id, RT_E_PROTOCOL_UNKNOWN_FIELD, "agenda", NULL, headroom);
 	if (!base_ok(base))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "base", NULL, headroom);
 	if ((inv && !wire_json_is_int(inv)) || invitations < 0 || invitations > MAX_INVITATIONS)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "invitations", NULL, headroom);
-	char *text = wire_json_dump(agenda);
+	char *text = wire_json_dump(programme ? programme : agenda);
+	if (programme) {
+		wire_buf *pb = text ? create_programme(st, id, text, base, (int)invitations, headroom)
+		                    : error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+		free(text);
+		return pb;
+	}
 	core_agenda *a = malloc(sizeof *a);
 	link_set *ls = calloc(1, sizeof *ls);
 	wire_agenda_errors errs;
 	int rc = text && a && ls ? cli_make_consultation(st, text, strlen(text), NULL, a, &errs) : -3;
 	wire_buf *b;
-	if (rc == -1) {
-		/* Every error, with its place: the first names the field, the detail lists them all. */
-		char field[160], detail[WIRE_AGENDA_MAX_ERRORS * 162] = "";
-		error_field(errs.msg[0], field, sizeof field);
-		for (int i = 0; i < errs.n; i++)
-			snprintf(detail + strlen(detail), sizeof detail - strlen(detail), "%s%s", i ? "\n" : "",
-			         errs.msg[i]);
-		b = error_of(id, RT_E_AGENDA_INVALID, field, detail, headroom);
-	} else if (rc || cli_issue_links(st, a, base, (int)invitations, ls)) {
+	if (rc == -1)
+		b = agenda_errors(id, &errs, headroom);
+	else if (rc || cli_issue_links(st, a, base, (int)invitations, ls)) {
 		store_rollback(st);
 		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	} else {

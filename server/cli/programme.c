@@ -20,6 +20,43 @@ static int64_t planned_start_ms(const core_agenda *a)
 	return cli_local_ms(a->timezone, g->date[0] ? g->date : a->date, g->start_min);
 }
 
+int cli_make_programme(store *st, const char *text, size_t len, const char *base, int invitations, store_programme *sp,
+                       wire_programme *wp, link_set *ls, wire_agenda_errors *errs)
+{
+	if (wire_decode_programme(text, len, wp, errs))
+		return -1;
+	core_agenda *all = calloc(1, sizeof *all); /* the programme, as its links see it */
+	*sp =
+	    (store_programme){.attend_percent = wp->attend_percent, .certificate = wp->certificate, .seats = wp->seats};
+	snprintf(sp->title, sizeof sp->title, "%s", wp->title);
+	snprintf(sp->priority, sizeof sp->priority, "%s", wp->priority);
+	int rc = all && !crypto_random_id(sp->id, 10) && store_create_programme(st, sp) == RT_OK ? 0 : -3;
+	for (int i = 0; rc == 0 && i < wp->nsessions; i++) {
+		core_agenda *a = &wp->sessions[i];
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
+		    store_create_consultation(st, a, secret, NULL) ||
+		    store_add_session(st, a->id, sp->id, i + 1, planned_start_ms(a)))
+			rc = -3;
+		memset(secret, 0, sizeof secret);
+		/* Booth links for every channel of any session. */
+		for (int c = 0; c < a->nchannels; c++)
+			if (!core_language_offered(all, a->channels[c]))
+				all->channels[all->nchannels++] = a->channels[c];
+	}
+	if (rc == 0) {
+		snprintf(all->id, sizeof all->id, "%s", sp->id);
+		all->floor = CORE_LANG_COUNT; /* no floor: every channel is offered above */
+		rc = cli_issue_owner_links(st, all, true, base, invitations, ls) ? -2 : 0;
+	} else {
+		store_rollback(st);
+	}
+	free(all);
+	if (rc)
+		wire_programme_free(wp);
+	return rc;
+}
+
 static int programme_new(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_BASE_URL, OPT_INVITATIONS, 0};
@@ -34,45 +71,18 @@ static int programme_new(int argc, char **argv, const char *usage)
 		return 1;
 	wire_programme wp;
 	wire_agenda_errors *errs = malloc(sizeof *errs);
-	if (!errs || wire_decode_programme(text, len, &wp, errs)) {
-		if (errs)
-			cli_print_file_errors(path, "programme", errs);
-		free(errs);
-		free(text);
-		return 1;
-	}
-	free(errs);
-	free(text);
-	store *st = cli_open_store(o.data_dir);
+	store *st = errs ? cli_open_store(o.data_dir) : NULL;
 	link_set *ls = calloc(1, sizeof *ls);
-	core_agenda *all = calloc(1, sizeof *all); /* the programme, as its links see it */
-	store_programme sp = {.attend_percent = wp.attend_percent, .certificate = wp.certificate, .seats = wp.seats};
-	snprintf(sp.title, sizeof sp.title, "%s", wp.title);
-	snprintf(sp.priority, sizeof sp.priority, "%s", wp.priority);
-	rc = st && ls && all && !crypto_random_id(sp.id, 10) && store_create_programme(st, &sp) == RT_OK ? 0 : -1;
-	for (int i = 0; rc == 0 && i < wp.nsessions; i++) {
-		core_agenda *a = &wp.sessions[i];
-		uint8_t secret[CRYPTO_SECRET_BYTES];
-		if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret) ||
-		    store_create_consultation(st, a, secret, NULL) ||
-		    store_add_session(st, a->id, sp.id, i + 1, planned_start_ms(a)))
-			rc = -1;
-		memset(secret, 0, sizeof secret);
-		/* Booth links for every channel of any session. */
-		for (int c = 0; c < a->nchannels; c++)
-			if (!core_language_offered(all, a->channels[c]))
-				all->channels[all->nchannels++] = a->channels[c];
-	}
+	store_programme sp;
 	char base[URL_MAX - 32];
 	cli_default_base(&o, base, sizeof base);
-	if (rc == 0) {
-		snprintf(all->id, sizeof all->id, "%s", sp.id);
-		all->floor = CORE_LANG_COUNT; /* no floor: every channel is offered above */
-		rc = cli_issue_owner_links(st, all, true, base, o.invitations, ls);
-	} else {
+	rc = st && ls ? cli_make_programme(st, text, len, base, o.invitations, &sp, &wp, ls, errs) : -3;
+	free(text);
+	if (rc == -1)
+		cli_print_file_errors(path, "programme", errs);
+	else if (rc == -3)
 		fprintf(stderr, "roundtable: could not store the programme\n");
-		store_rollback(st);
-	}
+	free(errs);
 	if (rc == 0) {
 		printf("Roundtable programme %s: %s\n", sp.id, sp.title);
 		printf("  attended: %d%% of a session's scheduled time; certificate: %d of %d sessions\n",
@@ -85,9 +95,8 @@ static int programme_new(int argc, char **argv, const char *usage)
 		}
 		printf("Links for every session:\n");
 		cli_print_link_lines(ls);
+		wire_programme_free(&wp);
 	}
-	wire_programme_free(&wp);
-	free(all);
 	free(ls);
 	store_close(st);
 	return rc ? 1 : 0;

@@ -85,6 +85,19 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     const before = (await org.ask({ type: 'organiser.list' })).items.length;
     assert.equal(before, 1);
 
+    // A programme from its file: the programme and its sessions, one set of links.
+    const programme = JSON.parse(fs.readFileSync(new URL('../../protocol/programmes/training-programme.json', import.meta.url), 'utf8'));
+    r = await org.ask({ type: 'organiser.create', programme: { ...programme, sessions: [] }, base: srv.baseUrl });
+    assert.equal(r.code, 'agenda.invalid');
+    assert.match(r.params.field, /^sessions/);
+    r = await org.ask({ type: 'organiser.create', programme, base: srv.baseUrl });
+    assert.equal(r.op, 'create', JSON.stringify(r).slice(0, 300));
+    assert.equal(r.programme.sessions, programme.sessions.length);
+    assert.ok(r.links.some((l) => l.role === 'cochair' && l.url.includes(`/c/${r.programme.id}/#`)));
+    const listed = (await org.ask({ type: 'organiser.list' })).items;
+    assert.equal(listed.filter((i) => i.programme === r.programme.id).length, programme.sessions.length);
+    assert.equal(listed.find((i) => i.id === r.programme.id).kind, 'programme');
+
     // Created: links shown once; they work.
     r = await org.ask({ type: 'organiser.create', agenda: { ...openAgenda, title: 'Console made' }, base: srv.baseUrl, invitations: 1 });
     assert.equal(r.op, 'create', JSON.stringify(r));
@@ -95,7 +108,7 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     const chairToken = chairUrl.slice(chairUrl.indexOf('#') + 1);
     const chair = await srv.connect(chairToken);
     assert.equal(chair.snapshot.consultation.title, 'Console made');
-    assert.equal((await org.ask({ type: 'organiser.list' })).items.length, 2);
+    assert.equal((await org.ask({ type: 'organiser.list' })).items.length, 3 + programme.sessions.length);
 
     // A participant's question: the organiser sees no author, and has no room.
     const inv = r.links.find((l) => l.personal).url;

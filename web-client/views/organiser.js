@@ -179,8 +179,9 @@ function NewConsultation({ conn, onCreated, onCancel }) {
   const setSeg = (i, k, v) => set('segments', f.segments.map((s, j) => (j === i ? { ...s, [k]: v } : s)));
   async function submit(ev) {
     ev.preventDefault();
-    const agenda = file ? file.agenda : agendaOf(f);
-    const reply = await action.run({ type: 'organiser.create', agenda, base: linkBase(), invitations: Number(f.invitations) || 0 });
+    // A programme file (it has sessions) makes a programme; anything else is an agenda.
+    const what = file && Array.isArray(file.agenda.sessions) ? 'programme' : 'agenda';
+    const reply = await action.run({ type: 'organiser.create', [what]: file ? file.agenda : agendaOf(f), base: linkBase(), invitations: Number(f.invitations) || 0 });
     if (reply.type === 'organiser.result') {
       setErrors({});
       onCreated(reply);
@@ -502,7 +503,9 @@ export function OrganiserView({ conn, lang }) {
   useEffect(() => { refresh(); }, []);
   async function created(reply) {
     await refresh();
-    setPage({ name: 'item', id: reply.consultation.id, created: reply });
+    // A programme's links work in every session: shown once above the dashboard.
+    if (reply.programme) setPage({ name: 'dashboard', created: reply });
+    else setPage({ name: 'item', id: reply.consultation.id, created: reply });
   }
   const item = page.name === 'item' ? items.find((i) => i.id === page.id) : null;
   let body;
@@ -510,7 +513,12 @@ export function OrganiserView({ conn, lang }) {
   else if (item) {
     body = html`<${ConsultationPage} key=${item.id} conn=${conn} item=${item} created=${page.created} lang=${lang}
       onBack=${() => { setPage({ name: 'dashboard' }); refresh(); }} onSealed=${refresh} />`;
-  } else body = html`<${Dashboard} items=${items} busy=${list.busy} onOpen=${(i) => setPage({ name: 'item', id: i.id })} onNew=${() => setPage({ name: 'new' })} />`;
+  } else {
+    const made = page.created && page.created.programme;
+    body = html`
+      ${made && html`<${LinksOnce} title=${made.title} links=${page.created.links} joinCode=${page.created.join_code} joinUrl=${page.created.join_url} />`}
+      <${Dashboard} items=${items} busy=${list.busy} onOpen=${(i) => setPage({ name: 'item', id: i.id })} onNew=${() => setPage({ name: 'new' })} />`;
+  }
   return html`<div class="organiser" data-testid="organiser">
     ${body}
     <${ErrorLine} error=${list.error} />
