@@ -407,7 +407,9 @@ function SealExportTab({ conn, item, onSealed }) {
     ev.preventDefault();
     if (!ok) return;
     const reply = await seal.run({ type: 'organiser.seal', consultation: item.id, confirm: typed.trim().toLowerCase() === item.title.trim().toLowerCase() ? item.title : 'SEAL' });
-    if (reply.type === 'organiser.result') onSealed();
+    if (reply.type !== 'organiser.result') return;
+    setLast(null); // what was downloaded before the seal is said no more
+    onSealed();
   }
   // A document comes over HTTP with a one-time ticket (never the organiser's token in a URL).
   async function fetchOnce(cmd) {
@@ -435,7 +437,7 @@ function SealExportTab({ conn, item, onSealed }) {
       <div class="actions">
         ${FORMATS.map((f) => html`<button type="button" data-testid=${`org-export-${f}`} disabled=${exp.busy} onClick=${() => download(f)}>${t(`report.format.${f}`)}</button>`)}
       </div>
-      <h3 id="org-backup-heading">${t('organiser.backup.heading')}</h3>
+      <h3 id="org-backup-heading" class="org-subhead">${t('organiser.backup.heading')}</h3>
       <p class="hint">${t('organiser.backup.hint')}</p>
       <div class="actions">
         <button type="button" data-testid="org-backup" disabled=${exp.busy} onClick=${() => fetchOnce({ type: 'organiser.backup', consultation: item.id })}>${t('organiser.backup.button')}</button>
