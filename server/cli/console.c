@@ -428,11 +428,11 @@ static wire_buf *op_invitations(store *st, hub *h, const char *id, wire_json *re
 static wire_buf *op_denylist(hub *h, const char *id, wire_json *req, size_t headroom)
 {
 	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
-	const char *text = wire_json_str(wire_json_get(req, "names"));
+	const char *text = wire_json_str(wire_json_get(req, "denylist"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	if (!text || strlen(text) > WIRE_CONTROL_MAX)
-		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "names", NULL, headroom);
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "denylist", NULL, headroom);
 	/* CHR-6: the same parsing as `roundtable denylist`; the names stay in memory only. */
 	char *copy = strdup(text);
 	const char **names = calloc(strlen(text) / 2 + 1, sizeof *names);
@@ -442,7 +442,7 @@ static wire_buf *op_denylist(hub *h, const char *id, wire_json *req, size_t head
 	wire_buf *b;
 	if (line) {
 		char where[32];
-		snprintf(where, sizeof where, "names[%d]", line - 1);
+		snprintf(where, sizeof where, "denylist:%d", line);
 		core_denylist_free(deny);
 		b = line < 0 ? error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom)
 		             : error_of(id, RT_E_ORGANISER_REFUSED, where, NULL, headroom);
@@ -450,7 +450,7 @@ static wire_buf *op_denylist(hub *h, const char *id, wire_json *req, size_t head
 		rt_err err = hub_set_denylist(h, cid, deny); /* takes deny */
 		wire_json *r = result(id, "denylist");
 		wire_json_set(r, "consultation", wire_json_string(cid));
-		wire_json_set(r, "names", wire_json_integer((int64_t)n));
+		wire_json_set(r, "entries", wire_json_integer((int64_t)n));
 		if (err) {
 			wire_json_free(r);
 			b = err == RT_E_NOT_FOUND

@@ -150,10 +150,10 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     assert.deepEqual([r.invited, r.waiting], [['REG-7'], []]);
 
     // The deny-list: in memory; a bad line is named.
-    r = await org.ask({ type: 'organiser.denylist', consultation: cid, names: '# speakers\nJane Example\n' });
-    assert.deepEqual([r.op, r.names], ['denylist', 1]);
-    r = await org.ask({ type: 'organiser.denylist', consultation: cid, names: `ok\n${'x'.repeat(300)}` });
-    assert.deepEqual([r.code, r.params.field], ['organiser.refused', 'names[1]']);
+    r = await org.ask({ type: 'organiser.denylist', consultation: cid, denylist: '# speakers\nJane Example\n' });
+    assert.deepEqual([r.op, r.entries], ['denylist', 1]);
+    r = await org.ask({ type: 'organiser.denylist', consultation: cid, denylist: `ok\n${'x'.repeat(300)}` });
+    assert.deepEqual([r.code, r.params.field], ['organiser.refused', 'denylist:2']);
 
     // Export: the report over HTTP with a one-time ticket, no author nor link in it.
     r = await org.ask({ type: 'organiser.export', consultation: cid, format: 'json' });

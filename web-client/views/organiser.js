@@ -377,8 +377,8 @@ function DenylistTab({ conn, item }) {
   const [done, setDone] = useState(null);
   async function send(ev) {
     ev.preventDefault();
-    const reply = await action.run({ type: 'organiser.denylist', consultation: item.id, names });
-    if (reply.type === 'organiser.result') setDone(reply.names);
+    const reply = await action.run({ type: 'organiser.denylist', consultation: item.id, denylist: names });
+    if (reply.type === 'organiser.result') setDone(reply.entries);
   }
   return html`
     <section class="org-panel" aria-labelledby="org-deny-heading">
