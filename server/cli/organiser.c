@@ -40,6 +40,29 @@ static int control_result(const char *reply, const char *done, const char *what,
 	return 1;
 }
 
+int cli_parse_denylist(char *text, core_denylist *deny, const char **names, size_t *n)
+{
+	int line = 0;
+	*n = 0;
+	for (char *l = text, *next; l; l = next) {
+		line++;
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t ll = strlen(l);
+		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
+			l[--ll] = '\0';
+		while (*l == ' ' || *l == '\t')
+			l++, ll--;
+		if (!ll || *l == '#')
+			continue;
+		if (core_denylist_add(deny, l, ll))
+			return line;
+		names[(*n)++] = l;
+	}
+	return 0;
+}
+
 int cli_denylist(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, 0};
@@ -57,25 +80,11 @@ int cli_denylist(int argc, char **argv, const char *usage)
 	size_t n = 0;
 	core_denylist *check = core_denylist_new();
 	rc = names && check ? 0 : 1;
-	int line = 0;
-	for (char *l = text, *next; l && !rc; l = next) {
-		line++;
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		size_t ll = strlen(l);
-		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
-			l[--ll] = '\0';
-		while (*l == ' ' || *l == '\t')
-			l++, ll--;
-		if (!ll || *l == '#')
-			continue;
-		if (core_denylist_add(check, l, ll)) {
-			fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n",
-			        pos[1], line);
-			rc = 1;
-		}
-		names[n++] = l;
+	int line = rc ? 0 : cli_parse_denylist(text, check, names, &n);
+	if (line) {
+		fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n", pos[1],
+		        line);
+		rc = 1;
 	}
 	char *req = rc ? NULL : wire_encode_control_request("denylist", pos[0], names, n);
 	if (!rc && !req)
@@ -142,6 +151,31 @@ int cli_seal(int argc, char **argv, const char *usage)
 	return 1;
 }
 
+rt_err cli_render_report(store *st, const char *id, const report_options *opt, char **doc, size_t *len,
+                         char name[REPORT_FILENAME_MAX])
+{
+	name[0] = '\0';
+	*doc = NULL;
+	core_state *state = calloc(1, sizeof *state);
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rt_err err = state ? store_load(st, id, state, secret) : RT_E_SERVER_UNAVAILABLE;
+	memset(secret, 0, sizeof secret);
+	if (err) {
+		free(state);
+		return err;
+	}
+	*doc = report_render(state, opt, len);
+	report_filename(state->agenda.title, report_agenda_date(&state->agenda), report_kind(state),
+	                report_format_name(opt->format), name, REPORT_FILENAME_MAX);
+	core_state_free(state);
+	free(state);
+	if (!*doc) {
+		name[0] = 1; /* rendered nothing: out of memory */
+		return RT_E_SERVER_UNAVAILABLE;
+	}
+	return RT_OK;
+}
+
 int cli_export(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_FORMAT, OPT_LANG, OPT_K, OPT_OUTPUT, 0};
@@ -153,27 +187,16 @@ int cli_export(int argc, char **argv, const char *usage)
 	store *st = cli_open_store(o.data_dir);
 	if (!st)
 		return 1;
-	core_state *state = calloc(1, sizeof *state);
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	rt_err err = state ? store_load(st, id, state, secret) : RT_E_SERVER_UNAVAILABLE;
-	memset(secret, 0, sizeof secret);
+	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	size_t len;
+	char *doc = NULL, name[REPORT_FILENAME_MAX];
+	rt_err err = cli_render_report(st, id, &opt, &doc, &len, name);
 	store_close(st);
 	if (err) {
 		fprintf(stderr, "roundtable: %s: %s\n", id,
-		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
-		free(state);
-		return 1;
-	}
-	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
-	size_t len;
-	char *doc = report_render(state, &opt, &len);
-	char name[REPORT_FILENAME_MAX];
-	report_filename(state->agenda.title, report_agenda_date(&state->agenda), report_kind(state),
-	                report_format_name(opt.format), name, sizeof name);
-	core_state_free(state);
-	free(state);
-	if (!doc) {
-		fprintf(stderr, "roundtable: out of memory\n");
+		        err == RT_E_NOT_FOUND                                    ? "no such consultation"
+		        : err == RT_E_SERVER_UNAVAILABLE && !doc && name[0] == 1 ? "out of memory"
+		                                                                 : "cannot read the database");
 		return 1;
 	}
 	if (o.output && cli_output_to(o.output, name)) {

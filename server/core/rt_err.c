@@ -54,6 +54,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_CREDENTIAL_INVALID] = "credential.invalid",
     [RT_E_CREDENTIAL_DRAWN] = "credential.drawn",
     [RT_E_CREDENTIAL_REISSUE_LIMIT] = "credential.reissue_limit",
+    [RT_E_AGENDA_INVALID] = "agenda.invalid",
+    [RT_E_ORGANISER_NOT_FOUND] = "organiser.not_found",
+    [RT_E_ORGANISER_REFUSED] = "organiser.refused",
+    [RT_E_SEAL_CONFIRM_REQUIRED] = "seal.confirm_required",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

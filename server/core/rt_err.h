@@ -77,6 +77,11 @@ typedef enum rt_err {
 	RT_E_CREDENTIAL_INVALID,       /* a credential that does not verify under the consultation's key */
 	RT_E_CREDENTIAL_DRAWN,         /* the invitation drew its credential; a re-issue was not allowed */
 	RT_E_CREDENTIAL_REISSUE_LIMIT, /* the invitation had every re-issue it may have */
+	/* The organiser's console (ORG-1). */
+	RT_E_AGENDA_INVALID,        /* an agenda or programme the organiser sent: params.field names the place */
+	RT_E_ORGANISER_NOT_FOUND,   /* no such consultation or programme */
+	RT_E_ORGANISER_REFUSED,     /* a label, group or link the operation cannot take: params.field */
+	RT_E_SEAL_CONFIRM_REQUIRED, /* the seal's typed confirmation does not match */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -73,6 +73,8 @@ void hub_free(hub *h)
 		return;
 	hub_flush(h);
 	hub_attend_all(h, true); /* a graceful stop: what everyone attended until now */
+	for (int i = 0; i < HUB_DOWNLOADS; i++)
+		hub_download_free(&h->downloads[i]);
 	for (hub_room *r = h->rooms, *next; r; r = next) {
 		next = r->next;
 		hub_ring_clear(r);
@@ -120,6 +122,10 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		return; /* refused (its first frame did not authenticate, or its link was revoked) */
 	bool first = !peer->heard;
 	peer->heard = true;
+	if (peer->organiser) {
+		hub_console_receive(h, peer, frame, len);
+		return;
+	}
 	rt_err err = wire_decode(frame, len, m);
 	if (err && first) {
 		hub_queue_error_close(h, peer, m->id, err, m->field);

@@ -259,6 +259,12 @@ static const char *const migrations[] = {
     "  requested INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (consultation, link)"
     ") STRICT, WITHOUT ROWID;",
+    /* 19: the organiser's links (ORG-1), of the whole data folder rather than one consultation:
+     * hashes only, like every link; a rotation revokes the ones before. */
+    "CREATE TABLE organiser_token ("
+    "  hash BLOB PRIMARY KEY,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

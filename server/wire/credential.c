@@ -37,14 +37,14 @@ wire_buf *wire_encode_credential_key(const char *id, const uint8_t *n, size_t nl
 	                      b64url(eb + skip, 4 - skip), "state", state);
 	if (j && id && id[0])
 		json_object_set_new(j, "id", json_string(id));
-	return wire_json_buf(j, headroom);
+	return wire_json_buf((wire_json *)j, headroom);
 }
 
 wire_buf *wire_encode_credential_signed(const char *id, const uint8_t *sig, size_t len, size_t headroom)
 {
-	return wire_json_buf(
-	    json_pack("{s:s, s:s, s:o}", "type", "credential.signed", "id", id, "blind_signature", b64url(sig, len)),
-	    headroom);
+	return wire_json_buf((wire_json *)json_pack("{s:s, s:s, s:o}", "type", "credential.signed", "id", id,
+	                                            "blind_signature", b64url(sig, len)),
+	                     headroom);
 }
 
 wire_buf *wire_encode_credential_requests(const char *id, int pending, int reissued, int allowed, size_t headroom)
@@ -55,5 +55,5 @@ wire_buf *wire_encode_credential_requests(const char *id, int pending, int reiss
 		json_object_set_new(j, "id", json_string(id));
 	if (j && allowed >= 0)
 		json_object_set_new(j, "allowed", json_integer(allowed));
-	return wire_json_buf(j, headroom);
+	return wire_json_buf((wire_json *)j, headroom);
 }

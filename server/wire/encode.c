@@ -21,11 +21,6 @@ static wire_buf *to_buf(json_t *j, size_t headroom)
 	return b;
 }
 
-wire_buf *wire_json_buf(json_t *j, size_t headroom)
-{
-	return to_buf(j, headroom);
-}
-
 /* The question view; `moderation`: for the co-chairs and rapporteurs, who alone learn that its
  * text may identify someone (CHR-6), never the public nor its author. */
 static json_t *question_json(const core_question *q, bool moderation)

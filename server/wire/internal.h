@@ -8,8 +8,5 @@
 /* j as compact JSON text, malloc'd; drops the caller's reference to j. NULL when j is NULL (a
  * json_pack that failed) or when out of memory. */
 char *wire_json_text(json_t *j);
-/* j as compact JSON in a new buffer with `headroom` (drops the caller's reference to j); NULL as
- * wire_json_text. */
-struct wire_buf *wire_json_buf(json_t *j, size_t headroom);
 
 #endif

@@ -130,7 +130,7 @@ export class Connection {
       this.#rejoin();
       return;
     }
-    if (msg.type === 'snapshot' || msg.type === 'resumed') {
+    if (msg.type === 'snapshot' || msg.type === 'resumed' || msg.type === 'organiser.ready') {
       if (msg.type === 'snapshot') this.seq = msg.seq;
       if (msg.type === 'snapshot') this.snapshotOf = msg.consultation.id;
       if (this.offer) setTimeout(() => this.#offered(this.offer), 0);
@@ -139,7 +139,8 @@ export class Connection {
       this.waitMs = 0;
       // CHR-3: a credential to draw first: "Joining…" until the connection that presents it.
       this.onStatus(this.offer && ['draw', 'allowed'].includes(this.offer.state) ? 'joining' : 'live');
-      this.#measure(this.ws);
+      // ORG-1: the organiser's console has no clock to follow.
+      if (msg.type !== 'organiser.ready') this.#measure(this.ws);
     } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
       this.seq = msg.seq;
     }
@@ -150,7 +151,7 @@ export class Connection {
       this.onStatus('refused');
     }
     let pending = null;
-    const answers = ['ack', 'error', 'report.document', 'credential.key', 'credential.signed', 'credential.requests'];
+    const answers = ['ack', 'error', 'report.document', 'credential.key', 'credential.signed', 'credential.requests', 'organiser.result'];
     if (answers.includes(msg.type) && msg.id && this.pending.has(msg.id)) {
       pending = this.pending.get(msg.id);
       if (msg.type === 'error' && msg.code === 'server.unavailable' && pending.keep) {
