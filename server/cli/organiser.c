@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "crypto.h"
@@ -164,7 +165,10 @@ int cli_export(int argc, char **argv, const char *usage)
 		free(state);
 		return 1;
 	}
-	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	report_options opt = {.format = (report_format)o.format,
+	                      .lang = (core_lang)o.lang,
+	                      .k = (uint32_t)o.k,
+	                      .now_ms = (int64_t)time(NULL) * 1000};
 	size_t len;
 	char *doc = report_render(state, &opt, &len);
 	char name[REPORT_FILENAME_MAX];

@@ -19,6 +19,7 @@ typedef struct report_options {
 	report_format format;
 	core_lang lang; /* the language of the document's own words; CORE_LANG_NONE: the floor */
 	uint32_t k;     /* 2..CORE_REPORT_MAX_K; 0: CORE_REPORT_DEFAULT_K */
+	int64_t now_ms; /* a draft's running segment counts up to this (server ms); 0: not at all */
 } report_options;
 
 /* "md" "html" "csv" "json", and back (-1 for an unknown name). */

@@ -403,6 +403,11 @@ static void test_session(void)
 		      !contains(doc, len, "fewer than"));
 		free(doc);
 	}
+	/* AG-6: a draft counts the segment still running (9 minutes in) up to when it is asked for. */
+	report_options at = {.format = REPORT_JSON, .now_ms = now + 12 * 60000};
+	char *running = report_render(&st, &at, &len);
+	CHECK(running && contains(running, len, "\"planned_minutes\": 10, \"actual_minutes\": 21"));
+	free(running);
 	core_actor c = fixture_role(CORE_ROLE_COCHAIR);
 	CHECK_EQ_INT(act(&c, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
 	CHECK(st.sealed);
