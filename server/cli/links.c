@@ -192,6 +192,10 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 	}
 	rt_err err = store_create_consultation(st, a, secret, origin);
 	memset(secret, 0, sizeof secret);
+	/* The waiting list's priority groups, when the agenda lists them (invitations --group). */
+	char priority[WIRE_PRIORITY_MAX + 1];
+	if (!err && !wire_agenda_priority(text, len, priority) && priority[0])
+		err = store_priority_set(st, a->id, false, priority);
 	if (err) {
 		fprintf(stderr, "roundtable: could not store the consultation\n");
 		return -1;

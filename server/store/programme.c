@@ -115,6 +115,17 @@ rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 	return rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
 }
 
+rt_err store_priority_set(store *s, const char *owner, bool programme, const char *priority)
+{
+	sqlite3_stmt *st = store_prepare(s, programme ? "UPDATE programme SET priority = ? WHERE id = ?"
+	                                              : "UPDATE consultation SET priority = ? WHERE id = ?");
+	if (st) {
+		sqlite3_bind_text(st, 1, priority, -1, SQLITE_STATIC);
+		store_bind_id(st, 2, owner);
+	}
+	return store_write_once(s, st);
+}
+
 rt_err store_seats_set(store *s, const char *owner, bool programme, int seats)
 {
 	sqlite3_stmt *st = store_prepare(s, programme ? "UPDATE programme SET seats = ? WHERE id = ?"

@@ -178,6 +178,9 @@ typedef struct store_seats {
 rt_err store_seats_get(store *s, const char *owner, store_seats *out);
 /* Sets the owner's cap (-1: none), in the open transaction (begun if none is). */
 rt_err store_seats_set(store *s, const char *owner, bool programme, int seats);
+/* Sets the waiting list groups (space-separated, first first) of a consultation or programme,
+ * in the open transaction (begun if none is). */
+rt_err store_priority_set(store *s, const char *owner, bool programme, const char *priority);
 
 /* Where a label stands with an owner. */
 typedef enum store_label_state { STORE_LABEL_NONE, STORE_LABEL_INVITED, STORE_LABEL_WAITING } store_label_state;
