@@ -197,4 +197,9 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
  * (an IANA name, "Europe/Vienna"), as server ms (UTC); 0 when date is not a date. */
 int64_t cli_local_ms(const char *timezone, const char *date, int minute);
 
+/* Attendance that holds up (attendance.c): programme import, correct and audit (argv[1] names
+ * which), and one label's records (programme attendance ID --label L). */
+int cli_programme_attendance_more(int argc, char **argv, const char *usage);
+int cli_programme_label(store *st, const char *pid, const char *label, bool csv);
+
 #endif

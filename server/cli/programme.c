@@ -118,9 +118,13 @@ static void *room_for_one(void *items, int n, int *cap, size_t size)
 	return bigger;
 }
 
-/* store_attendance_report's callback: rows come ordered by label. */
-static void attendance_row(void *arg, const char *label, int session, int64_t ms)
+/* store_attendance_detail's callback: rows come ordered by label. A session's time is the core's
+ * (core_attendance_effective): the page-open measure or the imported record, and corrections. */
+static void attendance_row(void *arg, const char *label, int session, int64_t measured_ms, int64_t imported_min,
+                           int64_t corrected_min, int corrections)
 {
+	int64_t ms = core_attendance_effective(measured_ms, imported_min < 0 ? -1 : imported_min * 60000,
+	                                       corrected_min * 60000, corrections > 0);
 	attendance_table *t = arg;
 	if (t->failed)
 		return;
@@ -136,7 +140,7 @@ static void attendance_row(void *arg, const char *label, int session, int64_t ms
 		for (int i = 0; i <= CORE_MAX_SESSIONS; i++)
 			r->ms[i] = -1;
 	}
-	if (session >= 1 && session <= CORE_MAX_SESSIONS)
+	if (session >= 1 && session <= CORE_MAX_SESSIONS && ms >= 0)
 		t->rows[t->n - 1].ms[session] = ms;
 }
 
@@ -155,13 +159,19 @@ static int output_attendance(const store_programme *p, const store_session *ss, 
 
 static int programme_attendance(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_CSV, OPT_OUTPUT, 0};
+	static const int allowed[] = {OPT_DATA, OPT_CSV, OPT_OUTPUT, OPT_LABEL, 0};
 	options o = {.data_dir = "data"};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme id");
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	store *st = cli_open_store(o.data_dir);
+	if (st && o.label) {
+		/* One invitation's records, session by session. */
+		rc = cli_programme_label(st, id, o.label, o.csv);
+		store_close(st);
+		return rc;
+	}
 	store_programme p;
 	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
 	int n = 0;
@@ -170,7 +180,7 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 	if (!err)
 		err = store_programme_sessions(st, id, ss, CORE_MAX_SESSIONS, &n);
 	if (!err)
-		err = store_attendance_report(st, id, attendance_row, &t);
+		err = store_attendance_detail(st, id, attendance_row, &t);
 	if (err || t.failed) {
 		fprintf(stderr, "roundtable: %s\n",
 		        err == RT_E_NOT_FOUND ? "no such programme" : "cannot read the database");
@@ -226,11 +236,13 @@ int cli_programme(int argc, char **argv, const char *usage)
 		return programme_new(argc - 1, argv + 1, usage);
 	if (argc >= 2 && !strcmp(argv[1], "attendance"))
 		return programme_attendance(argc - 1, argv + 1, usage);
+	if (argc >= 2 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "correct") || !strcmp(argv[1], "audit")))
+		return cli_programme_attendance_more(argc, argv, usage);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	fprintf(stderr, "roundtable programme: give new FILE or attendance ID\n\n%s", usage);
+	fprintf(stderr, "roundtable programme: give new, attendance, import, correct or audit\n\n%s", usage);
 	return 2;
 }
 
