@@ -49,6 +49,7 @@ typedef struct options {
 	bool check_config;         /* serve: check the configuration, print it, exit */
 	const char *output;        /* export, programme attendance: a file, or a folder for the usual name */
 	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
+	const char *zones;         /* ics: the time zones a description lists, comma-separated */
 } options;
 
 enum {
@@ -92,7 +93,8 @@ enum {
 	OPT_CSV,
 	OPT_OUTPUT,
 	OPT_HELP,
-	OPT_MEMORY
+	OPT_MEMORY,
+	OPT_ZONES
 };
 
 /* The options of serve and demo beyond the address and the files. */
@@ -124,12 +126,14 @@ typedef struct link_set {
 typedef int cli_command(int argc, char **argv, const char *usage);
 cli_command cli_serve, cli_demo, cli_new, cli_denylist, cli_seal, cli_links, cli_export, cli_backup, cli_programme,
     cli_invitations;
+cli_command cli_ics;
 
 /* --- the usage texts (usage.c) ------------------------------------------------------------- */
 
 extern const char cli_usage_main[], cli_usage_serve[], cli_usage_demo[], cli_usage_new[], cli_usage_denylist[],
     cli_usage_seal[], cli_usage_links[], cli_usage_export[], cli_usage_backup[], cli_usage_programme[],
     cli_usage_invitations[];
+extern const char cli_usage_ics[];
 
 /* --- options and files (options.c) --------------------------------------------------------- */
 
@@ -201,5 +205,13 @@ int64_t cli_local_ms(const char *timezone, const char *date, int minute);
  * which), and one label's records (programme attendance ID --label L). */
 int cli_programme_attendance_more(int argc, char **argv, const char *usage);
 int cli_programme_label(store *st, const char *pid, const char *label, bool csv);
+
+/* export PROGRAMME_ID: the programme's report (programme.c), with export's options. */
+int cli_export_programme(const options *o, const char *pid);
+
+/* An instant (server ms) as the wall clock of `timezone` reads it: *tm, and the zone's
+ * abbreviation then ("BST", "EDT", "SAST": the system's time zone database's) in abbr. 0, or -1. */
+struct tm;
+int cli_zone_time(const char *timezone, int64_t ms, struct tm *tm, char *abbr, size_t cap);
 
 #endif

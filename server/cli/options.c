@@ -59,6 +59,7 @@ static const struct option long_options[] = {
     {"output", required_argument, NULL, OPT_OUTPUT},
     {"help", no_argument, NULL, OPT_HELP},
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
+    {"zones", required_argument, NULL, OPT_ZONES},
     {NULL, 0, NULL, 0},
 };
 
@@ -258,6 +259,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
+			break;
+		case OPT_ZONES:
+			o->zones = optarg;
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;

@@ -159,6 +159,10 @@ int cli_export(int argc, char **argv, const char *usage)
 	rt_err err = state ? store_load(st, id, state, secret) : RT_E_SERVER_UNAVAILABLE;
 	memset(secret, 0, sizeof secret);
 	store_close(st);
+	if (err == RT_E_NOT_FOUND) {
+		free(state);
+		return cli_export_programme(&o, id);
+	}
 	if (err) {
 		fprintf(stderr, "roundtable: %s: %s\n", id,
 		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");

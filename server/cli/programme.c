@@ -230,6 +230,94 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 	return rc;
 }
 
+/* EX-4: the programme's report: per session, how many invitations attended it (the same rule as
+ * the attendance sheet) and the figures of its own report once sealed. */
+int cli_export_programme(const options *o, const char *pid)
+{
+	if (o->format != REPORT_MD && o->format != REPORT_CSV && o->format != REPORT_JSON) {
+		fprintf(stderr, "roundtable: a programme's report is written as md, csv or json\n");
+		return 2;
+	}
+	store *st = cli_open_store(o->data_dir);
+	store_programme p;
+	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
+	report_session *rs = calloc(CORE_MAX_SESSIONS, sizeof *rs);
+	core_state *states[CORE_MAX_SESSIONS] = {0}; /* each session, loaded (owned) */
+	int n = 0;
+	attendance_table t = {0};
+	rt_err err = st && ss && rs ? store_find_programme(st, pid, &p) : RT_E_SERVER_UNAVAILABLE;
+	if (!err)
+		err = store_programme_sessions(st, pid, ss, CORE_MAX_SESSIONS, &n);
+	if (!err)
+		err = store_attendance_detail(st, pid, attendance_row, &t);
+	store_seats seats = {0};
+	if (!err)
+		err = store_seats_get(st, pid, &seats);
+	for (int i = 0; !err && i < n; i++) {
+		core_state *state = states[i] = calloc(1, sizeof *state);
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		err = state ? store_load(st, ss[i].id, state, secret) : RT_E_SERVER_UNAVAILABLE;
+		memset(secret, 0, sizeof secret);
+		rs[i] = (report_session){
+		    .st = state, .scheduled_ms = ss[i].info.scheduled_ms, .started = ss[i].info.started};
+	}
+	int rc = 0;
+	if (err || t.failed) {
+		fprintf(stderr, "roundtable: %s: %s\n", pid,
+		        err == RT_E_NOT_FOUND ? "no such consultation or programme" : "cannot read the database");
+		rc = 1;
+	}
+	int64_t scheduled[CORE_MAX_SESSIONS];
+	for (int i = 0; i < n; i++)
+		scheduled[i] = ss[i].info.scheduled_ms;
+	uint32_t certified = 0;
+	for (int r = 0; rc == 0 && r < t.n; r++) {
+		bool was[CORE_MAX_SESSIONS];
+		int attended = core_sessions_attended(t.rows[r].ms + 1, scheduled, n, p.attend_percent, was);
+		certified += core_certified(attended, p.certificate);
+		for (int i = 0; i < n; i++)
+			rs[i].attended += was[i];
+	}
+	report_programme rp = {.title = p.title,
+	                       .attend_percent = p.attend_percent,
+	                       .certificate = p.certificate,
+	                       .invited = (uint32_t)seats.invited,
+	                       .certified = certified,
+	                       .n = n,
+	                       .sessions = rs};
+	report_options opt = {.format = (report_format)o->format, .k = (uint32_t)o->k};
+	size_t len = 0;
+	char *doc = rc == 0 ? report_programme_render(&rp, &opt, &len) : NULL;
+	if (rc == 0 && !doc) {
+		fprintf(stderr, "roundtable: out of memory\n");
+		rc = 1;
+	}
+	char name[REPORT_FILENAME_MAX];
+	if (doc) {
+		char date[16] = "";
+		time_t when = n > 0 ? (time_t)(ss[0].info.starts_at / 1000) : 0;
+		struct tm tm;
+		if (when > 0 && gmtime_r(&when, &tm))
+			strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		report_filename(p.title, date, "programme-report", report_format_name(opt.format), name, sizeof name);
+	}
+	if (doc && o->output && cli_output_to(o->output, name))
+		rc = 1;
+	if (doc && rc == 0)
+		rc = fwrite(doc, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
+	free(doc);
+	for (int i = 0; i < n; i++)
+		if (states[i]) {
+			core_state_free(states[i]);
+			free(states[i]);
+		}
+	free(rs);
+	free(t.rows);
+	free(ss);
+	store_close(st);
+	return rc;
+}
+
 int cli_programme(int argc, char **argv, const char *usage)
 {
 	if (argc >= 2 && !strcmp(argv[1], "new"))
@@ -331,7 +419,8 @@ static int promote(store *st, const char *id, const store_seats *s, const char *
 
 int cli_invitations(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_ADD, OPT_GROUP, OPT_REVOKE, OPT_SEATS, OPT_LIST, OPT_BASE_URL, 0};
+	static const int allowed[] = {OPT_DATA, OPT_ADD,      OPT_GROUP, OPT_REVOKE, OPT_SEATS,
+	                              OPT_LIST, OPT_BASE_URL, OPT_CSV,   0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme or consultation id");
@@ -339,6 +428,12 @@ int cli_invitations(int argc, char **argv, const char *usage)
 		return rc > 0 ? 0 : 2;
 	if (!o.nadds && !o.nrevokes && !o.seats && !o.list) {
 		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats or --list\n\n%s", usage);
+		return 2;
+	}
+	if (o.csv && o.list) {
+		/* The server keeps hashes only: a link can be printed once, when it is made. */
+		fprintf(stderr, "roundtable: --csv prints the links made now (by --add, --seats or --revoke freeing a "
+		                "seat); links made before cannot be printed again: the server keeps only hashes\n");
 		return 2;
 	}
 	for (int i = 0; i < o.nadds; i++) {
@@ -438,8 +533,20 @@ int cli_invitations(int argc, char **argv, const char *usage)
 	if (rc == 0 && store_commit(st) != RT_OK)
 		rc = -1;
 	if (rc == 0) {
-		for (int i = 0; i < ls->n; i++)
-			printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+		if (o.csv)
+			printf("label,link\r\n");
+		for (int i = 0; i < ls->n; i++) {
+			if (!o.csv) {
+				printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+				continue;
+			}
+			/* For a mail merge: the formulas guard of every CSV Roundtable writes. */
+			report_csv_field(stdout, ls->labels[i]);
+			putchar(',');
+			report_csv_field(stdout, ls->urls[i]);
+			printf("\r\n");
+		}
+		fflush(stdout);
 		label_listing waiting = {.priority = s.priority};
 		for (int i = 0; i < o.nadds; i++) {
 			store_label_state state = STORE_LABEL_NONE;
@@ -447,7 +554,10 @@ int cli_invitations(int argc, char **argv, const char *usage)
 			if (state == STORE_LABEL_WAITING) {
 				waiting.n = 0;
 				waiting.find = o.adds[i];
-				store_each_label(st, id, false, list_label, &waiting);
+				if (o.csv) /* standard output is the CSV alone */
+					fprintf(stderr, "%s: waiting list\n", o.adds[i]);
+				else
+					store_each_label(st, id, false, list_label, &waiting);
 			}
 		}
 	}

@@ -20,6 +20,7 @@ const char cli_usage_main[] =
     "  programme new FILE create a programme of sessions from a file and print its links\n"
     "  programme attendance ID  who attended which session, and the certificates (--csv)\n"
     "  invitations ID     add, revoke and list personal invitations, with seats and a waiting list\n"
+    "  ics ID             a calendar file (.ics) of a consultation or of a programme's sessions\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
 
@@ -234,6 +235,23 @@ const char cli_usage_invitations[] =
     "                    the waiting list (repeatable); freed seats go to the waiting list\n"
     "  --seats N         cap the invitations at N (or 'none'); raising it invites from the list\n"
     "  --list            print the seats, the invitations and the waiting list\n"
+    "  --csv             print the links made now as CSV (label,link) for a mail merge; a link\n"
+    "                    is printed once, when it is made (the server keeps only hashes)\n"
     "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
     "  --data DIR        folder of the database (default ./data)\n"
     "  --help            this text\n";
+
+const char cli_usage_ics[] =
+    "Usage: roundtable ics ID [OPTIONS]\n"
+    "\n"
+    "Write a calendar file (RFC 5545) for consultation or programme ID to standard output: one\n"
+    "event per session (a consultation is one session: its first segment's start to its last's\n"
+    "end), in UTC, with a reminder 15 minutes before, and a description giving the time in each\n"
+    "zone of --zones as invitations write it (12:00 BST, 13:00 CEST, 07:00 EDT). It carries no\n"
+    "link: personal links are in the files the organiser's page makes, one per registration.\n"
+    "An agenda without a date has no calendar.\n"
+    "\n"
+    "  --zones LIST     IANA time zones, comma-separated (default: the agenda's own)\n"
+    "  --output PATH    write to PATH instead of standard output; a folder gets the usual name\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --help           this text\n";

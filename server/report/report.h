@@ -50,4 +50,25 @@ size_t report_filename(const char *title, const char *date, const char *kind, co
 /* The date an export carries: the consultation's, else its first segment's ("" when neither). */
 const char *report_agenda_date(const core_agenda *a);
 
+/* A programme's report (EX-4): per session, how many invitations attended it by the programme's
+ * rule and its rate, then, once the session is sealed, the figures of its own report
+ * (participants, questions, languages of the questions), every count from 1 to k - 1 shown as
+ * "fewer than k". Markdown, CSV or JSON, in English; NULL for another format, an invalid k or
+ * no memory. */
+typedef struct report_session {
+	const core_state *st; /* the session, loaded */
+	int64_t scheduled_ms;
+	uint32_t attended; /* invitations that attended it */
+	bool started;      /* its clock has left idle */
+} report_session;
+typedef struct report_programme {
+	const char *title;
+	int attend_percent, certificate;
+	uint32_t invited;   /* working personal invitations */
+	uint32_t certified; /* invitations meeting the certificate's number of sessions */
+	int n;
+	const report_session *sessions;
+} report_programme;
+char *report_programme_render(const report_programme *p, const report_options *opt, size_t *len);
+
 #endif
