@@ -92,7 +92,7 @@ typedef struct core_session_info {
  * one not sealed; else the last. */
 int core_programme_pick(const core_session_info *s, int n, int64_t now);
 
-/* --- attendance that holds up: another record, and corrections -------------------------------
+/* --- ORG-3: attendance that holds up: another record, and corrections -------------------------
  * Beside the page-open measure, an organiser may bring minutes from another record of the
  * session (a Zoom attendance report, matched to labels in the organiser's browser: only label
  * and minutes reach the server) and correct a label's time with a reason. A correction's audit
