@@ -94,12 +94,12 @@ static int programme_import(int argc, char **argv, const char *usage)
 	store *st = text ? cli_open_store(o.data_dir) : NULL;
 	char cid[CORE_ID_MAX + 1];
 	rc = st && session_id(st, pos[0], pos[1], cid, NULL) == 0 ? 0 : 1;
-	int lines = 0, imported = 0;
+	int imported = 0;
 	/* Two passes over the lines: check, then write. */
 	for (int pass = 0; rc == 0 && pass < 2; pass++) {
 		char *save = NULL;
 		char *copy = strdup(text);
-		lines = 0;
+		int lines = 0;
 		for (char *line = copy ? strtok_r(copy, "\r\n", &save) : NULL; rc == 0 && line;
 		     line = strtok_r(NULL, "\r\n", &save)) {
 			lines++;

@@ -135,26 +135,26 @@ int cli_ics(int argc, char **argv, const char *usage)
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a consultation or programme id");
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	char zbuf[512] = "";
 	const char *zones[ICS_ZONES_MAX];
 	int nzones = 0;
-	if (o.zones) {
-		snprintf(zbuf, sizeof zbuf, "%s", o.zones);
-		char *save = NULL;
-		for (char *z = strtok_r(zbuf, ",", &save); z; z = strtok_r(NULL, ",", &save)) {
-			if (nzones == ICS_ZONES_MAX || !known_zone(z)) {
-				fprintf(stderr,
-				        "roundtable: --zones takes at most %d time zones such as Europe/London, "
-				        "comma-separated; %s is not one\n",
-				        ICS_ZONES_MAX, nzones == ICS_ZONES_MAX ? "the next" : z);
-				return 2;
-			}
-			zones[nzones++] = z;
+	char *zbuf = o.zones ? strdup(o.zones) : NULL; /* zones[] point into it */
+	char *save = NULL;
+	for (char *z = zbuf ? strtok_r(zbuf, ",", &save) : NULL; z; z = strtok_r(NULL, ",", &save)) {
+		if (nzones == ICS_ZONES_MAX || !known_zone(z)) {
+			fprintf(stderr,
+			        "roundtable: --zones takes at most %d time zones such as Europe/London, "
+			        "comma-separated; %s is not one\n",
+			        ICS_ZONES_MAX, nzones == ICS_ZONES_MAX ? "the next" : z);
+			free(zbuf);
+			return 2;
 		}
+		zones[nzones++] = z;
 	}
 	store *st = cli_open_store(o.data_dir);
-	if (!st)
+	if (!st) {
+		free(zbuf);
 		return 1;
+	}
 	store_programme p;
 	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
 	core_state *state = calloc(1, sizeof *state);
@@ -189,9 +189,9 @@ int cli_ics(int argc, char **argv, const char *usage)
 			rc = 1;
 			break;
 		}
-		const char *own[1] = {state->agenda.timezone};
 		int64_t a = 0, b = 0;
 		if (session_times(&state->agenda, &a, &b) == 0) {
+			const char *own[1] = {state->agenda.timezone};
 			write_event(f, &state->agenda, programme ? p.title : NULL, nzones ? zones : own,
 			            nzones ? nzones : 1, stamp);
 			events++;
@@ -223,6 +223,7 @@ int cli_ics(int argc, char **argv, const char *usage)
 	free(buf);
 	free(state);
 	free(ss);
+	free(zbuf);
 	store_close(st);
 	return rc;
 }

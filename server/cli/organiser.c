@@ -164,8 +164,7 @@ int cli_export(int argc, char **argv, const char *usage)
 		return cli_export_programme(&o, id);
 	}
 	if (err) {
-		fprintf(stderr, "roundtable: %s: %s\n", id,
-		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
+		fprintf(stderr, "roundtable: %s: cannot read the database\n", id);
 		free(state);
 		return 1;
 	}

@@ -285,16 +285,11 @@ rt_err store_attendance_correct(store *s, const char *cid, const char *label, in
 
 rt_err store_programme_label(store *s, const char *pid, const char *label, bool *known)
 {
-	*known = false;
-	sqlite3_stmt *st = store_prepare(s, "SELECT 1 FROM token WHERE programme = ? AND kind = 2 AND label = ?");
-	if (!st)
-		return RT_E_SERVER_UNAVAILABLE;
-	store_bind_id(st, 1, pid);
-	sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	*known = rc == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+	int found = 0;
+	rt_err err = label_number(s, "SELECT 1 FROM token WHERE programme = ?1 AND kind = 2 AND label = ?2", pid, label,
+	                          0, &found);
+	*known = found == 1;
+	return err;
 }
 
 rt_err store_attendance_detail(store *s, const char *pid, store_attendance_fn each, void *arg)
