@@ -24,6 +24,7 @@ const VIEWS = {
   stage: () => import('./views/stage.js').then((m) => m.StageView),
   booth: () => import('./views/booth.js').then((m) => m.BoothView),
   rapporteur: () => import('./views/rapporteur.js').then((m) => m.RapporteurView),
+  organiser: () => import('./views/organiser.js').then((m) => m.OrganiserView),
 };
 const loadedViews = new Map(); // role -> promise of its view component
 
@@ -178,6 +179,7 @@ function App({ conn, join }) {
     view = html`<${View} state=${state} conn=${conn} offset=${offset} lang=${lang} onLanguage=${changeLanguage} />`;
   }
   else if (state.role === 'stage') view = html`<${View} state=${state} join=${join} offset=${offset} />`;
+  else if (state.role === 'organiser') view = html`<${View} conn=${conn} lang=${lang} />`;
   else view = html`<${View} state=${state} conn=${conn} offset=${offset} />`;
   // The co-chairs' clock panel and the stage show the countdown large; everyone else in the header.
   // Once the consultation has ended, no header says what is on now.

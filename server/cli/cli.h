@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "core.h"
+#include "hub.h"
 #include "joincode.h"
 #include "net.h"
 #include "store.h"
@@ -125,14 +126,14 @@ typedef struct link_set {
 
 typedef int cli_command(int argc, char **argv, const char *usage);
 cli_command cli_serve, cli_demo, cli_new, cli_denylist, cli_seal, cli_links, cli_export, cli_backup, cli_programme,
-    cli_invitations;
+    cli_invitations, cli_organiser_link;
 cli_command cli_ics;
 
 /* --- the usage texts (usage.c) ------------------------------------------------------------- */
 
 extern const char cli_usage_main[], cli_usage_serve[], cli_usage_demo[], cli_usage_new[], cli_usage_denylist[],
     cli_usage_seal[], cli_usage_links[], cli_usage_export[], cli_usage_backup[], cli_usage_programme[],
-    cli_usage_invitations[];
+    cli_usage_invitations[], cli_usage_organiser_link[];
 extern const char cli_usage_ics[];
 
 /* --- options and files (options.c) --------------------------------------------------------- */
@@ -200,6 +201,44 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 /* The local time `minute` minutes after midnight of date (YYYY-MM-DD) in time zone `timezone`
  * (an IANA name, "Europe/Vienna"), as server ms (UTC); 0 when date is not a date. */
 int64_t cli_local_ms(const char *timezone, const char *date, int minute);
+
+/* --- the organiser's operations, shared by the command line and the console (ORG-1) ------ */
+
+/* Creates a consultation from agenda text, into *a, without printing: 0; -1 with the agenda's
+ * errors in errs; -2 when the random generator failed; -3 when the store did. */
+int cli_make_consultation(store *st, const char *text, size_t len, const char *origin, core_agenda *a,
+                          wire_agenda_errors *errs);
+/* Revokes (and with `rotate` issues again, into ls) the links of kind `who` (participant,
+ * invitation, cochair, rapporteur, booth, stage) of consultation id, committed; its agenda into
+ * *agenda. 0; 1 for no such consultation; 2 for an unknown kind; 3 for an invitation rotated
+ * without its label; -1 after a failure of the store. */
+int cli_change_links(store *st, const char *id, const char *who, const char *label, bool rotate, const char *base,
+                     link_set *ls, core_agenda *agenda, int *revoked, int *stage_revoked);
+/* Invitations of a programme or consultation: labels revoked, then labels added to the waiting
+ * list in `group`, the cap (-2: unchanged, -1: none), then free seats to the waiting list. */
+typedef struct cli_invitation_change {
+	const char *const *adds;
+	int nadds;
+	const char *const *revokes;
+	int nrevokes;
+	const char *group;
+	int seats;
+} cli_invitation_change;
+/* Applies c to owner id, committed: every check before any write. The links of those invited
+ * into ls; was_invited[i]: revokes[i] held an invitation (rather than a place on the waiting
+ * list). 0; 1 or 2 (a label or group refused) or 3 (no such owner) with why; -1 when the store
+ * failed. */
+int cli_apply_invitations(store *st, const char *id, const cli_invitation_change *c, const char *base, link_set *ls,
+                          bool *was_invited, char *why, size_t cap);
+/* CHR-6: parses a deny-list, one name a line ('#' starts a comment), into deny, and each name
+ * into names[*n] (room for one per two bytes of text, and one). 0, or the number of the first
+ * line that is no usable name. Changes text (each line ends with its NUL). */
+int cli_parse_denylist(char *text, core_denylist *deny, const char **names, size_t *n);
+/* The organiser's console: one frame of an organiser connection answered (hub_console_fn);
+ * ctx is the store the server runs on. */
+wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom);
+/* Mints an organiser link (revoking every one before) into url (cap bytes), committed: 0, or -1. */
+int cli_organiser_link_new(store *st, const char *base, char *url, size_t cap);
 
 /* Attendance that holds up (attendance.c): programme import, correct and audit (argv[1] names
  * which), and one label's records (programme attendance ID --label L). */

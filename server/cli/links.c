@@ -176,31 +176,36 @@ void cli_print_link_lines(const link_set *ls)
 	fflush(stdout);
 }
 
-/* Creates a consultation from agenda text. Reports every agenda error on stderr. */
-int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
-                            core_agenda *a)
+int cli_make_consultation(store *st, const char *text, size_t len, const char *origin, core_agenda *a,
+                          wire_agenda_errors *errs)
 {
-	wire_agenda_errors errs;
-	if (wire_decode_agenda(text, len, a, &errs)) {
-		cli_print_file_errors(source, "agenda", &errs);
+	if (wire_decode_agenda(text, len, a, errs))
 		return -1;
-	}
 	uint8_t secret[CRYPTO_SECRET_BYTES];
-	if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret)) {
-		fprintf(stderr, "roundtable: the system's random generator failed\n");
-		return -1;
-	}
+	if (crypto_random_id(a->id, 10) || crypto_random(secret, sizeof secret))
+		return -2;
 	rt_err err = store_create_consultation(st, a, secret, origin);
 	memset(secret, 0, sizeof secret);
 	/* The waiting list's priority groups, when the agenda lists them (invitations --group). */
 	char priority[WIRE_PRIORITY_MAX + 1];
 	if (!err && !wire_agenda_priority(text, len, priority) && priority[0])
 		err = store_priority_set(st, a->id, false, priority);
-	if (err) {
+	return err ? -3 : 0;
+}
+
+/* Creates a consultation from agenda text. Reports every agenda error on stderr. */
+int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
+                            core_agenda *a)
+{
+	wire_agenda_errors errs;
+	int rc = cli_make_consultation(st, text, len, origin, a, &errs);
+	if (rc == -1)
+		cli_print_file_errors(source, "agenda", &errs);
+	else if (rc == -2)
+		fprintf(stderr, "roundtable: the system's random generator failed\n");
+	else if (rc)
 		fprintf(stderr, "roundtable: could not store the consultation\n");
-		return -1;
-	}
-	return 0;
+	return rc ? -1 : 0;
 }
 
 int cli_new(int argc, char **argv, const char *usage)
@@ -275,6 +280,43 @@ static int revoke_kind(store *st, const core_agenda *a, const struct link_kind *
 	return issue(st, a, base, k->role, k->kind, label ? label : "", ls);
 }
 
+int cli_change_links(store *st, const char *id, const char *who, const char *label, bool rotate, const char *base,
+                     link_set *ls, core_agenda *agenda, int *revoked, int *stage_revoked)
+{
+	const struct link_kind *k = NULL;
+	for (size_t i = 0; who && i < sizeof link_kinds / sizeof link_kinds[0]; i++)
+		if (!strcmp(who, link_kinds[i].name))
+			k = &link_kinds[i];
+	if (!k)
+		return 2;
+	if (rotate && k->kind == STORE_TOKEN_PERSONAL && !label)
+		return 3;
+	core_state state;
+	uint8_t secret[CRYPTO_SECRET_BYTES];
+	rt_err err = store_load(st, id, &state, secret);
+	memset(secret, 0, sizeof secret);
+	if (err)
+		return err == RT_E_NOT_FOUND ? 1 : -1;
+	*agenda = state.agenda;
+	*revoked = *stage_revoked = 0;
+	int rc = revoke_kind(st, &state.agenda, k, label, rotate, base, ls, revoked);
+	if (rc == 0 && rotate && k->kind == STORE_TOKEN_OPEN) {
+		static const struct link_kind *stage = &link_kinds[5];
+		rc = revoke_kind(st, &state.agenda, stage, NULL, true, base, ls, stage_revoked);
+		rc = rc ? rc : rejoin_stage(ls);
+	} else if (rc == 0 && rotate && k->role == CORE_ROLE_STAGE) {
+		rc = rejoin_kept(st, id, base, ls);
+	}
+	core_state_free(&state);
+	if (rc == 0 && (store_commit(st) != RT_OK || (rotate && !ls->n))) {
+		fprintf(stderr, "roundtable: could not store the links\n");
+		rc = -1;
+	}
+	if (rc)
+		store_rollback(st);
+	return rc ? -1 : 0;
+}
+
 int cli_links(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_REVOKE, OPT_ROTATE, OPT_LABEL, OPT_BASE_URL, OPT_JSON, 0};
@@ -300,32 +342,18 @@ int cli_links(int argc, char **argv, const char *usage)
 		return 2;
 	}
 	store *st = cli_open_store(o.data_dir);
-	core_state state;
-	uint8_t secret[CRYPTO_SECRET_BYTES];
-	rt_err err = st ? store_load(st, id, &state, secret) : RT_E_SERVER_UNAVAILABLE;
-	memset(secret, 0, sizeof secret);
-	if (err) {
-		fprintf(stderr, "roundtable: %s\n",
-		        err == RT_E_NOT_FOUND ? "no such consultation" : "cannot read the database");
-		store_close(st);
-		return 1;
-	}
+	core_agenda *agenda = malloc(sizeof *agenda);
 	link_set *ls = calloc(1, sizeof *ls);
 	char base[URL_MAX - 32];
 	cli_default_base(&o, base, sizeof base);
 	int revoked = 0, stage_revoked = 0;
-	rc = ls ? revoke_kind(st, &state.agenda, k, o.label, o.rotate != NULL, base, ls, &revoked) : -1;
-	if (rc == 0 && o.rotate && k->kind == STORE_TOKEN_OPEN) {
-		static const struct link_kind *stage = &link_kinds[5];
-		rc = revoke_kind(st, &state.agenda, stage, NULL, true, base, ls, &stage_revoked);
-		rc = rc ? rc : rejoin_stage(ls);
-	} else if (rc == 0 && o.rotate && k->role == CORE_ROLE_STAGE) {
-		rc = rejoin_kept(st, id, base, ls);
-	}
-	if (rc == 0 && (store_commit(st) != RT_OK || (o.rotate && !ls->n))) {
-		fprintf(stderr, "roundtable: could not store the links\n");
-		rc = -1;
-	}
+	rc = st && ls && agenda
+	         ? cli_change_links(st, id, who, o.label, o.rotate != NULL, base, ls, agenda, &revoked, &stage_revoked)
+	         : -1;
+	if (rc == 1)
+		fprintf(stderr, "roundtable: no such consultation\n");
+	else if (rc && !st)
+		fprintf(stderr, "roundtable: cannot read the database\n");
 	store_close(st);
 	if (rc == 0) {
 		/* A running server cuts off who held a revoked link, now. */
@@ -348,7 +376,7 @@ int cli_links(int argc, char **argv, const char *usage)
 			fprintf(out,
 			        r == -1 ? " (no server is running on this folder)\n" : "; the server did not answer\n");
 		if (o.rotate)
-			cli_print_links(&state.agenda, ls, o.json);
+			cli_print_links(agenda, ls, o.json);
 		else if (o.json && closed >= 0)
 			printf("{\"consultation\": \"%s\", \"revoked\": %d, \"connections_closed\": %ld}\n", id,
 			       revoked, closed);
@@ -356,7 +384,7 @@ int cli_links(int argc, char **argv, const char *usage)
 			printf("{\"consultation\": \"%s\", \"revoked\": %d, \"connections_closed\": null}\n", id,
 			       revoked);
 	}
-	core_state_free(&state);
+	free(agenda);
 	free(ls);
 	return rc ? 1 : 0;
 }

@@ -41,6 +41,29 @@ static int control_result(const char *reply, const char *done, const char *what,
 	return 1;
 }
 
+int cli_parse_denylist(char *text, core_denylist *deny, const char **names, size_t *n)
+{
+	int line = 0;
+	*n = 0;
+	for (char *l = text, *next; l; l = next) {
+		line++;
+		next = strchr(l, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t ll = strlen(l);
+		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
+			l[--ll] = '\0';
+		while (*l == ' ' || *l == '\t')
+			l++, ll--;
+		if (!ll || *l == '#')
+			continue;
+		if (core_denylist_add(deny, l, ll))
+			return line;
+		names[(*n)++] = l;
+	}
+	return 0;
+}
+
 int cli_denylist(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, 0};
@@ -58,25 +81,11 @@ int cli_denylist(int argc, char **argv, const char *usage)
 	size_t n = 0;
 	core_denylist *check = core_denylist_new();
 	rc = names && check ? 0 : 1;
-	int line = 0;
-	for (char *l = text, *next; l && !rc; l = next) {
-		line++;
-		next = strchr(l, '\n');
-		if (next)
-			*next++ = '\0';
-		size_t ll = strlen(l);
-		while (ll && (l[ll - 1] == '\r' || l[ll - 1] == ' ' || l[ll - 1] == '\t'))
-			l[--ll] = '\0';
-		while (*l == ' ' || *l == '\t')
-			l++, ll--;
-		if (!ll || *l == '#')
-			continue;
-		if (core_denylist_add(check, l, ll)) {
-			fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n",
-			        pos[1], line);
-			rc = 1;
-		}
-		names[n++] = l;
+	int line = rc ? 0 : cli_parse_denylist(text, check, names, &n);
+	if (line) {
+		fprintf(stderr, "roundtable: %s:%d: not a usable name (invalid UTF-8, empty or too long)\n", pos[1],
+		        line);
+		rc = 1;
 	}
 	char *req = rc ? NULL : wire_encode_control_request("denylist", pos[0], names, n);
 	if (!rc && !req)

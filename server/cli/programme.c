@@ -417,6 +417,96 @@ static int promote(store *st, const char *id, const store_seats *s, const char *
 	return rc;
 }
 
+int cli_apply_invitations(store *st, const char *id, const cli_invitation_change *c, const char *base, link_set *ls,
+                          bool *was_invited, char *why, size_t cap)
+{
+	why[0] = '\0';
+	for (int i = 0; i < c->nadds; i++) {
+		size_t len = strlen(c->adds[i]);
+		long cp = core_utf8_count(c->adds[i], len);
+		bool ctrl = false;
+		for (size_t k = 0; k < len; k++)
+			ctrl = ctrl || (unsigned char)c->adds[i][k] < 0x20;
+		if (cp < 1 || len > STORE_LABEL_MAX || ctrl || c->adds[i][0] == ' ') {
+			snprintf(why, cap, "a label of 1 to %d bytes of UTF-8 text without control characters",
+			         STORE_LABEL_MAX);
+			return 2;
+		}
+	}
+	store_seats s;
+	rt_err err = store_seats_get(st, id, &s);
+	if (err) {
+		snprintf(why, cap, "%s",
+		         err == RT_E_NOT_FOUND ? "no such programme or consultation (a programme's session takes "
+		                                 "the programme's invitations)"
+		                               : "cannot read the database");
+		return err == RT_E_NOT_FOUND ? 3 : -1;
+	}
+	int rank = core_group_rank(s.priority, c->group);
+	if (rank < 0) {
+		snprintf(why, cap, "the group must be one of the priority groups: %s",
+		         s.priority[0] ? s.priority : "(none listed)");
+		return 2;
+	}
+	int rc = 0, revoked = 0;
+	/* Everything is checked before anything is written: a refused label changes nothing. The
+	 * labels revoked come first, then those added. */
+	const char *given[2 * MAX_LABEL_ARGS];
+	int ngiven = 0;
+	for (int i = 0; i < c->nrevokes; i++)
+		given[ngiven++] = c->revokes[i];
+	for (int i = 0; i < c->nadds; i++)
+		given[ngiven++] = c->adds[i];
+	for (int i = 0; rc == 0 && i < ngiven; i++) {
+		bool add = i >= c->nrevokes;
+		store_label_state state;
+		if (store_label_state_get(st, id, given[i], &state)) {
+			rc = -1;
+		} else if (add ? state != STORE_LABEL_NONE : state == STORE_LABEL_NONE) {
+			snprintf(why, cap, "%s is %s", given[i],
+			         state == STORE_LABEL_INVITED   ? "already invited"
+			         : state == STORE_LABEL_WAITING ? "already on the waiting list"
+			                                        : "neither invited nor waiting");
+			rc = 1;
+		}
+		for (int j = 0; rc == 0 && j < i; j++)
+			if (!strcmp(given[i], given[j])) {
+				snprintf(why, cap, "%s is given twice", given[i]);
+				rc = 1;
+			}
+	}
+	for (int i = 0; rc == 0 && i < c->nrevokes; i++) {
+		int n = 0;
+		if (store_revoke_tokens(st, id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, c->revokes[i], &n) ||
+		    store_waiting_remove(st, id, c->revokes[i]))
+			rc = -1;
+		revoked += n;
+		was_invited[i] = n > 0;
+	}
+	if (rc == 0 && c->seats != -2 && store_seats_set(st, id, s.programme, c->seats))
+		rc = -1;
+	if (c->seats != -2)
+		s.seats = c->seats;
+	s.invited -= revoked;
+	/* Newcomers join the end of their group; then free seats go to the list, in the core's order
+	 * (seats freed by the revocations above included). */
+	for (int i = 0; rc == 0 && i < c->nadds; i++) {
+		int pos;
+		if (store_waiting_add(st, id, s.programme, c->adds[i], rank, &pos))
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = promote(st, id, &s, base, ls);
+	/* Links are shown only once they are durable. */
+	if (rc == 0 && store_commit(st) != RT_OK)
+		rc = -1;
+	if (rc)
+		store_rollback(st);
+	if (rc < 0)
+		snprintf(why, cap, "could not store the invitations");
+	return rc;
+}
+
 int cli_invitations(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_ADD,      OPT_GROUP, OPT_REVOKE, OPT_SEATS,
@@ -436,20 +526,6 @@ int cli_invitations(int argc, char **argv, const char *usage)
 		                "seat); links made before cannot be printed again: the server keeps only hashes\n");
 		return 2;
 	}
-	for (int i = 0; i < o.nadds; i++) {
-		size_t len = strlen(o.adds[i]);
-		long cp = core_utf8_count(o.adds[i], len);
-		bool ctrl = false;
-		for (size_t k = 0; k < len; k++)
-			ctrl = ctrl || (unsigned char)o.adds[i][k] < 0x20;
-		if (cp < 1 || len > STORE_LABEL_MAX || ctrl || o.adds[i][0] == ' ') {
-			fprintf(stderr,
-			        "roundtable: --add takes a label of 1 to %d bytes of UTF-8 text without control "
-			        "characters\n",
-			        STORE_LABEL_MAX);
-			return 2;
-		}
-	}
 	int seats = -2; /* not changed */
 	if (o.seats && strcmp(o.seats, "none") != 0 && cli_parse_int(o.seats, 0, 100000, &seats)) {
 		fprintf(stderr, "roundtable: --seats must be a number from 0 to 100000, or none\n");
@@ -458,80 +534,33 @@ int cli_invitations(int argc, char **argv, const char *usage)
 	if (o.seats && !strcmp(o.seats, "none"))
 		seats = -1;
 	store *st = cli_open_store(o.data_dir);
-	store_seats s;
-	rt_err err = st ? store_seats_get(st, id, &s) : RT_E_SERVER_UNAVAILABLE;
-	if (err) {
-		fprintf(stderr, "roundtable: %s\n",
-		        err == RT_E_NOT_FOUND ? "no such programme or consultation (a programme's session takes "
-		                                "the programme's invitations)"
-		                              : "cannot read the database");
-		store_close(st);
+	if (!st)
 		return 1;
-	}
-	int rank = core_group_rank(s.priority, o.group);
-	if (rank < 0) {
-		fprintf(stderr, "roundtable: --group must be one of the priority groups: %s\n",
-		        s.priority[0] ? s.priority : "(none listed)");
-		store_close(st);
-		return 2;
-	}
 	link_set *ls = calloc(1, sizeof *ls);
 	char base[URL_MAX - 32];
 	cli_default_base(&o, base, sizeof base);
-	rc = ls ? 0 : -1;
-	int revoked = 0;
-	/* Everything is checked before anything is written: a refused label changes nothing. The
-	 * labels revoked come first, then those added. */
-	const char *given[2 * MAX_LABEL_ARGS];
-	int ngiven = 0;
-	for (int i = 0; i < o.nrevokes; i++)
-		given[ngiven++] = o.revokes[i];
-	for (int i = 0; i < o.nadds; i++)
-		given[ngiven++] = o.adds[i];
-	for (int i = 0; rc == 0 && i < ngiven; i++) {
-		bool add = i >= o.nrevokes;
-		store_label_state state;
-		if (store_label_state_get(st, id, given[i], &state)) {
-			rc = -1;
-		} else if (add ? state != STORE_LABEL_NONE : state == STORE_LABEL_NONE) {
-			fprintf(stderr, "roundtable: %s is %s\n", given[i],
-			        state == STORE_LABEL_INVITED   ? "already invited"
-			        : state == STORE_LABEL_WAITING ? "already on the waiting list"
-			                                       : "neither invited nor waiting");
-			rc = 1;
-		}
-		for (int j = 0; rc == 0 && j < i; j++)
-			if (!strcmp(given[i], given[j])) {
-				fprintf(stderr, "roundtable: %s is given twice\n", given[i]);
-				rc = 1;
-			}
+	cli_invitation_change c = {.adds = o.adds,
+	                           .nadds = o.nadds,
+	                           .revokes = o.revokes,
+	                           .nrevokes = o.nrevokes,
+	                           .group = o.group,
+	                           .seats = seats};
+	bool was_invited[MAX_LABEL_ARGS];
+	char why[STORE_LABEL_MAX + 160];
+	rc = ls ? cli_apply_invitations(st, id, &c, base, ls, was_invited, why, sizeof why) : -1;
+	if (rc > 0) {
+		if (rc == 2 && !strncmp(why, "a label", 7))
+			fprintf(stderr, "roundtable: --add takes %s\n", why);
+		else if (rc == 2)
+			fprintf(stderr, "roundtable: --group must be %s\n", strstr(why, "one of"));
+		else
+			fprintf(stderr, "roundtable: %s\n", why);
+		store_close(st);
+		free(ls);
+		return rc == 3 ? 1 : rc;
 	}
-	for (int i = 0; rc == 0 && i < o.nrevokes; i++) {
-		int n = 0;
-		if (store_revoke_tokens(st, id, CORE_ROLE_PARTICIPANT, STORE_TOKEN_PERSONAL, o.revokes[i], &n) ||
-		    store_waiting_remove(st, id, o.revokes[i]))
-			rc = -1;
-		revoked += n;
-		if (rc == 0)
-			printf("%s: %s\n", o.revokes[i], n ? "invitation revoked" : "taken off the waiting list");
-	}
-	if (rc == 0 && seats != -2 && store_seats_set(st, id, s.programme, seats))
-		rc = -1;
-	if (seats != -2)
-		s.seats = seats;
-	s.invited -= revoked;
-	/* Newcomers join the end of their group; then free seats go to the list, in the core's order
-	 * (seats freed by the revocations above included). */
-	for (int i = 0; rc == 0 && i < o.nadds; i++) {
-		int pos;
-		if (store_waiting_add(st, id, s.programme, o.adds[i], rank, &pos))
-			rc = -1;
-	}
-	if (rc == 0)
-		rc = promote(st, id, &s, base, ls);
-	/* Links are printed only once they are durable. */
-	if (rc == 0 && store_commit(st) != RT_OK)
-		rc = -1;
+	for (int i = 0; rc == 0 && i < o.nrevokes; i++)
+		printf("%s: %s\n", o.revokes[i], was_invited[i] ? "invitation revoked" : "taken off the waiting list");
 	if (rc == 0) {
 		if (o.csv)
 			printf("label,link\r\n");
@@ -547,7 +576,8 @@ int cli_invitations(int argc, char **argv, const char *usage)
 			printf("\r\n");
 		}
 		fflush(stdout);
-		label_listing waiting = {.priority = s.priority};
+		store_seats s;
+		label_listing waiting = {.priority = store_seats_get(st, id, &s) == RT_OK ? s.priority : ""};
 		for (int i = 0; i < o.nadds; i++) {
 			store_label_state state = STORE_LABEL_NONE;
 			store_label_state_get(st, id, o.adds[i], &state);
@@ -561,7 +591,10 @@ int cli_invitations(int argc, char **argv, const char *usage)
 			}
 		}
 	}
-	if (rc == 0 && revoked) {
+	bool any_revoked = false;
+	for (int i = 0; rc == 0 && i < o.nrevokes; i++)
+		any_revoked = any_revoked || was_invited[i];
+	if (rc == 0 && any_revoked) {
 		/* A running server cuts off who held a revoked invitation, now. */
 		char *req = wire_encode_control_request("links", id, NULL, 0);
 		if (req) {

@@ -55,6 +55,7 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 		hub_set_links_ttl(h, o->links_ttl_hours * 3600000LL);
 	if (o->live_window >= 0)
 		hub_set_live_window(h, o->live_window);
+	hub_set_console(h, cli_console, st); /* ORG-1 */
 	int rc = net_serve(&no, h, on_ready, arg);
 	hub_free(h);
 	return rc;
@@ -112,10 +113,15 @@ static void demo_ready(int port, void *arg)
 	char base[URL_MAX - 32];
 	d->o->port = port;
 	cli_default_base(d->o, base, sizeof base);
-	if (ls && cli_issue_links(d->st, d->a, base, d->o->invitations, ls) == 0)
+	char organiser[URL_MAX];
+	if (ls && cli_issue_links(d->st, d->a, base, d->o->invitations, ls) == 0 &&
+	    cli_organiser_link_new(d->st, base, organiser, sizeof organiser) == 0) {
 		cli_print_links(d->a, ls, false);
-	else
+		printf("  organiser:        %s\n", organiser);
+		fflush(stdout);
+	} else {
 		d->rc = 1;
+	}
 	free(ls);
 }
 

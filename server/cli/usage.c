@@ -21,6 +21,7 @@ const char cli_usage_main[] =
     "  programme attendance ID  who attended which session, and the certificates (--csv)\n"
     "  invitations ID     add, revoke and list personal invitations, with seats and a waiting list\n"
     "  ics ID             a calendar file (.ics) of a consultation or of a programme's sessions\n"
+    "  organiser-link     print a link to the organiser's console (--rotate, --revoke)\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
 
@@ -238,6 +239,20 @@ const char cli_usage_invitations[] =
     "  --csv             print the links made now as CSV (label,link) for a mail merge; a link\n"
     "                    is printed once, when it is made (the server keeps only hashes)\n"
     "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
+    "  --data DIR        folder of the database (default ./data)\n"
+    "  --help            this text\n";
+
+const char cli_usage_organiser_link[] =
+    "Usage: roundtable organiser-link [--rotate | --revoke] [OPTIONS]\n"
+    "\n"
+    "Prints a new link to the organiser's console, for every consultation and programme in the\n"
+    "data folder: create them from an agenda, issue and revoke links and invitations, the\n"
+    "deny-list, seal and export, from a browser. It is printed once: the server keeps only its\n"
+    "hash. A new link revokes every earlier one (and a running server closes their consoles).\n"
+    "\n"
+    "  --rotate          the same, saying so (every earlier organiser link stops working)\n"
+    "  --revoke          revoke every organiser link and print none\n"
+    "  --base-url URL    start of the printed link (default http://127.0.0.1:8080/)\n"
     "  --data DIR        folder of the database (default ./data)\n"
     "  --help            this text\n";
 

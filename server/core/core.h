@@ -83,6 +83,9 @@ typedef enum core_role {
 	CORE_ROLE_BOOTH,
 	CORE_ROLE_STAGE,
 	CORE_ROLE_SYSTEM, /* the server's own timers (AG-4); no token ever carries it */
+	/* ORG-1: the organiser's console, of the whole data folder: no consultation's command, only
+	 * the organiser's (server/hub/console.c); its link is kept apart from every other */
+	CORE_ROLE_ORGANISER,
 	CORE_ROLE_COUNT
 } core_role;
 

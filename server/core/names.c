@@ -14,7 +14,8 @@ static const char *const role_names[CORE_ROLE_COUNT] = {[CORE_ROLE_PARTICIPANT] 
                                                         [CORE_ROLE_RAPPORTEUR] = "rapporteur",
                                                         [CORE_ROLE_BOOTH] = "booth",
                                                         [CORE_ROLE_STAGE] = "stage",
-                                                        [CORE_ROLE_SYSTEM] = "system"};
+                                                        [CORE_ROLE_SYSTEM] = "system",
+                                                        [CORE_ROLE_ORGANISER] = "organiser"};
 static const char *const clock_names[CORE_CLOCK_STATE_COUNT] = {
     [CORE_CLOCK_IDLE] = "idle", [CORE_CLOCK_RUNNING] = "running", [CORE_CLOCK_PAUSED] = "paused"};
 static const char *const qstate_names[CORE_Q_STATE_COUNT] = {

@@ -48,6 +48,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
     [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
+    [RT_E_AGENDA_INVALID] = "agenda.invalid",
+    [RT_E_ORGANISER_NOT_FOUND] = "organiser.not_found",
+    [RT_E_ORGANISER_REFUSED] = "organiser.refused",
+    [RT_E_SEAL_CONFIRM_REQUIRED] = "seal.confirm_required",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

@@ -69,6 +69,11 @@ typedef enum rt_err {
 	RT_E_LIMIT_NEW_DEVICES,     /* too many new device keys from one network in the window */
 	RT_E_AUTH_WORK_REQUIRED,    /* a new device key needs its proof of work */
 	RT_E_VOTE_INVITATIONS_ONLY, /* only personal invitations vote in this consultation */
+	/* The organiser's console (ORG-1). */
+	RT_E_AGENDA_INVALID,        /* an agenda or programme the organiser sent: params.field names the place */
+	RT_E_ORGANISER_NOT_FOUND,   /* no such consultation or programme */
+	RT_E_ORGANISER_REFUSED,     /* a label, group or link the operation cannot take: params.field */
+	RT_E_SEAL_CONFIRM_REQUIRED, /* the seal's typed confirmation does not match */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -50,6 +50,8 @@ rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_
 	crypto_sha256(raw, sizeof raw, hash);
 	int64_t now = h->io.now_ms(h->io.ctx);
 	rt_err err = store_find_token(h->store, hash, now, &tok);
+	if (err == RT_E_AUTH_INVALID && !peer->path_consultation[0] && h->console)
+		return hub_console_join(h, peer, hash); /* ORG-1: the organiser's link */
 	char cid[CORE_ID_MAX + 1];
 	bool chosen;
 	if (err || (err = session_of(h, peer, &tok, now, cid, &chosen)) != RT_OK)

@@ -113,6 +113,10 @@ void hub_receive(hub *h, hub_peer *peer, const char *frame, size_t len)
 		return; /* refused (its first frame did not authenticate, or its link was revoked) */
 	bool first = !peer->heard;
 	peer->heard = true;
+	if (peer->organiser) {
+		hub_console_receive(h, peer, frame, len);
+		return;
+	}
 	rt_err err = wire_decode(frame, len, m);
 	if (err && first) {
 		hub_queue_error_close(h, peer, m->id, err, m->field);

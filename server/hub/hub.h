@@ -43,6 +43,7 @@ typedef struct hub_peer {
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 	bool heard;                   /* a message arrived: only the first may authenticate */
 	bool closing;                 /* its connection is being closed: nothing more is taken from it */
+	bool organiser;               /* ORG-1: authenticated with the organiser's link: no room */
 	struct hub_peer *prev, *next; /* the room's list of connections */
 } hub_peer;
 
@@ -175,5 +176,12 @@ void hub_get_stats(const hub *h, hub_stats *out);
  * in any case, with or without its dash. RT_OK; RT_E_NOT_FOUND for no such code (or not a code,
  * or its consultation's links expired); RT_E_SERVER_UNAVAILABLE. */
 rt_err hub_join_code(hub *h, const char *typed, size_t len, store_join *out);
+
+/* ORG-1: the organiser's console. Answers one frame of an authenticated organiser connection
+ * with one reply (a malloc'd wire_buf with `headroom`, or NULL when out of memory); it runs the
+ * organiser's operations, the same code as the command line's. */
+typedef wire_buf *(*hub_console_fn)(void *ctx, hub *h, const char *frame, size_t len, size_t headroom);
+/* Lets organiser links in, answered by fn; without it, an organiser link is refused. */
+void hub_set_console(hub *h, hub_console_fn fn, void *ctx);
 
 #endif

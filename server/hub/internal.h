@@ -114,6 +114,10 @@ struct hub {
 	/* AB-2: the per-process key of networks' opaque keys (guard.c), in memory only. */
 	uint8_t network_key[CRYPTO_SECRET_BYTES];
 	bool network_keyed;
+	/* ORG-1: what answers the organiser's console (hub_set_console), and its connections */
+	hub_console_fn console;
+	void *console_ctx;
+	hub_peer *organisers;
 };
 
 /* --- batch.c: the group commit ---------------------------------------------------------- */
@@ -180,6 +184,18 @@ void hub_attend_loaded(void *arg, const char *label, int n, int64_t ms);
 rt_err hub_authenticate(hub *h, hub_peer *peer, const wire_message *m, core_err_params *params);
 /* EX-2: answers a report export at once. */
 void hub_export_report(hub *h, hub_peer *peer, const wire_message *m);
+
+/* --- console.c: the organiser's connections (ORG-1) ---------------------------------------- */
+
+/* An auth frame whose token is no consultation's: an organiser link makes peer the organiser's
+ * console. RT_OK, or RT_E_AUTH_INVALID. */
+rt_err hub_console_join(hub *h, hub_peer *peer, const uint8_t hash[STORE_HASH_BYTES]);
+/* A frame from an organiser's connection, handed to the console. */
+void hub_console_receive(hub *h, hub_peer *peer, const char *frame, size_t len);
+/* Ends the organiser connections whose link no longer works; how many. */
+int hub_console_cut_off(hub *h);
+/* Forgets an organiser connection the transport closes. */
+void hub_console_closed(hub *h, hub_peer *peer);
 
 /* --- guard.c: abuse from the open link ----------------------------------------------------- */
 

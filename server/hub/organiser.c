@@ -61,7 +61,7 @@ int hub_links_changed(hub *h, const char *id)
 			return cut_off(h, r, now);
 	/* A programme's links work in all its sessions: every connection's link is checked (an
 	 * organiser's action, rare). An id of nothing loaded changes nobody's. */
-	int n = 0;
+	int n = hub_console_cut_off(h);
 	for (hub_room *r = h->rooms; r; r = r->next)
 		n += cut_off(h, r, now);
 	return n;

@@ -262,6 +262,7 @@ void hub_peer_closed(hub *h, hub_peer *peer)
 	for (size_t i = 0; i < h->npend; i++)
 		if (h->pend[i].peer == peer)
 			h->pend[i].peer = NULL;
+	hub_console_closed(h, peer);
 	hub_room *r = peer->room;
 	if (!r)
 		return;

@@ -228,7 +228,13 @@ static const char *const migrations[] = {
     "  link_paused_until INTEGER NOT NULL DEFAULT 0,"
     "  queue_paused_until INTEGER NOT NULL DEFAULT 0"
     ") STRICT, WITHOUT ROWID;",
-    /* 16: attendance that holds up, in a programme's sessions: minutes from another record of a
+    /* 16: the organiser's links (ORG-1), of the whole data folder rather than one consultation:
+     * hashes only, like every link; a rotation revokes the ones before. */
+    "CREATE TABLE organiser_token ("
+    "  hash BLOB PRIMARY KEY,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ") STRICT, WITHOUT ROWID;",
+    /* 17: attendance that holds up, in a programme's sessions: minutes from another record of a
      * session (a Zoom report matched to labels in the organiser's browser: only label and minutes
      * arrive) and corrections with a reason. Both carry an invitation label, never a name, and a
      * correction's row (its audit trail) never says who made it. */

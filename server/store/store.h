@@ -258,4 +258,31 @@ rt_err store_find_join_code(store *s, const char *code, int64_t now_ms, store_jo
  * RT_E_SERVER_UNAVAILABLE. */
 rt_err store_join_code_of(store *s, const char *owner, char *code, size_t cap, store_join *out);
 
+/* --- the organiser (organiser.c; ORG-1) ------------------------------------------------------ */
+
+/* Keeps the hash of a new organiser link and revokes every one before it (a rotation), in the
+ * open transaction (begun if none is). */
+rt_err store_organiser_token_set(store *s, const uint8_t hash[STORE_HASH_BYTES]);
+/* Revokes every organiser link, in the open transaction (begun if none is); *count of them. */
+rt_err store_organiser_token_revoke(store *s, int *count);
+/* RT_OK when hash is a working organiser link's, else RT_E_AUTH_INVALID (or
+ * RT_E_SERVER_UNAVAILABLE). */
+rt_err store_organiser_token_find(store *s, const uint8_t hash[STORE_HASH_BYTES]);
+/* One line of the organiser's dashboard: a programme or a consultation. */
+typedef struct store_item {
+	bool is_programme;
+	char id[CORE_ID_MAX + 1];
+	char title[CORE_TITLE_MAX_BYTES + 1];
+	char date[16], timezone[CORE_TIMEZONE_MAX + 1];
+	bool sealed;
+	char programme[CORE_ID_MAX + 1]; /* a session's programme, "" for none */
+	int session;                     /* its place in its programme, from 1; 0 for none */
+	int64_t starts_at;               /* planned start, server ms; a programme's next session's; 0: none */
+	int count;                       /* a programme's sessions; a sealed consultation's participants */
+	int invitations;                 /* personal invitations that work */
+} store_item;
+typedef void (*store_item_fn)(void *arg, const store_item *item);
+/* Calls each for every programme, then every consultation, in the order they were made. */
+rt_err store_each_item(store *s, store_item_fn each, void *arg);
+
 #endif

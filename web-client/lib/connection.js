@@ -98,13 +98,14 @@ export class Connection {
       if (resolve) resolve(msg);
       return;
     }
-    if (msg.type === 'snapshot' || msg.type === 'resumed') {
+    if (msg.type === 'snapshot' || msg.type === 'resumed' || msg.type === 'organiser.ready') {
       if (msg.type === 'snapshot') this.seq = msg.seq;
       this.live = true;
       this.attempt = 0;
       this.waitMs = 0;
       this.onStatus('live');
-      this.#measure(this.ws);
+      // ORG-1: the organiser's console has no clock to follow.
+      if (msg.type !== 'organiser.ready') this.#measure(this.ws);
     } else if (typeof msg.seq === 'number' && msg.type !== 'ack' && msg.seq > this.seq) {
       this.seq = msg.seq;
     }
@@ -115,7 +116,8 @@ export class Connection {
       this.onStatus('refused');
     }
     let pending = null;
-    if ((msg.type === 'ack' || msg.type === 'error' || msg.type === 'report.document') && msg.id && this.pending.has(msg.id)) {
+    const answers = ['ack', 'error', 'report.document', 'organiser.result'];
+    if (answers.includes(msg.type) && msg.id && this.pending.has(msg.id)) {
       pending = this.pending.get(msg.id);
       if (msg.type === 'error' && msg.code === 'server.unavailable' && pending.keep) {
         // Nothing was stored: the same command, with the same id, a little later.

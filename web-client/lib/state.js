@@ -210,6 +210,7 @@ function applyAck(state, msg, pending) {
 // Applies one server message. `pending` describes the command an ack or error answers (its
 // type, question and segment), as recorded by the connection when it was sent.
 export function reduce(state, msg, pending) {
+  if (msg.type === 'organiser.ready') return { ...state, role: 'organiser' }; // ORG-1: no room
   if (msg.type === 'snapshot') {
     const questions = {};
     for (const q of msg.questions) questions[q.id] = q;

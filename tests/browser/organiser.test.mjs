@@ -1,0 +1,111 @@
+// The organiser's console in real Chromium (ORG-1): from the organiser link, a consultation is
+// created from the form (a bad field first: its error shows at the field), its links are read
+// once and work, invitations are added with a cap and a waiting list, the report is exported and
+// the consultation sealed with its typed confirmation. Screenshots at phone and laptop size, in
+// English and Arabic, with no serious accessibility violation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axeViolations, browserSuite, screenshot } from '../lib/browser.mjs';
+import { run } from '../lib/harness.mjs';
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1280, height: 800 };
+const suite = browserSuite();
+
+async function organiserLink(srv) {
+  const r = await run(['organiser-link', '--data', srv.dataDir, '--base-url', srv.baseUrl]);
+  assert.equal(r.code, 0, r.stderr);
+  return /organiser: +(\S+)/.exec(r.stdout)[1];
+}
+
+test('create from the form, read the links, invite, export and seal', async () => {
+  const { srv, open, problems } = suite;
+  const url = await organiserLink(srv);
+  const o = await open(url, 'organiser', { viewport: LAPTOP });
+  await o.getByTestId('org-dashboard').waitFor();
+  await o.locator(`[data-testid="org-item"][data-id="${srv.consultation}"]`).waitFor();
+  await screenshot(o, 'organiser-dashboard-en-laptop');
+  assert.deepEqual(await axeViolations(o), []);
+
+  // The form: a segment of 0 minutes is refused at its field.
+  await o.getByTestId('org-new').click();
+  const form = o.getByTestId('org-new-form');
+  await form.waitFor();
+  await o.getByTestId('f-title').fill('Regional consultation for civil society');
+  await o.getByTestId('f-timezone').fill('Africa/Johannesburg');
+  await o.getByTestId('f-date').fill('2026-06-16');
+  const segs = o.getByTestId('org-segment');
+  await segs.nth(0).getByLabel('Segment title').fill('Welcome');
+  await segs.nth(0).getByLabel('Starts at').fill('14:00');
+  await segs.nth(1).getByLabel('Segment title').fill('Questions from the floor');
+  await segs.nth(1).getByLabel('Minutes').fill('0');
+  await o.getByTestId('f-invitations').fill('1');
+  await o.getByTestId('f-create').click();
+  const err = o.locator('[data-testid="field-error"][data-field="segments[1].duration"]');
+  await err.waitFor();
+  assert.equal(await o.locator('[data-path="segments[1].duration"]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await o.evaluate(() => document.activeElement.dataset.path), 'segments[1].duration');
+  await screenshot(o, 'organiser-form-error-en-laptop');
+  assert.deepEqual(await axeViolations(o), []);
+  await segs.nth(1).getByLabel('Minutes').fill('45');
+  await o.getByTestId('f-create').click();
+
+  // The links, shown once; the co-chair's opens the new consultation.
+  await o.getByTestId('org-links').waitFor();
+  const chairUrl = await o.getByTestId('org-link-cochair').inputValue();
+  assert.match(chairUrl, /\/c\/[A-Za-z0-9]+\/#/);
+  const [download] = await Promise.all([o.waitForEvent('download'), o.getByTestId('org-links-download').click()]);
+  assert.match(download.suggestedFilename(), /links\.txt$/);
+  await screenshot(o, 'organiser-links-en-laptop');
+  const chair = await open(chairUrl, 'cochair', { viewport: LAPTOP });
+  assert.equal(await chair.locator('h1').innerText(), 'Regional consultation for civil society');
+
+  // Invitations: a cap of 2 with 1 already invited; two more: one seated, one waiting.
+  await o.getByTestId('org-tab-invitations').click();
+  await o.getByTestId('org-seats-line').waitFor();
+  await o.getByTestId('org-seats').fill('2');
+  await o.getByRole('button', { name: 'Set the seats' }).click();
+  await o.getByText('1 of 2 seats taken').waitFor();
+  await o.getByTestId('org-adds').fill('REG-0041\nREG-0042');
+  await o.getByTestId('org-add').click();
+  await o.getByTestId('org-waiting').getByText('REG-0042').first().waitFor();
+  assert.match(await o.getByTestId('org-invited').innerText(), /REG-0041/);
+  await screenshot(o, 'organiser-invitations-en-laptop');
+
+  // The placeholder tab for the browser-side tools.
+  await o.getByTestId('org-tab-cycle').click();
+  await o.getByTestId('org-cycle').waitFor();
+
+  // Export, then the seal with its typed confirmation.
+  await o.getByTestId('org-tab-seal').click();
+  const [doc] = await Promise.all([o.waitForEvent('download'), o.getByTestId('org-export-json').click()]);
+  assert.match(doc.suggestedFilename(), /report-draft\.json$/);
+  assert.equal(await o.getByTestId('org-seal').isDisabled(), true);
+  await o.getByTestId('org-seal-word').fill('SEAL');
+  await o.getByTestId('org-seal').click();
+  await o.getByTestId('org-sealed').waitFor();
+  await chair.getByTestId('sealed-notice').waitFor();
+  await screenshot(o, 'organiser-sealed-en-laptop');
+
+  // Phone and Arabic.
+  for (const [locale, lang] of [['en-GB', 'en'], ['ar', 'ar']]) {
+    for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]]) {
+      if (lang === 'en' && size === 'laptop') continue;
+      const page = await open(url, `organiser-${lang}-${size}`, { viewport, locale });
+      await page.getByTestId('org-dashboard').waitFor();
+      await page.getByTestId('org-item').nth(1).waitFor();
+      await screenshot(page, `organiser-dashboard-${lang}-${size}`);
+      await page.getByTestId('org-new').click();
+      await page.getByTestId('org-new-form').waitFor();
+      await screenshot(page, `organiser-form-${lang}-${size}`);
+      await page.getByTestId('org-new-form').getByRole('button', { name: lang === 'ar' ? 'إلغاء' : 'Cancel' }).click();
+      await page.getByTestId('org-open').last().click();
+      await page.getByTestId('org-tab-invitations').click();
+      await page.getByTestId('org-seats-line').waitFor();
+      await screenshot(page, `organiser-invitations-${lang}-${size}`);
+      assert.deepEqual(await axeViolations(page), []);
+      await page.context().close();
+    }
+  }
+  assert.deepEqual(problems, []);
+});

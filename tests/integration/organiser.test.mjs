@@ -1,0 +1,178 @@
+// organiser.test.mjs — the organiser's console over the WebSocket (ORG-1), against the real
+// binary: the organiser link (`roundtable organiser-link`) authenticates; each organiser command
+// is answered; a bad agenda is refused at its field; a revoked organiser link is refused and its
+// console closed; a consultation's own links cannot send organiser commands, and the organiser
+// cannot send a consultation's commands nor see who wrote a question.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import { run, startServer, demoAgenda, openAgenda, TIMEOUT_MS } from '../lib/harness.mjs';
+import { schemaErrors } from '../lib/schemas.mjs';
+
+// An organiser link for srv's data folder, and its token.
+async function organiserLink(srv, extra = []) {
+  const r = await run(['organiser-link', '--data', srv.dataDir, '--base-url', srv.baseUrl, ...extra]);
+  assert.equal(r.code, 0, r.stderr);
+  const url = /organiser: +(\S+)/.exec(r.stdout)[1];
+  assert.ok(url.startsWith(`${srv.baseUrl}#`), url);
+  return url.slice(url.indexOf('#') + 1);
+}
+
+// A console connection: every message checked against its schema; `ask` sends a command and
+// resolves with the answer carrying its id.
+function consoleOf(srv, token) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, 'roundtable.v1');
+    const waiting = new Map();
+    const seen = [];
+    let first;
+    const closed = new Promise((r) => ws.on('close', (code) => r(code)));
+    let n = 0;
+    const c = {
+      seen,
+      closed,
+      ask(msg) {
+        const id = `org-${++n}`;
+        return new Promise((res, rej) => {
+          const timer = setTimeout(() => rej(new Error(`no answer to ${msg.type}`)), TIMEOUT_MS);
+          waiting.set(id, (m) => { clearTimeout(timer); res(m); });
+          ws.send(JSON.stringify({ ...msg, id }));
+        });
+      },
+      close: () => ws.close(),
+    };
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      const err = schemaErrors(m.type, m);
+      if (err) reject(new Error(`${m.type}: ${err}: ${String(d).slice(0, 300)}`));
+      seen.push(m);
+      if (!first) {
+        first = m;
+        if (m.type === 'organiser.ready') resolve(c);
+        else reject(Object.assign(new Error(`auth refused: ${m.code}`), { msg: m }));
+        return;
+      }
+      const w = waiting.get(m.id);
+      if (w) { waiting.delete(m.id); w(m); }
+    });
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+  });
+}
+
+test('the organiser creates, links, invites, deny-lists, seals and exports from the console', async () => {
+  const srv = await startServer();
+  try {
+    const token = await organiserLink(srv);
+    const org = await consoleOf(srv, token);
+
+    let r = await org.ask({ type: 'organiser.list' });
+    assert.equal(r.type, 'organiser.result');
+    assert.ok(r.items.some((i) => i.id === srv.consultation && i.kind === 'consultation' && !i.sealed));
+
+    // A bad agenda: typed error at the field path, nothing created.
+    const bad = { ...demoAgenda, segments: demoAgenda.segments.map((s, i) => (i === 1 ? { ...s, duration: 0 } : s)) };
+    r = await org.ask({ type: 'organiser.create', agenda: bad, base: srv.baseUrl });
+    assert.equal(r.type, 'error');
+    assert.equal(r.code, 'agenda.invalid');
+    assert.equal(r.params.field, 'segments[1].duration');
+    r = await org.ask({ type: 'organiser.create', agenda: { ...demoAgenda, title: '' }, base: srv.baseUrl });
+    assert.equal(r.code, 'agenda.invalid');
+    assert.equal(r.params.field, 'title');
+    r = await org.ask({ type: 'organiser.create', agenda: demoAgenda, base: 'javascript:x' });
+    assert.deepEqual([r.code, r.params.field], ['protocol.invalid_field', 'base']);
+    const before = (await org.ask({ type: 'organiser.list' })).items.length;
+    assert.equal(before, 1);
+
+    // Created: links shown once; they work.
+    r = await org.ask({ type: 'organiser.create', agenda: { ...openAgenda, title: 'Console made' }, base: srv.baseUrl, invitations: 1 });
+    assert.equal(r.op, 'create', JSON.stringify(r));
+    const cid = r.consultation.id;
+    const chairUrl = r.links.find((l) => l.role === 'cochair').url;
+    assert.ok(chairUrl.startsWith(`${srv.baseUrl}c/${cid}/#`));
+    assert.ok(r.join_code);
+    const chairToken = chairUrl.slice(chairUrl.indexOf('#') + 1);
+    const chair = await srv.connect(chairToken);
+    assert.equal(chair.snapshot.consultation.title, 'Console made');
+    assert.equal((await org.ask({ type: 'organiser.list' })).items.length, 2);
+
+    // A participant's question: the organiser sees no author, and has no room.
+    const inv = r.links.find((l) => l.personal).url;
+    const p = await srv.connect(inv.slice(inv.indexOf('#') + 1));
+    const posted = await p.command({ type: 'question.post', text: 'Who can see this author?', lang: 'en' });
+    assert.equal(posted.type, 'ack');
+    r = await org.ask({ type: 'question.approve', question: posted.result.question.id });
+    assert.equal(r.code, 'auth.forbidden');
+    r = await org.ask({ type: 'organiser.nothing' });
+    assert.equal(r.code, 'protocol.unknown_type');
+    for (const m of org.seen) assert.ok(!JSON.stringify(m).includes('Who can see'), 'the organiser received question text');
+
+    // Rotate the co-chair link: the old one is cut off, the new one works.
+    r = await org.ask({ type: 'organiser.links', consultation: cid, link: 'cochair', action: 'rotate', base: srv.baseUrl });
+    assert.equal(r.op, 'links', JSON.stringify(r));
+    assert.equal(r.revoked, 1);
+    assert.equal(r.connections_closed, 1);
+    await chair.closed;
+    const newChair = r.links[0].url;
+    const chair2 = await srv.connect(newChair.slice(newChair.indexOf('#') + 1));
+    r = await org.ask({ type: 'organiser.links', consultation: 'Nowhere000', link: 'cochair', action: 'revoke', base: srv.baseUrl });
+    assert.deepEqual([r.code, r.params.field], ['organiser.not_found', 'consultation']);
+
+    // Invitations: a cap, an addition on the waiting list, a revocation that seats it.
+    r = await org.ask({ type: 'organiser.invitations', owner: cid, seats: 1, base: srv.baseUrl });
+    assert.equal(r.op, 'invitations', JSON.stringify(r));
+    assert.equal(r.seats, 1);
+    r = await org.ask({ type: 'organiser.invitations', owner: cid, add: ['REG-7'], base: srv.baseUrl });
+    assert.deepEqual(r.waiting, [{ label: 'REG-7', group: null }]);
+    assert.deepEqual(r.links, []);
+    r = await org.ask({ type: 'organiser.invitations', owner: cid, add: ['REG-7'], base: srv.baseUrl });
+    assert.deepEqual([r.code, r.params.field], ['organiser.refused', 'labels']);
+    r = await org.ask({ type: 'organiser.invitations', owner: cid, revoke: ['invitation 1'], base: srv.baseUrl });
+    assert.deepEqual(r.revoked, [{ label: 'invitation 1', invitation: true }]);
+    assert.deepEqual(r.links.map((l) => l.label), ['REG-7']);
+    assert.deepEqual(r.invited, ['REG-7']);
+    assert.equal((await p.closed).code > 0, true);
+    r = await org.ask({ type: 'organiser.invitations', owner: cid });
+    assert.deepEqual([r.invited, r.waiting], [['REG-7'], []]);
+
+    // The deny-list: in memory; a bad line is named.
+    r = await org.ask({ type: 'organiser.denylist', consultation: cid, names: '# speakers\nJane Example\n' });
+    assert.deepEqual([r.op, r.names], ['denylist', 1]);
+    r = await org.ask({ type: 'organiser.denylist', consultation: cid, names: `ok\n${'x'.repeat(300)}` });
+    assert.deepEqual([r.code, r.params.field], ['organiser.refused', 'names[1]']);
+
+    // Export: the report as a document, no author in it.
+    r = await org.ask({ type: 'organiser.export', consultation: cid, format: 'json' });
+    assert.equal(r.type, 'report.document', JSON.stringify(r).slice(0, 200));
+    for (const secret of [chairToken, inv.slice(inv.indexOf('#') + 1), 'REG-7', 'invitation 1']) assert.ok(!r.content.includes(secret), secret);
+
+    // The seal: typed confirmation, as the co-chairs'.
+    r = await org.ask({ type: 'organiser.seal', consultation: cid, confirm: 'yes' });
+    assert.deepEqual([r.code, r.params.field], ['seal.confirm_required', 'confirm']);
+    r = await org.ask({ type: 'organiser.seal', consultation: cid, confirm: 'seal' });
+    assert.equal(r.op, 'seal', JSON.stringify(r));
+    await chair2.next((m) => m.type === 'consultation.sealed');
+    r = await org.ask({ type: 'organiser.seal', consultation: cid, confirm: 'Console made' });
+    assert.equal(r.code, 'consultation.sealed');
+    r = await org.ask({ type: 'organiser.list' });
+    assert.equal(r.items.find((i) => i.id === cid).sealed, true);
+
+    // A consultation's links cannot use the console.
+    const c3 = await srv.connect(srv.tokens.cochair);
+    r = await c3.command({ type: 'organiser.list' });
+    assert.equal(r.code, 'protocol.unknown_type');
+
+    // Rotating the organiser link closes this console; the old link is refused.
+    const token2 = await organiserLink(srv, ['--rotate']);
+    await org.closed;
+    await assert.rejects(consoleOf(srv, token), /auth.invalid/);
+    const org2 = await consoleOf(srv, token2);
+    assert.equal((await org2.ask({ type: 'organiser.list' })).op, 'list');
+    const rv = await run(['organiser-link', '--revoke', '--data', srv.dataDir]);
+    assert.match(rv.stdout, /revoked 1 organiser link/);
+    await org2.closed;
+    await assert.rejects(consoleOf(srv, token2), /auth.invalid/);
+  } finally {
+    await srv.stop();
+  }
+});
