@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { browserSuite, rendered, screenshot } from '../lib/browser.mjs';
-import { repo, run } from '../lib/harness.mjs';
+import { repo, run, until } from '../lib/harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -213,4 +213,77 @@ test('the panel at phone and laptop sizes, in English and Arabic', { timeout: 12
     }
   }
   assert.deepEqual(suite.problems, []);
+});
+
+test('the training programme from the organiser console: a session\'s tab, two Zoom reports, a correction, certificates', { timeout: 240000 }, async () => {
+  const { srv, open, problems } = suite;
+  const data = srv.dataDir;
+  const progFile = path.join(repo, 'protocol/programmes/training-programme.json');
+  const made = await ok(['programme', 'new', progFile, '--base-url', srv.baseUrl, '--data', data]);
+  const programme = programmeProps(made, progFile);
+  const linksCsv = await ok(['invitations', programme.id, ...PEOPLE.slice(0, 8).flatMap((p) => ['--add', p.ref]), '--csv', '--base-url', srv.baseUrl, '--data', data]);
+  const link = await ok(['organiser-link', '--data', data, '--base-url', srv.baseUrl]);
+  const o = await open(/organiser: +(\S+)/.exec(link)[1], 'organiser console', { viewport: LAPTOP });
+  const sent = [];
+  o.on('request', (r) => sent.push(`${r.method()} ${r.url()} ${r.postData() || ''}`));
+  await o.exposeFunction('frameSent', (d) => { sent.push(d); });
+  await o.evaluate(() => {
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function sendCaught(d) {
+      window.frameSent(String(d));
+      return send.call(this, d);
+    };
+  });
+  // The programme's first session, opened from the dashboard, and its cycle tab.
+  const row = o.locator(`[data-testid="org-item"][data-id="${programme.sessions[0].id}"]`);
+  await row.getByTestId('org-open').click();
+  await o.getByTestId('org-tab-cycle').click();
+  await o.getByTestId('org-cycle').waitFor();
+  await o.getByTestId('cycle-agenda-file').setInputFiles({ name: 'training-programme.json', mimeType: 'application/json', buffer: fs.readFileSync(progFile) });
+  const regCsv = ['ref,name,email', ...PEOPLE.slice(0, 8).map((p) => `${p.ref},${p.name},${p.email}`)].join('\n');
+  await o.getByTestId('cycle-reg-file').setInputFiles(file('registrations.csv', regCsv));
+  await o.getByTestId('cycle-links-file').setInputFiles(file('links.csv', linksCsv));
+  await o.getByTestId('cycle-by-label').check();
+  const merge = await saved(o, () => o.getByTestId('cycle-mailmerge').click());
+  assert.equal(merge.text.split('\r\n').filter(Boolean).length, 9);
+  const ics = await saved(o, () => o.getByTestId('cycle-ics').first().click());
+  assert.equal((ics.text.match(/BEGIN:VEVENT/g) || []).length, 8);
+  assert.match(ics.text.replace(/\r\n /g, ''), /Online training programme for civil society on cybercrime\\n/);
+
+  // Two sessions' Zoom reports, matched here; the minutes go to the server with the CLI.
+  for (const session of [1, 2]) {
+    await o.getByTestId('cycle-zoom-session').selectOption(String(session));
+    const report = ['Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest',
+      ...PEOPLE.slice(0, session === 1 ? 6 : 5).map((p) => `${p.name},,x,y,70,Yes`)].join('\n');
+    await o.getByTestId('cycle-zoom-file').setInputFiles(file(`zoom-${session}.csv`, report));
+    await o.getByTestId('cycle-zoom-summary').waitFor();
+    const minutes = await saved(o, () => o.getByTestId('cycle-zoom-download').click());
+    assert.match(await o.getByTestId('org-cycle').locator('code').innerText(), new RegExp(`roundtable programme import ${programme.id} ${session} FILE`));
+    const f = path.join(data, `console-zoom-${session}.csv`);
+    fs.writeFileSync(f, minutes.text);
+    await ok(['programme', 'import', programme.id, String(session), f, '--data', data]);
+  }
+  for (let s = 3; s <= 7; s++) {
+    const f = path.join(data, `console-minutes-${s}.csv`);
+    fs.writeFileSync(f, ['label,minutes', ...PEOPLE.slice(0, 5).map((p) => `${p.ref},70`)].join('\n'));
+    await ok(['programme', 'import', programme.id, String(s), f, '--data', data]);
+  }
+  // One entry corrected: R-0006 missed session 2's report but was there (host's notes).
+  await ok(['programme', 'correct', programme.id, '2', 'R-0006', '70', 'in the room with R-0005, host confirmed', '--data', data]);
+  const audit = await ok(['programme', 'audit', programme.id, '--data', data]);
+  assert.match(audit, /R-0006 +session 2 +\+70 min +in the room/);
+  const sheet = await ok(['programme', 'attendance', programme.id, '--csv', '--data', data]);
+  await o.getByTestId('cycle-sheet-file').setInputFiles(file('attendance.csv', sheet));
+  assert.equal(await o.getByTestId('cycle-cert-count').innerText(), '5 registrations meet the certificate\'s rule.');
+  await o.evaluate(() => { window.print = () => {}; });
+  await o.getByTestId('cycle-cert-print').click();
+  assert.equal(await o.getByTestId('cycle-print').locator('.certificate').count(), 5);
+  await o.evaluate(() => document.body.classList.remove('cycle-printing'));
+  await screenshot(o, 'organiser-console-cycle-1280-en');
+  // Back to the dashboard, which asks the server for its list: the capture sees the frame.
+  await o.getByTestId('org-back').click();
+  await o.getByTestId('org-dashboard').waitFor();
+  await until(() => sent.some((f) => f.includes('"organiser.list"')), 'the console\'s list request, captured');
+  for (const secret of SECRETS) assert.ok(!sent.join('\n').includes(secret), `the console sent ${secret}`);
+  assert.deepEqual(problems, []);
 });

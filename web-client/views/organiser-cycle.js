@@ -39,6 +39,27 @@ function sessionsOf(consultation, programme) {
   return list.map((s, i) => ({ ...s, number: i + 1, times: sessionTimes(s, item.timezone) }));
 }
 
+// An agenda or programme file (the one the item was created from), as the panel's props would
+// carry it: { consultation } or { programme } with its sessions; ids are the item's own when the
+// file has none. null when it is neither.
+export function readAgendaFile(text, item) {
+  const j = JSON.parse(text);
+  const base = (item && (item.programme || item.id)) || 'roundtable';
+  if (Array.isArray(j.sessions)) {
+    const defaults = j.session_defaults || {};
+    return {
+      programme: {
+        id: base,
+        title: j.title,
+        timezone: defaults.timezone,
+        sessions: j.sessions.map((s, i) => ({ ...defaults, ...s, id: s.id || `${base}-${i + 1}` })),
+      },
+    };
+  }
+  if (Array.isArray(j.segments)) return { consultation: { ...j, id: (item && item.id) || base } };
+  return null;
+}
+
 // The links kept from the invitations' creation: `label,link` CSV (invitations --add --csv) or
 // the JSON of `roundtable new --json` ({links: {invitations: [...]}}).
 export function readLinks(text) {
@@ -86,8 +107,12 @@ h1{font-size:2rem;margin-bottom:3rem}p{font-size:1.3rem;line-height:1.7}.ref{fon
 }
 
 export function OrganiserCycle({ consultation, programme }) {
+  const [file, setFile] = useState(null); // the agenda or programme file, when loaded
   const item = programme || consultation;
-  const sessions = sessionsOf(consultation, programme);
+  const sessions = file ? sessionsOf(file.consultation, file.programme) : sessionsOf(consultation, programme);
+  const programmeTitle = (file && file.programme && file.programme.title) || (programme && programme.title) || '';
+  // A programme's session opened in the console carries its programme's id and its number.
+  const programmeId = (item && item.programme) || (programme && programme.id) || (file && file.programme && file.programme.id) || (item && item.id);
   const [reg, setReg] = useState(null); // { header, records }
   const [refCol, setRefCol] = useState('');
   const [nameCol, setNameCol] = useState('');
@@ -96,7 +121,7 @@ export function OrganiserCycle({ consultation, programme }) {
   const [byLabel, setByLabel] = useState(false);
   const [zones, setZones] = useState(() => [...new Set([item && item.timezone, 'Europe/London', 'Europe/Paris', 'America/New_York', 'UTC'].filter(Boolean))].join(', '));
   const [calSession, setCalSession] = useState('all');
-  const [zoomSession, setZoomSession] = useState(1);
+  const [zoomSession, setZoomSession] = useState((consultation && consultation.session) || 1);
   const [zoom, setZoom] = useState(null);
   const [sheet, setSheet] = useState(null);
   const [template, setTemplate] = useState(() => t('cycle.cert.template_default'));
@@ -115,6 +140,15 @@ export function OrganiserCycle({ consultation, programme }) {
     setRefCol(column(tb.header, ['reference', 'ref', 'registration', 'id', 'label']) || tb.header[0]);
     setNameCol(column(tb.header, ['name', 'full name', 'nom', 'nombre', 'الاسم']) || '');
     setEmailCol(column(tb.header, ['email', 'e-mail', 'mail', 'courriel', 'correo']) || '');
+  }
+  function loadAgenda(text) {
+    try {
+      const f = readAgendaFile(text, item);
+      setFile(f);
+      setError(f ? '' : t('cycle.cal.bad_file'));
+    } catch {
+      setError(t('cycle.cal.bad_file'));
+    }
   }
   function loadLinks(text) {
     try {
@@ -142,7 +176,7 @@ export function OrganiserCycle({ consultation, programme }) {
       start: s.times.start,
       end: s.times.end,
       summary: s.title,
-      description: describe({ programme: programme ? programme.title : '', title: s.title, start: s.times.start, end: s.times.end, zones: zoneList, link, personal: Boolean(link) }),
+      description: describe({ programme: programmeTitle, title: s.title, start: s.times.start, end: s.times.end, zones: zoneList, link, personal: Boolean(link) }),
       url: link || '',
       alarmMinutes: 15,
     }));
@@ -260,6 +294,8 @@ export function OrganiserCycle({ consultation, programme }) {
           ${sessions.length > 1 && html`<option value="all">${t('cycle.cal.all')}</option>`}
           ${sessions.map((s) => html`<option value=${String(s.number)} disabled=${!s.times}>${t('cycle.session', { n: s.number })}: ${s.title}</option>`)}
         </select></div>
+      <label for="cycle-agenda-file">${t('cycle.cal.file')}</label>
+      <input id="cycle-agenda-file" type="file" accept=".json,application/json" data-testid="cycle-agenda-file" onChange=${(e) => readFile(e, loadAgenda)} />
       ${dated.length === 0 ? html`<p class="hint">${t('cycle.cal.undated')}</p>` : html`
         <button type="button" data-testid="cycle-ics-plain" onClick=${() => downloadIcs('', '')}>${t('cycle.cal.download_plain')}</button>
         ${merged && html`<ul class="cycle-files" data-testid="cycle-ics-list">
@@ -279,7 +315,7 @@ export function OrganiserCycle({ consultation, programme }) {
       ${zoom && html`
         <p data-testid="cycle-zoom-summary">${t('cycle.zoom.matched', { count: zoom.minutes.size })} ${zoom.unmatched ? t('cycle.zoom.unmatched', { count: zoom.unmatched }) : ''}</p>
         <button type="button" data-testid="cycle-zoom-download" onClick=${downloadMinutes}>${t('cycle.zoom.download')}</button>
-        <p class="hint"><code dir="ltr">roundtable programme import ${item.id} ${zoomSession} FILE</code></p>`}
+        <p class="hint"><code dir="ltr">roundtable programme import ${programmeId} ${zoomSession} FILE</code></p>`}
     </fieldset>
 
     <fieldset class="cycle-step" data-testid="cycle-certificates">
