@@ -39,19 +39,6 @@ static int session_id(store *st, const char *pid, const char *session, char cid[
 	return rc;
 }
 
-/* A label as invitations --add takes it, and one of the programme's invitations. */
-static int known_label(store *st, const char *pid, const char *label)
-{
-	bool known = false;
-	size_t len = strlen(label);
-	if (len < 1 || len > STORE_LABEL_MAX || core_utf8_count(label, len) < 1 ||
-	    store_programme_label(st, pid, label, &known) || !known) {
-		fprintf(stderr, "roundtable: %s is not an invitation of this programme\n", label);
-		return -1;
-	}
-	return 0;
-}
-
 /* One CSV field of line at *p (RFC 4180: quoted, or up to the next comma), into out; moves *p
  * past it and its comma. */
 static void csv_field(const char **p, char *out, size_t cap)
@@ -78,6 +65,44 @@ static void csv_field(const char **p, char *out, size_t cap)
 	*p = s;
 }
 
+int cli_attendance_apply(store *st, const char *pid, const char *cid, const cli_attendance_entry *e, int n, int64_t now,
+                         char *why, size_t cap)
+{
+	for (int i = 0; i < n; i++) {
+		const char *wrong = NULL;
+		bool known = false;
+		size_t len = e[i].label ? strlen(e[i].label) : 0;
+		if (e[i].reason)
+			core_correction_check(e[i].minutes, e[i].reason, strlen(e[i].reason), &wrong);
+		else if (core_import_check(e[i].minutes))
+			wrong = "imported minutes are a number from 0 to 1440";
+		if (!wrong && (len < 1 || len > STORE_LABEL_MAX || core_utf8_count(e[i].label, len) < 1))
+			wrong = "a label of 1 to 64 bytes of UTF-8 text is needed";
+		if (!wrong && store_programme_label(st, pid, e[i].label, &known))
+			return -1;
+		if (!wrong && !known) {
+			snprintf(why, cap, "%s is not an invitation of this programme", e[i].label);
+			return 1;
+		}
+		if (wrong) {
+			snprintf(why, cap, "%s: %s", e[i].label && len <= STORE_LABEL_MAX ? e[i].label : "?", wrong);
+			return 1;
+		}
+	}
+	rt_err err = RT_OK;
+	for (int i = 0; !err && i < n; i++)
+		err = e[i].reason ? store_attendance_correct(st, cid, e[i].label, e[i].minutes, e[i].reason, now)
+		                  : store_attendance_import(st, cid, e[i].label, e[i].minutes);
+	if (!err)
+		err = store_commit(st);
+	if (err) {
+		store_rollback(st);
+		snprintf(why, cap, "could not store the attendance");
+		return -1;
+	}
+	return 0;
+}
+
 /* import ID SESSION FILE: label,minutes lines (a first line "label,minutes" is a header). Every
  * line is checked before anything is written: one bad line changes nothing. */
 static int programme_import(int argc, char **argv, const char *usage)
@@ -94,44 +119,48 @@ static int programme_import(int argc, char **argv, const char *usage)
 	store *st = text ? cli_open_store(o.data_dir) : NULL;
 	char cid[CORE_ID_MAX + 1];
 	rc = st && session_id(st, pos[0], pos[1], cid, NULL) == 0 ? 0 : 1;
-	int imported = 0;
-	/* Two passes over the lines: check, then write. */
-	for (int pass = 0; rc == 0 && pass < 2; pass++) {
-		char *save = NULL;
-		char *copy = strdup(text);
-		int lines = 0;
-		for (char *line = copy ? strtok_r(copy, "\r\n", &save) : NULL; rc == 0 && line;
-		     line = strtok_r(NULL, "\r\n", &save)) {
-			lines++;
-			const char *p = line + (lines == 1 && !strncmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0);
-			char label[STORE_LABEL_MAX + 2], minutes[16];
-			csv_field(&p, label, sizeof label);
-			csv_field(&p, minutes, sizeof minutes);
-			int m;
-			if (lines == 1 && !strcmp(label, "label"))
-				continue;
-			if (cli_parse_int(minutes, 0, CORE_IMPORT_MINUTES_MAX, &m) || core_import_check(m) || *p) {
-				fprintf(stderr, "roundtable: %s: line %d: give label,minutes (0 to %d)\n", pos[2],
-				        lines, CORE_IMPORT_MINUTES_MAX);
-				rc = 1;
-			} else if (known_label(st, pos[0], label)) {
-				fprintf(stderr, "roundtable: %s: line %d\n", pos[2], lines);
-				rc = 1;
-			} else if (pass == 1) {
-				rc = store_attendance_import(st, cid, label, m) ? -1 : 0;
-				imported++;
-			}
-		}
-		if (!copy)
-			rc = -1;
-		free(copy);
-	}
-	if (rc == 0 && store_commit(st) != RT_OK)
+	/* Every line read, then all checked before any is written: one bad line changes nothing. */
+	typedef struct line_entry {
+		char label[STORE_LABEL_MAX + 2];
+	} line_entry;
+	size_t most = 1;
+	for (size_t i = 0; text && i < len; i++)
+		most += text[i] == '\n';
+	line_entry *labels = calloc(most, sizeof *labels);
+	cli_attendance_entry *e = calloc(most, sizeof *e);
+	int imported = 0, lines = 0;
+	char *save = NULL;
+	if (!labels || !e)
 		rc = -1;
-	if (rc < 0) {
-		fprintf(stderr, "roundtable: could not store the attendance\n");
-		store_rollback(st);
+	for (char *line = rc == 0 ? strtok_r(text, "\r\n", &save) : NULL; rc == 0 && line;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		lines++;
+		const char *p = line + (lines == 1 && !strncmp(line, "\xEF\xBB\xBF", 3) ? 3 : 0);
+		char minutes[16];
+		csv_field(&p, labels[imported].label, sizeof labels[imported].label);
+		csv_field(&p, minutes, sizeof minutes);
+		if (lines == 1 && !strcmp(labels[imported].label, "label"))
+			continue;
+		int m;
+		if (cli_parse_int(minutes, 0, CORE_IMPORT_MINUTES_MAX, &m) || *p || (size_t)imported + 1 >= most) {
+			fprintf(stderr, "roundtable: %s: line %d: give label,minutes (0 to %d)\n", pos[2], lines,
+			        CORE_IMPORT_MINUTES_MAX);
+			rc = 1;
+			break;
+		}
+		e[imported] = (cli_attendance_entry){.label = labels[imported].label, .minutes = m};
+		imported++;
 	}
+	char why[STORE_LABEL_MAX + 128] = "";
+	if (rc == 0) {
+		rc = cli_attendance_apply(st, pos[0], cid, e, imported, (int64_t)time(NULL) * 1000, why, sizeof why);
+		if (rc)
+			fprintf(stderr, "roundtable: %s: %s\n", pos[2], why);
+	} else if (rc < 0) {
+		fprintf(stderr, "roundtable: out of memory\n");
+	}
+	free(labels);
+	free(e);
 	if (rc == 0)
 		printf("session %s: minutes from another record for %d invitation%s\n", pos[1], imported,
 		       imported == 1 ? "" : "s");
@@ -173,11 +202,11 @@ static int programme_correct(int argc, char **argv, const char *usage)
 	}
 	store *st = cli_open_store(o.data_dir);
 	char cid[CORE_ID_MAX + 1];
-	rc = st && session_id(st, pos[0], pos[1], cid, NULL) == 0 && known_label(st, pos[0], pos[2]) == 0 ? 0 : 1;
-	if (rc == 0 && (store_attendance_correct(st, cid, pos[2], minutes, pos[4], (int64_t)time(NULL) * 1000) ||
-	                store_commit(st) != RT_OK)) {
-		fprintf(stderr, "roundtable: could not store the correction\n");
-		store_rollback(st);
+	rc = st && session_id(st, pos[0], pos[1], cid, NULL) == 0 ? 0 : 1;
+	cli_attendance_entry e = {.label = pos[2], .minutes = minutes, .reason = pos[4]};
+	char why2[STORE_LABEL_MAX + 128];
+	if (rc == 0 && cli_attendance_apply(st, pos[0], cid, &e, 1, (int64_t)time(NULL) * 1000, why2, sizeof why2)) {
+		fprintf(stderr, "roundtable: %s\n", why2);
 		rc = 1;
 	}
 	if (rc == 0)

@@ -242,6 +242,18 @@ int cli_organiser_link_new(store *st, const char *base, char *url, size_t cap);
 
 /* Attendance that holds up (attendance.c): programme import, correct and audit (argv[1] names
  * which), and one label's records (programme attendance ID --label L). */
+/* ORG-3: imported minutes (reason NULL) or a correction (with its reason) for one label. */
+typedef struct cli_attendance_entry {
+	const char *label;
+	int minutes;
+	const char *reason;
+} cli_attendance_entry;
+/* Applies entries to session cid of programme pid, committed: every entry checked first (its
+ * minutes, its reason, its label one of pid's invitations), then all written at `now`. 0; 1
+ * with why ("LABEL: what is wrong") when one is refused, nothing written; -1 when the store
+ * failed. The command line and the organiser's console both call it. */
+int cli_attendance_apply(store *st, const char *pid, const char *cid, const cli_attendance_entry *e, int n, int64_t now,
+                         char *why, size_t cap);
 int cli_programme_attendance_more(int argc, char **argv, const char *usage);
 int cli_programme_label(store *st, const char *pid, const char *label, bool csv);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -479,6 +480,60 @@ static wire_buf *op_export(store *st, const char *id, json_t *req, size_t headro
 	return b ? b : error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 }
 
+/* ORG-3: minutes from another record (a Zoom report the organiser's page matched to labels:
+ * label and minutes only) and corrections with their reason, for one session of a programme;
+ * all or nothing (cli_attendance_apply). */
+static wire_buf *op_attendance(store *st, const char *id, json_t *req, size_t headroom)
+{
+	const char *cid = json_string_value(json_object_get(req, "consultation"));
+	json_t *minutes = json_object_get(req, "minutes"), *corrections = json_object_get(req, "corrections");
+	size_t n = json_array_size(minutes) + json_array_size(corrections);
+	if (!cid)
+		return error_of(id, RT_E_PROTOCOL_MISSING_FIELD, "consultation", NULL, headroom);
+	if ((minutes && !json_is_array(minutes)) || (corrections && !json_is_array(corrections)) || n < 1 || n > 10000)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, minutes ? "minutes" : "corrections", NULL, headroom);
+	char pid[CORE_ID_MAX + 1];
+	int session;
+	rt_err err = store_consultation_programme(st, cid, pid, &session);
+	if (err || !pid[0])
+		return error_of(id, err == RT_E_SERVER_UNAVAILABLE ? err : RT_E_ORGANISER_NOT_FOUND, "consultation",
+		                NULL, headroom);
+	cli_attendance_entry *e = calloc(n, sizeof *e);
+	if (!e)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	size_t k = 0, i;
+	json_t *v;
+	const char *bad = NULL;
+	json_array_foreach(minutes, i, v)
+	{
+		json_t *m = json_object_get(v, "minutes");
+		e[k++] = (cli_attendance_entry){.label = json_string_value(json_object_get(v, "label")),
+		                                .minutes = json_is_integer(m) ? (int)json_integer_value(m) : -1};
+		bad = bad ? bad : !json_is_integer(m) || !e[k - 1].label ? "minutes" : NULL;
+	}
+	json_array_foreach(corrections, i, v)
+	{
+		json_t *m = json_object_get(v, "minutes");
+		const char *reason = json_string_value(json_object_get(v, "reason"));
+		e[k++] = (cli_attendance_entry){.label = json_string_value(json_object_get(v, "label")),
+		                                .minutes = json_is_integer(m) ? (int)json_integer_value(m) : 0,
+		                                .reason = reason ? reason : ""};
+		bad = bad ? bad : !json_is_integer(m) || !e[k - 1].label ? "corrections" : NULL;
+	}
+	char why[STORE_LABEL_MAX + 128] = "";
+	int rc = bad ? 1 : cli_attendance_apply(st, pid, cid, e, (int)k, (int64_t)time(NULL) * 1000, why, sizeof why);
+	free(e);
+	if (bad)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, bad, NULL, headroom);
+	if (rc)
+		return error_of(id, rc > 0 ? RT_E_ORGANISER_REFUSED : RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
+	json_t *r = result(id, "attendance");
+	json_object_set_new(r, "consultation", json_string(cid));
+	json_object_set_new(r, "imported", json_integer((json_int_t)json_array_size(minutes)));
+	json_object_set_new(r, "corrected", json_integer((json_int_t)json_array_size(corrections)));
+	return to_buf(r, headroom);
+}
+
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom)
 {
 	store *st = ctx;
@@ -518,6 +573,8 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 		b = op_seal(st, h, id, req, headroom);
 	else if (!strcmp(type, "organiser.export"))
 		b = op_export(st, id, req, headroom);
+	else if (!strcmp(type, "organiser.attendance"))
+		b = op_attendance(st, id, req, headroom);
 	else
 		/* Every consultation's own command is refused here: the organiser has no room. */
 		b = error_of(id, !strncmp(type, "organiser.", 10) ? RT_E_PROTOCOL_UNKNOWN_TYPE : RT_E_AUTH_FORBIDDEN,

@@ -283,6 +283,24 @@ rt_err store_attendance_correct(store *s, const char *cid, const char *label, in
 	return store_write_once(s, st);
 }
 
+rt_err store_consultation_programme(store *s, const char *cid, char pid[CORE_ID_MAX + 1], int *session)
+{
+	pid[0] = '\0';
+	*session = 0;
+	sqlite3_stmt *st = store_prepare(
+	    s, "SELECT coalesce(programme, ''), coalesce(programme_order, 0) FROM consultation WHERE id = ?");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	store_bind_id(st, 1, cid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, pid, CORE_ID_MAX + 1);
+		*session = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return store_found(rc);
+}
+
 rt_err store_programme_label(store *s, const char *pid, const char *label, bool *known)
 {
 	int found = 0;

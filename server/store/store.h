@@ -213,6 +213,9 @@ rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, v
 rt_err store_attendance_import(store *s, const char *cid, const char *label, int minutes);
 rt_err store_attendance_correct(store *s, const char *cid, const char *label, int minutes, const char *reason,
                                 int64_t at);
+/* The programme consultation cid is a session of into pid ("" for none): RT_OK, RT_E_NOT_FOUND
+ * (no such consultation) or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_consultation_programme(store *s, const char *cid, char pid[CORE_ID_MAX + 1], int *session);
 /* Whether label names a personal invitation of programme pid, revoked or not. */
 rt_err store_programme_label(store *s, const char *pid, const char *label, bool *known);
 /* Programme pid's attendance, every record: for each label and session with anything recorded,

@@ -257,12 +257,32 @@ test('the training programme from the organiser console: a session\'s tab, two Z
       ...PEOPLE.slice(0, session === 1 ? 6 : 5).map((p) => `${p.name},,x,y,70,Yes`)].join('\n');
     await o.getByTestId('cycle-zoom-file').setInputFiles(file(`zoom-${session}.csv`, report));
     await o.getByTestId('cycle-zoom-summary').waitFor();
+    if (session === 1) {
+      // The session open in the console takes its minutes from the page: labels and minutes.
+      await o.getByTestId('cycle-zoom-send').click();
+      assert.equal(await o.getByTestId('cycle-sent').innerText(), '6 invitations\' minutes stored.');
+      continue;
+    }
+    // Another session's minutes are a file for the command line.
+    assert.equal(await o.getByTestId('cycle-zoom-send').count(), 0);
     const minutes = await saved(o, () => o.getByTestId('cycle-zoom-download').click());
     assert.match(await o.getByTestId('org-cycle').locator('code').innerText(), new RegExp(`roundtable programme import ${programme.id} ${session} FILE`));
     const f = path.join(data, `console-zoom-${session}.csv`);
     fs.writeFileSync(f, minutes.text);
     await ok(['programme', 'import', programme.id, String(session), f, '--data', data]);
   }
+  assert.match(await ok(['programme', 'attendance', programme.id, '--label', 'R-0006', '--data', data]), /session 1: 70 of 90 min; other record 70 {2}attended/);
+  // A correction from the console: one whose reason could identify someone is refused.
+  await o.getByTestId('cycle-fix-label').fill('R-0007');
+  await o.getByTestId('cycle-fix-minutes').fill('60');
+  await o.getByTestId('cycle-fix-reason').fill(`confirmed by ${PEOPLE[6].email.replace(/secret@cycle-test/, 'host@other')}`);
+  await o.getByTestId('cycle-fix-submit').click();
+  await o.getByTestId('cycle-error').waitFor();
+  assert.match(await o.getByTestId('cycle-error').innerText(), /Not stored: .*must not identify anyone/);
+  await o.getByTestId('cycle-fix-reason').fill('joined by telephone, host confirmed');
+  await o.getByTestId('cycle-fix-submit').click();
+  assert.equal(await o.getByTestId('cycle-sent').innerText(), 'Correction recorded, with its reason and time.');
+  assert.match(await ok(['programme', 'audit', programme.id, '--data', data]), /R-0007 +session 1 +\+60 min +joined by telephone/);
   for (let s = 3; s <= 7; s++) {
     const f = path.join(data, `console-minutes-${s}.csv`);
     fs.writeFileSync(f, ['label,minutes', ...PEOPLE.slice(0, 5).map((p) => `${p.ref},70`)].join('\n'));

@@ -106,7 +106,7 @@ h1{font-size:2rem;margin-bottom:3rem}p{font-size:1.3rem;line-height:1.7}.ref{fon
 @page{size:A4 landscape;margin:1cm}</style></head><body>${pages.join('')}</body></html>`;
 }
 
-export function OrganiserCycle({ consultation, programme }) {
+export function OrganiserCycle({ consultation, programme, conn }) {
   const [file, setFile] = useState(null); // the agenda or programme file, when loaded
   const item = programme || consultation;
   const sessions = file ? sessionsOf(file.consultation, file.programme) : sessionsOf(consultation, programme);
@@ -126,6 +126,8 @@ export function OrganiserCycle({ consultation, programme }) {
   const [sheet, setSheet] = useState(null);
   const [template, setTemplate] = useState(() => t('cycle.cert.template_default'));
   const [error, setError] = useState('');
+  const [sentNote, setSentNote] = useState('');
+  const [fix, setFix] = useState({ label: '', minutes: '', reason: '' });
 
   if (!item) return html`<section class="org-panel org-cycle" data-testid="org-cycle"><p class="hint">${t('cycle.none')}</p></section>`;
 
@@ -193,6 +195,28 @@ export function OrganiserCycle({ consultation, programme }) {
   }
   function downloadMinutes() {
     save(icsName(item.title, `session ${zoomSession}`, 'minutes').replace(/\.ics$/, '.csv'), write([['label', 'minutes'], ...zoom.minutes]), 'text/csv');
+  }
+  // ORG-3: what goes to the server is labels and minutes (and a correction's reason), for the
+  // session open in the console; never a name.
+  const liveSession = conn && consultation && consultation.programme && consultation.session ? consultation : null;
+  async function sendAttendance(body) {
+    setSentNote('');
+    const reply = await conn.command({ type: 'organiser.attendance', consultation: liveSession.id, ...body }, { keep: false });
+    if (reply.type === 'error') {
+      setError(t('cycle.send.refused', { detail: (reply.params && reply.params.detail) || reply.code }));
+      return false;
+    }
+    setError('');
+    setSentNote(body.minutes ? t('cycle.zoom.sent', { count: reply.imported }) : t('cycle.fix.done'));
+    return true;
+  }
+  function sendMinutes() {
+    sendAttendance({ minutes: [...zoom.minutes].map(([label, minutes]) => ({ label, minutes })) });
+  }
+  async function sendFix(e) {
+    e.preventDefault();
+    const ok = await sendAttendance({ corrections: [{ label: fix.label.trim(), minutes: Number(fix.minutes), reason: fix.reason.trim() }] });
+    if (ok) setFix({ label: '', minutes: '', reason: '' });
   }
   // The attendance sheet (programme attendance --csv): label, sessions, attended, certificate.
   function loadSheet(text) {
@@ -315,8 +339,25 @@ export function OrganiserCycle({ consultation, programme }) {
       ${zoom && html`
         <p data-testid="cycle-zoom-summary">${t('cycle.zoom.matched', { count: zoom.minutes.size })} ${zoom.unmatched ? t('cycle.zoom.unmatched', { count: zoom.unmatched }) : ''}</p>
         <button type="button" data-testid="cycle-zoom-download" onClick=${downloadMinutes}>${t('cycle.zoom.download')}</button>
+        ${liveSession && (zoomSession === liveSession.session
+          ? html`<button type="button" class="primary" data-testid="cycle-zoom-send" onClick=${sendMinutes}>${t('cycle.zoom.send', { n: liveSession.session })}</button>`
+          : html`<p class="hint">${t('cycle.zoom.other_session', { n: liveSession.session })}</p>`)}
         <p class="hint"><code dir="ltr">roundtable programme import ${programmeId} ${zoomSession} FILE</code></p>`}
     </fieldset>
+
+    ${sentNote && html`<p class="saved" role="status" data-testid="cycle-sent">${sentNote}</p>`}
+    ${liveSession && html`<form class="cycle-fix" data-testid="cycle-fix" onSubmit=${sendFix}>
+      <fieldset class="cycle-step">
+        <legend>${t('cycle.fix.heading', { n: liveSession.session })}</legend>
+        <div class="form-row"><label for="cycle-fix-label">${t('cycle.fix.label')}</label>
+          <input id="cycle-fix-label" dir="auto" data-testid="cycle-fix-label" value=${fix.label} onInput=${(e) => setFix({ ...fix, label: e.currentTarget.value })} required /></div>
+        <div class="form-row"><label for="cycle-fix-minutes">${t('cycle.fix.minutes')}</label>
+          <input id="cycle-fix-minutes" type="number" min="-1440" max="1440" data-testid="cycle-fix-minutes" value=${fix.minutes} onInput=${(e) => setFix({ ...fix, minutes: e.currentTarget.value })} required /></div>
+        <div class="form-row"><label for="cycle-fix-reason">${t('cycle.fix.reason')}</label>
+          <input id="cycle-fix-reason" dir="auto" maxlength="200" data-testid="cycle-fix-reason" value=${fix.reason} onInput=${(e) => setFix({ ...fix, reason: e.currentTarget.value })} required /></div>
+        <button type="submit" data-testid="cycle-fix-submit">${t('cycle.fix.submit')}</button>
+      </fieldset>
+    </form>`}
 
     <fieldset class="cycle-step" data-testid="cycle-certificates">
       <legend>${t('cycle.cert.heading')}</legend>
