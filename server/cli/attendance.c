@@ -151,8 +151,8 @@ static int programme_import(int argc, char **argv, const char *usage)
 		e[imported] = (cli_attendance_entry){.label = labels[imported].label, .minutes = m};
 		imported++;
 	}
-	char why[STORE_LABEL_MAX + 128] = "";
 	if (rc == 0) {
+		char why[STORE_LABEL_MAX + 128] = "";
 		rc = cli_attendance_apply(st, pos[0], cid, e, imported, (int64_t)time(NULL) * 1000, why, sizeof why);
 		if (rc)
 			fprintf(stderr, "roundtable: %s: %s\n", pos[2], why);
