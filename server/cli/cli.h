@@ -234,8 +234,13 @@ int cli_apply_invitations(store *st, const char *id, const cli_invitation_change
  * into names[*n] (room for one per two bytes of text, and one). 0, or the number of the first
  * line that is no usable name. Changes text (each line ends with its NUL). */
 int cli_parse_denylist(char *text, core_denylist *deny, const char **names, size_t *n);
+/* What the console works on: the server's store and its data folder. */
+typedef struct cli_console_ctx {
+	store *st;
+	const char *data_dir;
+} cli_console_ctx;
 /* The organiser's console: one frame of an organiser connection answered (hub_console_fn);
- * ctx is the store the server runs on. */
+ * ctx is a cli_console_ctx. */
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom);
 /* Mints an organiser link (revoking every one before) into url (cap bytes), committed: 0, or -1. */
 int cli_organiser_link_new(store *st, const char *base, char *url, size_t cap);

@@ -9,8 +9,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "cli.h"
 #include "crypto.h"
 #include "report.h"
@@ -93,64 +91,78 @@ int cli_organiser_link(int argc, char **argv, const char *usage)
 /* --- the console's frames ---------------------------------------------------------------- */
 
 /* An answer as a wire_buf: j taken. */
-static wire_buf *to_buf(json_t *j, size_t headroom)
+static wire_buf *to_buf(wire_json *j, size_t headroom)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	wire_buf *b = s ? wire_buf_new(s, strlen(s), headroom) : NULL;
-	free(s);
-	return b;
+	return wire_json_buf(j, headroom);
 }
 
 /* A typed error: code, the place at fault (JSON path, or NULL), and words for the organiser's
  * own reading (NULL for none). */
 static wire_buf *error_of(const char *id, rt_err err, const char *field, const char *detail, size_t headroom)
 {
-	json_t *params = json_object();
+	wire_json *params = wire_json_object();
 	if (field)
-		json_object_set_new(params, "field", json_string(field));
+		wire_json_set(params, "field", wire_json_string(field));
 	if (detail && detail[0])
-		json_object_set_new(params, "detail", json_string(detail));
-	return to_buf(
-	    json_pack("{s:s, s:s?, s:s, s:o}", "type", "error", "id", id, "code", rt_err_code(err), "params", params),
-	    headroom);
+		wire_json_set(params, "detail", wire_json_string(detail));
+	wire_json *e = wire_json_object();
+	wire_json_set(e, "type", wire_json_string("error"));
+	wire_json_set(e, "id", wire_json_string(id));
+	wire_json_set(e, "code", wire_json_string(rt_err_code(err)));
+	wire_json_set(e, "params", params);
+	return to_buf(e, headroom);
 }
 
-static json_t *result(const char *id, const char *op)
+static wire_json *result(const char *id, const char *op)
 {
-	return json_pack("{s:s, s:s, s:s}", "type", "organiser.result", "id", id, "op", op);
+	wire_json *r = wire_json_object();
+	wire_json_set(r, "type", wire_json_string("organiser.result"));
+	wire_json_set(r, "id", wire_json_string(id));
+	wire_json_set(r, "op", wire_json_string(op));
+	return r;
 }
 
-static json_t *links_json(const link_set *ls)
+static wire_json *links_json(const link_set *ls)
 {
-	json_t *a = json_array();
+	wire_json *a = wire_json_array();
 	for (int i = 0; i < ls->n; i++) {
 		const wire_link *l = &ls->links[i];
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:s}", "role", core_role_name(l->role), "label",
-		                                   l->label, "personal", l->personal, "url", l->url));
+		wire_json *o = wire_json_object();
+		wire_json_set(o, "role", wire_json_string(core_role_name(l->role)));
+		wire_json_set(o, "label", wire_json_string(l->label));
+		wire_json_set(o, "personal", wire_json_bool(l->personal));
+		wire_json_set(o, "url", wire_json_string(l->url));
+		wire_json_push(a, o);
 	}
 	return a;
 }
 
-static void add_join(json_t *r, const link_set *ls)
+static void add_join(wire_json *r, const link_set *ls)
 {
 	if (!ls->join_code[0])
 		return;
 	char shown[CORE_JOIN_CODE_LEN + 2];
 	core_join_code_format(ls->join_code, shown);
-	json_object_set_new(r, "join_code", json_string(shown));
-	json_object_set_new(r, "join_url", json_string(ls->join_url));
+	wire_json_set(r, "join_code", wire_json_string(shown));
+	wire_json_set(r, "join_url", wire_json_string(ls->join_url));
 }
 
 static void add_item(void *arg, const store_item *it)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s?, s:i, s:I, s:i, s:i}", "kind",
-	                                     it->is_programme ? "programme" : "consultation", "id", it->id, "title",
-	                                     it->title, "date", it->date, "timezone", it->timezone, "sealed",
-	                                     it->sealed, "programme", it->programme[0] ? it->programme : NULL,
-	                                     "session", it->session, "starts_at", (json_int_t)it->starts_at,
-	                                     it->is_programme ? "sessions" : "participants", it->count, "invitations",
-	                                     it->invitations));
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "kind", wire_json_string(it->is_programme ? "programme" : "consultation"));
+	wire_json_set(o, "id", wire_json_string(it->id));
+	wire_json_set(o, "title", wire_json_string(it->title));
+	wire_json_set(o, "date", wire_json_string(it->date));
+	wire_json_set(o, "timezone", wire_json_string(it->timezone));
+	wire_json_set(o, "sealed", wire_json_bool(it->sealed));
+	if (it->programme[0])
+		wire_json_set(o, "programme", wire_json_string(it->programme));
+	wire_json_set(o, "session", wire_json_integer(it->session));
+	wire_json_set(o, "starts_at", wire_json_integer(it->starts_at));
+	wire_json_set(o, it->is_programme ? "sessions" : "participants", wire_json_integer(it->count));
+	wire_json_set(o, "invitations", wire_json_integer(it->invitations));
+	wire_json_push(arg, o);
 }
 
 /* The start of new links: the console's own page's, checked. */
@@ -175,19 +187,19 @@ static void error_field(const char *msg, char *out, size_t cap)
 	snprintf(out, cap, "%.*s", (int)(n < cap ? n : cap - 1), msg);
 }
 
-static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_create(store *st, const char *id, wire_json *req, size_t headroom)
 {
-	json_t *agenda = json_object_get(req, "agenda");
-	const char *base = json_string_value(json_object_get(req, "base"));
-	json_t *inv = json_object_get(req, "invitations");
-	json_int_t invitations = inv ? json_integer_value(inv) : 0;
-	if (!json_is_object(agenda))
+	wire_json *agenda = wire_json_get(req, "agenda");
+	const char *base = wire_json_str(wire_json_get(req, "base"));
+	wire_json *inv = wire_json_get(req, "invitations");
+	int64_t invitations = inv ? wire_json_int(inv) : 0;
+	if (!wire_json_is_object(agenda))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "agenda", NULL, headroom);
 	if (!base_ok(base))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "base", NULL, headroom);
-	if ((inv && !json_is_integer(inv)) || invitations < 0 || invitations > MAX_INVITATIONS)
+	if ((inv && !wire_json_is_int(inv)) || invitations < 0 || invitations > MAX_INVITATIONS)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "invitations", NULL, headroom);
-	char *text = json_dumps(agenda, JSON_COMPACT);
+	char *text = wire_json_dump(agenda);
 	core_agenda *a = malloc(sizeof *a);
 	link_set *ls = calloc(1, sizeof *ls);
 	wire_agenda_errors errs;
@@ -205,9 +217,12 @@ static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headro
 		store_rollback(st);
 		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	} else {
-		json_t *r = result(id, "create");
-		json_object_set_new(r, "consultation", json_pack("{s:s, s:s}", "id", a->id, "title", a->title));
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json *r = result(id, "create");
+		wire_json *made = wire_json_object();
+		wire_json_set(made, "id", wire_json_string(a->id));
+		wire_json_set(made, "title", wire_json_string(a->title));
+		wire_json_set(r, "consultation", made);
+		wire_json_set(r, "links", links_json(ls));
 		add_join(r, ls);
 		b = to_buf(r, headroom);
 	}
@@ -217,13 +232,13 @@ static wire_buf *op_create(store *st, const char *id, json_t *req, size_t headro
 	return b;
 }
 
-static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_links(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	const char *who = json_string_value(json_object_get(req, "link"));
-	const char *action = json_string_value(json_object_get(req, "action"));
-	const char *label = json_string_value(json_object_get(req, "label"));
-	const char *base = json_string_value(json_object_get(req, "base"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const char *who = wire_json_str(wire_json_get(req, "link"));
+	const char *action = wire_json_str(wire_json_get(req, "action"));
+	const char *label = wire_json_str(wire_json_get(req, "label"));
+	const char *base = wire_json_str(wire_json_get(req, "base"));
 	bool rotate = action && !strcmp(action, "rotate");
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
@@ -247,11 +262,11 @@ static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t
 	else {
 		/* PL-2: who held a revoked link is cut off now. */
 		int closed = hub_links_changed(h, cid);
-		json_t *r = result(id, "links");
-		json_object_set_new(r, "consultation", json_string(cid));
-		json_object_set_new(r, "revoked", json_integer(revoked + stage_revoked));
-		json_object_set_new(r, "connections_closed", json_integer(closed));
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json *r = result(id, "links");
+		wire_json_set(r, "consultation", wire_json_string(cid));
+		wire_json_set(r, "revoked", wire_json_integer(revoked + stage_revoked));
+		wire_json_set(r, "connections_closed", wire_json_integer(closed));
+		wire_json_set(r, "links", links_json(ls));
 		add_join(r, ls);
 		b = to_buf(r, headroom);
 	}
@@ -261,27 +276,28 @@ static wire_buf *op_links(store *st, hub *h, const char *id, json_t *req, size_t
 }
 
 /* Reads a JSON array of strings into out (at most cap); -1 when it is not one. */
-static int strings(json_t *arr, const char **out, int cap)
+static int strings(wire_json *arr, const char **out, int cap)
 {
 	if (!arr)
 		return 0;
-	if (!json_is_array(arr) || (int)json_array_size(arr) > cap)
+	long n = wire_json_len(arr);
+	if (n < 0 || n > cap)
 		return -1;
-	for (size_t i = 0; i < json_array_size(arr); i++)
-		if (!(out[i] = json_string_value(json_array_get(arr, i))))
+	for (long i = 0; i < n; i++)
+		if (!(out[i] = wire_json_str(wire_json_at(arr, (size_t)i))))
 			return -1;
-	return (int)json_array_size(arr);
+	return (int)n;
 }
 
 typedef struct listing {
-	json_t *arr;
+	wire_json *arr;
 	const char *priority;
 } listing;
 
 static void list_invited(void *arg, const char *label, int rank, int64_t ms)
 {
 	(void)rank, (void)ms;
-	json_array_append_new(((listing *)arg)->arr, json_string(label));
+	wire_json_push(((listing *)arg)->arr, wire_json_string(label));
 }
 
 static void list_waiting(void *arg, const char *label, int rank, int64_t ms)
@@ -290,31 +306,41 @@ static void list_waiting(void *arg, const char *label, int rank, int64_t ms)
 	listing *l = arg;
 	size_t len;
 	const char *g = core_group_name(l->priority, rank, &len);
-	json_t *group = len ? json_stringn(g, len) : json_null();
-	json_array_append_new(l->arr, json_pack("{s:s, s:o}", "label", label, "group", group));
+	wire_json *group = len ? wire_json_stringn(g, len) : wire_json_null();
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "label", wire_json_string(label));
+	wire_json_set(o, "group", group);
+	wire_json_push(l->arr, o);
 }
 
-static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_json *revoked_json(const char *label, bool invitation)
 {
-	const char *owner = json_string_value(json_object_get(req, "owner"));
-	const char *base = json_string_value(json_object_get(req, "base"));
+	wire_json *o = wire_json_object();
+	wire_json_set(o, "label", wire_json_string(label));
+	wire_json_set(o, "invitation", wire_json_bool(invitation));
+	return o;
+}
+
+static wire_buf *op_invitations(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
+{
+	const char *owner = wire_json_str(wire_json_get(req, "owner"));
+	const char *base = wire_json_str(wire_json_get(req, "base"));
 	const char *adds[MAX_LABEL_ARGS], *revokes[MAX_LABEL_ARGS];
 	cli_invitation_change c = {.adds = adds, .revokes = revokes, .seats = -2};
-	c.group = json_string_value(json_object_get(req, "group"));
-	json_t *seats = json_object_get(req, "seats");
+	c.group = wire_json_str(wire_json_get(req, "group"));
+	wire_json *seats = wire_json_get(req, "seats");
 	if (!owner)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "owner", NULL, headroom);
-	if ((c.nadds = strings(json_object_get(req, "add"), adds, MAX_LABEL_ARGS)) < 0)
+	if ((c.nadds = strings(wire_json_get(req, "add"), adds, MAX_LABEL_ARGS)) < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "add", NULL, headroom);
-	if ((c.nrevokes = strings(json_object_get(req, "revoke"), revokes, MAX_LABEL_ARGS)) < 0)
+	if ((c.nrevokes = strings(wire_json_get(req, "revoke"), revokes, MAX_LABEL_ARGS)) < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "revoke", NULL, headroom);
-	if (json_is_null(seats))
+	if (wire_json_is_null(seats))
 		c.seats = -1;
-	else if (seats &&
-	         (!json_is_integer(seats) || json_integer_value(seats) < 0 || json_integer_value(seats) > 100000))
+	else if (seats && (!wire_json_is_int(seats) || wire_json_int(seats) < 0 || wire_json_int(seats) > 100000))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "seats", NULL, headroom);
 	else if (seats)
-		c.seats = (int)json_integer_value(seats);
+		c.seats = (int)wire_json_int(seats);
 	if ((c.nadds || seats) && !base_ok(base))
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "base", NULL, headroom);
 	link_set *ls = calloc(1, sizeof *ls);
@@ -334,26 +360,26 @@ static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, 
 		b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
 	else {
 		bool cut = false;
-		json_t *r = result(id, "invitations"), *gone = json_array();
+		wire_json *r = result(id, "invitations"), *gone = wire_json_array();
 		for (int i = 0; i < c.nrevokes; i++) {
 			cut = cut || was_invited[i];
-			json_array_append_new(
-			    gone, json_pack("{s:s, s:b}", "label", revokes[i], "invitation", was_invited[i]));
+			wire_json_push(gone, revoked_json(revokes[i], was_invited[i]));
 		}
 		if (cut)
 			hub_links_changed(h, owner);
-		json_object_set_new(r, "owner", json_string(owner));
-		json_object_set_new(r, "revoked", gone);
-		json_object_set_new(r, "links", links_json(ls));
+		wire_json_set(r, "owner", wire_json_string(owner));
+		wire_json_set(r, "revoked", gone);
+		wire_json_set(r, "links", links_json(ls));
 		store_seats now;
 		if (store_seats_get(st, owner, &now) == RT_OK) {
-			json_object_set_new(r, "seats", now.seats >= 0 ? json_integer(now.seats) : json_null());
-			json_object_set_new(r, "priority", json_string(now.priority));
-			listing inv = {.arr = json_array()}, wait = {.arr = json_array(), .priority = now.priority};
+			wire_json_set(r, "seats", now.seats >= 0 ? wire_json_integer(now.seats) : wire_json_null());
+			wire_json_set(r, "priority", wire_json_string(now.priority));
+			listing inv = {.arr = wire_json_array()},
+			        wait = {.arr = wire_json_array(), .priority = now.priority};
 			store_each_label(st, owner, true, list_invited, &inv);
 			store_each_label(st, owner, false, list_waiting, &wait);
-			json_object_set_new(r, "invited", inv.arr);
-			json_object_set_new(r, "waiting", wait.arr);
+			wire_json_set(r, "invited", inv.arr);
+			wire_json_set(r, "waiting", wait.arr);
 		}
 		b = to_buf(r, headroom);
 	}
@@ -361,10 +387,10 @@ static wire_buf *op_invitations(store *st, hub *h, const char *id, json_t *req, 
 	return b;
 }
 
-static wire_buf *op_denylist(hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_denylist(hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	const char *text = json_string_value(json_object_get(req, "names"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const char *text = wire_json_str(wire_json_get(req, "names"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	if (!text || strlen(text) > WIRE_CONTROL_MAX)
@@ -384,13 +410,17 @@ static wire_buf *op_denylist(hub *h, const char *id, json_t *req, size_t headroo
 		             : error_of(id, RT_E_ORGANISER_REFUSED, where, NULL, headroom);
 	} else {
 		rt_err err = hub_set_denylist(h, cid, deny); /* takes deny */
-		json_t *r = result(id, "denylist");
-		json_object_set_new(r, "consultation", json_string(cid));
-		json_object_set_new(r, "names", json_integer((json_int_t)n));
-		b = err == RT_E_NOT_FOUND ? error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom)
-		    : err                 ? error_of(id, err, NULL, NULL, headroom)
-		                          : to_buf(json_incref(r), headroom);
-		json_decref(r);
+		wire_json *r = result(id, "denylist");
+		wire_json_set(r, "consultation", wire_json_string(cid));
+		wire_json_set(r, "names", wire_json_integer((int64_t)n));
+		if (err) {
+			wire_json_free(r);
+			b = err == RT_E_NOT_FOUND
+			        ? error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom)
+			        : error_of(id, err, NULL, NULL, headroom);
+		} else {
+			b = to_buf(r, headroom);
+		}
 	}
 	free(names);
 	free(copy);
@@ -404,9 +434,9 @@ static bool confirmed(const char *typed, const char *title)
 	return typed && (!strcasecmp(typed, "seal") || !strcmp(typed, title));
 }
 
-static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_seal(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
 	store_item want = {0};
@@ -430,7 +460,7 @@ static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t 
 		                "consultation", NULL, headroom);
 	if (want.sealed)
 		return error_of(id, RT_E_CONSULTATION_SEALED, NULL, NULL, headroom);
-	if (!confirmed(json_string_value(json_object_get(req, "confirm")), want.title))
+	if (!confirmed(wire_json_str(wire_json_get(req, "confirm")), want.title))
 		return error_of(id, RT_E_SEAL_CONFIRM_REQUIRED, "confirm", NULL, headroom);
 	char why[160];
 	err = hub_seal(h, cid, why, sizeof why);
@@ -438,16 +468,32 @@ static wire_buf *op_seal(store *st, hub *h, const char *id, json_t *req, size_t 
 		err = RT_E_ORGANISER_NOT_FOUND;
 	if (err)
 		return error_of(id, err, NULL, why, headroom);
-	json_t *r = result(id, "seal");
-	json_object_set_new(r, "consultation", json_string(cid));
+	wire_json *r = result(id, "seal");
+	wire_json_set(r, "consultation", wire_json_string(cid));
 	return to_buf(r, headroom);
 }
 
-static wire_buf *op_export(store *st, const char *id, json_t *req, size_t headroom)
+/* The answer r (taken) that hands a document over: kept under a one-time ticket, fetched from
+ * download/TICKET (relative to the console's page). body is taken. */
+static wire_buf *handed_over(hub *h, const char *id, char *body, size_t len, const char *filename,
+                             const char *media_type, wire_json *r, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	int format = report_format_parse(json_string_value(json_object_get(req, "format")));
-	const char *lang_name = json_string_value(json_object_get(req, "lang"));
+	char ticket[HUB_TICKET_CHARS + 1], url[HUB_TICKET_CHARS + 16];
+	if (hub_download_put(h, body, len, filename, media_type, ticket)) {
+		wire_json_free(r);
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	}
+	snprintf(url, sizeof url, "download/%s", ticket);
+	wire_json_set(r, "url", wire_json_string(url));
+	wire_json_set(r, "filename", wire_json_string(filename));
+	return to_buf(r, headroom);
+}
+
+static wire_buf *op_export(store *st, hub *h, const char *id, wire_json *req, size_t headroom)
+{
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	int format = report_format_parse(wire_json_str(wire_json_get(req, "format")));
+	const char *lang_name = wire_json_str(wire_json_get(req, "lang"));
 	int lang = lang_name ? core_lang_parse(lang_name) : CORE_LANG_NONE;
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
@@ -473,78 +519,103 @@ static wire_buf *op_export(store *st, const char *id, json_t *req, size_t headro
 	                state->sealed ? "report" : "report-draft", report_format_name(opt.format), name, sizeof name);
 	core_state_free(state);
 	free(state);
-	wire_buf *b = doc ? wire_encode_document(id, report_format_name(opt.format), name,
-	                                         report_media_type(opt.format), doc, len, headroom)
-	                  : NULL;
-	free(doc);
-	return b ? b : error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	if (!doc)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	return handed_over(h, id, doc, len, name, report_media_type(opt.format), result(id, "export"), headroom);
+}
+
+/* The backup `roundtable backup` makes (store_backup), written in the data folder (private to
+ * the server's user), read back and deleted at once: it is handed over from memory. */
+static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, wire_json *req, size_t headroom)
+{
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	if (!cid)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "consultation", NULL, headroom);
+	char path[4096], why[512] = "", name[CORE_ID_MAX + 16];
+	uint8_t raw[8];
+	char tag[17];
+	if (crypto_random(raw, sizeof raw))
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	for (int i = 0; i < 8; i++)
+		snprintf(tag + 2 * i, 3, "%02x", raw[i]);
+	snprintf(path, sizeof path, "%s/console-backup-%s.db", c->data_dir, tag);
+	bool sealed = false;
+	rt_err err = store_backup(c->st, cid, path, &sealed, why, sizeof why);
+	size_t len = 0;
+	char *body = err ? NULL : cli_read_text(path, &len);
+	remove(path);
+	if (err == RT_E_NOT_FOUND)
+		return error_of(id, RT_E_ORGANISER_NOT_FOUND, "consultation", NULL, headroom);
+	if (!body)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
+	snprintf(name, sizeof name, "%s-backup.db", cid);
+	/* An unsealed copy holds pseudonyms and their key, which the seal will not reach. */
+	wire_json *r = result(id, "backup");
+	wire_json_set(r, "sealed", wire_json_bool(sealed));
+	return handed_over(h, id, body, len, name, "application/vnd.sqlite3", r, headroom);
 }
 
 /* ORG-3: minutes from another record (a Zoom report the organiser's page matched to labels:
  * label and minutes only) and corrections with their reason, for one session of a programme;
  * all or nothing (cli_attendance_apply). */
-static wire_buf *op_attendance(store *st, const char *id, json_t *req, size_t headroom)
+static wire_buf *op_attendance(store *st, const char *id, const wire_json *req, size_t headroom)
 {
-	const char *cid = json_string_value(json_object_get(req, "consultation"));
-	json_t *minutes = json_object_get(req, "minutes"), *corrections = json_object_get(req, "corrections");
-	size_t n = json_array_size(minutes) + json_array_size(corrections);
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const wire_json *minutes = wire_json_get(req, "minutes"), *corrections = wire_json_get(req, "corrections");
+	long nm = minutes ? wire_json_len(minutes) : 0, nc = corrections ? wire_json_len(corrections) : 0;
 	if (!cid)
 		return error_of(id, RT_E_PROTOCOL_MISSING_FIELD, "consultation", NULL, headroom);
-	if ((minutes && !json_is_array(minutes)) || (corrections && !json_is_array(corrections)) || n < 1 || n > 10000)
-		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, minutes ? "minutes" : "corrections", NULL, headroom);
+	if (nm < 0 || nc < 0 || nm + nc < 1 || nm + nc > 10000)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, nm < 0 || !nc ? "minutes" : "corrections", NULL,
+		                headroom);
 	char pid[CORE_ID_MAX + 1];
 	int session;
 	rt_err err = store_consultation_programme(st, cid, pid, &session);
 	if (err || !pid[0])
 		return error_of(id, err == RT_E_SERVER_UNAVAILABLE ? err : RT_E_ORGANISER_NOT_FOUND, "consultation",
 		                NULL, headroom);
-	cli_attendance_entry *e = calloc(n, sizeof *e);
+	cli_attendance_entry *e = calloc((size_t)(nm + nc), sizeof *e);
 	if (!e)
 		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
-	size_t k = 0, i;
-	json_t *v;
 	const char *bad = NULL;
-	json_array_foreach(minutes, i, v)
-	{
-		json_t *m = json_object_get(v, "minutes");
-		e[k++] = (cli_attendance_entry){.label = json_string_value(json_object_get(v, "label")),
-		                                .minutes = json_is_integer(m) ? (int)json_integer_value(m) : -1};
-		bad = bad ? bad : !json_is_integer(m) || !e[k - 1].label ? "minutes" : NULL;
-	}
-	json_array_foreach(corrections, i, v)
-	{
-		json_t *m = json_object_get(v, "minutes");
-		const char *reason = json_string_value(json_object_get(v, "reason"));
-		e[k++] = (cli_attendance_entry){.label = json_string_value(json_object_get(v, "label")),
-		                                .minutes = json_is_integer(m) ? (int)json_integer_value(m) : 0,
-		                                .reason = reason ? reason : ""};
-		bad = bad ? bad : !json_is_integer(m) || !e[k - 1].label ? "corrections" : NULL;
+	for (long i = 0; i < nm + nc; i++) {
+		bool fix = i >= nm;
+		const wire_json *v =
+		    fix ? wire_json_at(corrections, (size_t)(i - nm)) : wire_json_at(minutes, (size_t)i);
+		const wire_json *m = wire_json_get(v, "minutes");
+		const char *reason = wire_json_str(wire_json_get(v, "reason"));
+		e[i] = (cli_attendance_entry){.label = wire_json_str(wire_json_get(v, "label")),
+		                              .minutes = wire_json_is_int(m) ? (int)wire_json_int(m) : -1,
+		                              .reason = fix ? (reason ? reason : "") : NULL};
+		if (!bad &&
+		    (!wire_json_is_int(m) || !e[i].label || wire_json_int(m) < -100000 || wire_json_int(m) > 100000))
+			bad = fix ? "corrections" : "minutes";
 	}
 	char why[STORE_LABEL_MAX + 128] = "";
-	int rc = bad ? 1 : cli_attendance_apply(st, pid, cid, e, (int)k, (int64_t)time(NULL) * 1000, why, sizeof why);
+	int rc =
+	    bad ? 1
+	        : cli_attendance_apply(st, pid, cid, e, (int)(nm + nc), (int64_t)time(NULL) * 1000, why, sizeof why);
 	free(e);
 	if (bad)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, bad, NULL, headroom);
 	if (rc)
 		return error_of(id, rc > 0 ? RT_E_ORGANISER_REFUSED : RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
-	json_t *r = result(id, "attendance");
-	json_object_set_new(r, "consultation", json_string(cid));
-	json_object_set_new(r, "imported", json_integer((json_int_t)json_array_size(minutes)));
-	json_object_set_new(r, "corrected", json_integer((json_int_t)json_array_size(corrections)));
+	wire_json *r = result(id, "attendance");
+	wire_json_set(r, "consultation", wire_json_string(cid));
+	wire_json_set(r, "imported", wire_json_integer(nm));
+	wire_json_set(r, "corrected", wire_json_integer(nc));
 	return to_buf(r, headroom);
 }
 
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom)
 {
-	store *st = ctx;
-	json_error_t jerr;
-	json_t *req = json_loadb(frame, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(req)) {
-		json_decref(req);
+	const cli_console_ctx *c = ctx;
+	store *st = c->st;
+	wire_json *req = wire_json_parse(frame, len);
+	if (!req)
 		return error_of(NULL, RT_E_PROTOCOL_MALFORMED, NULL, NULL, headroom);
-	}
-	const char *type = json_string_value(json_object_get(req, "type"));
-	const char *id = json_string_value(json_object_get(req, "id"));
+	const char *type = wire_json_str(wire_json_get(req, "type"));
+	const char *id = wire_json_str(wire_json_get(req, "id"));
 	wire_buf *b;
 	size_t idlen = id ? strlen(id) : 0;
 	bool id_ok = idlen >= 1 && idlen <= 64 &&
@@ -556,11 +627,14 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 	else if (!type)
 		b = error_of(id, RT_E_PROTOCOL_UNKNOWN_TYPE, NULL, NULL, headroom);
 	else if (!strcmp(type, "organiser.list")) {
-		json_t *r = result(id, "list"), *items = json_array();
-		b = store_each_item(st, add_item, items) == RT_OK
-		        ? (json_object_set_new(r, "items", items), to_buf(json_incref(r), headroom))
-		        : (json_decref(items), error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom));
-		json_decref(r);
+		wire_json *r = result(id, "list"), *items = wire_json_array();
+		wire_json_set(r, "items", items);
+		if (store_each_item(st, add_item, items) == RT_OK) {
+			b = to_buf(r, headroom);
+		} else {
+			wire_json_free(r);
+			b = error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+		}
 	} else if (!strcmp(type, "organiser.create"))
 		b = op_create(st, id, req, headroom);
 	else if (!strcmp(type, "organiser.links"))
@@ -572,13 +646,15 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 	else if (!strcmp(type, "organiser.seal"))
 		b = op_seal(st, h, id, req, headroom);
 	else if (!strcmp(type, "organiser.export"))
-		b = op_export(st, id, req, headroom);
+		b = op_export(st, h, id, req, headroom);
+	else if (!strcmp(type, "organiser.backup"))
+		b = op_backup(c, h, id, req, headroom);
 	else if (!strcmp(type, "organiser.attendance"))
 		b = op_attendance(st, id, req, headroom);
 	else
 		/* Every consultation's own command is refused here: the organiser has no room. */
 		b = error_of(id, !strncmp(type, "organiser.", 10) ? RT_E_PROTOCOL_UNKNOWN_TYPE : RT_E_AUTH_FORBIDDEN,
 		             NULL, NULL, headroom);
-	json_decref(req);
+	wire_json_free(req);
 	return b;
 }

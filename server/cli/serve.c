@@ -55,7 +55,8 @@ static int serve_common(const options *o, store *st, void (*on_ready)(int, void 
 		hub_set_links_ttl(h, o->links_ttl_hours * 3600000LL);
 	if (o->live_window >= 0)
 		hub_set_live_window(h, o->live_window);
-	hub_set_console(h, cli_console, st); /* ORG-1 */
+	cli_console_ctx console = {.st = st, .data_dir = o->data_dir};
+	hub_set_console(h, cli_console, &console); /* ORG-1 */
 	int rc = net_serve(&no, h, on_ready, arg);
 	hub_free(h);
 	return rc;

@@ -2,7 +2,10 @@
  * console, which belongs to no room and sees no consultation's events; each frame it sends is
  * answered by the console function the command line gave (hub_set_console). Not the
  * operations themselves: those are the command line's (server/cli/console.c). */
+#include <stdlib.h>
 #include <string.h>
+
+#include "crypto.h"
 
 #include "internal.h"
 #include "log.h"
@@ -83,4 +86,70 @@ void hub_console_closed(hub *h, hub_peer *peer)
 		peer->next->prev = peer->prev;
 	peer->prev = peer->next = NULL;
 	peer->organiser = false;
+}
+
+/* --- one-time downloads ------------------------------------------------------------------ */
+
+void hub_download_free(hub_download *d)
+{
+	if (d->body)
+		memset(d->body, 0, d->len); /* a backup holds pseudonyms until the seal */
+	free(d->body);
+	memset(d, 0, sizeof *d);
+}
+
+int hub_download_put(hub *h, char *body, size_t len, const char *filename, const char *media_type,
+                     char ticket[HUB_TICKET_CHARS + 1])
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	hub_download *slot = NULL, *oldest = &h->downloads[0];
+	for (int i = 0; i < HUB_DOWNLOADS; i++) {
+		hub_download *d = &h->downloads[i];
+		if (d->body && d->expires <= now)
+			hub_download_free(d);
+		if (!d->body && !slot)
+			slot = d;
+		if (d->expires < oldest->expires)
+			oldest = d;
+	}
+	if (!slot) {
+		slot = oldest; /* all taken: the oldest goes */
+		hub_download_free(slot);
+	}
+	uint8_t raw[CRYPTO_TOKEN_BYTES];
+	char text[CRYPTO_TOKEN_CHARS + 1];
+	if (crypto_token_new(raw, text)) {
+		free(body);
+		return -1;
+	}
+	snprintf(slot->ticket, sizeof slot->ticket, "%s", text);
+	snprintf(slot->filename, sizeof slot->filename, "%s", filename);
+	snprintf(slot->media_type, sizeof slot->media_type, "%s", media_type);
+	slot->body = body;
+	slot->len = len;
+	slot->expires = now + HUB_DOWNLOAD_SECONDS * 1000LL;
+	memcpy(ticket, slot->ticket, sizeof slot->ticket);
+	return 0;
+}
+
+bool hub_download_take(hub *h, const char *ticket, hub_download *out)
+{
+	int64_t now = h->io.now_ms(h->io.ctx);
+	for (int i = 0; i < HUB_DOWNLOADS; i++) {
+		hub_download *d = &h->downloads[i];
+		if (!d->body || strlen(ticket) != HUB_TICKET_CHARS)
+			continue;
+		volatile uint8_t diff = 0;
+		for (int k = 0; k < HUB_TICKET_CHARS; k++)
+			diff |= (uint8_t)(d->ticket[k] ^ ticket[k]);
+		if (diff)
+			continue;
+		*out = *d;
+		memset(d, 0, sizeof *d);
+		if (out->expires > now)
+			return true;
+		hub_download_free(out);
+		return false;
+	}
+	return false;
 }

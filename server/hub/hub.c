@@ -67,6 +67,8 @@ void hub_free(hub *h)
 		return;
 	hub_flush(h);
 	hub_attend_all(h, true); /* a graceful stop: what everyone attended until now */
+	for (int i = 0; i < HUB_DOWNLOADS; i++)
+		hub_download_free(&h->downloads[i]);
 	for (hub_room *r = h->rooms, *next; r; r = next) {
 		next = r->next;
 		hub_ring_clear(r);

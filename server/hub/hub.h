@@ -184,4 +184,27 @@ typedef wire_buf *(*hub_console_fn)(void *ctx, hub *h, const char *frame, size_t
 /* Lets organiser links in, answered by fn; without it, an organiser link is refused. */
 void hub_set_console(hub *h, hub_console_fn fn, void *ctx);
 
+/* ORG-1: documents the organiser's console downloads over HTTP (GET /download/TICKET): each
+ * kept in memory under a one-time ticket for HUB_DOWNLOAD_SECONDS, at most HUB_DOWNLOADS at once
+ * (the oldest goes first). */
+#define HUB_DOWNLOADS 8
+#define HUB_DOWNLOAD_SECONDS 60
+#define HUB_DOWNLOAD_NAME_MAX 160
+#define HUB_TICKET_CHARS 22
+typedef struct hub_download {
+	char ticket[HUB_TICKET_CHARS + 1];
+	char filename[HUB_DOWNLOAD_NAME_MAX + 1];
+	char media_type[64];
+	char *body; /* owned */
+	size_t len;
+	int64_t expires; /* server ms */
+} hub_download;
+/* Keeps body (taken, malloc'd) under a new ticket, written into ticket. 0, or -1 (body freed). */
+int hub_download_put(hub *h, char *body, size_t len, const char *filename, const char *media_type,
+                     char ticket[HUB_TICKET_CHARS + 1]);
+/* Takes the download of ticket, if it is there and not expired, into *out (free it with
+ * hub_download_free): true; it is gone from the hub either way. */
+bool hub_download_take(hub *h, const char *ticket, hub_download *out);
+void hub_download_free(hub_download *d);
+
 #endif

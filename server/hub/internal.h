@@ -118,6 +118,7 @@ struct hub {
 	hub_console_fn console;
 	void *console_ctx;
 	hub_peer *organisers;
+	hub_download downloads[HUB_DOWNLOADS]; /* ORG-1: the console's one-time downloads */
 };
 
 /* --- batch.c: the group commit ---------------------------------------------------------- */

@@ -4,6 +4,7 @@
  * (metrics.c). */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -308,6 +309,29 @@ static int serve_join(server *s, struct lws *wsi, const char *uri)
 /* The HTTP protocol serves files through lws' default handler. A WebSocket upgrade that
  * offers no subprotocol lands here, on the vhost's first protocol: refuse it, so that every
  * session speaks a named, versioned protocol. */
+/* --- ORG-1: GET /download/TICKET, a document the organiser's console asked for --------------- */
+
+/* A ticket works once, for a minute (hub_download_take): the organiser's own token never goes
+ * in a URL, and a ticket in a log is spent. */
+static int serve_download(server *s, struct lws *wsi, const char *ticket)
+{
+	hub_download d;
+	if (!hub_download_take(s->hub, ticket, &d))
+		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
+	char *buf = malloc(LWS_PRE + d.len + 1);
+	char disposition[HUB_DOWNLOAD_NAME_MAX + 32];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", d.filename);
+	int rc = -1;
+	if (buf) {
+		memcpy(buf + LWS_PRE, d.body, d.len);
+		rc = send_answer(wsi, HTTP_STATUS_OK, d.media_type, "content-disposition:", disposition, buf + LWS_PRE,
+		                 d.len);
+	}
+	free(buf);
+	hub_download_free(&d);
+	return rc;
+}
+
 int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	server *s = lws_context_user(lws_get_context(wsi));
@@ -361,6 +385,8 @@ int net_callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *u
 			return serve_page(s, wsi, uri);
 		if (!strcmp(uri, "/j") || !strncmp(uri, "/j/", 3))
 			return serve_join(s, wsi, uri);
+		if (!strncmp(uri, "/download/", 10))
+			return serve_download(s, wsi, uri + 10);
 		return answer_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);

@@ -177,7 +177,7 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 
 	/* GET /healthz and /metrics, for operators (README.md, "Operations"); /c/ID/, a
 	 * consultation's page (serve_page, http.c); the rest are files. */
-	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0}, joins = {0};
+	struct lws_http_mount mount = {0}, health = {0}, metrics = {0}, pages = {0}, joins = {0}, downloads = {0};
 	health.mountpoint = "/healthz";
 	health.mountpoint_len = 8;
 	health.origin = "http";
@@ -192,7 +192,11 @@ int net_serve(const net_options *opt, hub *h, void (*on_ready)(int port, void *a
 	pages.mount_next = &joins;
 	joins = pages;
 	joins.mountpoint = "/j"; /* the stage's short join code (serve_join, http.c) */
-	joins.mount_next = &mount;
+	joins.mount_next = &downloads;
+	downloads = pages;
+	downloads.mountpoint = "/download"; /* ORG-1: the organiser's one-time downloads */
+	downloads.mountpoint_len = 9;
+	downloads.mount_next = &mount;
 	mount.mountpoint = "/";
 	mount.mountpoint_len = 1;
 	mount.origin = opt->web_dir;

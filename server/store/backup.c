@@ -64,13 +64,19 @@ static int keep_only(sqlite3 *db, const char *cid, char *errbuf, size_t errlen)
 		bool keyed = sqlite3_column_int(tables, 1) != 0;
 		if (!strcmp(name, "programme"))
 			continue; /* emptied by finish_copy */
-		const char *column = keyed ? "consultation" : !strcmp(name, "consultation") ? "id" : NULL;
+		/* The organiser's links are the data folder's, not the consultation's: none is copied. */
+		bool none = !strcmp(name, "organiser_token");
+		const char *column = none                            ? "rowid"
+		                     : keyed                         ? "consultation"
+		                     : !strcmp(name, "consultation") ? "id"
+		                                                     : NULL;
 		if (!column) {
 			snprintf(errbuf, errlen, "table %s is not keyed by consultation", name);
 			rc = -1;
 			break;
 		}
-		char *sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE \"%w\" IS NOT ?", name, column);
+		char *sql = none ? sqlite3_mprintf("DELETE FROM \"%w\" WHERE ? IS NOT NULL", name)
+		                 : sqlite3_mprintf("DELETE FROM \"%w\" WHERE \"%w\" IS NOT ?", name, column);
 		sqlite3_stmt *del = NULL;
 		if (!sql || sqlite3_prepare_v2(db, sql, -1, &del, NULL) != SQLITE_OK) {
 			store_set_err(errbuf, errlen, "preparing a deletion", db);

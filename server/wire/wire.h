@@ -214,4 +214,35 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 int wire_agenda_priority(const char *buf, size_t len, char out[WIRE_PRIORITY_MAX + 1]);
 void wire_programme_free(wire_programme *p);
 
+/* --- the organiser's console (organiser.c; ORG-1) ------------------------------------------ */
+
+/* A JSON value of an organiser frame or answer, for server/cli/console.c. Values got from an
+ * object or array are borrowed; wire_json_set and wire_json_push take theirs. */
+typedef struct wire_json wire_json;
+/* The frame as a JSON object, or NULL when it is not one (free it with wire_json_free). */
+wire_json *wire_json_parse(const char *buf, size_t len);
+void wire_json_free(wire_json *v);
+/* A member of an object (NULL when absent), and what a value is. */
+wire_json *wire_json_get(const wire_json *o, const char *key);
+const char *wire_json_str(const wire_json *v); /* NULL unless a string */
+bool wire_json_is_int(const wire_json *v);
+int64_t wire_json_int(const wire_json *v);
+bool wire_json_is_null(const wire_json *v);
+bool wire_json_is_object(const wire_json *v);
+long wire_json_len(const wire_json *v); /* an array's length, -1 for anything else */
+wire_json *wire_json_at(const wire_json *v, size_t i);
+char *wire_json_dump(const wire_json *v); /* malloc'd compact JSON, NULL when out of memory */
+/* New values (a NULL string is null). */
+wire_json *wire_json_object(void);
+wire_json *wire_json_array(void);
+wire_json *wire_json_string(const char *s);
+wire_json *wire_json_stringn(const char *s, size_t n);
+wire_json *wire_json_integer(int64_t n);
+wire_json *wire_json_bool(bool b);
+wire_json *wire_json_null(void);
+void wire_json_set(wire_json *o, const char *key, wire_json *v);
+void wire_json_push(wire_json *a, wire_json *v);
+/* The value as a frame (taken), or NULL when out of memory. */
+wire_buf *wire_json_buf(wire_json *v, size_t headroom);
+
 #endif

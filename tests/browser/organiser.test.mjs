@@ -80,6 +80,10 @@ test('create from the form, read the links, invite, export and seal', async () =
   await o.getByTestId('org-tab-seal').click();
   const [doc] = await Promise.all([o.waitForEvent('download'), o.getByTestId('org-export-json').click()]);
   assert.match(doc.suggestedFilename(), /report-draft\.json$/);
+  assert.ok(JSON.parse(await (await import('node:fs')).promises.readFile(await doc.path(), 'utf8')));
+  const [backup] = await Promise.all([o.waitForEvent('download'), o.getByTestId('org-backup').click()]);
+  assert.match(backup.suggestedFilename(), /-backup\.db$/);
+  await o.getByTestId('org-backup-unsealed').waitFor();
   assert.equal(await o.getByTestId('org-seal').isDisabled(), true);
   await o.getByTestId('org-seal-word').fill('SEAL');
   await o.getByTestId('org-seal').click();

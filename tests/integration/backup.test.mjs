@@ -17,7 +17,9 @@ function consultationsByTable(file) {
   const out = {};
   for (const t of tables) {
     // A programme spans consultations: a copy of one holds none (any row would show here).
-    const column = t === 'consultation' ? 'id' : t === 'programme' ? "'programme ' || id" : 'consultation';
+    // So does the data folder's organiser link.
+    const column = t === 'consultation' ? 'id' : t === 'programme' ? "'programme ' || id"
+      : t === 'organiser_token' ? "'organiser ' || hex(hash)" : 'consultation';
     out[t] = sql(file, `SELECT DISTINCT ${column} FROM "${t}"`).split('\n').filter(Boolean);
   }
   return out;
@@ -32,6 +34,7 @@ test('backup while participants post: each copy holds every acknowledged questio
     const other = await run(['new', path.join(srv.dataDir, 'agenda.json'), '--data', srv.dataDir, '--json']);
     assert.equal(other.code, 0, other.stderr);
     const otherId = JSON.parse(other.stdout).consultation;
+    assert.equal((await run(['organiser-link', '--data', srv.dataDir])).code, 0); // the folder's, not copied
     const chair = await srv.connect(srv.tokens.cochair);
     await chair.command({ type: 'clock.start' });
     const posters = await Promise.all([0, 1, 2].map(() => srv.connect(srv.tokens.participant)));

@@ -5,6 +5,7 @@
 // cannot send a consultation's commands nor see who wrote a question.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import WebSocket from 'ws';
 import { run, startServer, demoAgenda, openAgenda, TIMEOUT_MS } from '../lib/harness.mjs';
 import { schemaErrors } from '../lib/schemas.mjs';
@@ -141,10 +142,33 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     r = await org.ask({ type: 'organiser.denylist', consultation: cid, names: `ok\n${'x'.repeat(300)}` });
     assert.deepEqual([r.code, r.params.field], ['organiser.refused', 'names[1]']);
 
-    // Export: the report as a document, no author in it.
+    // Export: the report over HTTP with a one-time ticket, no author nor link in it.
     r = await org.ask({ type: 'organiser.export', consultation: cid, format: 'json' });
-    assert.equal(r.type, 'report.document', JSON.stringify(r).slice(0, 200));
-    for (const secret of [chairToken, inv.slice(inv.indexOf('#') + 1), 'REG-7', 'invitation 1']) assert.ok(!r.content.includes(secret), secret);
+    assert.equal(r.op, 'export', JSON.stringify(r));
+    assert.match(r.url, /^download\/[A-Za-z0-9_-]{22}$/);
+    assert.match(r.filename, /report-draft\.json$/);
+    let res = await fetch(new URL(r.url, srv.baseUrl));
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-disposition'), /attachment; filename="[^"]*report-draft\.json"/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const report = await res.text();
+    assert.ok(JSON.parse(report));
+    for (const secret of [chairToken, inv.slice(inv.indexOf('#') + 1), 'REG-7', 'invitation 1']) assert.ok(!report.includes(secret), secret);
+    res = await fetch(new URL(r.url, srv.baseUrl)); // once only
+    assert.equal(res.status, 404);
+    res = await fetch(new URL('download/AAAAAAAAAAAAAAAAAAAAAA', srv.baseUrl));
+    assert.equal(res.status, 404);
+
+    // Backup: the consultation alone, as `roundtable backup` makes it.
+    r = await org.ask({ type: 'organiser.backup', consultation: cid });
+    assert.deepEqual([r.op, r.sealed], ['backup', false], JSON.stringify(r));
+    res = await fetch(new URL(r.url, srv.baseUrl));
+    assert.equal(res.status, 200);
+    const db = Buffer.from(await res.arrayBuffer());
+    assert.equal(db.subarray(0, 15).toString(), 'SQLite format 3');
+    assert.ok(!fs.readdirSync(srv.dataDir).some((f) => f.startsWith('console-backup')), 'the copy left a file');
+    r = await org.ask({ type: 'organiser.backup', consultation: 'Nowhere000' });
+    assert.deepEqual([r.code, r.params.field], ['organiser.not_found', 'consultation']);
 
     // The seal: typed confirmation, as the co-chairs'.
     r = await org.ask({ type: 'organiser.seal', consultation: cid, confirm: 'yes' });

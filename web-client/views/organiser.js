@@ -408,19 +408,19 @@ function SealExportTab({ conn, item, onSealed }) {
     const reply = await seal.run({ type: 'organiser.seal', consultation: item.id, confirm: typed.trim().toLowerCase() === item.title.trim().toLowerCase() ? item.title : 'SEAL' });
     if (reply.type === 'organiser.result') onSealed();
   }
-  async function download(format) {
-    const reply = await exp.run({ type: 'organiser.export', consultation: item.id, format, lang });
-    if (reply.type !== 'report.document') return;
-    const url = URL.createObjectURL(new Blob([reply.content], { type: reply.media_type }));
+  // A document comes over HTTP with a one-time ticket (never the organiser's token in a URL).
+  async function fetchOnce(cmd) {
+    const reply = await exp.run(cmd);
+    if (reply.type !== 'organiser.result') return;
     const a = document.createElement('a');
-    a.href = url;
+    a.href = new URL(reply.url, linkBase()).href;
     a.download = reply.filename;
     document.body.appendChild(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    setLast(reply.filename);
+    setLast(reply);
   }
+  const download = (format) => fetchOnce({ type: 'organiser.export', consultation: item.id, format, lang });
   return html`
     <section class="org-panel" aria-labelledby="org-export-heading">
       <h3 id="org-export-heading">${t('report.export.heading')}</h3>
@@ -434,7 +434,13 @@ function SealExportTab({ conn, item, onSealed }) {
       <div class="actions">
         ${FORMATS.map((f) => html`<button type="button" data-testid=${`org-export-${f}`} disabled=${exp.busy} onClick=${() => download(f)}>${t(`report.format.${f}`)}</button>`)}
       </div>
-      ${last && html`<p class="saved" role="status" data-testid="org-export-done">${t('report.export.done', { file: last })}</p>`}
+      <h3 id="org-backup-heading">${t('organiser.backup.heading')}</h3>
+      <p class="hint">${t('organiser.backup.hint')}</p>
+      <div class="actions">
+        <button type="button" data-testid="org-backup" disabled=${exp.busy} onClick=${() => fetchOnce({ type: 'organiser.backup', consultation: item.id })}>${t('organiser.backup.button')}</button>
+      </div>
+      ${last && html`<p class="saved" role="status" data-testid="org-export-done">${t('report.export.done', { file: last.filename })}</p>`}
+      ${last && last.op === 'backup' && !last.sealed && html`<p class="notice" role="status" data-testid="org-backup-unsealed">${t('organiser.backup.unsealed')}</p>`}
       <${ErrorLine} error=${exp.error} />
     </section>
     <section class="org-panel org-seal" aria-labelledby="org-seal-heading">
