@@ -511,7 +511,9 @@ static wire_buf *op_export(store *st, hub *h, const char *id, wire_json *req, si
 		return error_of(id, err == RT_E_NOT_FOUND ? RT_E_ORGANISER_NOT_FOUND : RT_E_SERVER_UNAVAILABLE,
 		                "consultation", NULL, headroom);
 	}
-	report_options opt = {.format = (report_format)format, .lang = (core_lang)lang};
+	/* AG-6: a draft counts the segment still running up to now. */
+	report_options opt = {
+	    .format = (report_format)format, .lang = (core_lang)lang, .now_ms = (int64_t)time(NULL) * 1000};
 	size_t len;
 	char *doc = report_render(state, &opt, &len);
 	char name[REPORT_FILENAME_MAX];

@@ -225,20 +225,28 @@ rt_err store_each_label(store *s, const char *owner, bool invited, store_label_f
 	                owner, each, arg);
 }
 
+/* Writes `sql` for consultation ?1, label ?2 and value ?3, in the open transaction (begun if
+ * none is). */
+static rt_err label_write(store *s, const char *sql, const char *cid, const char *label, int64_t value)
+{
+	sqlite3_stmt *st = store_prepare(s, sql);
+	if (st) {
+		store_bind_id(st, 1, cid);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, value);
+	}
+	return store_write_once(s, st);
+}
+
 rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms)
 {
 	/* CHR-5: a plain consultation, once sealed, keeps no attendance (time counted up to the seal
 	 * and saved after it included). */
-	sqlite3_stmt *st =
-	    store_prepare(s, "INSERT INTO attendance (consultation, label, attended_ms) SELECT ?1, ?2, ?3 "
-	                     "WHERE NOT EXISTS (SELECT 1 FROM consultation WHERE id = ?1 AND sealed = 1 AND "
-	                     "programme IS NULL) ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3");
-	if (st) {
-		store_bind_id(st, 1, cid);
-		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ms);
-	}
-	return store_write_once(s, st);
+	return label_write(s,
+	                   "INSERT INTO attendance (consultation, label, attended_ms) SELECT ?1, ?2, ?3 "
+	                   "WHERE NOT EXISTS (SELECT 1 FROM consultation WHERE id = ?1 AND sealed = 1 AND "
+	                   "programme IS NULL) ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3",
+	                   cid, label, ms);
 }
 
 rt_err store_attendance_load(store *s, const char *cid, store_label_fn each, void *arg)
@@ -257,15 +265,10 @@ rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, v
 
 rt_err store_attendance_import(store *s, const char *cid, const char *label, int minutes)
 {
-	sqlite3_stmt *st =
-	    store_prepare(s, "INSERT INTO attendance_import (consultation, label, minutes) VALUES (?1, ?2, "
-	                     "?3) ON CONFLICT (consultation, label) DO UPDATE SET minutes = ?3");
-	if (st) {
-		store_bind_id(st, 1, cid);
-		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, minutes);
-	}
-	return store_write_once(s, st);
+	return label_write(s,
+	                   "INSERT INTO attendance_import (consultation, label, minutes) VALUES (?1, ?2, ?3) "
+	                   "ON CONFLICT (consultation, label) DO UPDATE SET minutes = ?3",
+	                   cid, label, minutes);
 }
 
 rt_err store_attendance_correct(store *s, const char *cid, const char *label, int minutes, const char *reason,
