@@ -27,6 +27,7 @@ static const struct command {
     {"backup", cli_backup, cli_usage_backup},
     {"programme", cli_programme, cli_usage_programme},
     {"invitations", cli_invitations, cli_usage_invitations},
+    {"ics", cli_ics, cli_usage_ics},
     {"organiser-link", cli_organiser_link, cli_usage_organiser_link},
 };
 

@@ -53,6 +53,7 @@ typedef struct options {
 	bool check_config;         /* serve: check the configuration, print it, exit */
 	const char *output;        /* export, programme attendance: a file, or a folder for the usual name */
 	int log_level, log_format; /* serve, demo: rtlog_level, rtlog_format */
+	const char *zones;         /* ics: the time zones a description lists, comma-separated */
 } options;
 
 enum {
@@ -98,7 +99,8 @@ enum {
 	OPT_HELP,
 	OPT_MEMORY,
 	OPT_LIVE_BUDGET,
-	OPT_REISSUE
+	OPT_REISSUE,
+	OPT_ZONES
 };
 
 /* The options of serve and demo beyond the address and the files. */
@@ -130,12 +132,14 @@ typedef struct link_set {
 typedef int cli_command(int argc, char **argv, const char *usage);
 cli_command cli_serve, cli_demo, cli_new, cli_denylist, cli_seal, cli_links, cli_export, cli_backup, cli_programme,
     cli_invitations, cli_organiser_link;
+cli_command cli_ics;
 
 /* --- the usage texts (usage.c) ------------------------------------------------------------- */
 
 extern const char cli_usage_main[], cli_usage_serve[], cli_usage_demo[], cli_usage_new[], cli_usage_denylist[],
     cli_usage_seal[], cli_usage_links[], cli_usage_export[], cli_usage_backup[], cli_usage_programme[],
     cli_usage_invitations[], cli_usage_organiser_link[];
+extern const char cli_usage_ics[];
 
 /* --- options and files (options.c) --------------------------------------------------------- */
 
@@ -259,5 +263,30 @@ rt_err cli_render_report(store *st, const char *id, const report_options *opt, c
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom);
 /* Mints an organiser link (revoking every one before) into url (cap bytes), committed: 0, or -1. */
 int cli_organiser_link_new(store *st, const char *base, char *url, size_t cap);
+
+/* Attendance that holds up (attendance.c): programme import, correct and audit (argv[1] names
+ * which), and one label's records (programme attendance ID --label L). */
+/* ORG-3: imported minutes (reason NULL) or a correction (with its reason) for one label. */
+typedef struct cli_attendance_entry {
+	const char *label;
+	int minutes;
+	const char *reason;
+} cli_attendance_entry;
+/* Applies entries to session cid of programme pid, committed: every entry checked first (its
+ * minutes, its reason, its label one of pid's invitations), then all written at `now`. 0; 1
+ * with why ("LABEL: what is wrong") when one is refused, nothing written; -1 when the store
+ * failed. The command line and the organiser's console both call it. */
+int cli_attendance_apply(store *st, const char *pid, const char *cid, const cli_attendance_entry *e, int n, int64_t now,
+                         char *why, size_t cap);
+int cli_programme_attendance_more(int argc, char **argv, const char *usage);
+int cli_programme_label(store *st, const char *pid, const char *label, bool csv);
+
+/* export PROGRAMME_ID: the programme's report (programme.c), with export's options. */
+int cli_export_programme(const options *o, const char *pid);
+
+/* An instant (server ms) as the wall clock of `timezone` reads it: *tm, and the zone's
+ * abbreviation then ("BST", "EDT", "SAST": the system's time zone database's) in abbr. 0, or -1. */
+struct tm;
+int cli_zone_time(const char *timezone, int64_t ms, struct tm *tm, char *abbr, size_t cap);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "cli.h"
 #include "crypto.h"
@@ -540,7 +541,9 @@ static wire_buf *op_export(store *st, hub *h, const char *id, wire_json *req, si
 	if (lang < 0)
 		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, "lang", NULL, headroom);
 	/* EX-2: the same document `roundtable export` writes, from what is committed. */
-	report_options opt = {.format = (report_format)format, .lang = (core_lang)lang};
+	/* AG-6: a draft counts the segment still running up to now. */
+	report_options opt = {
+	    .format = (report_format)format, .lang = (core_lang)lang, .now_ms = (int64_t)time(NULL) * 1000};
 	size_t len;
 	char *doc, name[REPORT_FILENAME_MAX];
 	rt_err err = cli_render_report(st, cid, &opt, &doc, &len, name);
@@ -579,6 +582,58 @@ static wire_buf *op_backup(const cli_console_ctx *c, hub *h, const char *id, wir
 	wire_json *r = result(id, "backup");
 	wire_json_set(r, "sealed", wire_json_bool(sealed));
 	return handed_over(h, id, body, len, name, "application/vnd.sqlite3", r, headroom);
+}
+
+/* ORG-3: minutes from another record (a Zoom report the organiser's page matched to labels:
+ * label and minutes only) and corrections with their reason, for one session of a programme;
+ * all or nothing (cli_attendance_apply). */
+static wire_buf *op_attendance(store *st, const char *id, const wire_json *req, size_t headroom)
+{
+	const char *cid = wire_json_str(wire_json_get(req, "consultation"));
+	const wire_json *minutes = wire_json_get(req, "minutes"), *corrections = wire_json_get(req, "corrections");
+	long nm = minutes ? wire_json_len(minutes) : 0, nc = corrections ? wire_json_len(corrections) : 0;
+	if (!cid)
+		return error_of(id, RT_E_PROTOCOL_MISSING_FIELD, "consultation", NULL, headroom);
+	if (nm < 0 || nc < 0 || nm + nc < 1 || nm + nc > 10000)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, nm < 0 || !nc ? "minutes" : "corrections", NULL,
+		                headroom);
+	char pid[CORE_ID_MAX + 1];
+	int session;
+	rt_err err = store_consultation_programme(st, cid, pid, &session);
+	if (err || !pid[0])
+		return error_of(id, err == RT_E_SERVER_UNAVAILABLE ? err : RT_E_ORGANISER_NOT_FOUND, "consultation",
+		                NULL, headroom);
+	cli_attendance_entry *e = calloc((size_t)(nm + nc), sizeof *e);
+	if (!e)
+		return error_of(id, RT_E_SERVER_UNAVAILABLE, NULL, NULL, headroom);
+	const char *bad = NULL;
+	for (long i = 0; i < nm + nc; i++) {
+		bool fix = i >= nm;
+		const wire_json *v =
+		    fix ? wire_json_at(corrections, (size_t)(i - nm)) : wire_json_at(minutes, (size_t)i);
+		const wire_json *m = wire_json_get(v, "minutes");
+		const char *reason = wire_json_str(wire_json_get(v, "reason"));
+		e[i] = (cli_attendance_entry){.label = wire_json_str(wire_json_get(v, "label")),
+		                              .minutes = wire_json_is_int(m) ? (int)wire_json_int(m) : -1,
+		                              .reason = fix ? (reason ? reason : "") : NULL};
+		if (!bad &&
+		    (!wire_json_is_int(m) || !e[i].label || wire_json_int(m) < -100000 || wire_json_int(m) > 100000))
+			bad = fix ? "corrections" : "minutes";
+	}
+	char why[STORE_LABEL_MAX + 128] = "";
+	int rc =
+	    bad ? 1
+	        : cli_attendance_apply(st, pid, cid, e, (int)(nm + nc), (int64_t)time(NULL) * 1000, why, sizeof why);
+	free(e);
+	if (bad)
+		return error_of(id, RT_E_PROTOCOL_INVALID_FIELD, bad, NULL, headroom);
+	if (rc)
+		return error_of(id, rc > 0 ? RT_E_ORGANISER_REFUSED : RT_E_SERVER_UNAVAILABLE, NULL, why, headroom);
+	wire_json *r = result(id, "attendance");
+	wire_json_set(r, "consultation", wire_json_string(cid));
+	wire_json_set(r, "imported", wire_json_integer(nm));
+	wire_json_set(r, "corrected", wire_json_integer(nc));
+	return to_buf(r, headroom);
 }
 
 wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t headroom)
@@ -623,6 +678,8 @@ wire_buf *cli_console(void *ctx, hub *h, const char *frame, size_t len, size_t h
 		b = op_export(st, h, id, req, headroom);
 	else if (!strcmp(type, "organiser.backup"))
 		b = op_backup(c, h, id, req, headroom);
+	else if (!strcmp(type, "organiser.attendance"))
+		b = op_attendance(st, id, req, headroom);
 	else
 		/* Every consultation's own command is refused here: the organiser has no room. */
 		b = error_of(id, !strncmp(type, "organiser.", 10) ? RT_E_PROTOCOL_UNKNOWN_TYPE : RT_E_AUTH_FORBIDDEN,

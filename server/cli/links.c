@@ -200,6 +200,10 @@ int cli_make_consultation(store *st, const char *text, size_t len, const char *o
 	memset(secret, 0, sizeof secret);
 	if (!err && cli_credential_key(st, a->id)) /* CHR-3: its invitations' blind-signing key */
 		err = RT_E_SERVER_UNAVAILABLE;
+	/* The waiting list's priority groups, when the agenda lists them (invitations --group). */
+	char priority[WIRE_PRIORITY_MAX + 1];
+	if (!err && !wire_agenda_priority(text, len, priority) && priority[0])
+		err = store_priority_set(st, a->id, false, priority);
 	return err ? -3 : 0;
 }
 

@@ -61,6 +61,7 @@ static const struct option long_options[] = {
     {"memory-limit", required_argument, NULL, OPT_MEMORY},
     {"live-budget", required_argument, NULL, OPT_LIVE_BUDGET},
     {"reissue", required_argument, NULL, OPT_REISSUE},
+    {"zones", required_argument, NULL, OPT_ZONES},
     {NULL, 0, NULL, 0},
 };
 
@@ -265,6 +266,9 @@ int cli_parse_options(int argc, char **argv, const char *usage, const int *allow
 			break;
 		case OPT_LABEL:
 			o->label = optarg;
+			break;
+		case OPT_ZONES:
+			o->zones = optarg;
 			break;
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "crypto.h"
@@ -187,16 +188,21 @@ int cli_export(int argc, char **argv, const char *usage)
 	store *st = cli_open_store(o.data_dir);
 	if (!st)
 		return 1;
-	report_options opt = {.format = (report_format)o.format, .lang = (core_lang)o.lang, .k = (uint32_t)o.k};
+	/* AG-6: a draft counts the segment still running up to now. */
+	report_options opt = {.format = (report_format)o.format,
+	                      .lang = (core_lang)o.lang,
+	                      .k = (uint32_t)o.k,
+	                      .now_ms = (int64_t)time(NULL) * 1000};
 	size_t len;
 	char *doc = NULL, name[REPORT_FILENAME_MAX];
 	rt_err err = cli_render_report(st, id, &opt, &doc, &len, name);
 	store_close(st);
+	if (err == RT_E_NOT_FOUND) /* not a consultation: a programme's report, or no such id */
+		return cli_export_programme(&o, id);
 	if (err) {
 		fprintf(stderr, "roundtable: %s: %s\n", id,
-		        err == RT_E_NOT_FOUND                                    ? "no such consultation"
-		        : err == RT_E_SERVER_UNAVAILABLE && !doc && name[0] == 1 ? "out of memory"
-		                                                                 : "cannot read the database");
+		        err == RT_E_SERVER_UNAVAILABLE && !doc && name[0] == 1 ? "out of memory"
+		                                                               : "cannot read the database");
 		return 1;
 	}
 	if (o.output && cli_output_to(o.output, name)) {

@@ -127,9 +127,13 @@ static void *room_for_one(void *items, int n, int *cap, size_t size)
 	return bigger;
 }
 
-/* store_attendance_report's callback: rows come ordered by label. */
-static void attendance_row(void *arg, const char *label, int session, int64_t ms)
+/* store_attendance_detail's callback: rows come ordered by label. A session's time is the core's
+ * (core_attendance_effective): the page-open measure or the imported record, and corrections. */
+static void attendance_row(void *arg, const char *label, int session, int64_t measured_ms, int64_t imported_min,
+                           int64_t corrected_min, int corrections)
 {
+	int64_t ms = core_attendance_effective(measured_ms, imported_min < 0 ? -1 : imported_min * 60000,
+	                                       corrected_min * 60000, corrections > 0);
 	attendance_table *t = arg;
 	if (t->failed)
 		return;
@@ -145,7 +149,7 @@ static void attendance_row(void *arg, const char *label, int session, int64_t ms
 		for (int i = 0; i <= CORE_MAX_SESSIONS; i++)
 			r->ms[i] = -1;
 	}
-	if (session >= 1 && session <= CORE_MAX_SESSIONS)
+	if (session >= 1 && session <= CORE_MAX_SESSIONS && ms >= 0)
 		t->rows[t->n - 1].ms[session] = ms;
 }
 
@@ -164,13 +168,19 @@ static int output_attendance(const store_programme *p, const store_session *ss, 
 
 static int programme_attendance(int argc, char **argv, const char *usage)
 {
-	static const int allowed[] = {OPT_DATA, OPT_CSV, OPT_OUTPUT, 0};
+	static const int allowed[] = {OPT_DATA, OPT_CSV, OPT_OUTPUT, OPT_LABEL, 0};
 	options o = {.data_dir = "data"};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme id");
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	store *st = cli_open_store(o.data_dir);
+	if (st && o.label) {
+		/* One invitation's records, session by session. */
+		rc = cli_programme_label(st, id, o.label, o.csv);
+		store_close(st);
+		return rc;
+	}
 	store_programme p;
 	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
 	int n = 0;
@@ -179,7 +189,7 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 	if (!err)
 		err = store_programme_sessions(st, id, ss, CORE_MAX_SESSIONS, &n);
 	if (!err)
-		err = store_attendance_report(st, id, attendance_row, &t);
+		err = store_attendance_detail(st, id, attendance_row, &t);
 	if (err || t.failed) {
 		fprintf(stderr, "roundtable: %s\n",
 		        err == RT_E_NOT_FOUND ? "no such programme" : "cannot read the database");
@@ -229,17 +239,107 @@ static int programme_attendance(int argc, char **argv, const char *usage)
 	return rc;
 }
 
+/* EX-4: the programme's report: per session, how many invitations attended it (the same rule as
+ * the attendance sheet) and the figures of its own report once sealed. */
+int cli_export_programme(const options *o, const char *pid)
+{
+	if (o->format != REPORT_MD && o->format != REPORT_CSV && o->format != REPORT_JSON) {
+		fprintf(stderr, "roundtable: a programme's report is written as md, csv or json\n");
+		return 2;
+	}
+	store *st = cli_open_store(o->data_dir);
+	store_programme p;
+	store_session *ss = calloc(CORE_MAX_SESSIONS, sizeof *ss);
+	report_session *rs = calloc(CORE_MAX_SESSIONS, sizeof *rs);
+	core_state *states[CORE_MAX_SESSIONS] = {0}; /* each session, loaded (owned) */
+	int n = 0;
+	attendance_table t = {0};
+	rt_err err = st && ss && rs ? store_find_programme(st, pid, &p) : RT_E_SERVER_UNAVAILABLE;
+	if (!err)
+		err = store_programme_sessions(st, pid, ss, CORE_MAX_SESSIONS, &n);
+	if (!err)
+		err = store_attendance_detail(st, pid, attendance_row, &t);
+	store_seats seats = {0};
+	if (!err)
+		err = store_seats_get(st, pid, &seats);
+	for (int i = 0; !err && i < n; i++) {
+		core_state *state = states[i] = calloc(1, sizeof *state);
+		uint8_t secret[CRYPTO_SECRET_BYTES];
+		err = state ? store_load(st, ss[i].id, state, secret) : RT_E_SERVER_UNAVAILABLE;
+		memset(secret, 0, sizeof secret);
+		rs[i] = (report_session){
+		    .st = state, .scheduled_ms = ss[i].info.scheduled_ms, .started = ss[i].info.started};
+	}
+	int rc = 0;
+	if (err || t.failed) {
+		fprintf(stderr, "roundtable: %s: %s\n", pid,
+		        err == RT_E_NOT_FOUND ? "no such consultation or programme" : "cannot read the database");
+		rc = 1;
+	}
+	int64_t scheduled[CORE_MAX_SESSIONS];
+	for (int i = 0; i < n; i++)
+		scheduled[i] = ss[i].info.scheduled_ms;
+	uint32_t certified = 0;
+	for (int r = 0; rc == 0 && r < t.n; r++) {
+		bool was[CORE_MAX_SESSIONS];
+		int attended = core_sessions_attended(t.rows[r].ms + 1, scheduled, n, p.attend_percent, was);
+		certified += core_certified(attended, p.certificate);
+		for (int i = 0; i < n; i++)
+			rs[i].attended += was[i];
+	}
+	report_programme rp = {.title = p.title,
+	                       .attend_percent = p.attend_percent,
+	                       .certificate = p.certificate,
+	                       .invited = (uint32_t)seats.invited,
+	                       .certified = certified,
+	                       .n = n,
+	                       .sessions = rs};
+	report_options opt = {.format = (report_format)o->format, .k = (uint32_t)o->k};
+	size_t len = 0;
+	char *doc = rc == 0 ? report_programme_render(&rp, &opt, &len) : NULL;
+	if (rc == 0 && !doc) {
+		fprintf(stderr, "roundtable: out of memory\n");
+		rc = 1;
+	}
+	char name[REPORT_FILENAME_MAX];
+	if (doc) {
+		char date[16] = "";
+		time_t when = n > 0 ? (time_t)(ss[0].info.starts_at / 1000) : 0;
+		struct tm tm;
+		if (when > 0 && gmtime_r(&when, &tm))
+			strftime(date, sizeof date, "%Y-%m-%d", &tm);
+		report_filename(p.title, date, "programme-report", report_format_name(opt.format), name, sizeof name);
+	}
+	if (doc && o->output && cli_output_to(o->output, name))
+		rc = 1;
+	if (doc && rc == 0)
+		rc = fwrite(doc, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
+	free(doc);
+	for (int i = 0; i < n; i++)
+		if (states[i]) {
+			core_state_free(states[i]);
+			free(states[i]);
+		}
+	free(rs);
+	free(t.rows);
+	free(ss);
+	store_close(st);
+	return rc;
+}
+
 int cli_programme(int argc, char **argv, const char *usage)
 {
 	if (argc >= 2 && !strcmp(argv[1], "new"))
 		return programme_new(argc - 1, argv + 1, usage);
 	if (argc >= 2 && !strcmp(argv[1], "attendance"))
 		return programme_attendance(argc - 1, argv + 1, usage);
+	if (argc >= 2 && (!strcmp(argv[1], "import") || !strcmp(argv[1], "correct") || !strcmp(argv[1], "audit")))
+		return cli_programme_attendance_more(argc, argv, usage);
 	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(usage, stdout);
 		return 0;
 	}
-	fprintf(stderr, "roundtable programme: give new FILE or attendance ID\n\n%s", usage);
+	fprintf(stderr, "roundtable programme: give new, attendance, import, correct or audit\n\n%s", usage);
 	return 2;
 }
 
@@ -460,7 +560,7 @@ int cli_apply_invitations(store *st, const char *id, const cli_invitation_change
 int cli_invitations(int argc, char **argv, const char *usage)
 {
 	static const int allowed[] = {OPT_DATA, OPT_ADD,      OPT_GROUP,   OPT_REVOKE, OPT_SEATS,
-	                              OPT_LIST, OPT_BASE_URL, OPT_REISSUE, 0};
+	                              OPT_LIST, OPT_BASE_URL, OPT_REISSUE, OPT_CSV,    0};
 	options o = {.data_dir = "data", .listen = "127.0.0.1", .port = 8080};
 	char *id = NULL;
 	int rc = cli_parse_options(argc, argv, usage, allowed, &o, &id, 1, "expects a programme or consultation id");
@@ -471,6 +571,12 @@ int cli_invitations(int argc, char **argv, const char *usage)
 	if (!o.nadds && !o.nrevokes && !o.seats && !o.list) {
 		fprintf(stderr, "roundtable invitations: give --add, --revoke, --seats, --reissue or --list\n\n%s",
 		        usage);
+		return 2;
+	}
+	if (o.csv && o.list) {
+		/* The server keeps hashes only: a link can be printed once, when it is made. */
+		fprintf(stderr, "roundtable: --csv prints the links made now (by --add, --seats or --revoke freeing a "
+		                "seat); links made before cannot be printed again: the server keeps only hashes\n");
 		return 2;
 	}
 	int seats = -2; /* not changed */
@@ -509,8 +615,20 @@ int cli_invitations(int argc, char **argv, const char *usage)
 	for (int i = 0; rc == 0 && i < o.nrevokes; i++)
 		printf("%s: %s\n", o.revokes[i], was_invited[i] ? "invitation revoked" : "taken off the waiting list");
 	if (rc == 0) {
-		for (int i = 0; i < ls->n; i++)
-			printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+		if (o.csv)
+			printf("label,link\r\n");
+		for (int i = 0; i < ls->n; i++) {
+			if (!o.csv) {
+				printf("%s: invited: %s\n", ls->labels[i], ls->urls[i]);
+				continue;
+			}
+			/* For a mail merge: the formulas guard of every CSV Roundtable writes. */
+			report_csv_field(stdout, ls->labels[i]);
+			putchar(',');
+			report_csv_field(stdout, ls->urls[i]);
+			printf("\r\n");
+		}
+		fflush(stdout);
 		store_seats s;
 		label_listing waiting = {.priority = store_seats_get(st, id, &s) == RT_OK ? s.priority : ""};
 		for (int i = 0; i < o.nadds; i++) {
@@ -519,7 +637,10 @@ int cli_invitations(int argc, char **argv, const char *usage)
 			if (state == STORE_LABEL_WAITING) {
 				waiting.n = 0;
 				waiting.find = o.adds[i];
-				store_each_label(st, id, false, list_label, &waiting);
+				if (o.csv) /* standard output is the CSV alone */
+					fprintf(stderr, "%s: waiting list\n", o.adds[i]);
+				else
+					store_each_label(st, id, false, list_label, &waiting);
 			}
 		}
 	}

@@ -20,6 +20,7 @@ const char cli_usage_main[] =
     "  programme new FILE create a programme of sessions from a file and print its links\n"
     "  programme attendance ID  who attended which session, and the certificates (--csv)\n"
     "  invitations ID     add, revoke and list personal invitations, with seats and a waiting list\n"
+    "  ics ID             a calendar file (.ics) of a consultation or of a programme's sessions\n"
     "  organiser-link     print a link to the organiser's console (--rotate, --revoke)\n"
     "\n"
     "Run 'roundtable COMMAND --help' for a command's options.\n";
@@ -191,7 +192,10 @@ const char cli_usage_backup[] =
 
 const char cli_usage_programme[] =
     "Usage: roundtable programme new FILE [OPTIONS]\n"
-    "       roundtable programme attendance ID [--csv] [OPTIONS]\n"
+    "       roundtable programme attendance ID [--csv] [--label LABEL] [OPTIONS]\n"
+    "       roundtable programme import ID SESSION FILE [OPTIONS]\n"
+    "       roundtable programme correct ID SESSION LABEL MINUTES REASON [OPTIONS]\n"
+    "       roundtable programme audit ID [--csv] [OPTIONS]\n"
     "\n"
     "new: create a programme, a series of sessions (each a consultation with its own questions,\n"
     "clock and report), from a programme file (format: protocol/programme.md), and print its links:\n"
@@ -205,8 +209,18 @@ const char cli_usage_programme[] =
     "memory and writes it once for everyone when a session leaves session (its end, the seal) or\n"
     "the server stops gracefully, never as people come and go: a crash during a session loses\n"
     "that session's attendance (Zoom's attendance report and corrections make up for it).\n"
+    "A session counts the longer of that measure and the minutes imported from another\n"
+    "record, plus the corrections.\n"
+    "\n"
+    "import: minutes from another record of session SESSION (1, 2...), such as a Zoom attendance\n"
+    "report: FILE has lines label,minutes (the organiser's page makes it from the report and the\n"
+    "registration list, which never leave the browser). It replaces a label's earlier import.\n"
+    "correct: adds MINUTES (20, or -15 to take minutes away) to LABEL's time\n"
+    "in SESSION, with REASON, which must name nobody (\"joined by telephone, host confirmed\").\n"
+    "audit: every correction, oldest first: time, label, session, minutes, reason; never who.\n"
     "\n"
     "  --data DIR        folder of the database (default ./data)\n"
+    "  --label LABEL     attendance: one invitation's records, session by session\n"
     "  --base-url URL    new: start of the printed links (default http://127.0.0.1:8080/)\n"
     "  --invitations N   new: also create N personal invitations labelled \"invitation 1\"...\n"
     "  --csv             attendance: print CSV (label, one column per session, sessions\n"
@@ -232,6 +246,8 @@ const char cli_usage_invitations[] =
     "  --list            print the seats, the invitations and the waiting list\n"
     "  --reissue LABEL   let LABEL draw a new anonymous credential (a lost or new device), at\n"
     "                    most twice per invitation: each re-issue may vote again\n"
+    "  --csv             print the links made now as CSV (label,link) for a mail merge; a link\n"
+    "                    is printed once, when it is made (the server keeps only hashes)\n"
     "  --base-url URL    start of the printed links (default http://127.0.0.1:8080/)\n"
     "  --data DIR        folder of the database (default ./data)\n"
     "  --help            this text\n";
@@ -249,3 +265,18 @@ const char cli_usage_organiser_link[] =
     "  --base-url URL    start of the printed link (default http://127.0.0.1:8080/)\n"
     "  --data DIR        folder of the database (default ./data)\n"
     "  --help            this text\n";
+
+const char cli_usage_ics[] =
+    "Usage: roundtable ics ID [OPTIONS]\n"
+    "\n"
+    "Write a calendar file (RFC 5545) for consultation or programme ID to standard output: one\n"
+    "event per session (a consultation is one session: its first segment's start to its last's\n"
+    "end), in UTC, with a reminder 15 minutes before, and a description giving the time in each\n"
+    "zone of --zones as invitations write it (12:00 BST, 13:00 CEST, 07:00 EDT). It carries no\n"
+    "link: personal links are in the files the organiser's page makes, one per registration.\n"
+    "An agenda without a date has no calendar.\n"
+    "\n"
+    "  --zones LIST     IANA time zones, comma-separated (default: the agenda's own)\n"
+    "  --output PATH    write to PATH instead of standard output; a folder gets the usual name\n"
+    "  --data DIR       folder of the database (default ./data)\n"
+    "  --help           this text\n";

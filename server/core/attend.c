@@ -2,6 +2,9 @@
  * Pure: no clock, no I/O; what it counts is lengths of time, never who said what. */
 #include "attend.h"
 
+#include "scrub.h"
+#include "text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,4 +158,43 @@ int core_programme_pick(const core_session_info *s, int n, int64_t now)
 		if (!s[i].sealed)
 			return i;
 	return n - 1;
+}
+
+int64_t core_attendance_effective(int64_t measured_ms, int64_t imported_ms, int64_t corrected_ms, bool corrected)
+{
+	if (measured_ms < 0 && imported_ms < 0 && !corrected)
+		return -1;
+	int64_t ms = measured_ms > imported_ms ? measured_ms : imported_ms;
+	if (ms < 0)
+		ms = 0;
+	ms += corrected_ms;
+	return ms > 0 ? ms : 0;
+}
+
+rt_err core_import_check(long minutes)
+{
+	return minutes >= 0 && minutes <= CORE_IMPORT_MINUTES_MAX ? RT_OK : RT_E_PROTOCOL_INVALID_FIELD;
+}
+
+rt_err core_correction_check(long minutes, const char *reason, size_t len, const char **why)
+{
+	*why = NULL;
+	if (minutes == 0 || minutes < -CORE_CORRECTION_MINUTES_MAX || minutes > CORE_CORRECTION_MINUTES_MAX) {
+		*why = "the minutes of a correction are a non-zero number from -1440 to 1440";
+		return RT_E_PROTOCOL_INVALID_FIELD;
+	}
+	long cp = reason ? core_utf8_count(reason, len) : -1;
+	bool ctrl = false;
+	for (size_t i = 0; reason && i < len; i++)
+		ctrl = ctrl || (unsigned char)reason[i] < 0x20 || reason[i] == 0x7f;
+	if (cp < 1 || cp > CORE_REASON_MAX_CP || ctrl) {
+		*why = "a correction needs a reason of 1 to 200 characters on one line";
+		return RT_E_PROTOCOL_INVALID_FIELD;
+	}
+	core_find found[1];
+	if (core_scrub_find(reason, len, NULL, CORE_LANG_EN, found, 1) != 0) {
+		*why = "the reason must not identify anyone (no e-mail address, link, handle or phone number)";
+		return RT_E_PROTOCOL_INVALID_FIELD;
+	}
+	return RT_OK;
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "core.h"
+#include "rt_err.h"
 
 /* An organiser's label for an invitation ("REG-0042"), in bytes; never required to be a name. */
 #define CORE_LABEL_MAX 64
@@ -90,5 +91,32 @@ typedef struct core_session_info {
  * else the first neither started nor sealed whose planned end is still to come; else the last
  * one not sealed; else the last. */
 int core_programme_pick(const core_session_info *s, int n, int64_t now);
+
+/* --- ORG-3: attendance that holds up: another record, and corrections -------------------------
+ * Beside the page-open measure, an organiser may bring minutes from another record of the
+ * session (a Zoom attendance report, matched to labels in the organiser's browser: only label
+ * and minutes reach the server) and correct a label's time with a reason. A correction's audit
+ * row is the label, the minutes, the reason and the time: never who made it. */
+
+/* Imported minutes of one label for one session: 0 to this. */
+#define CORE_IMPORT_MINUTES_MAX (24 * 60)
+/* A correction: minutes added (or taken away), at most this either way, never 0. */
+#define CORE_CORRECTION_MINUTES_MAX (24 * 60)
+/* A correction's reason, in code points. */
+#define CORE_REASON_MAX_CP 200
+
+/* What counts for the certificate: the longer of the page-open measure and the imported record,
+ * plus the corrections, never below 0. measured_ms and imported_ms are -1 when not recorded;
+ * corrected_ms sums the corrections (0 for none). -1 when nothing at all is recorded (no
+ * measure, no import and no correction: `corrected` false). */
+int64_t core_attendance_effective(int64_t measured_ms, int64_t imported_ms, int64_t corrected_ms, bool corrected);
+
+/* Checks imported minutes for a session (0..CORE_IMPORT_MINUTES_MAX): RT_OK or RT_E_PROTOCOL_INVALID_FIELD. */
+rt_err core_import_check(long minutes);
+/* Checks a correction: minutes non-zero within CORE_CORRECTION_MINUTES_MAX either way, and a
+ * reason of 1 to CORE_REASON_MAX_CP code points of UTF-8 without control characters in which the
+ * scrubber finds nothing that could identify someone (no e-mail, link, handle or phone
+ * number). RT_OK or RT_E_PROTOCOL_INVALID_FIELD, with what is wrong in *why (static text). */
+rt_err core_correction_check(long minutes, const char *reason, size_t len, const char **why);
 
 #endif

@@ -222,10 +222,14 @@ void core_report_model_free(core_report_model *m)
 	m->nitems = 0;
 }
 
-long core_report_actual_minutes(const core_state *st, int segment)
+long core_report_actual_minutes(const core_state *st, int segment, int64_t now_ms)
 {
 	const core_timing *t = &st->timing[segment];
-	if (!t->started_at)
+	bool running = st->clock == CORE_CLOCK_RUNNING && segment == st->current_segment && !st->sealed;
+	if (!t->started_at && !running)
 		return -1;
-	return (long)((t->elapsed_ms + 30000) / 60000);
+	int64_t ms = t->elapsed_ms;
+	if (running && now_ms > st->clock_started_at && st->clock_started_at)
+		ms += now_ms - st->clock_started_at;
+	return (long)((ms + 30000) / 60000);
 }

@@ -101,8 +101,8 @@ int core_report_model_build(core_report_model *m, const core_state *st, core_lan
 void core_report_model_free(core_report_model *m);
 
 /* Minutes, rounded, of a segment's actual time (AG-6); -1 when it never ran. A seal stops the
- * clock first; in a draft, the current segment's running stretch is not counted (the report
- * reads no clock). */
-long core_report_actual_minutes(const core_state *st, int segment);
+ * clock first; in a draft, the current segment's running stretch counts up to now_ms (the
+ * caller's clock: the report reads none), or not at all when now_ms is 0. */
+long core_report_actual_minutes(const core_state *st, int segment, int64_t now_ms);
 
 #endif

@@ -17,7 +17,8 @@ void hub_export_report(hub *h, hub_peer *peer, const wire_message *m)
 		hub_queue_error(h, peer, m->id, RT_E_AUTH_FORBIDDEN, NULL, NULL);
 		return;
 	}
-	report_options opt = {.format = (report_format)m->format, .lang = m->cmd.lang};
+	report_options opt = {
+	    .format = (report_format)m->format, .lang = m->cmd.lang, .now_ms = h->io.now_ms(h->io.ctx)};
 	size_t len;
 	char *doc = report_render(&r->st, &opt, &len);
 	char filename[REPORT_FILENAME_MAX];

@@ -69,7 +69,7 @@ void report_item_note(const report_doc *d, const core_report_item *it, char *buf
 
 void report_actual_text(const report_doc *d, int s, char buf[REPORT_COUNT_MAX])
 {
-	long act = core_report_actual_minutes(d->m->st, s);
+	long act = core_report_actual_minutes(d->m->st, s, d->now_ms);
 	if (act < 0)
 		snprintf(buf, REPORT_COUNT_MAX, "%s", report_w(d, W_NOT_HELD));
 	else

@@ -77,6 +77,7 @@ typedef struct report_doc {
 	FILE *f;
 	const core_report_model *m;
 	const core_agenda *agenda;
+	int64_t now_ms; /* report_options.now_ms */
 } report_doc;
 
 /* The manifest's lines of what was suppressed: at most one per table and one for upvotes, and

@@ -108,7 +108,7 @@ static void segment(const report_doc *d, int s)
 	str_s(d, report_segment_title(d, s));
 	fprintf(d->f, ", \"rule\": \"%s\", \"planned_minutes\": %u, \"actual_minutes\": ",
 	        seg->chatham_house ? "chatham_house" : "on_record", (unsigned)seg->duration_min);
-	long act = core_report_actual_minutes(d->m->st, s);
+	long act = core_report_actual_minutes(d->m->st, s, d->now_ms);
 	if (act < 0)
 		fputs("null", d->f);
 	else

@@ -91,7 +91,7 @@ char *report_render(const core_state *st, const report_options *opt, size_t *len
 		return NULL;
 	char *buf = NULL;
 	size_t size = 0;
-	report_doc d = {.f = open_memstream(&buf, &size), .m = &m, .agenda = &st->agenda};
+	report_doc d = {.f = open_memstream(&buf, &size), .m = &m, .agenda = &st->agenda, .now_ms = opt->now_ms};
 	if (!d.f) {
 		core_report_model_free(&m);
 		return NULL;

@@ -19,6 +19,7 @@ typedef struct report_options {
 	report_format format;
 	core_lang lang; /* the language of the document's own words; CORE_LANG_NONE: the floor */
 	uint32_t k;     /* 2..CORE_REPORT_MAX_K; 0: CORE_REPORT_DEFAULT_K */
+	int64_t now_ms; /* a draft's running segment counts up to this (server ms); 0: not at all */
 } report_options;
 
 /* "md" "html" "csv" "json", and back (-1 for an unknown name). */
@@ -52,5 +53,26 @@ size_t report_filename(const char *title, const char *date, const char *kind, co
 const char *report_kind(const core_state *st);
 /* The date an export carries: the consultation's, else its first segment's ("" when neither). */
 const char *report_agenda_date(const core_agenda *a);
+
+/* A programme's report (EX-4): per session, how many invitations attended it by the programme's
+ * rule and its rate, then, once the session is sealed, the figures of its own report
+ * (participants, questions, languages of the questions), every count from 1 to k - 1 shown as
+ * "fewer than k". Markdown, CSV or JSON, in English; NULL for another format, an invalid k or
+ * no memory. */
+typedef struct report_session {
+	const core_state *st; /* the session, loaded */
+	int64_t scheduled_ms;
+	uint32_t attended; /* invitations that attended it */
+	bool started;      /* its clock has left idle */
+} report_session;
+typedef struct report_programme {
+	const char *title;
+	int attend_percent, certificate;
+	uint32_t invited;   /* working personal invitations */
+	uint32_t certified; /* invitations meeting the certificate's number of sessions */
+	int n;
+	const report_session *sessions;
+} report_programme;
+char *report_programme_render(const report_programme *p, const report_options *opt, size_t *len);
 
 #endif

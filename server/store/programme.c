@@ -115,6 +115,17 @@ rt_err store_seats_get(store *s, const char *owner, store_seats *out)
 	return rc == SQLITE_ROW ? RT_OK : RT_E_SERVER_UNAVAILABLE;
 }
 
+rt_err store_priority_set(store *s, const char *owner, bool programme, const char *priority)
+{
+	sqlite3_stmt *st = store_prepare(s, programme ? "UPDATE programme SET priority = ? WHERE id = ?"
+	                                              : "UPDATE consultation SET priority = ? WHERE id = ?");
+	if (st) {
+		sqlite3_bind_text(st, 1, priority, -1, SQLITE_STATIC);
+		store_bind_id(st, 2, owner);
+	}
+	return store_write_once(s, st);
+}
+
 rt_err store_seats_set(store *s, const char *owner, bool programme, int seats)
 {
 	sqlite3_stmt *st = store_prepare(s, programme ? "UPDATE programme SET seats = ? WHERE id = ?"
@@ -214,20 +225,28 @@ rt_err store_each_label(store *s, const char *owner, bool invited, store_label_f
 	                owner, each, arg);
 }
 
+/* Writes `sql` for consultation ?1, label ?2 and value ?3, in the open transaction (begun if
+ * none is). */
+static rt_err label_write(store *s, const char *sql, const char *cid, const char *label, int64_t value)
+{
+	sqlite3_stmt *st = store_prepare(s, sql);
+	if (st) {
+		store_bind_id(st, 1, cid);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, value);
+	}
+	return store_write_once(s, st);
+}
+
 rt_err store_attendance_put(store *s, const char *cid, const char *label, int64_t ms)
 {
 	/* CHR-5: a plain consultation, once sealed, keeps no attendance (time counted up to the seal
 	 * and saved after it included). */
-	sqlite3_stmt *st =
-	    store_prepare(s, "INSERT INTO attendance (consultation, label, attended_ms) SELECT ?1, ?2, ?3 "
-	                     "WHERE NOT EXISTS (SELECT 1 FROM consultation WHERE id = ?1 AND sealed = 1 AND "
-	                     "programme IS NULL) ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3");
-	if (st) {
-		store_bind_id(st, 1, cid);
-		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ms);
-	}
-	return store_write_once(s, st);
+	return label_write(s,
+	                   "INSERT INTO attendance (consultation, label, attended_ms) SELECT ?1, ?2, ?3 "
+	                   "WHERE NOT EXISTS (SELECT 1 FROM consultation WHERE id = ?1 AND sealed = 1 AND "
+	                   "programme IS NULL) ON CONFLICT (consultation, label) DO UPDATE SET attended_ms = ?3",
+	                   cid, label, ms);
 }
 
 rt_err store_attendance_load(store *s, const char *cid, store_label_fn each, void *arg)
@@ -242,4 +261,99 @@ rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, v
 	                "ON c.id = a.consultation WHERE c.programme = ?1 UNION ALL "
 	                "SELECT label, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 ORDER BY 1, 2",
 	                pid, each, arg);
+}
+
+rt_err store_attendance_import(store *s, const char *cid, const char *label, int minutes)
+{
+	return label_write(s,
+	                   "INSERT INTO attendance_import (consultation, label, minutes) VALUES (?1, ?2, ?3) "
+	                   "ON CONFLICT (consultation, label) DO UPDATE SET minutes = ?3",
+	                   cid, label, minutes);
+}
+
+rt_err store_attendance_correct(store *s, const char *cid, const char *label, int minutes, const char *reason,
+                                int64_t at)
+{
+	sqlite3_stmt *st = store_prepare(
+	    s, "INSERT INTO attendance_correction (consultation, label, minutes, reason, at) VALUES (?, ?, ?, ?, ?)");
+	if (st) {
+		store_bind_id(st, 1, cid);
+		sqlite3_bind_text(st, 2, label, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, minutes);
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, at);
+	}
+	return store_write_once(s, st);
+}
+
+rt_err store_consultation_programme(store *s, const char *cid, char pid[CORE_ID_MAX + 1], int *session)
+{
+	pid[0] = '\0';
+	*session = 0;
+	sqlite3_stmt *st = store_prepare(
+	    s, "SELECT coalesce(programme, ''), coalesce(programme_order, 0) FROM consultation WHERE id = ?");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	store_bind_id(st, 1, cid);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_column_copy(st, 0, pid, CORE_ID_MAX + 1);
+		*session = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	return store_found(rc);
+}
+
+rt_err store_programme_label(store *s, const char *pid, const char *label, bool *known)
+{
+	int found = 0;
+	rt_err err = label_number(s, "SELECT 1 FROM token WHERE programme = ?1 AND kind = 2 AND label = ?2", pid, label,
+	                          0, &found);
+	*known = found == 1;
+	return err;
+}
+
+rt_err store_attendance_detail(store *s, const char *pid, store_attendance_fn each, void *arg)
+{
+	sqlite3_stmt *st = store_prepare(
+	    s,
+	    "WITH k AS (SELECT consultation, label FROM attendance UNION SELECT consultation, label FROM "
+	    "attendance_import UNION SELECT consultation, label FROM attendance_correction) "
+	    "SELECT k.label, c.programme_order, "
+	    "coalesce((SELECT attended_ms FROM attendance a WHERE a.consultation = k.consultation AND a.label = "
+	    "k.label), -1), "
+	    "coalesce((SELECT minutes FROM attendance_import i WHERE i.consultation = k.consultation AND i.label = "
+	    "k.label), -1), "
+	    "(SELECT coalesce(sum(minutes), 0) FROM attendance_correction r WHERE r.consultation = k.consultation AND "
+	    "r.label = k.label), "
+	    "(SELECT count(*) FROM attendance_correction r WHERE r.consultation = k.consultation AND r.label = "
+	    "k.label) "
+	    "FROM k JOIN consultation c ON c.id = k.consultation WHERE c.programme = ?1 UNION ALL "
+	    "SELECT label, 0, -1, -1, 0, 0 FROM token WHERE programme = ?1 AND kind = 2 AND revoked = 0 ORDER BY 1, 2");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	store_bind_id(st, 1, pid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+		     sqlite3_column_int(st, 5));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
+}
+
+rt_err store_attendance_audit(store *s, const char *pid, store_correction_fn each, void *arg)
+{
+	sqlite3_stmt *st = store_prepare(
+	    s, "SELECT r.label, c.programme_order, r.minutes, r.reason, r.at FROM attendance_correction r "
+	       "JOIN consultation c ON c.id = r.consultation WHERE c.programme = ? ORDER BY r.rowid");
+	if (!st)
+		return RT_E_SERVER_UNAVAILABLE;
+	store_bind_id(st, 1, pid);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		     sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? RT_OK : RT_E_SERVER_UNAVAILABLE;
 }

@@ -265,6 +265,23 @@ static const char *const migrations[] = {
     "  hash BLOB PRIMARY KEY,"
     "  revoked INTEGER NOT NULL DEFAULT 0"
     ") STRICT, WITHOUT ROWID;",
+    /* 20: attendance that holds up, in a programme's sessions: minutes from another record of a
+     * session (a Zoom report matched to labels in the organiser's browser: only label and minutes
+     * arrive) and corrections with a reason. Both carry an invitation label, never a name, and a
+     * correction's row (its audit trail) never says who made it. */
+    "CREATE TABLE attendance_import ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  label TEXT NOT NULL,"
+    "  minutes INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, label)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE attendance_correction ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  label TEXT NOT NULL,"
+    "  minutes INTEGER NOT NULL," /* added, or taken away when negative */
+    "  reason TEXT NOT NULL,"
+    "  at INTEGER NOT NULL" /* server ms */
+    ") STRICT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

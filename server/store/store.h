@@ -183,6 +183,9 @@ typedef struct store_seats {
 rt_err store_seats_get(store *s, const char *owner, store_seats *out);
 /* Sets the owner's cap (-1: none), in the open transaction (begun if none is). */
 rt_err store_seats_set(store *s, const char *owner, bool programme, int seats);
+/* Sets the waiting list groups (space-separated, first first) of a consultation or programme,
+ * in the open transaction (begun if none is). */
+rt_err store_priority_set(store *s, const char *owner, bool programme, const char *priority);
 
 /* Where a label stands with an owner. */
 typedef enum store_label_state { STORE_LABEL_NONE, STORE_LABEL_INVITED, STORE_LABEL_WAITING } store_label_state;
@@ -208,6 +211,30 @@ rt_err store_attendance_load(store *s, const char *cid, store_label_fn each, voi
 /* Calls each(arg, label, session, ms) for programme pid's attendance rows and, with session 0
  * and ms 0, for every label that holds a working invitation to it; ordered by label. */
 rt_err store_attendance_report(store *s, const char *pid, store_label_fn each, void *arg);
+
+/* Attendance that holds up (programmes): minutes imported from another record of session cid
+ * (replacing the label's earlier import) and a correction with its reason, kept as an audit row
+ * (label, minutes, reason, time: never who), each in the open transaction (begun if none is). */
+rt_err store_attendance_import(store *s, const char *cid, const char *label, int minutes);
+rt_err store_attendance_correct(store *s, const char *cid, const char *label, int minutes, const char *reason,
+                                int64_t at);
+/* The programme consultation cid is a session of into pid ("" for none): RT_OK, RT_E_NOT_FOUND
+ * (no such consultation) or RT_E_SERVER_UNAVAILABLE. */
+rt_err store_consultation_programme(store *s, const char *cid, char pid[CORE_ID_MAX + 1], int *session);
+/* Whether label names a personal invitation of programme pid, revoked or not. */
+rt_err store_programme_label(store *s, const char *pid, const char *label, bool *known);
+/* Programme pid's attendance, every record: for each label and session with anything recorded,
+ * each(arg, label, session, measured_ms or -1, imported minutes or -1, corrections' sum in
+ * minutes, how many corrections); and, with session 0 (the rest -1, 0), every label holding a
+ * working invitation. Ordered by label, then session. */
+typedef void (*store_attendance_fn)(void *arg, const char *label, int session, int64_t measured_ms,
+                                    int64_t imported_min, int64_t corrected_min, int corrections);
+rt_err store_attendance_detail(store *s, const char *pid, store_attendance_fn each, void *arg);
+/* The corrections of programme pid in the order they were made: each(arg, label, session,
+ * minutes, reason, at). */
+typedef void (*store_correction_fn)(void *arg, const char *label, int session, int minutes, const char *reason,
+                                    int64_t at);
+rt_err store_attendance_audit(store *s, const char *pid, store_correction_fn each, void *arg);
 
 /* Whether a transaction is open. */
 bool store_in_transaction(const store *s);

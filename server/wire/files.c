@@ -270,11 +270,13 @@ static json_t *file_root(const char *buf, size_t len, const char *format, const 
 	return root;
 }
 
+static void programme_priority(json_t *v, char *out, wire_agenda_errors *errs);
+
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"format",    "title",         "timezone", "date",  "floor",    "channels",
-	                                    "listening", "premoderation", "limits",   "clock", "segments", "voting",
-	                                    NULL};
+	static const char *const known[] = {"format",   "title",     "timezone",      "date",   "floor",
+	                                    "channels", "listening", "premoderation", "limits", "clock",
+	                                    "segments", "voting",    "priority",      NULL};
 	memset(out, 0, sizeof *out);
 	json_t *root = file_root(buf, len, "roundtable.agenda.v1", known, errs);
 	if (!root)
@@ -362,6 +364,10 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 		              &out->close_minutes, errs);
 	}
 
+	/* A single consultation's waiting list groups (wire_agenda_priority reads them). */
+	char priority[WIRE_PRIORITY_MAX + 1];
+	programme_priority(json_object_get(root, "priority"), priority, errs);
+
 	json_t *segs = json_object_get(root, "segments");
 	if (!json_is_array(segs) || json_array_size(segs) < 1 || json_array_size(segs) > CORE_MAX_SEGMENTS) {
 		agenda_error(errs, "segments: must be a list of 1 to %d segments", CORE_MAX_SEGMENTS);
@@ -373,6 +379,19 @@ int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agend
 	}
 	json_decref(root);
 	return errs->n ? -1 : 0;
+}
+
+int wire_agenda_priority(const char *buf, size_t len, char out[WIRE_PRIORITY_MAX + 1])
+{
+	out[0] = '\0';
+	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, NULL);
+	wire_agenda_errors errs = {.n = 0};
+	if (json_is_object(root))
+		programme_priority(json_object_get(root, "priority"), out, &errs);
+	json_decref(root);
+	if (errs.n)
+		out[0] = '\0';
+	return errs.n ? -1 : 0;
 }
 
 /* --- the programme file ------------------------------------------------------------------ */
@@ -389,7 +408,9 @@ static bool valid_group(const char *s)
 	return true;
 }
 
-static void programme_priority(json_t *v, wire_programme *out, wire_agenda_errors *errs)
+/* A waiting list's priority groups (a programme's or a single consultation's), into out
+ * (space-separated, WIRE_PRIORITY_MAX + 1 bytes). */
+static void programme_priority(json_t *v, char *out, wire_agenda_errors *errs)
 {
 	if (!v)
 		return;
@@ -413,8 +434,7 @@ static void programme_priority(json_t *v, wire_programme *out, wire_agenda_error
 		}
 		if (twice)
 			agenda_error(errs, "priority[%zu]: is listed twice", i);
-		used +=
-		    (size_t)snprintf(out->priority + used, sizeof out->priority - used, "%s%s", used ? " " : "", name);
+		used += (size_t)snprintf(out + used, WIRE_PRIORITY_MAX + 1 - used, "%s%s", used ? " " : "", name);
 	}
 }
 
@@ -436,6 +456,8 @@ static void programme_session(json_t *defaults, json_t *session, int i, core_age
 		return;
 	}
 	wire_agenda_errors own;
+	if (json_object_get(session, "priority") || (json_is_object(defaults) && json_object_get(defaults, "priority")))
+		agenda_error(errs, "sessions[%d].priority: belongs to the programme, beside its title", i);
 	if (wire_decode_agenda(text, strlen(text), out, &own))
 		for (int k = 0; k < own.n; k++)
 			agenda_error(errs, "sessions[%d].%s", i, own.msg[k]);
@@ -480,7 +502,7 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 		agenda_number(seats, "seats", 1, 10000, &cap, errs);
 		out->seats = cap ? cap : -1;
 	}
-	programme_priority(json_object_get(root, "priority"), out, errs);
+	programme_priority(json_object_get(root, "priority"), out->priority, errs);
 	json_t *defaults = json_object_get(root, "session_defaults");
 	if (defaults && !json_is_object(defaults))
 		agenda_error(errs, "session_defaults: must be an object");

@@ -238,6 +238,9 @@ typedef struct wire_programme {
  * *out and returns 0 (free it with wire_programme_free), or returns -1 with errs->n >= 1 and
  * nothing to free. */
 int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire_agenda_errors *errs);
+/* A single consultation's waiting list groups, from agenda text that wire_decode_agenda accepted:
+ * space-separated, first first ("" when it lists none). 0, or -1 (and "") for invalid ones. */
+int wire_agenda_priority(const char *buf, size_t len, char out[WIRE_PRIORITY_MAX + 1]);
 void wire_programme_free(wire_programme *p);
 
 /* --- the organiser's console (organiser.c; ORG-1) ------------------------------------------ */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repo, schemaErrors } from '../lib/schemas.mjs';
 import {
-  OffsetEstimate, SYNC_SAMPLES, agendaRows, bothZones, dayIn, elapsedMs, formatDifference, formatRemaining,
+  OffsetEstimate, SYNC_SAMPLES, agendaRows, bothZones, formatTime, zoneAbbreviation, dayIn, elapsedMs, formatDifference, formatRemaining,
   msToNextChange, phaseOf, remainingMs, shownSeconds, zoneOffsetMs, zonedInstant,
 } from '../../web-client/lib/clock.js';
 import { initialState, reduce } from '../../web-client/lib/state.js';
@@ -104,16 +104,37 @@ test('the countdown reads 0:00 only at the end and counts overrun up from +0:00'
 test('agenda times in the event zone and the viewer zone (12:00 BST / 13:00 CEST)', () => {
   const noon = zonedInstant('2021-10-12', '12:00', 'Europe/London');
   assert.equal(noon, utc(2021, 10, 12, 11));
-  assert.deepEqual(bothZones(noon, 'Europe/London', 'Europe/Paris', 'en-GB'), { event: '12:00 BST', viewer: '13:00 CEST' });
+  assert.deepEqual(bothZones(noon, 'Europe/London', 'Europe/Paris', 'en-GB', noon), { event: '12:00 BST', viewer: '13:00 CEST' });
   // The same wall clock under another zone name is shown once.
-  assert.deepEqual(bothZones(noon, 'Europe/London', 'Europe/London', 'en-GB'), { event: '12:00 BST', viewer: null });
+  assert.deepEqual(bothZones(noon, 'Europe/London', 'Europe/London', 'en-GB', noon), { event: '12:00 BST', viewer: null });
   assert.equal(bothZones(noon, 'Europe/London', 'Europe/Dublin', 'en-GB').viewer, null);
   // Half-hour zones and the other side of the date line.
-  assert.equal(bothZones(noon, 'Europe/London', 'Asia/Kolkata', 'en-GB').viewer, '16:30 GMT+5:30');
+  assert.equal(bothZones(noon, 'Europe/London', 'Asia/Kolkata', 'en-GB', noon).viewer, '16:30 IST');
   assert.equal(zonedInstant('2021-10-13', '08:00', 'Pacific/Auckland'), utc(2021, 10, 12, 19));
   assert.equal(zonedInstant('2021-10-12', '07:00', 'America/New_York'), utc(2021, 10, 12, 11));
   assert.equal(dayIn(utc(2021, 10, 12, 23, 30), 'Europe/London'), '2021-10-13');
   assert.equal(dayIn(utc(2021, 10, 12, 23, 30), 'America/New_York'), '2021-10-12');
+});
+
+test('a planned time says its day when it is not the viewer\'s today, and names its zone as invitations do', () => {
+  // 21:00 in New York is 10:00 the next morning in Tokyo.
+  const nine = zonedInstant('2026-06-10', '21:00', 'America/New_York');
+  const sameDay = zonedInstant('2026-06-10', '12:00', 'Asia/Tokyo');
+  const z = bothZones(nine, 'America/New_York', 'Asia/Tokyo', 'en-GB', sameDay);
+  assert.equal(z.event, '21:00 EDT');
+  assert.equal(z.viewer, 'Thu 11 Jun 10:00 JST');
+  // The evening before in Tokyo, the viewer's own line needs no date; New York's does.
+  const eve = zonedInstant('2026-06-11', '08:00', 'Asia/Tokyo');
+  assert.deepEqual(bothZones(nine, 'America/New_York', 'Asia/Tokyo', 'en-GB', eve), { event: 'Wed 10 Jun 21:00 EDT', viewer: '10:00 JST' });
+  // Abbreviations where Intl only gives GMT+n, and in every language.
+  const june = Date.UTC(2026, 5, 10, 12);
+  assert.equal(zoneAbbreviation(june, 'Africa/Johannesburg'), 'SAST');
+  assert.equal(zoneAbbreviation(june, 'America/New_York'), 'EDT');
+  assert.equal(zoneAbbreviation(june, 'Europe/London'), 'BST');
+  assert.equal(zoneAbbreviation(Date.UTC(2026, 0, 10), 'Europe/London'), 'GMT');
+  assert.equal(zoneAbbreviation(june, 'Europe/Paris'), 'CEST');
+  assert.equal(zoneAbbreviation(june, 'UTC'), 'UTC');
+  assert.match(formatTime(june, 'Africa/Johannesburg', 'ar'), /SAST$/);
 });
 
 test('daylight-saving changes: a skipped time is taken after the change, a repeated one the first time', () => {
@@ -130,11 +151,11 @@ test('daylight-saving changes: a skipped time is taken after the change, a repea
   // A week apart across London's change, the Paris viewer still sees one hour's difference.
   for (const day of ['2021-03-24', '2021-03-31']) {
     const at = zonedInstant(day, '12:00', 'Europe/London');
-    assert.match(bothZones(at, 'Europe/London', 'Europe/Paris', 'en-GB').viewer, /^13:00/);
+    assert.match(bothZones(at, 'Europe/London', 'Europe/Paris', 'en-GB', at).viewer, /^13:00/);
   }
   // New York changes two weeks before London: that week, London noon is 08:00 there, not 07:00.
   const gap = zonedInstant('2021-03-17', '12:00', 'Europe/London');
-  assert.match(bothZones(gap, 'Europe/London', 'America/New_York', 'en-GB').viewer, /^08:00/);
+  assert.match(bothZones(gap, 'Europe/London', 'America/New_York', 'en-GB', gap).viewer, /^08:00/);
 });
 
 test('planned against actual for every segment, live for the one running', () => {
@@ -169,7 +190,7 @@ test('the training programme: eight dated sessions at noon in London, 13:00 in P
   assert.equal(rows.length, 8);
   const days = new Set();
   for (const r of rows) {
-    const z = bothZones(r.plannedStart, 'Europe/London', 'Europe/Paris', 'en-GB');
+    const z = bothZones(r.plannedStart, 'Europe/London', 'Europe/Paris', 'en-GB', r.plannedStart);
     assert.match(z.event, /^12:00 /);
     assert.match(z.viewer, /^13:00 /);
     days.add(dayIn(r.plannedStart, 'Europe/London'));

@@ -99,20 +99,21 @@ test('countdown, warning, pause, overrun and the agenda on the participant, co-c
   assert.ok(theirs - 90000 > asked - lost && theirs - 90000 < answered + 2000,
     `the participant's clock is 90 s fast (${theirs - asked} ms ahead, asked in ${answered - asked} ms, opened in ${opened - opening} ms)`);
 
-  // Before the start: the planned time in London and, for the viewer in Paris, in Paris.
+  // Before the start: the planned time in London and, for the viewer in Paris, in Paris; the
+  // agenda's day (12 October 2021) is not today, so each says it (AG-5).
   await waitState(pages, 'idle');
-  assert.equal(await participant.getByTestId('countdown').getByTestId('planned-event').textContent(), '11:30 BST');
-  assert.equal(await participant.getByTestId('countdown').getByTestId('planned-viewer').textContent(), '12:30 CEST');
+  assert.equal(await participant.getByTestId('countdown').getByTestId('planned-event').textContent(), 'Tue 12 Oct 11:30 BST');
+  assert.equal(await participant.getByTestId('countdown').getByTestId('planned-viewer').textContent(), 'Tue 12 Oct 12:30 CEST');
   // The co-chair in London sees one zone only; the agenda table lists every segment.
   assert.equal(await chair.getByTestId('clock-panel').getByTestId('planned-viewer').count(), 0);
   const rows = chair.getByTestId('agenda-row');
   assert.equal(await rows.count(), agenda.segments.length);
-  assert.equal(await rows.nth(2).getByTestId('planned-event').textContent(), '12:20 BST');
+  assert.equal(await rows.nth(2).getByTestId('planned-event').textContent(), 'Tue 12 Oct 12:20 BST');
   assert.equal(await rows.nth(0).getByTestId('actual-start').textContent(), '\u2014');
   // The participant's agenda shows every segment in both zones.
   await participant.getByTestId('agenda').locator('summary').click();
   assert.equal(await participant.getByTestId('agenda-item').count(), agenda.segments.length);
-  assert.match(await participant.getByTestId('agenda-item').nth(3).textContent(), /12:50 BST \/ 13:50 CEST/);
+  assert.match(await participant.getByTestId('agenda-item').nth(3).textContent(), /12:50 BST \/ Tue 12 Oct 13:50 CEST/);
   await screenshot(participant, 'clock-participant-idle');
 
   // Start: three minutes on every page, whatever each browser's own clock says.

@@ -2,6 +2,7 @@
  * late or early, a session extended or sealed) and the session a programme link opens, with a
  * fixed clock. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "attend.h"
 #include "check.h"
@@ -211,8 +212,44 @@ static void test_pick(void)
 	CHECK_EQ_INT(core_programme_pick(&one, 1, T0 + DAY_MS), 0);
 }
 
+/* Attendance that holds up: another record and corrections beside the page-open measure. */
+static void test_records(void)
+{
+	/* The longer of the two records, then the corrections; never below 0. */
+	CHECK(core_attendance_effective(-1, -1, 0, false) == -1);
+	CHECK(core_attendance_effective(30 * MIN_MS, -1, 0, false) == 30 * MIN_MS);
+	CHECK(core_attendance_effective(30 * MIN_MS, 80 * MIN_MS, 0, false) == 80 * MIN_MS);
+	CHECK(core_attendance_effective(85 * MIN_MS, 80 * MIN_MS, 0, false) == 85 * MIN_MS);
+	CHECK(core_attendance_effective(-1, -1, 45 * MIN_MS, true) == 45 * MIN_MS);
+	CHECK(core_attendance_effective(20 * MIN_MS, -1, -30 * MIN_MS, true) == 0);
+	/* Corrections that cancel out still say something was recorded. */
+	CHECK(core_attendance_effective(-1, -1, 0, true) == 0);
+	/* What an import and a correction may be. */
+	CHECK_EQ_INT(core_import_check(0), RT_OK);
+	CHECK_EQ_INT(core_import_check(CORE_IMPORT_MINUTES_MAX), RT_OK);
+	CHECK(core_import_check(-1) != RT_OK && core_import_check(CORE_IMPORT_MINUTES_MAX + 1) != RT_OK);
+	const char *why;
+	static const char ok[] = "joined by telephone, host confirmed";
+	CHECK_EQ_INT(core_correction_check(45, ok, sizeof ok - 1, &why), RT_OK);
+	CHECK_EQ_INT(core_correction_check(-15, "left early", 10, &why), RT_OK);
+	CHECK(core_correction_check(0, ok, sizeof ok - 1, &why) != RT_OK && why);
+	CHECK(core_correction_check(1441, ok, sizeof ok - 1, &why) != RT_OK);
+	CHECK(core_correction_check(10, "", 0, &why) != RT_OK);
+	CHECK(core_correction_check(10, "two\nlines", 9, &why) != RT_OK);
+	static const char mail[] = "ask aicha@example.org";
+	CHECK(core_correction_check(10, mail, sizeof mail - 1, &why) != RT_OK);
+	static const char phone[] = "called +44 20 7946 0018";
+	CHECK(core_correction_check(10, phone, sizeof phone - 1, &why) != RT_OK);
+	char longer[CORE_REASON_MAX_CP + 2];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+	CHECK(core_correction_check(10, longer, sizeof longer - 1, &why) != RT_OK);
+	CHECK_EQ_INT(core_correction_check(10, longer, CORE_REASON_MAX_CP, &why), RT_OK);
+}
+
 int main(void)
 {
+	test_records();
 	test_window();
 	test_attendance();
 	test_many();

@@ -404,6 +404,12 @@ static void test_session(void)
 		      !contains(doc, len, "fewer than"));
 		free(doc);
 	}
+	/* AG-6: a draft counts the segment still running (9 minutes in) up to when it is asked for. */
+	report_options at = {.format = REPORT_JSON, .now_ms = now + 12 * 60000};
+	char *running = report_render(&st, &at, &len);
+	CHECK(running && contains(running, len, "\"planned_minutes\": 10, \"actual_minutes\": 21"));
+	free(running);
+	
 	core_actor c = fixture_role(CORE_ROLE_COCHAIR), rap = fixture_role(CORE_ROLE_RAPPORTEUR);
 	/* EX-7: the report is finalised once its counts are final, never before. */
 	CHECK_EQ_INT(act(&rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_E_REPORT_NOT_SEALED);

@@ -180,14 +180,59 @@ export function dayIn(instant, timeZone) {
 
 const timeFormatters = new Map();
 
-// "12:00 BST": an instant's time of day in a zone, with the zone's short name, in the
-// viewer's locale conventions.
+// Zones for which Intl gives only "GMT+2": the abbreviation invitations write, by zone and by
+// its offset from UTC in minutes (so that a zone with summer time has one for each).
+const ZONE_NAMES = {
+  'Africa/Johannesburg': { 120: 'SAST' },
+  'Africa/Nairobi': { 180: 'EAT' },
+  'Africa/Lagos': { 60: 'WAT' },
+  'Asia/Tokyo': { 540: 'JST' },
+  'Asia/Kolkata': { 330: 'IST' },
+  'Asia/Singapore': { 480: 'SGT' },
+  'Asia/Jakarta': { 420: 'WIB' },
+  'Australia/Sydney': { 600: 'AEST', 660: 'AEDT' },
+  'America/Sao_Paulo': { [-180]: 'BRT' },
+};
+
+const nameFormatters = new Map();
+
+// The zone's abbreviation at an instant, in Latin letters whatever the viewer's language, as an
+// invitation writes it: "BST", "CEST", "EDT", "SAST", "UTC"; "GMT+5" only for a zone no
+// convention names.
+export function zoneAbbreviation(instant, timeZone) {
+  let fallback = null;
+  for (const locale of ['en-GB', 'en-US']) {
+    const key = `${locale}|${timeZone}`;
+    if (!nameFormatters.has(key)) nameFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' }));
+    const part = nameFormatters.get(key).formatToParts(new Date(instant)).find((p) => p.type === 'timeZoneName');
+    const name = part ? part.value : '';
+    if (name && !/^GMT[+-−]/.test(name)) return name;
+    fallback = fallback || name;
+  }
+  const table = ZONE_NAMES[timeZone];
+  const named = table && table[Math.round(zoneOffsetMs(instant, timeZone) / 60000)];
+  return named || fallback || timeZone;
+}
+
+// "12:00 BST": an instant's time of day in a zone, in the viewer's locale conventions, with the
+// zone's abbreviation (zoneAbbreviation).
 export function formatTime(instant, timeZone, locale = undefined) {
   const key = `${locale || ''}|${timeZone}`;
   if (!timeFormatters.has(key)) {
-    timeFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }));
+    timeFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }));
   }
-  return timeFormatters.get(key).format(new Date(instant));
+  return `${timeFormatters.get(key).format(new Date(instant))} ${zoneAbbreviation(instant, timeZone)}`;
+}
+
+const dateFormatters = new Map();
+
+// "Thu 3 Dec": an instant's day in a zone, short, in the viewer's locale conventions.
+export function formatDay(instant, timeZone, locale = undefined) {
+  const key = `${locale || ''}|${timeZone}`;
+  if (!dateFormatters.has(key)) {
+    dateFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short' }));
+  }
+  return dateFormatters.get(key).format(new Date(instant));
 }
 
 // The viewer's own zone, as the browser reports it.
@@ -196,9 +241,15 @@ export function viewerZone() {
 }
 
 // A planned time in the event's zone and, when the viewer's wall clock differs, in theirs:
-// { event: "12:00 BST", viewer: "13:00 CEST" | null }.
-export function bothZones(instant, eventZone, viewer = viewerZone(), locale = undefined) {
-  const event = formatTime(instant, eventZone, locale);
+// { event: "12:00 BST", viewer: "13:00 CEST" | null }. Each part carries its day ("Fri 4 Dec
+// 10:00 JST") whenever that day is not the viewer's today (at `now`): a 21:00 New York event
+// read in Tokyo is the next morning there, and says so.
+export function bothZones(instant, eventZone, viewer = viewerZone(), locale = undefined, now = Date.now()) {
+  const today = dayIn(now, viewer);
+  const part = (zone) => {
+    const time = formatTime(instant, zone, locale);
+    return dayIn(instant, zone) === today ? time : `${formatDay(instant, zone, locale)} ${time}`;
+  };
   const same = viewer === eventZone || zoneOffsetMs(instant, viewer) === zoneOffsetMs(instant, eventZone);
-  return { event, viewer: same ? null : formatTime(instant, viewer, locale) };
+  return { event: part(eventZone), viewer: same ? null : part(viewer) };
 }
