@@ -48,6 +48,11 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
     [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
+    [RT_E_POLL_NOT_FOUND] = "poll.not_found",
+    [RT_E_POLL_WRONG_STATE] = "poll.wrong_state",
+    [RT_E_POLL_INVALID] = "poll.invalid",
+    [RT_E_POLL_INVALID_ANSWER] = "poll.invalid_answer",
+    [RT_E_POLL_WORD_IDENTIFYING] = "poll.word_identifying",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

@@ -68,6 +68,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "warning: fewer than %u participants took part; even \u201Cfewer than %u\u201D may tell "
                               "readers who they were, so share this report with care",
+            [W_POLL_TITLE] = "Poll %u: %s",
+            [W_POLL_ANSWER] = "Answer",
         },
     [CORE_LANG_FR] =
         {
@@ -135,6 +137,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "avertissement\u00A0: moins de %u participants ont pris part\u00A0; même «\u202Fmoins de "
                               "%u\u202F» peut laisser deviner qui ils étaient, diffusez ce rapport avec prudence",
+            [W_POLL_TITLE] = "Sondage %u\u00A0: %s",
+            [W_POLL_ANSWER] = "Réponse",
         },
     [CORE_LANG_ES] =
         {
@@ -198,6 +202,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "advertencia: participaron menos de %u personas; incluso «menos de %u» puede revelar "
                               "quiénes fueron, comparta este informe con cuidado",
+            [W_POLL_TITLE] = "Encuesta %u: %s",
+            [W_POLL_ANSWER] = "Respuesta",
         },
     [CORE_LANG_AR] =
         {
@@ -259,6 +265,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = "، ",
             [W_SMALL_GROUP] =
                 "تحذير: شارك أقل من %u مشاركين؛ وحتى عبارة «أقل من %u» قد تكشف هويتهم، فشارك هذا التقرير بحذر",
+            [W_POLL_TITLE] = "استطلاع %u: %s",
+            [W_POLL_ANSWER] = "الإجابة",
         },
 };
 

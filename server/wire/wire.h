@@ -80,6 +80,10 @@ typedef struct wire_message {
 	/* QA-6: question.move's questions; cmd.questions points here (only its first
 	 * cmd.nquestions are set) */
 	uint32_t questions[CORE_MAX_MOVE];
+	/* POLL-1: poll.create's definition and poll.answer's answer; cmd.poll_def and
+	 * cmd.poll_answer point here (set only for those commands) */
+	core_poll_def poll_def;
+	core_poll_answer poll_answer;
 } wire_message;
 
 /* Decodes and validates one client frame. On RT_OK, *out is filled. On error, out->id holds the
