@@ -20,6 +20,7 @@ import {
 import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } from './chair-panels.js';
 import { MovePanel } from './chair-move.js';
 import { ChairGuard } from './chair-guard.js';
+import { ChairPolls } from './poll.js';
 
 import * as alerts from './chair-alerts.js';
 import * as menus from './chair-menu.js';
@@ -501,6 +502,7 @@ function LiveConsole({ state, conn, offset }) {
         <div class="console-side">
           <${OnStage} state=${state} now=${now} mod=${mod} />
           <${ChairGuard} state=${state} conn=${conn} offset=${offset} />
+          <${ChairPolls} state=${state} conn=${conn} />
           <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
           <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
           <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
