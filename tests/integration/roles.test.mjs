@@ -51,6 +51,11 @@ function table(q) {
     ['queue.pause', ['cochair'], {}],
     ['queue.resume', ['cochair'], {}],
     ['question.reject_all', ['cochair'], { questions: [q] }],
+    ['poll.create', ['cochair'], { kind: 'scale', text: { en: 'A poll for the matrix' } }],
+    ['poll.open', ['cochair'], { poll: 1 }],
+    ['poll.answer', P, { poll: 1, value: 3 }],
+    ['poll.show', ['cochair'], { poll: 1, shown: true }],
+    ['poll.close', ['cochair'], { poll: 1 }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];
