@@ -7,25 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, rendered, screenshot } from '../lib/browser.mjs';
-import { openAgenda, TIMEOUT_MS } from '../lib/harness.mjs';
+import { openAgenda } from '../lib/harness.mjs';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1280, height: 800 };
 const STAGE = { width: 1280, height: 720 };
 
 const suite = browserSuite({ agenda: openAgenda, invitations: 2 });
-
-async function openStage(url, name, locale) {
-  const { browser, problems } = suite;
-  const context = await browser.newContext({ viewport: STAGE, locale, timezoneId: 'UTC', colorScheme: 'light' });
-  context.setDefaultTimeout(TIMEOUT_MS);
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
-  await page.goto(url);
-  await page.getByTestId('stage').waitFor();
-  return page;
-}
 
 test('a poll from the console to the room and the stage, answered in English and Arabic', async () => {
   const { srv, open, problems } = suite;
@@ -90,7 +78,7 @@ test('a poll from the console to the room and the stage, answered in English and
   await chair.locator('[data-testid="chair-poll"]', { hasText: '6 answers' }).waitFor();
   await item.getByTestId('poll-close').click();
   await chair.locator('[data-testid="chair-poll"][data-state="closed"]').waitFor();
-  const stageEn = await openStage(srv.links.stage, 'stage poll en', 'en');
+  const stageEn = await open(srv.links.stage, 'stage poll en', { viewport: STAGE, locale: 'en' });
   await item.getByTestId('poll-show').click();
   await chair.getByTestId('poll-shown').waitFor();
   await screenshot(chair, 'poll-chair-shown-en-1280');
@@ -103,7 +91,7 @@ test('a poll from the console to the room and the stage, answered in English and
   assert.match(bars[0], /0/);
   await rendered(stageEn);
   await screenshot(stageEn, 'poll-stage-bars-en-1280x720', { fullPage: false });
-  const stageAr = await openStage(srv.links.stage, 'stage poll ar', 'ar');
+  const stageAr = await open(srv.links.stage, 'stage poll ar', { viewport: STAGE, locale: 'ar' });
   await stageAr.getByTestId('stage-poll').getByTestId('poll-bars').waitFor();
   assert.match((await stageAr.getByTestId('poll-bar').nth(1).textContent()), /ضمانات حقوق الإنسان/);
   await rendered(stageAr);
