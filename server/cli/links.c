@@ -196,7 +196,7 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 		fprintf(stderr, "roundtable: could not store the consultation\n");
 		return -1;
 	}
-	return 0;
+	return cli_create_agenda_polls(st, text, len, source, a); /* POLL-1 */
 }
 
 int cli_new(int argc, char **argv, const char *usage)

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "report.h"
 #include "wire.h"
 
@@ -111,25 +112,6 @@ static bool whole(json_t *v, json_int_t min, json_int_t max, json_int_t *n)
 	return json_is_integer(v) && *n >= min && *n <= max;
 }
 
-/* POLL-1: {"en": ..., "ar": ...} into texts[lang] (each of `cap` bytes); an unknown language,
- * a text that is not a string or does not fit is refused. */
-static bool take_texts(json_t *v, char *texts, size_t cap)
-{
-	if (!json_is_object(v) || json_object_size(v) == 0)
-		return false;
-	const char *key;
-	json_t *t;
-	json_object_foreach(v, key, t)
-	{
-		int lang = core_lang_parse(key);
-		size_t len = json_is_string(t) ? json_string_length(t) : cap;
-		if (lang < 0 || len >= cap || core_utf8_count(json_string_value(t), len) < 0)
-			return false;
-		memcpy(texts + (size_t)lang * cap, json_string_value(t), len + 1);
-	}
-	return true;
-}
-
 /* POLL-1: the fields of poll.create and poll.answer. */
 static bool take_poll_field(const field_spec *f, json_t *v, wire_message *out)
 {
@@ -149,12 +131,12 @@ static bool take_poll_field(const field_spec *f, json_t *v, wire_message *out)
 		return k >= 0;
 	}
 	case F_POLL_TEXTS:
-		return take_texts(v, d->text[0], sizeof d->text[0]);
+		return wire_poll_texts(v, d->text[0], sizeof d->text[0]);
 	case F_POLL_OPTIONS:
 		if (count < 2 || count > CORE_POLL_MAX_OPTIONS)
 			return false;
 		for (size_t i = 0; i < count; i++)
-			if (!take_texts(json_array_get(v, i), d->options[i][0], sizeof d->options[i][0]))
+			if (!wire_poll_texts(json_array_get(v, i), d->options[i][0], sizeof d->options[i][0]))
 				return false;
 		d->noptions = (int)count;
 		return true;

@@ -6,6 +6,25 @@
 #include "internal.h"
 #include "poll.h"
 
+/* POLL-1: {"en": ..., "ar": ...} into texts[lang] (each of `cap` bytes); an unknown language,
+ * a text that is not a string or does not fit is refused. */
+bool wire_poll_texts(json_t *v, char *texts, size_t cap)
+{
+	if (!json_is_object(v) || json_object_size(v) == 0)
+		return false;
+	const char *key;
+	json_t *t;
+	json_object_foreach(v, key, t)
+	{
+		int lang = core_lang_parse(key);
+		size_t len = json_is_string(t) ? json_string_length(t) : cap;
+		if (lang < 0 || len >= cap || core_utf8_count(json_string_value(t), len) < 0)
+			return false;
+		memcpy(texts + (size_t)lang * cap, json_string_value(t), len + 1);
+	}
+	return true;
+}
+
 /* {"en": ..., "ar": ...}: the languages a text is written in. */
 static json_t *texts_json(const char (*texts)[CORE_POLL_OPTION_MAX_CP * 4 + 1])
 {

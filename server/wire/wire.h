@@ -193,6 +193,11 @@ typedef struct wire_agenda_errors {
  * (without an id) and returns 0, or returns -1 with errs->n >= 1. */
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs);
 
+/* POLL-1: the polls an agenda file prepares (segments[].polls), each attached to its segment,
+ * into out (at most max, in file order). Only their shape is checked here: the core checks the
+ * rest when they are created. Returns how many, or -1 with errs->n >= 1. */
+int wire_decode_agenda_polls(const char *buf, size_t len, core_poll_def *out, int max, wire_agenda_errors *errs);
+
 /* --- the programme file (protocol/programme.md) ------------------------------------------ */
 
 #define WIRE_PRIORITY_MAX 256

@@ -274,3 +274,35 @@ test('after the close no answer row is left, and after the seal no pseudonym lin
     fs.rmSync(srv.dataDir, { recursive: true, force: true });
   }
 });
+
+test('an agenda file prepares polls for its segments: drafts for the co-chairs, opened by the clock', async () => {
+  const segments = openAgenda.segments.map((s, i) => (i === 1 ? {
+    ...s,
+    polls: [
+      { kind: 'single', text: { en: 'Which first?', ar: 'أيهما أولاً؟' }, options: [{ en: 'Data' }, { en: 'Rights', fr: 'Droits' }] },
+      { kind: 'words', text: { en: 'One word' } },
+    ],
+  } : s));
+  const srv = await serve({ segments });
+  const chair = await srv.connect(srv.tokens.cochair);
+  assert.deepEqual(chair.snapshot.polls.map((p) => [p.id, p.kind, p.state, p.segment]), [[1, 'single', 'draft', 1], [2, 'words', 'draft', 1]]);
+  assert.deepEqual(chair.snapshot.polls[0].options, [{ en: 'Data' }, { en: 'Rights', fr: 'Droits' }]);
+  const [p] = await people(srv, 1);
+  assert.deepEqual(p.snapshot.polls, []);
+  await ok(chair, { type: 'clock.start' });
+  await ok(chair, { type: 'agenda.goto', segment: 1 });
+  await p.next((m) => m.type === 'poll.changed' && m.poll.id === 2 && m.poll.state === 'open');
+  await ok(p, { type: 'poll.answer', poll: 1, choices: [1] });
+
+  // A poll the core would refuse stops `roundtable new` with the poll's place, and creates nothing.
+  const bad = path.join(srv.dataDir, 'bad-agenda.json');
+  fs.writeFileSync(bad, JSON.stringify({ ...openAgenda, segments: openAgenda.segments.map((s, i) => (i === 0 ? { ...s, polls: [{ kind: 'scale', text: { ar: 'بلا إنجليزية' } }] } : s)) }));
+  const made = await run(['new', bad, '--data', path.join(srv.dataDir, 'other')]);
+  assert.notEqual(made.code, 0);
+  assert.match(made.stderr, /segments\[0\]: poll 1: poll\.invalid/);
+  const shape = path.join(srv.dataDir, 'shape-agenda.json');
+  fs.writeFileSync(shape, JSON.stringify({ ...openAgenda, segments: openAgenda.segments.map((s, i) => (i === 2 ? { ...s, polls: [{ kind: 'ranking', text: { en: 'x' } }] } : s)) }));
+  const shaped = await run(['new', shape, '--data', path.join(srv.dataDir, 'other')]);
+  assert.notEqual(shaped.code, 0);
+  assert.match(shaped.stderr, /segments\[2\]\.polls\[0\]\.kind: must be one of single, multiple, scale, words/);
+});
