@@ -236,8 +236,12 @@ int store_poll_load(store *s, const char *cid, core_state *stt)
 		return -1;
 	store_bind_id(st, 1, cid);
 	core_poll_def *d = malloc(sizeof *d);
-	int rc = d ? SQLITE_ROW : SQLITE_NOMEM;
-	while (d && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (!d) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(d, 0, sizeof *d);
 		uint32_t id = (uint32_t)sqlite3_column_int64(st, 0);
 		int kind = core_poll_kind_parse((const char *)sqlite3_column_text(st, 1));
