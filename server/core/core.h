@@ -624,8 +624,8 @@ typedef struct core_event {
 	bool open_link;
 	/* POLL-1: the poll, its definition when created, its state, an answer. */
 	uint32_t poll;
-	const core_poll_def *poll_def;
 	core_poll_state poll_state;
+	const core_poll_def *poll_def;
 	const core_poll_answer *poll_answer;
 } core_event;
 

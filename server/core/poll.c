@@ -173,13 +173,10 @@ static void collapse(core_state *st, uint32_t poll)
 
 /* --- the result anyone may see ----------------------------------------------------------- */
 
-/* The cloud's words, most written first, then by bytes: the same order every time. */
-static int word_order(const void *a, const void *b)
+/* Whether word x comes before y: most written first, then by bytes, the same order every time. */
+static bool word_before(const core_poll_word *x, const core_poll_word *y)
 {
-	const core_poll_word *x = *(const core_poll_word *const *)a, *y = *(const core_poll_word *const *)b;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->word, y->word);
+	return x->count != y->count ? x->count > y->count : strcmp(x->word, y->word) < 0;
 }
 
 void core_poll_result_of(const core_poll *p, uint32_t k, core_poll_result *out)
@@ -192,10 +189,14 @@ void core_poll_result_of(const core_poll *p, uint32_t k, core_poll_result *out)
 	if (p->def.kind == CORE_POLL_WORDS) {
 		/* A word fewer than k wrote is left out: the respondents, not the words, are the
 		 * published total, so no hidden word can be worked out from the others (EX-4). */
-		for (uint32_t i = 0; i < p->nwords; i++)
-			if (p->words[i].count && core_report_cell(p->words[i].count, k) == CORE_CELL_SHOWN)
-				out->words[out->nwords++] = &p->words[i];
-		qsort(out->words, out->nwords, sizeof out->words[0], word_order);
+		for (uint32_t i = 0; i < p->nwords; i++) {
+			if (!p->words[i].count || core_report_cell(p->words[i].count, k) != CORE_CELL_SHOWN)
+				continue;
+			uint32_t at = out->nwords++; /* insertion: a cloud is at most CORE_POLL_MAX_CLOUD words */
+			for (; at > 0 && word_before(&p->words[i], out->words[at - 1]); at--)
+				out->words[at] = out->words[at - 1];
+			out->words[at] = &p->words[i];
+		}
 		out->published = true;
 		return;
 	}

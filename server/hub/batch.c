@@ -409,7 +409,7 @@ static size_t put_le(uint8_t *out, size_t at, uint64_t v, int n)
 void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_command *c,
                         uint8_t digest[STORE_DIGEST_BYTES])
 {
-	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 56 + 3 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
+	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 60 + 5 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
 	size_t n = 0;
 	memcpy(buf, key, STORE_RECEIPT_KEY_BYTES);
 	n += STORE_RECEIPT_KEY_BYTES;
@@ -436,6 +436,13 @@ void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_c
 	/* The questions of a move or a bulk reject, in the order named. */
 	crypto_sha256(c->questions ? (const void *)c->questions : "",
 	              c->questions ? c->nquestions * sizeof *c->questions : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	/* POLL-1: the poll, a new poll's definition and an answer (zeroed whole by the decoder). */
+	n = put_le(buf, n, c->poll, 4);
+	crypto_sha256(c->poll_def ? (const void *)c->poll_def : "", c->poll_def ? sizeof *c->poll_def : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	crypto_sha256(c->poll_answer ? (const void *)c->poll_answer : "", c->poll_answer ? sizeof *c->poll_answer : 0,
+	              buf + n);
 	n += CRYPTO_HASH_BYTES;
 	assert(n <= sizeof buf);
 	crypto_sha256(buf, n, out);

@@ -166,7 +166,11 @@ test('the voting rule: with invitations only, the open link does not answer', as
   const open = await srv.connect(srv.tokens.participant);
   assert.equal((await open.command({ type: 'poll.answer', poll: id, value: 3 })).code, 'vote.invitations_only');
   const invited = await srv.connect(srv.tokens.invitations[0]);
-  await ok(invited, { type: 'poll.answer', poll: id, value: 3 });
+  const first = await ok(invited, { type: 'poll.answer', poll: id, value: 3, id: 'retry-1' });
+  // PL-3: a retry is answered with the same ack; the same id with another answer changes nothing.
+  const retry = await invited.command({ type: 'poll.answer', poll: id, value: 3, id: 'retry-1' });
+  assert.deepEqual(retry, first);
+  assert.equal((await invited.command({ type: 'poll.answer', poll: id, value: 5, id: 'retry-1' })).code, 'command.id_reused');
   // Before accepting the Rule, nobody answers (CHR-2).
   const newcomer = await srv.connect(srv.tokens.invitations[1], { acceptRule: false });
   assert.equal((await newcomer.command({ type: 'poll.answer', poll: id, value: 3 })).code, 'chr.ack_required');
