@@ -204,6 +204,9 @@ void cli_print_link_lines(const link_set *ls);
 /* Creates a consultation from agenda text, into *a. Reports every agenda error on stderr. */
 int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
                             core_agenda *a);
+/* POLL-1 (polls.c): the polls the agenda text prepares, created in consultation a's open
+ * transaction. 0, or -1 with the reason on stderr. */
+int cli_create_agenda_polls(store *st, const char *text, size_t len, const char *source, const core_agenda *a);
 
 /* --- time (tz.c) --------------------------------------------------------------------------- */
 

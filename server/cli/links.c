@@ -219,7 +219,9 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 		fprintf(stderr, "roundtable: the system's random generator failed\n");
 	else if (rc)
 		fprintf(stderr, "roundtable: could not store the consultation\n");
-	return rc ? -1 : 0;
+	if (rc)
+		return -1;
+	return cli_create_agenda_polls(st, text, len, source, a); /* POLL-1 */
 }
 
 int cli_new(int argc, char **argv, const char *usage)

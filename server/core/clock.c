@@ -28,6 +28,8 @@ static int64_t close_due_ms(const core_state *st)
 /* The queue closing by itself (AG-4), or a co-chairs' listener band going down (LC-6). */
 int64_t core_clock_due_ms(const core_state *st)
 {
+	if (core_poll_due(st))
+		return 1; /* POLL-1: a poll the agenda clock opens or closes, at once */
 	int64_t due = close_due_ms(st), band = st->sealed ? 0 : core_band_due_ms(st);
 	return band && (!due || band < due) ? band : due;
 }

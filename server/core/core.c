@@ -56,7 +56,8 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_CLOCK_RESUME:
 	case CORE_CMD_CLOCK_ADJUST:
 	case CORE_CMD_CLOCK_DUE:
-		err = core_decide_clock(st, cmd, now_ms, out);
+		/* POLL-1: a poll the agenda clock opens or closes goes first, one per command. */
+		err = core_decide_poll_due(st, out) ? RT_OK : core_decide_clock(st, cmd, now_ms, out);
 		break;
 	case CORE_CMD_FLOOR_SET:
 		err = core_decide_floor(st, cmd, out);
@@ -104,6 +105,13 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_QUESTION_REJECT_ALL:
 	case CORE_CMD_JOIN:
 		err = core_decide_guard(st, actor, cmd, now_ms, out);
+		break;
+	case CORE_CMD_POLL_CREATE:
+	case CORE_CMD_POLL_OPEN:
+	case CORE_CMD_POLL_CLOSE:
+	case CORE_CMD_POLL_SHOW:
+	case CORE_CMD_POLL_ANSWER:
+		err = core_decide_poll(st, actor, cmd, out);
 		break;
 	default:
 		/* approve, reject, edit, pin, unpin, answer now, answer, reopen, move */
@@ -182,6 +190,11 @@ int core_evolve(core_state *st, const core_event *ev)
 	case CORE_EV_FINALISED:
 		st->final = true; /* EX-7 */
 		rc = 0;
+		break;
+	case CORE_EV_POLL_CREATED:
+	case CORE_EV_POLL_STATE:
+	case CORE_EV_POLL_ANSWERED:
+		rc = core_evolve_poll(st, ev);
 		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */

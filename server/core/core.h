@@ -299,6 +299,76 @@ typedef struct core_timing {
 	bool auto_closed;    /* the clock has closed it for questions (once per end time) */
 } core_timing;
 
+/* POLL-1: anonymous polls. A poll's question and options are written in up to four languages
+ * (empty: fall back to the floor language's); answers are kept by pseudonym only while the poll
+ * is open, so that a participant may change theirs, and collapse to totals when it closes. */
+#define CORE_POLL_TEXT_MAX_CP 300
+#define CORE_POLL_OPTION_MAX_CP 100
+#define CORE_POLL_MAX_OPTIONS 10
+#define CORE_POLL_WORD_MAX_CP 30
+#define CORE_POLL_MAX_WORDS 3   /* words in one word-cloud answer */
+#define CORE_POLL_MAX_CLOUD 200 /* distinct words one cloud counts; later new words are not counted */
+#define CORE_POLL_SCALE_MAX 5
+#define CORE_MAX_POLLS 100
+#define CORE_POLL_NO_SEGMENT 0xFFFFu
+
+typedef enum core_poll_kind {
+	CORE_POLL_SINGLE,
+	CORE_POLL_MULTIPLE,
+	CORE_POLL_SCALE, /* 1..CORE_POLL_SCALE_MAX */
+	CORE_POLL_WORDS, /* a short-word cloud */
+	CORE_POLL_KIND_COUNT
+} core_poll_kind;
+
+typedef enum core_poll_state {
+	CORE_POLL_DRAFT,
+	CORE_POLL_OPEN,
+	CORE_POLL_CLOSED,
+	CORE_POLL_STATE_COUNT
+} core_poll_state;
+
+/* What a co-chair writes: the question and options, by language. */
+typedef struct core_poll_def {
+	core_poll_kind kind;
+	uint16_t segment; /* opens and closes with this agenda segment; CORE_POLL_NO_SEGMENT: by hand */
+	char text[CORE_LANG_COUNT][CORE_POLL_TEXT_MAX_CP * 4 + 1];
+	int noptions;
+	char options[CORE_POLL_MAX_OPTIONS][CORE_LANG_COUNT][CORE_POLL_OPTION_MAX_CP * 4 + 1];
+} core_poll_def;
+
+/* One answer: the options chosen (a bit each), the scale's value, or up to three words. */
+typedef struct core_poll_answer {
+	uint16_t choices;
+	uint8_t value;
+	int nwords;
+	char words[CORE_POLL_MAX_WORDS][CORE_POLL_WORD_MAX_CP * 4 + 1];
+} core_poll_answer;
+
+typedef struct core_poll_word {
+	char word[CORE_POLL_WORD_MAX_CP * 4 + 1];
+	uint32_t count;
+} core_poll_word;
+
+typedef struct core_poll {
+	uint32_t id; /* ordinal from 1, "Poll 3" */
+	core_poll_def def;
+	core_poll_state state;
+	bool shown; /* the co-chairs show its results to the room */
+	/* Totals, kept as answers come and go: respondents, each option's (or scale value's) count,
+	 * and the cloud's words. The only record of a poll that outlives its close. */
+	uint32_t respondents;
+	uint32_t counts[CORE_POLL_MAX_OPTIONS];
+	core_poll_word *words; /* owned */
+	uint32_t nwords;
+} core_poll;
+
+/* A participant's answer to an open poll, by pseudonym: wiped when the poll closes. */
+typedef struct core_poll_slot {
+	uint32_t poll; /* 0: empty */
+	core_pseud who;
+	core_poll_answer answer;
+} core_poll_slot;
+
 typedef struct core_state {
 	core_agenda agenda; /* segments[].questions_open is live state */
 	core_clock_state clock;
@@ -348,6 +418,11 @@ typedef struct core_state {
 	/* EX-7: the rapporteurs marked the report final: after the seal their workspace stays open
 	 * until then, and nothing changes afterwards. Stored. */
 	bool final;
+	/* POLL-1: polls (polls[i].id == i + 1) and the answers to open ones. */
+	core_poll *polls;
+	uint32_t npolls, pollcap;
+	core_poll_slot *poll_answers;
+	uint32_t nanswers, answercap;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -395,6 +470,11 @@ typedef enum core_cmd_kind {
 	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
 	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
 	CORE_CMD_REPORT_FINALISE,     /* EX-7: a rapporteur marks the report final, after the seal */
+	CORE_CMD_POLL_CREATE,         /* POLL-1: a co-chair prepares a poll (`poll_def`) */
+	CORE_CMD_POLL_OPEN,           /* POLL-1: opens `poll` for answers */
+	CORE_CMD_POLL_CLOSE,          /* POLL-1: closes it: its answers collapse to totals */
+	CORE_CMD_POLL_SHOW,           /* POLL-1: shows its results to the room (`included`), or hides them */
+	CORE_CMD_POLL_ANSWER,         /* POLL-1: a participant answers `poll` (`poll_answer`), or changes it */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -434,6 +514,10 @@ typedef struct core_command {
 	 * is refused with question.conflict. Without them, today's rules alone apply. */
 	bool has_from, has_version;
 	core_qstate from;
+	/* POLL-1: the poll acted on, a new poll's definition and an answer (borrowed). */
+	uint32_t poll;
+	const core_poll_def *poll_def;
+	const core_poll_answer *poll_answer;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -487,6 +571,9 @@ typedef enum core_event_kind {
 	CORE_EV_JOINED,            /* AB-2: a new device key from `network`, `count` in its window; ephemeral,
 	                              told to the co-chairs (`notify`) when the count reaches the cap */
 	CORE_EV_FINALISED,         /* EX-7: the rapporteurs marked the report final */
+	CORE_EV_POLL_CREATED,      /* POLL-1: poll `poll` is `poll_def` (borrowed), a draft */
+	CORE_EV_POLL_STATE,        /* POLL-1: poll `poll` is now `poll_state`, its results `included` (shown) */
+	CORE_EV_POLL_ANSWERED,     /* POLL-1: `author` answers `poll` with `poll_answer` (borrowed) */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -550,6 +637,11 @@ typedef struct core_event {
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 	uint32_t count;
 	bool open_link;
+	/* POLL-1: the poll, its definition when created, its state, an answer. */
+	uint32_t poll;
+	core_poll_state poll_state;
+	const core_poll_def *poll_def;
+	const core_poll_answer *poll_answer;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -585,7 +677,9 @@ typedef struct core_decision {
 	char text[CORE_NOTE_MAX_BYTES + 1];
 	char scratch[CORE_NOTE_MAX_BYTES + 1]; /* text with placeholders, before it replaces text */
 	char theme[CORE_THEME_MAX_BYTES + 1];
-	uint32_t ids[CORE_MAX_MOVE]; /* QA-6: the questions its one move event names */
+	uint32_t ids[CORE_MAX_MOVE];  /* QA-6: the questions its one move event names */
+	core_poll_def poll_def;       /* POLL-1: a new poll's definition, cleaned */
+	core_poll_answer poll_answer; /* POLL-1: an answer, cleaned */
 } core_decision;
 
 /* --- state ------------------------------------------------------------------------------- */
@@ -710,5 +804,25 @@ bool core_question_unpublished(const core_question *q);
 /* EX-7: whether a command is the rapporteurs' own work on the report (notes, themes, report
  * marks, summaries, finalising), which a sealed consultation still takes until it is final. */
 bool core_workspace_command(core_cmd_kind kind);
+/* --- polls (POLL-1, poll.c) ------------------------------------------------------------- */
+
+/* The poll with this id, or NULL. Borrowed: valid until the next evolve. */
+const core_poll *core_poll_get(const core_state *st, uint32_t id);
+/* This participant's answer to an open poll, or NULL. */
+const core_poll_answer *core_poll_answer_of(const core_state *st, uint32_t poll, const core_pseud *who);
+/* Puts back an answer of an open poll, for a state reloaded from the store; -1 when out of
+ * memory or the poll is not open. */
+int core_poll_restore_answer(core_state *st, uint32_t poll, const core_pseud *who, const core_poll_answer *a);
+/* Puts back a closed poll's totals (respondents, counts, cloud words), for a reloaded state. */
+int core_poll_restore_totals(core_state *st, uint32_t poll, uint32_t respondents, const uint32_t *counts,
+                             const core_poll_word *words, uint32_t nwords);
+const char *core_poll_kind_name(core_poll_kind k);   /* "single" */
+const char *core_poll_state_name(core_poll_state s); /* "open" */
+int core_poll_kind_parse(const char *s);
+int core_poll_state_parse(const char *s);
+/* The text of a poll's question (option -1) or option in lang, or the floor language's. */
+const char *core_poll_text(const core_state *st, const core_poll *p, int option, core_lang lang);
+/* How many values a poll's result table has: its options, the scale's points, its words. */
+uint32_t core_poll_cells(const core_poll *p);
 
 #endif

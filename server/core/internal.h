@@ -128,4 +128,15 @@ rt_err core_decide_guard(const core_state *st, const core_actor *actor, const co
                          core_decision *out);
 int core_evolve_guard(core_state *st, const core_event *ev);
 
+/* --- poll.c: anonymous polls (POLL-1) ------------------------------------------------------ */
+
+rt_err core_decide_poll(const core_state *st, const core_actor *actor, const core_command *cmd, core_decision *out);
+int core_evolve_poll(core_state *st, const core_event *ev);
+/* Whether the agenda clock opens or closes a poll now, and that change as an event (true). */
+bool core_poll_due(const core_state *st);
+bool core_decide_poll_due(const core_state *st, core_decision *out);
+/* CHR-5: the seal closes open polls and wipes every answer; totals stay. */
+void core_polls_seal(core_state *st);
+void core_polls_free(core_state *st);
+
 #endif

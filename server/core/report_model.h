@@ -62,7 +62,11 @@ typedef struct core_report_item {
 	uint32_t number; /* 1.., in the report's order: by segment, theme, upvotes; never posting order */
 } core_report_item;
 
-typedef enum core_report_table_kind { CORE_REPORT_BY_SEGMENT, CORE_REPORT_BY_LANGUAGE } core_report_table_kind;
+typedef enum core_report_table_kind {
+	CORE_REPORT_BY_SEGMENT,
+	CORE_REPORT_BY_LANGUAGE,
+	CORE_REPORT_BY_POLL, /* POLL-1: one poll's answers (labels: its options, scale points or words) */
+} core_report_table_kind;
 
 /* A published table of counts with its total (EX-4); never crossed with another. */
 typedef struct core_report_table {
@@ -76,6 +80,9 @@ typedef struct core_report_table {
 	uint32_t total;
 	bool published;           /* false: too few to protect, only that is said */
 	uint32_t fewer, withheld; /* how many cells of each kind, when published */
+	/* BY_POLL: its title ("Poll 2: ...") and machine name ("poll_2"). */
+	char title[CORE_TITLE_MAX_BYTES + 64];
+	char key[16];
 } core_report_table;
 
 /* The report of one consultation. Borrows from st, which must outlive it; owns items. */

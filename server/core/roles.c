@@ -14,6 +14,7 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_LISTEN] = true,
             [CORE_CMD_RULE_ACCEPT] = true,
             [CORE_CMD_JOIN] = true, /* run by the hub at auth, never sent: no message decodes to it */
+            [CORE_CMD_POLL_ANSWER] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
@@ -31,6 +32,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_UNMERGE] = true,    [CORE_CMD_QUESTION_REJECT_ALL] = true,
             [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
             [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
+            [CORE_CMD_POLL_CREATE] = true,         [CORE_CMD_POLL_OPEN] = true,
+            [CORE_CMD_POLL_CLOSE] = true,          [CORE_CMD_POLL_SHOW] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {
@@ -82,6 +85,14 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 	if (ev->kind == CORE_EV_JOINED)
 		return ev->notify ? 1u << CORE_AUD_COCHAIRS : 0; /* AB-2: the alert, counts only */
 	if (ev->kind == CORE_EV_GUARD)
+		return mod | pub;
+	/* POLL-1: a draft is the co-chairs' own; an answer reaches its author and, as totals only,
+	 * the moderators; opening, closing and showing reach everyone. */
+	if (ev->kind == CORE_EV_POLL_CREATED)
+		return mod;
+	if (ev->kind == CORE_EV_POLL_ANSWERED)
+		return mod | author;
+	if (ev->kind == CORE_EV_POLL_STATE)
 		return mod | pub; /* AB-3: participants learn that questions are paused */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */

@@ -58,6 +58,11 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_ORGANISER_NOT_FOUND] = "organiser.not_found",
     [RT_E_ORGANISER_REFUSED] = "organiser.refused",
     [RT_E_SEAL_CONFIRM_REQUIRED] = "seal.confirm_required",
+    [RT_E_POLL_NOT_FOUND] = "poll.not_found",
+    [RT_E_POLL_WRONG_STATE] = "poll.wrong_state",
+    [RT_E_POLL_INVALID] = "poll.invalid",
+    [RT_E_POLL_INVALID_ANSWER] = "poll.invalid_answer",
+    [RT_E_POLL_WORD_IDENTIFYING] = "poll.word_identifying",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

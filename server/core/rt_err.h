@@ -82,6 +82,12 @@ typedef enum rt_err {
 	RT_E_ORGANISER_NOT_FOUND,   /* no such consultation or programme */
 	RT_E_ORGANISER_REFUSED,     /* a label, group or link the operation cannot take: params.field */
 	RT_E_SEAL_CONFIRM_REQUIRED, /* the seal's typed confirmation does not match */
+	/* Polls (POLL-1). */
+	RT_E_POLL_NOT_FOUND,        /* no such poll (a draft, to a participant) */
+	RT_E_POLL_WRONG_STATE,      /* the poll is not in a state this command applies to */
+	RT_E_POLL_INVALID,          /* a poll's definition: texts, options or kind */
+	RT_E_POLL_INVALID_ANSWER,   /* the answer does not fit the poll's kind or options */
+	RT_E_POLL_WORD_IDENTIFYING, /* a word-cloud word looks identifying (CHR-6): refused */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -38,6 +38,7 @@ void core_state_free(core_state *st)
 	free(st->live);
 	free(st->sessions);
 	free(st->accepted);
+	core_polls_free(st);
 	memset(st, 0, sizeof *st);
 }
 

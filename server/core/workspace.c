@@ -57,6 +57,7 @@ int core_evolve_sealed(core_state *st, const core_event *ev)
 		}
 	}
 	core_sets_wipe(st);
+	core_polls_seal(st);
 	memset(st->listeners, 0, sizeof st->listeners);
 	memset(st->shown_floor, 0, sizeof st->shown_floor);
 	memset(st->below_since, 0, sizeof st->below_since);

@@ -386,7 +386,10 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 	uint8_t digest[STORE_DIGEST_BYTES];
 	if (key)
 		hub_command_digest(key, &m->cmd, digest);
+	/* POLL-1: a poll answer keeps no ack: decided again, the same answer changes nothing, and a
+	 * kept ack would outlive the poll's close as a record of who answered it. */
 	if (stored && key && (!r->st.sealed || actor->role == CORE_ROLE_RAPPORTEUR) &&
+	    m->cmd.kind != CORE_CMD_POLL_ANSWER &&
 	    (!ack ||
 	     store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len, digest) != RT_OK)) {
 		wire_buf_unref(ack);
@@ -424,7 +427,7 @@ static size_t put_le(uint8_t *out, size_t at, uint64_t v, int n)
 void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_command *c,
                         uint8_t digest[STORE_DIGEST_BYTES])
 {
-	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 56 + 3 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
+	uint8_t buf[STORE_RECEIPT_KEY_BYTES + 60 + 4 * CRYPTO_HASH_BYTES], out[CRYPTO_HASH_BYTES];
 	size_t n = 0;
 	memcpy(buf, key, STORE_RECEIPT_KEY_BYTES);
 	n += STORE_RECEIPT_KEY_BYTES;
@@ -451,6 +454,11 @@ void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_c
 	/* The questions of a move or a bulk reject, in the order named. */
 	crypto_sha256(c->questions ? (const void *)c->questions : "",
 	              c->questions ? c->nquestions * sizeof *c->questions : 0, buf + n);
+	n += CRYPTO_HASH_BYTES;
+	/* POLL-1: the poll and a new poll's definition (zeroed whole by the decoder); an answer
+	 * keeps no receipt (hub_run_command), so it has no digest to match. */
+	n = put_le(buf, n, c->poll, 4);
+	crypto_sha256(c->poll_def ? (const void *)c->poll_def : "", c->poll_def ? sizeof *c->poll_def : 0, buf + n);
 	n += CRYPTO_HASH_BYTES;
 	assert(n <= sizeof buf);
 	crypto_sha256(buf, n, out);

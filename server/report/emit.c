@@ -118,21 +118,29 @@ const char *report_segment_title(const report_doc *d, int s)
 
 const char *report_table_title(const report_doc *d, const core_report_table *t)
 {
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return t->title;
 	return report_w(d, t->kind == CORE_REPORT_BY_SEGMENT ? W_BY_SEGMENT : W_BY_LANGUAGE);
 }
 
 const char *report_table_column(const report_doc *d, const core_report_table *t)
 {
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return report_w(d, W_POLL_ANSWER);
 	return report_w(d, t->kind == CORE_REPORT_BY_SEGMENT ? W_SEGMENT : W_LANGUAGES);
 }
 
 const char *report_table_key(const core_report_table *t)
 {
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return t->key;
 	return t->kind == CORE_REPORT_BY_SEGMENT ? "questions_by_segment" : "questions_by_language";
 }
 
 const char *report_table_label(const report_doc *d, const core_report_table *t, int i)
 {
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return t->labels[i];
 	return t->kind == CORE_REPORT_BY_SEGMENT ? t->labels[i] : report_lang_word(d, t->langs[i]);
 }
 

@@ -69,6 +69,8 @@ typedef enum report_word {
 	W_DRAFT_SEALED,
 	W_FINAL,
 	W_SEALED_DRAFT_STATUS,
+	W_POLL_TITLE, /* %u: the poll's number, %s: its question (POLL-1) */
+	W_POLL_ANSWER,
 	W_COUNT
 } report_word;
 
@@ -77,7 +79,8 @@ typedef struct report_doc {
 	FILE *f;
 	const core_report_model *m;
 	const core_agenda *agenda;
-	int64_t now_ms; /* report_options.now_ms */
+	int64_t now_ms;       /* report_options.now_ms */
+	const core_state *st; /* POLL-1: the polls */
 } report_doc;
 
 /* The manifest's lines of what was suppressed: at most one per table and one for upvotes, and
@@ -144,5 +147,8 @@ const char *report_table_column(const report_doc *d, const core_report_table *t)
 const char *report_table_key(const core_report_table *t);
 const char *report_table_label(const report_doc *d, const core_report_table *t, int i);
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES]);
+/* polls.c (POLL-1): each closed poll of a sealed consultation as a table of its suppressed
+ * totals, written with the emitter's table parts. */
+void report_walk_polls(const report_doc *d, const report_emitter *e);
 
 #endif

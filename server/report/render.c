@@ -67,6 +67,7 @@ static void walk(const report_doc *d, const report_emitter *e)
 			e->table_row(d, tables[t], i);
 		e->table_end(d, tables[t]);
 	}
+	report_walk_polls(d, e);
 	if (e->segments)
 		e->segments(d);
 	for (int s = 0; s < d->agenda->nsegments; s++) {
@@ -91,7 +92,8 @@ char *report_render(const core_state *st, const report_options *opt, size_t *len
 		return NULL;
 	char *buf = NULL;
 	size_t size = 0;
-	report_doc d = {.f = open_memstream(&buf, &size), .m = &m, .agenda = &st->agenda, .now_ms = opt->now_ms};
+	report_doc d = {
+	    .f = open_memstream(&buf, &size), .m = &m, .agenda = &st->agenda, .now_ms = opt->now_ms, .st = st};
 	if (!d.f) {
 		core_report_model_free(&m);
 		return NULL;

@@ -72,6 +72,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                                "not finalised this report yet.",
             [W_FINAL] = "Final: the rapporteurs have finalised this report.",
             [W_SEALED_DRAFT_STATUS] = "draft, sealed: counts final",
+            [W_POLL_TITLE] = "Poll %u: %s",
+            [W_POLL_ANSWER] = "Answer",
         },
     [CORE_LANG_FR] =
         {
@@ -143,6 +145,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                                "rapporteurs n’ont pas encore finalisé ce rapport.",
             [W_FINAL] = "Version finale\u00A0: les rapporteurs ont finalisé ce rapport.",
             [W_SEALED_DRAFT_STATUS] = "projet, scellé\u00A0: décomptes définitifs",
+            [W_POLL_TITLE] = "Sondage %u\u00A0: %s",
+            [W_POLL_ANSWER] = "Réponse",
         },
     [CORE_LANG_ES] =
         {
@@ -210,6 +214,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
                                "aún no han finalizado este informe.",
             [W_FINAL] = "Versión final: los relatores han finalizado este informe.",
             [W_SEALED_DRAFT_STATUS] = "borrador, sellado: recuentos definitivos",
+            [W_POLL_TITLE] = "Encuesta %u: %s",
+            [W_POLL_ANSWER] = "Respuesta",
         },
     [CORE_LANG_AR] =
         {
@@ -274,6 +280,8 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_DRAFT_SEALED] = "مسودة: خُتمت المشاورة وأعدادها نهائية، لكن المقررين لم يعتمدوا هذا التقرير نهائيًا بعد.",
             [W_FINAL] = "نهائي: اعتمد المقررون هذا التقرير نهائيًا.",
             [W_SEALED_DRAFT_STATUS] = "مسودة مختومة: أعداد نهائية",
+            [W_POLL_TITLE] = "استطلاع %u: %s",
+            [W_POLL_ANSWER] = "الإجابة",
         },
 };
 

@@ -434,7 +434,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
 	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
 	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) ||
-	    load_guard(s, id, stt) || load_final(s, id, stt))
+	    load_guard(s, id, stt) || load_final(s, id, stt) || store_poll_load(s, id, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -620,11 +620,17 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 		    run_ints(s, ST_SEAL_ACCEPTANCE, cid, 0, 0, 0) || run_ints(s, ST_SEAL_RECEIPTS, cid, 0, 0, 0) ||
 		    run_ints(s, ST_SEAL_ATTENDANCE, cid, 0, 0, 0) || store_credential_seal(s, cid))
 			return -1;
+		if (store_poll_append(s, cid, stt, ev))
+			return -1;
 		return store_set_consultation(s, ST_SEAL, cid, stt->participants);
 	case CORE_EV_GUARD:
 		return save_guard(s, cid, &stt->agenda, stt->link_paused_until, stt->queue_paused_until);
 	case CORE_EV_FINALISED:
 		return store_set_consultation(s, ST_SET_FINAL, cid, stt->final);
+	case CORE_EV_POLL_CREATED:
+	case CORE_EV_POLL_STATE:
+	case CORE_EV_POLL_ANSWERED:
+		return store_poll_append(s, cid, stt, ev);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

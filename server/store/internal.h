@@ -122,6 +122,10 @@ int store_exec_sql(sqlite3 *db, const char *sql, char *errbuf, size_t errlen);
 /* Prepares sql for one use, or NULL: organiser operations and attendance run rarely, so their
  * statements are prepared each time. */
 sqlite3_stmt *store_prepare(store *s, const char *sql);
+/* POLL-1 (polls.c): the rows of a poll event (or of the seal), in the open transaction; a
+ * consultation's polls and open answers put back into stt on load. 0, or -1. */
+int store_poll_append(store *s, const char *cid, const core_state *stt, const core_event *ev);
+int store_poll_load(store *s, const char *cid, core_state *stt);
 /* The first column of the first row of `sql` on db, as text in out ("" if none). 0, or -1 with
  * a reason in errbuf (if not NULL). */
 int store_first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char *errbuf, size_t errlen);

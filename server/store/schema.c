@@ -282,6 +282,46 @@ static const char *const migrations[] = {
     "  reason TEXT NOT NULL,"
     "  at INTEGER NOT NULL" /* server ms */
     ") STRICT;",
+    /* 21: anonymous polls (POLL-1): each poll, its texts by language, a closed cloud's words
+     * with their counts, and the answers to open polls by pseudonym, deleted when the poll
+     * closes or the consultation is sealed (CHR-5): only totals outlive a poll. */
+    "CREATE TABLE poll ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  segment INTEGER," /* opened and closed with this segment; NULL: by hand */
+    "  state TEXT NOT NULL,"
+    "  shown INTEGER NOT NULL,"
+    "  respondents INTEGER NOT NULL DEFAULT 0," /* once closed */
+    "  counts TEXT NOT NULL DEFAULT '',"        /* once closed: each option's count, space-separated */
+    "  PRIMARY KEY (consultation, id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE poll_text ("
+    "  consultation TEXT NOT NULL,"
+    "  poll INTEGER NOT NULL,"
+    "  option INTEGER NOT NULL," /* -1: the question */
+    "  lang TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY (consultation, poll, option, lang)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE poll_word ("
+    "  consultation TEXT NOT NULL,"
+    "  poll INTEGER NOT NULL,"
+    "  word TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (consultation, poll, word)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE poll_answer ("
+    "  consultation TEXT NOT NULL,"
+    "  poll INTEGER NOT NULL,"
+    "  who BLOB NOT NULL," /* pseudonym, keyed like votes; deleted at the poll's close */
+    "  choices INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  word1 TEXT,"
+    "  word2 TEXT,"
+    "  word3 TEXT,"
+    "  PRIMARY KEY (consultation, poll, who)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "internal.h"
 #include "report.h"
 #include "wire.h"
 
@@ -38,6 +39,15 @@ typedef enum field_kind {
 	F_WORK_NONCE,    /* AB-6: 1..16 decimal digits */
 	F_CREDENTIAL,    /* CHR-3: 64 bytes in base64url, to credential */
 	F_RSA_VALUE,     /* CHR-3: 256..512 bytes in base64url, to rsa */
+	/* POLL-1: a poll's id, kind, texts by language, options, segment; an answer's parts */
+	F_POLL_ID,
+	F_POLL_KIND,
+	F_POLL_TEXTS,
+	F_POLL_OPTIONS,
+	F_POLL_SEGMENT,
+	F_POLL_CHOICES,
+	F_POLL_VALUE,
+	F_POLL_WORDS,
 } field_kind;
 
 typedef struct field_spec {
@@ -126,6 +136,70 @@ static size_t unb64url(const char *s, size_t len, uint8_t *out, size_t cap)
 		}
 	}
 	return bits < 6 && (acc & ((1u << bits) - 1)) == 0 ? o : 0;
+}
+
+/* POLL-1: the fields of poll.create and poll.answer. */
+static bool take_poll_field(const field_spec *f, json_t *v, wire_message *out)
+{
+	json_int_t n;
+	core_poll_def *d = &out->poll_def;
+	core_poll_answer *a = &out->poll_answer;
+	size_t count = json_is_array(v) ? json_array_size(v) : 0;
+	switch (f->kind) {
+	case F_POLL_ID:
+		if (!whole(v, 1, INT32_MAX, &n))
+			return false;
+		out->cmd.poll = (uint32_t)n;
+		return true;
+	case F_POLL_KIND: {
+		int k = core_poll_kind_parse(json_string_value(v));
+		d->kind = (core_poll_kind)(k < 0 ? 0 : k);
+		return k >= 0;
+	}
+	case F_POLL_TEXTS:
+		return wire_poll_texts(v, d->text[0], sizeof d->text[0]);
+	case F_POLL_OPTIONS:
+		if (count < 2 || count > CORE_POLL_MAX_OPTIONS)
+			return false;
+		for (size_t i = 0; i < count; i++)
+			if (!wire_poll_texts(json_array_get(v, i), d->options[i][0], sizeof d->options[i][0]))
+				return false;
+		d->noptions = (int)count;
+		return true;
+	case F_POLL_SEGMENT:
+		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
+			return false;
+		d->segment = (uint16_t)n;
+		return true;
+	case F_POLL_CHOICES:
+		if (count < 1 || count > CORE_POLL_MAX_OPTIONS)
+			return false;
+		for (size_t i = 0; i < count; i++) {
+			if (!whole(json_array_get(v, i), 0, CORE_POLL_MAX_OPTIONS - 1, &n) || (a->choices & (1u << n)))
+				return false;
+			a->choices |= (uint16_t)(1u << n);
+		}
+		return true;
+	case F_POLL_VALUE:
+		if (!whole(v, 1, CORE_POLL_SCALE_MAX, &n))
+			return false;
+		a->value = (uint8_t)n;
+		return true;
+	case F_POLL_WORDS:
+		if (count < 1 || count > CORE_POLL_MAX_WORDS)
+			return false;
+		for (size_t i = 0; i < count; i++) {
+			json_t *w = json_array_get(v, i);
+			size_t len = json_is_string(w) ? json_string_length(w) : sizeof a->words[0];
+			if (len < 1 || len >= sizeof a->words[0])
+				return false;
+			memcpy(a->words[i], json_string_value(w), len + 1);
+		}
+		a->nwords = (int)count;
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* Checks one field's value and stores it in out. */
@@ -276,6 +350,15 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		memcpy(out->work, s, len + 1);
 		out->has_work = true;
 		return true;
+	case F_POLL_ID:
+	case F_POLL_KIND:
+	case F_POLL_TEXTS:
+	case F_POLL_OPTIONS:
+	case F_POLL_SEGMENT:
+	case F_POLL_CHOICES:
+	case F_POLL_VALUE:
+	case F_POLL_WORDS:
+		return take_poll_field(f, v, out);
 	}
 	return false;
 }
@@ -316,6 +399,16 @@ rt_err wire_decode(const char *buf, size_t len, wire_message *out)
 	}
 	out->kind = spec->kind;
 	out->cmd.kind = spec->cmd;
+	/* POLL-1: only these two carry a definition or an answer, zeroed here rather than for
+	 * every frame. */
+	if (spec->cmd == CORE_CMD_POLL_CREATE && spec->kind == WIRE_MSG_COMMAND) {
+		memset(&out->poll_def, 0, sizeof out->poll_def);
+		out->poll_def.segment = CORE_POLL_NO_SEGMENT;
+		out->cmd.poll_def = &out->poll_def;
+	} else if (spec->cmd == CORE_CMD_POLL_ANSWER && spec->kind == WIRE_MSG_COMMAND) {
+		memset(&out->poll_answer, 0, sizeof out->poll_answer);
+		out->cmd.poll_answer = &out->poll_answer;
+	}
 
 	const char *key;
 	json_t *v;

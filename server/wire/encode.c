@@ -274,6 +274,8 @@ static json_t *you_json(const core_state *st, const core_actor *actor)
 	/* AB-5: the open link may not vote where only invitations do; the page says so. */
 	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
 		json_object_set_new(you, "open_link", json_true());
+	if (you && pseud && st->nanswers) /* POLL-1: its answers to open polls */
+		json_object_set_new(you, "polls", wire_my_answers_json(st, pseud));
 	return you;
 }
 
@@ -304,8 +306,12 @@ static json_t *snapshot_json(const core_state *st, core_role role, const core_ps
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
 	if (consultation && st->sealed && aud == CORE_AUD_MODERATION)
 		json_object_set_new(consultation, "unpublished", unpublished_json(st));
-	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
-	                 core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
+	json_t *snap =
+	    json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
+	              core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
+	if (snap && st->npolls) /* POLL-1 */
+		json_object_set_new(snap, "polls", wire_polls_json(st, aud));
+	return snap;
 }
 
 bool wire_snapshot_shareable(const core_state *st, const core_actor *actor)
@@ -489,6 +495,20 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "paraphrase", paraphrase_json(p)),
 		              headroom);
 	}
+	case CORE_EV_POLL_CREATED:
+	case CORE_EV_POLL_STATE:
+	case CORE_EV_POLL_ANSWERED: {
+		/* POLL-1: the moderators see the (suppressed) totals live, the room once shown; the
+		 * participant who answered, their own answer and nothing of others'. */
+		const core_poll *p = core_poll_get(st, ev->poll);
+		if (!p)
+			return NULL;
+		json_t *j = json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "poll",
+		                      wire_poll_json(st, p, aud == CORE_AUD_MODERATION || p->shown));
+		if (j && ev->kind == CORE_EV_POLL_ANSWERED && aud == CORE_AUD_AUTHOR)
+			json_object_set_new(j, "mine", wire_poll_answer_json(ev->poll_answer));
+		return to_buf(j, headroom);
+	}
 	case CORE_EV_TAGGED:
 	case CORE_EV_REPORTED: {
 		const core_question *tq = core_question_get(st, ev->question);
@@ -547,6 +567,10 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 		json_object_set_new(result, "rule_accepted", json_true());
 	if (cmd->kind == CORE_CMD_NOTE_SET && cmd->segment < st->agenda.nsegments)
 		json_object_set_new(result, "note", note_json(st, cmd->segment));
+	if (cmd->kind == CORE_CMD_POLL_CREATE || cmd->kind == CORE_CMD_POLL_OPEN || cmd->kind == CORE_CMD_POLL_CLOSE ||
+	    cmd->kind == CORE_CMD_POLL_SHOW || cmd->kind == CORE_CMD_POLL_ANSWER)
+		json_object_set_new(result, "poll",
+		                    json_integer(cmd->kind == CORE_CMD_POLL_CREATE ? st->npolls : cmd->poll));
 	if (cmd->kind == CORE_CMD_PARAPHRASE_SAVE) {
 		/* A new paraphrase always makes an event, so it is the last one. */
 		const core_paraphrase *p = core_paraphrase_get(st, cmd->paraphrase ? cmd->paraphrase : st->nparas);

@@ -142,7 +142,7 @@ static bool valid_date(const char *s)
 static void agenda_segment(json_t *seg, int i, core_lang floor, core_segment *out, wire_agenda_errors *errs)
 {
 	static const char *const known[] = {"title", "kind", "start",      "duration", "questions",
-	                                    "rule",  "date", "carry_over", NULL};
+	                                    "rule",  "date", "carry_over", "polls",    NULL};
 	char path[64], prefix[32];
 	snprintf(prefix, sizeof prefix, "segments[%d].", i);
 	if (!json_is_object(seg)) {

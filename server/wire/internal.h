@@ -9,4 +9,15 @@
  * json_pack that failed) or when out of memory. */
 char *wire_json_text(json_t *j);
 
+/* POLL-1 (poll.c): a poll's view, with its result (suppressed, poll.h) when `result`; an answer. */
+#include "core.h"
+json_t *wire_poll_json(const core_state *st, const core_poll *p, bool result);
+json_t *wire_poll_answer_json(const core_poll_answer *a);
+/* {"en": ..., "ar": ...} into texts[lang] (each of `cap` bytes); false for an unknown language,
+ * a text that is not a string, is not UTF-8 or does not fit. */
+bool wire_poll_texts(json_t *v, char *texts, size_t cap);
+/* The polls `aud` sees (the public: none in draft), and what this participant answered. */
+json_t *wire_polls_json(const core_state *st, core_audience aud);
+json_t *wire_my_answers_json(const core_state *st, const core_pseud *who);
+
 #endif

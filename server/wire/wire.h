@@ -100,6 +100,10 @@ typedef struct wire_message {
 	/* QA-6: question.move's questions; cmd.questions points here (only its first
 	 * cmd.nquestions are set) */
 	uint32_t questions[CORE_MAX_MOVE];
+	/* POLL-1: poll.create's definition and poll.answer's answer; cmd.poll_def and
+	 * cmd.poll_answer point here (set only for those commands) */
+	core_poll_def poll_def;
+	core_poll_answer poll_answer;
 } wire_message;
 
 /* Decodes and validates one client frame. On RT_OK, *out is filled. On error, out->id holds the
@@ -217,6 +221,11 @@ typedef struct wire_agenda_errors {
 /* Parses and validates an agenda file, reporting every error with its JSON path. Fills *out
  * (without an id) and returns 0, or returns -1 with errs->n >= 1. */
 int wire_decode_agenda(const char *buf, size_t len, core_agenda *out, wire_agenda_errors *errs);
+
+/* POLL-1: the polls an agenda file prepares (segments[].polls), each attached to its segment,
+ * into out (at most max, in file order). Only their shape is checked here: the core checks the
+ * rest when they are created. Returns how many, or -1 with errs->n >= 1. */
+int wire_decode_agenda_polls(const char *buf, size_t len, core_poll_def *out, int max, wire_agenda_errors *errs);
 
 /* --- the programme file (protocol/programme.md) ------------------------------------------ */
 

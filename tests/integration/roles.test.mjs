@@ -56,6 +56,11 @@ function table(q) {
     ['credential.draw', ['invited'], { blinded: 'A'.repeat(342) }],
     ['credential.reissue', ['invited'], {}],
     ['credential.allow', ['cochair'], {}],
+    ['poll.create', ['cochair'], { kind: 'scale', text: { en: 'A poll for the matrix' } }],
+    ['poll.open', ['cochair'], { poll: 1 }],
+    ['poll.answer', P, { poll: 1, value: 3 }],
+    ['poll.show', ['cochair'], { poll: 1, shown: true }],
+    ['poll.close', ['cochair'], { poll: 1 }],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

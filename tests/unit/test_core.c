@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "core.h"
+#include "poll.h"
 #include "fixtures.h"
 
 /* A digest of what a state holds, to show decide leaves it alone. */
@@ -94,7 +95,8 @@ static void test_permissions(void)
 	                               [CORE_CMD_QUESTION_WITHDRAW] = true,
 	                               [CORE_CMD_LISTEN] = true,
 	                               [CORE_CMD_RULE_ACCEPT] = true,
-	                               [CORE_CMD_JOIN] = true},
+	                               [CORE_CMD_JOIN] = true,
+	                               [CORE_CMD_POLL_ANSWER] = true},
 	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true,
 	                           [CORE_CMD_QUESTION_EDIT] = true,       [CORE_CMD_QUESTION_MERGE] = true,
 	                           [CORE_CMD_QUESTION_PIN] = true,        [CORE_CMD_QUESTION_UNPIN] = true,
@@ -108,7 +110,9 @@ static void test_permissions(void)
 	                           [CORE_CMD_REPORT_EXPORT] = true,       [CORE_CMD_BOOTH_ACKNOWLEDGE] = true,
 	                           [CORE_CMD_QUESTION_UNMERGE] = true,    [CORE_CMD_QUESTION_REJECT_ALL] = true,
 	                           [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
-	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true},
+	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
+	                           [CORE_CMD_POLL_CREATE] = true,         [CORE_CMD_POLL_OPEN] = true,
+	                           [CORE_CMD_POLL_CLOSE] = true,          [CORE_CMD_POLL_SHOW] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */
@@ -1553,6 +1557,82 @@ static void test_seal_unpublished(void)
 	core_state_free(&st);
 }
 
+/* POLL-1: a scale poll through its life: 4 respondents are too few, 5 publish with the report's
+ * suppression, a change moves the totals and not the respondents, the close leaves totals only. */
+static void test_polls(void)
+{
+	core_agenda ag = fixture_agenda(false);
+	core_state st;
+	fixture_state_init(&st, &ag);
+	core_actor chair = fixture_role(CORE_ROLE_COCHAIR), sys = {.role = CORE_ROLE_SYSTEM};
+	core_poll_def def;
+	memset(&def, 0, sizeof def);
+	def.kind = CORE_POLL_SCALE;
+	def.segment = CORE_POLL_NO_SEGMENT;
+	snprintf(def.text[CORE_LANG_EN], sizeof def.text[0], "%s", "How useful?");
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_POLL_CREATE, .poll_def = &def}), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_POLL_OPEN, .poll = 1}), RT_OK);
+	static const struct {
+		uint8_t value;
+		bool published;
+		int cells[CORE_POLL_SCALE_MAX]; /* core_cell */
+	} steps[] = {
+	    {4, false, {0}},
+	    {4, false, {0}},
+	    {4, false, {0}},
+	    {2, false, {0}},
+	    /* 5 answered: 2 once and 4 four times, both fewer than 5 */
+	    {4, true, {CORE_CELL_SHOWN, CORE_CELL_FEWER, CORE_CELL_SHOWN, CORE_CELL_FEWER, CORE_CELL_SHOWN}},
+	};
+	for (int i = 0; i < (int)(sizeof steps / sizeof steps[0]); i++) {
+		core_actor p = fixture_participant((uint8_t)(i + 1));
+		CHECK_EQ_INT(apply(&st, &p, (core_command){.kind = CORE_CMD_RULE_ACCEPT}), RT_OK);
+		core_poll_answer a = {.value = steps[i].value};
+		CHECK_EQ_INT(apply(&st, &p, (core_command){.kind = CORE_CMD_POLL_ANSWER, .poll = 1, .poll_answer = &a}),
+		             RT_OK);
+		core_poll_result r;
+		core_poll_result_of(core_poll_get(&st, 1), CORE_REPORT_DEFAULT_K, &r);
+		CHECK_EQ_INT(r.published, steps[i].published);
+		for (int c = 0; r.published && c < CORE_POLL_SCALE_MAX; c++)
+			CHECK_EQ_INT(r.cells[c], steps[i].cells[c]);
+	}
+	/* The fourth changes 2 to 4: five 4s, shown; a 1 among six would be fewer and the 5 withheld. */
+	core_actor fourth = fixture_participant(4);
+	core_poll_answer four = {.value = 4}, bad = {.value = 4, .choices = 1};
+	CHECK_EQ_INT(apply(&st, &fourth, (core_command){.kind = CORE_CMD_POLL_ANSWER, .poll = 1, .poll_answer = &four}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &fourth, (core_command){.kind = CORE_CMD_POLL_ANSWER, .poll = 1, .poll_answer = &bad}),
+	             RT_E_POLL_INVALID_ANSWER);
+	const core_poll *p = core_poll_get(&st, 1);
+	CHECK_EQ_INT(p->respondents, 5);
+	CHECK_EQ_INT(p->counts[3], 5);
+	CHECK_EQ_INT(p->counts[1], 0);
+	CHECK_EQ_INT(st.nanswers, 5);
+	/* The close collapses the answers: the totals stay, no answer does. */
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_POLL_CLOSE, .poll = 1}), RT_OK);
+	CHECK_EQ_INT(st.nanswers, 0);
+	CHECK(core_poll_answer_of(&st, 1, &fourth.pseud) == NULL);
+	CHECK_EQ_INT(core_poll_get(&st, 1)->counts[3], 5);
+	CHECK_EQ_INT(apply(&st, &fourth, (core_command){.kind = CORE_CMD_POLL_ANSWER, .poll = 1, .poll_answer = &four}),
+	             RT_E_POLL_WRONG_STATE);
+	/* A poll prepared for segment 1 opens when the clock runs there, and the seal closes it. */
+	def.segment = 1;
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_POLL_CREATE, .poll_def = &def}), RT_OK);
+	CHECK_EQ_INT(core_clock_due_ms(&st) == 1, false);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_CLOCK_START}), RT_OK);
+	CHECK_EQ_INT(apply(&st, &chair, (core_command){.kind = CORE_CMD_AGENDA_GOTO, .segment = 1}), RT_OK);
+	CHECK_EQ_INT(core_clock_due_ms(&st), 1);
+	CHECK_EQ_INT(apply(&st, &sys, (core_command){.kind = CORE_CMD_CLOCK_DUE}), RT_OK);
+	CHECK_EQ_INT(core_poll_get(&st, 2)->state, CORE_POLL_OPEN);
+	CHECK_EQ_INT(apply(&st, &fourth, (core_command){.kind = CORE_CMD_POLL_ANSWER, .poll = 2, .poll_answer = &four}),
+	             RT_OK);
+	CHECK_EQ_INT(apply(&st, &sys, (core_command){.kind = CORE_CMD_SEAL}), RT_OK);
+	CHECK_EQ_INT(core_poll_get(&st, 2)->state, CORE_POLL_CLOSED);
+	CHECK_EQ_INT(st.nanswers, 0);
+	CHECK_EQ_INT(core_poll_get(&st, 2)->respondents, 1);
+	core_state_free(&st);
+}
+
 int main(void)
 {
 	test_permissions();
@@ -1575,5 +1655,6 @@ int main(void)
 	test_unmerge();
 	test_guard();
 	test_seal_unpublished();
+	test_polls();
 	return check_done();
 }

@@ -6,6 +6,8 @@
 // of the last event their command produced; an ack older than the events already applied never
 // moves a question back, and an ack never advances `seq` (its events may still be on the way).
 
+import { applyPoll, pollAnswersOf, pollsOf } from './polls.js';
+
 export const initialState = Object.freeze({
   role: null,
   seq: 0,
@@ -30,6 +32,9 @@ export const initialState = Object.freeze({
   // "invitations" it does not vote), and a co-chair's latest guard.alert (ephemeral, counts only).
   openLink: false,
   guardAlert: null,
+  // POLL-1 (polls.js): polls by id, and a participant's own answers to open polls by poll id.
+  polls: {},
+  pollAnswers: {},
 });
 
 // The rapporteurs' workspace as the snapshot gives it, keyed for the reducer.
@@ -232,6 +237,8 @@ export function reduce(state, msg, pending) {
       limits: msg.limits,
       openLink: Boolean(msg.you.open_link),
       guardAlert: state.guardAlert,
+      polls: pollsOf(msg.polls),
+      pollAnswers: pollAnswersOf(msg.you.polls),
     };
   }
   // AB-2: many new participants from one network (ephemeral, no seq): kept until dismissed.
@@ -312,6 +319,8 @@ function applyEvent(next, msg) {
       const c = next.consultation;
       return c ? { ...next, consultation: { ...c, guard: { ...c.guard, link: msg.link, queue: msg.queue } } } : next;
     }
+    case 'poll.changed':
+      return applyPoll(next, msg);
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;

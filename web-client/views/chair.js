@@ -21,6 +21,7 @@ import { AgendaTable, ClockPanel, InterpretationPanel, OnStage, SegmentPanel } f
 import { MovePanel } from './chair-move.js';
 import { ChairGuard } from './chair-guard.js';
 import { CredentialRequests } from './credential.js';
+import { ChairPolls } from './poll.js';
 
 import * as alerts from './chair-alerts.js';
 import * as menus from './chair-menu.js';
@@ -503,6 +504,7 @@ function LiveConsole({ state, conn, offset }) {
           <${OnStage} state=${state} now=${now} mod=${mod} />
           <${ChairGuard} state=${state} conn=${conn} offset=${offset} />
           <${CredentialRequests} conn=${conn} />
+          <${ChairPolls} state=${state} conn=${conn} />
           <${ClockPanel} state=${state} offset=${offset} mod=${mod} />
           <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
           <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />

@@ -16,6 +16,7 @@ import {
   Tabs, VoteCount, ZonedTime, agendaToday, codePoints, focusSoon, serverNow, useAction, useIdentifying,
 } from './common.js';
 import { CredentialLost, credentialMissing } from './credential.js';
+import { ParticipantPolls } from './poll.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
 // the floor's; the participant may change it for each question.
@@ -387,6 +388,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
       <${ChannelChip} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
       ${ask}
+      <${ParticipantPolls} state=${state} conn=${conn} />
       <section class="card queue-card" aria-labelledby="queue-heading" data-testid="queue-card">
         <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
         <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />

@@ -9,6 +9,7 @@ import qrcode from '../vendor/qrcode.js';
 import { t } from '../lib/i18n.js';
 import { answeringQuestion, currentSegment, isSealed, listQuestions } from '../lib/state.js';
 import { Countdown } from './common.js';
+import { StagePoll } from './poll.js';
 
 const DESIGN_W = 1280;
 const DESIGN_H = 720;
@@ -161,6 +162,7 @@ export function StageView({ state, join, offset }) {
                 </ol>
               </section>`}
         </section>
+        <${StagePoll} state=${state} />
         ${address && html`
           <aside class="stage-join" aria-labelledby="stage-join-heading">
             <h2 id="stage-join-heading">${t('stage.join')}</h2>
