@@ -139,6 +139,8 @@ typedef struct core_segment {
 	bool chatham_house;    /* false: on the record */
 	char date[11];         /* "YYYY-MM-DD" for agendas over several days, or empty */
 	bool starts_empty;     /* QA-6: the agenda's "carry_over": false; entering it carries nothing */
+	/* FLOOR-1: one intervention's time budget, 1..60 minutes; 0: none. */
+	uint8_t speaking_minutes;
 } core_segment;
 
 /* LC-1: how participants listen in one language: the name of its channel in Zoom's
@@ -273,6 +275,31 @@ typedef struct core_network_slot {
 	uint16_t count;
 } core_network_slot;
 
+/* FLOOR-1: the list of speakers. A ticket is a number from 1, a language and an optional topic
+ * (an agenda segment); its participant's pseudonym is kept in memory only, for their withdrawal
+ * and their one request at a time, and wiped by the seal. Nothing of a ticket is ever stored;
+ * the store keeps only how many interventions were requested and taken per segment and
+ * language, for the report (EX-4 suppresses the small ones). */
+#define CORE_MAX_SPEAKERS 100
+#define CORE_MAX_SPEAKING_MINUTES 60
+typedef struct core_speaker {
+	uint32_t ticket; /* 0: none */
+	core_lang lang;
+	int16_t topic; /* the segment the intervention is about, -1: none named */
+	core_pseud who;
+} core_speaker;
+
+typedef struct core_speakers {
+	core_speaker queue[CORE_MAX_SPEAKERS]; /* waiting, in order */
+	uint32_t n;
+	core_speaker current; /* the speaker who has the floor; ticket 0: nobody */
+	int64_t called_at;    /* server ms, for the intervention's timer */
+	uint32_t last_ticket; /* the highest ticket given: the requests counted so far */
+	bool closed[CORE_MAX_SEGMENTS];
+	uint32_t requested[CORE_MAX_SEGMENTS][CORE_LANG_COUNT];
+	uint32_t taken[CORE_MAX_SEGMENTS][CORE_LANG_COUNT];
+} core_speakers;
+
 /* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
 typedef enum core_clock_state {
 	CORE_CLOCK_IDLE,
@@ -335,6 +362,8 @@ typedef struct core_state {
 	int64_t link_paused_until, queue_paused_until;
 	/* New device keys per network (memory only). */
 	core_network_slot networks[CORE_NETWORK_SLOTS];
+	/* FLOOR-1: the list of speakers (memory only, but for its counts). */
+	core_speakers speakers;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -381,6 +410,13 @@ typedef enum core_cmd_kind {
 	CORE_CMD_QUEUE_RESUME,      /* AB-3: questions are posted again */
 	CORE_CMD_QUESTION_REJECT_ALL, /* AB-4: rejects every pending question, or those `ids` name */
 	CORE_CMD_JOIN,                /* AB-2: a participant's connection arrives (the hub, at auth) */
+	/* FLOOR-1: the list of speakers */
+	CORE_CMD_SPEAKER_REQUEST,  /* a participant asks for the floor in `lang` (`segment`: topic) */
+	CORE_CMD_SPEAKER_WITHDRAW, /* a participant takes back their request, or ends their turn */
+	CORE_CMD_SPEAKER_CALL,     /* a co-chair calls `ticket` (0: the first waiting) */
+	CORE_CMD_SPEAKER_SKIP,     /* a co-chair takes `ticket` off the list, or ends its turn */
+	CORE_CMD_SPEAKERS_CLOSE,   /* a co-chair closes the current segment's list to requests */
+	CORE_CMD_SPEAKERS_OPEN,    /* and reopens it */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -420,6 +456,9 @@ typedef struct core_command {
 	 * is refused with question.conflict. Without them, today's rules alone apply. */
 	bool has_from, has_version;
 	core_qstate from;
+	/* FLOOR-1: the ticket of speaker.call and speaker.skip; speaker.request's topic (`segment`). */
+	uint32_t ticket;
+	bool has_topic;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -434,6 +473,16 @@ typedef struct core_actor {
 	bool open_link;
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 } core_actor;
+
+/* FLOOR-1: what a CORE_EV_SPEAKERS does to the list of speakers. */
+typedef enum core_speaker_op {
+	CORE_SPEAKER_REQUESTED,
+	CORE_SPEAKER_WITHDRAWN,
+	CORE_SPEAKER_CALLED,
+	CORE_SPEAKER_SKIPPED,
+	CORE_SPEAKERS_CLOSED,
+	CORE_SPEAKERS_OPENED
+} core_speaker_op;
 
 typedef enum core_event_kind {
 	CORE_EV_QUESTION_POSTED,
@@ -472,6 +521,7 @@ typedef enum core_event_kind {
 	CORE_EV_GUARD,             /* AB-3: the open link and the queue are paused until `link_until`, `queue_until` */
 	CORE_EV_JOINED,            /* AB-2: a new device key from `network`, `count` in its window; ephemeral,
 	                              told to the co-chairs (`notify`) when the count reaches the cap */
+	CORE_EV_SPEAKERS,          /* FLOOR-1: `speaker_op` on `ticket` (lang, topic, author; at_ms) */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -535,6 +585,11 @@ typedef struct core_event {
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 	uint32_t count;
 	bool open_link;
+	/* SPEAKERS (FLOOR-1): what changed the list; its ticket, language (`lang`), topic and
+	 * participant (`author`), the segment it is counted in (`segment`) and, for a call, `at_ms`. */
+	core_speaker_op speaker_op;
+	uint32_t ticket;
+	int16_t topic;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -677,6 +732,13 @@ int core_lang_parse(const char *s);
 int core_role_parse(const char *s);
 int core_qstate_parse(const char *s);
 int core_segment_kind_parse(const char *s);
+
+/* --- the list of speakers (speakers.c, FLOOR-1) --------------------------------------------- */
+
+/* The ticket of this participant, waiting or called; 0 for none. */
+uint32_t core_speaker_ticket(const core_state *st, const core_pseud *who);
+/* Whether the current segment's list takes requests. */
+bool core_speakers_open(const core_state *st);
 
 /* --- the seal ---------------------------------------------------------------------------- */
 

@@ -127,4 +127,12 @@ rt_err core_decide_guard(const core_state *st, const core_actor *actor, const co
                          core_decision *out);
 int core_evolve_guard(core_state *st, const core_event *ev);
 
+/* --- speakers.c: the list of speakers (FLOOR-1) ---------------------------------------------- */
+
+rt_err core_decide_speakers(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                            core_decision *out);
+int core_evolve_speakers(core_state *st, const core_event *ev);
+/* CHR-5: forgets every ticket and who held it; the counts stay. */
+void core_speakers_seal(core_state *st);
+
 #endif

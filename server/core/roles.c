@@ -14,6 +14,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_LISTEN] = true,
             [CORE_CMD_RULE_ACCEPT] = true,
             [CORE_CMD_JOIN] = true, /* run by the hub at auth, never sent: no message decodes to it */
+            [CORE_CMD_SPEAKER_REQUEST] = true,
+            [CORE_CMD_SPEAKER_WITHDRAW] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
@@ -31,6 +33,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUESTION_UNMERGE] = true,    [CORE_CMD_QUESTION_REJECT_ALL] = true,
             [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
             [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
+            [CORE_CMD_SPEAKER_CALL] = true,        [CORE_CMD_SPEAKER_SKIP] = true,
+            [CORE_CMD_SPEAKERS_CLOSE] = true,      [CORE_CMD_SPEAKERS_OPEN] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {
@@ -82,6 +86,8 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 		return ev->notify ? 1u << CORE_AUD_COCHAIRS : 0; /* AB-2: the alert, counts only */
 	if (ev->kind == CORE_EV_GUARD)
 		return mod | pub; /* AB-3: participants learn that questions are paused */
+	if (ev->kind == CORE_EV_SPEAKERS)
+		return mod | pub; /* FLOOR-1: tickets and languages, never who holds them */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_RULE_ACCEPTED)

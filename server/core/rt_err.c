@@ -48,6 +48,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_LIMIT_NEW_DEVICES] = "limit.new_devices",
     [RT_E_AUTH_WORK_REQUIRED] = "auth.work_required",
     [RT_E_VOTE_INVITATIONS_ONLY] = "vote.invitations_only",
+    [RT_E_SPEAKERS_CLOSED] = "speakers.closed",
+    [RT_E_SPEAKER_ALREADY] = "speaker.already",
+    [RT_E_SPEAKER_NOT_FOUND] = "speaker.not_found",
+    [RT_E_SPEAKERS_FULL] = "speakers.full",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

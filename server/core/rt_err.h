@@ -69,6 +69,11 @@ typedef enum rt_err {
 	RT_E_LIMIT_NEW_DEVICES,     /* too many new device keys from one network in the window */
 	RT_E_AUTH_WORK_REQUIRED,    /* a new device key needs its proof of work */
 	RT_E_VOTE_INVITATIONS_ONLY, /* only personal invitations vote in this consultation */
+	/* The list of speakers (FLOOR-1). */
+	RT_E_SPEAKERS_CLOSED,   /* the current segment's list of speakers takes no requests */
+	RT_E_SPEAKER_ALREADY,   /* this participant is on the list already, or has the floor */
+	RT_E_SPEAKER_NOT_FOUND, /* no such ticket waiting (or speaking), or none waiting at all */
+	RT_E_SPEAKERS_FULL,     /* the list holds its most tickets */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -65,6 +65,13 @@ typedef enum report_word {
 	W_SEMICOLON,
 	W_COMMA,
 	W_SMALL_GROUP, /* %u: k; EX-4: fewer than k participants */
+	/* FLOOR-1: the list of speakers' tables. */
+	W_REQUESTED_BY_SEGMENT,
+	W_REQUESTED_BY_LANGUAGE,
+	W_TAKEN_BY_SEGMENT,
+	W_TAKEN_BY_LANGUAGE,
+	W_INTERVENTIONS,
+	W_INTERVENTIONS_NOT_PUBLISHED,
 	W_COUNT
 } report_word;
 
@@ -75,9 +82,9 @@ typedef struct report_doc {
 	const core_agenda *agenda;
 } report_doc;
 
-/* The manifest's lines of what was suppressed: at most one per table and one for upvotes, and
- * the warning that the group was small. */
-#define REPORT_MAX_LINES 4
+/* The manifest's lines of what was suppressed: at most one per table (the questions' two, the
+ * list of speakers' four) and one for upvotes, and the warning that the group was small. */
+#define REPORT_MAX_LINES 8
 #define REPORT_LINE_MAX 512
 typedef char report_line[REPORT_LINE_MAX];
 
@@ -130,6 +137,11 @@ const char *report_table_title(const report_doc *d, const core_report_table *t);
 const char *report_table_column(const report_doc *d, const core_report_table *t);
 const char *report_table_key(const core_report_table *t);
 const char *report_table_label(const report_doc *d, const core_report_table *t, int i);
+/* What a table counts, as a column heading and as a machine name ("questions"), and what it says
+ * when it is not published. */
+const char *report_table_unit(const report_doc *d, const core_report_table *t);
+const char *report_table_unit_key(const core_report_table *t);
+const char *report_table_not_published(const report_doc *d, const core_report_table *t);
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES]);
 
 #endif

@@ -68,6 +68,12 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "warning: fewer than %u participants took part; even \u201Cfewer than %u\u201D may tell "
                               "readers who they were, so share this report with care",
+            [W_REQUESTED_BY_SEGMENT] = "Interventions requested by segment",
+            [W_REQUESTED_BY_LANGUAGE] = "Interventions requested by language",
+            [W_TAKEN_BY_SEGMENT] = "Interventions taken by segment",
+            [W_TAKEN_BY_LANGUAGE] = "Interventions taken by language",
+            [W_INTERVENTIONS] = "Interventions",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "Not published: too few interventions to protect.",
         },
     [CORE_LANG_FR] =
         {
@@ -135,6 +141,12 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "avertissement\u00A0: moins de %u participants ont pris part\u00A0; même «\u202Fmoins de "
                               "%u\u202F» peut laisser deviner qui ils étaient, diffusez ce rapport avec prudence",
+            [W_REQUESTED_BY_SEGMENT] = "Demandes de parole par segment",
+            [W_REQUESTED_BY_LANGUAGE] = "Demandes de parole par langue",
+            [W_TAKEN_BY_SEGMENT] = "Prises de parole par segment",
+            [W_TAKEN_BY_LANGUAGE] = "Prises de parole par langue",
+            [W_INTERVENTIONS] = "Interventions",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "Non publié\u00A0: trop peu d’interventions pour les protéger.",
         },
     [CORE_LANG_ES] =
         {
@@ -198,6 +210,12 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = ", ",
             [W_SMALL_GROUP] = "advertencia: participaron menos de %u personas; incluso «menos de %u» puede revelar "
                               "quiénes fueron, comparta este informe con cuidado",
+            [W_REQUESTED_BY_SEGMENT] = "Intervenciones solicitadas por segmento",
+            [W_REQUESTED_BY_LANGUAGE] = "Intervenciones solicitadas por idioma",
+            [W_TAKEN_BY_SEGMENT] = "Intervenciones realizadas por segmento",
+            [W_TAKEN_BY_LANGUAGE] = "Intervenciones realizadas por idioma",
+            [W_INTERVENTIONS] = "Intervenciones",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "No publicado: demasiado pocas intervenciones para protegerlas.",
         },
     [CORE_LANG_AR] =
         {
@@ -259,6 +277,12 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_COMMA] = "، ",
             [W_SMALL_GROUP] =
                 "تحذير: شارك أقل من %u مشاركين؛ وحتى عبارة «أقل من %u» قد تكشف هويتهم، فشارك هذا التقرير بحذر",
+            [W_REQUESTED_BY_SEGMENT] = "المداخلات المطلوبة حسب الفقرة",
+            [W_REQUESTED_BY_LANGUAGE] = "المداخلات المطلوبة حسب اللغة",
+            [W_TAKEN_BY_SEGMENT] = "المداخلات المُلقاة حسب الفقرة",
+            [W_TAKEN_BY_LANGUAGE] = "المداخلات المُلقاة حسب اللغة",
+            [W_INTERVENTIONS] = "المداخلات",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "غير منشور: عدد المداخلات أقل من أن تُحمى.",
         },
 };
 

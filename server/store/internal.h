@@ -62,6 +62,10 @@ enum stmt_id {
 	ST_SAVE_GUARD,
 	ST_LOAD_GUARD,
 	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
+	ST_SAVE_SPEAKING,   /* FLOOR-1: a segment's time budget of one intervention */
+	ST_LOAD_SPEAKING,
+	ST_COUNT_SPEAKER, /* FLOOR-1: one more intervention requested or taken */
+	ST_LOAD_SPEAKER_COUNTS,
 	ST_COUNT
 };
 
@@ -123,6 +127,15 @@ sqlite3_stmt *store_prepare(store *s, const char *sql);
 int store_first_value(sqlite3 *db, const char *sql, char *out, size_t cap, char *errbuf, size_t errlen);
 /* Runs a prepared write in the open transaction (begun if none is), and finalizes it. */
 rt_err store_write_once(store *s, sqlite3_stmt *st);
+
+/* --- speakers.c: the list of speakers' counts (FLOOR-1) --------------------------------------- */
+
+/* Writes each segment's speaking_minutes of agenda a, in the open transaction. 0, or -1. */
+int store_save_speaking(store *s, const core_agenda *a);
+/* Reads them and the counts back into stt (loaded from its agenda). 0, or -1. */
+int store_load_speakers(store *s, const char *cid, core_state *stt);
+/* Counts a request or a call of a speakers event (others store nothing). 0, or -1. */
+int store_count_speaker(store *s, const char *cid, const core_event *ev);
 
 /* --- schema.c: migrations, settings, the data folder ---------------------------------------- */
 

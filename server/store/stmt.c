@@ -101,6 +101,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* CHR-5: outside a programme no certificate needs attendance, so the seal deletes it. */
     [ST_SEAL_ATTENDANCE] = "DELETE FROM attendance WHERE consultation = ?1 AND "
                            "(SELECT programme FROM consultation WHERE id = ?1) IS NULL",
+    /* FLOOR-1: the agenda's budget per intervention, and counts only: nothing of a ticket. */
+    [ST_SAVE_SPEAKING] = "UPDATE segment SET speaking_minutes = ? WHERE consultation = ? AND position = ?",
+    [ST_LOAD_SPEAKING] = "SELECT position, speaking_minutes FROM segment WHERE consultation = ?",
+    [ST_COUNT_SPEAKER] = "INSERT INTO speaker_count (consultation, segment, lang, requested, taken) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (consultation, segment, lang) DO UPDATE SET "
+                         "requested = requested + ?4, taken = taken + ?5",
+    [ST_LOAD_SPEAKER_COUNTS] = "SELECT segment, lang, requested, taken FROM speaker_count WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

@@ -36,6 +36,7 @@ typedef enum field_kind {
 	F_QUESTION_VERSION,
 	F_PAUSE_MINUTES, /* AB-3: a pause's length, 1..CORE_PAUSE_MAX_MINUTES */
 	F_WORK_NONCE,    /* AB-6: 1..16 decimal digits */
+	F_TICKET,        /* FLOOR-1: a speaker's ticket */
 } field_kind;
 
 typedef struct field_spec {
@@ -202,6 +203,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
 			return false;
 		out->cmd.segment = (uint16_t)n;
+		out->cmd.has_topic = strcmp(f->name, "topic") == 0; /* speaker.request's (FLOOR-1) */
 		return true;
 	case F_PAUSE_MINUTES:
 		if (!whole(v, 1, CORE_PAUSE_MAX_MINUTES, &n))
@@ -240,6 +242,11 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 			return false;
 		memcpy(out->work, s, len + 1);
 		out->has_work = true;
+		return true;
+	case F_TICKET:
+		if (!whole(v, 1, INT32_MAX, &n))
+			return false;
+		out->cmd.ticket = (uint32_t)n;
 		return true;
 	}
 	return false;

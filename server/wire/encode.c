@@ -104,6 +104,8 @@ static json_t *consultation_json(const core_state *st)
 		              "questions", s->questions_open, "rule", s->chatham_house ? "chatham_house" : "on_record");
 		if (seg && s->date[0])
 			json_object_set_new(seg, "date", json_string(s->date));
+		if (seg && s->speaking_minutes)
+			json_object_set_new(seg, "speaking_minutes", json_integer(s->speaking_minutes));
 		json_array_append_new(segs, seg);
 	}
 	for (int i = 0; i < a->nchannels; i++)
@@ -252,6 +254,9 @@ static json_t *you_json(const core_state *st, const core_actor *actor)
 	/* AB-5: the open link may not vote where only invitations do; the page says so. */
 	if (you && pseud && actor->open_link && st->agenda.voting_invitations)
 		json_object_set_new(you, "open_link", json_true());
+	/* FLOOR-1: their own ticket on the list of speakers. */
+	if (you && pseud && core_speaker_ticket(st, pseud))
+		json_object_set_new(you, "ticket", json_integer(core_speaker_ticket(st, pseud)));
 	return you;
 }
 
@@ -282,6 +287,8 @@ static json_t *snapshot_json(const core_state *st, core_role role, const core_ps
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
 	if (consultation && st->sealed && aud == CORE_AUD_MODERATION)
 		json_object_set_new(consultation, "unpublished", unpublished_json(st));
+	if (consultation)
+		json_object_set_new(consultation, "speakers", wire_speakers_json(st, aud));
 	return json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
 	                 core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
 }
@@ -453,6 +460,10 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "new_participants", (json_int_t)ev->count,
 		                        "seconds", CORE_NEW_DEVICE_WINDOW_MS / 1000),
 		              headroom);
+	case CORE_EV_SPEAKERS:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "speakers", wire_speakers_json(st, aud)),
+		    headroom);
 	case CORE_EV_NOTE:
 		return to_buf(
 		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
@@ -524,6 +535,13 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 		json_object_set_new(result, "rule_accepted", json_true());
 	if (cmd->kind == CORE_CMD_NOTE_SET && cmd->segment < st->agenda.nsegments)
 		json_object_set_new(result, "note", note_json(st, cmd->segment));
+	/* FLOOR-1: the sender's own ticket; the ticket a co-chair called. */
+	uint32_t ticket = cmd->kind == CORE_CMD_SPEAKER_REQUEST && actor->has_pseud
+	                      ? core_speaker_ticket(st, &actor->pseud)
+	                  : cmd->kind == CORE_CMD_SPEAKER_CALL ? st->speakers.current.ticket
+	                                                       : 0;
+	if (ticket)
+		json_object_set_new(result, "ticket", json_integer(ticket));
 	if (cmd->kind == CORE_CMD_PARAPHRASE_SAVE) {
 		/* A new paraphrase always makes an event, so it is the last one. */
 		const core_paraphrase *p = core_paraphrase_get(st, cmd->paraphrase ? cmd->paraphrase : st->nparas);

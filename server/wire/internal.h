@@ -5,8 +5,13 @@
 
 #include <jansson.h>
 
+#include "core.h"
+
 /* j as compact JSON text, malloc'd; drops the caller's reference to j. NULL when j is NULL (a
  * json_pack that failed) or when out of memory. */
 char *wire_json_text(json_t *j);
+
+/* FLOOR-1: the list of speakers as audience `aud` sees it (speakers.c); a new reference. */
+json_t *wire_speakers_json(const core_state *st, core_audience aud);
 
 #endif
