@@ -15,6 +15,7 @@ import {
   ActionError, AgendaList, AnsweredQuestions, Confirm, Counter, IdentifyingNotice, LanguagePicker, NowAnswering, QuestionBody,
   Tabs, VoteCount, ZonedTime, agendaToday, codePoints, focusSoon, serverNow, useAction, useIdentifying,
 } from './common.js';
+import { SpeakersParticipant } from './speakers.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
 // the floor's; the participant may change it for each question.
@@ -369,7 +370,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   if (c.sealed) ask = html`<${Ended} />`;
   else if (state.ruleAccepted) ask = html`<${PostForm} state=${state} conn=${conn} offset=${offset} onPosted=${() => setTab('mine')} />`;
   // One column, always in this order: the Rule (until accepted), how to listen, now answering,
-  // the place to ask, the questions, the agenda.
+  // the place to ask, the questions, the list of speakers, the agenda.
   return html`
     <div class="participant" data-testid="participant" data-phase=${c.sealed ? 'ended' : onboarding ? 'rule' : 'asking'}>
       ${onboarding && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
@@ -387,6 +388,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
               <${AnsweredList} answered=${answered} />`}
         </div>
       </section>
+      <${SpeakersParticipant} state=${state} conn=${conn} />
       <${AgendaList} consultation=${c} offset=${offset} />
     </div>`;
 }
