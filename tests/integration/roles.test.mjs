@@ -51,6 +51,12 @@ function table(q) {
     ['queue.pause', ['cochair'], {}],
     ['queue.resume', ['cochair'], {}],
     ['question.reject_all', ['cochair'], { questions: [q] }],
+    ['speaker.request', P, { lang: 'en' }],
+    ['speaker.withdraw', P, {}],
+    ['speaker.call', ['cochair'], {}],
+    ['speaker.skip', ['cochair'], { ticket: 1 }],
+    ['speakers.close', ['cochair'], {}],
+    ['speakers.open', ['cochair'], {}],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];
