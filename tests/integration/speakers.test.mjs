@@ -93,7 +93,9 @@ test('request, place, withdraw, call, skip, close and reopen, the timer, and cou
     // A skip takes a ticket off the list; the co-chair may call a ticket by number.
     const rc = await c.command({ type: 'speaker.request', lang: 'es' });
     assert.equal(rc.result.ticket, 4);
-    ok(await chair.command({ type: 'speaker.skip', ticket: 3 }));
+    ok(await chair.command({ type: 'speaker.skip', ticket: 3, id: 'skip-three' }));
+    // PL-3: the same id for another ticket is another command.
+    assert.equal((await chair.command({ type: 'speaker.skip', ticket: 4, id: 'skip-three' })).code, 'command.id_reused');
     const callC = await chair.command({ type: 'speaker.call', ticket: 4 });
     assert.equal(callC.result.ticket, 4);
     assert.equal((await boothFr.next((m) => m.type === 'floor.changed' && m.seq === callC.seq)).lang, 'es');
@@ -123,41 +125,48 @@ test('request, place, withdraw, call, skip, close and reopen, the timer, and cou
     assert.equal(call2.result.ticket, 5);
     assert.equal((await boothAr.next((m) => m.type === 'floor.changed' && m.seq === call2.seq)).lang, 'en');
 
-    // In the database: counts per segment and language, nothing else.
-    const counts = sql(db, 'SELECT segment, lang, requested, taken FROM speaker_count ORDER BY lang');
-    assert.equal(counts, ['0|ar|2|1', '0|en|2|1', '0|es|1|1', '0|fr|1|0'].join('\n'));
-    const columns = sql(db, "SELECT group_concat(name) FROM pragma_table_info('speaker_count')");
-    assert.equal(columns, 'consultation,segment,lang,requested,taken');
+    // A restart empties the list (memory only) and never gives a number twice.
+    for (const x of srv.clients) x.close();
+    await srv.kill('SIGKILL');
+    await srv.start();
+    const chair2 = await srv.connect(srv.tokens.cochair);
+    assert.deepEqual(chair2.snapshot.consultation.speakers, { closed: [], current: null, queue: [] });
+    const e = await srv.connect(srv.tokens.invitations[4]);
+    assert.equal((await e.command({ type: 'speaker.request', lang: 'fr' })).result.ticket, 7);
 
-    ok(await chair.command({ type: 'consultation.seal' }));
-    await a.next((m) => m.type === 'consultation.sealed');
+    ok(await chair2.command({ type: 'consultation.seal' }));
+    await e.next((m) => m.type === 'consultation.sealed');
     const sealed = await srv.connect(srv.tokens.cochair);
     assert.deepEqual(sealed.snapshot.consultation.speakers.queue, []);
     assert.equal(sealed.snapshot.consultation.speakers.current, null);
-    assert.equal((await chair.command({ type: 'speaker.call' })).code, 'consultation.sealed');
+    assert.equal((await chair2.command({ type: 'speaker.call' })).code, 'consultation.sealed');
     sealed.close();
-    assert.equal(sql(db, 'SELECT sum(requested), sum(taken) FROM speaker_count'), '6|3');
 
     // The report: interventions requested and taken, by segment and by language, never crossed,
     // with the small counts suppressed as the questions' are (EX-4).
     const first = speakersAgenda.segments[0].title;
-    const md = (await chair.command({ type: 'report.export', format: 'md' })).content;
-    assert.match(md, new RegExp(`### Interventions requested by segment\\n\\n\\| Segment \\| Interventions \\|\\n\\| --- \\| ---: \\|\\n\\| ${first} \\| 6 \\|`));
+    const md = (await chair2.command({ type: 'report.export', format: 'md' })).content;
+    assert.match(md, new RegExp(`### Interventions requested by segment\\n\\n\\| Segment \\| Interventions \\|\\n\\| --- \\| ---: \\|\\n\\| ${first} \\| 7 \\|`));
     assert.match(md, /### Interventions requested by language\n\n\| Languages \| Interventions \|\n[^#]*\| Arabic \| fewer than 5 \|/);
     assert.match(md, /### Interventions taken by segment\n\nNot published: too few interventions to protect\./);
     assert.match(md, /Interventions requested by language: 4 shown as fewer than 5/);
-    const json = JSON.parse((await chair.command({ type: 'report.export', format: 'json' })).content);
+    const json = JSON.parse((await chair2.command({ type: 'report.export', format: 'json' })).content);
     const byLang = JSON.stringify(json).match(/"interventions_requested_by_language":(\{[^}]*\}[^\]]*\][^}]*\})/);
     assert.ok(byLang, 'the JSON report has the table');
     assert.deepEqual(JSON.parse(byLang[1]).cells.map((c) => c.interventions), [{ fewer_than: 5 }, { fewer_than: 5 }, { fewer_than: 5 }, { fewer_than: 5 }]);
     assert.match(JSON.stringify(json), /"interventions_taken_by_language":null/);
-    const csv = (await chair.command({ type: 'report.export', format: 'csv' })).content;
-    assert.match(csv, new RegExp(`"interventions_requested_by_segment","${first}",[^\\n]*"Interventions","6"`));
-    const html = (await chair.command({ type: 'report.export', format: 'html', lang: 'ar' })).content;
+    const csv = (await chair2.command({ type: 'report.export', format: 'csv' })).content;
+    assert.match(csv, new RegExp(`"interventions_requested_by_segment","${first}",[^\\n]*"Interventions","7"`));
+    const html = (await chair2.command({ type: 'report.export', format: 'html', lang: 'ar' })).content;
     assert.match(html, /<h3>المداخلات المطلوبة حسب الفقرة<\/h3>/);
     for (const doc of [md, csv, html, JSON.stringify(json)]) assert.doesNotMatch(doc, /ticket|speaker \d/i);
     for (const x of srv.clients) x.close();
     await srv.stop();
+    // In the database (read once the server has stopped): counts per segment and language.
+    const counts = sql(db, 'SELECT segment, lang, requested, taken FROM speaker_count ORDER BY lang');
+    assert.equal(counts, ['0|ar|2|1', '0|en|2|1', '0|es|1|1', '0|fr|2|0'].join('\n'));
+    const columns = sql(db, "SELECT group_concat(name) FROM pragma_table_info('speaker_count')");
+    assert.equal(columns, 'consultation,segment,lang,requested,taken');
     // No table has a ticket; the file holds no ticket's trace beyond the counts.
     const tables = sql(db, "SELECT group_concat(m.name || '.' || p.name) FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'");
     assert.equal(/ticket|speaker\b/i.test(tables), false, tables);
