@@ -587,9 +587,9 @@ typedef struct core_event {
 	bool open_link;
 	/* SPEAKERS (FLOOR-1): what changed the list; its ticket, language (`lang`), topic and
 	 * participant (`author`), the segment it is counted in (`segment`) and, for a call, `at_ms`. */
+	int16_t topic;
 	core_speaker_op speaker_op;
 	uint32_t ticket;
-	int16_t topic;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */

@@ -142,14 +142,23 @@ const char *report_table_not_published(const report_doc *d, const core_report_ta
 	return report_w(d, core_report_of_speakers(t) ? W_INTERVENTIONS_NOT_PUBLISHED : W_NOT_PUBLISHED);
 }
 
+int report_tables(const core_report_model *m, const core_report_table *out[6])
+{
+	int n = 0;
+	out[n++] = &m->by_segment;
+	out[n++] = &m->by_language;
+	for (int i = 0; i < m->nspeakers && i < 4; i++)
+		out[n++] = &m->speakers[i]; /* FLOOR-1 */
+	return n;
+}
+
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES])
 {
 	const core_report_model *m = d->m;
 	int n = 0;
-	const core_report_table *ts[6] = {&m->by_segment, &m->by_language};
-	for (int i = 0; i < m->nspeakers; i++)
-		ts[2 + i] = &m->speakers[i];
-	for (int i = 0; i < 2 + m->nspeakers && m->sealed; i++) {
+	const core_report_table *ts[6];
+	int nt = report_tables(m, ts);
+	for (int i = 0; i < nt && m->sealed; i++) {
 		const core_report_table *t = ts[i];
 		if (!t->published)
 			word_text(d, lines[n++], REPORT_LINE_MAX, W_TABLE_WITHHELD, report_table_title(d, t));

@@ -143,5 +143,8 @@ const char *report_table_unit(const report_doc *d, const core_report_table *t);
 const char *report_table_unit_key(const core_report_table *t);
 const char *report_table_not_published(const report_doc *d, const core_report_table *t);
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES]);
+/* The published tables in the report's order: the questions' two, then the list of speakers'
+ * four (FLOOR-1) when anyone asked for the floor; their count. */
+int report_tables(const core_report_model *m, const core_report_table *out[6]);
 
 #endif
