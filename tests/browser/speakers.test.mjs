@@ -4,6 +4,7 @@
 // the participant, in an alert a screen reader says, to unmute in Zoom and say their ticket, and
 // moves the floor language (LC-3). Screenshots of the four views touched, at phone and laptop
 // size, in English and Arabic.
+import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, rendered, screenshot } from '../lib/browser.mjs';
@@ -99,6 +100,13 @@ test('requests in Arabic and English, the booth sees the languages coming, the c
   await shots(boothAr, 'speakers-booth-ar-called');
   await shots(chair, 'speakers-cochair-en-called');
   await shots(chairAr, 'speakers-cochair-ar-called');
+  // The co-chairs' panel alone, at phone width, where the page is long.
+  for (const [page, lang] of [[chair, 'en'], [chairAr, 'ar']]) {
+    await page.setViewportSize(PHONE);
+    await rendered(page);
+    await page.getByTestId('chair-speakers').screenshot({ path: path.join(path.dirname(await screenshot(page, `speakers-cochair-${lang}-called-390`)), `speakers-cochair-panel-${lang}-390.png`) });
+    await page.setViewportSize(LAPTOP);
+  }
   await stageAr.getByTestId('stage-speaker').waitFor();
   await shots(stage, 'stage-speakers-en');
   await shots(stageAr, 'stage-speakers-ar');
