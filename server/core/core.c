@@ -113,6 +113,14 @@ rt_err core_decide(const core_state *st, const core_actor *actor, const core_com
 	case CORE_CMD_POLL_ANSWER:
 		err = core_decide_poll(st, actor, cmd, out);
 		break;
+	case CORE_CMD_SPEAKER_REQUEST:
+	case CORE_CMD_SPEAKER_WITHDRAW:
+	case CORE_CMD_SPEAKER_CALL:
+	case CORE_CMD_SPEAKER_SKIP:
+	case CORE_CMD_SPEAKERS_CLOSE:
+	case CORE_CMD_SPEAKERS_OPEN:
+		err = core_decide_speakers(st, actor, cmd, now_ms, out);
+		break;
 	default:
 		/* approve, reject, edit, pin, unpin, answer now, answer, reopen, move */
 		err = core_decide_moderation(st, cmd, out);
@@ -196,11 +204,16 @@ int core_evolve(core_state *st, const core_event *ev)
 	case CORE_EV_POLL_ANSWERED:
 		rc = core_evolve_poll(st, ev);
 		break;
+	case CORE_EV_SPEAKERS:
+		rc = core_evolve_speakers(st, ev);
+		break;
 	default:
 		/* the events about one question, its votes, theme and report mark */
 		rc = q ? core_evolve_question(st, q, ev) : -1;
 		break;
 	}
+	if (rc == 0 && ev->kind == CORE_EV_SEALED)
+		core_speakers_seal(st); /* CHR-5: only the counts stay */
 	if (rc == 0)
 		lapse_next(st);
 	if (rc == 0 && ev->seq > st->seq)

@@ -145,6 +145,8 @@ typedef struct core_segment {
 	/* AG-1, LC-2: the title in each other language the agenda gives ("" where it gives none; the
 	 * floor language's is `title`). core_segment_title picks one. */
 	char title_in[CORE_LANG_COUNT][CORE_TITLE_MAX_BYTES + 1];
+	/* FLOOR-1: one intervention's time budget, 1..60 minutes; 0: none. */
+	uint8_t speaking_minutes;
 } core_segment;
 
 /* LC-1: how participants listen in one language: the name of its channel in Zoom's
@@ -282,6 +284,31 @@ typedef struct core_network_slot {
 	int64_t window_start; /* 0: empty */
 	uint16_t count;
 } core_network_slot;
+
+/* FLOOR-1: the list of speakers. A ticket is a number from 1, a language and an optional topic
+ * (an agenda segment); its participant's pseudonym is kept in memory only, for their withdrawal
+ * and their one request at a time, and wiped by the seal. Nothing of a ticket is ever stored;
+ * the store keeps only how many interventions were requested and taken per segment and
+ * language, for the report (EX-4 suppresses the small ones). */
+#define CORE_MAX_SPEAKERS 100
+#define CORE_MAX_SPEAKING_MINUTES 60
+typedef struct core_speaker {
+	uint32_t ticket; /* 0: none */
+	core_lang lang;
+	int16_t topic; /* the segment the intervention is about, -1: none named */
+	core_pseud who;
+} core_speaker;
+
+typedef struct core_speakers {
+	core_speaker queue[CORE_MAX_SPEAKERS]; /* waiting, in order */
+	uint32_t n;
+	core_speaker current; /* the speaker who has the floor; ticket 0: nobody */
+	int64_t called_at;    /* server ms, for the intervention's timer */
+	uint32_t last_ticket; /* the highest ticket given: the requests counted so far */
+	bool closed[CORE_MAX_SEGMENTS];
+	uint32_t requested[CORE_MAX_SEGMENTS][CORE_LANG_COUNT];
+	uint32_t taken[CORE_MAX_SEGMENTS][CORE_LANG_COUNT];
+} core_speakers;
 
 /* AG-2: the agenda clock. Times are the server's clock in ms since the epoch. */
 typedef enum core_clock_state {
@@ -423,6 +450,8 @@ typedef struct core_state {
 	uint32_t npolls, pollcap;
 	core_poll_slot *poll_answers;
 	uint32_t nanswers, answercap;
+	/* FLOOR-1: the list of speakers (memory only, but for its counts). */
+	core_speakers speakers;
 } core_state;
 
 typedef enum core_cmd_kind {
@@ -475,6 +504,13 @@ typedef enum core_cmd_kind {
 	CORE_CMD_POLL_CLOSE,          /* POLL-1: closes it: its answers collapse to totals */
 	CORE_CMD_POLL_SHOW,           /* POLL-1: shows its results to the room (`included`), or hides them */
 	CORE_CMD_POLL_ANSWER,         /* POLL-1: a participant answers `poll` (`poll_answer`), or changes it */
+	/* FLOOR-1: the list of speakers */
+	CORE_CMD_SPEAKER_REQUEST,  /* a participant asks for the floor in `lang` (`segment`: topic) */
+	CORE_CMD_SPEAKER_WITHDRAW, /* a participant takes back their request, or ends their turn */
+	CORE_CMD_SPEAKER_CALL,     /* a co-chair calls `ticket` (0: the first waiting) */
+	CORE_CMD_SPEAKER_SKIP,     /* a co-chair takes `ticket` off the list, or ends its turn */
+	CORE_CMD_SPEAKERS_CLOSE,   /* a co-chair closes the current segment's list to requests */
+	CORE_CMD_SPEAKERS_OPEN,    /* and reopens it */
 	CORE_CMD_COUNT
 } core_cmd_kind;
 
@@ -518,6 +554,9 @@ typedef struct core_command {
 	uint32_t poll;
 	const core_poll_def *poll_def;
 	const core_poll_answer *poll_answer;
+	/* FLOOR-1: the ticket of speaker.call and speaker.skip; speaker.request's topic (`segment`). */
+	uint32_t ticket;
+	bool has_topic;
 } core_command;
 
 /* Who issues a command. Participants carry their pseudonym; other roles none. */
@@ -532,6 +571,16 @@ typedef struct core_actor {
 	bool open_link;
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 } core_actor;
+
+/* FLOOR-1: what a CORE_EV_SPEAKERS does to the list of speakers. */
+typedef enum core_speaker_op {
+	CORE_SPEAKER_REQUESTED,
+	CORE_SPEAKER_WITHDRAWN,
+	CORE_SPEAKER_CALLED,
+	CORE_SPEAKER_SKIPPED,
+	CORE_SPEAKERS_CLOSED,
+	CORE_SPEAKERS_OPENED
+} core_speaker_op;
 
 typedef enum core_event_kind {
 	CORE_EV_QUESTION_POSTED,
@@ -574,6 +623,7 @@ typedef enum core_event_kind {
 	CORE_EV_POLL_CREATED,      /* POLL-1: poll `poll` is `poll_def` (borrowed), a draft */
 	CORE_EV_POLL_STATE,        /* POLL-1: poll `poll` is now `poll_state`, its results `included` (shown) */
 	CORE_EV_POLL_ANSWERED,     /* POLL-1: `author` answers `poll` with `poll_answer` (borrowed) */
+	CORE_EV_SPEAKERS,          /* FLOOR-1: `speaker_op` on `ticket` (lang, topic, author; at_ms) */
 	CORE_EV_COUNT
 } core_event_kind;
 
@@ -642,6 +692,11 @@ typedef struct core_event {
 	core_poll_state poll_state;
 	const core_poll_def *poll_def;
 	const core_poll_answer *poll_answer;
+	/* SPEAKERS (FLOOR-1): what changed the list; its ticket, language (`lang`), topic and
+	 * participant (`author`), the segment it is counted in (`segment`) and, for a call, `at_ms`. */
+	int16_t topic;
+	core_speaker_op speaker_op;
+	uint32_t ticket;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
@@ -794,6 +849,12 @@ int core_segment_kind_parse(const char *s);
 const char *core_agenda_title(const core_agenda *a, core_lang lang);
 const char *core_segment_title(const core_segment *seg, core_lang lang);
 const char *core_listening_note(const core_listening *li, core_lang lang);
+/* --- the list of speakers (speakers.c, FLOOR-1) --------------------------------------------- */
+
+/* The ticket of this participant, waiting or called; 0 for none. */
+uint32_t core_speaker_ticket(const core_state *st, const core_pseud *who);
+/* Whether the current segment's list takes requests. */
+bool core_speakers_open(const core_state *st);
 
 /* --- the seal ---------------------------------------------------------------------------- */
 

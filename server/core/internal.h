@@ -138,5 +138,12 @@ bool core_decide_poll_due(const core_state *st, core_decision *out);
 /* CHR-5: the seal closes open polls and wipes every answer; totals stay. */
 void core_polls_seal(core_state *st);
 void core_polls_free(core_state *st);
+/* --- speakers.c: the list of speakers (FLOOR-1) ---------------------------------------------- */
+
+rt_err core_decide_speakers(const core_state *st, const core_actor *actor, const core_command *cmd, int64_t now_ms,
+                            core_decision *out);
+int core_evolve_speakers(core_state *st, const core_event *ev);
+/* CHR-5: forgets every ticket and who held it; the counts stay. */
+void core_speakers_seal(core_state *st);
 
 #endif

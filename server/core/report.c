@@ -135,6 +135,59 @@ static void build_table(core_report_table *t, core_report_table_kind kind, uint3
 	}
 }
 
+bool core_report_by_segment(const core_report_table *t)
+{
+	return t->kind == CORE_REPORT_BY_SEGMENT || t->kind == CORE_REPORT_REQUESTED_BY_SEGMENT ||
+	       t->kind == CORE_REPORT_TAKEN_BY_SEGMENT;
+}
+
+bool core_report_of_speakers(const core_report_table *t)
+{
+	return t->kind >= CORE_REPORT_REQUESTED_BY_SEGMENT;
+}
+
+/* FLOOR-1: the interventions requested and taken, each summed by segment and by language, never
+ * crossed (EX-4); none at all when nobody asked for the floor. */
+static void speaker_tables(core_report_model *m)
+{
+	const core_state *st = m->st;
+	const core_agenda *a = &st->agenda;
+	static const core_report_table_kind kinds[4] = {CORE_REPORT_REQUESTED_BY_SEGMENT,
+	                                                CORE_REPORT_REQUESTED_BY_LANGUAGE, CORE_REPORT_TAKEN_BY_SEGMENT,
+	                                                CORE_REPORT_TAKEN_BY_LANGUAGE};
+	uint32_t requested = 0;
+	for (int s = 0; s < a->nsegments; s++)
+		for (int l = 0; l < CORE_LANG_COUNT; l++)
+			requested += st->speakers.requested[s][l];
+	if (!requested)
+		return;
+	for (int t = 0; t < 4; t++) {
+		core_report_table *tb = &m->speakers[t];
+		const uint32_t(*counts)[CORE_LANG_COUNT] = t < 2 ? st->speakers.requested : st->speakers.taken;
+		uint32_t total = 0;
+		tb->kind = kinds[t];
+		if (t % 2 == 0) {
+			tb->n = a->nsegments;
+			for (int s = 0; s < a->nsegments; s++) {
+				tb->labels[s] = a->segments[s].title;
+				for (int l = 0; l < CORE_LANG_COUNT; l++)
+					tb->values[s] += counts[s][l];
+			}
+		} else {
+			tb->langs[tb->n++] = a->floor;
+			for (int i = 0; i < a->nchannels; i++)
+				tb->langs[tb->n++] = a->channels[i];
+			for (int i = 0; i < tb->n; i++)
+				for (int s = 0; s < a->nsegments; s++)
+					tb->values[i] += counts[s][tb->langs[i]];
+		}
+		for (int i = 0; i < tb->n; i++)
+			total += tb->values[i];
+		build_table(tb, kinds[t], m->k, total);
+	}
+	m->nspeakers = 4;
+}
+
 int core_report_model_build(core_report_model *m, const core_state *st, core_lang lang, uint32_t k)
 {
 	if ((lang != CORE_LANG_NONE && (unsigned)lang >= CORE_LANG_COUNT) || (k && (k < 2 || k > CORE_REPORT_MAX_K)))
@@ -212,6 +265,7 @@ int core_report_model_build(core_report_model *m, const core_state *st, core_lan
 	m->small_group = st->participants >= 1 && st->participants < m->k;
 	build_table(seg, CORE_REPORT_BY_SEGMENT, m->k, m->questions_posted);
 	build_table(langs, CORE_REPORT_BY_LANGUAGE, m->k, m->questions_posted);
+	speaker_tables(m);
 	return 0;
 }
 

@@ -65,6 +65,11 @@ typedef struct core_report_item {
 typedef enum core_report_table_kind {
 	CORE_REPORT_BY_SEGMENT,
 	CORE_REPORT_BY_LANGUAGE,
+	/* FLOOR-1: spoken interventions from the list of speakers, requested and taken. */
+	CORE_REPORT_REQUESTED_BY_SEGMENT,
+	CORE_REPORT_REQUESTED_BY_LANGUAGE,
+	CORE_REPORT_TAKEN_BY_SEGMENT,
+	CORE_REPORT_TAKEN_BY_LANGUAGE,
 	CORE_REPORT_BY_POLL, /* POLL-1: one poll's answers (labels: its options, scale points or words) */
 } core_report_table_kind;
 
@@ -99,7 +104,16 @@ typedef struct core_report_model {
 	uint32_t fewer_votes;                      /* items whose upvotes show as fewer than k */
 	/* EX-4: 1 to k - 1 participants: even "fewer than k" may say who took part; the report warns. */
 	bool small_group;
+	/* FLOOR-1: interventions requested and taken, by segment and by language: one-way tables
+	 * like the questions' (EX-4), sealed only, and only when anyone asked for the floor. */
+	core_report_table speakers[4];
+	int nspeakers;
 } core_report_model;
+
+/* Whether a table is of segments (its labels are the segments' titles) or of languages. */
+bool core_report_by_segment(const core_report_table *t);
+/* Whether a table counts spoken interventions (FLOOR-1) rather than questions. */
+bool core_report_of_speakers(const core_report_table *t);
 
 /* Builds the report of st in lang (CORE_LANG_NONE: the floor's) with threshold k (0:
  * CORE_REPORT_DEFAULT_K). Returns 0, or -1 when lang or k is invalid or memory runs out (then

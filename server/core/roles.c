@@ -15,6 +15,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_RULE_ACCEPT] = true,
             [CORE_CMD_JOIN] = true, /* run by the hub at auth, never sent: no message decodes to it */
             [CORE_CMD_POLL_ANSWER] = true,
+            [CORE_CMD_SPEAKER_REQUEST] = true,
+            [CORE_CMD_SPEAKER_WITHDRAW] = true,
         },
     [CORE_ROLE_COCHAIR] =
         {
@@ -34,6 +36,8 @@ static const bool may[CORE_ROLE_COUNT][CORE_CMD_COUNT] = {
             [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
             [CORE_CMD_POLL_CREATE] = true,         [CORE_CMD_POLL_OPEN] = true,
             [CORE_CMD_POLL_CLOSE] = true,          [CORE_CMD_POLL_SHOW] = true,
+            [CORE_CMD_SPEAKER_CALL] = true,        [CORE_CMD_SPEAKER_SKIP] = true,
+            [CORE_CMD_SPEAKERS_CLOSE] = true,      [CORE_CMD_SPEAKERS_OPEN] = true,
         },
     [CORE_ROLE_RAPPORTEUR] =
         {
@@ -94,6 +98,8 @@ unsigned core_event_audiences(const core_state *st, const core_event *ev)
 		return mod | author;
 	if (ev->kind == CORE_EV_POLL_STATE)
 		return mod | pub; /* AB-3: participants learn that questions are paused */
+	if (ev->kind == CORE_EV_SPEAKERS)
+		return mod | pub; /* FLOOR-1: tickets and languages, never who holds them */
 	if (ev->kind == CORE_EV_NEXT)
 		return mod | (1u << CORE_AUD_BOOTHS); /* LC-5: before the stage and the room */
 	if (ev->kind == CORE_EV_RULE_ACCEPTED)

@@ -63,6 +63,10 @@ static const char *const codes[RT_E_COUNT] = {
     [RT_E_POLL_INVALID] = "poll.invalid",
     [RT_E_POLL_INVALID_ANSWER] = "poll.invalid_answer",
     [RT_E_POLL_WORD_IDENTIFYING] = "poll.word_identifying",
+    [RT_E_SPEAKERS_CLOSED] = "speakers.closed",
+    [RT_E_SPEAKER_ALREADY] = "speaker.already",
+    [RT_E_SPEAKER_NOT_FOUND] = "speaker.not_found",
+    [RT_E_SPEAKERS_FULL] = "speakers.full",
     [RT_E_NOT_FOUND] = "not_found",
 };
 

@@ -88,6 +88,11 @@ typedef enum rt_err {
 	RT_E_POLL_INVALID,          /* a poll's definition: texts, options or kind */
 	RT_E_POLL_INVALID_ANSWER,   /* the answer does not fit the poll's kind or options */
 	RT_E_POLL_WORD_IDENTIFYING, /* a word-cloud word looks identifying (CHR-6): refused */
+	/* The list of speakers (FLOOR-1). */
+	RT_E_SPEAKERS_CLOSED,   /* the current segment's list of speakers takes no requests */
+	RT_E_SPEAKER_ALREADY,   /* this participant is on the list already, or has the floor */
+	RT_E_SPEAKER_NOT_FOUND, /* no such ticket waiting (or speaking), or none waiting at all */
+	RT_E_SPEAKERS_FULL,     /* the list holds its most tickets */
 	/* Internal statuses: never sent to a client (see the top of this file). */
 	RT_E_INTERNAL_,
 	RT_E_NOT_FOUND = RT_E_INTERNAL_, /* the store has no such consultation, programme, row */

@@ -438,6 +438,15 @@ void core_state_move_live(core_state *dst, core_state *src)
 	memset(src->listeners, 0, sizeof src->listeners);
 	memset(src->shown_floor, 0, sizeof src->shown_floor);
 	memset(src->below_since, 0, sizeof src->below_since);
+	/* FLOOR-1: the list of speakers; the counts are the store's. */
+	memcpy(dst->speakers.queue, src->speakers.queue, sizeof dst->speakers.queue);
+	dst->speakers.n = src->speakers.n;
+	dst->speakers.current = src->speakers.current;
+	dst->speakers.called_at = src->speakers.called_at;
+	if (src->speakers.last_ticket > dst->speakers.last_ticket)
+		dst->speakers.last_ticket = src->speakers.last_ticket;
+	memcpy(dst->speakers.closed, src->speakers.closed, sizeof dst->speakers.closed);
+	core_speakers_seal(src);
 }
 
 int core_list_reserve(void **items, uint32_t *cap, uint32_t n, size_t size, uint32_t first)

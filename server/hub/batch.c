@@ -446,6 +446,11 @@ void hub_command_digest(const uint8_t key[STORE_RECEIPT_KEY_BYTES], const core_c
 	n = put_le(buf, n, (uint64_t)c->from, 4);
 	n = put_le(buf, n, c->has_version, 1);
 	n = put_le(buf, n, c->nquestions, 4);
+	/* FLOOR-1: only when set, so that every other command's digest stays what it was. */
+	if (c->ticket || c->has_topic) {
+		n = put_le(buf, n, c->ticket, 4);
+		n = put_le(buf, n, c->has_topic, 1);
+	}
 	/* The texts by their own hashes: fixed-size, so no two commands run together. */
 	crypto_sha256(c->text ? c->text : "", c->text ? c->text_len : 0, buf + n);
 	n += CRYPTO_HASH_BYTES;

@@ -93,7 +93,7 @@ static void participation(const report_doc *d)
 static void table(const report_doc *d, const core_report_table *t)
 {
 	if (!t->published)
-		kv(d, report_table_key(t), NULL, report_w(d, W_NOT_PUBLISHED), "");
+		kv(d, report_table_key(t), NULL, report_table_not_published(d, t), "");
 }
 
 /* By segment, the segment is the row's segment; by language, the language is its label. */
@@ -101,9 +101,9 @@ static void table_row(const report_doc *d, const core_report_table *t, int i)
 {
 	char c[REPORT_COUNT_MAX];
 	report_count_text(d, t->values[i], t->cells[i], c);
-	bool by_segment = t->kind == CORE_REPORT_BY_SEGMENT;
+	bool by_segment = core_report_by_segment(t);
 	kv(d, report_table_key(t), by_segment ? t->labels[i] : NULL,
-	   by_segment ? report_w(d, W_QUESTIONS) : report_table_label(d, t, i), c);
+	   by_segment ? report_table_unit(d, t) : report_table_label(d, t, i), c);
 }
 
 static void table_end(const report_doc *d, const core_report_table *t)

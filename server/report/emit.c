@@ -116,40 +116,81 @@ const char *report_segment_title(const report_doc *d, int s)
 	return core_segment_title(&d->agenda->segments[s], d->m->lang);
 }
 
+/* Each table kind's title and machine name, in core_report_table_kind's order. */
+static const report_word table_titles[] = {W_BY_SEGMENT,           W_BY_LANGUAGE,
+                                           W_REQUESTED_BY_SEGMENT, W_REQUESTED_BY_LANGUAGE,
+                                           W_TAKEN_BY_SEGMENT,     W_TAKEN_BY_LANGUAGE};
+static const char *const table_keys[] = {"questions_by_segment",
+                                         "questions_by_language",
+                                         "interventions_requested_by_segment",
+                                         "interventions_requested_by_language",
+                                         "interventions_taken_by_segment",
+                                         "interventions_taken_by_language"};
+
 const char *report_table_title(const report_doc *d, const core_report_table *t)
 {
 	if (t->kind == CORE_REPORT_BY_POLL)
 		return t->title;
-	return report_w(d, t->kind == CORE_REPORT_BY_SEGMENT ? W_BY_SEGMENT : W_BY_LANGUAGE);
+	return report_w(d, table_titles[t->kind]);
 }
 
 const char *report_table_column(const report_doc *d, const core_report_table *t)
 {
 	if (t->kind == CORE_REPORT_BY_POLL)
 		return report_w(d, W_POLL_ANSWER);
-	return report_w(d, t->kind == CORE_REPORT_BY_SEGMENT ? W_SEGMENT : W_LANGUAGES);
+	return report_w(d, core_report_by_segment(t) ? W_SEGMENT : W_LANGUAGES);
 }
 
 const char *report_table_key(const core_report_table *t)
 {
 	if (t->kind == CORE_REPORT_BY_POLL)
 		return t->key;
-	return t->kind == CORE_REPORT_BY_SEGMENT ? "questions_by_segment" : "questions_by_language";
+	return table_keys[t->kind];
 }
 
 const char *report_table_label(const report_doc *d, const core_report_table *t, int i)
 {
 	if (t->kind == CORE_REPORT_BY_POLL)
 		return t->labels[i];
-	return t->kind == CORE_REPORT_BY_SEGMENT ? t->labels[i] : report_lang_word(d, t->langs[i]);
+	return core_report_by_segment(t) ? t->labels[i] : report_lang_word(d, t->langs[i]);
+}
+
+const char *report_table_unit(const report_doc *d, const core_report_table *t)
+{
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return report_w(d, W_POLL_COUNT);
+	return report_w(d, core_report_of_speakers(t) ? W_INTERVENTIONS : W_QUESTIONS);
+}
+
+const char *report_table_unit_key(const core_report_table *t)
+{
+	if (t->kind == CORE_REPORT_BY_POLL)
+		return "answers"; /* POLL-1 */
+	return core_report_of_speakers(t) ? "interventions" : "questions";
+}
+
+const char *report_table_not_published(const report_doc *d, const core_report_table *t)
+{
+	return report_w(d, core_report_of_speakers(t) ? W_INTERVENTIONS_NOT_PUBLISHED : W_NOT_PUBLISHED);
+}
+
+int report_tables(const core_report_model *m, const core_report_table *out[6])
+{
+	int n = 0;
+	out[n++] = &m->by_segment;
+	out[n++] = &m->by_language;
+	for (int i = 0; i < m->nspeakers && i < 4; i++)
+		out[n++] = &m->speakers[i]; /* FLOOR-1 */
+	return n;
 }
 
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES])
 {
 	const core_report_model *m = d->m;
 	int n = 0;
-	const core_report_table *ts[2] = {&m->by_segment, &m->by_language};
-	for (int i = 0; i < 2 && m->sealed; i++) {
+	const core_report_table *ts[6];
+	int nt = report_tables(m, ts);
+	for (int i = 0; i < nt && m->sealed; i++) {
 		const core_report_table *t = ts[i];
 		if (!t->published)
 			word_text(d, lines[n++], REPORT_LINE_MAX, W_TABLE_WITHHELD, report_table_title(d, t));

@@ -85,10 +85,10 @@ static void table(const report_doc *d, const core_report_table *t)
 {
 	fprintf(d->f, "<h3>%s</h3>\n", report_table_title(d, t));
 	if (!t->published)
-		fprintf(d->f, "<p>%s</p>\n", report_w(d, W_NOT_PUBLISHED));
+		fprintf(d->f, "<p>%s</p>\n", report_table_not_published(d, t));
 	else
 		fprintf(d->f, "<table><thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>\n",
-		        report_table_column(d, t), report_w(d, W_QUESTIONS));
+		        report_table_column(d, t), report_table_unit(d, t));
 }
 
 static void table_row(const report_doc *d, const core_report_table *t, int i)

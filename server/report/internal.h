@@ -71,6 +71,14 @@ typedef enum report_word {
 	W_SEALED_DRAFT_STATUS,
 	W_POLL_TITLE, /* %u: the poll's number, %s: its question (POLL-1) */
 	W_POLL_ANSWER,
+	/* FLOOR-1: the list of speakers' tables. */
+	W_REQUESTED_BY_SEGMENT,
+	W_REQUESTED_BY_LANGUAGE,
+	W_TAKEN_BY_SEGMENT,
+	W_TAKEN_BY_LANGUAGE,
+	W_INTERVENTIONS,
+	W_INTERVENTIONS_NOT_PUBLISHED,
+	W_POLL_COUNT, /* POLL-1: a poll table's count column */
 	W_COUNT
 } report_word;
 
@@ -83,9 +91,9 @@ typedef struct report_doc {
 	const core_state *st; /* POLL-1: the polls */
 } report_doc;
 
-/* The manifest's lines of what was suppressed: at most one per table and one for upvotes, and
- * the warning that the group was small. */
-#define REPORT_MAX_LINES 4
+/* The manifest's lines of what was suppressed: at most one per table (the questions' two, the
+ * list of speakers' four) and one for upvotes, and the warning that the group was small. */
+#define REPORT_MAX_LINES 8
 #define REPORT_LINE_MAX 512
 typedef char report_line[REPORT_LINE_MAX];
 
@@ -146,9 +154,17 @@ const char *report_table_title(const report_doc *d, const core_report_table *t);
 const char *report_table_column(const report_doc *d, const core_report_table *t);
 const char *report_table_key(const core_report_table *t);
 const char *report_table_label(const report_doc *d, const core_report_table *t, int i);
+/* What a table counts, as a column heading and as a machine name ("questions"), and what it says
+ * when it is not published. */
+const char *report_table_unit(const report_doc *d, const core_report_table *t);
+const char *report_table_unit_key(const core_report_table *t);
+const char *report_table_not_published(const report_doc *d, const core_report_table *t);
 int report_suppressed_lines(const report_doc *d, report_line lines[REPORT_MAX_LINES]);
 /* polls.c (POLL-1): each closed poll of a sealed consultation as a table of its suppressed
  * totals, written with the emitter's table parts. */
 void report_walk_polls(const report_doc *d, const report_emitter *e);
+/* The published tables in the report's order: the questions' two, then the list of speakers'
+ * four (FLOOR-1) when anyone asked for the floor; their count. */
+int report_tables(const core_report_model *m, const core_report_table *out[6]);
 
 #endif

@@ -86,7 +86,7 @@ static void table_row(const report_doc *d, const core_report_table *t, int i)
 {
 	fputs(i ? ", {\"label\": " : "{\"label\": ", d->f);
 	str_s(d, report_table_label(d, t, i));
-	fputs(t->kind == CORE_REPORT_BY_POLL ? ", \"answers\": " : ", \"questions\": ", d->f);
+	fprintf(d->f, ", \"%s\": ", report_table_unit_key(t));
 	count(d, t->values[i], t->cells[i]);
 	fputs("}", d->f);
 }

@@ -60,9 +60,9 @@ static void table(const report_doc *d, const core_report_table *t)
 {
 	fprintf(d->f, "### %s\n\n", report_table_title(d, t));
 	if (!t->published)
-		fprintf(d->f, "%s\n\n", report_w(d, W_NOT_PUBLISHED));
+		fprintf(d->f, "%s\n\n", report_table_not_published(d, t));
 	else
-		fprintf(d->f, "| %s | %s |\n| --- | ---: |\n", report_table_column(d, t), report_w(d, W_QUESTIONS));
+		fprintf(d->f, "| %s | %s |\n| --- | ---: |\n", report_table_column(d, t), report_table_unit(d, t));
 }
 
 static void table_row(const report_doc *d, const core_report_table *t, int i)

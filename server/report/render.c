@@ -58,8 +58,9 @@ static void walk(const report_doc *d, const report_emitter *e)
 	const core_report_model *m = d->m;
 	e->head(d);
 	e->participation(d);
-	const core_report_table *tables[2] = {&m->by_segment, &m->by_language};
-	for (int t = 0; m->sealed && t < 2; t++) {
+	const core_report_table *tables[6];
+	int ntables = report_tables(m, tables);
+	for (int t = 0; m->sealed && t < ntables; t++) {
 		e->table(d, tables[t]);
 		if (!tables[t]->published)
 			continue;

@@ -74,6 +74,13 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_SEALED_DRAFT_STATUS] = "draft, sealed: counts final",
             [W_POLL_TITLE] = "Poll %u: %s",
             [W_POLL_ANSWER] = "Answer",
+            [W_REQUESTED_BY_SEGMENT] = "Interventions requested by segment",
+            [W_REQUESTED_BY_LANGUAGE] = "Interventions requested by language",
+            [W_TAKEN_BY_SEGMENT] = "Interventions taken by segment",
+            [W_TAKEN_BY_LANGUAGE] = "Interventions taken by language",
+            [W_INTERVENTIONS] = "Interventions",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "Not published: too few interventions to protect.",
+            [W_POLL_COUNT] = "Answers",
         },
     [CORE_LANG_FR] =
         {
@@ -147,6 +154,13 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_SEALED_DRAFT_STATUS] = "projet, scellé\u00A0: décomptes définitifs",
             [W_POLL_TITLE] = "Sondage %u\u00A0: %s",
             [W_POLL_ANSWER] = "Réponse",
+            [W_REQUESTED_BY_SEGMENT] = "Demandes de parole par segment",
+            [W_REQUESTED_BY_LANGUAGE] = "Demandes de parole par langue",
+            [W_TAKEN_BY_SEGMENT] = "Prises de parole par segment",
+            [W_TAKEN_BY_LANGUAGE] = "Prises de parole par langue",
+            [W_INTERVENTIONS] = "Interventions",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "Non publié\u00A0: trop peu d’interventions pour les protéger.",
+            [W_POLL_COUNT] = "Réponses",
         },
     [CORE_LANG_ES] =
         {
@@ -216,6 +230,13 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_SEALED_DRAFT_STATUS] = "borrador, sellado: recuentos definitivos",
             [W_POLL_TITLE] = "Encuesta %u: %s",
             [W_POLL_ANSWER] = "Respuesta",
+            [W_REQUESTED_BY_SEGMENT] = "Intervenciones solicitadas por segmento",
+            [W_REQUESTED_BY_LANGUAGE] = "Intervenciones solicitadas por idioma",
+            [W_TAKEN_BY_SEGMENT] = "Intervenciones realizadas por segmento",
+            [W_TAKEN_BY_LANGUAGE] = "Intervenciones realizadas por idioma",
+            [W_INTERVENTIONS] = "Intervenciones",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "No publicado: demasiado pocas intervenciones para protegerlas.",
+            [W_POLL_COUNT] = "Respuestas",
         },
     [CORE_LANG_AR] =
         {
@@ -282,6 +303,13 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_SEALED_DRAFT_STATUS] = "مسودة مختومة: أعداد نهائية",
             [W_POLL_TITLE] = "استطلاع %u: %s",
             [W_POLL_ANSWER] = "الإجابة",
+            [W_REQUESTED_BY_SEGMENT] = "المداخلات المطلوبة حسب الفقرة",
+            [W_REQUESTED_BY_LANGUAGE] = "المداخلات المطلوبة حسب اللغة",
+            [W_TAKEN_BY_SEGMENT] = "المداخلات المُلقاة حسب الفقرة",
+            [W_TAKEN_BY_LANGUAGE] = "المداخلات المُلقاة حسب اللغة",
+            [W_INTERVENTIONS] = "المداخلات",
+            [W_INTERVENTIONS_NOT_PUBLISHED] = "غير منشور: عدد المداخلات أقل من أن تُحمى.",
+            [W_POLL_COUNT] = "الإجابات",
         },
 };
 

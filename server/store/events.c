@@ -164,7 +164,7 @@ rt_err store_create_consultation(store *s, const core_agenda *a, const uint8_t s
 		if (store_write(s, st))
 			return RT_E_SERVER_UNAVAILABLE;
 	}
-	if (save_guard(s, a->id, a, 0, 0) || save_all_texts(s, a)) {
+	if (save_guard(s, a->id, a, 0, 0) || save_all_texts(s, a) || store_save_speaking(s, a)) {
 		store_rollback(s);
 		return RT_E_SERVER_UNAVAILABLE;
 	}
@@ -434,7 +434,8 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	if (replay(s, ST_LOAD_QUESTIONS, id, question_row, stt) || replay(s, ST_LOAD_VOTES, id, vote_row, stt) ||
 	    load_parked(s, id, stt) || replay(s, ST_LOAD_ACCEPTANCE, id, acceptance_row, stt) ||
 	    replay(s, ST_LOAD_NOTES, id, note_row, stt) || replay(s, ST_LOAD_PARAPHRASES, id, paraphrase_row, stt) ||
-	    load_guard(s, id, stt) || load_final(s, id, stt) || store_poll_load(s, id, stt))
+	    load_guard(s, id, stt) || load_final(s, id, stt) || store_poll_load(s, id, stt) ||
+	    store_load_speakers(s, id, stt))
 		goto fail;
 	stt->seq = seq;
 	stt->answering = core_question_get(stt, answering) ? answering : 0;
@@ -631,6 +632,8 @@ static int append_one(store *s, const char *cid, const core_state *stt, const co
 	case CORE_EV_POLL_STATE:
 	case CORE_EV_POLL_ANSWERED:
 		return store_poll_append(s, cid, stt, ev);
+	case CORE_EV_SPEAKERS:
+		return store_count_speaker(s, cid, ev);
 	case CORE_EV_COUNT:
 		return -1;
 	default:

@@ -64,8 +64,12 @@ enum stmt_id {
 	ST_SEAL_ATTENDANCE, /* CHR-5: a plain consultation's connected time per invitation */
 	ST_SET_FINAL,       /* EX-7: the rapporteurs marked the report final */
 	ST_LOAD_FINAL,
-	ST_INSERT_TEXT,     /* AG-1, LC-2: an agenda text in a language other than the floor's */
+	ST_INSERT_TEXT, /* AG-1, LC-2: an agenda text in a language other than the floor's */
 	ST_LOAD_TEXTS,
+	ST_SAVE_SPEAKING, /* FLOOR-1: a segment's time budget of one intervention */
+	ST_LOAD_SPEAKING,
+	ST_COUNT_SPEAKER, /* FLOOR-1: one more intervention requested or taken */
+	ST_LOAD_SPEAKER_COUNTS,
 	ST_COUNT
 };
 
@@ -137,6 +141,14 @@ rt_err store_write_once(store *s, sqlite3_stmt *st);
 /* CHR-5: in the seal's transaction, the consultation's blind-signing key and its invitations'
  * credential counts go. 0, or -1. */
 int store_credential_seal(store *s, const char *cid);
+/* --- speakers.c: the list of speakers' counts (FLOOR-1) --------------------------------------- */
+
+/* Writes each segment's speaking_minutes of agenda a, in the open transaction. 0, or -1. */
+int store_save_speaking(store *s, const core_agenda *a);
+/* Reads them and the counts back into stt (loaded from its agenda). 0, or -1. */
+int store_load_speakers(store *s, const char *cid, core_state *stt);
+/* Counts a request or a call of a speakers event (others store nothing). 0, or -1. */
+int store_count_speaker(store *s, const char *cid, const core_event *ev);
 
 /* --- schema.c: migrations, settings, the data folder ---------------------------------------- */
 

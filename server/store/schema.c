@@ -322,6 +322,18 @@ static const char *const migrations[] = {
     "  word3 TEXT,"
     "  PRIMARY KEY (consultation, poll, who)"
     ") STRICT, WITHOUT ROWID;",
+    /* 22: the list of speakers (FLOOR-1): each segment's time budget of one intervention, and
+     * how many interventions were requested and taken per segment and language, for the report.
+     * Nothing else of the list is ever stored: no ticket, no pseudonym, no time. */
+    "ALTER TABLE segment ADD COLUMN speaking_minutes INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE speaker_count ("
+    "  consultation TEXT NOT NULL REFERENCES consultation(id),"
+    "  segment INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  requested INTEGER NOT NULL DEFAULT 0,"
+    "  taken INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (consultation, segment, lang)"
+    ") STRICT, WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 

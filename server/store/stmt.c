@@ -106,6 +106,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOAD_FINAL] = "SELECT report_final FROM consultation WHERE id = ?",
     [ST_INSERT_TEXT] = "INSERT INTO agenda_text (consultation, place, item, lang, text) VALUES (?, ?, ?, ?, ?)",
     [ST_LOAD_TEXTS] = "SELECT place, item, lang, text FROM agenda_text WHERE consultation = ?",
+    /* FLOOR-1: the agenda's budget per intervention, and counts only: nothing of a ticket. */
+    [ST_SAVE_SPEAKING] = "UPDATE segment SET speaking_minutes = ? WHERE consultation = ? AND position = ?",
+    [ST_LOAD_SPEAKING] = "SELECT position, speaking_minutes FROM segment WHERE consultation = ?",
+    [ST_COUNT_SPEAKER] = "INSERT INTO speaker_count (consultation, segment, lang, requested, taken) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (consultation, segment, lang) DO UPDATE SET "
+                         "requested = requested + ?4, taken = taken + ?5",
+    [ST_LOAD_SPEAKER_COUNTS] = "SELECT segment, lang, requested, taken FROM speaker_count WHERE consultation = ?",
 };
 
 int store_prepare_all(store *s, char *errbuf, size_t errlen)

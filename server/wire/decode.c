@@ -48,6 +48,7 @@ typedef enum field_kind {
 	F_POLL_CHOICES,
 	F_POLL_VALUE,
 	F_POLL_WORDS,
+	F_TICKET, /* FLOOR-1: a speaker's ticket */
 } field_kind;
 
 typedef struct field_spec {
@@ -302,6 +303,7 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 		if (!whole(v, 0, CORE_MAX_SEGMENTS - 1, &n))
 			return false;
 		out->cmd.segment = (uint16_t)n;
+		out->cmd.has_topic = strcmp(f->name, "topic") == 0; /* speaker.request's (FLOOR-1) */
 		return true;
 	case F_PAUSE_MINUTES:
 		if (!whole(v, 1, CORE_PAUSE_MAX_MINUTES, &n))
@@ -359,6 +361,11 @@ static bool take_field(const field_spec *f, json_t *v, wire_message *out)
 	case F_POLL_VALUE:
 	case F_POLL_WORDS:
 		return take_poll_field(f, v, out);
+	case F_TICKET:
+		if (!whole(v, 1, INT32_MAX, &n))
+			return false;
+		out->cmd.ticket = (uint32_t)n;
+		return true;
 	}
 	return false;
 }

@@ -123,6 +123,8 @@ static json_t *consultation_json(const core_state *st)
 		if (seg && s->date[0])
 			json_object_set_new(seg, "date", json_string(s->date));
 		texts_set(seg, "titles", s->title_in[0], sizeof s->title_in[0]);
+		if (seg && s->speaking_minutes)
+			json_object_set_new(seg, "speaking_minutes", json_integer(s->speaking_minutes));
 		json_array_append_new(segs, seg);
 	}
 	for (int i = 0; i < a->nchannels; i++)
@@ -276,6 +278,9 @@ static json_t *you_json(const core_state *st, const core_actor *actor)
 		json_object_set_new(you, "open_link", json_true());
 	if (you && pseud && st->nanswers) /* POLL-1: its answers to open polls */
 		json_object_set_new(you, "polls", wire_my_answers_json(st, pseud));
+	/* FLOOR-1: their own ticket on the list of speakers. */
+	if (you && pseud && core_speaker_ticket(st, pseud))
+		json_object_set_new(you, "ticket", json_integer(core_speaker_ticket(st, pseud)));
 	return you;
 }
 
@@ -306,6 +311,8 @@ static json_t *snapshot_json(const core_state *st, core_role role, const core_ps
 		json_object_set_new(consultation, "guard", guard_json(st, aud));
 	if (consultation && st->sealed && aud == CORE_AUD_MODERATION)
 		json_object_set_new(consultation, "unpublished", unpublished_json(st));
+	if (consultation) /* FLOOR-1 */
+		json_object_set_new(consultation, "speakers", wire_speakers_json(st, aud));
 	json_t *snap =
 	    json_pack("{s:s, s:I, s:s, s:o, s:o, s:o}", "type", "snapshot", "seq", (json_int_t)st->seq, "role",
 	              core_role_name(role), "consultation", consultation, "questions", qs, "limits", limits_json());
@@ -482,6 +489,10 @@ wire_buf *wire_encode_event(const core_state *st, const core_event *ev, core_aud
 		return to_buf(json_pack("{s:s, s:I, s:i}", "type", type, "new_participants", (json_int_t)ev->count,
 		                        "seconds", CORE_NEW_DEVICE_WINDOW_MS / 1000),
 		              headroom);
+	case CORE_EV_SPEAKERS:
+		return to_buf(
+		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "speakers", wire_speakers_json(st, aud)),
+		    headroom);
 	case CORE_EV_NOTE:
 		return to_buf(
 		    json_pack("{s:s, s:I, s:o}", "type", type, "seq", seq, "note", note_json(st, ev->segment)),
@@ -571,6 +582,13 @@ wire_buf *wire_encode_ack(const core_state *st, const char *id, uint64_t seq, co
 	    cmd->kind == CORE_CMD_POLL_SHOW || cmd->kind == CORE_CMD_POLL_ANSWER)
 		json_object_set_new(result, "poll",
 		                    json_integer(cmd->kind == CORE_CMD_POLL_CREATE ? st->npolls : cmd->poll));
+	/* FLOOR-1: the sender's own ticket; the ticket a co-chair called. */
+	uint32_t ticket = cmd->kind == CORE_CMD_SPEAKER_REQUEST && actor->has_pseud
+	                      ? core_speaker_ticket(st, &actor->pseud)
+	                  : cmd->kind == CORE_CMD_SPEAKER_CALL ? st->speakers.current.ticket
+	                                                       : 0;
+	if (ticket)
+		json_object_set_new(result, "ticket", json_integer(ticket));
 	if (cmd->kind == CORE_CMD_PARAPHRASE_SAVE) {
 		/* A new paraphrase always makes an event, so it is the last one. */
 		const core_paraphrase *p = core_paraphrase_get(st, cmd->paraphrase ? cmd->paraphrase : st->nparas);

@@ -141,8 +141,8 @@ static bool valid_date(const char *s)
 
 static void agenda_segment(json_t *seg, int i, core_lang floor, core_segment *out, wire_agenda_errors *errs)
 {
-	static const char *const known[] = {"title", "kind", "start",      "duration", "questions",
-	                                    "rule",  "date", "carry_over", "polls",    NULL};
+	static const char *const known[] = {"title", "kind",       "start", "duration",         "questions", "rule",
+	                                    "date",  "carry_over", "polls", "speaking_minutes", NULL};
 	char path[64], prefix[32];
 	snprintf(prefix, sizeof prefix, "segments[%d].", i);
 	if (!json_is_object(seg)) {
@@ -199,6 +199,15 @@ static void agenda_segment(json_t *seg, int i, core_lang floor, core_segment *ou
 		agenda_error(errs, "%scarry_over: must be true or false", prefix);
 	else
 		out->starts_empty = json_is_false(carry); /* absent: false */
+
+	/* FLOOR-1: one spoken intervention's time budget (absent: none). */
+	json_t *speak = json_object_get(seg, "speaking_minutes");
+	if (speak && (!json_is_integer(speak) || json_integer_value(speak) < 1 ||
+	              json_integer_value(speak) > CORE_MAX_SPEAKING_MINUTES))
+		agenda_error(errs, "%sspeaking_minutes: must be a whole number of minutes, 1 to %d", prefix,
+		             CORE_MAX_SPEAKING_MINUTES);
+	else if (speak)
+		out->speaking_minutes = (uint8_t)json_integer_value(speak);
 }
 
 /* LC-1: "listening": {"ar": {"zoom_channel": "Arabic", "note": "..."}} for offered languages. */

@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "core.h"
+
 /* j as compact JSON text, malloc'd; drops the caller's reference to j. NULL when j is NULL (a
  * json_pack that failed) or when out of memory. */
 char *wire_json_text(json_t *j);
@@ -19,5 +21,7 @@ bool wire_poll_texts(json_t *v, char *texts, size_t cap);
 /* The polls `aud` sees (the public: none in draft), and what this participant answered. */
 json_t *wire_polls_json(const core_state *st, core_audience aud);
 json_t *wire_my_answers_json(const core_state *st, const core_pseud *who);
+/* FLOOR-1: the list of speakers as audience `aud` sees it (speakers.c); a new reference. */
+json_t *wire_speakers_json(const core_state *st, core_audience aud);
 
 #endif

@@ -79,7 +79,7 @@ test('first screen and asking: "I accept", then the question box and the first q
       const first = page.getByTestId('queue-item').first();
       await first.waitFor();
       assert.ok(await inFirstScreen(page, first, viewport), `${size} ${lang}: the first question below the fold`);
-      assert.deepEqual(await order(page), ['channel', 'question-form', 'queue-card', 'agenda']);
+      assert.deepEqual(await order(page), ['channel', 'question-form', 'queue-card', 'speakers', 'agenda']);
       await screenshot(page, `participant-asking-${size}-${lang}`, { fullPage: false });
       await page.context().close();
     }

@@ -61,6 +61,12 @@ function table(q) {
     ['poll.answer', P, { poll: 1, value: 3 }],
     ['poll.show', ['cochair'], { poll: 1, shown: true }],
     ['poll.close', ['cochair'], { poll: 1 }],
+    ['speaker.request', P, { lang: 'en' }],
+    ['speaker.withdraw', P, {}],
+    ['speaker.call', ['cochair'], {}],
+    ['speaker.skip', ['cochair'], { ticket: 1 }],
+    ['speakers.close', ['cochair'], {}],
+    ['speakers.open', ['cochair'], {}],
     ['clock.sync', ROLES, {}],
     ['consultation.seal', ['cochair'], {}],
   ];

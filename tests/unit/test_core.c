@@ -96,7 +96,10 @@ static void test_permissions(void)
 	                               [CORE_CMD_LISTEN] = true,
 	                               [CORE_CMD_RULE_ACCEPT] = true,
 	                               [CORE_CMD_JOIN] = true,
-	                               [CORE_CMD_POLL_ANSWER] = true},
+	                               [CORE_CMD_POLL_ANSWER] = true,
+
+	                               [CORE_CMD_SPEAKER_REQUEST] = true,
+	                               [CORE_CMD_SPEAKER_WITHDRAW] = true},
 	    [CORE_ROLE_COCHAIR] = {[CORE_CMD_QUESTION_APPROVE] = true,    [CORE_CMD_QUESTION_REJECT] = true,
 	                           [CORE_CMD_QUESTION_EDIT] = true,       [CORE_CMD_QUESTION_MERGE] = true,
 	                           [CORE_CMD_QUESTION_PIN] = true,        [CORE_CMD_QUESTION_UNPIN] = true,
@@ -112,7 +115,10 @@ static void test_permissions(void)
 	                           [CORE_CMD_LINK_PAUSE] = true,          [CORE_CMD_LINK_RESUME] = true,
 	                           [CORE_CMD_QUEUE_PAUSE] = true,         [CORE_CMD_QUEUE_RESUME] = true,
 	                           [CORE_CMD_POLL_CREATE] = true,         [CORE_CMD_POLL_OPEN] = true,
-	                           [CORE_CMD_POLL_CLOSE] = true,          [CORE_CMD_POLL_SHOW] = true},
+	                           [CORE_CMD_POLL_CLOSE] = true,          [CORE_CMD_POLL_SHOW] = true,
+
+	                           [CORE_CMD_SPEAKER_CALL] = true,        [CORE_CMD_SPEAKER_SKIP] = true,
+	                           [CORE_CMD_SPEAKERS_CLOSE] = true,      [CORE_CMD_SPEAKERS_OPEN] = true},
 	    /* the stage's operator follows the floor language (LC-3) */
 	    [CORE_ROLE_STAGE] = {[CORE_CMD_FLOOR_SET] = true},
 	    /* a booth signals the co-chairs (LC-4) */

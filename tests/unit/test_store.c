@@ -222,7 +222,7 @@ int main(void)
 	char err[256];
 	store *s = store_open(t.db, err, sizeof err);
 	CHECK(s != NULL);
-	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 21);
+	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA user_version"), 22);
 	CHECK_EQ_INT(pragma_int(t.db, "PRAGMA journal_mode"), 1);
 
 	/* A consultation and a token, committed together. */

@@ -202,6 +202,7 @@ function applyAck(state, msg, pending) {
   if ('answering' in result && !stale) next = setAnswering(next, result.answering);
   if ('next' in result && !stale) next = { ...next, next: result.next };
   if (result.rule_accepted) next = { ...next, ruleAccepted: true };
+  if (pending && pending.type === 'speaker.request' && result.ticket) next = { ...next, ticket: result.ticket };
   if (result.note) next = setNote(next, result.note);
   if (result.paraphrase && !stale) next = setParaphrase(next, result.paraphrase);
   if ('segment' in result && !stale && pending) {
@@ -239,6 +240,7 @@ export function reduce(state, msg, pending) {
       guardAlert: state.guardAlert,
       polls: pollsOf(msg.polls),
       pollAnswers: pollAnswersOf(msg.you.polls),
+      ticket: msg.you.ticket ?? null, // FLOOR-1: this participant's ticket on the list of speakers
     };
   }
   // AB-2: many new participants from one network (ephemeral, no seq): kept until dismissed.
@@ -321,6 +323,9 @@ function applyEvent(next, msg) {
     }
     case 'poll.changed':
       return applyPoll(next, msg);
+    case 'speakers.changed':
+      // FLOOR-1: the list of speakers, whole; a ticket no longer on it is no longer this one's.
+      return next.consultation ? dropTicket({ ...next, consultation: { ...next.consultation, speakers: msg.speakers } }) : next;
     case 'agenda.clock':
       // The clock and every segment's timing, whole: the countdown is computed from these.
       return next.consultation ? { ...next, consultation: { ...next.consultation, clock: msg.clock, timing: msg.timing } } : next;
@@ -331,6 +336,13 @@ function applyEvent(next, msg) {
       // A type this client does not know yet: keep the seq, change nothing else.
       return next;
   }
+}
+
+// FLOOR-1: forgets this participant's ticket once it is neither waiting nor speaking.
+function dropTicket(state) {
+  const s = state.consultation.speakers;
+  const held = s && (s.current?.ticket === state.ticket || s.queue.some((x) => x.ticket === state.ticket));
+  return state.ticket && !held ? { ...state, ticket: null } : state;
 }
 
 // --- selectors --------------------------------------------------------------------------------

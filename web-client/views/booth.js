@@ -8,6 +8,7 @@ import { html, useState } from '../vendor/preact-htm.js';
 import { errorMessage, formatClock, t } from '../lib/i18n.js';
 import { answeringQuestion, boothMode, currentSegment, listQuestions } from '../lib/state.js';
 import { ActionError, Countdown, NowAnswering, QuestionBody, WatchedQueue } from './common.js';
+import { SpeakersBooth } from './speakers.js';
 
 export const SIGNALS = ['slower', 'no_floor_audio', 'mic_off', 'need_document'];
 
@@ -106,6 +107,7 @@ export function BoothView({ state, conn, offset }) {
         <${Listeners} state=${state} channel=${channel} language=${language} />
       </section>
       <${SelectedNext} q=${next} />
+      <${SpeakersBooth} state=${state} />
       <${Signals} conn=${conn} state=${state} />
       <${NowAnswering} q=${current} />
       <section class="card" aria-labelledby="booth-queue-heading">

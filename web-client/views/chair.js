@@ -26,6 +26,7 @@ import { ChairPolls } from './poll.js';
 import * as alerts from './chair-alerts.js';
 import * as menus from './chair-menu.js';
 import * as seal from './chair-seal.js';
+import { SpeakersChair } from './speakers.js';
 
 // The console's own pieces (the alert area, the toolbar's menu, sealing). This module loads
 // with the console only (app.js imports each role's view when the role is known), so they never
@@ -509,6 +510,7 @@ function LiveConsole({ state, conn, offset }) {
           <${SegmentPanel} state=${state} segTab=${segTab} mod=${mod} />
           <${MovePanel} state=${state} segTab=${segTab} mod=${mod} />
           <${InterpretationPanel} state=${state} mod=${mod} />
+          <${SpeakersChair} state=${state} conn=${conn} offset=${offset} />
           <${parts.SealPanel} state=${state} conn=${conn} />
           <p class="hint keys-hint">${t('chair.keys.hint')}
             <button type="button" class="small" data-testid="shortcuts-button" aria-keyshortcuts="?" onClick=${() => setHelp(true)}>

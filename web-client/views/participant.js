@@ -17,6 +17,7 @@ import {
 } from './common.js';
 import { CredentialLost, credentialMissing } from './credential.js';
 import { ParticipantPolls } from './poll.js';
+import { SpeakersParticipant } from './speakers.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
 // the floor's; the participant may change it for each question.
@@ -381,7 +382,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   else if (lost) ask = html`<${CredentialLost} conn=${conn} />`;
   else if (state.ruleAccepted && !drawing) ask = html`<${PostForm} state=${state} conn=${conn} offset=${offset} onPosted=${() => setTab('mine')} />`;
   // One column, always in this order: the Rule (until accepted), how to listen, now answering,
-  // the place to ask, the questions, the agenda.
+  // the place to ask, the questions, the list of speakers, the agenda.
   return html`
     <div class="participant" data-testid="participant" data-phase=${c.sealed ? 'ended' : onboarding ? 'rule' : 'asking'}>
       ${onboarding && !lost && !drawing && html`<${Onboarding} conn=${conn} lang=${lang} onLanguage=${onLanguage} />`}
@@ -400,6 +401,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
               <${AnsweredList} answered=${answered} />`}
         </div>
       </section>
+      <${SpeakersParticipant} state=${state} conn=${conn} />
       <${AgendaList} consultation=${c} offset=${offset} />
     </div>`;
 }

@@ -10,6 +10,7 @@ import { t } from '../lib/i18n.js';
 import { answeringQuestion, currentSegment, isSealed, listQuestions } from '../lib/state.js';
 import { Countdown } from './common.js';
 import { StagePoll } from './poll.js';
+import { SpeakersStage } from './speakers.js';
 
 const DESIGN_W = 1280;
 const DESIGN_H = 720;
@@ -136,6 +137,7 @@ export function StageView({ state, join, offset }) {
               : segment && html`<p class="stage-segment" data-testid="stage-segment"><bdi>${segment.title}</bdi></p>`}
             ${!sealed && html`<${Countdown} consultation=${state.consultation} offset=${offset} large=${true} />`}
           </div>
+          <${SpeakersStage} state=${state} offset=${offset} />
           ${sealed
             ? html`<p class="stage-ended" id="stage-heading" data-testid="stage-state" data-state="ended">${stateLine(true, false)}</p>`
             : html`
