@@ -687,16 +687,16 @@ typedef struct core_event {
 	uint8_t network[CORE_NETWORK_KEY_LEN];
 	uint32_t count;
 	bool open_link;
-	/* POLL-1: the poll, its definition when created, its state, an answer. */
-	uint32_t poll;
-	core_poll_state poll_state;
-	const core_poll_def *poll_def;
-	const core_poll_answer *poll_answer;
 	/* SPEAKERS (FLOOR-1): what changed the list; its ticket, language (`lang`), topic and
 	 * participant (`author`), the segment it is counted in (`segment`) and, for a call, `at_ms`. */
 	int16_t topic;
 	core_speaker_op speaker_op;
 	uint32_t ticket;
+	/* POLL-1: the poll, its definition when created, its state, an answer. */
+	uint32_t poll;
+	core_poll_state poll_state;
+	const core_poll_def *poll_def;
+	const core_poll_answer *poll_answer;
 } core_event;
 
 /* What an error needs to explain itself (protocol error params); -1 or 0 when absent. */
