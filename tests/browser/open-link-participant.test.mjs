@@ -27,7 +27,7 @@ const suite = browserSuite({ agenda: { ...openAgenda, voting: 'invitations' }, i
 // The page's blocks from top to bottom, by test id.
 const order = (page) => page.locator('[data-testid="participant"] > *').evaluateAll(
   (els) => els.map((e) => e.dataset.testid || e.className));
-const BLOCKS = ['channel', 'question-form', 'queue-card', 'agenda'];
+const BLOCKS = ['channel', 'question-form', 'queue-card', 'speakers', 'agenda'];
 
 async function chairDoes(cmd) {
   const reply = await suite.chair.command(cmd);

@@ -409,7 +409,7 @@ static void test_session(void)
 	char *running = report_render(&st, &at, &len);
 	CHECK(running && contains(running, len, "\"planned_minutes\": 10, \"actual_minutes\": 21"));
 	free(running);
-	
+
 	core_actor c = fixture_role(CORE_ROLE_COCHAIR), rap = fixture_role(CORE_ROLE_RAPPORTEUR);
 	/* EX-7: the report is finalised once its counts are final, never before. */
 	CHECK_EQ_INT(act(&rap, (core_command){.kind = CORE_CMD_REPORT_FINALISE}), RT_E_REPORT_NOT_SEALED);
