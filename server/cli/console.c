@@ -161,9 +161,20 @@ static void add_item(void *arg, const store_item *it)
 	if (it->programme[0])
 		wire_json_set(o, "programme", wire_json_string(it->programme));
 	wire_json_set(o, "session", wire_json_integer(it->session));
-	wire_json_set(o, "starts_at", wire_json_integer(it->starts_at));
+	/* A consultation's planned start: its first segment's, in its time zone; with no date, only
+	 * the wall-clock time is known. */
+	int64_t starts_at = it->starts_at;
+	const char *date = it->first_date[0] ? it->first_date : it->date;
+	if (!it->is_programme && !starts_at && it->first_min >= 0 && date[0])
+		starts_at = cli_local_ms(it->timezone, date, it->first_min);
+	wire_json_set(o, "starts_at", wire_json_integer(starts_at));
 	wire_json_set(o, it->is_programme ? "sessions" : "participants", wire_json_integer(it->count));
 	wire_json_set(o, "invitations", wire_json_integer(it->invitations));
+	if (!it->is_programme && !starts_at && it->first_min >= 0) {
+		char hhmm[8];
+		snprintf(hhmm, sizeof hhmm, "%02d:%02d", it->first_min / 60 % 24, it->first_min % 60);
+		wire_json_set(o, "start", wire_json_string(hhmm));
+	}
 	wire_json_push(arg, o);
 }
 

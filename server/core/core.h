@@ -452,6 +452,9 @@ typedef struct core_state {
 	uint32_t nanswers, answercap;
 	/* FLOOR-1: the list of speakers (memory only, but for its counts). */
 	core_speakers speakers;
+	/* CHR-3: credentials re-issued after a lost device (each could vote again): a count, kept
+	 * after the seal, for the co-chairs and the report. Stored. */
+	uint32_t reissued;
 } core_state;
 
 typedef enum core_cmd_kind {

@@ -89,6 +89,7 @@ static void tell_cochairs(hub *h, hub_room *r, const hub_peer *to, const char *i
 	int asked, reissued;
 	if (store_credential_counts(h->store, r->st.agenda.id, &asked, &reissued) != RT_OK)
 		return;
+	r->st.reissued = (uint32_t)reissued; /* the report's count (CHR-3) */
 	for (hub_peer *p = r->peers; p; p = p->next) {
 		if (p->actor.role != CORE_ROLE_COCHAIR || (to && p != to))
 			continue;

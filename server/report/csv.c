@@ -88,6 +88,10 @@ static void participation(const report_doc *d)
 	kv(d, "participation", NULL, report_w(d, W_PARTICIPANTS), c);
 	report_count_of(d, d->m->questions_posted, c);
 	kv(d, "participation", NULL, report_w(d, W_QUESTIONS_POSTED), c);
+	if (d->m->st->reissued) { /* CHR-3 */
+		snprintf(c, sizeof c, "%u", d->m->st->reissued);
+		kv(d, "participation", NULL, report_w(d, W_REISSUED), c);
+	}
 }
 
 static void table(const report_doc *d, const core_report_table *t)

@@ -77,8 +77,11 @@ static void participation(const report_doc *d)
 	report_count_of(d, d->m->st->participants, c1);
 	report_count_of(d, d->m->questions_posted, c2);
 	const char *colon = report_w(d, W_COLON);
-	fprintf(d->f, "<ul>\n<li>%s%s %s</li>\n<li>%s%s %s</li>\n</ul>\n", report_w(d, W_PARTICIPANTS), colon, c1,
+	fprintf(d->f, "<ul>\n<li>%s%s %s</li>\n<li>%s%s %s</li>\n", report_w(d, W_PARTICIPANTS), colon, c1,
 	        report_w(d, W_QUESTIONS_POSTED), colon, c2);
+	if (d->m->st->reissued) /* CHR-3 */
+		fprintf(d->f, "<li>%s%s %u</li>\n", report_w(d, W_REISSUED), colon, d->m->st->reissued);
+	fputs("</ul>\n", d->f);
 }
 
 static void table(const report_doc *d, const core_report_table *t)

@@ -79,6 +79,7 @@ typedef enum report_word {
 	W_INTERVENTIONS,
 	W_INTERVENTIONS_NOT_PUBLISHED,
 	W_POLL_COUNT, /* POLL-1: a poll table's count column */
+	W_REISSUED,   /* CHR-3: credentials re-issued after a lost device (a label; sealed, > 0 only) */
 	W_COUNT
 } report_word;
 

@@ -75,6 +75,8 @@ static void participation(const report_doc *d)
 	count_of(d, d->m->st->participants);
 	fputs(", \"questions_posted\": ", d->f);
 	count_of(d, d->m->questions_posted);
+	if (d->m->st->reissued) /* CHR-3 */
+		fprintf(d->f, ", \"credentials_reissued\": %u", d->m->st->reissued);
 }
 
 static void table(const report_doc *d, const core_report_table *t)

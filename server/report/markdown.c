@@ -53,7 +53,10 @@ static void participation(const report_doc *d)
 	report_count_of(d, d->m->st->participants, c);
 	fprintf(d->f, "- %s%s %s\n", report_w(d, W_PARTICIPANTS), report_w(d, W_COLON), c);
 	report_count_of(d, d->m->questions_posted, c);
-	fprintf(d->f, "- %s%s %s\n\n", report_w(d, W_QUESTIONS_POSTED), report_w(d, W_COLON), c);
+	fprintf(d->f, "- %s%s %s\n", report_w(d, W_QUESTIONS_POSTED), report_w(d, W_COLON), c);
+	if (d->m->st->reissued) /* CHR-3 */
+		fprintf(d->f, "- %s%s %u\n", report_w(d, W_REISSUED), report_w(d, W_COLON), d->m->st->reissued);
+	fputc('\n', d->f);
 }
 
 static void table(const report_doc *d, const core_report_table *t)

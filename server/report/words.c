@@ -81,6 +81,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_INTERVENTIONS] = "Interventions",
             [W_INTERVENTIONS_NOT_PUBLISHED] = "Not published: too few interventions to protect.",
             [W_POLL_COUNT] = "Answers",
+            [W_REISSUED] = "Credentials re-issued after a lost device (each could upvote again)",
         },
     [CORE_LANG_FR] =
         {
@@ -161,6 +162,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_INTERVENTIONS] = "Interventions",
             [W_INTERVENTIONS_NOT_PUBLISHED] = "Non publié\u00A0: trop peu d’interventions pour les protéger.",
             [W_POLL_COUNT] = "Réponses",
+            [W_REISSUED] = "Justificatifs renouvelés après la perte d’un appareil (chacun a pu voter une seconde fois)",
         },
     [CORE_LANG_ES] =
         {
@@ -237,6 +239,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_INTERVENTIONS] = "Intervenciones",
             [W_INTERVENTIONS_NOT_PUBLISHED] = "No publicado: demasiado pocas intervenciones para protegerlas.",
             [W_POLL_COUNT] = "Respuestas",
+            [W_REISSUED] = "Credenciales renovadas tras la pérdida de un dispositivo (cada una pudo votar de nuevo)",
         },
     [CORE_LANG_AR] =
         {
@@ -310,6 +313,7 @@ static const char *const words[CORE_LANG_COUNT][W_COUNT] = {
             [W_INTERVENTIONS] = "المداخلات",
             [W_INTERVENTIONS_NOT_PUBLISHED] = "غير منشور: عدد المداخلات أقل من أن تُحمى.",
             [W_POLL_COUNT] = "الإجابات",
+            [W_REISSUED] = "الاعتمادات المجدَّدة بعد فقدان جهاز (كان بإمكان كل منها التصويت مجددًا)",
         },
 };
 

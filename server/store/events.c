@@ -197,6 +197,7 @@ typedef struct loaded {
 	uint32_t next_up;
 	bool sealed;
 	uint32_t participants;
+	uint32_t reissued;
 	core_timing timing[CORE_MAX_SEGMENTS];
 } loaded;
 
@@ -242,6 +243,7 @@ static rt_err load_agenda(store *s, const char *id, core_agenda *a, uint8_t secr
 	l->next_up = (uint32_t)sqlite3_column_int64(st, 17);
 	l->sealed = sqlite3_column_int(st, 18) != 0;
 	l->participants = (uint32_t)sqlite3_column_int64(st, 19);
+	l->reissued = (uint32_t)sqlite3_column_int64(st, 20);
 	store_done(st);
 
 	st = s->stmt[ST_LOAD_SEGMENTS];
@@ -427,6 +429,7 @@ rt_err store_load(store *s, const char *id, core_state *stt, uint8_t secret[STOR
 	uint32_t answering = l->answering, next_up = l->next_up;
 	stt->sealed = l->sealed;
 	stt->participants = l->participants;
+	stt->reissued = l->reissued;
 	free(l);
 
 	/* The rows are the image of past events: replaying them through core_evolve rebuilds the

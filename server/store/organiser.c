@@ -63,13 +63,16 @@ rt_err store_each_item(store *s, store_item_fn each, void *arg)
 {
 	/* Programmes first, then every consultation in the order they were made. */
 	static const char *const sql[] = {
-	    "SELECT p.id, p.title, '', '', 0, '', 0, (SELECT min(starts_at) FROM consultation c WHERE "
+	    "SELECT p.id, p.title, '', (SELECT c.timezone FROM consultation c WHERE c.programme = p.id AND "
+	    "c.sealed = 0 ORDER BY c.starts_at LIMIT 1), 0, '', 0, (SELECT min(starts_at) FROM consultation c WHERE "
 	    "c.programme = p.id AND c.sealed = 0), (SELECT count(*) FROM consultation c WHERE c.programme = p.id), "
-	    "(SELECT count(*) FROM token t WHERE t.programme = p.id AND t.kind = ? AND t.revoked = 0) "
+	    "(SELECT count(*) FROM token t WHERE t.programme = p.id AND t.kind = ? AND t.revoked = 0), '', -1 "
 	    "FROM programme p ORDER BY p.rowid",
 	    "SELECT c.id, c.title, c.date, c.timezone, c.sealed, coalesce(c.programme, ''), "
 	    "coalesce(c.programme_order, 0), coalesce(c.starts_at, 0), c.participants, "
-	    "(SELECT count(*) FROM token t WHERE t.consultation = c.id AND t.kind = ? AND t.revoked = 0) "
+	    "(SELECT count(*) FROM token t WHERE t.consultation = c.id AND t.kind = ? AND t.revoked = 0), "
+	    "(SELECT g.date FROM segment g WHERE g.consultation = c.id ORDER BY g.position LIMIT 1), "
+	    "coalesce((SELECT g.start_min FROM segment g WHERE g.consultation = c.id ORDER BY g.position LIMIT 1), -1) "
 	    "FROM consultation c ORDER BY c.rowid",
 	};
 	for (int q = 0; q < 2; q++) {
@@ -90,6 +93,8 @@ rt_err store_each_item(store *s, store_item_fn each, void *arg)
 			it.starts_at = sqlite3_column_int64(st, 7);
 			it.count = sqlite3_column_int(st, 8);
 			it.invitations = sqlite3_column_int(st, 9);
+			store_column_copy(st, 10, it.first_date, sizeof it.first_date);
+			it.first_min = sqlite3_column_int(st, 11);
 			each(arg, &it);
 		}
 		sqlite3_finalize(st);

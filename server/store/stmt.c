@@ -33,8 +33,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_LOAD_CONSULTATION] =
         "SELECT title, timezone, date, floor, channels, premoderation, secret, seq, "
         "current_segment, answering, max_open_questions, votes_per_minute, clock_state, "
-        "clock_started_at, warning_minutes, close_minutes, floor_now, next_up, sealed, participants "
-        "FROM consultation WHERE id = ?",
+        "clock_started_at, warning_minutes, close_minutes, floor_now, next_up, sealed, participants, "
+        "reissued FROM consultation WHERE id = ?",
     [ST_LOAD_SEGMENTS] = "SELECT title, kind, start_min, duration_min, questions, chatham_house, date, started_at, "
                          "elapsed_ms, allotted_ms, auto_closed, starts_empty FROM segment WHERE consultation = ? "
                          "ORDER BY position",

@@ -325,6 +325,10 @@ typedef struct store_item {
 	int64_t starts_at;               /* planned start, server ms; a programme's next session's; 0: none */
 	int count;                       /* a programme's sessions; a sealed consultation's participants */
 	int invitations;                 /* personal invitations that work */
+	/* A consultation's first segment: its own date ("" for the agenda's) and start minute in the
+	 * time zone (-1: none), from which its planned start is worked out. */
+	char first_date[16];
+	int first_min;
 } store_item;
 typedef void (*store_item_fn)(void *arg, const store_item *item);
 /* Calls each for every programme, then every consultation, in the order they were made. */

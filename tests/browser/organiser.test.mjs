@@ -23,7 +23,11 @@ test('create from the form, read the links, invite, export and seal', async () =
   const url = await organiserLink(srv);
   const o = await open(url, 'organiser', { viewport: LAPTOP });
   await o.getByTestId('org-dashboard').waitFor();
-  await o.locator(`[data-testid="org-item"][data-id="${srv.consultation}"]`).waitFor();
+  const first = o.locator(`[data-testid="org-item"][data-id="${srv.consultation}"]`);
+  await first.waitFor();
+  // An agenda with no date: its first segment's wall-clock time in its zone, and that it has no date.
+  assert.match(await first.getByTestId('org-when').innerText(), /^11:30 (GMT|BST)$/);
+  assert.match(await first.innerText(), /no date set/);
   await screenshot(o, 'organiser-dashboard-en-laptop');
   assert.deepEqual(await axeViolations(o), []);
 
@@ -94,11 +98,24 @@ test('create from the form, read the links, invite, export and seal', async () =
   // Phone and Arabic.
   for (const [locale, lang] of [['en-GB', 'en'], ['ar', 'ar']]) {
     for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]]) {
-      if (lang === 'en' && size === 'laptop') continue;
       const page = await open(url, `organiser-${lang}-${size}`, { viewport, locale });
       await page.getByTestId('org-dashboard').waitFor();
       await page.getByTestId('org-item').nth(1).waitFor();
+      // The new consultation starts on 16 June 2026 at 14:00 in Johannesburg: 12:00 for this
+      // viewer (UTC), with the event's own time and zone beside it.
+      const made = page.getByTestId('org-item').filter({ hasText: 'Regional consultation for civil society' });
+      const when = made.getByTestId('org-when');
+      assert.equal(await when.getAttribute('datetime'), '2026-06-16T12:00:00.000Z');
+      assert.match(await made.getByTestId('org-when-event').innerText(), /SAST$/);
+      if (lang === 'en') {
+        assert.equal(await when.innerText(), 'Tue, 16 Jun 2026\n12:00 UTC');
+        assert.equal(await made.getByTestId('org-when-event').innerText(), '14:00 SAST');
+      }
       await screenshot(page, `organiser-dashboard-${lang}-${size}`);
+      if (lang === 'en' && size === 'laptop') {
+        await page.context().close();
+        continue;
+      }
       await page.getByTestId('org-new').click();
       await page.getByTestId('org-new-form').waitFor();
       await screenshot(page, `organiser-form-${lang}-${size}`);

@@ -155,11 +155,24 @@ test('a lost credential: a bounded, counted re-issue; the seal leaves no key', {
     const ack = await chair.command({ type: 'consultation.seal' });
     ok(ack);
     await chair.next((m) => m.type === 'consultation.sealed');
+    // The sealed report says how many credentials were re-issued, from the live room...
+    const said = /Credentials re-issued after a lost device \(each could upvote again\): 3\n/;
+    const md = await chair.command({ type: 'report.export', format: 'md' });
+    assert.match(md.content, said);
+    const json = await chair.command({ type: 'report.export', format: 'json' });
+    assert.equal(JSON.parse(json.content).participation.credentials_reissued, 3);
     await srv.stop();
     // CHR-5: no key, no credential row; the count of re-issues stays for the report.
     assert.equal(sql(db, 'SELECT count(*) FROM consultation WHERE credential_key IS NOT NULL'), '0');
     assert.equal(sql(db, 'SELECT count(*) FROM credential'), '0');
     assert.equal(sql(db, 'SELECT reissued FROM consultation'), '3');
+    // ... and from the stored one, byte for byte the same.
+    const exported = (format) => run(['export', srv.consultation, '--format', format, '--data', srv.dataDir]);
+    const cliMd = await exported('md');
+    assert.equal(cliMd.code, 0, cliMd.stderr);
+    assert.equal(cliMd.stdout, md.content);
+    const cliJson = await exported('json');
+    assert.equal(JSON.parse(cliJson.stdout).participation.credentials_reissued, 3);
   } finally {
     await srv.stop();
   }

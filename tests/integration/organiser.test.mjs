@@ -70,6 +70,9 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     let r = await org.ask({ type: 'organiser.list' });
     assert.equal(r.type, 'organiser.result');
     assert.ok(r.items.some((i) => i.id === srv.consultation && i.kind === 'consultation' && !i.sealed));
+    // An agenda with no date: no planned instant, only its first segment's wall-clock start.
+    const undated = r.items.find((i) => i.id === srv.consultation);
+    assert.deepEqual([undated.starts_at, undated.start, undated.timezone], [0, '11:30', 'Europe/London']);
 
     // A bad agenda: typed error at the field path, nothing created.
     const bad = { ...demoAgenda, segments: demoAgenda.segments.map((s, i) => (i === 1 ? { ...s, duration: 0 } : s)) };
@@ -97,6 +100,10 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     const listed = (await org.ask({ type: 'organiser.list' })).items;
     assert.equal(listed.filter((i) => i.programme === r.programme.id).length, programme.sessions.length);
     assert.equal(listed.find((i) => i.id === r.programme.id).kind, 'programme');
+    // A programme starts with its next unsealed session: 18 October 2021, 12:00 in London (BST).
+    const prog = listed.find((i) => i.id === r.programme.id);
+    assert.deepEqual([prog.starts_at, prog.timezone], [Date.UTC(2021, 9, 18, 11, 0), 'Europe/London']);
+    assert.equal(prog.start, undefined);
 
     // Created: links shown once; they work.
     r = await org.ask({ type: 'organiser.create', agenda: { ...openAgenda, title: 'Console made' }, base: srv.baseUrl, invitations: 1 });

@@ -457,6 +457,38 @@ static void test_session(void)
 	CHECK(contains(ar_small, len, "تحذير"));
 	free(ar_small);
 	st.participants = 27;
+	/* CHR-3: credentials re-issued after a lost device are counted in every format and language
+	 * (none above: the goldens say nothing of them). */
+	st.reissued = 2;
+	static const struct {
+		report_format format;
+		core_lang lang;
+		const char *says;
+	} reissued[] = {
+	    {REPORT_MD, CORE_LANG_NONE, "- Credentials re-issued after a lost device (each could upvote again): 2\n"},
+	    {REPORT_HTML, CORE_LANG_NONE,
+	     "<li>Credentials re-issued after a lost device (each could upvote again): 2</li>"},
+	    {REPORT_CSV, CORE_LANG_NONE,
+	     "\"participation\",\"\",\"\",\"\",\"\",\"Credentials re-issued after a lost device (each could upvote "
+	     "again)\",\"2\""},
+	    {REPORT_JSON, CORE_LANG_NONE, "\"questions_posted\": 14, \"credentials_reissued\": 2"},
+	    {REPORT_MD, CORE_LANG_FR,
+	     "Justificatifs renouvelés après la perte d’un appareil (chacun a pu voter une "
+	     "seconde fois)\u00A0: 2"},
+	    {REPORT_MD, CORE_LANG_ES,
+	     "Credenciales renovadas tras la pérdida de un dispositivo (cada una pudo votar de "
+	     "nuevo): 2"},
+	    {REPORT_HTML, CORE_LANG_AR, "الاعتمادات المجدَّدة بعد فقدان جهاز (كان بإمكان كل منها التصويت مجددًا)"},
+	};
+	for (size_t i = 0; i < sizeof reissued / sizeof reissued[0]; i++) {
+		char *doc = render(reissued[i].format, reissued[i].lang, &len);
+		if (!contains(doc, len, reissued[i].says))
+			fprintf(stderr, "no re-issue count in %s (%d):\n%.*s\n", report_format_name(reissued[i].format),
+			        (int)reissued[i].lang, (int)len, doc);
+		CHECK(contains(doc, len, reissued[i].says));
+		free(doc);
+	}
+	st.reissued = 0;
 	/* EX-7: sealed, the report is still a draft, with its counts, until the rapporteurs finalise
 	 * it; then every format says it is final. */
 	md = render(REPORT_MD, CORE_LANG_NONE, &len);

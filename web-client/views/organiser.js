@@ -6,7 +6,8 @@
 // console"); none is sent again after a reconnection, since creating twice would make two.
 // Never shown: who holds which link, or who wrote a question (CHR-3).
 import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
-import { UI_LANGUAGES, currentLanguage, errorMessage, t } from '../lib/i18n.js';
+import { UI_LANGUAGES, currentLanguage, errorMessage, intlLocale, t } from '../lib/i18n.js';
+import { dayIn, formatDay, formatTime, viewerZone, zoneOffsetMs, zonedInstant } from '../lib/clock.js';
 import { ActionError, Tabs } from './common.js';
 import { sealWordMatches } from './chair-seal.js';
 import { OrganiserCycle } from './organiser-cycle.js';
@@ -88,15 +89,36 @@ export function LinksOnce({ title, links, joinCode, joinUrl }) {
 
 // --- the dashboard ---------------------------------------------------------------------------
 
-function whenOf(item) {
-  if (!item.starts_at) return item.date || '';
-  try {
-    return new Intl.DateTimeFormat(currentLanguage(), {
-      dateStyle: 'medium', timeStyle: 'short', timeZone: item.timezone || undefined,
-    }).format(new Date(item.starts_at));
-  } catch {
-    return item.date || '';
+const dateFormatters = new Map();
+
+// "Tue, 16 Jun 2026": an instant's day in a zone, with its year (the dashboard keeps past years).
+function formatDate(instant, timeZone, locale) {
+  const key = `${locale}|${timeZone}`;
+  if (!dateFormatters.has(key)) {
+    dateFormatters.set(key, new Intl.DateTimeFormat(locale, { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }));
   }
+  return dateFormatters.get(key).format(new Date(instant));
+}
+
+// A consultation's planned start, or a programme's next session's: its day and time in the
+// viewer's zone, and, where the event's zone reads another wall clock, the event's own time with
+// its zone's abbreviation ("14:00 SAST"). With no date, only the event's wall-clock time.
+export function When({ item, now = Date.now() }) {
+  const lang = intlLocale(currentLanguage());
+  const zone = item.timezone || viewerZone();
+  if (item.starts_at) {
+    const at = item.starts_at;
+    const viewer = viewerZone();
+    const same = zoneOffsetMs(at, viewer) === zoneOffsetMs(at, zone);
+    const event = dayIn(at, zone) === dayIn(at, viewer) ? formatTime(at, zone, lang) : `${formatDay(at, zone, lang)} ${formatTime(at, zone, lang)}`;
+    return html`<time datetime=${new Date(at).toISOString()} title=${zone} data-testid="org-when"><bdi>${formatDate(at, viewer, lang)}</bdi><br /><bdi>${formatTime(at, viewer, lang)}</bdi></time>${
+      !same && html`<br /><span class="hint" data-testid="org-when-event"><bdi>${event}</bdi></span>`}`;
+  }
+  if (item.start) {
+    const at = zonedInstant(dayIn(now, zone), item.start, zone);
+    return html`<span title=${zone} data-testid="org-when"><bdi>${formatTime(at, zone, lang)}</bdi></span><br /><span class="hint">${t('organiser.no_date')}</span>`;
+  }
+  return html`<span class="hint" title=${zone}>${item.date || t('organiser.no_date')}</span>`;
 }
 
 function Dashboard({ items, onOpen, onNew, busy }) {
@@ -107,7 +129,7 @@ function Dashboard({ items, onOpen, onNew, busy }) {
       <th scope="row"><bdi>${i.title}</bdi>${i.programme && html`<br /><span class="hint">${t('organiser.session', { n: i.session })}</span>`}</th>
       <td>${t(`organiser.kind.${i.kind}`)}</td>
       <td>${i.sealed ? t('organiser.state.sealed') : t('organiser.state.open')}</td>
-      <td><bdi>${whenOf(i)}</bdi>${i.timezone && html` <span class="hint" dir="ltr">${i.timezone}</span>`}</td>
+      <td><${When} item=${i} /></td>
       <td>${t('organiser.invitations.count', { count: i.invitations })}</td>
       <td>${i.kind === 'consultation'
         ? html`<button type="button" data-testid="org-open" onClick=${() => onOpen(i)}>${t('organiser.open')}<span class="visually-hidden"> <bdi>${i.title}</bdi></span></button>`
