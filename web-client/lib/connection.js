@@ -6,7 +6,6 @@
 import { randomBase64url } from './b64.js';
 import { OffsetEstimate, SYNC_SAMPLES } from './clock.js';
 import { keepCredential, keepStored, readCredential, readStored } from './storage.js';
-import * as blindrsa from './blindrsa.js';
 import { solveWork } from './pow.js';
 
 const SUBPROTOCOL = 'roundtable.v1';
@@ -193,6 +192,8 @@ export class Connection {
     if (!['draw', 'allowed'].includes(key.state) || this.drawing) return;
     this.drawing = true;
     try {
+      // Loaded when an invitation draws, never by the open link's participants.
+      const blindrsa = await import('./blindrsa.js');
       const pk = await blindrsa.publicKey(key.n, key.e);
       const prepared = blindrsa.prepare(crypto.getRandomValues(new Uint8Array(32)));
       const { blinded, inv } = await blindrsa.blind(pk, prepared);

@@ -16,7 +16,6 @@ import {
   Tabs, VoteCount, ZonedTime, agendaToday, codePoints, focusSoon, serverNow, useAction, useIdentifying,
 } from './common.js';
 import { CredentialLost, credentialMissing } from './credential.js';
-import { ParticipantPolls } from './poll.js';
 import { SpeakersParticipant } from './speakers.js';
 
 // A question's language defaults to the page's language when the consultation offers it, else
@@ -361,6 +360,17 @@ function LiveList({ state, conn, tab, nowVisible }) {
       </ol>`}`;
 }
 
+// POLL-1: the polls' view is loaded once the consultation has a poll to show, so that the page
+// of a consultation without one stays within its weight on a weak network.
+function LazyPolls({ state, conn }) {
+  const [View, setView] = useState(null);
+  const any = Object.keys(state.polls || {}).length > 0;
+  useEffect(() => {
+    if (any && !View) import('./poll.js').then((m) => setView(() => m.ParticipantPolls));
+  }, [any, View]);
+  return any && View ? html`<${View} state=${state} conn=${conn} />` : null;
+}
+
 export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
   const [tab, setTab] = useState('popular');
   const c = state.consultation;
@@ -389,7 +399,7 @@ export function ParticipantView({ state, conn, offset, lang, onLanguage }) {
       <${ChannelChip} consultation=${c} />
       <${NowAnswering} q=${nowVisible} />
       ${ask}
-      <${ParticipantPolls} state=${state} conn=${conn} />
+      <${LazyPolls} state=${state} conn=${conn} />
       <section class="card queue-card" aria-labelledby="queue-heading" data-testid="queue-card">
         <h2 id="queue-heading" class="visually-hidden">${t('participant.queue.heading')}</h2>
         <${Tabs} tabs=${tabs} selected=${tab} onSelect=${setTab} label=${t('participant.queue.heading')} idPrefix="pq" />
