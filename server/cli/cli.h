@@ -205,8 +205,9 @@ void cli_print_link_lines(const link_set *ls);
 int cli_create_consultation(store *st, const char *text, size_t len, const char *source, const char *origin,
                             core_agenda *a);
 /* POLL-1 (polls.c): the polls the agenda text prepares, created in consultation a's open
- * transaction. 0, or -1 with the reason on stderr. */
-int cli_create_agenda_polls(store *st, const char *text, size_t len, const char *source, const core_agenda *a);
+ * transaction, without printing: 0; -1 with their errors in errs, each at its place
+ * ("segments[1].polls[0]: poll.invalid"); -3 when the store failed. */
+int cli_make_agenda_polls(store *st, const char *text, size_t len, const core_agenda *a, wire_agenda_errors *errs);
 
 /* --- time (tz.c) --------------------------------------------------------------------------- */
 
@@ -216,13 +217,15 @@ int64_t cli_local_ms(const char *timezone, const char *date, int minute);
 
 /* --- the organiser's operations, shared by the command line and the console (ORG-1) ------ */
 
-/* Creates a consultation from agenda text, into *a, without printing: 0; -1 with the agenda's
- * errors in errs; -2 when the random generator failed; -3 when the store did. */
+/* Creates a consultation from agenda text, with the polls it prepares, into *a, without
+ * printing: 0; -1 with the agenda's errors in errs (nothing created); -2 when the random
+ * generator failed; -3 when the store did. */
 int cli_make_consultation(store *st, const char *text, size_t len, const char *origin, core_agenda *a,
                           wire_agenda_errors *errs);
-/* Creates a programme and its sessions from programme text (protocol/programme.md), and issues
- * its links into ls, committed: 0 (free wp with wire_programme_free); -1 with the file's errors
- * in errs; -2 when the links could not be stored; -3 when the programme could not. */
+/* Creates a programme and its sessions, with the polls they prepare, from programme text
+ * (protocol/programme.md), and issues its links into ls, committed: 0 (free wp with
+ * wire_programme_free); -1 with the file's errors in errs (nothing created); -2 when the links
+ * could not be stored; -3 when the programme could not. */
 int cli_make_programme(store *st, const char *text, size_t len, const char *base, int invitations, store_programme *sp,
                        wire_programme *wp, link_set *ls, wire_agenda_errors *errs);
 /* Revokes (and with `rotate` issues again, into ls) the links of kind `who` (participant,

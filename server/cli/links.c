@@ -204,7 +204,12 @@ int cli_make_consultation(store *st, const char *text, size_t len, const char *o
 	char priority[WIRE_PRIORITY_MAX + 1];
 	if (!err && !wire_agenda_priority(text, len, priority) && priority[0])
 		err = store_priority_set(st, a->id, false, priority);
-	return err ? -3 : 0;
+	if (err)
+		return -3;
+	int rc = cli_make_agenda_polls(st, text, len, a, errs); /* POLL-1 */
+	if (rc)
+		store_rollback(st); /* nothing is created */
+	return rc;
 }
 
 /* Creates a consultation from agenda text. Reports every agenda error on stderr. */
@@ -219,9 +224,7 @@ int cli_create_consultation(store *st, const char *text, size_t len, const char 
 		fprintf(stderr, "roundtable: the system's random generator failed\n");
 	else if (rc)
 		fprintf(stderr, "roundtable: could not store the consultation\n");
-	if (rc)
-		return -1;
-	return cli_create_agenda_polls(st, text, len, source, a); /* POLL-1 */
+	return rc ? -1 : 0;
 }
 
 int cli_new(int argc, char **argv, const char *usage)

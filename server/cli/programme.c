@@ -25,12 +25,13 @@ int cli_make_programme(store *st, const char *text, size_t len, const char *base
 {
 	if (wire_decode_programme(text, len, wp, errs))
 		return -1;
-	core_agenda *all = calloc(1, sizeof *all); /* the programme, as its links see it */
+	core_agenda *all = calloc(1, sizeof *all);     /* the programme, as its links see it */
+	wire_agenda_errors *own = malloc(sizeof *own); /* a session's errors, before their place */
 	*sp =
 	    (store_programme){.attend_percent = wp->attend_percent, .certificate = wp->certificate, .seats = wp->seats};
 	snprintf(sp->title, sizeof sp->title, "%s", wp->title);
 	snprintf(sp->priority, sizeof sp->priority, "%s", wp->priority);
-	int rc = all && !crypto_random_id(sp->id, 10) && store_create_programme(st, sp) == RT_OK ? 0 : -3;
+	int rc = all && own && !crypto_random_id(sp->id, 10) && store_create_programme(st, sp) == RT_OK ? 0 : -3;
 	for (int i = 0; rc == 0 && i < wp->nsessions; i++) {
 		core_agenda *a = &wp->sessions[i];
 		uint8_t secret[CRYPTO_SECRET_BYTES];
@@ -39,6 +40,12 @@ int cli_make_programme(store *st, const char *text, size_t len, const char *base
 		    store_add_session(st, a->id, sp->id, i + 1, planned_start_ms(a)))
 			rc = -3;
 		memset(secret, 0, sizeof secret);
+		/* POLL-1: the polls the session's agenda prepares, their errors at their place. */
+		if (rc == 0 && (rc = cli_make_agenda_polls(st, wp->texts[i], strlen(wp->texts[i]), a, own)) == -1) {
+			errs->n = own->n;
+			for (int k = 0; k < own->n; k++)
+				snprintf(errs->msg[k], sizeof errs->msg[k], "sessions[%d].%.130s", i, own->msg[k]);
+		}
 		/* Booth links for every channel of any session. */
 		for (int c = 0; c < a->nchannels; c++)
 			if (!core_language_offered(all, a->channels[c]))
@@ -52,6 +59,7 @@ int cli_make_programme(store *st, const char *text, size_t len, const char *base
 		store_rollback(st);
 	}
 	free(all);
+	free(own);
 	if (rc)
 		wire_programme_free(wp);
 	return rc;

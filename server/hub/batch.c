@@ -387,9 +387,12 @@ rt_err hub_run_command(hub *h, hub_room *r, hub_peer *peer, const core_actor *ac
 	if (key)
 		hub_command_digest(key, &m->cmd, digest);
 	/* POLL-1: a poll answer keeps no ack: decided again, the same answer changes nothing, and a
-	 * kept ack would outlive the poll's close as a record of who answered it. */
+	 * kept ack would outlive the poll's close as a record of who answered it. FLOOR-1: nor does
+	 * a request for the floor: its ack names the ticket, under the participant's scope, and a
+	 * ticket's participant is never stored (a retry is answered speaker.already; the snapshot's
+	 * you.ticket has the ticket). */
 	if (stored && key && (!r->st.sealed || actor->role == CORE_ROLE_RAPPORTEUR) &&
-	    m->cmd.kind != CORE_CMD_POLL_ANSWER &&
+	    m->cmd.kind != CORE_CMD_POLL_ANSWER && m->cmd.kind != CORE_CMD_SPEAKER_REQUEST &&
 	    (!ack ||
 	     store_put_receipt(h->store, r->st.agenda.id, key, wire_buf_payload(ack), ack->len, digest) != RT_OK)) {
 		wire_buf_unref(ack);

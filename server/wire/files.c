@@ -447,8 +447,10 @@ static void programme_priority(json_t *v, char *out, wire_agenda_errors *errs)
 	}
 }
 
-/* Session i: session_defaults, then the session's own fields, decoded as an agenda. */
-static void programme_session(json_t *defaults, json_t *session, int i, core_agenda *out, wire_agenda_errors *errs)
+/* Session i: session_defaults, then the session's own fields, decoded as an agenda; that
+ * agenda's text into *kept (its prepared polls are read from it when the session is created). */
+static void programme_session(json_t *defaults, json_t *session, int i, core_agenda *out, char **kept,
+                              wire_agenda_errors *errs)
 {
 	if (!json_is_object(session)) {
 		agenda_error(errs, "sessions[%d]: must be an object", i);
@@ -472,7 +474,7 @@ static void programme_session(json_t *defaults, json_t *session, int i, core_age
 			agenda_error(errs, "sessions[%d].%s", i, own.msg[k]);
 	else if (!out->date[0])
 		agenda_error(errs, "sessions[%d].date: is required: the day the session is held, YYYY-MM-DD", i);
-	free(text);
+	*kept = text;
 }
 
 int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire_agenda_errors *errs)
@@ -515,11 +517,12 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 	json_t *defaults = json_object_get(root, "session_defaults");
 	if (defaults && !json_is_object(defaults))
 		agenda_error(errs, "session_defaults: must be an object");
-	if (n && !(out->sessions = calloc(n, sizeof *out->sessions)))
+	if (n && (!(out->sessions = calloc(n, sizeof *out->sessions)) || !(out->texts = calloc(n, sizeof *out->texts))))
 		agenda_error(errs, "sessions: out of memory");
-	for (size_t i = 0; out->sessions && i < n; i++)
-		programme_session(defaults, json_array_get(sessions, i), (int)i, &out->sessions[i], errs);
-	out->nsessions = out->sessions ? (int)n : 0;
+	for (size_t i = 0; out->sessions && out->texts && i < n; i++)
+		programme_session(defaults, json_array_get(sessions, i), (int)i, &out->sessions[i], &out->texts[i],
+		                  errs);
+	out->nsessions = out->sessions && out->texts ? (int)n : 0;
 	json_decref(root);
 	if (errs->n) {
 		wire_programme_free(out);
@@ -530,6 +533,10 @@ int wire_decode_programme(const char *buf, size_t len, wire_programme *out, wire
 
 void wire_programme_free(wire_programme *p)
 {
+	for (int i = 0; p->texts && i < p->nsessions; i++)
+		free(p->texts[i]);
+	free(p->texts);
+	p->texts = NULL;
 	free(p->sessions);
 	p->sessions = NULL;
 	p->nsessions = 0;

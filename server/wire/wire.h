@@ -240,6 +240,7 @@ typedef struct wire_programme {
 	char priority[WIRE_PRIORITY_MAX + 1]; /* waiting list groups, first first, space-separated */
 	int nsessions;
 	core_agenda *sessions; /* owned: nsessions agendas (without ids), in programme order */
+	char **texts;          /* owned: each session's agenda text (defaults and its own fields) */
 } wire_programme;
 
 /* Parses and validates a programme file: its own fields, then each session as an agenda made of

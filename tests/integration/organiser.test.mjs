@@ -220,3 +220,74 @@ test('the organiser creates, links, invites, deny-lists, seals and exports from 
     await srv.stop();
   }
 });
+
+// POLL-1: the polls an agenda prepares are created by every path that creates a consultation: the
+// console's agenda, and each session of a programme (console or command line); a poll the core
+// refuses is named at its place, and nothing is created.
+test('the console and programme sessions create the polls their agendas prepare', async () => {
+  const srv = await startServer();
+  try {
+    const org = await consoleOf(srv, await organiserLink(srv));
+    const withPolls = (agenda, seg, polls) => ({ ...agenda, segments: agenda.segments.map((s, i) => (i === seg ? { ...s, polls } : s)) });
+    const single = { kind: 'single', text: { en: 'Console poll?' }, options: [{ en: 'Yes' }, { en: 'No' }] };
+    const tokenOf = (links) => { const u = links.find((l) => l.role === 'cochair').url; return u.slice(u.indexOf('#') + 1); };
+    const count = async () => (await org.ask({ type: 'organiser.list' })).items.length;
+    const before = await count();
+
+    // A consultation's agenda: its poll is the co-chairs' draft.
+    let r = await org.ask({ type: 'organiser.create', agenda: withPolls(openAgenda, 1, [single, { kind: 'words', text: { en: 'One word' } }]), base: srv.baseUrl });
+    assert.equal(r.op, 'create', JSON.stringify(r));
+    const chair = await srv.connect(tokenOf(r.links), { url: `ws://127.0.0.1:${srv.port}/c/${r.consultation.id}/ws` });
+    assert.deepEqual(chair.snapshot.polls.map((p) => [p.id, p.kind, p.state, p.segment]), [[1, 'single', 'draft', 1], [2, 'words', 'draft', 1]]);
+    assert.deepEqual(chair.snapshot.polls[0].options, [{ en: 'Yes' }, { en: 'No' }]);
+    assert.equal(await count(), before + 1);
+
+    // A poll the core refuses (no English text): agenda.invalid at the poll's place, nothing made.
+    r = await org.ask({ type: 'organiser.create', agenda: withPolls(openAgenda, 2, [{ kind: 'scale', text: { ar: 'بلا إنجليزية' } }]), base: srv.baseUrl });
+    assert.deepEqual([r.type, r.code, r.params.field], ['error', 'agenda.invalid', 'segments[2].polls[0]'], JSON.stringify(r));
+    r = await org.ask({ type: 'organiser.create', agenda: withPolls(openAgenda, 0, [{ kind: 'ranking', text: { en: 'x' } }]), base: srv.baseUrl });
+    assert.deepEqual([r.code, r.params.field], ['agenda.invalid', 'segments[0].polls[0].kind']);
+    assert.equal(await count(), before + 1);
+
+    // A programme: its second session's poll is in that session, and only there.
+    const today = new Date().toISOString().slice(0, 10);
+    const session = (n, polls) => ({
+      title: `Session ${n}`,
+      date: today,
+      segments: [{ title: `Session ${n}`, kind: 'panel', start: '00:00', duration: 60, questions: true, rule: 'chatham_house', ...(polls ? { polls } : {}) }],
+    });
+    const programme = (polls) => ({
+      format: 'roundtable.programme.v1',
+      title: 'Two sessions',
+      session_defaults: { timezone: 'UTC', floor: 'en', channels: ['fr'] },
+      sessions: [session(1), session(2, polls)],
+    });
+    r = await org.ask({ type: 'organiser.create', programme: programme([{ ...single, text: { en: 'Session two poll?' } }]), base: srv.baseUrl });
+    assert.equal(r.op, 'create', JSON.stringify(r));
+    const pid = r.programme.id;
+    const sessions = (await org.ask({ type: 'organiser.list' })).items.filter((i) => i.programme === pid).map((i) => i.id);
+    assert.equal(sessions.length, 2);
+    const polls = [];
+    for (const sid of sessions) {
+      const c = await srv.connect(tokenOf(r.links), { url: `ws://127.0.0.1:${srv.port}/c/${sid}/ws` });
+      assert.equal(c.snapshot.consultation.id, sid);
+      polls.push((c.snapshot.polls || []).map((p) => [p.kind, p.state, p.segment, p.text.en]));
+    }
+    assert.deepEqual(polls.sort((a, b) => a.length - b.length), [[], [['single', 'draft', 0, 'Session two poll?']]]);
+    const made = await count();
+
+    // A session's refused poll: named with its session, and no programme is created.
+    r = await org.ask({ type: 'organiser.create', programme: programme([{ kind: 'scale', text: { fr: 'Sans anglais' } }]), base: srv.baseUrl });
+    assert.deepEqual([r.code, r.params.field], ['agenda.invalid', 'sessions[1].segments[0].polls[0]'], JSON.stringify(r));
+    assert.equal(await count(), made);
+    // The command line reads the same file the same way.
+    const file = `${srv.dataDir}/bad-programme.json`;
+    fs.writeFileSync(file, JSON.stringify(programme([{ kind: 'scale', text: { fr: 'Sans anglais' } }])));
+    const cli = await run(['programme', 'new', file, '--data', srv.dataDir]);
+    assert.equal(cli.code, 1);
+    assert.match(cli.stderr, /sessions\[1\]\.segments\[0\]\.polls\[0\]: poll\.invalid/);
+    assert.equal(await count(), made);
+  } finally {
+    await srv.stop();
+  }
+});

@@ -306,7 +306,7 @@ test('an agenda file prepares polls for its segments: drafts for the co-chairs, 
   fs.writeFileSync(bad, JSON.stringify({ ...openAgenda, segments: openAgenda.segments.map((s, i) => (i === 0 ? { ...s, polls: [{ kind: 'scale', text: { ar: 'بلا إنجليزية' } }] } : s)) }));
   const made = await run(['new', bad, '--data', path.join(srv.dataDir, 'other')]);
   assert.notEqual(made.code, 0);
-  assert.match(made.stderr, /segments\[0\]: poll 1: poll\.invalid/);
+  assert.match(made.stderr, /segments\[0\]\.polls\[0\]: poll\.invalid/);
   const shape = path.join(srv.dataDir, 'shape-agenda.json');
   fs.writeFileSync(shape, JSON.stringify({ ...openAgenda, segments: openAgenda.segments.map((s, i) => (i === 2 ? { ...s, polls: [{ kind: 'ranking', text: { en: 'x' } }] } : s)) }));
   const shaped = await run(['new', shape, '--data', path.join(srv.dataDir, 'other')]);

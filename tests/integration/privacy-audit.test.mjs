@@ -26,6 +26,8 @@ const INVITATIONS = 5;
 // its own place, so an order kept by creation (or label) never looks like the order of joining.
 const JOIN_ORDER = [2, 0, 4, 1, 3];
 const NEEDLE = 16; // bytes compared: a pseudonym's length (CORE_PSEUD_LEN)
+// The word each participant gives the word cloud: one of their own, found nowhere else.
+const WORDS = ['amberquill', 'bluefennel', 'cobaltmoss', 'duskwillow', 'emberfjord', 'frostlichen', 'garnetreed'];
 // What the attacker took before the seal and still holds after it.
 const TAKEN_BEFORE_SEAL = new Set(['backup.db', 'earlier copies of the WAL']);
 
@@ -333,6 +335,37 @@ before(async () => {
   for (const [n, who] of Object.keys(people).entries()) {
     for (const q of ids.filter((id, k) => truth.get(id) !== who && (k + n) % 2 === 0)) await vote(who, q);
   }
+  // POLL-1: everyone answers a word cloud (a word of their own) and a single choice, both open
+  // until the seal, and a second single choice that a co-chair closes before it. FLOOR-1: four
+  // ask for the floor, each in a language; a co-chair calls the first.
+  const everyone = [...JOIN_ORDER.map((i) => S.labels[i]), 'device A', 'device B'];
+  const poll = async (kind, en, options) => {
+    const r = await chair.command({ type: 'poll.create', kind, text: { en }, ...(options ? { options: options.map((o) => ({ en: o })) } : {}) });
+    assert.equal(r.type, 'ack', JSON.stringify(r));
+    assert.equal((await chair.command({ type: 'poll.open', poll: r.result.poll })).type, 'ack');
+    return r.result.poll;
+  };
+  S.polls = { cloud: await poll('words', 'One word for the treaty'), choice: await poll('single', 'Ratify it?', ['Yes', 'No']), closed: await poll('single', 'Meet again?', ['Yes', 'No', 'Later']) };
+  S.words = {};
+  for (const [k, who] of everyone.entries()) {
+    S.words[who] = WORDS[k];
+    const answer = async (body) => {
+      const r = await people[who].command({ type: 'poll.answer', ...body });
+      assert.equal(r.type, 'ack', `${who}: ${JSON.stringify(r)}`);
+    };
+    await answer({ poll: S.polls.cloud, words: [WORDS[k]] });
+    await answer({ poll: S.polls.choice, choices: [k % 2] });
+    await answer({ poll: S.polls.closed, choices: [k % 3] });
+  }
+  assert.equal((await chair.command({ type: 'poll.close', poll: S.polls.closed })).type, 'ack');
+  S.speakers = [[S.labels[JOIN_ORDER[0]], 'ar'], [S.labels[JOIN_ORDER[3]], 'fr'], ['device A', 'en'], ['device B', 'fr']];
+  for (const [who, lang] of S.speakers) {
+    const r = await people[who].command({ type: 'speaker.request', lang });
+    assert.equal(r.type, 'ack', `${who}: ${JSON.stringify(r)}`);
+  }
+  const called = await chair.command({ type: 'speaker.call' });
+  assert.equal(called.type, 'ack');
+  S.callAck = called.id; // the co-chair's ack, under the co-chair link's scope
   // The operator's backup, mid-session; then the session goes on.
   S.backup = path.join(work, 'backup.db');
   const b = await run(['backup', srv.consultation, S.backup, '--data', srv.dataDir]);
@@ -361,12 +394,16 @@ before(async () => {
   const sealed = await run(['seal', srv.consultation, '--data', srv.dataDir]);
   assert.equal(sealed.code, 0, sealed.stderr);
   await chair.next((m) => m.type === 'consultation.sealed');
+  // The operator's backup, after the seal: the attacker holds it too.
+  S.sealedBackup = path.join(work, 'sealed-backup.db');
+  const sb = await run(['backup', srv.consultation, S.sealedBackup, '--data', srv.dataDir]);
+  assert.equal(sb.code, 0, sb.stderr);
   const live = takeFiles(srv.dataDir, path.join(work, 'post-live'), 'sealed live');
   await srv.stop();
   const stopped = takeFiles(srv.dataDir, path.join(work, 'post'), 'sealed');
   S.post = {
-    sources: { ...live, ...stopped, ...backup, 'server stderr': Buffer.from(srv.stderr) },
-    dbs: [path.join(work, 'post', 'roundtable.db'), S.backup],
+    sources: { ...live, ...stopped, ...backup, 'backup after the seal': fs.readFileSync(S.sealedBackup), 'server stderr': Buffer.from(srv.stderr) },
+    dbs: [path.join(work, 'post', 'roundtable.db'), S.backup, S.sealedBackup],
     inputs,
   };
   S.sealedDb = path.join(work, 'post', 'roundtable.db');
@@ -537,10 +574,102 @@ test('CHR-3: the open link — before the seal the database groups a device\'s q
   // After the seal the database holds no pseudonym, so not even the grouping.
   const sealed = S.sealedDb;
   assert.equal(q(sealed, 'SELECT count(*) AS n FROM question WHERE author IS NOT NULL')[0].n, 0);
-  for (const t of ['vote', 'acceptance', 'receipt', 'parked_vote']) assert.equal(q(sealed, `SELECT count(*) AS n FROM ${t}`)[0].n, 0, t);
+  for (const t of ['vote', 'acceptance', 'receipt', 'parked_vote', 'poll_answer']) assert.equal(q(sealed, `SELECT count(*) AS n FROM ${t}`)[0].n, 0, t);
   const bytes = Object.entries(S.post.sources).filter(([k]) => !TAKEN_BEFORE_SEAL.has(k));
   for (const p of everyPseudonym) {
     for (const [where, buf] of bytes) assert.equal(buf.indexOf(Buffer.from(p, 'hex')), -1, `a pseudonym in ${where} after the seal`);
+  }
+});
+
+// The columns of every table of a database file: ['table.column'].
+const columnsOf = (file) => query(file, "SELECT m.name || '.' || p.name AS c FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'").map((r) => r.c);
+
+test('CHR-3, POLL-1, FLOOR-1: before the seal, an open poll\'s answers are kept by pseudonym like votes; a closed poll\'s are totals; no ticket is stored', () => {
+  const pre = S.pre.dbs[0];
+  const everyone = Object.keys(S.words);
+  assert.equal(everyone.length, INVITATIONS + 2);
+  // What CHR-3 allows while a poll is open: one answer row per participant, under the pseudonym
+  // of their questions and votes (so that they can change it), and nothing else of them.
+  for (const file of S.pre.dbs) {
+    for (const id of [S.polls.cloud, S.polls.choice]) {
+      const rows = query(file, `SELECT hex(who) AS w FROM poll_answer WHERE poll = ${id}`).map((r) => r.w).sort();
+      assert.deepEqual(rows, everyone.map((who) => S.pseudonymOf[who]).sort(), `${path.basename(file)}: poll ${id}'s answers by pseudonym`);
+    }
+    const cols = columnsOf(file).filter((c) => c.startsWith('poll_answer.'));
+    assert.deepEqual(cols, ['poll_answer.consultation', 'poll_answer.poll', 'poll_answer.who', 'poll_answer.choices', 'poll_answer.value',
+      'poll_answer.word1', 'poll_answer.word2', 'poll_answer.word3']);
+  }
+  const cloud = Object.fromEntries(query(pre, `SELECT hex(who) AS w, word1 FROM poll_answer WHERE poll = ${S.polls.cloud}`).map((r) => [r.w, r.word1]));
+  for (const who of everyone) assert.equal(cloud[S.pseudonymOf[who]], S.words[who], `${who}'s word, beside their pseudonym only`);
+  // A poll closed before the seal: its totals, and no answer row, in the live files and the backup.
+  for (const file of S.pre.dbs) {
+    assert.equal(query(file, `SELECT count(*) AS n FROM poll_answer WHERE poll = ${S.polls.closed}`)[0].n, 0, `${path.basename(file)}: a closed poll's answers`);
+    assert.deepEqual(query(file, `SELECT state, respondents, counts FROM poll WHERE id = ${S.polls.closed}`), [{ state: 'closed', respondents: everyone.length, counts: '3 2 2 0 0 0 0 0 0 0' }]); // per option slot
+  }
+  // The list of speakers lives in memory: no table has a ticket or a speaker, only counts.
+  for (const file of S.pre.dbs) {
+    const cols = columnsOf(file);
+    assert.deepEqual(cols.filter((c) => /ticket|speaker/i.test(c)), ['speaker_count.consultation', 'speaker_count.segment', 'speaker_count.lang', 'speaker_count.requested', 'speaker_count.taken']);
+  }
+  // No participant's kept ack carries a ticket (a receipt is keyed by its sender's scope, which
+  // a pseudonym and the ack's id recompute): the only one is the co-chair's call. And no
+  // answer's ack is kept: the only kept acks naming a poll are the co-chair's.
+  for (const file of S.pre.dbs) {
+    const acks = query(file, 'SELECT CAST(ack AS TEXT) AS ack FROM receipt').map((r) => r.ack);
+    for (const ack of acks) assert.doesNotMatch(ack, /"mine"/, `a kept ack in ${path.basename(file)}`);
+    assert.deepEqual(acks.filter((a) => /ticket/.test(a)).map((a) => JSON.parse(a).id), [S.callAck], `${path.basename(file)}: kept acks with a ticket`);
+    const chairs = S.callAck.slice(0, S.callAck.lastIndexOf('-') + 1); // the co-chair client's ids
+    const polls = acks.filter((a) => /"poll"/.test(a)).map((a) => JSON.parse(a).id);
+    assert.equal(polls.length, 7, 'poll.create, poll.open three times each, and one poll.close');
+    assert.deepEqual(polls.filter((id) => !id.startsWith(chairs)), [], `${path.basename(file)}: a participant's kept ack names a poll`);
+  }
+  // Nothing the server wrote on its standard error names a pseudonym or a word.
+  for (const [who, p] of Object.entries(S.pseudonymOf)) assert.ok(!new RegExp(p, 'i').test(S.srv.stderr), `${who}'s pseudonym in the log`);
+  for (const w of WORDS) assert.ok(!S.srv.stderr.includes(w), `${w} in the log`);
+});
+
+test('CHR-5, POLL-1, FLOOR-1: after the seal, no poll answer and no ticket is anyone\'s, in the files, a backup taken after it, or the report', async () => {
+  const sealedFiles = [S.sealedDb, S.sealedBackup];
+  const n = Object.keys(S.words).length;
+  for (const file of sealedFiles) {
+    const at = path.basename(file);
+    assert.equal(query(file, 'SELECT count(*) AS n FROM poll_answer')[0].n, 0, `${at}: an answer row`);
+    // Every poll closed by the seal, with its totals only.
+    assert.deepEqual(query(file, 'SELECT id, state, respondents FROM poll ORDER BY id'),
+      [S.polls.cloud, S.polls.choice, S.polls.closed].map((id) => ({ id, state: 'closed', respondents: n })));
+    assert.deepEqual(query(file, `SELECT counts FROM poll WHERE id = ${S.polls.choice}`), [{ counts: '4 3 0 0 0 0 0 0 0 0' }]);
+    // A cloud's words are totals: a word and how many wrote it, nothing beside them.
+    assert.deepEqual(columnsOf(file).filter((c) => c.startsWith('poll_word.')), ['poll_word.consultation', 'poll_word.poll', 'poll_word.word', 'poll_word.count']);
+    for (const r of query(file, 'SELECT word, count FROM poll_word')) assert.ok(WORDS.includes(r.word) && r.count === 1, JSON.stringify(r));
+    // The list of speakers: how many asked and were called, by language; no ticket anywhere.
+    assert.deepEqual(columnsOf(file).filter((c) => /ticket|speaker/i.test(c)), ['speaker_count.consultation', 'speaker_count.segment', 'speaker_count.lang', 'speaker_count.requested', 'speaker_count.taken']);
+    assert.deepEqual(query(file, 'SELECT lang, requested, taken FROM speaker_count ORDER BY lang'),
+      [{ lang: 'ar', requested: 1, taken: 1 }, { lang: 'en', requested: 1, taken: 0 }, { lang: 'fr', requested: 2, taken: 0 }]);
+  }
+  // No pseudonym is left beside a poll, a word or a ticket: none is left anywhere the attacker
+  // took after the seal (the database, its WAL, the backup taken after the seal, the log).
+  const after = Object.entries(S.post.sources).filter(([k]) => !TAKEN_BEFORE_SEAL.has(k));
+  assert.ok(after.some(([k]) => k === 'backup after the seal'));
+  for (const [who, p] of Object.entries(S.pseudonymOf)) {
+    for (const [where, buf] of after) {
+      assert.equal(buf.indexOf(Buffer.from(p, 'hex')), -1, `${who}'s pseudonym in ${where}`);
+      assert.equal(buf.indexOf(Buffer.from(p.toLowerCase())), -1, `${who}'s pseudonym as text in ${where}`);
+    }
+  }
+  // The report: totals only. Each word was written by one respondent: none is published; the
+  // single choice's counts are below the threshold; no ticket, no pseudonym.
+  for (const format of ['md', 'json', 'csv', 'html']) {
+    const r = await run(['export', S.srv.consultation, '--data', S.srv.dataDir, '--format', format]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const w of WORDS) assert.ok(!r.stdout.includes(w), `${w} in the ${format} report`);
+    assert.doesNotMatch(r.stdout, /ticket|speaker \d/i, `a ticket in the ${format} report`);
+    for (const p of Object.values(S.pseudonymOf)) assert.ok(!new RegExp(p, 'i').test(r.stdout), `a pseudonym in the ${format} report`);
+    if (format === 'json') {
+      const report = JSON.stringify(JSON.parse(r.stdout));
+      // Seven different words, each below the threshold: the total and no word.
+      assert.ok(report.includes(`"poll_${S.polls.cloud}":{"cells":[],"total":${n}}`), report);
+      assert.ok(report.includes(`"poll_${S.polls.choice}":{"cells":[{"label":"Yes","answers":{"fewer_than":5}},{"label":"No","answers":{"fewer_than":5}}],"total":${n}}`), report);
+    }
   }
 });
 
