@@ -295,4 +295,8 @@ int cli_export_programme(const options *o, const char *pid);
 struct tm;
 int cli_zone_time(const char *timezone, int64_t ms, struct tm *tm, char *abbr, size_t cap);
 
+/* Room in a growing array of `size`-byte items for one more beyond n (capacity *cap); NULL
+ * when out of memory (the array stays as it was). */
+void *cli_room_for_one(void *items, int n, int *cap, size_t size);
+
 #endif
