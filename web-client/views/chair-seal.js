@@ -3,10 +3,10 @@
 // still unmoderated and whether the clock is still running, and enables its seal button only
 // once the co-chair has typed the word it asks for (or the consultation's title). After
 // consultation.sealed the console has no control left: it shows what was kept and the report.
-import { html, useEffect, useRef, useState } from '../vendor/preact-htm.js';
+import { html, useRef, useState } from '../vendor/preact-htm.js';
 import { t } from '../lib/i18n.js';
 import { listQuestions } from '../lib/state.js';
-import { ActionError, AnsweredQuestions, Unpublished, useAction } from './common.js';
+import { AnsweredQuestions, TypedConfirmDialog, Unpublished } from './common.js';
 import { ExportCard } from './rapporteur.js';
 
 // What the co-chair must type: the word in the page's language, "SEAL" in any, or the title.
@@ -18,43 +18,18 @@ export function sealWordMatches(typed, title) {
 
 function SealDialog({ state, conn, onClose }) {
   const c = state.consultation;
-  const action = useAction(conn);
-  const [typed, setTyped] = useState('');
-  const dialog = useRef(null);
-  const cancel = useRef(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    if (cancel.current) cancel.current.focus();
-  }, []);
   const pending = listQuestions(state, 'pending').length;
   const running = c.clock && c.clock.state === 'running';
-  const ok = sealWordMatches(typed, c.title);
-  async function seal() {
-    if (!ok) return;
-    const reply = await action.run({ type: 'consultation.seal' });
-    if (reply && reply.type === 'ack') onClose();
-  }
   return html`
-    <dialog ref=${dialog} class="help-dialog seal-dialog" data-testid="seal-dialog" aria-labelledby="seal-dialog-heading"
-      onClose=${onClose} onCancel=${(e) => { e.preventDefault(); onClose(); }}>
-      <h2 id="seal-dialog-heading">${t('seal.heading')}</h2>
-      <p>${t('seal.confirm')}</p>
+    <${TypedConfirmDialog} id="seal" conn=${conn} command=${{ type: 'consultation.seal' }} danger=${true}
+      matches=${(typed) => sealWordMatches(typed, c.title)} heading=${t('seal.heading')} text=${t('seal.confirm')}
+      label=${t('seal.type', { word: t('seal.word') })} yes=${t('seal.yes')} onClose=${onClose}>
       ${(pending > 0 || running) && html`
         <ul class="seal-warnings" data-testid="seal-warnings">
           ${pending > 0 && html`<li data-testid="seal-pending" data-count=${pending}>${t('seal.pending', { count: pending })}</li>`}
           ${running && html`<li data-testid="seal-clock">${t('seal.clock_running')}</li>`}
         </ul>`}
-      <label for="seal-word">${t('seal.type', { word: t('seal.word') })}</label>
-      <input id="seal-word" data-testid="seal-word" autocomplete="off" spellcheck="false" dir="auto" value=${typed}
-        onInput=${(e) => setTyped(e.currentTarget.value)}
-        onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); seal(); } }} />
-      <div class="actions">
-        <button type="button" ref=${cancel} data-testid="seal-cancel" onClick=${onClose}>${t('action.cancel')}</button>
-        <button type="button" class="danger" data-testid="seal-confirm" disabled=${!ok || action.busy} onClick=${seal}>${t('seal.yes')}</button>
-      </div>
-      <${ActionError} error=${action.error} />
-    </dialog>`;
+    </${TypedConfirmDialog}>`;
 }
 
 // CHR-5: sealing ends the consultation for good; the panel says what it destroys.

@@ -334,3 +334,41 @@ export function Unpublished({ consultation }) {
   const u = consultation.unpublished;
   return u ? html`<p data-testid="ended-unpublished">${t('ended.unpublished', u)}</p>` : null;
 }
+
+// CHR-5, EX-7: a step that cannot be undone (the seal, the final report). The dialog opens on
+// Cancel and its button works only once the word it asks for is typed (`matches`); `command`
+// is sent, and the dialog closes on its ack. `id` prefixes the test ids and element ids.
+export function TypedConfirmDialog({ id, conn, command, matches, heading, text, label, yes, danger, onClose, children }) {
+  const action = useAction(conn);
+  const [typed, setTyped] = useState('');
+  const dialog = useRef(null);
+  const cancel = useRef(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    if (cancel.current) cancel.current.focus();
+  }, []);
+  const ok = matches(typed);
+  async function confirm() {
+    if (!ok) return;
+    const reply = await action.run(command);
+    if (reply && reply.type === 'ack') onClose();
+  }
+  return html`
+    <dialog ref=${dialog} class="help-dialog seal-dialog" data-testid=${`${id}-dialog`} aria-labelledby=${`${id}-dialog-heading`}
+      onClose=${onClose} onCancel=${(e) => { e.preventDefault(); onClose(); }}>
+      <h2 id=${`${id}-dialog-heading`}>${heading}</h2>
+      <p>${text}</p>
+      ${children}
+      <label for=${`${id}-word`}>${label}</label>
+      <input id=${`${id}-word`} data-testid=${`${id}-word`} autocomplete="off" spellcheck="false" dir="auto" value=${typed}
+        onInput=${(e) => setTyped(e.currentTarget.value)}
+        onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); confirm(); } }} />
+      <div class="actions">
+        <button type="button" ref=${cancel} data-testid=${`${id}-cancel`} onClick=${onClose}>${t('action.cancel')}</button>
+        <button type="button" class=${danger ? 'danger' : 'primary'} data-testid=${`${id}-confirm`} disabled=${!ok || action.busy}
+          onClick=${confirm}>${yes}</button>
+      </div>
+      <${ActionError} error=${action.error} />
+    </dialog>`;
+}

@@ -9,7 +9,7 @@ import { UI_LANGUAGES, currentLanguage, t } from '../lib/i18n.js';
 import { answeringQuestion, isFinal, isSealed, listQuestions, reportMark, themesInUse } from '../lib/state.js';
 import {
   ActionError, AgendaList, Counter, IdentifyingNotice, NowAnswering, QuestionBody, Tabs, VoteCount, codePoints, useAction,
-  useIdentifying, Unpublished,
+  useIdentifying, TypedConfirmDialog, Unpublished,
 } from './common.js';
 
 const FORMATS = ['md', 'html', 'csv', 'json'];
@@ -254,37 +254,9 @@ export function finaliseWordMatches(typed) {
 // EX-7: finalising cannot be undone; like the seal, the dialog opens on Cancel and asks for a
 // typed word before its button works.
 function FinaliseDialog({ conn, onClose }) {
-  const action = useAction(conn);
-  const [typed, setTyped] = useState('');
-  const dialog = useRef(null);
-  const cancel = useRef(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal();
-    if (cancel.current) cancel.current.focus();
-  }, []);
-  const ok = finaliseWordMatches(typed);
-  async function finalise() {
-    if (!ok) return;
-    const reply = await action.run({ type: 'report.finalise' });
-    if (reply && reply.type === 'ack') onClose();
-  }
-  return html`
-    <dialog ref=${dialog} class="help-dialog seal-dialog" data-testid="finalise-dialog" aria-labelledby="finalise-dialog-heading"
-      onClose=${onClose} onCancel=${(e) => { e.preventDefault(); onClose(); }}>
-      <h2 id="finalise-dialog-heading">${t('report.finalise.heading')}</h2>
-      <p>${t('report.finalise.confirm')}</p>
-      <label for="finalise-word">${t('report.finalise.type', { word: t('report.finalise.word') })}</label>
-      <input id="finalise-word" data-testid="finalise-word" autocomplete="off" spellcheck="false" dir="auto" value=${typed}
-        onInput=${(e) => setTyped(e.currentTarget.value)}
-        onKeyDown=${(e) => { if (e.key === 'Enter') { e.preventDefault(); finalise(); } }} />
-      <div class="actions">
-        <button type="button" ref=${cancel} data-testid="finalise-cancel" onClick=${onClose}>${t('action.cancel')}</button>
-        <button type="button" class="primary" data-testid="finalise-confirm" disabled=${!ok || action.busy} onClick=${finalise}>
-          ${t('report.finalise.yes')}</button>
-      </div>
-      <${ActionError} error=${action.error} />
-    </dialog>`;
+  return html`<${TypedConfirmDialog} id="finalise" conn=${conn} command=${{ type: 'report.finalise' }} matches=${finaliseWordMatches}
+    heading=${t('report.finalise.heading')} text=${t('report.finalise.confirm')}
+    label=${t('report.finalise.type', { word: t('report.finalise.word') })} yes=${t('report.finalise.yes')} onClose=${onClose} />`;
 }
 
 // EX-7: once sealed, what the report is: a draft to finish and finalise, or final.
